@@ -1,0 +1,41 @@
+/**
+ * One error type for the whole project. Every failure carries a stable `code` that callers (front ends, tests)
+ * switch on, a message that names the input at fault, and, where we know it, a hint saying how to fix it.
+ * Crypto failures deliberately carry no detail about which check failed beyond what the user can act on.
+ */
+export type ErrorCode =
+  | 'E_USAGE' // command line / action input is wrong
+  | 'E_LAYOUT' // the OCI layout or archive is missing or malformed
+  | 'E_BLOB_MISSING' // a blob the image needs is not in the layout
+  | 'E_DIGEST' // a blob does not match its digest or size
+  | 'E_MANIFEST' // a manifest or index is malformed or of an unsupported type
+  | 'E_REF' // --ref-name is ambiguous or unknown
+  | 'E_PLATFORM' // --platform matched nothing or is malformed
+  | 'E_LAYER_INDEX' // --encrypt-layers is malformed or out of range
+  | 'E_KEY' // a key file cannot be used (wrong kind, too weak, unsupported, unreadable)
+  | 'E_NO_RECIPIENT' // encrypt was asked with no recipient
+  | 'E_DECRYPT' // no supplied key opens a layer
+  | 'E_INTEGRITY' // ciphertext failed its HMAC, or options are malformed
+  | 'E_OUTPUT' // the output folder cannot be written
+  | 'E_UNSUPPORTED'; // valid input we do not handle (yet)
+
+export class OepError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OepError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  /** The one line a front end prints: message, then the fix. */
+  describe(): string {
+    return this.hint ? `${this.message} (${this.hint})` : this.message;
+  }
+}
+
+export function isOepError(err: unknown, code?: ErrorCode): err is OepError {
+  return err instanceof OepError && (code === undefined || err.code === code);
+}

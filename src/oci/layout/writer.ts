@@ -1,0 +1,123 @@
+/**
+ * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
+ * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
+ * becomes the destination in one rename at the very end. On failure the staging folder is removed.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { OepError } from '../../errors.js';
+import { parseDigest } from '../digest.js';
+import { serialize, type Descriptor } from '../model.js';
+import { DigestCounter } from './verify.js';
+
+export interface WrittenBlob {
+  digest: string;
+  size: number;
+}
+
+export class LayoutWriter {
+  readonly #staging: string;
+  readonly #final: string;
+  readonly #known = new Set<string>();
+  #done = false;
+
+  private constructor(final: string, staging: string) {
+    this.#final = final;
+    this.#staging = staging;
+  }
+
+  /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
+  static async create(output: string): Promise<LayoutWriter> {
+    const final = resolve(output);
+    try {
+      const st = await stat(final);
+      if (!st.isDirectory() || (await readdir(final)).length > 0) {
+        throw new OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+          hint: 'choose a new path or remove the old one',
+        });
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const staging = join(dirname(final), `.${basename(final)}.oep-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(join(staging, 'blobs', 'sha256'), { recursive: true });
+    } catch (err) {
+      throw new OepError('E_OUTPUT', `cannot create output ${output}: ${(err as Error).message}`, {
+        hint: 'check that the parent folder exists and is writable',
+      });
+    }
+    return new LayoutWriter(final, staging);
+  }
+
+  get path(): string {
+    return this.#final;
+  }
+
+  /**
+   * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
+   * The file appears under its digest only once the whole pipeline succeeded.
+   */
+  async writeStream(
+    source: Readable,
+    transforms: Transform[] = [],
+    signal?: AbortSignal,
+  ): Promise<WrittenBlob> {
+    const tmp = join(this.#staging, 'blobs', `.tmp-${randomBytes(8).toString('hex')}`);
+    const counter = new DigestCounter();
+    try {
+      const sink = createWriteStream(tmp, { highWaterMark: 1024 * 1024 });
+      await pipeline([source, ...transforms, counter, sink], signal ? { signal } : {});
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    const digest = counter.digest();
+    await rename(tmp, this.#blobPath(digest));
+    this.#known.add(digest);
+    return { digest, size: counter.size };
+  }
+
+  async writeBytes(bytes: Uint8Array): Promise<WrittenBlob> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (!this.#known.has(digest)) {
+      await writeFile(this.#blobPath(digest), bytes);
+      this.#known.add(digest);
+    }
+    return { digest, size: bytes.length };
+  }
+
+  has(digest: string): boolean {
+    return this.#known.has(digest);
+  }
+
+  #blobPath(digest: string): string {
+    const { algorithm, hex } = parseDigest(digest, this.#final);
+    return join(this.#staging, 'blobs', algorithm, hex);
+  }
+
+  /** Write index.json and oci-layout, then move the staging folder into place. */
+  async commit(manifests: Descriptor[]): Promise<void> {
+    await writeFile(
+      join(this.#staging, 'index.json'),
+      serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }),
+    );
+    await writeFile(join(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    try {
+      await rmdir(this.#final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await rename(this.#staging, this.#final);
+    this.#done = true;
+  }
+
+  /** Remove everything written so far. Safe to call after commit (does nothing then). */
+  async abort(): Promise<void> {
+    if (!this.#done) await rm(this.#staging, { recursive: true, force: true });
+  }
+}

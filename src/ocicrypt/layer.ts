@@ -1,0 +1,180 @@
+/**
+ * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
+ * descriptors. Knows no files and no registries: callers feed the blob through the returned transform and
+ * hand back the digest and size of what came out.
+ */
+import { OepError } from '../errors.js';
+import type { Descriptor } from '../oci/model.js';
+import {
+  decryptedMediaType,
+  encryptedMediaType,
+  isEncryptableLayer,
+  isEncryptedMediaType,
+} from '../oci/mediatypes.js';
+import { freshSecrets, LayerDecryptor, LayerEncryptor } from './blockcipher.js';
+import type { DecryptionKey, Recipient } from './keys.js';
+import { JweKeyWrapper } from './keywrap/jwe.js';
+import type { KeyWrapper, RecipientInfo } from './keywrap/keywrapper.js';
+import {
+  ANNOTATION_KEYS_PREFIX,
+  ANNOTATION_PREFIX,
+  ANNOTATION_PUBOPTS,
+  decodePrivateOptions,
+  decodePublicOptions,
+  decodeStdBase64,
+  encodePrivateOptions,
+  encodePublicOptions,
+  layerSecrets,
+} from './options.js';
+
+export const DEFAULT_WRAPPERS: readonly KeyWrapper[] = [new JweKeyWrapper()];
+
+export interface Written {
+  digest: string;
+  size: number;
+}
+
+export interface LayerEncryption {
+  /** Plaintext in, ciphertext out. */
+  transform: LayerEncryptor;
+  /** Once the transform has finished: the descriptor of the encrypted blob. */
+  descriptor(written: Written): Descriptor;
+}
+
+export interface LayerDecryption {
+  transform: LayerDecryptor;
+  descriptor(written: Written): Descriptor;
+}
+
+/**
+ * Prepare the encryption of one layer: fresh key and nonce, wrapped for every recipient up front (so a key
+ * problem fails before any byte is read), public options filled in when the stream has been MACed.
+ */
+export async function encryptLayer(
+  desc: Descriptor,
+  recipients: Recipient[],
+  wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
+): Promise<LayerEncryption> {
+  if (!isEncryptableLayer(desc.mediaType)) {
+    throw new OepError('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+  }
+  const secrets = freshSecrets();
+  const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
+  const keyAnnotations: Record<string, string> = {};
+  for (const w of wrappers) {
+    const item = await w.wrap(recipients, priv);
+    if (item) keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
+  }
+  if (Object.keys(keyAnnotations).length === 0) {
+    throw new OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+      hint: 'give at least one public key',
+    });
+  }
+  const transform = new LayerEncryptor(secrets);
+  return {
+    transform,
+    descriptor: (written) => ({
+      ...desc,
+      mediaType: encryptedMediaType(desc.mediaType),
+      digest: written.digest,
+      size: written.size,
+      annotations: {
+        ...(desc.annotations ?? {}),
+        ...keyAnnotations,
+        [ANNOTATION_PUBOPTS]: encodePublicOptions(transform.hmac()).toString('base64'),
+      },
+    }),
+  };
+}
+
+function wrappedItems(desc: Descriptor, w: KeyWrapper): Uint8Array[] {
+  const value = desc.annotations?.[w.annotationId];
+  if (!value) return [];
+  return value.split(',').map((item) => decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
+}
+
+function keyProtocols(desc: Descriptor): string[] {
+  return Object.keys(desc.annotations ?? {})
+    .filter((k) => k.startsWith(ANNOTATION_KEYS_PREFIX))
+    .map((k) => k.slice(ANNOTATION_KEYS_PREFIX.length));
+}
+
+/** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
+export async function decryptLayer(
+  desc: Descriptor,
+  keys: DecryptionKey[],
+  wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
+): Promise<LayerDecryption> {
+  let priv: Uint8Array | undefined;
+  for (const w of wrappers) {
+    for (const item of wrappedItems(desc, w)) {
+      priv = await w.unwrap(keys, item);
+      if (priv) break;
+    }
+    if (priv) break;
+  }
+  if (!priv) {
+    const protocols = keyProtocols(desc);
+    const usable = wrappers.filter((w) => desc.annotations?.[w.annotationId]);
+    if (usable.length === 0) {
+      throw new OepError(
+        'E_DECRYPT',
+        `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`,
+        {
+          hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys`,
+        },
+      );
+    }
+    throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}`, {
+      hint: 'give the private key matching one of the public keys the image was encrypted for',
+    });
+  }
+  const secrets = layerSecrets(
+    decodePrivateOptions(priv),
+    decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]),
+  );
+  const transform = new LayerDecryptor(secrets, secrets.hmac);
+  return {
+    transform,
+    descriptor: (written) => {
+      const annotations = Object.fromEntries(
+        Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)),
+      );
+      const out: Descriptor = { ...desc, mediaType: decryptedMediaType(desc.mediaType), ...written };
+      if (Object.keys(annotations).length) out.annotations = annotations;
+      else delete out.annotations;
+      return out;
+    },
+  };
+}
+
+export interface LayerKeysInfo {
+  encrypted: boolean;
+  cipher?: string;
+  protocols: { scheme: string; items: number; recipients: RecipientInfo[] }[];
+}
+
+/** What an encrypted layer is wrapped for, read from its annotations without any key. */
+export function describeLayer(
+  desc: Descriptor,
+  wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
+): LayerKeysInfo {
+  if (!isEncryptedMediaType(desc.mediaType)) return { encrypted: false, protocols: [] };
+  const out: LayerKeysInfo = { encrypted: true, protocols: [] };
+  try {
+    out.cipher = decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]).cipher;
+  } catch {
+    out.cipher = 'unreadable';
+  }
+  for (const scheme of keyProtocols(desc)) {
+    const w = wrappers.find((x) => x.annotationId === ANNOTATION_KEYS_PREFIX + scheme);
+    if (!w) {
+      const items = desc.annotations![ANNOTATION_KEYS_PREFIX + scheme]!.split(',').length;
+      out.protocols.push({ scheme, items, recipients: [] });
+      continue;
+    }
+    const items = wrappedItems(desc, w);
+    out.protocols.push({ scheme, items: items.length, recipients: items.flatMap((i) => w.describe(i)) });
+  }
+  return out;
+}

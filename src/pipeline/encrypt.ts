@@ -1,0 +1,153 @@
+/**
+ * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
+ * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
+ */
+import { availableParallelism } from 'node:os';
+import { OepError } from '../errors.js';
+import { openLayout } from '../oci/layout/source.js';
+import { LayoutWriter } from '../oci/layout/writer.js';
+import { isEncryptableLayer, isEncryptedMediaType } from '../oci/mediatypes.js';
+import { ANNOTATION_REF_NAME, isAttestationManifest } from '../oci/model.js';
+import { formatPlatform, type Platform } from '../oci/platform.js';
+import { loadImage, type ManifestNode, type TreeNode } from '../oci/tree.js';
+import type { Recipient } from '../ocicrypt/keys.js';
+import { describeLayer, encryptLayer } from '../ocicrypt/layer.js';
+import type { ImageReport, LayerReport } from './result.js';
+import { rewriteImage, type RewriteResult } from './rewrite.js';
+import { resolveLayerIndexes } from './selection.js';
+
+export interface EncryptOptions {
+  layout: string;
+  refName?: string;
+  output: string;
+  recipients: Recipient[];
+  /** Indexes as given (negative from the top); undefined means every layer. */
+  encryptLayers?: number[];
+  platforms?: Platform[];
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(2, Math.min(8, availableParallelism()));
+}
+
+function imageManifests(node: TreeNode): ManifestNode[] {
+  if (node.kind === 'manifest') return isAttestationManifest(node.desc) ? [] : [node];
+  return node.children.flatMap((c) => (c ? imageManifests(c) : []));
+}
+
+export function toImageReport(r: RewriteResult, extra: Partial<ImageReport>, skipped: string[]): ImageReport {
+  return {
+    digest: r.root.digest,
+    mediaType: r.root.mediaType,
+    size: r.root.size,
+    ...extra,
+    platforms: r.manifests.map((m) => ({
+      platform: m.platform,
+      digest: m.result.digest,
+      mediaType: m.result.mediaType,
+      layers: m.layers.map((l): LayerReport => {
+        const encrypted = isEncryptedMediaType(l.result.mediaType);
+        const action =
+          l.action === 'external'
+            ? 'external'
+            : l.action === 'transformed'
+              ? encrypted
+                ? 'encrypted'
+                : 'decrypted'
+              : encrypted
+                ? 'already-encrypted'
+                : 'kept';
+        const report: LayerReport = {
+          index: l.index,
+          mediaType: l.result.mediaType,
+          size: l.result.size,
+          digest: l.result.digest,
+          sourceDigest: l.source.digest,
+          encrypted,
+          action,
+        };
+        if (encrypted) report.recipients = describeLayer(l.result).protocols;
+        return report;
+      }),
+    })),
+    skippedPlatforms: skipped,
+    attestations: r.attestations,
+  };
+}
+
+export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
+  const log = opts.log ?? (() => {});
+  if (opts.recipients.length === 0) {
+    throw new OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
+      hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
+    });
+  }
+  const source = await openLayout(opts.layout);
+  const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+
+  // Check every selection before writing anything.
+  const selected = new Map<ManifestNode, Set<number>>();
+  for (const m of imageManifests(image.root)) {
+    const name = `the ${formatPlatform(m.platform)} image`;
+    const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
+    for (const i of indexes) {
+      const layer = m.doc.layers[i]!;
+      if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
+        throw new OepError(
+          'E_UNSUPPORTED',
+          `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`,
+          {
+            hint: 'leave it out with --encrypt-layers',
+          },
+        );
+      }
+    }
+    selected.set(m, indexes);
+  }
+  if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
+
+  const writer = await LayoutWriter.create(opts.output);
+  try {
+    const result = await rewriteImage(
+      source,
+      image,
+      writer,
+      {
+        verb: 'encrypted',
+        convertDockerToOci: true,
+        select: (layer, index, manifest) =>
+          selected.get(manifest)?.has(index) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
+        prepare: (layer) => encryptLayer(layer, opts.recipients),
+      },
+      { concurrency: opts.concurrency ?? defaultConcurrency(), log },
+    );
+    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+    const report = toImageReport(
+      result,
+      { output: writer.path, ...(refName ? { refName } : {}) },
+      image.skippedPlatforms,
+    );
+    report.recipients = opts.recipients.map((r) => ({
+      type: r.type,
+      alg: r.alg,
+      fingerprint: r.fingerprint,
+      source: r.source,
+    }));
+    return report;
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
+
+/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
+export function pick(d: { mediaType: string; digest: string; size: number }): {
+  mediaType: string;
+  digest: string;
+  size: number;
+} {
+  return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}

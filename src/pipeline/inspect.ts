@@ -1,0 +1,63 @@
+/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
+import { openLayout } from '../oci/layout/source.js';
+import { isEncryptedMediaType } from '../oci/mediatypes.js';
+import { ANNOTATION_REF_NAME, isAttestationManifest } from '../oci/model.js';
+import { formatPlatform } from '../oci/platform.js';
+import { loadImage, type TreeNode } from '../oci/tree.js';
+import { describeLayer } from '../ocicrypt/layer.js';
+import type { ImageReport, PlatformReport } from './result.js';
+
+export interface InspectOptions {
+  layout: string;
+  refName?: string;
+}
+
+function collect(node: TreeNode, out: PlatformReport[], attestations: ImageReport['attestations']): void {
+  if (node.kind === 'index') {
+    for (const c of node.children) if (c) collect(c, out, attestations);
+    return;
+  }
+  if (isAttestationManifest(node.desc)) {
+    attestations.push({
+      digest: node.desc.digest,
+      reference: node.desc.annotations?.['vnd.docker.reference.digest'] ?? '',
+    });
+    return;
+  }
+  out.push({
+    platform: formatPlatform(node.platform),
+    digest: node.desc.digest,
+    mediaType: node.doc.mediaType,
+    layers: node.doc.layers.map((l, index) => {
+      const encrypted = isEncryptedMediaType(l.mediaType);
+      return {
+        index,
+        mediaType: l.mediaType,
+        size: l.size,
+        digest: l.digest,
+        sourceDigest: l.digest,
+        encrypted,
+        action: encrypted ? 'already-encrypted' : 'kept',
+        ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
+      };
+    }),
+  });
+}
+
+export async function inspectImage(opts: InspectOptions): Promise<ImageReport> {
+  const source = await openLayout(opts.layout);
+  const image = await loadImage(source, { refName: opts.refName });
+  const platforms: PlatformReport[] = [];
+  const attestations: ImageReport['attestations'] = [];
+  collect(image.root, platforms, attestations);
+  const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+  return {
+    digest: image.root.desc.digest,
+    mediaType: image.root.doc.mediaType,
+    size: image.root.desc.size,
+    ...(refName ? { refName } : {}),
+    platforms,
+    skippedPlatforms: [],
+    attestations,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
+ * either transformed (encrypted or decrypted, streamed through the engine) or copied verified; configs are
+ * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
+ * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
+ */
+import type { Transform } from 'node:stream';
+import type { BlobSource } from '../oci/layout/source.js';
+import type { LayoutWriter } from '../oci/layout/writer.js';
+import { MT, ociLayerMediaType } from '../oci/mediatypes.js';
+import {
+  ANNOTATION_REFERENCE_DIGEST,
+  isAttestationManifest,
+  serialize,
+  type Descriptor,
+} from '../oci/model.js';
+import { formatPlatform } from '../oci/platform.js';
+import type { IndexNode, LoadedImage, ManifestNode, TreeNode } from '../oci/tree.js';
+import { mapLimit } from './limit.js';
+
+export interface LayerTransform {
+  transform: Transform;
+  descriptor(written: { digest: string; size: number }): Descriptor;
+}
+
+export interface LayerOps {
+  /** What to do with layer `index` of an image manifest: transform it, or copy it as it is. */
+  select(layer: Descriptor, index: number, manifest: ManifestNode): 'transform' | 'copy';
+  /** Set up the transform for one layer (called once per distinct blob). */
+  prepare(layer: Descriptor): Promise<LayerTransform>;
+  /** Convert docker schema2 manifests that get a transformed layer to OCI (encryption needs OCI). */
+  convertDockerToOci: boolean;
+  /** Word for the log and report ("encrypted", "decrypted"). */
+  verb: string;
+}
+
+export interface LayerOutcome {
+  index: number;
+  action: 'transformed' | 'copied' | 'external';
+  source: Descriptor;
+  result: Descriptor;
+}
+
+export interface ManifestOutcome {
+  platform: string;
+  source: Descriptor;
+  result: Descriptor;
+  layers: LayerOutcome[];
+}
+
+export interface RewriteResult {
+  root: Descriptor;
+  manifests: ManifestOutcome[];
+  attestations: { digest: string; reference: string }[];
+}
+
+export interface RewriteOptions {
+  concurrency: number;
+  log: (line: string) => void;
+}
+
+function imageManifests(node: TreeNode, out: ManifestNode[] = []): ManifestNode[] {
+  if (node.kind === 'manifest') out.push(node);
+  else for (const c of node.children) if (c) imageManifests(c, out);
+  return out;
+}
+
+/** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
+function isExternal(d: Descriptor): boolean {
+  const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
+  return foreign && Array.isArray(d.urls) && d.urls.length > 0;
+}
+
+function mib(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+export async function rewriteImage(
+  source: BlobSource,
+  image: LoadedImage,
+  writer: LayoutWriter,
+  ops: LayerOps,
+  opts: RewriteOptions,
+): Promise<RewriteResult> {
+  const manifests = imageManifests(image.root);
+  // 1. Plan: the action of every layer, and the distinct blob jobs.
+  const plans = new Map<ManifestNode, ('transform' | 'copy')[]>();
+  const jobs = new Map<string, { layer: Descriptor; action: 'transform' | 'copy' }>();
+  for (const m of manifests) {
+    const actions = m.doc.layers.map((layer, i) =>
+      isAttestationManifest(m.desc) ? 'copy' : ops.select(layer, i, m),
+    );
+    plans.set(m, actions);
+    m.doc.layers.forEach((layer, i) =>
+      jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i]! }),
+    );
+  }
+
+  // 2. Blobs: transformed or copied, in parallel, each once.
+  const done = new Map<string, { desc: Descriptor; action: LayerOutcome['action'] }>();
+  await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
+    if (action === 'copy') {
+      if (writer.has(layer.digest)) {
+        done.set(key, { desc: layer, action: 'copied' });
+        return;
+      }
+      if (isExternal(layer) && !(await source.has(layer))) {
+        done.set(key, { desc: layer, action: 'external' });
+        return;
+      }
+      await writer.writeStream(await source.open(layer), [], signal);
+      done.set(key, { desc: layer, action: 'copied' });
+      return;
+    }
+    const t = await ops.prepare(layer);
+    const started = Date.now();
+    const written = await writer.writeStream(await source.open(layer), [t.transform], signal);
+    const secs = (Date.now() - started) / 1000;
+    opts.log(
+      `${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,
+    );
+    done.set(key, { desc: t.descriptor(written), action: 'transformed' });
+  });
+
+  // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
+  for (const m of manifests) await writer.writeBytes(m.config);
+
+  // 4. Manifests and indexes, bottom-up.
+  const outcomes: ManifestOutcome[] = [];
+  const attestations: RewriteResult['attestations'] = [];
+  const newDigest = new Map<string, string>();
+
+  async function emit(
+    node: TreeNode,
+    changed: boolean,
+    doc: Record<string, unknown>,
+    mediaType: string,
+  ): Promise<Descriptor> {
+    const bytes = changed || node.desc.digest === '' ? serialize(doc) : node.bytes;
+    const w = await writer.writeBytes(bytes);
+    return { ...node.desc, mediaType, digest: w.digest, size: w.size };
+  }
+
+  async function rebuildManifest(node: ManifestNode): Promise<Descriptor> {
+    const actions = plans.get(node)!;
+    const layers: LayerOutcome[] = node.doc.layers.map((layer, index) => {
+      const d = done.get(`${actions[index]}:${layer.digest}`)!;
+      return { index, action: d.action, source: layer, result: d.desc };
+    });
+    const changed = layers.some((l) => l.action === 'transformed');
+    let mediaType = node.doc.mediaType;
+    const raw: Record<string, unknown> = { ...node.doc.raw, layers: layers.map((l) => l.result) };
+    if (changed && ops.convertDockerToOci && mediaType === MT.dockerManifest) {
+      // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
+      // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
+      mediaType = MT.ociManifest;
+      raw.mediaType = mediaType;
+      raw.config = { ...node.doc.config, mediaType: MT.ociConfig };
+      raw.layers = layers.map((l) => ({ ...l.result, mediaType: ociLayerMediaType(l.result.mediaType) }));
+    }
+    const result = await emit(node, changed, raw, mediaType);
+    newDigest.set(node.desc.digest, result.digest);
+    if (!isAttestationManifest(node.desc)) {
+      outcomes.push({ platform: formatPlatform(node.platform), source: node.desc, result, layers });
+    }
+    return result;
+  }
+
+  async function rebuild(node: TreeNode): Promise<Descriptor> {
+    if (node.kind === 'manifest') return rebuildManifest(node);
+    return rebuildIndex(node);
+  }
+
+  async function rebuildIndex(node: IndexNode): Promise<Descriptor> {
+    const kept: Descriptor[] = [];
+    // Images first, so that attestations can point at their new digests.
+    const results = new Map<number, Descriptor>();
+    for (const [i, child] of node.children.entries()) {
+      if (child && !isAttestationManifest(child.desc)) results.set(i, await rebuild(child));
+    }
+    for (const [i, child] of node.children.entries()) {
+      if (!child || !isAttestationManifest(child.desc)) continue;
+      const copied = await rebuild(child);
+      const ref = child.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
+      const target = newDigest.get(ref) ?? ref;
+      attestations.push({ digest: copied.digest, reference: target });
+      results.set(i, {
+        ...copied,
+        annotations: { ...copied.annotations, [ANNOTATION_REFERENCE_DIGEST]: target },
+      });
+    }
+    for (const [i] of node.children.entries()) if (results.has(i)) kept.push(results.get(i)!);
+    const changed =
+      kept.length !== node.doc.manifests.length ||
+      kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
+    let mediaType = node.doc.mediaType;
+    const raw: Record<string, unknown> = { ...node.doc.raw, manifests: kept };
+    if (changed && mediaType === MT.dockerManifestList && kept.some((d) => d.mediaType === MT.ociManifest)) {
+      mediaType = MT.ociIndex;
+      raw.mediaType = mediaType;
+    }
+    return emit(node, changed, raw, mediaType);
+  }
+
+  const root = await rebuild(image.root);
+  return { root, manifests: outcomes, attestations };
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole suite (README's second command; .ci/run calls it). Installs the test peers when missing, then runs
+# unit and interop tests with node's test runner. With CI=true a peer that cannot be installed fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+peers=(skopeo umoci)
+missing=()
+for p in "${peers[@]}"; do command -v "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing test peers: ${missing[*]}" >&2
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test peers missing: ${missing[*]} (install them: apt-get install ${missing[*]})" >&2
+  fi
+fi
+if [ "${CI:-}" = true ]; then
+  for p in "${peers[@]}"; do
+    command -v "$p" >/dev/null 2>&1 || { echo "CI=true and $p is missing: failing instead of skipping" >&2; exit 1; }
+  done
+fi
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+if [ $# -eq 0 ]; then
+  npm run -s typecheck
+  npm run -s lint
+  npm run -s format:check
+fi
+# Node 20's --test takes no globs: list the files. Arguments narrow the run to folders or files.
+mapfile -t files < <(find "${@:-test}" -name '*.test.ts' | sort)
+exec node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
