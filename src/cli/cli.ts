@@ -13,8 +13,9 @@ import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
 import { parseCommand, USAGE, type Command } from './args.js';
 import { decryptionKeysFromSpec, recipientsFromSpec } from './keys.js';
 import { formatReport } from './format.js';
+import pkg from '../../package.json' with { type: 'json' };
 
-const VERSION = '0.1.0';
+const VERSION: string = pkg.version;
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);

@@ -1,0 +1,42 @@
+// dist/ is committed (the Action and the Tekton step run it): it must equal a fresh bundle of src/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/fixtures.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+test('dist/cli equals a fresh bundle of src/', () => {
+  const out = join(tempDir(), 'cli');
+  // The same command as `npm run bundle`, pointed at a temp folder.
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { bundle: string } };
+  const command = pkg.scripts.bundle.replace(' -o dist/cli ', ` -o ${out} `);
+  assert.notEqual(command, pkg.scripts.bundle, 'the bundle script no longer writes to dist/cli');
+  const r = spawnSync('sh', ['-c', command], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const committed = join(ROOT, 'dist', 'cli');
+  assert.deepEqual(files(out), files(committed), 'dist/cli has other files than a fresh bundle');
+  for (const f of files(out)) {
+    assert.ok(readFileSync(join(out, f)).equals(readFileSync(join(committed, f))), `dist/cli/${f} is stale: run npm run bundle`);
+  }
+});
+
+test('the bundled CLI runs on its own', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), '--version'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^oci-encrypt-push \d+\.\d+\.\d+/);
+});
