@@ -179,6 +179,8 @@ function recipientFromJwk(text: string, source: string): Recipient[] {
 }
 
 function recipientFromDer(der: Buffer, source: string): Recipient {
+  // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
+  if (tryPrivateDer(der)) throw privateKeyGiven(source);
   for (const type of ['spki', 'pkcs1'] as const) {
     try {
       return toRecipient(createPublicKey({ key: der, format: 'der', type }), source);
@@ -191,7 +193,7 @@ function recipientFromDer(der: Buffer, source: string): Recipient {
   } catch (err) {
     if (err instanceof OepError) throw err;
   }
-  if (tryPrivateDer(der)) throw privateKeyGiven(source);
+  if (tryPrivateDerEncrypted(der)) throw privateKeyGiven(source);
   throw new OepError('E_KEY', `${source} is not a public key`, {
     hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
   });
@@ -277,7 +279,7 @@ export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase
   } else if (buf.length > 0 && buf[0] === 0x30) {
     const k = tryPrivateDer(buf, passphrase);
     if (k) keys.push(k);
-    else if (!passphrase && tryPrivateDerEncrypted(buf)) throw wrongPassphrase(source, false);
+    else if (tryPrivateDerEncrypted(buf)) throw wrongPassphrase(source, Boolean(passphrase));
   }
   if (keys.length === 0) {
     throw new OepError('E_KEY', `${source} holds no private key`, {

@@ -71,10 +71,12 @@ export async function encryptLayer(
     });
   }
   const transform = new LayerEncryptor(secrets);
+  // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor: drop it.
+  const { data: _data, ...base } = desc;
   return {
     transform,
     descriptor: (written) => ({
-      ...desc,
+      ...base,
       mediaType: encryptedMediaType(desc.mediaType),
       digest: written.digest,
       size: written.size,
@@ -106,13 +108,20 @@ export async function decryptLayer(
   wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
 ): Promise<LayerDecryption> {
   let priv: Uint8Array | undefined;
+  let malformed: unknown;
   for (const w of wrappers) {
     for (const item of wrappedItems(desc, w)) {
-      priv = await w.unwrap(keys, item);
+      try {
+        priv = await w.unwrap(keys, item);
+      } catch (err) {
+        // As ocicrypt's preUnwrapKey: a malformed item does not hide the items after it.
+        malformed ??= err;
+      }
       if (priv) break;
     }
     if (priv) break;
   }
+  if (!priv && malformed !== undefined) throw malformed;
   if (!priv) {
     const protocols = keyProtocols(desc);
     const usable = wrappers.filter((w) => desc.annotations?.[w.annotationId]);
@@ -140,7 +149,8 @@ export async function decryptLayer(
       const annotations = Object.fromEntries(
         Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)),
       );
-      const out: Descriptor = { ...desc, mediaType: decryptedMediaType(desc.mediaType), ...written };
+      const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
+      const out: Descriptor = { ...base, mediaType: decryptedMediaType(desc.mediaType), ...written };
       if (Object.keys(annotations).length) out.annotations = annotations;
       else delete out.annotations;
       return out;
