@@ -17,7 +17,12 @@ export type ErrorCode =
   | 'E_DECRYPT' // no supplied key opens a layer
   | 'E_INTEGRITY' // ciphertext failed its HMAC, or options are malformed
   | 'E_OUTPUT' // the output folder cannot be written
-  | 'E_UNSUPPORTED'; // valid input we do not handle (yet)
+  | 'E_UNSUPPORTED' // valid input we do not handle (yet)
+  | 'E_REFERENCE' // an image reference does not parse
+  | 'E_AUTH' // the registry refused our credentials, or we have none for a push
+  | 'E_REGISTRY' // the registry answered with an error
+  | 'E_NETWORK' // the registry could not be reached (after retries)
+  | 'E_VERIFY'; // what landed in the registry is not what we pushed
 
 export class OepError extends Error {
   readonly code: ErrorCode;

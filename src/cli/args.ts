@@ -3,16 +3,20 @@ import { parseArgs } from 'node:util';
 import { OepError } from '../errors.js';
 
 export const USAGE = `Usage:
-  oci-encrypt-push encrypt --layout PATH [--ref-name NAME] --output DIR
+  oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
+                           (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
                            (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
-                           [--digest-file F] [--report F] [--json]
+                           [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
+                           [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
   oci-encrypt-push decrypt --layout PATH [--ref-name NAME] (--key FILE[:PASSPHRASE])... --output DIR
                            [--platform LIST] [--digest-file F] [--report F] [--json]
   oci-encrypt-push inspect --layout PATH [--ref-name NAME] [--json]
 
 PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
 from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
-A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.`;
+A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
+Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
+else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
 
 const OPTIONS = {
   layout: { type: 'string' },
@@ -29,6 +33,7 @@ const OPTIONS = {
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   retries: { type: 'string' },
+  verify: { type: 'string' },
   'digest-file': { type: 'string' },
   report: { type: 'string' },
   json: { type: 'boolean' },
@@ -43,9 +48,17 @@ const ALLOWED: Record<string, OptionName[]> = {
     'layout',
     'ref-name',
     'output',
+    'image',
+    'tag',
     'recipient',
     'encrypt-layers',
     'platform',
+    'tls-verify',
+    'ca-file',
+    'username',
+    'password-stdin',
+    'retries',
+    'verify',
     'digest-file',
     'report',
     'json',
@@ -77,21 +90,64 @@ export interface Command {
   digestFile?: string;
   report?: string;
   json: boolean;
+  image?: string;
+  tags: string[];
+  tlsVerify: boolean;
+  caFile?: string;
+  username?: string;
+  passwordStdin: boolean;
+  retries: number;
+  verify: boolean;
+}
+
+function bool(name: string, v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw usage(`--${name} takes true or false, not ${JSON.stringify(v)}`, `write --${name}=false`);
 }
 
 function usage(message: string, hint = 'run oci-encrypt-push --help'): OepError {
   return new OepError('E_USAGE', message, { hint });
 }
 
+/** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
+function joinNegativeLayerLists(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--encrypt-layers=${next}`);
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
 export function parseCommand(argv: string[]): Command {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeLayerLists(argv),
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
-    throw usage((err as Error).message.replace(/\. To specify.*$/s, ''));
+    // Node's messages run over several lines; the first one says what is wrong.
+    throw usage((err as Error).message.split('\n')[0]!.replace(/\s*To specify.*$/, ''));
   }
   const { values, positionals } = parsed;
-  const base = { recipients: [], keys: [], json: values.json === true };
+  const base = {
+    recipients: [],
+    keys: [],
+    json: values.json === true,
+    tags: [],
+    tlsVerify: true,
+    passwordStdin: false,
+    retries: 3,
+    verify: true,
+  };
   if (values.version) return { name: 'version', ...base };
   if (values.help || positionals.length === 0) return { name: 'help', ...base };
   const [name, ...extra] = positionals;
@@ -100,13 +156,23 @@ export function parseCommand(argv: string[]): Command {
   if (extra.length) throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
   for (const opt of Object.keys(values) as OptionName[]) {
     if (opt === 'help' || opt === 'version') continue;
-    if (REGISTRY_OPTIONS.includes(opt)) {
-      throw usage(`--${opt}: registries are not supported by this build yet`, 'write a layout with --output');
+    if (name !== 'encrypt' && REGISTRY_OPTIONS.includes(opt)) {
+      throw usage(
+        `${name} --${opt}: reading from registries is not supported by this build yet`,
+        'use --layout',
+      );
     }
     if (!ALLOWED[name]!.includes(opt)) throw usage(`${name} does not take --${opt}`);
   }
   if (!values.layout) throw usage(`${name} needs --layout PATH (an OCI layout folder or OCI archive)`);
-  if (name !== 'inspect' && !values.output) throw usage(`${name} needs --output DIR`);
+  if (name === 'decrypt' && !values.output) throw usage('decrypt needs --output DIR');
+  if (name === 'encrypt' && !values.output && !values.image) {
+    throw usage('encrypt needs --image REPO[:TAG] (push) or --output DIR (write a layout), or both');
+  }
+  if (values.tag?.length && !values.image) throw usage('--tag goes with --image');
+  const retries = values.retries === undefined ? 3 : Number(values.retries);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 20)
+    throw usage(`--retries takes a whole number from 0 to 20`);
   if (name === 'encrypt' && !values.recipient?.length) {
     throw new OepError('E_NO_RECIPIENT', 'encrypt needs at least one --recipient', {
       hint: 'give the public key to encrypt for: --recipient jwe:pub.pem',
@@ -120,7 +186,15 @@ export function parseCommand(argv: string[]): Command {
     recipients: values.recipient ?? [],
     keys: values.key ?? [],
     json: values.json === true,
+    tags: values.tag ?? [],
+    tlsVerify: bool('tls-verify', values['tls-verify'], true),
+    passwordStdin: values['password-stdin'] === true,
+    retries,
+    verify: bool('verify', values.verify, true),
   };
+  if (values.image !== undefined) cmd.image = values.image;
+  if (values['ca-file'] !== undefined) cmd.caFile = values['ca-file'];
+  if (values.username !== undefined) cmd.username = values.username;
   if (values['ref-name'] !== undefined) cmd.refName = values['ref-name'];
   if (values.output !== undefined) cmd.output = values.output;
   if (values['encrypt-layers'] !== undefined) cmd.encryptLayers = values['encrypt-layers'];

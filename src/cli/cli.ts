@@ -3,11 +3,13 @@
  * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr
  * naming the input at fault, exit 1 (2 for usage errors).
  */
-import { writeFileSync } from 'node:fs';
-import { isOepError } from '../errors.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isOepError, OepError } from '../errors.js';
 import { decryptImage } from '../pipeline/decrypt.js';
 import { encryptImage } from '../pipeline/encrypt.js';
 import { inspectImage } from '../pipeline/inspect.js';
+import { pushImage, type PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
 import { parseCommand, USAGE, type Command } from './args.js';
@@ -31,6 +33,7 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
       process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
       return undefined;
     case 'encrypt':
+      if (cmd.image) return push(cmd, platforms);
       return encryptImage({
         layout: cmd.layout!,
         refName: cmd.refName,
@@ -52,6 +55,60 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
     case 'inspect':
       return inspectImage({ layout: cmd.layout!, refName: cmd.refName });
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new OepError(
+      'E_USAGE',
+      `--ca-file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+async function push(cmd: Command, platforms: ReturnType<typeof parsePlatformList>): Promise<PushReport> {
+  const env = process.env;
+  const username = cmd.username ?? env.OCI_ENCRYPT_PUSH_USERNAME;
+  let password = env.OCI_ENCRYPT_PUSH_PASSWORD;
+  if (cmd.passwordStdin) {
+    password = await readStdin();
+    if (!password)
+      throw new OepError('E_USAGE', '--password-stdin: standard input was empty', {
+        hint: 'pipe the password or token in',
+      });
+  }
+  return pushImage({
+    layout: cmd.layout!,
+    refName: cmd.refName,
+    image: cmd.image!,
+    tags: cmd.tags,
+    output: cmd.output,
+    tempDir: tmpdir(),
+    recipients: cmd.recipients.flatMap(recipientsFromSpec),
+    encryptLayers: parseLayerList(cmd.encryptLayers),
+    platforms,
+    verify: cmd.verify,
+    registry: {
+      tlsVerify: cmd.tlsVerify,
+      ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
+      retries: cmd.retries,
+      env,
+      userAgent: `oci-encrypt-push/${VERSION}`,
+    },
+    log,
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {

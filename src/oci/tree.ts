@@ -3,7 +3,7 @@
  * every manifest and index read, digest-verified and parsed. Layers are not read here: they stream later.
  */
 import { OepError } from '../errors.js';
-import type { BlobSource } from './layout/source.js';
+import type { BlobSource } from './source.js';
 import {
   ANNOTATION_REF_NAME,
   isAttestationManifest,

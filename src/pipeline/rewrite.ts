@@ -16,7 +16,7 @@ import {
 } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { IndexNode, LoadedImage, ManifestNode, TreeNode } from '../oci/tree.js';
-import { mapLimit } from './limit.js';
+import { mapLimit } from '../limit.js';
 
 export interface LayerTransform {
   transform: Transform;

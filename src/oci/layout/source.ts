@@ -5,29 +5,14 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OepError } from '../../errors.js';
 import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
+import { MAX_JSON_BLOB, type BlobSource } from '../source.js';
 import { indexTar, type TarEntry } from './tar.js';
 import { VerifyingStream } from './verify.js';
-
-/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
-export const MAX_JSON_BLOB = 4 * 1024 * 1024;
-
-export interface BlobSource {
-  /** What to call this source in messages (the path the user gave). */
-  readonly name: string;
-  /** The raw bytes of `index.json`. */
-  indexJson(): Promise<Buffer>;
-  /** A stream of the blob that errors unless the bytes match the descriptor's digest and size. */
-  open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable>;
-  /** A whole small blob (manifest, config), verified. */
-  read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer>;
-  /** Whether the blob is present (not verified). */
-  has(desc: Pick<Descriptor, 'digest'>): Promise<boolean>;
-}
 
 function blobPath(digest: string, where: string): string {
   const { algorithm, hex } = parseDigest(digest, where);
@@ -127,6 +112,7 @@ class DirSource implements BlobSource {
     const verify = new VerifyingStream(desc, this.name);
     const raw = createReadStream(p, { highWaterMark: 1024 * 1024 });
     raw.on('error', (e) => verify.destroy(e));
+    verify.once('close', () => raw.destroy()); // a consumer that gives up must not leave the file open
     return raw.pipe(verify);
   }
 
@@ -162,7 +148,8 @@ class ArchiveSource implements BlobSource {
   }
 
   #stream(e: TarEntry): Readable {
-    if (e.size === 0) return createReadStream(this.path, { start: 1, end: 0 });
+    // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
+    if (e.size === 0) return Readable.from([]);
     return createReadStream(this.path, {
       start: e.offset,
       end: e.offset + e.size - 1,
@@ -190,6 +177,7 @@ class ArchiveSource implements BlobSource {
     const verify = new VerifyingStream(desc, this.name);
     const raw = this.#stream(e);
     raw.on('error', (err) => verify.destroy(err));
+    verify.once('close', () => raw.destroy());
     return raw.pipe(verify);
   }
 
@@ -214,3 +202,5 @@ export async function openLayout(path: string): Promise<BlobSource> {
   if (st.isFile()) return ArchiveSource.open(path, path);
   throw new OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
 }
+
+export { MAX_JSON_BLOB, type BlobSource };

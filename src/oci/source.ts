@@ -1,0 +1,22 @@
+/**
+ * Where an image's bytes come from: a layout folder, an OCI archive or a registry. The tree loader and the
+ * rewrite pipeline work on this interface alone, so every source is read (and verified) the same way.
+ */
+import type { Readable } from 'node:stream';
+import type { Descriptor } from './model.js';
+
+/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
+export const MAX_JSON_BLOB = 4 * 1024 * 1024;
+
+export interface BlobSource {
+  /** What to call this source in messages (the path the user gave). */
+  readonly name: string;
+  /** The raw bytes of `index.json`. */
+  indexJson(): Promise<Buffer>;
+  /** A stream of the blob that errors unless the bytes match the descriptor's digest and size. */
+  open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable>;
+  /** A whole small blob (manifest, config), verified. */
+  read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer>;
+  /** Whether the blob is present (not verified). */
+  has(desc: Pick<Descriptor, 'digest'>): Promise<boolean>;
+}

@@ -1,0 +1,240 @@
+/**
+ * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
+ * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
+ * reported after the registry has served back exactly the bytes we pushed.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OepError } from '../errors.js';
+import { openLayout } from '../oci/layout/source.js';
+import { isEncryptedMediaType } from '../oci/mediatypes.js';
+import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
+import { loadImage, type TreeNode } from '../oci/tree.js';
+import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
+import { RegistryClient } from '../registry/client.js';
+import { findCredential, type Credential } from '../registry/credentials.js';
+import { pushContent, pushTags, type PushStats, type PushTarget } from '../registry/push.js';
+import {
+  formatReference,
+  parseReference,
+  repositoryName,
+  resolveTag,
+  type Reference,
+} from '../registry/reference.js';
+import { RegistryError } from '../registry/transport/errors.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../registry/transport/retry.js';
+import { defaultConcurrency, encryptImage, type EncryptOptions } from './encrypt.js';
+import type { ImageReport } from './result.js';
+
+export interface RegistryOptions {
+  tlsVerify: boolean;
+  /** PEM text of extra CAs. */
+  ca?: string;
+  username?: string;
+  password?: string;
+  retries: number;
+  /** Environment the credential lookup and proxy settings read (the front end passes process.env). */
+  env: Record<string, string | undefined>;
+  timeoutMs?: number;
+  retryBaseMs?: number;
+  chunked?: boolean;
+  userAgent?: string;
+}
+
+export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
+  /** REPO[:TAG]; no tag means latest. */
+  image: string;
+  /** More tags: bare tags for the same repository, or full references (other repositories too). */
+  tags?: string[];
+  /** Also keep the encrypted layout here; otherwise it lives in tempDir until the push is done. */
+  output?: string;
+  tempDir: string;
+  registry: RegistryOptions;
+  verify: boolean;
+}
+
+export interface PushReport extends ImageReport {
+  /** registry/repository, no tag. */
+  image: string;
+  /** image@digest */
+  imageRef: string;
+  /** Every full reference that now points at the digest. */
+  tags: string[];
+  verified: boolean;
+  pushed: PushStats;
+}
+
+/** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
+export function pushTargets(image: string, tags: string[] = []): Reference[] {
+  const main = parseReference(image);
+  if (main.digest) {
+    throw new OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+      hint: 'write REPO[:TAG]; the digest is an output',
+    });
+  }
+  const first: Reference = { ...main, tag: main.tag ?? 'latest' };
+  const all = [first, ...tags.filter((t) => t.trim() !== '').map((t) => resolveTag(t, first))];
+  const seen = new Set<string>();
+  return all.filter((r) => {
+    const k = formatReference(r);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Every manifest and index of the tree, children first, root last, each once. */
+function manifestsBottomUp(
+  node: TreeNode,
+  out: { desc: Descriptor; bytes: Buffer }[] = [],
+): { desc: Descriptor; bytes: Buffer }[] {
+  if (node.kind === 'index') for (const c of node.children) if (c) manifestsBottomUp(c, out);
+  if (!out.some((m) => m.desc.digest === node.desc.digest)) out.push({ desc: node.desc, bytes: node.bytes });
+  return out;
+}
+
+function blobsOf(node: TreeNode, out = new Map<string, Descriptor>()): Descriptor[] {
+  if (node.kind === 'index') {
+    for (const c of node.children) if (c) blobsOf(c, out);
+  } else {
+    out.set(node.doc.config.digest, node.doc.config);
+    for (const l of node.doc.layers) out.set(l.digest, l);
+  }
+  return [...out.values()];
+}
+
+export async function connectClients(
+  refs: Reference[],
+  opts: RegistryOptions,
+): Promise<Map<string, RegistryClient>> {
+  const clients = new Map<string, RegistryClient>();
+  for (const ref of refs) {
+    if (clients.has(ref.apiHost)) continue;
+    let cached: Promise<Credential | undefined> | undefined;
+    const credential = () =>
+      (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
+    clients.set(
+      ref.apiHost,
+      await RegistryClient.connect(ref, {
+        tlsVerify: opts.tlsVerify,
+        ...(opts.ca ? { ca: opts.ca } : {}),
+        timeoutMs: opts.timeoutMs ?? 60_000,
+        env: opts.env,
+        userAgent: opts.userAgent ?? 'oci-encrypt-push',
+        credential,
+        chunked: opts.chunked ?? false,
+      }),
+    );
+  }
+  return clients;
+}
+
+/**
+ * Read back what landed: every manifest by digest must be byte-identical, every blob present with its size,
+ * and every layer this run encrypted must be served as +encrypted with its key and pubopts annotations.
+ */
+async function verifyPushed(
+  targets: PushTarget[],
+  manifests: { desc: Descriptor; bytes: Buffer }[],
+  blobs: Descriptor[],
+  encrypted: Set<string>,
+): Promise<void> {
+  const done = new Set<string>();
+  for (const { ref, client } of targets) {
+    const name = repositoryName(ref);
+    if (done.has(name)) continue;
+    done.add(name);
+    for (const m of manifests) {
+      const got = await client.getManifest(ref.repository, m.desc.digest);
+      if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
+        throw new RegistryError(
+          'E_VERIFY',
+          `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`,
+        );
+      }
+      const doc = parseManifestOrIndex(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
+      if (doc.kind !== 'manifest') continue;
+      for (const l of doc.layers) {
+        if (!encrypted.has(l.digest)) continue;
+        const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
+        if (!isEncryptedMediaType(l.mediaType) || !keys || !l.annotations?.[ANNOTATION_PUBOPTS]) {
+          throw new RegistryError(
+            'E_VERIFY',
+            `${name}: layer ${l.digest} landed without its encryption media type or annotations`,
+          );
+        }
+      }
+    }
+    for (const b of blobs) {
+      if (!(await client.blobExists(ref.repository, b))) {
+        throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
+      }
+    }
+    if (ref.tag) {
+      const tagged = await client.getManifest(ref.repository, ref.tag);
+      const root = manifests[manifests.length - 1]!;
+      if (!tagged.bytes.equals(root.bytes))
+        throw new RegistryError('E_VERIFY', `${name}:${ref.tag} does not point at ${root.desc.digest}`);
+    }
+  }
+}
+
+export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
+  const log = opts.log ?? (() => {});
+  const refs = pushTargets(opts.image, opts.tags);
+  const main = refs[0]!;
+  // Reach every registry (and learn its auth scheme) before encrypting anything.
+  const clients = await connectClients(refs, opts.registry);
+  const targets: PushTarget[] = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost)! }));
+
+  const staging = opts.output ? undefined : await mkdtemp(join(opts.tempDir, 'oep-push-'));
+  const layoutDir = opts.output ?? join(staging!, `layout-${randomBytes(4).toString('hex')}`);
+  try {
+    const report = await encryptImage({ ...opts, output: layoutDir });
+    const source = await openLayout(layoutDir);
+    const image = await loadImage(source);
+    const manifests = manifestsBottomUp(image.root);
+    const root = manifests[manifests.length - 1]!;
+    if (root.desc.digest !== report.digest)
+      throw new OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
+    const blobs = blobsOf(image.root);
+    const pushOpts = {
+      retry: {
+        ...DEFAULT_RETRY,
+        retries: opts.registry.retries,
+        ...(opts.registry.retryBaseMs !== undefined ? { baseMs: opts.registry.retryBaseMs } : {}),
+        log,
+      } satisfies RetryPolicy,
+      concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
+      log,
+    };
+    log(
+      `pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`,
+    );
+    const pushed = await pushContent(targets, { blobs, manifests }, source, pushOpts);
+    log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
+    await pushTags(targets, root, pushOpts);
+    if (opts.verify) {
+      const encrypted = new Set(
+        report.platforms.flatMap((p) =>
+          p.layers.filter((l) => l.action === 'encrypted').map((l) => l.digest),
+        ),
+      );
+      await verifyPushed(targets, manifests, blobs, encrypted);
+      log(`verified ${root.desc.digest} in ${[...new Set(refs.map(repositoryName))].join(', ')}`);
+    }
+    const imageName = repositoryName(main);
+    return {
+      ...report,
+      ...(opts.output ? {} : { output: undefined }),
+      image: imageName,
+      imageRef: `${imageName}@${report.digest}`,
+      tags: refs.map(formatReference),
+      verified: opts.verify,
+      pushed,
+    };
+  } finally {
+    if (staging) await rm(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * One method per Distribution API call, over the transport stack (send → auth → redirects). Each method names
+ * its request and the statuses it accepts. Retries are not here: callers retry whole operations.
+ */
+import type { Readable } from 'node:stream';
+import { OepError } from '../errors.js';
+import type { Descriptor } from '../oci/model.js';
+import { MT } from '../oci/mediatypes.js';
+import type { Credential } from './credentials.js';
+import type { Reference } from './reference.js';
+import { Authorizer, parseChallenge } from './transport/auth.js';
+import { httpError, RegistryError } from './transport/errors.js';
+import {
+  createSend,
+  discard,
+  readBytes,
+  readText,
+  type HttpRequest,
+  type HttpResponse,
+  type Send,
+  type TransportOptions,
+} from './transport/http.js';
+
+export const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(
+  ', ',
+);
+const MAX_MANIFEST = 4 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+
+export interface ClientOptions extends TransportOptions {
+  credential: () => Promise<Credential | undefined>;
+  /** Force PATCH-then-PUT uploads (some registries refuse a monolithic PUT). */
+  chunked?: boolean;
+}
+
+type Body = () => Promise<Readable | Buffer | string | undefined>;
+
+interface CallOptions {
+  scopes: string[];
+  ok: number[];
+  what: string;
+  headers?: Record<string, string>;
+  body?: Body;
+}
+
+export function pullScope(repo: string): string {
+  return `repository:${repo}:pull`;
+}
+export function pushScope(repo: string): string {
+  return `repository:${repo}:pull,push`;
+}
+
+export class RegistryClient {
+  readonly host: string;
+  readonly #send: Send;
+  readonly #auth: Authorizer;
+  readonly #chunked: boolean;
+  #base: URL;
+
+  private constructor(host: string, base: URL, send: Send, auth: Authorizer, chunked: boolean) {
+    this.host = host;
+    this.#base = base;
+    this.#send = send;
+    this.#auth = auth;
+    this.#chunked = chunked;
+  }
+
+  /**
+   * 1. GET /v2/ over HTTPS; with TLS verification off and HTTPS failing, over plain HTTP (as skopeo does).
+   * 2. Keep the challenge of a 401 for the auth layer.
+   */
+  static async connect(ref: Pick<Reference, 'apiHost'>, opts: ClientOptions): Promise<RegistryClient> {
+    const send = createSend(opts);
+    const auth = new Authorizer(send, opts.credential);
+    const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      const base = new URL(`${scheme}://${ref.apiHost}`);
+      try {
+        const res = await send({ method: 'GET', url: new URL('/v2/', base) });
+        await discard(res);
+        if (res.status === 401) auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
+        else if (res.status !== 200) {
+          throw httpError(res.status, res.headers, '', `${ref.apiHost} is not an OCI registry (GET /v2/)`);
+        }
+        return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false);
+      } catch (err) {
+        lastError = err;
+        if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK') throw err;
+      }
+    }
+    throw lastError;
+  }
+
+  /** Send with auth; one re-auth on 401; follow redirects, never carrying Authorization to another origin. */
+  async #call(method: HttpRequest['method'], url: URL, opts: CallOptions): Promise<HttpResponse> {
+    let scopes = opts.scopes;
+    for (let authTry = 0; ; authTry++) {
+      let target = url;
+      let res: HttpResponse;
+      for (let hop = 0; ; hop++) {
+        const headers: Record<string, string> = { ...opts.headers };
+        if (target.origin === this.#base.origin) {
+          const authz = await this.#auth.header(scopes);
+          if (authz) headers.authorization = authz;
+        }
+        const body = hop === 0 ? await opts.body?.() : undefined;
+        res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
+        const location = res.headers.location;
+        if (
+          (method === 'GET' || method === 'HEAD') &&
+          [301, 302, 303, 307, 308].includes(res.status) &&
+          location &&
+          hop < MAX_REDIRECTS
+        ) {
+          await discard(res);
+          target = new URL(Array.isArray(location) ? location[0]! : location, target);
+          continue;
+        }
+        break;
+      }
+      if (res.status === 401 && authTry === 0) {
+        await discard(res);
+        scopes = this.#auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
+        continue;
+      }
+      if (!opts.ok.includes(res.status)) {
+        const text = method === 'HEAD' ? '' : await readText(res);
+        throw httpError(res.status, res.headers, text, opts.what);
+      }
+      return res;
+    }
+  }
+
+  #url(path: string): URL {
+    return new URL(path, this.#base);
+  }
+
+  /** HEAD /v2/<repo>/blobs/<digest>: 200 present (its size must match), 404 absent. */
+  async blobExists(
+    repo: string,
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    scopes = [pushScope(repo)],
+  ): Promise<boolean> {
+    const res = await this.#call('HEAD', this.#url(`/v2/${repo}/blobs/${desc.digest}`), {
+      scopes,
+      ok: [200, 404],
+      what: `checking blob ${desc.digest} in ${this.host}/${repo}`,
+    });
+    await discard(res);
+    if (res.status === 404) return false;
+    const length = res.headers['content-length'];
+    if (length !== undefined && Number(length) !== desc.size) {
+      throw new RegistryError(
+        'E_VERIFY',
+        `${this.host}/${repo} holds blob ${desc.digest} with ${length} bytes, expected ${desc.size}`,
+      );
+    }
+    return true;
+  }
+
+  /**
+   * POST /v2/<repo>/blobs/uploads/[?mount=&from=]: 201 when the registry mounted the blob from the other
+   * repository, 202 with a Location to upload to otherwise (registries answer 202 to a refused mount).
+   */
+  async startUpload(
+    repo: string,
+    mount?: { digest: string; from: string },
+  ): Promise<{ mounted: boolean; location: URL }> {
+    const url = this.#url(`/v2/${repo}/blobs/uploads/`);
+    const scopes = [pushScope(repo)];
+    if (mount) {
+      url.searchParams.set('mount', mount.digest);
+      url.searchParams.set('from', mount.from);
+      scopes.push(pullScope(mount.from));
+    }
+    const res = await this.#call('POST', url, {
+      scopes,
+      ok: [201, 202],
+      what: `starting an upload to ${this.host}/${repo}`,
+      headers: { 'content-length': '0' },
+    });
+    await discard(res);
+    const location = res.headers.location;
+    if (res.status === 201) return { mounted: true, location: url };
+    if (!location) throw new RegistryError('E_REGISTRY', `${this.host} started an upload without a Location`);
+    return {
+      mounted: false,
+      location: new URL(Array.isArray(location) ? location[0]! : location, this.#base),
+    };
+  }
+
+  /**
+   * PUT <location>&digest=: the whole blob in one request, streamed with its length (distribution 2.8 has no
+   * single-POST upload, so POST then PUT). With `chunked`, or when the registry refuses the monolithic PUT
+   * with 405/416, one PATCH carries the bytes and an empty PUT commits them.
+   */
+  async uploadBlob(
+    repo: string,
+    location: URL,
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    open: () => Promise<Readable>,
+  ): Promise<void> {
+    const what = `uploading blob ${desc.digest} to ${this.host}/${repo}`;
+    const scopes = [pushScope(repo)];
+    if (!this.#chunked) {
+      const put = new URL(location);
+      put.searchParams.set('digest', desc.digest);
+      try {
+        const res = await this.#call('PUT', put, {
+          scopes,
+          ok: [201, 204],
+          what,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+          body: open,
+        });
+        await discard(res);
+        this.#checkDigestHeader(res, desc.digest, what);
+        return;
+      } catch (err) {
+        if (!(err instanceof RegistryError) || (err.status !== 405 && err.status !== 416)) throw err;
+      }
+    }
+    const patched = await this.#call('PATCH', location, {
+      scopes,
+      ok: [202, 204],
+      what,
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(desc.size),
+        ...(desc.size > 0 ? { 'content-range': `0-${desc.size - 1}` } : {}),
+      },
+      body: open,
+    });
+    await discard(patched);
+    const next = patched.headers.location;
+    const commit = new URL(next ? (Array.isArray(next) ? next[0]! : next) : location.href, this.#base);
+    commit.searchParams.set('digest', desc.digest);
+    const res = await this.#call('PUT', commit, {
+      scopes,
+      ok: [201, 204],
+      what,
+      headers: { 'content-length': '0' },
+    });
+    await discard(res);
+    this.#checkDigestHeader(res, desc.digest, what);
+  }
+
+  #checkDigestHeader(res: HttpResponse, digest: string, what: string): void {
+    const got = res.headers['docker-content-digest'];
+    if (got !== undefined && got !== digest) {
+      throw new RegistryError('E_VERIFY', `${what}: the registry stored ${String(got)}, not ${digest}`);
+    }
+  }
+
+  /** PUT /v2/<repo>/manifests/<tag|digest> with the exact bytes; returns the digest the registry computed. */
+  async putManifest(
+    repo: string,
+    reference: string,
+    bytes: Buffer,
+    mediaType: string,
+  ): Promise<string | undefined> {
+    const res = await this.#call('PUT', this.#url(`/v2/${repo}/manifests/${reference}`), {
+      scopes: [pushScope(repo)],
+      ok: [200, 201, 202, 204],
+      what: `pushing manifest ${reference} to ${this.host}/${repo}`,
+      headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
+      body: async () => bytes,
+    });
+    await discard(res);
+    const d = res.headers['docker-content-digest'];
+    return Array.isArray(d) ? d[0] : d;
+  }
+
+  /** GET /v2/<repo>/manifests/<ref>: the exact bytes, their media type and the registry's digest header. */
+  async getManifest(
+    repo: string,
+    reference: string,
+    scopes = [pullScope(repo)],
+  ): Promise<{ bytes: Buffer; mediaType: string; digest?: string }> {
+    const res = await this.#call('GET', this.#url(`/v2/${repo}/manifests/${reference}`), {
+      scopes,
+      ok: [200],
+      what: `reading manifest ${reference} from ${this.host}/${repo}`,
+      headers: { accept: MANIFEST_ACCEPT },
+    });
+    const length = Number(res.headers['content-length'] ?? 0);
+    if (length > MAX_MANIFEST) {
+      await discard(res);
+      throw new OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+    }
+    const bytes = await readBytes(res, MAX_MANIFEST + 1);
+    if (bytes.length > MAX_MANIFEST)
+      throw new OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+    const ct = res.headers['content-type'];
+    const dg = res.headers['docker-content-digest'];
+    return {
+      bytes,
+      mediaType: (Array.isArray(ct) ? ct[0] : ct)?.split(';')[0]?.trim() ?? '',
+      ...(dg ? { digest: Array.isArray(dg) ? dg[0]! : dg } : {}),
+    };
+  }
+
+  /** GET /v2/<repo>/blobs/<digest>: a stream (redirects to storage followed without our credentials). */
+  async getBlob(repo: string, digest: string): Promise<Readable> {
+    const res = await this.#call('GET', this.#url(`/v2/${repo}/blobs/${digest}`), {
+      scopes: [pullScope(repo)],
+      ok: [200],
+      what: `reading blob ${digest} from ${this.host}/${repo}`,
+    });
+    return res.body;
+  }
+}

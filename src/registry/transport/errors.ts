@@ -1,0 +1,133 @@
+/**
+ * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
+ * registry's own code and message reach the user, with a hint for the cases we know. Whether a failure is
+ * worth retrying is decided here, from fixed sets, and nowhere else.
+ */
+import { OepError, type ErrorCode } from '../../errors.js';
+
+export interface Diagnostic {
+  code: string;
+  message: string;
+}
+
+export class RegistryError extends OepError {
+  readonly status: number | undefined;
+  readonly diagnostics: Diagnostic[];
+  /** Worth another try: 5xx, 408, 429, resets, timeouts. */
+  readonly transient: boolean;
+  /** From Retry-After, when the registry said how long to wait. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: {
+      status?: number;
+      diagnostics?: Diagnostic[];
+      transient?: boolean;
+      retryAfterMs?: number;
+      hint?: string;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(code, message, { hint: opts.hint, cause: opts.cause });
+    this.name = 'RegistryError';
+    this.status = opts.status;
+    this.diagnostics = opts.diagnostics ?? [];
+    this.transient = opts.transient ?? false;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+}
+
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
+
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function parseDiagnostics(body: string): Diagnostic[] {
+  try {
+    const doc = JSON.parse(body) as { errors?: unknown };
+    if (!Array.isArray(doc.errors)) return [];
+    return doc.errors
+      .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+      .map((e) => ({ code: String(e.code ?? ''), message: String(e.message ?? '') }));
+  } catch {
+    return [];
+  }
+}
+
+/** A hint for the failures users meet most. */
+function hintFor(status: number, diags: Diagnostic[], what: string): string | undefined {
+  const codes = new Set(diags.map((d) => d.code));
+  if (status === 401 || codes.has('UNAUTHORIZED')) {
+    return 'log in first (docker login, or username/password) with an account that may push to this repository';
+  }
+  if (status === 403 || codes.has('DENIED')) return 'the account lacks push permission on this repository';
+  if (codes.has('NAME_UNKNOWN'))
+    return 'the repository does not exist and this registry does not create it on push';
+  if (codes.has('MANIFEST_INVALID') || (status === 415 && what.includes('manifest'))) {
+    return 'the registry refused the manifest: some registries refuse +encrypted layer media types';
+  }
+  if (codes.has('BLOB_UNKNOWN') && what.includes('manifest'))
+    return 'a blob the manifest needs is missing in the registry';
+  if (status === 429) return 'the registry is rate limiting; try again later or raise retries';
+  return undefined;
+}
+
+export function httpError(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  what: string,
+): RegistryError {
+  const diagnostics = parseDiagnostics(body);
+  const detail = diagnostics.length
+    ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
+    : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details';
+  const retryAfter = headers['retry-after'];
+  const transient = TRANSIENT_STATUS.has(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
+  const code: ErrorCode = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
+  return new RegistryError(code, `${what}: HTTP ${status} (${detail})`, {
+    status,
+    diagnostics,
+    transient,
+    retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+    hint: hintFor(status, diagnostics, what),
+  });
+}
+
+const TRANSIENT_NET =
+  /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
+
+/** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
+export function networkError(err: unknown, what: string): OepError {
+  if (err instanceof OepError) return err; // already ours: e.g. a digest check failing in a body stream
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = e.code ?? e.cause?.code ?? '';
+  const message = e.cause?.message ?? e.message ?? String(err);
+  const tls = /CERT|SSL|TLS|self[- ]signed|unable to verify/i.test(`${code} ${message}`);
+  return new RegistryError(
+    'E_NETWORK',
+    `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
+    {
+      transient:
+        !tls &&
+        (TRANSIENT_NET.test(code) ||
+          TRANSIENT_NET.test(message) ||
+          /timeout|socket hang up|other side closed/i.test(message)),
+      hint: tls
+        ? 'the registry certificate is not trusted: pass its CA with --ca-file (ca-cert), or --tls-verify=false for a test registry'
+        : undefined,
+      cause: err,
+    },
+  );
+}
+
+export function isTransient(err: unknown): err is RegistryError {
+  return err instanceof RegistryError && err.transient;
+}

@@ -1,0 +1,109 @@
+/**
+ * The one place that touches the network: an HTTP `send` function over undici, with TLS verification on by
+ * default, an optional private CA, HTTPS_PROXY/NO_PROXY from the environment the front end hands us, and
+ * timeouts for headers and for gaps in the body (a stalled registry is a failure, not a hang).
+ * Higher layers (auth, retries, redirects) wrap `send`; they never see undici.
+ */
+import type { Readable } from 'node:stream';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { networkError } from './errors.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: URL;
+  headers?: Record<string, string>;
+  body?: Readable | Buffer | string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  url: URL;
+}
+
+export type Send = (req: HttpRequest) => Promise<HttpResponse>;
+
+export interface TransportOptions {
+  /** Verify TLS certificates (default). false also allows plain HTTP, as skopeo's --tls-verify=false. */
+  tlsVerify: boolean;
+  /** PEM of extra CAs to trust. */
+  ca?: string;
+  /** Longest wait for response headers, and longest gap in a body, in ms. */
+  timeoutMs: number;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (any case), as the front end read them. */
+  env: Record<string, string | undefined>;
+  userAgent: string;
+}
+
+function proxyEnv(env: Record<string, string | undefined>, name: string): string | undefined {
+  return env[name] ?? env[name.toLowerCase()];
+}
+
+export function createDispatcher(opts: TransportOptions): Dispatcher {
+  const tls = { rejectUnauthorized: opts.tlsVerify, ...(opts.ca ? { ca: opts.ca } : {}) };
+  const common = {
+    connect: tls,
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+    connections: 8,
+  };
+  const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
+  const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
+  if (!httpsProxy && !httpProxy) return new Agent(common);
+  return new EnvHttpProxyAgent({
+    ...common,
+    requestTls: tls,
+    ...(httpsProxy ? { httpsProxy } : {}),
+    ...(httpProxy ? { httpProxy } : {}),
+    noProxy: proxyEnv(opts.env, 'NO_PROXY') ?? '',
+  });
+}
+
+export function createSend(opts: TransportOptions, dispatcher = createDispatcher(opts)): Send {
+  return async (req) => {
+    const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers: { 'user-agent': opts.userAgent, ...req.headers },
+        body: req.body ?? null,
+        dispatcher,
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+    } catch (err) {
+      throw networkError(err, what);
+    }
+  };
+}
+
+/** Read a small response body as text, at most `limit` bytes (error bodies, tokens, manifests). */
+export async function readText(res: HttpResponse, limit = 64 * 1024): Promise<string> {
+  const buf = await readBytes(res, limit);
+  return buf.toString('utf8');
+}
+
+export async function readBytes(res: HttpResponse, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      res.body.destroy();
+      break;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Drain and discard a body so the connection can be reused. */
+export async function discard(res: HttpResponse): Promise<void> {
+  try {
+    await res.body.dump();
+  } catch {
+    /* the connection is dropped instead */
+  }
+}
