@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-peers=(skopeo umoci)
+# command:package pairs (htpasswd makes the bcrypt users of the auth-mode registry)
+peers=(skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl)
 missing=()
-for p in "${peers[@]}"; do command -v "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in "${peers[@]}"; do command -v "${p%%:*}" >/dev/null 2>&1 || missing+=("${p#*:}"); done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing test peers: ${missing[*]}" >&2
@@ -18,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "${CI:-}" = true ]; then
   for p in "${peers[@]}"; do
-    command -v "$p" >/dev/null 2>&1 || { echo "CI=true and $p is missing: failing instead of skipping" >&2; exit 1; }
+    command -v "${p%%:*}" >/dev/null 2>&1 || { echo "CI=true and ${p%%:*} is missing: failing instead of skipping" >&2; exit 1; }
   done
 fi
 

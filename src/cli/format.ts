@@ -1,4 +1,5 @@
 /** Human-readable rendering of a result, for `inspect` and the end of `encrypt`/`decrypt`. */
+import type { PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
 
 function size(n: number): string {
@@ -7,9 +8,13 @@ function size(n: number): string {
   return `${(n / 1048576).toFixed(1)} MiB`;
 }
 
-export function formatReport(r: ImageReport): string {
+export function formatReport(r: ImageReport | PushReport): string {
   const lines: string[] = [];
   lines.push(`digest: ${r.digest || '(index.json)'}  ${r.mediaType}`);
+  if ('imageRef' in r) {
+    lines.push(`image: ${r.imageRef}${r.verified ? ' (verified in the registry)' : ''}`);
+    for (const t of r.tags) lines.push(`tag: ${t}`);
+  }
   if (r.refName) lines.push(`ref name: ${r.refName}`);
   if (r.output) lines.push(`output: ${r.output}`);
   for (const p of r.platforms) {

@@ -13,10 +13,13 @@ export interface BlobSource {
   readonly name: string;
   /** The raw bytes of `index.json`. */
   indexJson(): Promise<Buffer>;
-  /** A stream of the blob that errors unless the bytes match the descriptor's digest and size. */
-  open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable>;
+  /**
+   * A stream of the blob that errors unless the bytes match the descriptor's digest and size. The media type,
+   * when given, tells a registry source whether to ask for a manifest or a blob.
+   */
+  open(desc: Pick<Descriptor, 'digest' | 'size'> & { mediaType?: string }): Promise<Readable>;
   /** A whole small blob (manifest, config), verified. */
-  read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer>;
+  read(desc: Pick<Descriptor, 'digest' | 'size'> & { mediaType?: string }): Promise<Buffer>;
   /** Whether the blob is present (not verified). */
   has(desc: Pick<Descriptor, 'digest'>): Promise<boolean>;
 }

@@ -31,12 +31,17 @@ test('dist/cli equals a fresh bundle of src/', () => {
   const committed = join(ROOT, 'dist', 'cli');
   assert.deepEqual(files(out), files(committed), 'dist/cli has other files than a fresh bundle');
   for (const f of files(out)) {
-    assert.ok(readFileSync(join(out, f)).equals(readFileSync(join(committed, f))), `dist/cli/${f} is stale: run npm run bundle`);
+    assert.ok(
+      readFileSync(join(out, f)).equals(readFileSync(join(committed, f))),
+      `dist/cli/${f} is stale: run npm run bundle`,
+    );
   }
 });
 
 test('the bundled CLI runs on its own', () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), '--version'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), '--version'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^oci-encrypt-push \d+\.\d+\.\d+/);
 });

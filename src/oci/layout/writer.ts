@@ -41,7 +41,13 @@ export class LayoutWriter {
         });
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (err instanceof OepError) throw err;
+      // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new OepError('E_OUTPUT', `cannot use output ${output}: ${(err as Error).message}`, {
+          hint: 'choose a path inside a writable folder',
+        });
+      }
     }
     const staging = join(dirname(final), `.${basename(final)}.oep-${randomBytes(4).toString('hex')}`);
     try {
