@@ -39725,6 +39725,7 @@ class LayoutWriter {
         }
         const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
         try {
+            await (0,promises_.mkdir)(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
             await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true });
         }
         catch (err) {
@@ -41999,8 +42000,19 @@ async function encryptImage(opts) {
     for (const m of encrypt_imageManifests(image.root)) {
         const name = `the ${formatPlatform(m.platform)} image`;
         const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
-        for (const i of indexes) {
+        for (const i of [...indexes]) {
             const layer = m.doc.layers[i];
+            // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
+            if (isExternal(layer) && !(await source.has(layer))) {
+                if (opts.encryptLayers) {
+                    throw new OepError('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                        hint: 'leave it out with --encrypt-layers',
+                    });
+                }
+                indexes.delete(i);
+                log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
+                continue;
+            }
             if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
                 throw new OepError('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
                     hint: 'leave it out with --encrypt-layers',
@@ -42222,7 +42234,10 @@ function networkError(err, what) {
     const message = e.cause?.message ?? e.message ?? String(err);
     const tls = /CERT|SSL|TLS|self[- ]signed|unable to verify/i.test(`${code} ${message}`);
     return new RegistryError('E_NETWORK', `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, {
-        transient: !tls && (TRANSIENT_NET.test(code) || TRANSIENT_NET.test(message) || /timeout|socket hang up|other side closed/i.test(message)),
+        transient: !tls &&
+            (TRANSIENT_NET.test(code) ||
+                TRANSIENT_NET.test(message) ||
+                /timeout|socket hang up|other side closed/i.test(message)),
         hint: tls
             ? 'the registry certificate is not trusted: pass its CA with --ca-file (ca-cert), or --tls-verify=false for a test registry'
             : undefined,
@@ -42243,7 +42258,12 @@ function proxyEnv(env, name) {
 }
 function createDispatcher(opts) {
     const tls = { rejectUnauthorized: opts.tlsVerify, ...(opts.ca ? { ca: opts.ca } : {}) };
-    const common = { connect: tls, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connections: 8 };
+    const common = {
+        connect: tls,
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+        connections: 8,
+    };
     const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
     const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
     if (!httpsProxy && !httpProxy)
@@ -42275,21 +42295,32 @@ function createSend(opts, dispatcher = createDispatcher(opts)) {
         }
     };
 }
-/** Read a small response body as text, at most `limit` bytes (error bodies, tokens, manifests). */
+/** Read a small response body as text, cut at `limit` bytes (error bodies, tokens, manifests). */
 async function readText(res, limit = 64 * 1024) {
     const buf = await readBytes(res, limit);
     return buf.toString('utf8');
 }
+/** The first `limit` bytes of a body; the rest is dropped with the connection. */
 async function readBytes(res, limit) {
     const chunks = [];
     let size = 0;
-    for await (const chunk of res.body) {
-        size += chunk.length;
-        if (size > limit) {
-            res.body.destroy();
-            break;
+    try {
+        for await (const chunk of res.body) {
+            const buf = chunk;
+            if (size + buf.length > limit) {
+                // Keep what fits, so the caller gets exactly `limit` bytes and can tell a body that was too long.
+                chunks.push(buf.subarray(0, limit - size));
+                size = limit;
+                res.body.destroy();
+                break;
+            }
+            size += buf.length;
+            chunks.push(buf);
         }
-        chunks.push(chunk);
+    }
+    catch (err) {
+        // A reset or stall after the headers is as transient as one before them: same error type, same retries.
+        throw networkError(err, `reading ${res.url.origin}${res.url.pathname}`);
     }
     return Buffer.concat(chunks);
 }
@@ -42389,7 +42420,11 @@ class Authorizer {
         const cred = await this.#credential();
         let res;
         if (cred?.identityToken) {
-            const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: 'oci-encrypt-push' });
+            const form = new URLSearchParams({
+                grant_type: 'refresh_token',
+                refresh_token: cred.identityToken,
+                client_id: 'oci-encrypt-push',
+            });
             if (c.params.service)
                 form.set('service', c.params.service);
             if (scopes.length)
@@ -42436,7 +42471,10 @@ class Authorizer {
         if (!token)
             throw new OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
-        this.#tokens.set([...new Set(scopes)].sort().join(' '), { token, expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000 });
+        this.#tokens.set([...new Set(scopes)].sort().join(' '), {
+            token,
+            expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
+        });
         return token;
     }
 }
@@ -42514,7 +42552,10 @@ class RegistryClient {
                 const body = hop === 0 ? await opts.body?.() : undefined;
                 res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
                 const location = res.headers.location;
-                if ((method === 'GET' || method === 'HEAD') && [301, 302, 303, 307, 308].includes(res.status) && location && hop < MAX_REDIRECTS) {
+                if ((method === 'GET' || method === 'HEAD') &&
+                    [301, 302, 303, 307, 308].includes(res.status) &&
+                    location &&
+                    hop < MAX_REDIRECTS) {
                     await discard(res);
                     target = new URL(Array.isArray(location) ? location[0] : location, target);
                     continue;
@@ -42576,7 +42617,8 @@ class RegistryClient {
             return { mounted: true, location: url };
         if (!location)
             throw new RegistryError('E_REGISTRY', `${this.host} started an upload without a Location`);
-        return { mounted: false, location: new URL(Array.isArray(location) ? location[0] : location, this.#base) };
+        // Relative Locations resolve against the request they answer (RFC 9110), as `/v2/...` does against any.
+        return { mounted: false, location: new URL(Array.isArray(location) ? location[0] : location, url) };
     }
     /**
      * PUT <location>&digest=: the whole blob in one request, streamed with its length (distribution 2.8 has no
@@ -42619,9 +42661,14 @@ class RegistryClient {
         });
         await discard(patched);
         const next = patched.headers.location;
-        const commit = new URL(next ? (Array.isArray(next) ? next[0] : next) : location.href, this.#base);
+        const commit = new URL(next ? (Array.isArray(next) ? next[0] : next) : location.href, location);
         commit.searchParams.set('digest', desc.digest);
-        const res = await this.#call('PUT', commit, { scopes, ok: [201, 204], what, headers: { 'content-length': '0' } });
+        const res = await this.#call('PUT', commit, {
+            scopes,
+            ok: [201, 204],
+            what,
+            headers: { 'content-length': '0' },
+        });
         await discard(res);
         this.#checkDigestHeader(res, desc.digest, what);
     }
@@ -42737,8 +42784,10 @@ function parseReference(input) {
     let registry = DOCKER_HUB;
     if (parts.length > 1 && isRegistry(parts[0])) {
         registry = parts.shift();
-        if (!HOST.test(registry))
+        if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
+            // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
             throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
+        }
     }
     if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
         registry = DOCKER_HUB;
@@ -42749,7 +42798,11 @@ function parseReference(input) {
     const repository = parts.join('/');
     if (repository.length > 255)
         throw bad(input, 'the repository name is longer than 255 characters');
-    const ref = { registry, apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry, repository };
+    const ref = {
+        registry,
+        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
+        repository,
+    };
     if (tag !== undefined)
         ref.tag = tag;
     if (digest !== undefined)
@@ -42771,6 +42824,13 @@ function resolveTag(tag, main) {
     const t = tag.trim();
     if (TAG.test(t))
         return { ...main, tag: t, digest: undefined };
+    // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
+    if (/^sha(256|384|512):/i.test(t))
+        throw bad(t, 'a tag cannot be a digest');
+    // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
+    if (!/[/:@]/.test(t)) {
+        throw bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
+    }
     const ref = parseReference(t);
     if (ref.digest)
         throw bad(t, 'a tag cannot be a digest reference');
@@ -42813,11 +42873,12 @@ function bestEntry(map, ref) {
     return best?.value;
 }
 function fromEntry(e, source) {
-    if (!e)
+    // The file is hand-editable: a field of the wrong type is ignored rather than crashing Buffer.from.
+    if (!e || typeof e !== 'object')
         return undefined;
-    if (e.identitytoken)
+    if (typeof e.identitytoken === 'string' && e.identitytoken)
         return { identityToken: e.identitytoken, ...(e.username ? { username: e.username } : {}), source };
-    if (e.auth) {
+    if (typeof e.auth === 'string' && e.auth) {
         const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
         const i = decoded.indexOf(':');
         if (i > 0)
@@ -42839,7 +42900,9 @@ async function readConfig(path) {
         return JSON.parse(text);
     }
     catch {
-        throw new OepError('E_AUTH', `${path} is not valid JSON`, { hint: 'fix or remove the file, or pass username/password' });
+        throw new OepError('E_AUTH', `${path} is not valid JSON`, {
+            hint: 'fix or remove the file, or pass username/password',
+        });
     }
 }
 /** The server name a credential helper is asked for: what `docker login` stored it under. */
@@ -42852,13 +42915,19 @@ async function runCredentialHelper(name, server, env) {
         throw new OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
     const program = `docker-credential-${name}`;
     const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], { env: env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], {
+            env: env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         child.stdout.on('data', (d) => (out += d.toString('utf8')));
         child.stderr.on('data', (d) => (err += d.toString('utf8')));
         child.on('error', reject);
         child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+        // A helper that exits without reading stdin makes the write fail with EPIPE: its exit code and output
+        // tell what happened, so this must not become an unhandled 'error' event that kills the process.
+        child.stdin.on('error', () => { });
         child.stdin.end(server);
     }).catch((err) => {
         throw new OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
@@ -42948,7 +43017,9 @@ async function withRetry(what, policy, fn) {
             if (!isTransient(err) || attempt >= policy.retries)
                 throw err;
             const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-            const wait = err.retryAfterMs !== undefined ? Math.min(policy.maxMs, err.retryAfterMs) : Math.round(backoff / 2 + Math.random() * (backoff / 2));
+            const wait = err.retryAfterMs !== undefined
+                ? Math.min(policy.maxMs, err.retryAfterMs)
+                : Math.round(backoff / 2 + Math.random() * (backoff / 2));
             policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
             await sleep(wait);
         }
@@ -43021,6 +43092,7 @@ async function pushTags(targets, root, opts) {
  * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
  * reported after the registry has served back exactly the bytes we pushed.
  */
+
 
 
 
@@ -43156,9 +43228,18 @@ async function pushImage(opts) {
         const root = manifests[manifests.length - 1];
         if (root.desc.digest !== report.digest)
             throw new OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
-        const blobs = blobsOf(image.root);
+        // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
+        const blobs = [];
+        for (const b of blobsOf(image.root))
+            if (!isExternal(b) || (await source.has(b)))
+                blobs.push(b);
         const pushOpts = {
-            retry: { ...DEFAULT_RETRY, retries: opts.registry.retries, ...(opts.registry.retryBaseMs !== undefined ? { baseMs: opts.registry.retryBaseMs } : {}), log },
+            retry: {
+                ...DEFAULT_RETRY,
+                retries: opts.registry.retries,
+                ...(opts.registry.retryBaseMs !== undefined ? { baseMs: opts.registry.retryBaseMs } : {}),
+                log,
+            },
             concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
             log,
         };
@@ -43293,14 +43374,28 @@ function joinNegativeLayerLists(argv) {
 function parseCommand(argv) {
     let parsed;
     try {
-        parsed = (0,external_node_util_.parseArgs)({ args: joinNegativeLayerLists(argv), options: OPTIONS, allowPositionals: true, strict: true });
+        parsed = (0,external_node_util_.parseArgs)({
+            args: joinNegativeLayerLists(argv),
+            options: OPTIONS,
+            allowPositionals: true,
+            strict: true,
+        });
     }
     catch (err) {
         // Node's messages run over several lines; the first one says what is wrong.
         throw usage(err.message.split('\n')[0].replace(/\s*To specify.*$/, ''));
     }
     const { values, positionals } = parsed;
-    const base = { recipients: [], keys: [], json: values.json === true, tags: [], tlsVerify: true, passwordStdin: false, retries: 3, verify: true };
+    const base = {
+        recipients: [],
+        keys: [],
+        json: values.json === true,
+        tags: [],
+        tlsVerify: true,
+        passwordStdin: false,
+        retries: 3,
+        verify: true,
+    };
     if (values.version)
         return { name: 'version', ...base };
     if (values.help || positionals.length === 0)
@@ -43637,36 +43732,44 @@ function tryPrivateDerEncrypted(der) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/keys.ts
-/** The key parsers front ends use, re-exported so that front ends depend on the pipeline only. */
-
-
-;// CONCATENATED MODULE: ./src/cli/keys.ts
-/** Turning CLI key arguments into keys: `jwe:FILE` recipients and `FILE[:PASSPHRASE]` decryption keys. */
+/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
 
 
 
-function readKeyFile(path, flag) {
+
+/** Read a key file, with an error that names the input it came from. */
+function readKeyFile(path, input) {
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)(path);
     }
     catch (err) {
-        throw new OepError('E_KEY', `${flag} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+        throw new OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
             hint: 'check the path',
         });
     }
 }
-/** `jwe:FILE`, or a bare FILE meaning the same (as skopeo's --encryption-key takes it with its prefix). */
-function recipientsFromSpec(spec) {
+/**
+ * `jwe:FILE`, or a bare FILE meaning the same (skopeo's --encryption-key takes it with its prefix). Other
+ * protocols (pkcs7, pgp, provider) are refused by name until they exist.
+ */
+function recipientsFromSpec(spec, input) {
     const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-    const scheme = m && !(0,external_node_fs_namespaceObject.existsSync)(spec) ? m[1] : 'jwe';
-    const file = m && !(0,external_node_fs_namespaceObject.existsSync)(spec) ? m[2] : spec;
+    const prefixed = m !== null && !(0,external_node_fs_namespaceObject.existsSync)(spec);
+    const scheme = prefixed ? m[1] : 'jwe';
+    const file = prefixed ? m[2] : spec;
     if (scheme !== 'jwe') {
-        throw new OepError('E_UNSUPPORTED', `--recipient ${spec}: the ${scheme} protocol is not supported`, {
+        throw new OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
             hint: 'use jwe:FILE with an RSA or EC public key',
         });
     }
-    return parseRecipients(readKeyFile(file, '--recipient'), file);
+    return parseRecipients(readKeyFile(file, input), file);
 }
+
+;// CONCATENATED MODULE: ./src/cli/keys.ts
+/** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys. */
+
+
+
 /**
  * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
  * passphrase off the command line, where other users of the machine could read it.
@@ -43705,6 +43808,11 @@ function size(n) {
 function formatReport(r) {
     const lines = [];
     lines.push(`digest: ${r.digest || '(index.json)'}  ${r.mediaType}`);
+    if ('imageRef' in r) {
+        lines.push(`image: ${r.imageRef}${r.verified ? ' (verified in the registry)' : ''}`);
+        for (const t of r.tags)
+            lines.push(`tag: ${t}`);
+    }
     if (r.refName)
         lines.push(`ref name: ${r.refName}`);
     if (r.output)
@@ -43753,6 +43861,7 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 
 
+
 const VERSION = package_namespaceObject.rE;
 function log(line) {
     process.stderr.write(`${line}\n`);
@@ -43773,7 +43882,7 @@ async function execute(cmd) {
                 layout: cmd.layout,
                 refName: cmd.refName,
                 output: cmd.output,
-                recipients: cmd.recipients.flatMap(recipientsFromSpec),
+                recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
                 encryptLayers: parseLayerList(cmd.encryptLayers),
                 platforms,
                 log,
@@ -43795,7 +43904,9 @@ async function readStdin() {
     const chunks = [];
     for await (const c of process.stdin)
         chunks.push(c);
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
 }
 function readCaFile(path) {
     try {
@@ -43812,7 +43923,9 @@ async function push(cmd, platforms) {
     if (cmd.passwordStdin) {
         password = await readStdin();
         if (!password)
-            throw new OepError('E_USAGE', '--password-stdin: standard input was empty', { hint: 'pipe the password or token in' });
+            throw new OepError('E_USAGE', '--password-stdin: standard input was empty', {
+                hint: 'pipe the password or token in',
+            });
     }
     return pushImage({
         layout: cmd.layout,
@@ -43821,7 +43934,7 @@ async function push(cmd, platforms) {
         tags: cmd.tags,
         output: cmd.output,
         tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
-        recipients: cmd.recipients.flatMap(recipientsFromSpec),
+        recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
         encryptLayers: parseLayerList(cmd.encryptLayers),
         platforms,
         verify: cmd.verify,

@@ -13,7 +13,8 @@ import { pushImage, type PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
 import { parseCommand, USAGE, type Command } from './args.js';
-import { decryptionKeysFromSpec, recipientsFromSpec } from './keys.js';
+import { decryptionKeysFromSpec } from './keys.js';
+import { recipientsFromSpec } from '../pipeline/keys.js';
 import { formatReport } from './format.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -38,7 +39,7 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
         layout: cmd.layout!,
         refName: cmd.refName,
         output: cmd.output!,
-        recipients: cmd.recipients.flatMap(recipientsFromSpec),
+        recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
         encryptLayers: parseLayerList(cmd.encryptLayers),
         platforms,
         log,
@@ -94,7 +95,7 @@ async function push(cmd: Command, platforms: ReturnType<typeof parsePlatformList
     tags: cmd.tags,
     output: cmd.output,
     tempDir: tmpdir(),
-    recipients: cmd.recipients.flatMap(recipientsFromSpec),
+    recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
     encryptLayers: parseLayerList(cmd.encryptLayers),
     platforms,
     verify: cmd.verify,

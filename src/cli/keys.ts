@@ -1,39 +1,7 @@
-/** Turning CLI key arguments into keys: `jwe:FILE` recipients and `FILE[:PASSPHRASE]` decryption keys. */
-import { existsSync, readFileSync } from 'node:fs';
+/** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys. */
+import { existsSync } from 'node:fs';
 import { OepError } from '../errors.js';
-import {
-  parseDecryptionKeys,
-  parseRecipients,
-  type DecryptionKey,
-  type Recipient,
-} from '../pipeline/keys.js';
-
-function readKeyFile(path: string, flag: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new OepError(
-      'E_KEY',
-      `${flag} ${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      {
-        hint: 'check the path',
-      },
-    );
-  }
-}
-
-/** `jwe:FILE`, or a bare FILE meaning the same (as skopeo's --encryption-key takes it with its prefix). */
-export function recipientsFromSpec(spec: string): Recipient[] {
-  const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-  const scheme = m && !existsSync(spec) ? m[1]! : 'jwe';
-  const file = m && !existsSync(spec) ? m[2]! : spec;
-  if (scheme !== 'jwe') {
-    throw new OepError('E_UNSUPPORTED', `--recipient ${spec}: the ${scheme} protocol is not supported`, {
-      hint: 'use jwe:FILE with an RSA or EC public key',
-    });
-  }
-  return parseRecipients(readKeyFile(file, '--recipient'), file);
-}
+import { parseDecryptionKeys, readKeyFile, type DecryptionKey } from '../pipeline/keys.js';
 
 /**
  * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the

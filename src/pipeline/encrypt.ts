@@ -13,7 +13,7 @@ import { loadImage, type ManifestNode, type TreeNode } from '../oci/tree.js';
 import type { Recipient } from '../ocicrypt/keys.js';
 import { describeLayer, encryptLayer } from '../ocicrypt/layer.js';
 import type { ImageReport, LayerReport } from './result.js';
-import { rewriteImage, type RewriteResult } from './rewrite.js';
+import { isExternal, rewriteImage, type RewriteResult } from './rewrite.js';
 import { resolveLayerIndexes } from './selection.js';
 
 export interface EncryptOptions {
@@ -92,8 +92,23 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   for (const m of imageManifests(image.root)) {
     const name = `the ${formatPlatform(m.platform)} image`;
     const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
-    for (const i of indexes) {
+    for (const i of [...indexes]) {
       const layer = m.doc.layers[i]!;
+      // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
+      if (isExternal(layer) && !(await source.has(layer))) {
+        if (opts.encryptLayers) {
+          throw new OepError(
+            'E_UNSUPPORTED',
+            `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`,
+            {
+              hint: 'leave it out with --encrypt-layers',
+            },
+          );
+        }
+        indexes.delete(i);
+        log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls![0]}: left as it is`);
+        continue;
+      }
       if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
         throw new OepError(
           'E_UNSUPPORTED',

@@ -26,6 +26,7 @@ import { RegistryError } from '../registry/transport/errors.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../registry/transport/retry.js';
 import { defaultConcurrency, encryptImage, type EncryptOptions } from './encrypt.js';
 import type { ImageReport } from './result.js';
+import { isExternal } from './rewrite.js';
 
 export interface RegistryOptions {
   tlsVerify: boolean;
@@ -198,7 +199,9 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     const root = manifests[manifests.length - 1]!;
     if (root.desc.digest !== report.digest)
       throw new OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
-    const blobs = blobsOf(image.root);
+    // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
+    const blobs: Descriptor[] = [];
+    for (const b of blobsOf(image.root)) if (!isExternal(b) || (await source.has(b))) blobs.push(b);
     const pushOpts = {
       retry: {
         ...DEFAULT_RETRY,

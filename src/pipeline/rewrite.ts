@@ -66,7 +66,7 @@ function imageManifests(node: TreeNode, out: ManifestNode[] = []): ManifestNode[
 }
 
 /** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
-function isExternal(d: Descriptor): boolean {
+export function isExternal(d: Descriptor): boolean {
   const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
   return foreign && Array.isArray(d.urls) && d.urls.length > 0;
 }

@@ -16,24 +16,26 @@ function files(dir: string): string[] {
     .sort();
 }
 
-test('dist/cli equals a fresh bundle of src/', () => {
-  const out = join(tempDir(), 'cli');
+test('dist/ equals a fresh bundle of src/', () => {
+  const out = join(tempDir(), 'dist');
   // The same command as `npm run bundle`, pointed at a temp folder.
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { bundle: string } };
-  const command = pkg.scripts.bundle.replace(' -o dist/cli ', ` -o ${out} `);
-  assert.notEqual(command, pkg.scripts.bundle, 'the bundle script no longer writes to dist/cli');
+  const command = pkg.scripts.bundle
+    .replace(' -o dist/cli ', ` -o ${out}/cli `)
+    .replace(' -o dist ', ` -o ${out} `);
+  assert.equal(command.split(out).length, 3, 'the bundle script no longer writes dist/ and dist/cli/');
   const r = spawnSync('sh', ['-c', command], {
     cwd: ROOT,
     env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
-  const committed = join(ROOT, 'dist', 'cli');
-  assert.deepEqual(files(out), files(committed), 'dist/cli has other files than a fresh bundle');
+  const committed = join(ROOT, 'dist');
+  assert.deepEqual(files(out), files(committed), 'dist/ has other files than a fresh bundle');
   for (const f of files(out)) {
     assert.ok(
       readFileSync(join(out, f)).equals(readFileSync(join(committed, f))),
-      `dist/cli/${f} is stale: run npm run bundle`,
+      `dist/${f} is stale: run npm run bundle`,
     );
   }
 });

@@ -51,6 +51,7 @@ export class LayoutWriter {
     }
     const staging = join(dirname(final), `.${basename(final)}.oep-${randomBytes(4).toString('hex')}`);
     try {
+      await mkdir(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
       await mkdir(join(staging, 'blobs', 'sha256'), { recursive: true });
     } catch (err) {
       throw new OepError('E_OUTPUT', `cannot create output ${output}: ${(err as Error).message}`, {

@@ -1,0 +1,155 @@
+/**
+ * The GitHub Action front end: inputs → one options object → the pipeline → outputs and a job summary.
+ * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
+ * the input's name and the fix, and sets no output.
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { isOepError, type ErrorCode } from '../errors.js';
+import { encryptImage } from '../pipeline/encrypt.js';
+import { pushImage, type PushReport } from '../pipeline/push.js';
+import type { ImageReport } from '../pipeline/result.js';
+import {
+  caFrom,
+  imageFrom,
+  inputError,
+  layersFrom,
+  parseBool,
+  platformsFrom,
+  recipientsFrom,
+  retriesFrom,
+  splitList,
+  type InputName,
+  type Inputs,
+} from './inputs.js';
+import { summaryMarkdown } from './summary.js';
+
+const NAMES: InputName[] = [
+  'layout',
+  'ref-name',
+  'image',
+  'tags',
+  'public-keys',
+  'recipients',
+  'encrypt-layers',
+  'platforms',
+  'username',
+  'password',
+  'tls-verify',
+  'ca-cert',
+  'retries',
+  'verify',
+  'output',
+  'digest-file',
+  'show-summary',
+];
+
+export function getInputs(): Inputs {
+  const raw = Object.fromEntries(NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>;
+  return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) } as Inputs;
+}
+
+/** Which input an error from the pipeline is about, when its message does not already say. */
+const INPUT_OF: Partial<Record<ErrorCode, string>> = {
+  E_LAYOUT: 'layout',
+  E_BLOB_MISSING: 'layout',
+  E_DIGEST: 'layout',
+  E_MANIFEST: 'layout',
+  E_REF: 'ref-name',
+  E_PLATFORM: 'platforms',
+  E_LAYER_INDEX: 'encrypt-layers',
+  E_KEY: 'public-keys/recipients',
+  E_NO_RECIPIENT: 'public-keys',
+  E_REFERENCE: 'image/tags',
+  E_AUTH: 'username/password',
+  E_OUTPUT: 'output',
+};
+
+export function failureMessage(err: unknown): string {
+  if (!isOepError(err)) return `internal error: ${(err as Error).stack ?? String(err)}`;
+  const input = INPUT_OF[err.code];
+  const text = err.describe();
+  return input && !input.split('/').some((n) => text.startsWith(n)) ? `${input}: ${text}` : text;
+}
+
+function setOutputs(r: ImageReport | PushReport, inputs: Inputs): void {
+  core.setOutput('digest', r.digest);
+  if ('imageRef' in r) {
+    core.setOutput('image', r.image);
+    core.setOutput('image-ref', r.imageRef);
+    core.setOutput('tags', r.tags.join('\n'));
+  }
+  core.setOutput(
+    'platform-digests',
+    JSON.stringify(Object.fromEntries(r.platforms.map((p) => [p.platform, p.digest]))),
+  );
+  core.setOutput('report', JSON.stringify(r));
+  if (inputs['digest-file'].trim()) {
+    writeFileSync(inputs['digest-file'].trim(), r.digest);
+    core.setOutput('digest-file', inputs['digest-file'].trim());
+  }
+}
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = getInputs();
+    // Mask first: nothing below may print them, but a library error message might echo a header.
+    if (inputs.password) core.setSecret(inputs.password);
+    if (!inputs.layout.trim())
+      throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
+    const { image, tags } = imageFrom(inputs);
+    const output = inputs.output.trim() || undefined;
+    if (!image && !output) {
+      throw inputError(
+        'image',
+        'is empty and so is output: nothing to do',
+        'set image (push) or output (write a layout), or both',
+      );
+    }
+    const common = {
+      layout: inputs.layout.trim(),
+      ...(inputs['ref-name'].trim() ? { refName: inputs['ref-name'].trim() } : {}),
+      recipients: recipientsFrom(inputs),
+      encryptLayers: layersFrom(inputs['encrypt-layers']),
+      platforms: platformsFrom(inputs.platforms),
+      log: (line: string) => core.info(line),
+    };
+    const verify = parseBool('verify', inputs.verify, true);
+    const ca = caFrom(inputs['ca-cert']);
+    const registry = {
+      tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
+      ...(ca ? { ca } : {}),
+      ...(inputs.username ? { username: inputs.username } : {}),
+      ...(inputs.password ? { password: inputs.password } : {}),
+      retries: retriesFrom(inputs.retries),
+      env: process.env,
+      userAgent: 'oci-encrypt-push-action',
+    };
+    const showSummary = parseBool('show-summary', inputs['show-summary'], true);
+    core.info(
+      `${common.recipients.length} recipient(s): ${common.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,
+    );
+
+    const report = await core.group(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`, () =>
+      image
+        ? pushImage({
+            ...common,
+            image,
+            tags,
+            output,
+            tempDir: process.env.RUNNER_TEMP || tmpdir(),
+            registry,
+            verify,
+          })
+        : encryptImage({ ...common, output: output! }),
+    );
+    setOutputs(report, inputs);
+    core.info(`digest: ${report.digest}`);
+    if (showSummary && process.env.GITHUB_STEP_SUMMARY) {
+      await core.summary.addRaw(summaryMarkdown(report), true).write();
+    }
+  } catch (err) {
+    core.setFailed(failureMessage(err));
+  }
+}
