@@ -42232,7 +42232,8 @@ function networkError(err, what) {
     const e = err;
     const code = e.code ?? e.cause?.code ?? '';
     const message = e.cause?.message ?? e.message ?? String(err);
-    const tls = /CERT|SSL|TLS|self[- ]signed|unable to verify/i.test(`${code} ${message}`);
+    // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(`${code} ${message}`);
     return new RegistryError('E_NETWORK', `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, {
         transient: !tls &&
             (TRANSIENT_NET.test(code) ||
@@ -42310,7 +42311,6 @@ async function readBytes(res, limit) {
             if (size + buf.length > limit) {
                 // Keep what fits, so the caller gets exactly `limit` bytes and can tell a body that was too long.
                 chunks.push(buf.subarray(0, limit - size));
-                size = limit;
                 res.body.destroy();
                 break;
             }
@@ -42500,7 +42500,9 @@ class RegistryClient {
     #auth;
     #chunked;
     #base;
-    constructor(host, base, send, auth, chunked) {
+    #dispatcher;
+    constructor(host, base, send, auth, chunked, dispatcher) {
+        this.#dispatcher = dispatcher;
         this.host = host;
         this.#base = base;
         this.#send = send;
@@ -42512,7 +42514,8 @@ class RegistryClient {
      * 2. Keep the challenge of a 401 for the auth layer.
      */
     static async connect(ref, opts) {
-        const send = createSend(opts);
+        const dispatcher = createDispatcher(opts);
+        const send = createSend(opts, dispatcher);
         const auth = new Authorizer(send, opts.credential);
         const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
         let lastError;
@@ -42526,7 +42529,7 @@ class RegistryClient {
                 else if (res.status !== 200) {
                     throw httpError(res.status, res.headers, '', `${ref.apiHost} is not an OCI registry (GET /v2/)`);
                 }
-                return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false);
+                return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
             }
             catch (err) {
                 lastError = err;
@@ -42573,6 +42576,10 @@ class RegistryClient {
             }
             return res;
         }
+    }
+    /** Close kept-alive connections, so a finished CLI run exits at once. */
+    async close() {
+        await this.#dispatcher.close();
     }
     #url(path) {
         return new URL(path, this.#base);
@@ -42783,7 +42790,7 @@ function parseReference(input) {
     const parts = rest.split('/');
     let registry = DOCKER_HUB;
     if (parts.length > 1 && isRegistry(parts[0])) {
-        registry = parts.shift();
+        registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
         if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
             // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
             throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
@@ -43266,6 +43273,7 @@ async function pushImage(opts) {
     finally {
         if (staging)
             await (0,promises_.rm)(staging, { recursive: true, force: true });
+        await Promise.all([...clients.values()].map((c) => c.close()));
     }
 }
 

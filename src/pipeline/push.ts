@@ -239,5 +239,6 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     };
   } finally {
     if (staging) await rm(staging, { recursive: true, force: true });
+    await Promise.all([...clients.values()].map((c) => c.close()));
   }
 }

@@ -11,7 +11,9 @@ import type { Reference } from './reference.js';
 import { Authorizer, parseChallenge } from './transport/auth.js';
 import { httpError, RegistryError } from './transport/errors.js';
 import {
+  createDispatcher,
   createSend,
+  type Dispatcher,
   discard,
   readBytes,
   readText,
@@ -57,7 +59,17 @@ export class RegistryClient {
   readonly #chunked: boolean;
   #base: URL;
 
-  private constructor(host: string, base: URL, send: Send, auth: Authorizer, chunked: boolean) {
+  readonly #dispatcher: Dispatcher;
+
+  private constructor(
+    host: string,
+    base: URL,
+    send: Send,
+    auth: Authorizer,
+    chunked: boolean,
+    dispatcher: Dispatcher,
+  ) {
+    this.#dispatcher = dispatcher;
     this.host = host;
     this.#base = base;
     this.#send = send;
@@ -70,7 +82,8 @@ export class RegistryClient {
    * 2. Keep the challenge of a 401 for the auth layer.
    */
   static async connect(ref: Pick<Reference, 'apiHost'>, opts: ClientOptions): Promise<RegistryClient> {
-    const send = createSend(opts);
+    const dispatcher = createDispatcher(opts);
+    const send = createSend(opts, dispatcher);
     const auth = new Authorizer(send, opts.credential);
     const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
     let lastError: unknown;
@@ -83,7 +96,7 @@ export class RegistryClient {
         else if (res.status !== 200) {
           throw httpError(res.status, res.headers, '', `${ref.apiHost} is not an OCI registry (GET /v2/)`);
         }
-        return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false);
+        return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
       } catch (err) {
         lastError = err;
         if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK') throw err;
@@ -130,6 +143,11 @@ export class RegistryClient {
       }
       return res;
     }
+  }
+
+  /** Close kept-alive connections, so a finished CLI run exits at once. */
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
   }
 
   #url(path: string): URL {
@@ -184,10 +202,8 @@ export class RegistryClient {
     const location = res.headers.location;
     if (res.status === 201) return { mounted: true, location: url };
     if (!location) throw new RegistryError('E_REGISTRY', `${this.host} started an upload without a Location`);
-    return {
-      mounted: false,
-      location: new URL(Array.isArray(location) ? location[0]! : location, this.#base),
-    };
+    // Relative Locations resolve against the request they answer (RFC 9110), as `/v2/...` does against any.
+    return { mounted: false, location: new URL(Array.isArray(location) ? location[0]! : location, url) };
   }
 
   /**
@@ -234,7 +250,7 @@ export class RegistryClient {
     });
     await discard(patched);
     const next = patched.headers.location;
-    const commit = new URL(next ? (Array.isArray(next) ? next[0]! : next) : location.href, this.#base);
+    const commit = new URL(next ? (Array.isArray(next) ? next[0]! : next) : location.href, location);
     commit.searchParams.set('digest', desc.digest);
     const res = await this.#call('PUT', commit, {
       scopes,

@@ -63,10 +63,11 @@ function bestEntry<T>(map: Record<string, T> | undefined, ref: Reference): T | u
 }
 
 function fromEntry(e: AuthEntry | undefined, source: string): Credential | undefined {
-  if (!e) return undefined;
-  if (e.identitytoken)
+  // The file is hand-editable: a field of the wrong type is ignored rather than crashing Buffer.from.
+  if (!e || typeof e !== 'object') return undefined;
+  if (typeof e.identitytoken === 'string' && e.identitytoken)
     return { identityToken: e.identitytoken, ...(e.username ? { username: e.username } : {}), source };
-  if (e.auth) {
+  if (typeof e.auth === 'string' && e.auth) {
     const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i > 0) return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
@@ -117,6 +118,9 @@ export async function runCredentialHelper(
       child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
       child.on('error', reject);
       child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+      // A helper that exits without reading stdin makes the write fail with EPIPE: its exit code and output
+      // tell what happened, so this must not become an unhandled 'error' event that kills the process.
+      child.stdin.on('error', () => {});
       child.stdin.end(server);
     },
   ).catch((err: NodeJS.ErrnoException) => {

@@ -65,8 +65,11 @@ export function parseReference(input: string): Reference {
   const parts = rest.split('/');
   let registry = DOCKER_HUB;
   if (parts.length > 1 && isRegistry(parts[0]!)) {
-    registry = parts.shift()!;
-    if (!HOST.test(registry)) throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
+    registry = parts.shift()!.toLowerCase(); // host names are case-insensitive; credentials match them exactly
+    if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
+      // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
+      throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
+    }
   }
   if (registry === 'index.docker.io' || registry === DOCKER_HUB_API) registry = DOCKER_HUB;
   if (parts.some((p) => !COMPONENT.test(p)))
@@ -100,6 +103,12 @@ export function formatReference(ref: Reference): string {
 export function resolveTag(tag: string, main: Reference): Reference {
   const t = tag.trim();
   if (TAG.test(t)) return { ...main, tag: t, digest: undefined } as Reference;
+  // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
+  if (/^sha(256|384|512):/i.test(t)) throw bad(t, 'a tag cannot be a digest');
+  // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
+  if (!/[/:@]/.test(t)) {
+    throw bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
+  }
   const ref = parseReference(t);
   if (ref.digest) throw bad(t, 'a tag cannot be a digest reference');
   return { ...ref, tag: ref.tag ?? 'latest' };

@@ -110,7 +110,11 @@ export function networkError(err: unknown, what: string): OepError {
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = e.code ?? e.cause?.code ?? '';
   const message = e.cause?.message ?? e.message ?? String(err);
-  const tls = /CERT|SSL|TLS|self[- ]signed|unable to verify/i.test(`${code} ${message}`);
+  // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
+  const tls =
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(
+      `${code} ${message}`,
+    );
   return new RegistryError(
     'E_NETWORK',
     `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,

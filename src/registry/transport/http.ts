@@ -8,6 +8,8 @@ import type { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { networkError } from './errors.js';
 
+export type { Dispatcher };
+
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
@@ -79,22 +81,31 @@ export function createSend(opts: TransportOptions, dispatcher = createDispatcher
   };
 }
 
-/** Read a small response body as text, at most `limit` bytes (error bodies, tokens, manifests). */
+/** Read a small response body as text, cut at `limit` bytes (error bodies, tokens, manifests). */
 export async function readText(res: HttpResponse, limit = 64 * 1024): Promise<string> {
   const buf = await readBytes(res, limit);
   return buf.toString('utf8');
 }
 
+/** The first `limit` bytes of a body; the rest is dropped with the connection. */
 export async function readBytes(res: HttpResponse, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      res.body.destroy();
-      break;
+  try {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      if (size + buf.length > limit) {
+        // Keep what fits, so the caller gets exactly `limit` bytes and can tell a body that was too long.
+        chunks.push(buf.subarray(0, limit - size));
+        res.body.destroy();
+        break;
+      }
+      size += buf.length;
+      chunks.push(buf);
     }
-    chunks.push(chunk as Buffer);
+  } catch (err) {
+    // A reset or stall after the headers is as transient as one before them: same error type, same retries.
+    throw networkError(err, `reading ${res.url.origin}${res.url.pathname}`);
   }
   return Buffer.concat(chunks);
 }
