@@ -74816,9 +74816,10 @@ function recipientsFromSpec(spec, input) {
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
- * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs), then turned
- * into pipeline options by pure functions (toOptions), so the mapping is tested without a runner.
+ * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs in main.ts), then
+ * turned into pipeline options by pure functions (optionsFrom), so the mapping is tested without a runner.
  */
+
 
 
 
@@ -74843,13 +74844,31 @@ function parseBool(name, value, dflt) {
         return false;
     throw inputError(name, `${JSON.stringify(value)} is not true or false`);
 }
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name, fn) {
+    try {
+        return fn();
+    }
+    catch (err) {
+        if (err instanceof errors_OepError && !startsWithName(err.message, name)) {
+            throw new errors_OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+        }
+        throw err;
+    }
+}
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+function startsWithName(text, name) {
+    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
 /** public-keys (key text from a secret) and recipients (jwe:FILE lines), all parsed and checked. */
 function recipientsFrom(inputs) {
     const out = [];
-    if (inputs['public-keys'].trim())
-        out.push(...parseRecipients(inputs['public-keys'], 'public-keys'));
-    for (const spec of inputs.recipients)
-        out.push(...recipientsFromSpec(spec, 'recipients'));
+    if (inputs['public-keys'].trim()) {
+        out.push(...fromInput('public-keys', () => parseRecipients(inputs['public-keys'], 'public-keys')));
+    }
+    for (const spec of inputs.recipients) {
+        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+    }
     if (out.length === 0) {
         throw new errors_OepError('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
             hint: 'pass public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (a PEM public key)',
@@ -74857,20 +74876,45 @@ function recipientsFrom(inputs) {
     }
     return out;
 }
-/** ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. */
+const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/**
+ * ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. Every certificate must parse:
+ * Node's TLS silently ignores a CA it cannot read, and the user would get "certificate not trusted" instead.
+ */
 function caFrom(value) {
     const v = value.trim();
     if (!v)
         return undefined;
-    if (v.includes('-----BEGIN CERTIFICATE-----'))
-        return v;
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(v, 'utf8');
+    let text;
+    let source;
+    if (v.includes('-----BEGIN ')) {
+        text = v;
+        source = 'the PEM text';
     }
-    catch {
-        throw inputError('ca-cert', `${v} is neither PEM text nor a readable file`);
+    else {
+        // Multi-line junk is probably a mangled secret: do not echo it.
+        source = v.includes('\n') ? 'the value' : v;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(v, 'utf8');
+        }
+        catch {
+            throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+        }
     }
+    const certs = text.match(CERT_RE) ?? [];
+    if (certs.length === 0)
+        throw inputError('ca-cert', `${source} holds no PEM certificate`, CA_HINT);
+    certs.forEach((pem, i) => {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
+        }
+        catch {
+            throw inputError('ca-cert', `certificate ${i + 1} in ${source} cannot be parsed`, CA_HINT);
+        }
+    });
+    return text;
 }
+const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
 function retriesFrom(value) {
     if (value.trim() === '')
         return 3;
@@ -74879,13 +74923,19 @@ function retriesFrom(value) {
         throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`);
     return n;
 }
-/** The image to push: `image`, or else the first full reference among `tags` (metadata-action style). */
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
 function imageFrom(inputs) {
     if (inputs.image.trim())
         return { image: inputs.image.trim(), tags: inputs.tags };
     const first = inputs.tags.find((t) => t.includes('/'));
-    if (!first)
-        return { tags: inputs.tags };
+    if (!first) {
+        if (inputs.tags.length === 0)
+            return { tags: [] };
+        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+    }
     return { image: first, tags: inputs.tags.filter((t) => t !== first) };
 }
 function layersFrom(value) {
@@ -74900,6 +74950,48 @@ function platformsFrom(value) {
             throw inputError('platforms', err.message, err.hint);
         throw err;
     }
+}
+/** Inputs → options: pure but for reading the key and CA files the inputs name. */
+function optionsFrom(inputs, env) {
+    const layout = inputs.layout.trim();
+    if (!layout)
+        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
+    const { image, tags } = imageFrom(inputs);
+    const output = inputs.output.trim() || undefined;
+    if (!image && !output) {
+        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both');
+    }
+    const refName = inputs['ref-name'].trim();
+    const recipients = recipientsFrom(inputs);
+    const encryptLayers = layersFrom(inputs['encrypt-layers']);
+    const platforms = platformsFrom(inputs.platforms);
+    const verify = parseBool('verify', inputs.verify, true);
+    const ca = caFrom(inputs['ca-cert']);
+    const registry = {
+        tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
+        ...(ca ? { ca } : {}),
+        ...(inputs.username ? { username: inputs.username } : {}),
+        ...(inputs.password ? { password: inputs.password } : {}),
+        retries: retriesFrom(inputs.retries),
+        env,
+        userAgent: 'oci-encrypt-push-action',
+    };
+    const showSummary = parseBool('show-summary', inputs['show-summary'], true);
+    const digestFile = inputs['digest-file'].trim();
+    return {
+        layout,
+        ...(refName ? { refName } : {}),
+        ...(image ? { image } : {}),
+        tags,
+        ...(output ? { output } : {}),
+        recipients,
+        ...(encryptLayers ? { encryptLayers } : {}),
+        ...(platforms ? { platforms } : {}),
+        verify,
+        registry,
+        ...(digestFile ? { digestFile } : {}),
+        showSummary,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
@@ -74917,6 +75009,8 @@ function summaryMarkdown(r) {
     if ('imageRef' in r) {
         out.push(`**Image:** \`${r.imageRef}\`${r.verified ? ' (verified in the registry)' : ''}`, '');
         out.push('**Tags:**', ...r.tags.map((t) => `- \`${t}\``), '');
+        if (r.output)
+            out.push(`**Encrypted layout also written to:** \`${r.output}\``, '');
     }
     else if (r.output) {
         out.push(`**Encrypted layout:** \`${r.output}\``, '', `**Digest:** \`${r.digest}\``, '');
@@ -75004,9 +75098,20 @@ function failureMessage(err) {
         return `internal error: ${err.stack ?? String(err)}`;
     const input = INPUT_OF[err.code];
     const text = err.describe();
-    return input && !input.split('/').some((n) => text.startsWith(n)) ? `${input}: ${text}` : text;
+    return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
 }
-function setOutputs(r, inputs) {
+/** The digest file first: when it cannot be written the step fails with no digest output at all. */
+function writeDigestFile(path, digest) {
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, digest);
+    }
+    catch (err) {
+        throw inputError('digest-file', `cannot write ${path} (${err.code ?? 'error'})`, 'give a path in an existing, writable folder');
+    }
+}
+function setOutputs(r, digestFile) {
+    if (digestFile)
+        writeDigestFile(digestFile, r.digest);
     setOutput('digest', r.digest);
     if ('imageRef' in r) {
         setOutput('image', r.image);
@@ -75015,10 +75120,8 @@ function setOutputs(r, inputs) {
     }
     setOutput('platform-digests', JSON.stringify(Object.fromEntries(r.platforms.map((p) => [p.platform, p.digest]))));
     setOutput('report', JSON.stringify(r));
-    if (inputs['digest-file'].trim()) {
-        (0,external_node_fs_namespaceObject.writeFileSync)(inputs['digest-file'].trim(), r.digest);
-        setOutput('digest-file', inputs['digest-file'].trim());
-    }
+    if (digestFile)
+        setOutput('digest-file', digestFile);
 }
 async function run() {
     try {
@@ -75026,48 +75129,31 @@ async function run() {
         // Mask first: nothing below may print them, but a library error message might echo a header.
         if (inputs.password)
             core_setSecret(inputs.password);
-        if (!inputs.layout.trim())
-            throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
-        const { image, tags } = imageFrom(inputs);
-        const output = inputs.output.trim() || undefined;
-        if (!image && !output) {
-            throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both');
-        }
+        const o = optionsFrom(inputs, process.env);
         const common = {
-            layout: inputs.layout.trim(),
-            ...(inputs['ref-name'].trim() ? { refName: inputs['ref-name'].trim() } : {}),
-            recipients: recipientsFrom(inputs),
-            encryptLayers: layersFrom(inputs['encrypt-layers']),
-            platforms: platformsFrom(inputs.platforms),
+            layout: o.layout,
+            ...(o.refName ? { refName: o.refName } : {}),
+            recipients: o.recipients,
+            encryptLayers: o.encryptLayers,
+            platforms: o.platforms,
             log: (line) => info(line),
         };
-        const verify = parseBool('verify', inputs.verify, true);
-        const ca = caFrom(inputs['ca-cert']);
-        const registry = {
-            tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
-            ...(ca ? { ca } : {}),
-            ...(inputs.username ? { username: inputs.username } : {}),
-            ...(inputs.password ? { password: inputs.password } : {}),
-            retries: retriesFrom(inputs.retries),
-            env: process.env,
-            userAgent: 'oci-encrypt-push-action',
-        };
-        const showSummary = parseBool('show-summary', inputs['show-summary'], true);
-        info(`${common.recipients.length} recipient(s): ${common.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
+        info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
+        const { image, output } = o;
         const report = await group(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`, () => image
             ? pushImage({
                 ...common,
                 image,
-                tags,
+                tags: o.tags,
                 output,
                 tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
-                registry,
-                verify,
+                registry: o.registry,
+                verify: o.verify,
             })
             : encryptImage({ ...common, output: output }));
-        setOutputs(report, inputs);
+        setOutputs(report, o.digestFile);
         info(`digest: ${report.digest}`);
-        if (showSummary && process.env.GITHUB_STEP_SUMMARY) {
+        if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
             await summary.addRaw(summaryMarkdown(report), true).write();
         }
     }

@@ -39021,7 +39021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2596:
+/***/ 4678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39053,12 +39053,12 @@ function isOepError(err, code) {
     return err instanceof OepError && (code === undefined || err.code === code);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/oci/digest.ts
@@ -39077,440 +39077,6 @@ function parseDigest(digest, where) {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
 }
-
-;// CONCATENATED MODULE: ./src/oci/source.ts
-/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
-const MAX_JSON_BLOB = 4 * 1024 * 1024;
-
-;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
-/**
- * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
- * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
- * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
- * Also a small ustar writer, used to build sample images and fixtures without external tools.
- */
-
-
-const BLOCK = 512;
-function cstr(buf, start, len) {
-    const slice = buf.subarray(start, start + len);
-    const nul = slice.indexOf(0);
-    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
-}
-function octal(buf, start, len, where) {
-    const field = buf.subarray(start, start + len);
-    if ((field[0] & 0x80) !== 0) {
-        // GNU base-256 for sizes over 8 GiB.
-        let n = 0;
-        for (let i = 1; i < field.length; i++)
-            n = n * 256 + field[i];
-        return n;
-    }
-    const text = cstr(buf, start, len).trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new OepError('E_LAYOUT', `${where}: corrupt tar header`);
-    return parseInt(text, 8);
-}
-function parsePax(data) {
-    const out = {};
-    let pos = 0;
-    while (pos < data.length) {
-        const space = data.indexOf(0x20, pos);
-        if (space === -1)
-            break;
-        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
-        if (!Number.isFinite(len) || len <= 0)
-            break;
-        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        pos += len;
-    }
-    return out;
-}
-/** Normalise an entry name and refuse anything that could escape the archive's root. */
-function safeEntryName(name, where) {
-    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
-    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
-            hint: 'OCI archives hold only relative paths',
-        });
-    }
-    return clean;
-}
-async function readAt(fh, offset, length) {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-}
-async function indexTar(path) {
-    const fh = await (0,promises_.open)(path, 'r');
-    try {
-        const { size: fileSize } = await fh.stat();
-        const entries = new Map();
-        let offset = 0;
-        let pax = {};
-        let longName;
-        for (;;) {
-            const header = await readAt(fh, offset, BLOCK);
-            if (header.length < BLOCK)
-                throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
-            if (header.every((b) => b === 0))
-                break;
-            const type = String.fromCharCode(header[156] || 0x30);
-            let size = octal(header, 124, 12, path);
-            const prefix = cstr(header, 345, 155);
-            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-            if (pax.size !== undefined)
-                size = Number(pax.size);
-            const dataOffset = offset + BLOCK;
-            if (dataOffset + size > fileSize)
-                throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
-            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-            if (type === 'x' || type === 'g' || type === 'L') {
-                const data = await readAt(fh, dataOffset, size);
-                if (type === 'x')
-                    pax = parsePax(data);
-                if (type === 'L')
-                    longName = cstr(data, 0, data.length);
-                offset = next;
-                continue;
-            }
-            name = safeEntryName(name, path);
-            if (type === '1' || type === '2') {
-                throw new OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
-                    hint: 'OCI archives must hold regular files only',
-                });
-            }
-            if (type === '0' || type === '\0' || type === '7')
-                entries.set(name, { name, offset: dataOffset, size });
-            pax = {};
-            longName = undefined;
-            offset = next;
-        }
-        return entries;
-    }
-    finally {
-        await fh.close();
-    }
-}
-function header(name, size, type) {
-    const h = Buffer.alloc(BLOCK);
-    let prefix = '';
-    let base = name;
-    if (Buffer.byteLength(name) > 100) {
-        const cut = name.lastIndexOf('/', 155);
-        prefix = name.slice(0, cut);
-        base = name.slice(cut + 1);
-    }
-    h.write(base, 0, 100, 'utf8');
-    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
-    h.write('0000000\0', 108, 'ascii');
-    h.write('0000000\0', 116, 'ascii');
-    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
-    h.write('00000000000\0', 136, 'ascii');
-    h.write('        ', 148, 'ascii');
-    h.write(type, 156, 'ascii');
-    h.write('ustar\x0000', 257, 'binary');
-    h.write(prefix, 345, 155, 'utf8');
-    let sum = 0;
-    for (const b of h)
-        sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
-    return h;
-}
-/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
-function buildTar(files) {
-    const parts = [];
-    for (const f of files) {
-        const data = Buffer.from(f.data ?? new Uint8Array());
-        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
-        if (!f.dir && data.length) {
-            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
-        }
-    }
-    parts.push(Buffer.alloc(BLOCK * 2));
-    return Buffer.concat(parts);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
-/**
- * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
- * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
- * before the consumer sees the stream finish.
- */
-
-
-
-
-/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
-class DigestCounter extends external_node_stream_.Transform {
-    #hash;
-    size = 0;
-    constructor(algorithm = 'sha256') {
-        super();
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-    }
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.size += chunk.length;
-        cb(null, chunk);
-    }
-    #digest;
-    /** Valid once the stream has ended. */
-    digest() {
-        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
-        return this.#digest;
-    }
-}
-class VerifyingStream extends external_node_stream_.Transform {
-    #hash;
-    #expected;
-    #where;
-    #seen = 0;
-    constructor(desc, where) {
-        super();
-        const { algorithm, hex } = parseDigest(desc.digest, where);
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-        this.#expected = { digest: desc.digest, hex, size: desc.size };
-        this.#where = where;
-    }
-    _transform(chunk, _enc, cb) {
-        this.#seen += chunk.length;
-        if (this.#seen > this.#expected.size) {
-            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
-            return;
-        }
-        this.#hash.update(chunk);
-        cb(null, chunk);
-    }
-    _flush(cb) {
-        if (this.#seen !== this.#expected.size) {
-            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
-            return;
-        }
-        const got = this.#hash.digest('hex');
-        if (got !== this.#expected.hex) {
-            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
-            return;
-        }
-        cb();
-    }
-    #mismatch(what) {
-        return new OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-            hint: 'the layout is corrupt or was modified; rebuild it',
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/layout/source.ts
-/**
- * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
- * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
- */
-
-
-
-
-
-
-
-
-
-
-function blobPath(digest, where) {
-    const { algorithm, hex } = parseDigest(digest, where);
-    return `blobs/${algorithm}/${hex}`;
-}
-function missing(name, digest) {
-    return new OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
-        hint: 'the layout is incomplete; rebuild or re-export it',
-    });
-}
-function checkLayoutMarker(name, text) {
-    if (text === undefined) {
-        throw new OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
-            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
-        });
-    }
-    let version;
-    try {
-        version = JSON.parse(text).imageLayoutVersion;
-    }
-    catch {
-        version = undefined;
-    }
-    if (version !== '1.0.0') {
-        throw new OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
-            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
-        });
-    }
-}
-async function readSmall(stream, desc, where) {
-    if (desc.size > MAX_JSON_BLOB) {
-        stream.destroy();
-        throw new OepError('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
-    }
-    const chunks = [];
-    for await (const c of stream)
-        chunks.push(c);
-    return Buffer.concat(chunks);
-}
-class DirSource {
-    name;
-    root;
-    constructor(name, root) {
-        this.name = name;
-        this.root = root;
-    }
-    static async open(name, root) {
-        let marker;
-        try {
-            marker = await (0,promises_.readFile)((0,external_node_path_.join)(root, 'oci-layout'), 'utf8');
-        }
-        catch {
-            marker = undefined;
-        }
-        checkLayoutMarker(name, marker);
-        return new DirSource(name, await (0,promises_.realpath)(root));
-    }
-    async indexJson() {
-        const p = (0,external_node_path_.join)(this.root, 'index.json');
-        try {
-            const st = await (0,promises_.lstat)(p);
-            if (!st.isFile())
-                throw new Error('not a regular file');
-            if (st.size > MAX_JSON_BLOB)
-                throw new Error('too large');
-            return await (0,promises_.readFile)(p);
-        }
-        catch (err) {
-            throw new OepError('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
-                hint: 'an OCI layout needs an index.json next to oci-layout',
-            });
-        }
-    }
-    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
-    async #checkedPath(digest) {
-        const p = (0,external_node_path_.join)(this.root, blobPath(digest, this.name));
-        try {
-            const st = await (0,promises_.lstat)(p);
-            if (!st.isFile()) {
-                throw new OepError('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
-                    hint: 'layouts must not hold links',
-                });
-            }
-            return p;
-        }
-        catch (err) {
-            if (err.code === 'ENOENT')
-                return undefined;
-            throw err;
-        }
-    }
-    async has(desc) {
-        return (await this.#checkedPath(desc.digest)) !== undefined;
-    }
-    async open(desc) {
-        const p = await this.#checkedPath(desc.digest);
-        if (!p)
-            throw missing(this.name, desc.digest);
-        const verify = new VerifyingStream(desc, this.name);
-        const raw = (0,external_node_fs_namespaceObject.createReadStream)(p, { highWaterMark: 1024 * 1024 });
-        raw.on('error', (e) => verify.destroy(e));
-        verify.once('close', () => raw.destroy()); // a consumer that gives up must not leave the file open
-        return raw.pipe(verify);
-    }
-    async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
-    }
-}
-class ArchiveSource {
-    name;
-    path;
-    entries;
-    constructor(name, path, entries) {
-        this.name = name;
-        this.path = path;
-        this.entries = entries;
-    }
-    static async open(name, path) {
-        const entries = await indexTar(path);
-        const src = new ArchiveSource(name, path, entries);
-        const marker = entries.get('oci-layout');
-        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
-        return src;
-    }
-    async #bytes(e) {
-        const chunks = [];
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
-            for await (const c of src)
-                chunks.push(c);
-        });
-        return Buffer.concat(chunks);
-    }
-    #stream(e) {
-        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
-        if (e.size === 0)
-            return external_node_stream_.Readable.from([]);
-        return (0,external_node_fs_namespaceObject.createReadStream)(this.path, {
-            start: e.offset,
-            end: e.offset + e.size - 1,
-            highWaterMark: 1024 * 1024,
-        });
-    }
-    async indexJson() {
-        const e = this.entries.get('index.json');
-        if (!e || e.size > MAX_JSON_BLOB) {
-            throw new OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
-                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
-            });
-        }
-        return this.#bytes(e);
-    }
-    async has(desc) {
-        return this.entries.has(blobPath(desc.digest, this.name));
-    }
-    async open(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        const verify = new VerifyingStream(desc, this.name);
-        const raw = this.#stream(e);
-        raw.on('error', (err) => verify.destroy(err));
-        verify.once('close', () => raw.destroy());
-        return raw.pipe(verify);
-    }
-    async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
-    }
-}
-/** Open a layout folder or an OCI archive file. */
-async function openLayout(path) {
-    let st;
-    try {
-        st = await (0,promises_.lstat)(path);
-    }
-    catch {
-        throw new OepError('E_LAYOUT', `layout ${path} does not exist`, {
-            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
-        });
-    }
-    // The layout path itself may be a link (a workspace mount); links inside it are refused.
-    if (st.isSymbolicLink())
-        st = await (0,promises_.stat)(path);
-    if (st.isDirectory())
-        return DirSource.open(path, path);
-    if (st.isFile())
-        return ArchiveSource.open(path, path);
-    throw new OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
-}
-
 
 ;// CONCATENATED MODULE: ./src/oci/mediatypes.ts
 /**
@@ -39676,6 +39242,78 @@ function serialize(doc) {
 }
 function isAttestationManifest(d) {
     return d.annotations?.[ANNOTATION_REFERENCE_TYPE] === 'attestation-manifest';
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
+/**
+ * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
+ * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
+ * before the consumer sees the stream finish.
+ */
+
+
+
+
+/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
+class DigestCounter extends external_node_stream_.Transform {
+    #hash;
+    size = 0;
+    constructor(algorithm = 'sha256') {
+        super();
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+    }
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.size += chunk.length;
+        cb(null, chunk);
+    }
+    #digest;
+    /** Valid once the stream has ended. */
+    digest() {
+        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+        return this.#digest;
+    }
+}
+class VerifyingStream extends external_node_stream_.Transform {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    constructor(desc, where) {
+        super();
+        const { algorithm, hex } = parseDigest(desc.digest, where);
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    _transform(chunk, _enc, cb) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
+            return;
+        }
+        this.#hash.update(chunk);
+        cb(null, chunk);
+    }
+    _flush(cb) {
+        if (this.#seen !== this.#expected.size) {
+            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
+            return;
+        }
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
+            return;
+        }
+        cb();
+    }
+    #mismatch(what) {
+        return new OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
@@ -41712,6 +41350,368 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/oci/source.ts
+/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
+const MAX_JSON_BLOB = 4 * 1024 * 1024;
+
+;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
+/**
+ * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
+ * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
+ * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
+ * Also a small ustar writer, used to build sample images and fixtures without external tools.
+ */
+
+
+const BLOCK = 512;
+function cstr(buf, start, len) {
+    const slice = buf.subarray(start, start + len);
+    const nul = slice.indexOf(0);
+    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
+}
+function octal(buf, start, len, where) {
+    const field = buf.subarray(start, start + len);
+    if ((field[0] & 0x80) !== 0) {
+        // GNU base-256 for sizes over 8 GiB.
+        let n = 0;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        return n;
+    }
+    const text = cstr(buf, start, len).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new OepError('E_LAYOUT', `${where}: corrupt tar header`);
+    return parseInt(text, 8);
+}
+function parsePax(data) {
+    const out = {};
+    let pos = 0;
+    while (pos < data.length) {
+        const space = data.indexOf(0x20, pos);
+        if (space === -1)
+            break;
+        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
+        if (!Number.isFinite(len) || len <= 0)
+            break;
+        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        pos += len;
+    }
+    return out;
+}
+/** Normalise an entry name and refuse anything that could escape the archive's root. */
+function safeEntryName(name, where) {
+    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
+        throw new OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+            hint: 'OCI archives hold only relative paths',
+        });
+    }
+    return clean;
+}
+async function readAt(fh, offset, length) {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
+}
+async function indexTar(path) {
+    const fh = await (0,promises_.open)(path, 'r');
+    try {
+        const { size: fileSize } = await fh.stat();
+        const entries = new Map();
+        let offset = 0;
+        let pax = {};
+        let longName;
+        for (;;) {
+            const header = await readAt(fh, offset, BLOCK);
+            if (header.length < BLOCK)
+                throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
+            if (header.every((b) => b === 0))
+                break;
+            const type = String.fromCharCode(header[156] || 0x30);
+            let size = octal(header, 124, 12, path);
+            const prefix = cstr(header, 345, 155);
+            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
+            if (pax.size !== undefined)
+                size = Number(pax.size);
+            const dataOffset = offset + BLOCK;
+            if (dataOffset + size > fileSize)
+                throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
+            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+            if (type === 'x' || type === 'g' || type === 'L') {
+                const data = await readAt(fh, dataOffset, size);
+                if (type === 'x')
+                    pax = parsePax(data);
+                if (type === 'L')
+                    longName = cstr(data, 0, data.length);
+                offset = next;
+                continue;
+            }
+            name = safeEntryName(name, path);
+            if (type === '1' || type === '2') {
+                throw new OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
+                    hint: 'OCI archives must hold regular files only',
+                });
+            }
+            if (type === '0' || type === '\0' || type === '7')
+                entries.set(name, { name, offset: dataOffset, size });
+            pax = {};
+            longName = undefined;
+            offset = next;
+        }
+        return entries;
+    }
+    finally {
+        await fh.close();
+    }
+}
+function header(name, size, type) {
+    const h = Buffer.alloc(BLOCK);
+    let prefix = '';
+    let base = name;
+    if (Buffer.byteLength(name) > 100) {
+        const cut = name.lastIndexOf('/', 155);
+        prefix = name.slice(0, cut);
+        base = name.slice(cut + 1);
+    }
+    h.write(base, 0, 100, 'utf8');
+    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
+    h.write('0000000\0', 108, 'ascii');
+    h.write('0000000\0', 116, 'ascii');
+    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
+    h.write('00000000000\0', 136, 'ascii');
+    h.write('        ', 148, 'ascii');
+    h.write(type, 156, 'ascii');
+    h.write('ustar\x0000', 257, 'binary');
+    h.write(prefix, 345, 155, 'utf8');
+    let sum = 0;
+    for (const b of h)
+        sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+    return h;
+}
+/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
+function buildTar(files) {
+    const parts = [];
+    for (const f of files) {
+        const data = Buffer.from(f.data ?? new Uint8Array());
+        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
+        if (!f.dir && data.length) {
+            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+        }
+    }
+    parts.push(Buffer.alloc(BLOCK * 2));
+    return Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/source.ts
+/**
+ * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
+ * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
+ */
+
+
+
+
+
+
+
+
+
+
+function blobPath(digest, where) {
+    const { algorithm, hex } = parseDigest(digest, where);
+    return `blobs/${algorithm}/${hex}`;
+}
+function missing(name, digest) {
+    return new OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+        hint: 'the layout is incomplete; rebuild or re-export it',
+    });
+}
+function checkLayoutMarker(name, text) {
+    if (text === undefined) {
+        throw new OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
+        });
+    }
+    let version;
+    try {
+        version = JSON.parse(text).imageLayoutVersion;
+    }
+    catch {
+        version = undefined;
+    }
+    if (version !== '1.0.0') {
+        throw new OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
+        });
+    }
+}
+async function readSmall(stream, desc, where) {
+    if (desc.size > MAX_JSON_BLOB) {
+        stream.destroy();
+        throw new OepError('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
+    }
+    const chunks = [];
+    for await (const c of stream)
+        chunks.push(c);
+    return Buffer.concat(chunks);
+}
+class DirSource {
+    name;
+    root;
+    constructor(name, root) {
+        this.name = name;
+        this.root = root;
+    }
+    static async open(name, root) {
+        let marker;
+        try {
+            marker = await (0,promises_.readFile)((0,external_node_path_.join)(root, 'oci-layout'), 'utf8');
+        }
+        catch {
+            marker = undefined;
+        }
+        checkLayoutMarker(name, marker);
+        return new DirSource(name, await (0,promises_.realpath)(root));
+    }
+    async indexJson() {
+        const p = (0,external_node_path_.join)(this.root, 'index.json');
+        try {
+            const st = await (0,promises_.lstat)(p);
+            if (!st.isFile())
+                throw new Error('not a regular file');
+            if (st.size > MAX_JSON_BLOB)
+                throw new Error('too large');
+            return await (0,promises_.readFile)(p);
+        }
+        catch (err) {
+            throw new OepError('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
+                hint: 'an OCI layout needs an index.json next to oci-layout',
+            });
+        }
+    }
+    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
+    async #checkedPath(digest) {
+        const p = (0,external_node_path_.join)(this.root, blobPath(digest, this.name));
+        try {
+            const st = await (0,promises_.lstat)(p);
+            if (!st.isFile()) {
+                throw new OepError('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
+                    hint: 'layouts must not hold links',
+                });
+            }
+            return p;
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return undefined;
+            throw err;
+        }
+    }
+    async has(desc) {
+        return (await this.#checkedPath(desc.digest)) !== undefined;
+    }
+    async open(desc) {
+        const p = await this.#checkedPath(desc.digest);
+        if (!p)
+            throw missing(this.name, desc.digest);
+        const verify = new VerifyingStream(desc, this.name);
+        const raw = (0,external_node_fs_namespaceObject.createReadStream)(p, { highWaterMark: 1024 * 1024 });
+        raw.on('error', (e) => verify.destroy(e));
+        verify.once('close', () => raw.destroy()); // a consumer that gives up must not leave the file open
+        return raw.pipe(verify);
+    }
+    async read(desc) {
+        return readSmall(await this.open(desc), desc, this.name);
+    }
+}
+class ArchiveSource {
+    name;
+    path;
+    entries;
+    constructor(name, path, entries) {
+        this.name = name;
+        this.path = path;
+        this.entries = entries;
+    }
+    static async open(name, path) {
+        const entries = await indexTar(path);
+        const src = new ArchiveSource(name, path, entries);
+        const marker = entries.get('oci-layout');
+        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
+        return src;
+    }
+    async #bytes(e) {
+        const chunks = [];
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
+            for await (const c of src)
+                chunks.push(c);
+        });
+        return Buffer.concat(chunks);
+    }
+    #stream(e) {
+        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
+        if (e.size === 0)
+            return external_node_stream_.Readable.from([]);
+        return (0,external_node_fs_namespaceObject.createReadStream)(this.path, {
+            start: e.offset,
+            end: e.offset + e.size - 1,
+            highWaterMark: 1024 * 1024,
+        });
+    }
+    async indexJson() {
+        const e = this.entries.get('index.json');
+        if (!e || e.size > MAX_JSON_BLOB) {
+            throw new OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
+            });
+        }
+        return this.#bytes(e);
+    }
+    async has(desc) {
+        return this.entries.has(blobPath(desc.digest, this.name));
+    }
+    async open(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        const verify = new VerifyingStream(desc, this.name);
+        const raw = this.#stream(e);
+        raw.on('error', (err) => verify.destroy(err));
+        verify.once('close', () => raw.destroy());
+        return raw.pipe(verify);
+    }
+    async read(desc) {
+        return readSmall(await this.open(desc), desc, this.name);
+    }
+}
+/** Open a layout folder or an OCI archive file. */
+async function openLayout(path) {
+    let st;
+    try {
+        st = await (0,promises_.lstat)(path);
+    }
+    catch {
+        throw new OepError('E_LAYOUT', `layout ${path} does not exist`, {
+            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
+        });
+    }
+    // The layout path itself may be a link (a workspace mount); links inside it are refused.
+    if (st.isSymbolicLink())
+        st = await (0,promises_.stat)(path);
+    if (st.isDirectory())
+        return DirSource.open(path, path);
+    if (st.isFile())
+        return ArchiveSource.open(path, path);
+    throw new OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+}
+
+
 ;// CONCATENATED MODULE: ./src/limit.ts
 /**
  * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
@@ -42050,97 +42050,6 @@ async function encryptImage(opts) {
 /** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
 function pick(d) {
     return { mediaType: d.mediaType, digest: d.digest, size: d.size };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
-/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
-
-
-
-
-
-
-
-
-async function decryptImage(opts) {
-    const log = opts.log ?? (() => { });
-    const source = await openLayout(opts.layout);
-    const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
-    const writer = await LayoutWriter.create(opts.output);
-    try {
-        const result = await rewriteImage(source, image, writer, {
-            verb: 'decrypted',
-            convertDockerToOci: false,
-            select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
-            prepare: (layer) => decryptLayer(layer, opts.keys),
-        }, { concurrency: opts.concurrency ?? defaultConcurrency(), log });
-        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-        return toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
-    }
-    catch (err) {
-        await writer.abort();
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
-/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
-
-
-
-
-
-
-function collect(node, out, attestations) {
-    if (node.kind === 'index') {
-        for (const c of node.children)
-            if (c)
-                collect(c, out, attestations);
-        return;
-    }
-    if (isAttestationManifest(node.desc)) {
-        attestations.push({
-            digest: node.desc.digest,
-            reference: node.desc.annotations?.['vnd.docker.reference.digest'] ?? '',
-        });
-        return;
-    }
-    out.push({
-        platform: formatPlatform(node.platform),
-        digest: node.desc.digest,
-        mediaType: node.doc.mediaType,
-        layers: node.doc.layers.map((l, index) => {
-            const encrypted = isEncryptedMediaType(l.mediaType);
-            return {
-                index,
-                mediaType: l.mediaType,
-                size: l.size,
-                digest: l.digest,
-                sourceDigest: l.digest,
-                encrypted,
-                action: encrypted ? 'already-encrypted' : 'kept',
-                ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
-            };
-        }),
-    });
-}
-async function inspectImage(opts) {
-    const source = await openLayout(opts.layout);
-    const image = await loadImage(source, { refName: opts.refName });
-    const platforms = [];
-    const attestations = [];
-    collect(image.root, platforms, attestations);
-    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    return {
-        digest: image.root.desc.digest,
-        mediaType: image.root.doc.mediaType,
-        size: image.root.desc.size,
-        ...(refName ? { refName } : {}),
-        platforms,
-        skippedPlatforms: [],
-        attestations,
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/registry/transport/errors.ts
@@ -42733,8 +42642,6 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/registry/reference.ts
 /**
  * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
@@ -42844,6 +42751,8 @@ function resolveTag(tag, main) {
     return { ...ref, tag: ref.tag ?? 'latest' };
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
 /**
  * Where push credentials come from, first found wins: explicit username/password → docker config.json
@@ -43277,6 +43186,194 @@ async function pushImage(opts) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/registry-source.ts
+/**
+ * An image in a registry as a BlobSource, so inspect and decrypt read `--image` exactly as they read a layout:
+ * the tree loader sees a one-entry index.json naming the manifest the reference resolves to, and every
+ * manifest and blob is verified against its digest and size as it streams in.
+ */
+
+
+
+
+
+
+
+
+
+
+
+class RegistrySource {
+    name;
+    #client;
+    #ref;
+    #manifests = new Map();
+    constructor(client, ref) {
+        this.name = formatReference(ref);
+        this.#client = client;
+        this.#ref = ref;
+    }
+    async indexJson() {
+        const reference = this.#ref.digest ?? this.#ref.tag ?? 'latest';
+        const got = await this.#client.getManifest(this.#ref.repository, reference);
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
+        if (this.#ref.digest && this.#ref.digest !== digest) {
+            throw new OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
+        }
+        if (!isIndexMediaType(got.mediaType) && !isManifestMediaType(got.mediaType)) {
+            throw new OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
+        }
+        this.#manifests.set(digest, got.bytes);
+        const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
+        if (this.#ref.tag)
+            entry.annotations = { [ANNOTATION_REF_NAME]: this.#ref.tag };
+        return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
+    }
+    async open(desc) {
+        const verify = new VerifyingStream(desc, this.name);
+        let raw;
+        const cached = this.#manifests.get(desc.digest);
+        if (cached)
+            raw = external_node_stream_.Readable.from([cached]);
+        else if (desc.mediaType && (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType))) {
+            raw = external_node_stream_.Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
+        }
+        else
+            raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
+        raw.on('error', (e) => verify.destroy(e));
+        return raw.pipe(verify);
+    }
+    async read(desc) {
+        if (desc.size > MAX_JSON_BLOB)
+            throw new OepError('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
+        const chunks = [];
+        for await (const c of await this.open(desc))
+            chunks.push(c);
+        return Buffer.concat(chunks);
+    }
+    async has(desc) {
+        return this.#client.blobExists(this.#ref.repository, desc, [pullScope(this.#ref.repository)]);
+    }
+    async close() {
+        await this.#client.close();
+    }
+}
+/** The source a use case reads: a layout, or a registry image. Call close() when done. */
+async function openSource(opts) {
+    if (opts.image) {
+        if (!opts.registry)
+            throw new OepError('E_USAGE', 'reading an image from a registry needs registry options');
+        const ref = parseReference(opts.image);
+        const clients = await connectClients([ref], opts.registry);
+        return new RegistrySource(clients.get(ref.apiHost), ref);
+    }
+    if (!opts.layout)
+        throw new OepError('E_USAGE', 'give a layout or an image to read');
+    const layout = await openLayout(opts.layout);
+    return Object.assign(layout, { close: async () => { } });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
+/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
+
+
+
+
+
+
+
+
+async function decryptImage(opts) {
+    const log = opts.log ?? (() => { });
+    const source = await openSource(opts);
+    let writer;
+    try {
+        const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+        writer = await LayoutWriter.create(opts.output);
+        const result = await rewriteImage(source, image, writer, {
+            verb: 'decrypted',
+            convertDockerToOci: false,
+            select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
+            prepare: (layer) => decryptLayer(layer, opts.keys),
+        }, { concurrency: opts.concurrency ?? defaultConcurrency(), log });
+        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+        return toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+    }
+    catch (err) {
+        await writer?.abort();
+        throw err;
+    }
+    finally {
+        await source.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
+/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
+
+
+
+
+
+
+function collect(node, out, attestations) {
+    if (node.kind === 'index') {
+        for (const c of node.children)
+            if (c)
+                collect(c, out, attestations);
+        return;
+    }
+    if (isAttestationManifest(node.desc)) {
+        attestations.push({
+            digest: node.desc.digest,
+            reference: node.desc.annotations?.['vnd.docker.reference.digest'] ?? '',
+        });
+        return;
+    }
+    out.push({
+        platform: formatPlatform(node.platform),
+        digest: node.desc.digest,
+        mediaType: node.doc.mediaType,
+        layers: node.doc.layers.map((l, index) => {
+            const encrypted = isEncryptedMediaType(l.mediaType);
+            return {
+                index,
+                mediaType: l.mediaType,
+                size: l.size,
+                digest: l.digest,
+                sourceDigest: l.digest,
+                encrypted,
+                action: encrypted ? 'already-encrypted' : 'kept',
+                ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
+            };
+        }),
+    });
+}
+async function inspectImage(opts) {
+    const source = await openSource(opts);
+    let image;
+    try {
+        image = await loadImage(source, { refName: opts.refName });
+    }
+    finally {
+        await source.close();
+    }
+    const platforms = [];
+    const attestations = [];
+    collect(image.root, platforms, attestations);
+    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+    return {
+        digest: image.root.desc.digest,
+        mediaType: image.root.doc.mediaType,
+        size: image.root.desc.size,
+        ...(refName ? { refName } : {}),
+        platforms,
+        skippedPlatforms: [],
+        attestations,
+    };
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/cli/args.ts
@@ -43289,9 +43386,10 @@ const USAGE = `Usage:
                            (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
                            [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push decrypt --layout PATH [--ref-name NAME] (--key FILE[:PASSPHRASE])... --output DIR
-                           [--platform LIST] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push inspect --layout PATH [--ref-name NAME] [--json]
+  oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
+                           --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
+  oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
+  (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
 
 PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
 from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
@@ -43320,6 +43418,8 @@ const OPTIONS = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
 };
+/** Registry options that reading an image (decrypt, inspect) takes too. */
+const READ_REGISTRY = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
 const ALLOWED = {
     encrypt: [
         'layout',
@@ -43340,19 +43440,20 @@ const ALLOWED = {
         'report',
         'json',
     ],
-    decrypt: ['layout', 'ref-name', 'output', 'key', 'platform', 'digest-file', 'report', 'json'],
-    inspect: ['layout', 'ref-name', 'json'],
+    decrypt: [
+        'layout',
+        'ref-name',
+        'image',
+        'output',
+        'key',
+        'platform',
+        'digest-file',
+        'report',
+        'json',
+        ...READ_REGISTRY,
+    ],
+    inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
 };
-/** Options of the registry interface (design.md) that this build does not have yet. */
-const REGISTRY_OPTIONS = [
-    'image',
-    'tag',
-    'tls-verify',
-    'ca-file',
-    'username',
-    'password-stdin',
-    'retries',
-];
 function bool(name, v, dflt) {
     if (v === undefined)
         return dflt;
@@ -43416,14 +43517,14 @@ function parseCommand(argv) {
     for (const opt of Object.keys(values)) {
         if (opt === 'help' || opt === 'version')
             continue;
-        if (name !== 'encrypt' && REGISTRY_OPTIONS.includes(opt)) {
-            throw usage(`${name} --${opt}: reading from registries is not supported by this build yet`, 'use --layout');
-        }
         if (!ALLOWED[name].includes(opt))
             throw usage(`${name} does not take --${opt}`);
     }
-    if (!values.layout)
-        throw usage(`${name} needs --layout PATH (an OCI layout folder or OCI archive)`);
+    if (name === 'encrypt' && !values.layout)
+        throw usage('encrypt needs --layout PATH (an OCI layout folder or OCI archive)');
+    if (name !== 'encrypt' && !values.layout === !values.image) {
+        throw usage(`${name} needs either --layout PATH or --image REF`);
+    }
     if (name === 'decrypt' && !values.output)
         throw usage('decrypt needs --output DIR');
     if (name === 'encrypt' && !values.output && !values.image) {
@@ -43443,7 +43544,7 @@ function parseCommand(argv) {
         throw usage('decrypt needs at least one --key FILE (a private key)');
     const cmd = {
         name,
-        layout: values.layout,
+        ...(values.layout !== undefined ? { layout: values.layout } : {}),
         recipients: values.recipient ?? [],
         keys: values.key ?? [],
         json: values.json === true,
@@ -43897,7 +43998,7 @@ async function execute(cmd) {
             });
         case 'decrypt':
             return decryptImage({
-                layout: cmd.layout,
+                ...(await sourceOptions(cmd)),
                 refName: cmd.refName,
                 output: cmd.output,
                 keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
@@ -43905,7 +44006,7 @@ async function execute(cmd) {
                 log,
             });
         case 'inspect':
-            return inspectImage({ layout: cmd.layout, refName: cmd.refName });
+            return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName });
     }
 }
 async function readStdin() {
@@ -43924,17 +44025,36 @@ function readCaFile(path) {
         throw new OepError('E_USAGE', `--ca-file ${path}: cannot read it (${err.code ?? 'error'})`);
     }
 }
-async function push(cmd, platforms) {
+/** Registry options from flags and env; the password only from stdin or the environment, never argv. */
+async function registryOptions(cmd) {
     const env = process.env;
     const username = cmd.username ?? env.OCI_ENCRYPT_PUSH_USERNAME;
     let password = env.OCI_ENCRYPT_PUSH_PASSWORD;
     if (cmd.passwordStdin) {
         password = await readStdin();
-        if (!password)
+        if (!password) {
             throw new OepError('E_USAGE', '--password-stdin: standard input was empty', {
                 hint: 'pipe the password or token in',
             });
+        }
     }
+    return {
+        tlsVerify: cmd.tlsVerify,
+        ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
+        ...(username !== undefined ? { username } : {}),
+        ...(password !== undefined ? { password } : {}),
+        retries: cmd.retries,
+        env,
+        userAgent: `oci-encrypt-push/${VERSION}`,
+    };
+}
+/** Where decrypt and inspect read from. */
+async function sourceOptions(cmd) {
+    if (cmd.image)
+        return { image: cmd.image, registry: await registryOptions(cmd) };
+    return { layout: cmd.layout };
+}
+async function push(cmd, platforms) {
     return pushImage({
         layout: cmd.layout,
         refName: cmd.refName,
@@ -43946,15 +44066,7 @@ async function push(cmd, platforms) {
         encryptLayers: parseLayerList(cmd.encryptLayers),
         platforms,
         verify: cmd.verify,
-        registry: {
-            tlsVerify: cmd.tlsVerify,
-            ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
-            ...(username !== undefined ? { username } : {}),
-            ...(password !== undefined ? { password } : {}),
-            retries: cmd.retries,
-            env,
-            userAgent: `oci-encrypt-push/${VERSION}`,
-        },
+        registry: await registryOptions(cmd),
         log,
     });
 }
@@ -43996,7 +44108,7 @@ async function main(argv) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2596);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4678);
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));

@@ -1,10 +1,12 @@
 /**
- * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs), then turned
- * into pipeline options by pure functions (toOptions), so the mapping is tested without a runner.
+ * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs in main.ts), then
+ * turned into pipeline options by pure functions (optionsFrom), so the mapping is tested without a runner.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from '../pipeline/keys.js';
+import type { RegistryOptions } from '../pipeline/push.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
 
 export interface Inputs {
@@ -49,11 +51,32 @@ export function parseBool(name: InputName, value: string, dflt: boolean): boolea
   throw inputError(name, `${JSON.stringify(value)} is not true or false`);
 }
 
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name: InputName, fn: () => Recipient[]): Recipient[] {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof OepError && !startsWithName(err.message, name)) {
+      throw new OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+    }
+    throw err;
+  }
+}
+
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+export function startsWithName(text: string, name: string): boolean {
+  return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
+
 /** public-keys (key text from a secret) and recipients (jwe:FILE lines), all parsed and checked. */
 export function recipientsFrom(inputs: Pick<Inputs, 'public-keys' | 'recipients'>): Recipient[] {
   const out: Recipient[] = [];
-  if (inputs['public-keys'].trim()) out.push(...parseRecipients(inputs['public-keys'], 'public-keys'));
-  for (const spec of inputs.recipients) out.push(...recipientsFromSpec(spec, 'recipients'));
+  if (inputs['public-keys'].trim()) {
+    out.push(...fromInput('public-keys', () => parseRecipients(inputs['public-keys'], 'public-keys')));
+  }
+  for (const spec of inputs.recipients) {
+    out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+  }
   if (out.length === 0) {
     throw new OepError(
       'E_NO_RECIPIENT',
@@ -66,17 +89,42 @@ export function recipientsFrom(inputs: Pick<Inputs, 'public-keys' | 'recipients'
   return out;
 }
 
-/** ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. */
+const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. Every certificate must parse:
+ * Node's TLS silently ignores a CA it cannot read, and the user would get "certificate not trusted" instead.
+ */
 export function caFrom(value: string): string | undefined {
   const v = value.trim();
   if (!v) return undefined;
-  if (v.includes('-----BEGIN CERTIFICATE-----')) return v;
-  try {
-    return readFileSync(v, 'utf8');
-  } catch {
-    throw inputError('ca-cert', `${v} is neither PEM text nor a readable file`);
+  let text: string;
+  let source: string;
+  if (v.includes('-----BEGIN ')) {
+    text = v;
+    source = 'the PEM text';
+  } else {
+    // Multi-line junk is probably a mangled secret: do not echo it.
+    source = v.includes('\n') ? 'the value' : v;
+    try {
+      text = readFileSync(v, 'utf8');
+    } catch {
+      throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+    }
   }
+  const certs = text.match(CERT_RE) ?? [];
+  if (certs.length === 0) throw inputError('ca-cert', `${source} holds no PEM certificate`, CA_HINT);
+  certs.forEach((pem, i) => {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw inputError('ca-cert', `certificate ${i + 1} in ${source} cannot be parsed`, CA_HINT);
+    }
+  });
+  return text;
 }
+
+const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
 
 export function retriesFrom(value: string): number {
   if (value.trim() === '') return 3;
@@ -86,11 +134,21 @@ export function retriesFrom(value: string): number {
   return n;
 }
 
-/** The image to push: `image`, or else the first full reference among `tags` (metadata-action style). */
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
 export function imageFrom(inputs: Pick<Inputs, 'image' | 'tags'>): { image?: string; tags: string[] } {
   if (inputs.image.trim()) return { image: inputs.image.trim(), tags: inputs.tags };
   const first = inputs.tags.find((t) => t.includes('/'));
-  if (!first) return { tags: inputs.tags };
+  if (!first) {
+    if (inputs.tags.length === 0) return { tags: [] };
+    throw inputError(
+      'tags',
+      `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`,
+      'set image (REGISTRY/REPOSITORY), or give full references in tags',
+    );
+  }
   return { image: first, tags: inputs.tags.filter((t) => t !== first) };
 }
 
@@ -105,4 +163,67 @@ export function platformsFrom(value: string) {
     if (err instanceof OepError) throw inputError('platforms', err.message, err.hint);
     throw err;
   }
+}
+
+/** Everything run() needs, checked, in the order a user would fix them. */
+export interface ActionOptions {
+  layout: string;
+  refName?: string;
+  /** Where to push; undefined: write `output` only. */
+  image?: string;
+  tags: string[];
+  output?: string;
+  recipients: Recipient[];
+  encryptLayers?: number[];
+  platforms?: ReturnType<typeof platformsFrom>;
+  verify: boolean;
+  registry: RegistryOptions;
+  digestFile?: string;
+  showSummary: boolean;
+}
+
+/** Inputs → options: pure but for reading the key and CA files the inputs name. */
+export function optionsFrom(inputs: Inputs, env: Record<string, string | undefined>): ActionOptions {
+  const layout = inputs.layout.trim();
+  if (!layout) throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
+  const { image, tags } = imageFrom(inputs);
+  const output = inputs.output.trim() || undefined;
+  if (!image && !output) {
+    throw inputError(
+      'image',
+      'is empty and so is output: nothing to do',
+      'set image (push) or output (write a layout), or both',
+    );
+  }
+  const refName = inputs['ref-name'].trim();
+  const recipients = recipientsFrom(inputs);
+  const encryptLayers = layersFrom(inputs['encrypt-layers']);
+  const platforms = platformsFrom(inputs.platforms);
+  const verify = parseBool('verify', inputs.verify, true);
+  const ca = caFrom(inputs['ca-cert']);
+  const registry: RegistryOptions = {
+    tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
+    ...(ca ? { ca } : {}),
+    ...(inputs.username ? { username: inputs.username } : {}),
+    ...(inputs.password ? { password: inputs.password } : {}),
+    retries: retriesFrom(inputs.retries),
+    env,
+    userAgent: 'oci-encrypt-push-action',
+  };
+  const showSummary = parseBool('show-summary', inputs['show-summary'], true);
+  const digestFile = inputs['digest-file'].trim();
+  return {
+    layout,
+    ...(refName ? { refName } : {}),
+    ...(image ? { image } : {}),
+    tags,
+    ...(output ? { output } : {}),
+    recipients,
+    ...(encryptLayers ? { encryptLayers } : {}),
+    ...(platforms ? { platforms } : {}),
+    verify,
+    registry,
+    ...(digestFile ? { digestFile } : {}),
+    showSummary,
+  };
 }

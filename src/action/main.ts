@@ -11,15 +11,10 @@ import { encryptImage } from '../pipeline/encrypt.js';
 import { pushImage, type PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
 import {
-  caFrom,
-  imageFrom,
   inputError,
-  layersFrom,
-  parseBool,
-  platformsFrom,
-  recipientsFrom,
-  retriesFrom,
+  optionsFrom,
   splitList,
+  startsWithName,
   type InputName,
   type Inputs,
 } from './inputs.js';
@@ -70,10 +65,24 @@ export function failureMessage(err: unknown): string {
   if (!isOepError(err)) return `internal error: ${(err as Error).stack ?? String(err)}`;
   const input = INPUT_OF[err.code];
   const text = err.describe();
-  return input && !input.split('/').some((n) => text.startsWith(n)) ? `${input}: ${text}` : text;
+  return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
 }
 
-function setOutputs(r: ImageReport | PushReport, inputs: Inputs): void {
+/** The digest file first: when it cannot be written the step fails with no digest output at all. */
+function writeDigestFile(path: string, digest: string): void {
+  try {
+    writeFileSync(path, digest);
+  } catch (err) {
+    throw inputError(
+      'digest-file',
+      `cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'give a path in an existing, writable folder',
+    );
+  }
+}
+
+function setOutputs(r: ImageReport | PushReport, digestFile: string | undefined): void {
+  if (digestFile) writeDigestFile(digestFile, r.digest);
   core.setOutput('digest', r.digest);
   if ('imageRef' in r) {
     core.setOutput('image', r.image);
@@ -85,10 +94,7 @@ function setOutputs(r: ImageReport | PushReport, inputs: Inputs): void {
     JSON.stringify(Object.fromEntries(r.platforms.map((p) => [p.platform, p.digest]))),
   );
   core.setOutput('report', JSON.stringify(r));
-  if (inputs['digest-file'].trim()) {
-    writeFileSync(inputs['digest-file'].trim(), r.digest);
-    core.setOutput('digest-file', inputs['digest-file'].trim());
-  }
+  if (digestFile) core.setOutput('digest-file', digestFile);
 }
 
 export async function run(): Promise<void> {
@@ -96,57 +102,36 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
     if (inputs.password) core.setSecret(inputs.password);
-    if (!inputs.layout.trim())
-      throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
-    const { image, tags } = imageFrom(inputs);
-    const output = inputs.output.trim() || undefined;
-    if (!image && !output) {
-      throw inputError(
-        'image',
-        'is empty and so is output: nothing to do',
-        'set image (push) or output (write a layout), or both',
-      );
-    }
+    const o = optionsFrom(inputs, process.env);
     const common = {
-      layout: inputs.layout.trim(),
-      ...(inputs['ref-name'].trim() ? { refName: inputs['ref-name'].trim() } : {}),
-      recipients: recipientsFrom(inputs),
-      encryptLayers: layersFrom(inputs['encrypt-layers']),
-      platforms: platformsFrom(inputs.platforms),
+      layout: o.layout,
+      ...(o.refName ? { refName: o.refName } : {}),
+      recipients: o.recipients,
+      encryptLayers: o.encryptLayers,
+      platforms: o.platforms,
       log: (line: string) => core.info(line),
     };
-    const verify = parseBool('verify', inputs.verify, true);
-    const ca = caFrom(inputs['ca-cert']);
-    const registry = {
-      tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
-      ...(ca ? { ca } : {}),
-      ...(inputs.username ? { username: inputs.username } : {}),
-      ...(inputs.password ? { password: inputs.password } : {}),
-      retries: retriesFrom(inputs.retries),
-      env: process.env,
-      userAgent: 'oci-encrypt-push-action',
-    };
-    const showSummary = parseBool('show-summary', inputs['show-summary'], true);
     core.info(
-      `${common.recipients.length} recipient(s): ${common.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,
+      `${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,
     );
 
+    const { image, output } = o;
     const report = await core.group(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`, () =>
       image
         ? pushImage({
             ...common,
             image,
-            tags,
+            tags: o.tags,
             output,
             tempDir: process.env.RUNNER_TEMP || tmpdir(),
-            registry,
-            verify,
+            registry: o.registry,
+            verify: o.verify,
           })
         : encryptImage({ ...common, output: output! }),
     );
-    setOutputs(report, inputs);
+    setOutputs(report, o.digestFile);
     core.info(`digest: ${report.digest}`);
-    if (showSummary && process.env.GITHUB_STEP_SUMMARY) {
+    if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
       await core.summary.addRaw(summaryMarkdown(report), true).write();
     }
   } catch (err) {

@@ -19,6 +19,7 @@ export function summaryMarkdown(r: ImageReport | PushReport): string {
   if ('imageRef' in r) {
     out.push(`**Image:** \`${r.imageRef}\`${r.verified ? ' (verified in the registry)' : ''}`, '');
     out.push('**Tags:**', ...r.tags.map((t) => `- \`${t}\``), '');
+    if (r.output) out.push(`**Encrypted layout also written to:** \`${r.output}\``, '');
   } else if (r.output) {
     out.push(`**Encrypted layout:** \`${r.output}\``, '', `**Digest:** \`${r.digest}\``, '');
   }

@@ -8,9 +8,10 @@ export const USAGE = `Usage:
                            (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
                            [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push decrypt --layout PATH [--ref-name NAME] (--key FILE[:PASSPHRASE])... --output DIR
-                           [--platform LIST] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push inspect --layout PATH [--ref-name NAME] [--json]
+  oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
+                           --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
+  oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
+  (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
 
 PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
 from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
@@ -43,6 +44,9 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
+/** Registry options that reading an image (decrypt, inspect) takes too. */
+const READ_REGISTRY: OptionName[] = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
+
 const ALLOWED: Record<string, OptionName[]> = {
   encrypt: [
     'layout',
@@ -63,20 +67,21 @@ const ALLOWED: Record<string, OptionName[]> = {
     'report',
     'json',
   ],
-  decrypt: ['layout', 'ref-name', 'output', 'key', 'platform', 'digest-file', 'report', 'json'],
-  inspect: ['layout', 'ref-name', 'json'],
+  decrypt: [
+    'layout',
+    'ref-name',
+    'image',
+    'output',
+    'key',
+    'platform',
+    'digest-file',
+    'report',
+    'json',
+    ...READ_REGISTRY,
+  ],
+  inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
 };
 
-/** Options of the registry interface (design.md) that this build does not have yet. */
-const REGISTRY_OPTIONS: OptionName[] = [
-  'image',
-  'tag',
-  'tls-verify',
-  'ca-file',
-  'username',
-  'password-stdin',
-  'retries',
-];
 
 export interface Command {
   name: 'encrypt' | 'decrypt' | 'inspect' | 'help' | 'version';
@@ -156,15 +161,13 @@ export function parseCommand(argv: string[]): Command {
   if (extra.length) throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
   for (const opt of Object.keys(values) as OptionName[]) {
     if (opt === 'help' || opt === 'version') continue;
-    if (name !== 'encrypt' && REGISTRY_OPTIONS.includes(opt)) {
-      throw usage(
-        `${name} --${opt}: reading from registries is not supported by this build yet`,
-        'use --layout',
-      );
-    }
     if (!ALLOWED[name]!.includes(opt)) throw usage(`${name} does not take --${opt}`);
   }
-  if (!values.layout) throw usage(`${name} needs --layout PATH (an OCI layout folder or OCI archive)`);
+  if (name === 'encrypt' && !values.layout)
+    throw usage('encrypt needs --layout PATH (an OCI layout folder or OCI archive)');
+  if (name !== 'encrypt' && !values.layout === !values.image) {
+    throw usage(`${name} needs either --layout PATH or --image REF`);
+  }
   if (name === 'decrypt' && !values.output) throw usage('decrypt needs --output DIR');
   if (name === 'encrypt' && !values.output && !values.image) {
     throw usage('encrypt needs --image REPO[:TAG] (push) or --output DIR (write a layout), or both');
@@ -182,7 +185,7 @@ export function parseCommand(argv: string[]): Command {
     throw usage('decrypt needs at least one --key FILE (a private key)');
   const cmd: Command = {
     name,
-    layout: values.layout,
+    ...(values.layout !== undefined ? { layout: values.layout } : {}),
     recipients: values.recipient ?? [],
     keys: values.key ?? [],
     json: values.json === true,

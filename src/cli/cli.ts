@@ -9,7 +9,8 @@ import { isOepError, OepError } from '../errors.js';
 import { decryptImage } from '../pipeline/decrypt.js';
 import { encryptImage } from '../pipeline/encrypt.js';
 import { inspectImage } from '../pipeline/inspect.js';
-import { pushImage, type PushReport } from '../pipeline/push.js';
+import { pushImage, type PushReport, type RegistryOptions } from '../pipeline/push.js';
+import type { SourceOptions } from '../pipeline/registry-source.js';
 import type { ImageReport } from '../pipeline/result.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
 import { parseCommand, USAGE, type Command } from './args.js';
@@ -46,7 +47,7 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
       });
     case 'decrypt':
       return decryptImage({
-        layout: cmd.layout!,
+        ...(await sourceOptions(cmd)),
         refName: cmd.refName,
         output: cmd.output!,
         keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
@@ -54,7 +55,7 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
         log,
       });
     case 'inspect':
-      return inspectImage({ layout: cmd.layout!, refName: cmd.refName });
+      return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName });
   }
 }
 
@@ -77,17 +78,37 @@ function readCaFile(path: string): string {
   }
 }
 
-async function push(cmd: Command, platforms: ReturnType<typeof parsePlatformList>): Promise<PushReport> {
+/** Registry options from flags and env; the password only from stdin or the environment, never argv. */
+async function registryOptions(cmd: Command): Promise<RegistryOptions> {
   const env = process.env;
   const username = cmd.username ?? env.OCI_ENCRYPT_PUSH_USERNAME;
   let password = env.OCI_ENCRYPT_PUSH_PASSWORD;
   if (cmd.passwordStdin) {
     password = await readStdin();
-    if (!password)
+    if (!password) {
       throw new OepError('E_USAGE', '--password-stdin: standard input was empty', {
         hint: 'pipe the password or token in',
       });
+    }
   }
+  return {
+    tlsVerify: cmd.tlsVerify,
+    ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    retries: cmd.retries,
+    env,
+    userAgent: `oci-encrypt-push/${VERSION}`,
+  };
+}
+
+/** Where decrypt and inspect read from. */
+async function sourceOptions(cmd: Command): Promise<SourceOptions> {
+  if (cmd.image) return { image: cmd.image, registry: await registryOptions(cmd) };
+  return { layout: cmd.layout! };
+}
+
+async function push(cmd: Command, platforms: ReturnType<typeof parsePlatformList>): Promise<PushReport> {
   return pushImage({
     layout: cmd.layout!,
     refName: cmd.refName,
@@ -99,15 +120,7 @@ async function push(cmd: Command, platforms: ReturnType<typeof parsePlatformList
     encryptLayers: parseLayerList(cmd.encryptLayers),
     platforms,
     verify: cmd.verify,
-    registry: {
-      tlsVerify: cmd.tlsVerify,
-      ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
-      ...(username !== undefined ? { username } : {}),
-      ...(password !== undefined ? { password } : {}),
-      retries: cmd.retries,
-      env,
-      userAgent: `oci-encrypt-push/${VERSION}`,
-    },
+    registry: await registryOptions(cmd),
     log,
   });
 }

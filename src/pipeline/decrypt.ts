@@ -1,5 +1,4 @@
 /** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
-import { openLayout } from '../oci/layout/source.js';
 import { LayoutWriter } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { ANNOTATION_REF_NAME } from '../oci/model.js';
@@ -9,10 +8,10 @@ import type { DecryptionKey } from '../ocicrypt/keys.js';
 import { decryptLayer } from '../ocicrypt/layer.js';
 import { defaultConcurrency, pick, toImageReport } from './encrypt.js';
 import type { ImageReport } from './result.js';
+import { openSource, type SourceOptions } from './registry-source.js';
 import { rewriteImage } from './rewrite.js';
 
-export interface DecryptOptions {
-  layout: string;
+export interface DecryptOptions extends SourceOptions {
   refName?: string;
   output: string;
   keys: DecryptionKey[];
@@ -23,10 +22,11 @@ export interface DecryptOptions {
 
 export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
   const log = opts.log ?? (() => {});
-  const source = await openLayout(opts.layout);
-  const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
-  const writer = await LayoutWriter.create(opts.output);
+  const source = await openSource(opts);
+  let writer: LayoutWriter | undefined;
   try {
+    const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+    writer = await LayoutWriter.create(opts.output);
     const result = await rewriteImage(
       source,
       image,
@@ -47,7 +47,9 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
       image.skippedPlatforms,
     );
   } catch (err) {
-    await writer.abort();
+    await writer?.abort();
     throw err;
+  } finally {
+    await source.close();
   }
 }

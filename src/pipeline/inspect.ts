@@ -1,14 +1,13 @@
 /** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
-import { openLayout } from '../oci/layout/source.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { ANNOTATION_REF_NAME, isAttestationManifest } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import { loadImage, type TreeNode } from '../oci/tree.js';
 import { describeLayer } from '../ocicrypt/layer.js';
+import { openSource, type SourceOptions } from './registry-source.js';
 import type { ImageReport, PlatformReport } from './result.js';
 
-export interface InspectOptions {
-  layout: string;
+export interface InspectOptions extends SourceOptions {
   refName?: string;
 }
 
@@ -45,8 +44,13 @@ function collect(node: TreeNode, out: PlatformReport[], attestations: ImageRepor
 }
 
 export async function inspectImage(opts: InspectOptions): Promise<ImageReport> {
-  const source = await openLayout(opts.layout);
-  const image = await loadImage(source, { refName: opts.refName });
+  const source = await openSource(opts);
+  let image;
+  try {
+    image = await loadImage(source, { refName: opts.refName });
+  } finally {
+    await source.close();
+  }
   const platforms: PlatformReport[] = [];
   const attestations: ImageReport['attestations'] = [];
   collect(image.root, platforms, attestations);

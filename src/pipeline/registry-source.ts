@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { OepError } from '../errors.js';
+import { openLayout } from '../oci/layout/source.js';
 import { VerifyingStream } from '../oci/layout/verify.js';
 import { isIndexMediaType, isManifestMediaType } from '../oci/mediatypes.js';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../oci/model.js';
@@ -70,10 +71,30 @@ class RegistrySource implements BlobSource {
   async has(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<boolean> {
     return this.#client.blobExists(this.#ref.repository, desc, [pullScope(this.#ref.repository)]);
   }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
 }
 
-export async function openRegistryImage(image: string, opts: RegistryOptions): Promise<BlobSource> {
-  const ref = parseReference(image);
-  const clients = await connectClients([ref], opts);
-  return new RegistrySource(clients.get(ref.apiHost)!, ref);
+export interface SourceOptions {
+  /** An OCI layout folder or archive. */
+  layout?: string;
+  /** Or an image in a registry. */
+  image?: string;
+  registry?: RegistryOptions;
+}
+
+/** The source a use case reads: a layout, or a registry image. Call close() when done. */
+export async function openSource(opts: SourceOptions): Promise<BlobSource & { close(): Promise<void> }> {
+  if (opts.image) {
+    if (!opts.registry)
+      throw new OepError('E_USAGE', 'reading an image from a registry needs registry options');
+    const ref = parseReference(opts.image);
+    const clients = await connectClients([ref], opts.registry);
+    return new RegistrySource(clients.get(ref.apiHost)!, ref);
+  }
+  if (!opts.layout) throw new OepError('E_USAGE', 'give a layout or an image to read');
+  const layout = await openLayout(opts.layout);
+  return Object.assign(layout, { close: async () => {} });
 }
