@@ -70261,7 +70261,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -73070,6 +73070,13 @@ async function mapLimit(items, limit, fn) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
+/**
+ * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
+ * either transformed (encrypted or decrypted, streamed through the engine) or copied verified; configs are
+ * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
+ * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
+ */
+
 
 
 
@@ -73087,6 +73094,23 @@ function imageManifests(node, out = []) {
 function isExternal(d) {
     const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
     return foreign && Array.isArray(d.urls) && d.urls.length > 0;
+}
+/** Layers this large get progress lines, every PROGRESS_STEP bytes, so a CI log shows the run is alive. */
+const PROGRESS_FROM = 512 * 1024 * 1024;
+const PROGRESS_STEP = 256 * 1024 * 1024;
+function progress(layer, verb, log) {
+    let seen = 0;
+    let next = PROGRESS_STEP;
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, cb) {
+            seen += chunk.length;
+            if (seen >= next && seen < layer.size) {
+                log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(seen)} of ${mib(layer.size)}`);
+                next += PROGRESS_STEP;
+            }
+            cb(null, chunk);
+        },
+    });
 }
 function mib(n) {
     return `${(n / 1048576).toFixed(1)} MiB`;
@@ -73119,7 +73143,10 @@ async function rewriteImage(source, image, writer, ops, opts) {
         }
         const t = await ops.prepare(layer);
         const started = Date.now();
-        const written = await writer.writeStream(await source.open(layer), [t.transform], signal);
+        const stages = [t.transform];
+        if (layer.size >= PROGRESS_FROM)
+            stages.push(progress(layer, ops.verb, opts.log));
+        const written = await writer.writeStream(await source.open(layer), stages, signal);
         const secs = (Date.now() - started) / 1000;
         opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
         done.set(key, { desc: t.descriptor(written), action: 'transformed' });
@@ -73606,6 +73633,10 @@ class Authorizer {
         this.#send = send;
         this.#credential = credential;
     }
+    /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
+    async hasCredential() {
+        return (await this.#credential()) !== undefined;
+    }
     /** The registry's challenge from the /v2/ ping (or a later 401). */
     setChallenge(c) {
         if (c)
@@ -73765,7 +73796,8 @@ class RegistryClient {
                 if (res.status === 401)
                     auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
                 else if (res.status !== 200) {
-                    throw httpError(res.status, res.headers, '', `${ref.apiHost} is not an OCI registry (GET /v2/)`);
+                    const down = res.status === 429 || res.status >= 500;
+                    throw httpError(res.status, res.headers, '', `${ref.apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
                 }
                 return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
             }
@@ -73780,15 +73812,34 @@ class RegistryClient {
     /** Send with auth; one re-auth on 401; follow redirects, never carrying Authorization to another origin. */
     async #call(method, url, opts) {
         let scopes = opts.scopes;
+        let sentAuth = false;
         for (let authTry = 0;; authTry++) {
             let target = url;
             let res;
             for (let hop = 0;; hop++) {
                 const headers = { ...opts.headers };
+                sentAuth = false;
                 if (target.origin === this.#base.origin) {
-                    const authz = await this.#auth.header(scopes);
+                    let authz;
+                    try {
+                        authz = await this.#auth.header(scopes);
+                    }
+                    catch (err) {
+                        // A token endpoint's failure is about this request: name it (the realm alone may be another host).
+                        if (!(err instanceof RegistryError))
+                            throw err;
+                        throw new RegistryError(err.code, `${opts.what}: ${err.message}`, {
+                            ...(err.status !== undefined ? { status: err.status } : {}),
+                            diagnostics: err.diagnostics,
+                            transient: err.transient,
+                            ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+                            ...(err.hint !== undefined ? { hint: err.hint } : {}),
+                            cause: err,
+                        });
+                    }
                     if (authz)
                         headers.authorization = authz;
+                    sentAuth = authz !== undefined;
                 }
                 const body = hop === 0 ? await opts.body?.() : undefined;
                 res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
@@ -73810,7 +73861,16 @@ class RegistryClient {
             }
             if (!opts.ok.includes(res.status)) {
                 const text = method === 'HEAD' ? '' : await readText(res);
-                throw httpError(res.status, res.headers, text, opts.what);
+                const err = httpError(res.status, res.headers, text, opts.what);
+                if (res.status === 401 && sentAuth && (await this.#auth.hasCredential())) {
+                    // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
+                    throw new RegistryError('E_AUTH', err.message, {
+                        status: 401,
+                        diagnostics: err.diagnostics,
+                        hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
+                    });
+                }
+                throw err;
             }
             return res;
         }
@@ -73821,6 +73881,18 @@ class RegistryClient {
     }
     #url(path) {
         return new URL(path, this.#base);
+    }
+    /**
+     * GET /v2/ with the push token of `repo` (or Basic credentials): refused credentials fail here, in a second,
+     * before any layer is encrypted. Missing push rights may still only show at the first upload.
+     */
+    async checkPushAccess(repo) {
+        const res = await this.#call('GET', this.#url('/v2/'), {
+            scopes: [pushScope(repo)],
+            ok: [200],
+            what: `authenticating to ${this.host}/${repo}`,
+        });
+        await discard(res);
     }
     /** HEAD /v2/<repo>/blobs/<digest>: 200 present (its size must match), 404 absent. */
     async blobExists(repo, desc, scopes = [pushScope(repo)]) {
@@ -74396,22 +74468,38 @@ function blobsOf(node, out = new Map()) {
     }
     return [...out.values()];
 }
-async function connectClients(refs, opts) {
+function retryPolicy(opts, log) {
+    return {
+        ...DEFAULT_RETRY,
+        retries: opts.retries,
+        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
+        log,
+    };
+}
+/** One client per registry host, each reached (and its auth scheme learned) with retries. */
+async function connectClients(refs, opts, log = () => { }) {
     const clients = new Map();
     for (const ref of refs) {
         if (clients.has(ref.apiHost))
             continue;
         let cached;
         const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
-        clients.set(ref.apiHost, await RegistryClient.connect(ref, {
-            tlsVerify: opts.tlsVerify,
-            ...(opts.ca ? { ca: opts.ca } : {}),
-            timeoutMs: opts.timeoutMs ?? 60_000,
-            env: opts.env,
-            userAgent: opts.userAgent ?? 'oci-encrypt-push',
-            credential,
-            chunked: opts.chunked ?? false,
-        }));
+        try {
+            const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
+                tlsVerify: opts.tlsVerify,
+                ...(opts.ca ? { ca: opts.ca } : {}),
+                timeoutMs: opts.timeoutMs ?? 60_000,
+                env: opts.env,
+                userAgent: opts.userAgent ?? 'oci-encrypt-push',
+                credential,
+                chunked: opts.chunked ?? false,
+            }));
+            clients.set(ref.apiHost, client);
+        }
+        catch (err) {
+            await Promise.all([...clients.values()].map((c) => c.close()));
+            throw err;
+        }
     }
     return clients;
 }
@@ -74461,11 +74549,17 @@ async function pushImage(opts) {
     const refs = pushTargets(opts.image, opts.tags);
     const main = refs[0];
     // Reach every registry (and learn its auth scheme) before encrypting anything.
-    const clients = await connectClients(refs, opts.registry);
+    const clients = await connectClients(refs, opts.registry, log);
     const targets = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost) }));
-    const staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
-    const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    const retry = retryPolicy(opts.registry, log);
+    let staging;
     try {
+        // Refused credentials fail now, in a second, not after encrypting a gigabyte.
+        for (const ref of new Map(refs.map((r) => [repositoryName(r), r])).values()) {
+            await withRetry(`authenticating to ${repositoryName(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
+        }
+        staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
+        const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
         const report = await encryptImage({ ...opts, output: layoutDir });
         const source = await openLayout(layoutDir);
         const image = await loadImage(source);
@@ -74479,12 +74573,7 @@ async function pushImage(opts) {
             if (!isExternal(b) || (await source.has(b)))
                 blobs.push(b);
         const pushOpts = {
-            retry: {
-                ...DEFAULT_RETRY,
-                retries: opts.registry.retries,
-                ...(opts.registry.retryBaseMs !== undefined ? { baseMs: opts.registry.retryBaseMs } : {}),
-                log,
-            },
+            retry,
             concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
             log,
         };
@@ -75154,7 +75243,13 @@ async function run() {
         setOutputs(report, o.digestFile);
         info(`digest: ${report.digest}`);
         if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
-            await summary.addRaw(summaryMarkdown(report), true).write();
+            // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.
+            try {
+                await summary.addRaw(summaryMarkdown(report), true).write();
+            }
+            catch (err) {
+                warning(`job summary not written: ${err.message}`);
+            }
         }
     }
     catch (err) {

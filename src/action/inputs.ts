@@ -185,7 +185,8 @@ export interface ActionOptions {
 /** Inputs → options: pure but for reading the key and CA files the inputs name. */
 export function optionsFrom(inputs: Inputs, env: Record<string, string | undefined>): ActionOptions {
   const layout = inputs.layout.trim();
-  if (!layout) throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
+  if (!layout)
+    throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
   const { image, tags } = imageFrom(inputs);
   const output = inputs.output.trim() || undefined;
   if (!image && !output) {

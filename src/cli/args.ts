@@ -82,7 +82,6 @@ const ALLOWED: Record<string, OptionName[]> = {
   inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
 };
 
-
 export interface Command {
   name: 'encrypt' | 'decrypt' | 'inspect' | 'help' | 'version';
   layout?: string;

@@ -23,7 +23,7 @@ import {
   type Reference,
 } from '../registry/reference.js';
 import { RegistryError } from '../registry/transport/errors.js';
-import { DEFAULT_RETRY, type RetryPolicy } from '../registry/transport/retry.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../registry/transport/retry.js';
 import { defaultConcurrency, encryptImage, type EncryptOptions } from './encrypt.js';
 import type { ImageReport } from './result.js';
 import { isExternal } from './rewrite.js';
@@ -105,9 +105,20 @@ function blobsOf(node: TreeNode, out = new Map<string, Descriptor>()): Descripto
   return [...out.values()];
 }
 
+export function retryPolicy(opts: RegistryOptions, log: (line: string) => void): RetryPolicy {
+  return {
+    ...DEFAULT_RETRY,
+    retries: opts.retries,
+    ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
+    log,
+  };
+}
+
+/** One client per registry host, each reached (and its auth scheme learned) with retries. */
 export async function connectClients(
   refs: Reference[],
   opts: RegistryOptions,
+  log: (line: string) => void = () => {},
 ): Promise<Map<string, RegistryClient>> {
   const clients = new Map<string, RegistryClient>();
   for (const ref of refs) {
@@ -115,18 +126,23 @@ export async function connectClients(
     let cached: Promise<Credential | undefined> | undefined;
     const credential = () =>
       (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
-    clients.set(
-      ref.apiHost,
-      await RegistryClient.connect(ref, {
-        tlsVerify: opts.tlsVerify,
-        ...(opts.ca ? { ca: opts.ca } : {}),
-        timeoutMs: opts.timeoutMs ?? 60_000,
-        env: opts.env,
-        userAgent: opts.userAgent ?? 'oci-encrypt-push',
-        credential,
-        chunked: opts.chunked ?? false,
-      }),
-    );
+    try {
+      const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () =>
+        RegistryClient.connect(ref, {
+          tlsVerify: opts.tlsVerify,
+          ...(opts.ca ? { ca: opts.ca } : {}),
+          timeoutMs: opts.timeoutMs ?? 60_000,
+          env: opts.env,
+          userAgent: opts.userAgent ?? 'oci-encrypt-push',
+          credential,
+          chunked: opts.chunked ?? false,
+        }),
+      );
+      clients.set(ref.apiHost, client);
+    } catch (err) {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      throw err;
+    }
   }
   return clients;
 }
@@ -186,12 +202,19 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
   const refs = pushTargets(opts.image, opts.tags);
   const main = refs[0]!;
   // Reach every registry (and learn its auth scheme) before encrypting anything.
-  const clients = await connectClients(refs, opts.registry);
+  const clients = await connectClients(refs, opts.registry, log);
   const targets: PushTarget[] = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost)! }));
-
-  const staging = opts.output ? undefined : await mkdtemp(join(opts.tempDir, 'oep-push-'));
-  const layoutDir = opts.output ?? join(staging!, `layout-${randomBytes(4).toString('hex')}`);
+  const retry = retryPolicy(opts.registry, log);
+  let staging: string | undefined;
   try {
+    // Refused credentials fail now, in a second, not after encrypting a gigabyte.
+    for (const ref of new Map(refs.map((r) => [repositoryName(r), r])).values()) {
+      await withRetry(`authenticating to ${repositoryName(ref)}`, retry, () =>
+        clients.get(ref.apiHost)!.checkPushAccess(ref.repository),
+      );
+    }
+    staging = opts.output ? undefined : await mkdtemp(join(opts.tempDir, 'oep-push-'));
+    const layoutDir = opts.output ?? join(staging!, `layout-${randomBytes(4).toString('hex')}`);
     const report = await encryptImage({ ...opts, output: layoutDir });
     const source = await openLayout(layoutDir);
     const image = await loadImage(source);
@@ -203,12 +226,7 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     const blobs: Descriptor[] = [];
     for (const b of blobsOf(image.root)) if (!isExternal(b) || (await source.has(b))) blobs.push(b);
     const pushOpts = {
-      retry: {
-        ...DEFAULT_RETRY,
-        retries: opts.registry.retries,
-        ...(opts.registry.retryBaseMs !== undefined ? { baseMs: opts.registry.retryBaseMs } : {}),
-        log,
-      } satisfies RetryPolicy,
+      retry,
       concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
       log,
     };

@@ -4,7 +4,7 @@
  * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
  * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
  */
-import type { Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import type { BlobSource } from '../oci/layout/source.js';
 import type { LayoutWriter } from '../oci/layout/writer.js';
 import { MT, ociLayerMediaType } from '../oci/mediatypes.js';
@@ -71,6 +71,27 @@ export function isExternal(d: Descriptor): boolean {
   return foreign && Array.isArray(d.urls) && d.urls.length > 0;
 }
 
+/** Layers this large get progress lines, every PROGRESS_STEP bytes, so a CI log shows the run is alive. */
+const PROGRESS_FROM = 512 * 1024 * 1024;
+const PROGRESS_STEP = 256 * 1024 * 1024;
+
+function progress(layer: Descriptor, verb: string, log: (line: string) => void): Transform {
+  let seen = 0;
+  let next = PROGRESS_STEP;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen >= next && seen < layer.size) {
+        log(
+          `${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(seen)} of ${mib(layer.size)}`,
+        );
+        next += PROGRESS_STEP;
+      }
+      cb(null, chunk);
+    },
+  });
+}
+
 function mib(n: number): string {
   return `${(n / 1048576).toFixed(1)} MiB`;
 }
@@ -114,7 +135,9 @@ export async function rewriteImage(
     }
     const t = await ops.prepare(layer);
     const started = Date.now();
-    const written = await writer.writeStream(await source.open(layer), [t.transform], signal);
+    const stages: Transform[] = [t.transform];
+    if (layer.size >= PROGRESS_FROM) stages.push(progress(layer, ops.verb, opts.log));
+    const written = await writer.writeStream(await source.open(layer), stages, signal);
     const secs = (Date.now() - started) / 1000;
     opts.log(
       `${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,

@@ -94,7 +94,13 @@ export class RegistryClient {
         await discard(res);
         if (res.status === 401) auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
         else if (res.status !== 200) {
-          throw httpError(res.status, res.headers, '', `${ref.apiHost} is not an OCI registry (GET /v2/)`);
+          const down = res.status === 429 || res.status >= 500;
+          throw httpError(
+            res.status,
+            res.headers,
+            '',
+            `${ref.apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`,
+          );
         }
         return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
       } catch (err) {
@@ -108,14 +114,31 @@ export class RegistryClient {
   /** Send with auth; one re-auth on 401; follow redirects, never carrying Authorization to another origin. */
   async #call(method: HttpRequest['method'], url: URL, opts: CallOptions): Promise<HttpResponse> {
     let scopes = opts.scopes;
+    let sentAuth = false;
     for (let authTry = 0; ; authTry++) {
       let target = url;
       let res: HttpResponse;
       for (let hop = 0; ; hop++) {
         const headers: Record<string, string> = { ...opts.headers };
+        sentAuth = false;
         if (target.origin === this.#base.origin) {
-          const authz = await this.#auth.header(scopes);
+          let authz: string | undefined;
+          try {
+            authz = await this.#auth.header(scopes);
+          } catch (err) {
+            // A token endpoint's failure is about this request: name it (the realm alone may be another host).
+            if (!(err instanceof RegistryError)) throw err;
+            throw new RegistryError(err.code, `${opts.what}: ${err.message}`, {
+              ...(err.status !== undefined ? { status: err.status } : {}),
+              diagnostics: err.diagnostics,
+              transient: err.transient,
+              ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+              ...(err.hint !== undefined ? { hint: err.hint } : {}),
+              cause: err,
+            });
+          }
           if (authz) headers.authorization = authz;
+          sentAuth = authz !== undefined;
         }
         const body = hop === 0 ? await opts.body?.() : undefined;
         res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
@@ -139,7 +162,16 @@ export class RegistryClient {
       }
       if (!opts.ok.includes(res.status)) {
         const text = method === 'HEAD' ? '' : await readText(res);
-        throw httpError(res.status, res.headers, text, opts.what);
+        const err = httpError(res.status, res.headers, text, opts.what);
+        if (res.status === 401 && sentAuth && (await this.#auth.hasCredential())) {
+          // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
+          throw new RegistryError('E_AUTH', err.message, {
+            status: 401,
+            diagnostics: err.diagnostics,
+            hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
+          });
+        }
+        throw err;
       }
       return res;
     }
@@ -152,6 +184,19 @@ export class RegistryClient {
 
   #url(path: string): URL {
     return new URL(path, this.#base);
+  }
+
+  /**
+   * GET /v2/ with the push token of `repo` (or Basic credentials): refused credentials fail here, in a second,
+   * before any layer is encrypted. Missing push rights may still only show at the first upload.
+   */
+  async checkPushAccess(repo: string): Promise<void> {
+    const res = await this.#call('GET', this.#url('/v2/'), {
+      scopes: [pushScope(repo)],
+      ok: [200],
+      what: `authenticating to ${this.host}/${repo}`,
+    });
+    await discard(res);
   }
 
   /** HEAD /v2/<repo>/blobs/<digest>: 200 present (its size must match), 404 absent. */

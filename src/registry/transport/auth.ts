@@ -44,6 +44,11 @@ export class Authorizer {
     this.#credential = credential;
   }
 
+  /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
+  async hasCredential(): Promise<boolean> {
+    return (await this.#credential()) !== undefined;
+  }
+
   /** The registry's challenge from the /v2/ ping (or a later 401). */
   setChallenge(c: Challenge | undefined): void {
     if (c) this.#challenge = c;
