@@ -67412,7 +67412,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: failureMessage, getInputs
+// UNUSED EXPORTS: INPUT_NAMES, failureMessage, getInputs
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -75144,7 +75144,7 @@ function summaryMarkdown(r) {
 
 
 
-const NAMES = [
+const INPUT_NAMES = [
     'layout',
     'ref-name',
     'image',
@@ -75164,7 +75164,7 @@ const NAMES = [
     'show-summary',
 ];
 function getInputs() {
-    const raw = Object.fromEntries(NAMES.map((n) => [n, getInput(n)]));
+    const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
     return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) };
 }
 /** Which input an error from the pipeline is about, when its message does not already say. */

@@ -13,7 +13,7 @@ import type { ImageReport } from '../pipeline/result.js';
 import { inputError, optionsFrom, splitList, startsWithName, type InputName, type Inputs } from './inputs.js';
 import { summaryMarkdown } from './summary.js';
 
-const NAMES: InputName[] = [
+export const INPUT_NAMES: readonly InputName[] = [
   'layout',
   'ref-name',
   'image',
@@ -34,7 +34,7 @@ const NAMES: InputName[] = [
 ];
 
 export function getInputs(): Inputs {
-  const raw = Object.fromEntries(NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>;
+  const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>;
   return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) } as Inputs;
 }
 
