@@ -32,5 +32,26 @@ if [ $# -eq 0 ]; then
   npm run -s format:check
 fi
 # Node 20's --test takes no globs: list the files. Arguments narrow the run to folders or files.
-mapfile -t files < <(find "${@:-test}" -name '*.test.ts' | sort)
-exec node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+roots=("$@")
+[ ${#roots[@]} -gt 0 ] || roots=(test tekton)
+mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+# spec for people; TAP to a file for the closing count line that CI reads.
+tap=$(mktemp)
+trap 'rm -f "$tap"' EXIT
+status=0
+node --import tsx --test --test-concurrency=2 \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$tap" "${files[@]}" || status=$?
+pass=$(grep -E '^# pass ' "$tap" | awk '{print $3}')
+fail=$(grep -E '^# fail ' "$tap" | awk '{print $3}')
+skipped=$(grep -E '^# skipped ' "$tap" | awk '{print $3}')
+echo "tests: ${pass:-0} passed, ${fail:-0} failed, ${skipped:-0} skipped"
+if [ "${pass:-0}" = 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+if [ "${CI:-}" = true ] && [ "${skipped:-0}" != 0 ]; then
+  echo "CI=true: ${skipped} test(s) skipped, which CI does not allow" >&2
+  exit 1
+fi
+exit "$status"
