@@ -1,0 +1,123 @@
+/**
+ * Shared by the step-run tests (not a test file itself): a pod folder with the workspaces a run binds, and
+ * skopeo checks of what landed in the registry.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { keyPair, sha256, tempDir, type KeyPair } from '../../../../test/helpers/fixtures.js';
+import type { Registry } from '../../../../test/helpers/registry/registry.js';
+import { skopeo } from '../../../../test/helpers/peers.js';
+import { assertEncrypted, assertSameLayers, secretImage } from '../../../../test/interop/interop.js';
+import { podDir, podRoot, secretVolume } from './simulate.js';
+
+export interface Pod {
+  root: string;
+  /** The source workspace, holding the layout at image/. */
+  source: string;
+  layout: string;
+  /** /tekton/results stand-in. */
+  results: string;
+}
+
+/** A pod folder with a source workspace holding a two-layer layout (secrets in both layers) and empty results. */
+export function newPod(): Pod {
+  const root = podRoot();
+  const source = podDir(root, 'source');
+  const layout = join(source, 'image');
+  secretImage(layout);
+  return { root, source, layout, results: podDir(root, 'results', true) };
+}
+
+export interface Recipients {
+  rsa: KeyPair;
+  ec: KeyPair;
+  /** Public keys as a mounted Secret would hold them: team.pub.pem (PEM SPKI) and ops.pub.jwk (JWK). */
+  files: Record<string, string>;
+}
+
+export function recipients(): Recipients {
+  const rsa = keyPair('rsa2048');
+  const ec = keyPair('p256');
+  return {
+    rsa,
+    ec,
+    files: {
+      'team.pub.pem': rsa.publicPem,
+      'ops.pub.jwk': JSON.stringify(ec.publicKey.export({ format: 'jwk' })),
+    },
+  };
+}
+
+export function keysVolume(pod: Pod, r: Recipients): string {
+  return secretVolume(join(pod.root, 'encryption-keys'), r.files);
+}
+
+/** docker config JSON for the registry's first user. */
+export function dockerConfig(reg: Registry): string {
+  const auth = Buffer.from(`${reg.username}:${reg.password}`).toString('base64');
+  return JSON.stringify({ auths: { [reg.host]: { auth } } });
+}
+
+/** How skopeo reaches the registry: plain HTTP, or TLS with the test CA and the docker config. */
+export function skopeoAccess(reg: Registry): string[] {
+  if (!reg.caFile) return ['--tls-verify=false'];
+  const dir = tempDir('oep-skopeo-');
+  mkdirSync(join(dir, 'certs'));
+  copyFileSync(reg.caFile, join(dir, 'certs', 'ca.crt'));
+  writeFileSync(join(dir, 'auth.json'), dockerConfig(reg), { mode: 0o600 });
+  return [`--cert-dir=${join(dir, 'certs')}`, `--authfile=${join(dir, 'auth.json')}`];
+}
+
+/** The manifest bytes the registry serves for ref, exactly. */
+export function rawManifest(ref: string, access: string[]): Buffer {
+  const r = spawnSync('skopeo', ['--insecure-policy', 'inspect', '--raw', ...access, `docker://${ref}`], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  assert.equal(r.status, 0, `skopeo inspect --raw ${ref}: ${r.stderr.toString()}`);
+  return r.stdout;
+}
+
+export function digestOf(ref: string, access: string[]): string {
+  return sha256(rawManifest(ref, access));
+}
+
+const srcFlags = (access: string[]) => access.map((a) => a.replace(/^--/, '--src-'));
+
+/**
+ * What the registry holds at ref: copied as is, its layers are the source's, encrypted; decrypted by skopeo with
+ * each private key, they are the source's layers byte for byte.
+ */
+export function assertEncryptedFor(ref: string, access: string[], pod: Pod, keys: KeyPair[]): void {
+  const dir = tempDir('oep-check-');
+  skopeo(['copy', '--quiet', ...srcFlags(access), `docker://${ref}`, `oci:${join(dir, 'enc')}:latest`]);
+  assertEncrypted(join(dir, 'enc'), pod.layout);
+  keys.forEach((k, i) => {
+    const key = join(dir, `key-${i}.pem`);
+    writeFileSync(key, k.privatePem, { mode: 0o600 });
+    const out = join(dir, `plain-${i}`);
+    skopeo([
+      'copy',
+      '--quiet',
+      ...srcFlags(access),
+      '--decryption-key',
+      key,
+      `docker://${ref}`,
+      `oci:${out}:latest`,
+    ]);
+    assertSameLayers(out, pod.layout);
+  });
+}
+
+/** Tags of a repository; [] when it does not exist. */
+export function tagsOf(repo: string, access: string[]): string[] {
+  const r = spawnSync('skopeo', ['--insecure-policy', 'list-tags', ...access, `docker://${repo}`], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    assert.match(r.stderr, /unknown|not found|NAME_UNKNOWN/i, r.stderr);
+    return [];
+  }
+  return (JSON.parse(r.stdout) as { Tags: string[] | null }).Tags ?? [];
+}
