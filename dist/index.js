@@ -67393,17 +67393,26 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5230);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6651);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+
+
+const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
+// The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.
+const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : './worker/index.js';
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)({ workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker) });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5230:
+/***/ 6651:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70726,6 +70735,9 @@ class DirSource {
     }
     /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
     async #checkedPath(digest) {
+        return (await this.#checked(digest))?.path;
+    }
+    async #checked(digest) {
         const p = (0,external_node_path_.join)(this.root, blobPath(digest, this.name));
         try {
             const st = await (0,promises_.lstat)(p);
@@ -70734,7 +70746,7 @@ class DirSource {
                     hint: 'layouts must not hold links',
                 });
             }
-            return p;
+            return { path: p, offset: 0, size: st.size };
         }
         catch (err) {
             if (err.code === 'ENOENT')
@@ -70744,6 +70756,12 @@ class DirSource {
     }
     async has(desc) {
         return (await this.#checkedPath(desc.digest)) !== undefined;
+    }
+    async locate(desc) {
+        const loc = await this.#checked(desc.digest);
+        if (!loc)
+            throw missing(this.name, desc.digest);
+        return loc;
     }
     async open(desc) {
         const p = await this.#checkedPath(desc.digest);
@@ -70804,6 +70822,12 @@ class ArchiveSource {
     }
     async has(desc) {
         return this.entries.has(blobPath(desc.digest, this.name));
+    }
+    async locate(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return { path: this.path, offset: e.offset, size: e.size };
     }
     async open(desc) {
         const e = this.entries.get(blobPath(desc.digest, this.name));
@@ -71025,7 +71049,8 @@ function isAttestationManifest(d) {
 class LayoutWriter {
     #staging;
     #final;
-    #known = new Set();
+    /** digest -> size of every blob written so far. */
+    #known = new Map();
     #done = false;
     constructor(final, staging) {
         this.#final = final;
@@ -71072,7 +71097,7 @@ class LayoutWriter {
      * The file appears under its digest only once the whole pipeline succeeded.
      */
     async writeStream(source, transforms = [], signal) {
-        const tmp = (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+        const tmp = this.tempPath();
         const counter = new DigestCounter();
         try {
             const sink = (0,external_node_fs_namespaceObject.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
@@ -71084,19 +71109,37 @@ class LayoutWriter {
         }
         const digest = counter.digest();
         await (0,promises_.rename)(tmp, this.#blobPath(digest));
-        this.#known.add(digest);
+        this.#known.set(digest, counter.size);
         return { digest, size: counter.size };
+    }
+    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
+    tempPath() {
+        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    }
+    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
+    async adopt(tmp, written) {
+        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
+        this.#known.set(written.digest, written.size);
+        return written;
     }
     async writeBytes(bytes) {
         const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
         if (!this.#known.has(digest)) {
             await (0,promises_.writeFile)(this.#blobPath(digest), bytes);
-            this.#known.add(digest);
+            this.#known.set(digest, bytes.length);
         }
         return { digest, size: bytes.length };
     }
     has(digest) {
         return this.#known.has(digest);
+    }
+    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
+    locate(digest) {
+        const size = this.#known.get(digest);
+        if (size === undefined)
+            throw new Error(`internal: blob ${digest} was not written here`);
+        const { algorithm, hex } = parseDigest(digest, this.#final);
+        return { path: (0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
     }
     #blobPath(digest) {
         const { algorithm, hex } = parseDigest(digest, this.#final);
@@ -71113,7 +71156,8 @@ class LayoutWriter {
             if (err.code !== 'ENOENT')
                 throw err;
         }
-        await (0,promises_.rename)(this.#staging, this.#final);
+        // Synchronous, so that no locate() can run between the move and the flag (uploads may be reading blobs).
+        (0,external_node_fs_namespaceObject.renameSync)(this.#staging, this.#final);
         this.#done = true;
     }
     /** Remove everything written so far. Safe to call after commit (does nothing then). */
@@ -71326,29 +71370,61 @@ function checkLengths(s) {
     if (s.nonce.length !== blockcipher_NONCE_LENGTH)
         throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${blockcipher_NONCE_LENGTH} bytes`);
 }
+/**
+ * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
+ * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ */
+class LayerCipher {
+    #cipher;
+    #mac;
+    #mode;
+    constructor(secrets, mode) {
+        checkLengths(secrets);
+        this.#mode = mode;
+        this.#cipher =
+            mode === 'encrypt'
+                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+    }
+    update(chunk) {
+        if (this.#mode === 'decrypt')
+            this.#mac.update(chunk);
+        const out = this.#cipher.update(chunk);
+        if (this.#mode === 'encrypt')
+            this.#mac.update(out);
+        return out;
+    }
+    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+    finish() {
+        const tail = this.#cipher.final();
+        if (tail.length)
+            throw new Error('internal: AES-CTR produced a final block');
+        return this.#mac.digest();
+    }
+}
+function integrityError() {
+    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+        hint: 'nothing was written; fetch the image again from a trusted source',
+    });
+}
+/** Constant-time comparison of a computed and an expected MAC. */
+function hmacMatches(got, expected) {
+    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
+}
 /** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
 class LayerEncryptor extends external_node_stream_.Transform {
     #cipher;
-    #mac;
     #result;
     constructor(secrets) {
         super();
-        checkLengths(secrets);
-        this.#cipher = (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+        this.#cipher = new LayerCipher(secrets, 'encrypt');
     }
     _transform(chunk, _enc, cb) {
-        const out = this.#cipher.update(chunk);
-        this.#mac.update(out);
-        cb(null, out);
+        cb(null, this.#cipher.update(chunk));
     }
     _flush(cb) {
-        const tail = this.#cipher.final(); // CTR has no padding: always empty, but keep OpenSSL's contract
-        if (tail.length) {
-            this.#mac.update(tail);
-            this.push(tail);
-        }
-        this.#result = this.#mac.digest();
+        this.#result = this.#cipher.finish();
         cb();
     }
     /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
@@ -71363,34 +71439,21 @@ class LayerEncryptor extends external_node_stream_.Transform {
  * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
  */
 class blockcipher_LayerDecryptor extends external_node_stream_.Transform {
-    #decipher;
-    #mac;
+    #cipher;
     #expected;
     constructor(secrets, expectedHmac) {
         super();
-        checkLengths(secrets);
         if (expectedHmac.length !== blockcipher_HMAC_LENGTH) {
             throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${blockcipher_HMAC_LENGTH} bytes`);
         }
-        this.#decipher = (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+        this.#cipher = new LayerCipher(secrets, 'decrypt');
         this.#expected = expectedHmac;
     }
     _transform(chunk, _enc, cb) {
-        this.#mac.update(chunk);
-        cb(null, this.#decipher.update(chunk));
+        cb(null, this.#cipher.update(chunk));
     }
     _flush(cb) {
-        const tail = this.#decipher.final();
-        if (tail.length)
-            this.push(tail);
-        if (!(0,external_node_crypto_.timingSafeEqual)(this.#mac.digest(), this.#expected)) {
-            cb(new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
-                hint: 'nothing was written; fetch the image again from a trusted source',
-            }));
-            return;
-        }
-        cb();
+        cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
     }
 }
 
@@ -72944,7 +73007,8 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
     const { data: _data, ...base } = desc;
     return {
         transform,
-        descriptor: (written) => ({
+        job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
+        descriptor: (written, hmac) => ({
             ...base,
             mediaType: encryptedMediaType(desc.mediaType),
             digest: written.digest,
@@ -72952,7 +73016,7 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             annotations: {
                 ...(desc.annotations ?? {}),
                 ...keyAnnotations,
-                [options_ANNOTATION_PUBOPTS]: encodePublicOptions(transform.hmac()).toString('base64'),
+                [options_ANNOTATION_PUBOPTS]: encodePublicOptions(hmac ?? transform.hmac()).toString('base64'),
             },
         }),
     };
@@ -73005,6 +73069,7 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
     const transform = new LayerDecryptor(secrets, secrets.hmac);
     return {
         transform,
+        job: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
         descriptor: (written) => {
             const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)));
             const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
@@ -73039,6 +73104,283 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         out.protocols.push({ scheme, items: items.length, recipients: items.flatMap((i) => w.describe(i)) });
     }
     return out;
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
+/**
+ * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
+ * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
+ * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
+ * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ */
+
+
+
+
+
+
+
+const CHUNK = 1024 * 1024;
+/**
+ * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
+ * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
+ * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
+ */
+const COLLECT_EVERY = 8;
+external_node_v8_default().setFlagsFromString('--expose-gc');
+const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+const collectYoung = typeof gc === 'function' ? gc : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+function mismatch(job, what) {
+    return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
+        hint: 'the layout is corrupt or was modified; rebuild it',
+    });
+}
+async function writeAll(fh, buf) {
+    let off = 0;
+    while (off < buf.length)
+        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+async function layer_files_runFileJob(job, onProgress) {
+    const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
+    if (job.source.size !== job.expected.size) {
+        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
+    }
+    const cipher = job.mode === 'copy'
+        ? undefined
+        : new LayerCipher({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
+    const inHash = (0,external_node_crypto_.createHash)(algorithm);
+    const outHash = (0,external_node_crypto_.createHash)('sha256');
+    const input = await (0,promises_.open)(job.source.path, 'r');
+    let output;
+    try {
+        output = await (0,promises_.open)(job.out, 'wx');
+        const buf = Buffer.allocUnsafe(CHUNK);
+        let done = 0;
+        let chunks = 0;
+        let pending = Promise.resolve();
+        while (done < job.expected.size) {
+            const want = Math.min(CHUNK, job.expected.size - done);
+            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
+            if (bytesRead === 0)
+                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+            const chunk = buf.subarray(0, bytesRead);
+            inHash.update(chunk);
+            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
+            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
+            outHash.update(out);
+            await pending;
+            pending = writeAll(output, out);
+            done += bytesRead;
+            onProgress?.(done);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+        await pending;
+        if (inHash.digest('hex') !== hex)
+            throw mismatch(job, 'does not match its digest');
+        const hmac = cipher?.finish();
+        if (job.mode === 'decrypt' && !hmacMatches(hmac, Buffer.from(job.expectedHmac)))
+            throw integrityError();
+        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
+    }
+    catch (err) {
+        await output?.close();
+        output = undefined;
+        await (0,promises_.rm)(job.out, { force: true });
+        throw err;
+    }
+    finally {
+        await input.close();
+        await output?.close();
+    }
+}
+/**
+ * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
+ * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
+ * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
+ * blob's size and every manifest after the push.
+ */
+async function* uploadChunks(locate, expected) {
+    let location = locate();
+    let fh;
+    try {
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    catch (err) {
+        // The layout may have moved from its staging folder to its destination since we asked: ask again.
+        if (err.code !== 'ENOENT')
+            throw err;
+        location = locate();
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    try {
+        if (location.size !== expected.size) {
+            throw new errors_OepError('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        }
+        let done = 0;
+        let chunks = 0;
+        while (done < expected.size) {
+            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            if (bytesRead === 0)
+                throw new errors_OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
+            done += bytesRead;
+            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
+/**
+ * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
+ * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
+ * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
+ * as OepErrors with their code.
+ */
+
+
+
+
+/** Worker side: answer job messages until the pool terminates us. */
+function serveLayerJobs() {
+    const port = parentPort;
+    if (!port)
+        throw new Error('serveLayerJobs() runs in a worker thread');
+    port.on('message', (msg) => {
+        let last = 0;
+        const progress = (bytes) => {
+            if (bytes - last >= 256 * 1024 * 1024) {
+                last = bytes;
+                port.postMessage({ id: msg.id, progress: bytes });
+            }
+        };
+        runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
+            const e = err;
+            const error = e instanceof OepError
+                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+                : { message: String(err?.stack ?? err) };
+            port.postMessage({ id: msg.id, error });
+        });
+    });
+}
+class LayerWorkers {
+    #script;
+    #size;
+    #slots = [];
+    #nextId = 0;
+    constructor(script, size) {
+        this.#script = script;
+        this.#size = Math.max(1, size);
+    }
+    #spawn() {
+        if (this.#script.endsWith('.ts')) {
+            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
+            const url = JSON.stringify((0,external_node_url_.pathToFileURL)(this.#script).href);
+            return new external_node_worker_threads_.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
+                eval: true,
+            });
+        }
+        return new external_node_worker_threads_.Worker(this.#script);
+    }
+    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
+    #tryAcquire() {
+        const idle = this.#slots.find((s) => !s.busy);
+        if (idle) {
+            idle.busy = true;
+            return idle;
+        }
+        if (this.#slots.length >= this.#size)
+            return undefined;
+        const slot = { worker: this.#spawn(), busy: true };
+        slot.worker.unref();
+        this.#slots.push(slot);
+        return slot;
+    }
+    #release(slot) {
+        slot.busy = false;
+    }
+    #drop(slot) {
+        const i = this.#slots.indexOf(slot);
+        if (i !== -1)
+            this.#slots.splice(i, 1);
+        void slot.worker.terminate();
+    }
+    /**
+     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
+     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
+     * terminates the job's worker (its temp file is the writer's to remove).
+     */
+    async run(job, signal, onProgress) {
+        const slot = this.#tryAcquire();
+        if (!slot)
+            return layer_files_runFileJob(job, onProgress);
+        const id = this.#nextId++;
+        return new Promise((resolve, reject) => {
+            const { worker } = slot;
+            const cleanup = () => {
+                worker.off('message', onMessage);
+                worker.off('error', onError);
+                worker.off('exit', onExit);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const onMessage = (msg) => {
+                if (msg.id !== id)
+                    return;
+                if ('progress' in msg) {
+                    onProgress?.(msg.progress);
+                    return;
+                }
+                cleanup();
+                this.#release(slot);
+                if ('result' in msg)
+                    resolve(msg.result);
+                else {
+                    const { code, message, hint } = msg.error;
+                    reject(code ? new errors_OepError(code, message, hint ? { hint } : {}) : new Error(message));
+                }
+            };
+            const onError = (err) => {
+                cleanup();
+                this.#drop(slot);
+                reject(err);
+            };
+            const onExit = (codeNum) => {
+                cleanup();
+                this.#drop(slot);
+                reject(new Error(`layer worker exited with code ${codeNum}`));
+            };
+            const onAbort = () => {
+                cleanup();
+                this.#drop(slot);
+                reject(signal.reason ?? new Error('aborted'));
+            };
+            worker.on('message', onMessage);
+            worker.on('error', onError);
+            worker.on('exit', onExit);
+            if (signal?.aborted)
+                return onAbort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            worker.postMessage({ id, job });
+        });
+    }
+    async close() {
+        const slots = this.#slots.splice(0);
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/limit.ts
@@ -73081,6 +73423,7 @@ async function mapLimit(items, limit, fn) {
 
 
 
+
 function imageManifests(node, out = []) {
     if (node.kind === 'manifest')
         out.push(node);
@@ -73095,19 +73438,27 @@ function isExternal(d) {
     const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
     return foreign && Array.isArray(d.urls) && d.urls.length > 0;
 }
-/** Layers this large get progress lines, every PROGRESS_STEP bytes, so a CI log shows the run is alive. */
+/** Layers this large get progress lines, every 256 MiB, so a CI log shows the run is alive. */
 const PROGRESS_FROM = 512 * 1024 * 1024;
 const PROGRESS_STEP = 256 * 1024 * 1024;
-function progress(layer, verb, log) {
-    let seen = 0;
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
+function progressLogger(layer, verb, log) {
     let next = PROGRESS_STEP;
+    return (bytes) => {
+        if (bytes >= next && bytes < layer.size) {
+            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
+            while (next <= bytes)
+                next += PROGRESS_STEP;
+        }
+    };
+}
+function progressStage(onProgress) {
+    let seen = 0;
     return new external_node_stream_.Transform({
         transform(chunk, _enc, cb) {
             seen += chunk.length;
-            if (seen >= next && seen < layer.size) {
-                log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(seen)} of ${mib(layer.size)}`);
-                next += PROGRESS_STEP;
-            }
+            onProgress(seen);
             cb(null, chunk);
         },
     });
@@ -73125,7 +73476,33 @@ async function rewriteImage(source, image, writer, ops, opts) {
         plans.set(m, actions);
         m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
     }
-    // 2. Blobs: transformed or copied, in parallel, each once.
+    // 2. Blobs: transformed or copied, in parallel, each once. Local files go through the file loop (in a
+    // worker when large), other sources through stream stages; both check digests and sizes as they read.
+    const moveBlob = async (layer, t, signal) => {
+        const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
+        const location = source.locate ? await source.locate(layer) : undefined;
+        if (location) {
+            const out = writer.tempPath();
+            const job = {
+                mode: t ? t.job.mode : 'copy',
+                ...(t ? { key: t.job.key, nonce: t.job.nonce } : {}),
+                ...(t?.job.expectedHmac ? { expectedHmac: t.job.expectedHmac } : {}),
+                source: location,
+                expected: { digest: layer.digest, size: layer.size },
+                sourceName: source.name,
+                out,
+            };
+            const r = opts.workers && layer.size >= WORKER_FROM
+                ? await opts.workers.run(job, signal, onProgress)
+                : await layer_files_runFileJob(job, onProgress);
+            const written = await writer.adopt(out, { digest: r.digest, size: r.size });
+            return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
+        }
+        const stages = t ? [t.transform] : [];
+        if (onProgress)
+            stages.push(progressStage(onProgress));
+        return { written: await writer.writeStream(await source.open(layer), stages, signal) };
+    };
     const done = new Map();
     await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
         if (action === 'copy') {
@@ -73137,23 +73514,25 @@ async function rewriteImage(source, image, writer, ops, opts) {
                 done.set(key, { desc: layer, action: 'external' });
                 return;
             }
-            await writer.writeStream(await source.open(layer), [], signal);
+            await moveBlob(layer, undefined, signal);
             done.set(key, { desc: layer, action: 'copied' });
+            opts.onBlob?.(layer, () => writer.locate(layer.digest));
             return;
         }
         const t = await ops.prepare(layer);
         const started = Date.now();
-        const stages = [t.transform];
-        if (layer.size >= PROGRESS_FROM)
-            stages.push(progress(layer, ops.verb, opts.log));
-        const written = await writer.writeStream(await source.open(layer), stages, signal);
+        const { written, hmac } = await moveBlob(layer, t, signal);
         const secs = (Date.now() - started) / 1000;
         opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
-        done.set(key, { desc: t.descriptor(written), action: 'transformed' });
+        const desc = t.descriptor(written, hmac);
+        done.set(key, { desc, action: 'transformed' });
+        opts.onBlob?.(desc, () => writer.locate(desc.digest));
     });
     // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
-    for (const m of manifests)
+    for (const m of manifests) {
         await writer.writeBytes(m.config);
+        opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
+    }
     // 4. Manifests and indexes, bottom-up.
     const outcomes = [];
     const attestations = [];
@@ -73295,8 +73674,18 @@ function resolveLayerIndexes(wanted, count, image) {
 
 
 
+
 function defaultConcurrency() {
-    return Math.max(2, Math.min(8, (0,external_node_os_namespaceObject.availableParallelism)()));
+    return Math.max(2, Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)()));
+}
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+function startWorkers(opts) {
+    return opts.workerScript
+        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+        : undefined;
+}
+function rewriteRuntime(opts, workers) {
+    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 function encrypt_imageManifests(node) {
     if (node.kind === 'manifest')
@@ -73380,13 +73769,14 @@ async function encryptImage(opts) {
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
     const writer = await LayoutWriter.create(opts.output);
+    const workers = startWorkers(opts);
     try {
         const result = await rewriteImage(source, image, writer, {
             verb: 'encrypted',
             convertDockerToOci: true,
             select: (layer, index, manifest) => selected.get(manifest)?.has(index) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
             prepare: (layer) => encryptLayer(layer, opts.recipients),
-        }, { concurrency: opts.concurrency ?? defaultConcurrency(), log });
+        }, { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
         const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
         await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
         const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
@@ -73401,6 +73791,9 @@ async function encryptImage(opts) {
     catch (err) {
         await writer.abort();
         throw err;
+    }
+    finally {
+        await workers?.close();
     }
 }
 /** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
@@ -74347,47 +74740,105 @@ async function withRetry(what, policy, fn) {
 
 
 
-
-/** Push content (no tags) to each distinct repository of `targets`. */
-async function pushContent(targets, content, reader, opts) {
-    const stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
-    const seen = new Set();
-    // Repositories of each registry that already hold all blobs: mount sources for the next ones.
-    const complete = new Map();
-    for (const { ref, client } of targets) {
+/** One target per repository (tags of the same repository share its content). */
+function distinctRepositories(targets) {
+    const seen = new Map();
+    for (const t of targets)
+        if (!seen.has(repositoryName(t.ref)))
+            seen.set(repositoryName(t.ref), t);
+    return [...seen.values()];
+}
+/**
+ * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
+ * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
+ * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
+ * at most `concurrency` uploads run at a time.
+ */
+class BlobPusher {
+    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
+    #repos;
+    #reader;
+    #opts;
+    #started = new Map();
+    #running = 0;
+    #queue = [];
+    constructor(targets, reader, opts) {
+        this.#repos = distinctRepositories(targets);
+        this.#reader = reader;
+        this.#opts = opts;
+    }
+    push(blob) {
+        let p = this.#started.get(blob.digest);
+        if (!p) {
+            p = this.#limited(() => this.#pushEverywhere(blob));
+            this.#started.set(blob.digest, p);
+        }
+        return p;
+    }
+    /** Wait for every blob asked for so far; the first failure is thrown. */
+    async settle() {
+        await Promise.all(this.#started.values());
+    }
+    async #limited(fn) {
+        while (this.#running >= this.#opts.concurrency)
+            await new Promise((r) => this.#queue.push(r));
+        this.#running++;
+        try {
+            await fn();
+        }
+        finally {
+            this.#running--;
+            this.#queue.shift()?.();
+        }
+    }
+    async #pushEverywhere(blob) {
+        const holders = new Map(); // registry host -> a repository that has the blob
+        for (const { ref, client } of this.#repos) {
+            const name = repositoryName(ref);
+            const repo = ref.repository;
+            const mountFrom = holders.get(client.host);
+            await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+                if (await client.blobExists(repo, blob)) {
+                    this.stats.skipped++;
+                    return;
+                }
+                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
+                if (session.mounted) {
+                    this.stats.mounted++;
+                    return;
+                }
+                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
+                this.stats.uploaded++;
+                this.stats.bytesUploaded += blob.size;
+                if (blob.size > 64 * 1024 * 1024) {
+                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
+                }
+            });
+            if (!holders.has(client.host))
+                holders.set(client.host, repo);
+        }
+    }
+}
+/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
+async function pushManifests(targets, manifests, opts) {
+    for (const { ref, client } of distinctRepositories(targets)) {
         const name = repositoryName(ref);
-        if (seen.has(name))
-            continue;
-        seen.add(name);
-        const repo = ref.repository;
-        const mountFrom = complete.get(client.host)?.[0];
-        await mapLimit(content.blobs, opts.concurrency, (blob) => withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-            if (await client.blobExists(repo, blob)) {
-                stats.skipped++;
-                return;
-            }
-            const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
-            if (session.mounted) {
-                stats.mounted++;
-                return;
-            }
-            await client.uploadBlob(repo, session.location, blob, () => reader.open(blob));
-            stats.uploaded++;
-            stats.bytesUploaded += blob.size;
-            if (blob.size > 64 * 1024 * 1024)
-                opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
-        }));
-        for (const m of content.manifests) {
+        for (const m of manifests) {
             await withRetry(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-                const got = await client.putManifest(repo, m.desc.digest, m.bytes, m.desc.mediaType);
+                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
                 if (got && got !== m.desc.digest) {
                     throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
                 }
             });
         }
-        complete.set(client.host, [...(complete.get(client.host) ?? []), repo]);
     }
-    return stats;
+}
+/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
+async function pushContent(targets, content, reader, opts) {
+    const blobs = new BlobPusher(targets, reader, opts);
+    await Promise.all(content.blobs.map((b) => blobs.push(b)));
+    await pushManifests(targets, content.manifests, opts);
+    return blobs.stats;
 }
 /** Point every tag at the root's exact bytes; each answer must carry the same digest. */
 async function pushTags(targets, root, opts) {
@@ -74409,6 +74860,8 @@ async function pushTags(targets, root, opts) {
  * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
  * reported after the registry has served back exactly the bytes we pushed.
  */
+
+
 
 
 
@@ -74560,7 +75013,36 @@ async function pushImage(opts) {
         }
         staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
         const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const report = await encryptImage({ ...opts, output: layoutDir });
+        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
+        // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
+        // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
+        const staged = new Map();
+        const reader = {
+            open: async (desc) => {
+                const locate = staged.get(desc.digest);
+                if (!locate)
+                    throw new errors_OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+                // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+                return external_node_stream_.Readable.from(uploadChunks(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+            },
+        };
+        const blobPusher = new BlobPusher(targets, reader, pushOpts);
+        let report;
+        try {
+            report = await encryptImage({
+                ...opts,
+                output: layoutDir,
+                onBlob: (desc, locate) => {
+                    staged.set(desc.digest, locate);
+                    blobPusher.push(desc).catch(() => { }); // awaited (and its failure thrown) by settle() below
+                },
+            });
+        }
+        catch (err) {
+            // The staging folder is gone: uploads still running fail at their next read. Let them end first.
+            await blobPusher.settle().catch(() => { });
+            throw err;
+        }
         const source = await openLayout(layoutDir);
         const image = await loadImage(source);
         const manifests = manifestsBottomUp(image.root);
@@ -74572,13 +75054,12 @@ async function pushImage(opts) {
         for (const b of blobsOf(image.root))
             if (!isExternal(b) || (await source.has(b)))
                 blobs.push(b);
-        const pushOpts = {
-            retry,
-            concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
-            log,
-        };
         log(`pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`);
-        const pushed = await pushContent(targets, { blobs, manifests }, source, pushOpts);
+        // Every blob the image needs (most are under way already), everywhere, before any manifest.
+        await Promise.all(blobs.map((b) => blobPusher.push(b)));
+        await blobPusher.settle();
+        const pushed = blobPusher.stats;
+        await pushManifests(targets, manifests, pushOpts);
         log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
         await pushTags(targets, root, pushOpts);
         if (opts.verify) {
@@ -75212,7 +75693,7 @@ function setOutputs(r, digestFile) {
     if (digestFile)
         setOutput('digest-file', digestFile);
 }
-async function run() {
+async function run(runtime = {}) {
     try {
         const inputs = getInputs();
         // Mask first: nothing below may print them, but a library error message might echo a header.
@@ -75226,6 +75707,7 @@ async function run() {
             encryptLayers: o.encryptLayers,
             platforms: o.platforms,
             log: (line) => info(line),
+            ...runtime,
         };
         info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
         const { image, output } = o;
@@ -75589,6 +76071,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

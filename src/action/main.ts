@@ -90,7 +90,7 @@ function setOutputs(r: ImageReport | PushReport, digestFile: string | undefined)
   if (digestFile) core.setOutput('digest-file', digestFile);
 }
 
-export async function run(): Promise<void> {
+export async function run(runtime: { workerScript?: string } = {}): Promise<void> {
   try {
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
@@ -103,6 +103,7 @@ export async function run(): Promise<void> {
       encryptLayers: o.encryptLayers,
       platforms: o.platforms,
       log: (line: string) => core.info(line),
+      ...runtime,
     };
     core.info(
       `${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,

@@ -25,7 +25,7 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-async function execute(cmd: Command): Promise<ImageReport | undefined> {
+async function execute(cmd: Command, runtime: Runtime): Promise<ImageReport | undefined> {
   const platforms = parsePlatformList(cmd.platforms);
   switch (cmd.name) {
     case 'help':
@@ -35,7 +35,7 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
       process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
       return undefined;
     case 'encrypt':
-      if (cmd.image) return push(cmd, platforms);
+      if (cmd.image) return push(cmd, platforms, runtime);
       return encryptImage({
         layout: cmd.layout!,
         refName: cmd.refName,
@@ -44,6 +44,7 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
         encryptLayers: parseLayerList(cmd.encryptLayers),
         platforms,
         log,
+        ...runtime,
       });
     case 'decrypt':
       return decryptImage({
@@ -53,6 +54,7 @@ async function execute(cmd: Command): Promise<ImageReport | undefined> {
         keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
         platforms,
         log,
+        ...runtime,
       });
     case 'inspect':
       return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName });
@@ -108,7 +110,11 @@ async function sourceOptions(cmd: Command): Promise<SourceOptions> {
   return { layout: cmd.layout! };
 }
 
-async function push(cmd: Command, platforms: ReturnType<typeof parsePlatformList>): Promise<PushReport> {
+async function push(
+  cmd: Command,
+  platforms: ReturnType<typeof parsePlatformList>,
+  runtime: Runtime,
+): Promise<PushReport> {
   return pushImage({
     layout: cmd.layout!,
     refName: cmd.refName,
@@ -122,14 +128,21 @@ async function push(cmd: Command, platforms: ReturnType<typeof parsePlatformList
     verify: cmd.verify,
     registry: await registryOptions(cmd),
     log,
+    ...runtime,
   });
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What the entry point knows about how it runs. */
+export interface Runtime {
+  /** This program's entry script, to start layer workers from. */
+  workerScript?: string;
+}
+
+export async function main(argv: string[], runtime: Runtime = {}): Promise<number> {
   let cmd: Command | undefined;
   try {
     cmd = parseCommand(argv);
-    const report = await execute(cmd);
+    const report = await execute(cmd, runtime);
     if (!report) return 0;
     if (cmd.digestFile) writeFileSync(cmd.digestFile, report.digest);
     if (cmd.report) writeFileSync(cmd.report, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from './cli.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const here = fileURLToPath(import.meta.url);
+// The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.
+const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : '../worker/index.js';
+process.exitCode = await main(process.argv.slice(2), { workerScript: join(dirname(here), worker) });

@@ -22,4 +22,16 @@ export interface BlobSource {
   read(desc: Pick<Descriptor, 'digest' | 'size'> & { mediaType?: string }): Promise<Buffer>;
   /** Whether the blob is present (not verified). */
   has(desc: Pick<Descriptor, 'digest'>): Promise<boolean>;
+  /**
+   * Where the blob's bytes sit in a local file, for readers that do their own verified reads (the layer
+   * workers). Absent for sources that are not files (registries).
+   */
+  locate?(desc: Pick<Descriptor, 'digest'>): Promise<BlobLocation>;
+}
+
+/** `size` bytes at `offset` of `path`: a blob file of a layout folder, or an entry of an OCI archive. */
+export interface BlobLocation {
+  path: string;
+  offset: number;
+  size: number;
 }

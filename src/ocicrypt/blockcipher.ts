@@ -35,32 +35,67 @@ function checkLengths(s: LayerSecrets): void {
     throw new OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 
-/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
-export class LayerEncryptor extends Transform {
+/**
+ * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
+ * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ */
+export class LayerCipher {
   readonly #cipher;
   readonly #mac: Hmac;
+  readonly #mode: 'encrypt' | 'decrypt';
+
+  constructor(secrets: LayerSecrets, mode: 'encrypt' | 'decrypt') {
+    checkLengths(secrets);
+    this.#mode = mode;
+    this.#cipher =
+      mode === 'encrypt'
+        ? createCipheriv('aes-256-ctr', secrets.key, secrets.nonce)
+        : createDecipheriv('aes-256-ctr', secrets.key, secrets.nonce);
+    this.#mac = createHmac('sha256', secrets.key);
+  }
+
+  update(chunk: Buffer): Buffer {
+    if (this.#mode === 'decrypt') this.#mac.update(chunk);
+    const out = this.#cipher.update(chunk);
+    if (this.#mode === 'encrypt') this.#mac.update(out);
+    return out;
+  }
+
+  /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+  finish(): Buffer {
+    const tail = this.#cipher.final();
+    if (tail.length) throw new Error('internal: AES-CTR produced a final block');
+    return this.#mac.digest();
+  }
+}
+
+export function integrityError(): OepError {
+  return new OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+    hint: 'nothing was written; fetch the image again from a trusted source',
+  });
+}
+
+/** Constant-time comparison of a computed and an expected MAC. */
+export function hmacMatches(got: Buffer, expected: Buffer): boolean {
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
+export class LayerEncryptor extends Transform {
+  readonly #cipher: LayerCipher;
   #result: Buffer | undefined;
 
   constructor(secrets: LayerSecrets) {
     super();
-    checkLengths(secrets);
-    this.#cipher = createCipheriv('aes-256-ctr', secrets.key, secrets.nonce);
-    this.#mac = createHmac('sha256', secrets.key);
+    this.#cipher = new LayerCipher(secrets, 'encrypt');
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const out = this.#cipher.update(chunk);
-    this.#mac.update(out);
-    cb(null, out);
+    cb(null, this.#cipher.update(chunk));
   }
 
   override _flush(cb: TransformCallback): void {
-    const tail = this.#cipher.final(); // CTR has no padding: always empty, but keep OpenSSL's contract
-    if (tail.length) {
-      this.#mac.update(tail);
-      this.push(tail);
-    }
-    this.#result = this.#mac.digest();
+    this.#result = this.#cipher.finish();
     cb();
   }
 
@@ -76,37 +111,23 @@ export class LayerEncryptor extends Transform {
  * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
  */
 export class LayerDecryptor extends Transform {
-  readonly #decipher;
-  readonly #mac: Hmac;
+  readonly #cipher: LayerCipher;
   readonly #expected: Buffer;
 
   constructor(secrets: LayerSecrets, expectedHmac: Buffer) {
     super();
-    checkLengths(secrets);
     if (expectedHmac.length !== HMAC_LENGTH) {
       throw new OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
     }
-    this.#decipher = createDecipheriv('aes-256-ctr', secrets.key, secrets.nonce);
-    this.#mac = createHmac('sha256', secrets.key);
+    this.#cipher = new LayerCipher(secrets, 'decrypt');
     this.#expected = expectedHmac;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.#mac.update(chunk);
-    cb(null, this.#decipher.update(chunk));
+    cb(null, this.#cipher.update(chunk));
   }
 
   override _flush(cb: TransformCallback): void {
-    const tail = this.#decipher.final();
-    if (tail.length) this.push(tail);
-    if (!timingSafeEqual(this.#mac.digest(), this.#expected)) {
-      cb(
-        new OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
-          hint: 'nothing was written; fetch the image again from a trusted source',
-        }),
-      );
-      return;
-    }
-    cb();
+    cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
   }
 }

@@ -34,15 +34,29 @@ export interface Written {
   size: number;
 }
 
+/**
+ * What a LayerCipher needs to run one layer elsewhere (a worker thread): the secrets, and for decryption the
+ * MAC to check at the end. Plain data, so it can cross a thread boundary.
+ */
+export interface LayerJob {
+  mode: 'encrypt' | 'decrypt';
+  key: Buffer;
+  nonce: Buffer;
+  expectedHmac?: Buffer;
+}
+
 export interface LayerEncryption {
   /** Plaintext in, ciphertext out. */
   transform: LayerEncryptor;
-  /** Once the transform has finished: the descriptor of the encrypted blob. */
-  descriptor(written: Written): Descriptor;
+  /** The same work as a job, for callers that drive a LayerCipher themselves. */
+  job: LayerJob;
+  /** Once the bytes went through: the descriptor of the encrypted blob (hmac: from the job's run). */
+  descriptor(written: Written, hmac?: Buffer): Descriptor;
 }
 
 export interface LayerDecryption {
   transform: LayerDecryptor;
+  job: LayerJob;
   descriptor(written: Written): Descriptor;
 }
 
@@ -75,7 +89,8 @@ export async function encryptLayer(
   const { data: _data, ...base } = desc;
   return {
     transform,
-    descriptor: (written) => ({
+    job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
+    descriptor: (written, hmac) => ({
       ...base,
       mediaType: encryptedMediaType(desc.mediaType),
       digest: written.digest,
@@ -83,7 +98,7 @@ export async function encryptLayer(
       annotations: {
         ...(desc.annotations ?? {}),
         ...keyAnnotations,
-        [ANNOTATION_PUBOPTS]: encodePublicOptions(transform.hmac()).toString('base64'),
+        [ANNOTATION_PUBOPTS]: encodePublicOptions(hmac ?? transform.hmac()).toString('base64'),
       },
     }),
   };
@@ -145,6 +160,7 @@ export async function decryptLayer(
   const transform = new LayerDecryptor(secrets, secrets.hmac);
   return {
     transform,
+    job: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
     descriptor: (written) => {
       const annotations = Object.fromEntries(
         Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)),

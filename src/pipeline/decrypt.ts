@@ -6,7 +6,7 @@ import type { Platform } from '../oci/platform.js';
 import { loadImage } from '../oci/tree.js';
 import type { DecryptionKey } from '../ocicrypt/keys.js';
 import { decryptLayer } from '../ocicrypt/layer.js';
-import { defaultConcurrency, pick, toImageReport } from './encrypt.js';
+import { pick, rewriteRuntime, startWorkers, toImageReport } from './encrypt.js';
 import type { ImageReport } from './result.js';
 import { openSource, type SourceOptions } from './registry-source.js';
 import { rewriteImage } from './rewrite.js';
@@ -17,6 +17,11 @@ export interface DecryptOptions extends SourceOptions {
   keys: DecryptionKey[];
   platforms?: Platform[];
   concurrency?: number;
+  /**
+   * The front end's entry script, which serves layer jobs when started as a worker (see layer-workers.ts).
+   * With it, large layers are processed on all cores; without it, on this thread.
+   */
+  workerScript?: string;
   log?: (line: string) => void;
 }
 
@@ -24,6 +29,7 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
   const log = opts.log ?? (() => {});
   const source = await openSource(opts);
   let writer: LayoutWriter | undefined;
+  const workers = startWorkers(opts);
   try {
     const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
     writer = await LayoutWriter.create(opts.output);
@@ -37,7 +43,7 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
         select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
         prepare: (layer) => decryptLayer(layer, opts.keys),
       },
-      { concurrency: opts.concurrency ?? defaultConcurrency(), log },
+      { ...rewriteRuntime(opts, workers), log },
     );
     const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
     await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
@@ -50,6 +56,7 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
     await writer?.abort();
     throw err;
   } finally {
+    await workers?.close();
     await source.close();
   }
 }

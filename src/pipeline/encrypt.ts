@@ -12,8 +12,9 @@ import { formatPlatform, type Platform } from '../oci/platform.js';
 import { loadImage, type ManifestNode, type TreeNode } from '../oci/tree.js';
 import type { Recipient } from '../ocicrypt/keys.js';
 import { describeLayer, encryptLayer } from '../ocicrypt/layer.js';
+import { LayerWorkers } from './layer-workers.js';
 import type { ImageReport, LayerReport } from './result.js';
-import { isExternal, rewriteImage, type RewriteResult } from './rewrite.js';
+import { isExternal, rewriteImage, type BlobListener, type RewriteResult } from './rewrite.js';
 import { resolveLayerIndexes } from './selection.js';
 
 export interface EncryptOptions {
@@ -25,11 +26,35 @@ export interface EncryptOptions {
   encryptLayers?: number[];
   platforms?: Platform[];
   concurrency?: number;
+  /**
+   * The front end's entry script, which serves layer jobs when started as a worker (see layer-workers.ts).
+   * With it, large layers are processed on all cores; without it, on this thread.
+   */
+  workerScript?: string;
+  /** See RewriteOptions.onBlob. */
+  onBlob?: BlobListener;
   log?: (line: string) => void;
 }
 
 export function defaultConcurrency(): number {
-  return Math.max(2, Math.min(8, availableParallelism()));
+  return Math.max(2, Math.min(4, availableParallelism()));
+}
+
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+export function startWorkers(opts: {
+  concurrency?: number;
+  workerScript?: string;
+}): LayerWorkers | undefined {
+  return opts.workerScript
+    ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+    : undefined;
+}
+
+export function rewriteRuntime(
+  opts: { concurrency?: number },
+  workers: LayerWorkers | undefined,
+): { concurrency: number; workers?: LayerWorkers } {
+  return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 
 function imageManifests(node: TreeNode): ManifestNode[] {
@@ -124,6 +149,7 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
 
   const writer = await LayoutWriter.create(opts.output);
+  const workers = startWorkers(opts);
   try {
     const result = await rewriteImage(
       source,
@@ -136,7 +162,7 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
           selected.get(manifest)?.has(index) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
         prepare: (layer) => encryptLayer(layer, opts.recipients),
       },
-      { concurrency: opts.concurrency ?? defaultConcurrency(), log },
+      { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) },
     );
     const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
     await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
@@ -155,6 +181,8 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   } catch (err) {
     await writer.abort();
     throw err;
+  } finally {
+    await workers?.close();
   }
 }
 

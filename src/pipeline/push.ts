@@ -6,15 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { OepError } from '../errors.js';
 import { openLayout } from '../oci/layout/source.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
+import type { BlobLocation } from '../oci/source.js';
 import { loadImage, type TreeNode } from '../oci/tree.js';
 import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
 import { RegistryClient } from '../registry/client.js';
 import { findCredential, type Credential } from '../registry/credentials.js';
-import { pushContent, pushTags, type PushStats, type PushTarget } from '../registry/push.js';
+import { BlobPusher, pushManifests, pushTags, type PushStats, type PushTarget } from '../registry/push.js';
 import {
   formatReference,
   parseReference,
@@ -26,6 +28,7 @@ import { RegistryError } from '../registry/transport/errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../registry/transport/retry.js';
 import { defaultConcurrency, encryptImage, type EncryptOptions } from './encrypt.js';
 import type { ImageReport } from './result.js';
+import { uploadChunks } from './layer-files.js';
 import { isExternal } from './rewrite.js';
 
 export interface RegistryOptions {
@@ -215,7 +218,35 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     }
     staging = opts.output ? undefined : await mkdtemp(join(opts.tempDir, 'oep-push-'));
     const layoutDir = opts.output ?? join(staging!, `layout-${randomBytes(4).toString('hex')}`);
-    const report = await encryptImage({ ...opts, output: layoutDir });
+    const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
+    // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
+    // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
+    const staged = new Map<string, () => BlobLocation>();
+    const reader = {
+      open: async (desc: Descriptor) => {
+        const locate = staged.get(desc.digest);
+        if (!locate)
+          throw new OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+        // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+        return Readable.from(uploadChunks(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+      },
+    };
+    const blobPusher = new BlobPusher(targets, reader, pushOpts);
+    let report: ImageReport;
+    try {
+      report = await encryptImage({
+        ...opts,
+        output: layoutDir,
+        onBlob: (desc, locate) => {
+          staged.set(desc.digest, locate);
+          blobPusher.push(desc).catch(() => {}); // awaited (and its failure thrown) by settle() below
+        },
+      });
+    } catch (err) {
+      // The staging folder is gone: uploads still running fail at their next read. Let them end first.
+      await blobPusher.settle().catch(() => {});
+      throw err;
+    }
     const source = await openLayout(layoutDir);
     const image = await loadImage(source);
     const manifests = manifestsBottomUp(image.root);
@@ -225,15 +256,14 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
     const blobs: Descriptor[] = [];
     for (const b of blobsOf(image.root)) if (!isExternal(b) || (await source.has(b))) blobs.push(b);
-    const pushOpts = {
-      retry,
-      concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
-      log,
-    };
     log(
       `pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`,
     );
-    const pushed = await pushContent(targets, { blobs, manifests }, source, pushOpts);
+    // Every blob the image needs (most are under way already), everywhere, before any manifest.
+    await Promise.all(blobs.map((b) => blobPusher.push(b)));
+    await blobPusher.settle();
+    const pushed = blobPusher.stats;
+    await pushManifests(targets, manifests, pushOpts);
     log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
     await pushTags(targets, root, pushOpts);
     if (opts.verify) {

@@ -5,8 +5,8 @@
  * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
  */
 import { Transform } from 'node:stream';
-import type { BlobSource } from '../oci/layout/source.js';
-import type { LayoutWriter } from '../oci/layout/writer.js';
+import type { BlobLocation, BlobSource } from '../oci/source.js';
+import type { LayoutWriter, WrittenBlob } from '../oci/layout/writer.js';
 import { MT, ociLayerMediaType } from '../oci/mediatypes.js';
 import {
   ANNOTATION_REFERENCE_DIGEST,
@@ -17,10 +17,16 @@ import {
 import { formatPlatform } from '../oci/platform.js';
 import type { IndexNode, LoadedImage, ManifestNode, TreeNode } from '../oci/tree.js';
 import { mapLimit } from '../limit.js';
+import type { LayerJob } from '../ocicrypt/layer.js';
+import { runFileJob, type FileJob } from './layer-files.js';
+import type { LayerWorkers } from './layer-workers.js';
 
 export interface LayerTransform {
+  /** The work as a stream stage, for sources that are not local files (registries). */
   transform: Transform;
-  descriptor(written: { digest: string; size: number }): Descriptor;
+  /** The same work as a job for the file loop (layouts and archives), run inline or in a worker. */
+  job: LayerJob;
+  descriptor(written: { digest: string; size: number }, hmac?: Buffer): Descriptor;
 }
 
 export interface LayerOps {
@@ -57,7 +63,16 @@ export interface RewriteResult {
 export interface RewriteOptions {
   concurrency: number;
   log: (line: string) => void;
+  /** Worker threads for large layers; without them every layer runs on this thread. */
+  workers?: LayerWorkers;
+  /**
+   * Told of each layer and config blob as soon as it is final in the output (not of manifests), with where to
+   * read it: a push can start uploading while later layers are still being encrypted.
+   */
+  onBlob?: BlobListener;
 }
+
+export type BlobListener = (desc: Descriptor, locate: () => BlobLocation) => void;
 
 function imageManifests(node: TreeNode, out: ManifestNode[] = []): ManifestNode[] {
   if (node.kind === 'manifest') out.push(node);
@@ -71,22 +86,34 @@ export function isExternal(d: Descriptor): boolean {
   return foreign && Array.isArray(d.urls) && d.urls.length > 0;
 }
 
-/** Layers this large get progress lines, every PROGRESS_STEP bytes, so a CI log shows the run is alive. */
+/** Layers this large get progress lines, every 256 MiB, so a CI log shows the run is alive. */
 const PROGRESS_FROM = 512 * 1024 * 1024;
 const PROGRESS_STEP = 256 * 1024 * 1024;
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
 
-function progress(layer: Descriptor, verb: string, log: (line: string) => void): Transform {
-  let seen = 0;
+function progressLogger(
+  layer: Descriptor,
+  verb: string,
+  log: (line: string) => void,
+): (bytes: number) => void {
   let next = PROGRESS_STEP;
+  return (bytes) => {
+    if (bytes >= next && bytes < layer.size) {
+      log(
+        `${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`,
+      );
+      while (next <= bytes) next += PROGRESS_STEP;
+    }
+  };
+}
+
+function progressStage(onProgress: (bytes: number) => void): Transform {
+  let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       seen += chunk.length;
-      if (seen >= next && seen < layer.size) {
-        log(
-          `${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(seen)} of ${mib(layer.size)}`,
-        );
-        next += PROGRESS_STEP;
-      }
+      onProgress(seen);
       cb(null, chunk);
     },
   });
@@ -117,7 +144,38 @@ export async function rewriteImage(
     );
   }
 
-  // 2. Blobs: transformed or copied, in parallel, each once.
+  // 2. Blobs: transformed or copied, in parallel, each once. Local files go through the file loop (in a
+  // worker when large), other sources through stream stages; both check digests and sizes as they read.
+  const moveBlob = async (
+    layer: Descriptor,
+    t: LayerTransform | undefined,
+    signal: AbortSignal,
+  ): Promise<{ written: WrittenBlob; hmac?: Buffer }> => {
+    const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
+    const location = source.locate ? await source.locate(layer) : undefined;
+    if (location) {
+      const out = writer.tempPath();
+      const job: FileJob = {
+        mode: t ? t.job.mode : 'copy',
+        ...(t ? { key: t.job.key, nonce: t.job.nonce } : {}),
+        ...(t?.job.expectedHmac ? { expectedHmac: t.job.expectedHmac } : {}),
+        source: location,
+        expected: { digest: layer.digest, size: layer.size },
+        sourceName: source.name,
+        out,
+      };
+      const r =
+        opts.workers && layer.size >= WORKER_FROM
+          ? await opts.workers.run(job, signal, onProgress)
+          : await runFileJob(job, onProgress);
+      const written = await writer.adopt(out, { digest: r.digest, size: r.size });
+      return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
+    }
+    const stages: Transform[] = t ? [t.transform] : [];
+    if (onProgress) stages.push(progressStage(onProgress));
+    return { written: await writer.writeStream(await source.open(layer), stages, signal) };
+  };
+
   const done = new Map<string, { desc: Descriptor; action: LayerOutcome['action'] }>();
   await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
     if (action === 'copy') {
@@ -129,24 +187,28 @@ export async function rewriteImage(
         done.set(key, { desc: layer, action: 'external' });
         return;
       }
-      await writer.writeStream(await source.open(layer), [], signal);
+      await moveBlob(layer, undefined, signal);
       done.set(key, { desc: layer, action: 'copied' });
+      opts.onBlob?.(layer, () => writer.locate(layer.digest));
       return;
     }
     const t = await ops.prepare(layer);
     const started = Date.now();
-    const stages: Transform[] = [t.transform];
-    if (layer.size >= PROGRESS_FROM) stages.push(progress(layer, ops.verb, opts.log));
-    const written = await writer.writeStream(await source.open(layer), stages, signal);
+    const { written, hmac } = await moveBlob(layer, t, signal);
     const secs = (Date.now() - started) / 1000;
     opts.log(
       `${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,
     );
-    done.set(key, { desc: t.descriptor(written), action: 'transformed' });
+    const desc = t.descriptor(written, hmac);
+    done.set(key, { desc, action: 'transformed' });
+    opts.onBlob?.(desc, () => writer.locate(desc.digest));
   });
 
   // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
-  for (const m of manifests) await writer.writeBytes(m.config);
+  for (const m of manifests) {
+    await writer.writeBytes(m.config);
+    opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
+  }
 
   // 4. Manifests and indexes, bottom-up.
   const outcomes: ManifestOutcome[] = [];

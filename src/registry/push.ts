@@ -6,7 +6,6 @@
  * retried as a whole on transient failures.
  */
 import type { Readable } from 'node:stream';
-import { mapLimit } from '../limit.js';
 import type { Descriptor } from '../oci/model.js';
 import type { RegistryClient } from './client.js';
 import { repositoryName, type Reference } from './reference.js';
@@ -43,27 +42,68 @@ export interface PushOptions {
   log: (line: string) => void;
 }
 
-/** Push content (no tags) to each distinct repository of `targets`. */
-export async function pushContent(
-  targets: PushTarget[],
-  content: PushContent,
-  reader: BlobReader,
-  opts: PushOptions,
-): Promise<PushStats> {
-  const stats: PushStats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
-  const seen = new Set<string>();
-  // Repositories of each registry that already hold all blobs: mount sources for the next ones.
-  const complete = new Map<string, string[]>();
-  for (const { ref, client } of targets) {
-    const name = repositoryName(ref);
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const repo = ref.repository;
-    const mountFrom = complete.get(client.host)?.[0];
-    await mapLimit(content.blobs, opts.concurrency, (blob) =>
-      withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
+/** One target per repository (tags of the same repository share its content). */
+function distinctRepositories(targets: PushTarget[]): PushTarget[] {
+  const seen = new Map<string, PushTarget>();
+  for (const t of targets) if (!seen.has(repositoryName(t.ref))) seen.set(repositoryName(t.ref), t);
+  return [...seen.values()];
+}
+
+/**
+ * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
+ * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
+ * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
+ * at most `concurrency` uploads run at a time.
+ */
+export class BlobPusher {
+  readonly stats: PushStats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
+  readonly #repos: PushTarget[];
+  readonly #reader: BlobReader;
+  readonly #opts: PushOptions;
+  readonly #started = new Map<string, Promise<void>>();
+  #running = 0;
+  readonly #queue: (() => void)[] = [];
+
+  constructor(targets: PushTarget[], reader: BlobReader, opts: PushOptions) {
+    this.#repos = distinctRepositories(targets);
+    this.#reader = reader;
+    this.#opts = opts;
+  }
+
+  push(blob: Descriptor): Promise<void> {
+    let p = this.#started.get(blob.digest);
+    if (!p) {
+      p = this.#limited(() => this.#pushEverywhere(blob));
+      this.#started.set(blob.digest, p);
+    }
+    return p;
+  }
+
+  /** Wait for every blob asked for so far; the first failure is thrown. */
+  async settle(): Promise<void> {
+    await Promise.all(this.#started.values());
+  }
+
+  async #limited(fn: () => Promise<void>): Promise<void> {
+    while (this.#running >= this.#opts.concurrency) await new Promise<void>((r) => this.#queue.push(r));
+    this.#running++;
+    try {
+      await fn();
+    } finally {
+      this.#running--;
+      this.#queue.shift()?.();
+    }
+  }
+
+  async #pushEverywhere(blob: Descriptor): Promise<void> {
+    const holders = new Map<string, string>(); // registry host -> a repository that has the blob
+    for (const { ref, client } of this.#repos) {
+      const name = repositoryName(ref);
+      const repo = ref.repository;
+      const mountFrom = holders.get(client.host);
+      await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
         if (await client.blobExists(repo, blob)) {
-          stats.skipped++;
+          this.stats.skipped++;
           return;
         }
         const session = await client.startUpload(
@@ -71,29 +111,53 @@ export async function pushContent(
           mountFrom ? { digest: blob.digest, from: mountFrom } : undefined,
         );
         if (session.mounted) {
-          stats.mounted++;
+          this.stats.mounted++;
           return;
         }
-        await client.uploadBlob(repo, session.location, blob, () => reader.open(blob));
-        stats.uploaded++;
-        stats.bytesUploaded += blob.size;
-        if (blob.size > 64 * 1024 * 1024)
-          opts.log(
+        await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
+        this.stats.uploaded++;
+        this.stats.bytesUploaded += blob.size;
+        if (blob.size > 64 * 1024 * 1024) {
+          this.#opts.log(
             `uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`,
           );
-      }),
-    );
-    for (const m of content.manifests) {
+        }
+      });
+      if (!holders.has(client.host)) holders.set(client.host, repo);
+    }
+  }
+}
+
+/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
+export async function pushManifests(
+  targets: PushTarget[],
+  manifests: PushContent['manifests'],
+  opts: PushOptions,
+): Promise<void> {
+  for (const { ref, client } of distinctRepositories(targets)) {
+    const name = repositoryName(ref);
+    for (const m of manifests) {
       await withRetry(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-        const got = await client.putManifest(repo, m.desc.digest, m.bytes, m.desc.mediaType);
+        const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
         if (got && got !== m.desc.digest) {
           throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
         }
       });
     }
-    complete.set(client.host, [...(complete.get(client.host) ?? []), repo]);
   }
-  return stats;
+}
+
+/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
+export async function pushContent(
+  targets: PushTarget[],
+  content: PushContent,
+  reader: BlobReader,
+  opts: PushOptions,
+): Promise<PushStats> {
+  const blobs = new BlobPusher(targets, reader, opts);
+  await Promise.all(content.blobs.map((b) => blobs.push(b)));
+  await pushManifests(targets, content.manifests, opts);
+  return blobs.stats;
 }
 
 /** Point every tag at the root's exact bytes; each answer must carry the same digest. */

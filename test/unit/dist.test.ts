@@ -20,10 +20,15 @@ test('dist/ equals a fresh bundle of src/', () => {
   const out = join(tempDir(), 'dist');
   // The same command as `npm run bundle`, pointed at a temp folder.
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { bundle: string } };
-  const command = pkg.scripts.bundle
-    .replace(' -o dist/cli ', ` -o ${out}/cli `)
-    .replace(' -o dist ', ` -o ${out} `);
-  assert.equal(command.split(out).length, 3, 'the bundle script no longer writes dist/ and dist/cli/');
+  const command = pkg.scripts.bundle.replace(
+    / -o dist(\/[\w-]+)? /g,
+    (_m, sub: string | undefined) => ` -o ${out}${sub ?? ''} `,
+  );
+  assert.equal(
+    command.split(out).length,
+    4,
+    'the bundle script no longer writes dist/, dist/cli/ and dist/worker/',
+  );
   const r = spawnSync('sh', ['-c', command], {
     cwd: ROOT,
     env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },

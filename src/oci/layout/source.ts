@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { OepError } from '../../errors.js';
 import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
-import { MAX_JSON_BLOB, type BlobSource } from '../source.js';
+import { MAX_JSON_BLOB, type BlobLocation, type BlobSource } from '../source.js';
 import { indexTar, type TarEntry } from './tar.js';
 import { VerifyingStream } from './verify.js';
 
@@ -87,6 +87,10 @@ class DirSource implements BlobSource {
 
   /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
   async #checkedPath(digest: string): Promise<string | undefined> {
+    return (await this.#checked(digest))?.path;
+  }
+
+  async #checked(digest: string): Promise<BlobLocation | undefined> {
     const p = join(this.root, blobPath(digest, this.name));
     try {
       const st = await lstat(p);
@@ -95,7 +99,7 @@ class DirSource implements BlobSource {
           hint: 'layouts must not hold links',
         });
       }
-      return p;
+      return { path: p, offset: 0, size: st.size };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -104,6 +108,12 @@ class DirSource implements BlobSource {
 
   async has(desc: Pick<Descriptor, 'digest'>): Promise<boolean> {
     return (await this.#checkedPath(desc.digest)) !== undefined;
+  }
+
+  async locate(desc: Pick<Descriptor, 'digest'>): Promise<BlobLocation> {
+    const loc = await this.#checked(desc.digest);
+    if (!loc) throw missing(this.name, desc.digest);
+    return loc;
   }
 
   async open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
@@ -169,6 +179,12 @@ class ArchiveSource implements BlobSource {
 
   async has(desc: Pick<Descriptor, 'digest'>): Promise<boolean> {
     return this.entries.has(blobPath(desc.digest, this.name));
+  }
+
+  async locate(desc: Pick<Descriptor, 'digest'>): Promise<BlobLocation> {
+    const e = this.entries.get(blobPath(desc.digest, this.name));
+    if (!e) throw missing(this.name, desc.digest);
+    return { path: this.path, offset: e.offset, size: e.size };
   }
 
   async open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {

@@ -4,7 +4,7 @@
  * becomes the destination in one rename at the very end. On failure the staging folder is removed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { OepError } from '../../errors.js';
 import { parseDigest } from '../digest.js';
 import { serialize, type Descriptor } from '../model.js';
+import type { BlobLocation } from '../source.js';
 import { DigestCounter } from './verify.js';
 
 export interface WrittenBlob {
@@ -22,7 +23,8 @@ export interface WrittenBlob {
 export class LayoutWriter {
   readonly #staging: string;
   readonly #final: string;
-  readonly #known = new Set<string>();
+  /** digest -> size of every blob written so far. */
+  readonly #known = new Map<string, number>();
   #done = false;
 
   private constructor(final: string, staging: string) {
@@ -74,7 +76,7 @@ export class LayoutWriter {
     transforms: Transform[] = [],
     signal?: AbortSignal,
   ): Promise<WrittenBlob> {
-    const tmp = join(this.#staging, 'blobs', `.tmp-${randomBytes(8).toString('hex')}`);
+    const tmp = this.tempPath();
     const counter = new DigestCounter();
     try {
       const sink = createWriteStream(tmp, { highWaterMark: 1024 * 1024 });
@@ -85,21 +87,41 @@ export class LayoutWriter {
     }
     const digest = counter.digest();
     await rename(tmp, this.#blobPath(digest));
-    this.#known.add(digest);
+    this.#known.set(digest, counter.size);
     return { digest, size: counter.size };
+  }
+
+  /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
+  tempPath(): string {
+    return join(this.#staging, 'blobs', `.tmp-${randomBytes(8).toString('hex')}`);
+  }
+
+  /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
+  async adopt(tmp: string, written: WrittenBlob): Promise<WrittenBlob> {
+    await rename(tmp, this.#blobPath(written.digest));
+    this.#known.set(written.digest, written.size);
+    return written;
   }
 
   async writeBytes(bytes: Uint8Array): Promise<WrittenBlob> {
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (!this.#known.has(digest)) {
       await writeFile(this.#blobPath(digest), bytes);
-      this.#known.add(digest);
+      this.#known.set(digest, bytes.length);
     }
     return { digest, size: bytes.length };
   }
 
   has(digest: string): boolean {
     return this.#known.has(digest);
+  }
+
+  /** Where a written blob is now: in the staging folder, or in the destination once committed. */
+  locate(digest: string): BlobLocation {
+    const size = this.#known.get(digest);
+    if (size === undefined) throw new Error(`internal: blob ${digest} was not written here`);
+    const { algorithm, hex } = parseDigest(digest, this.#final);
+    return { path: join(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
   }
 
   #blobPath(digest: string): string {
@@ -119,7 +141,8 @@ export class LayoutWriter {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    await rename(this.#staging, this.#final);
+    // Synchronous, so that no locate() can run between the move and the flag (uploads may be reading blobs).
+    renameSync(this.#staging, this.#final);
     this.#done = true;
   }
 

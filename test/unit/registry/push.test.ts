@@ -81,7 +81,7 @@ const reader = { open: async () => Readable.from([Buffer.from('x')]) };
 const content = { blobs: [LAYER, CONFIG], manifests: [{ desc: MANIFEST, bytes: MANIFEST_BYTES }] };
 
 describe('pushContent', () => {
-  it('pushes all blobs, then the manifest by digest; mounts into a second repository of the same registry', async () => {
+  it('pushes every blob to every repository (mounting into the second), then the manifests by digest', async () => {
     const { client, calls } = fakeClient('reg');
     const targets: PushTarget[] = [
       { ref: parseReference('reg.example/a:v1'), client },
@@ -96,14 +96,14 @@ describe('pushContent', () => {
       `HEAD a ${l}`,
       'POST a',
       `PUT a ${l}`,
+      `HEAD b ${l}`,
+      `POST b mount ${l} from a`,
       `HEAD a ${c}`,
       'POST a',
       `PUT a ${c}`,
-      'MANIFEST a by-digest',
-      `HEAD b ${l}`,
-      `POST b mount ${l} from a`,
       `HEAD b ${c}`,
       `POST b mount ${c} from a`,
+      'MANIFEST a by-digest',
       'MANIFEST b by-digest',
     ]);
     assert.deepEqual(stats, { uploaded: 2, mounted: 2, skipped: 0, bytesUploaded: LAYER.size + CONFIG.size });

@@ -1,0 +1,472 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ // The require scope
+/******/ var __nccwpck_require__ = {};
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/errors.ts
+class errors_OepError extends Error {
+    code;
+    hint;
+    constructor(code, message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.name = 'OepError';
+        this.code = code;
+        this.hint = options.hint;
+    }
+    /** The one line a front end prints: message, then the fix. */
+    describe() {
+        return this.hint ? `${this.message} (${this.hint})` : this.message;
+    }
+}
+function isOepError(err, code) {
+    return err instanceof errors_OepError && (code === undefined || err.code === code);
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+
+/** Algorithms the OCI spec registers, with the hex length of their encoded part. */
+const ALGORITHMS = { sha256: 64, sha512: 128 };
+/** Parse and validate `alg:hex`. Anything else (uppercase, other algorithms, path tricks) is refused. */
+function parseDigest(digest, where) {
+    if (typeof digest === 'string') {
+        const m = /^([a-z0-9]+):([a-f0-9]+)$/.exec(digest);
+        if (m && ALGORITHMS[m[1]] === m[2].length) {
+            return { algorithm: m[1], hex: m[2] };
+        }
+    }
+    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
+        hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
+    });
+}
+
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
+/**
+ * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
+ * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
+ * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
+ * Both directions stream: constant memory whatever the layer size.
+ */
+
+
+
+const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
+const KEY_LENGTH = 32;
+const NONCE_LENGTH = 16;
+const HMAC_LENGTH = 32;
+function freshSecrets() {
+    return { key: randomBytes(KEY_LENGTH), nonce: randomBytes(NONCE_LENGTH) };
+}
+function checkLengths(s) {
+    if (s.key.length !== KEY_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+    if (s.nonce.length !== NONCE_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+}
+/**
+ * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
+ * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ */
+class LayerCipher {
+    #cipher;
+    #mac;
+    #mode;
+    constructor(secrets, mode) {
+        checkLengths(secrets);
+        this.#mode = mode;
+        this.#cipher =
+            mode === 'encrypt'
+                ? (0,external_node_crypto_namespaceObject.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,external_node_crypto_namespaceObject.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,external_node_crypto_namespaceObject.createHmac)('sha256', secrets.key);
+    }
+    update(chunk) {
+        if (this.#mode === 'decrypt')
+            this.#mac.update(chunk);
+        const out = this.#cipher.update(chunk);
+        if (this.#mode === 'encrypt')
+            this.#mac.update(out);
+        return out;
+    }
+    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+    finish() {
+        const tail = this.#cipher.final();
+        if (tail.length)
+            throw new Error('internal: AES-CTR produced a final block');
+        return this.#mac.digest();
+    }
+}
+function integrityError() {
+    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+        hint: 'nothing was written; fetch the image again from a trusted source',
+    });
+}
+/** Constant-time comparison of a computed and an expected MAC. */
+function hmacMatches(got, expected) {
+    return got.length === expected.length && (0,external_node_crypto_namespaceObject.timingSafeEqual)(got, expected);
+}
+/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
+class LayerEncryptor extends external_node_stream_namespaceObject.Transform {
+    #cipher;
+    #result;
+    constructor(secrets) {
+        super();
+        this.#cipher = new LayerCipher(secrets, 'encrypt');
+    }
+    _transform(chunk, _enc, cb) {
+        cb(null, this.#cipher.update(chunk));
+    }
+    _flush(cb) {
+        this.#result = this.#cipher.finish();
+        cb();
+    }
+    /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
+    hmac() {
+        if (!this.#result)
+            throw new Error('LayerEncryptor.hmac() called before the stream was finished');
+        return this.#result;
+    }
+}
+/**
+ * Ciphertext in, plaintext out. The MAC is checked when the input ends and a mismatch fails the stream, so a
+ * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
+ */
+class LayerDecryptor extends external_node_stream_namespaceObject.Transform {
+    #cipher;
+    #expected;
+    constructor(secrets, expectedHmac) {
+        super();
+        if (expectedHmac.length !== HMAC_LENGTH) {
+            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+        }
+        this.#cipher = new LayerCipher(secrets, 'decrypt');
+        this.#expected = expectedHmac;
+    }
+    _transform(chunk, _enc, cb) {
+        cb(null, this.#cipher.update(chunk));
+    }
+    _flush(cb) {
+        cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
+/**
+ * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
+ * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
+ * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
+ * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ */
+
+
+
+
+
+
+
+const CHUNK = 1024 * 1024;
+/**
+ * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
+ * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
+ * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
+ */
+const COLLECT_EVERY = 8;
+external_node_v8_default().setFlagsFromString('--expose-gc');
+const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+const collectYoung = typeof gc === 'function' ? gc : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+function mismatch(job, what) {
+    return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
+        hint: 'the layout is corrupt or was modified; rebuild it',
+    });
+}
+async function writeAll(fh, buf) {
+    let off = 0;
+    while (off < buf.length)
+        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+async function layer_files_runFileJob(job, onProgress) {
+    const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
+    if (job.source.size !== job.expected.size) {
+        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
+    }
+    const cipher = job.mode === 'copy'
+        ? undefined
+        : new LayerCipher({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
+    const inHash = (0,external_node_crypto_namespaceObject.createHash)(algorithm);
+    const outHash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    const input = await (0,promises_namespaceObject.open)(job.source.path, 'r');
+    let output;
+    try {
+        output = await (0,promises_namespaceObject.open)(job.out, 'wx');
+        const buf = Buffer.allocUnsafe(CHUNK);
+        let done = 0;
+        let chunks = 0;
+        let pending = Promise.resolve();
+        while (done < job.expected.size) {
+            const want = Math.min(CHUNK, job.expected.size - done);
+            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
+            if (bytesRead === 0)
+                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+            const chunk = buf.subarray(0, bytesRead);
+            inHash.update(chunk);
+            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
+            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
+            outHash.update(out);
+            await pending;
+            pending = writeAll(output, out);
+            done += bytesRead;
+            onProgress?.(done);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+        await pending;
+        if (inHash.digest('hex') !== hex)
+            throw mismatch(job, 'does not match its digest');
+        const hmac = cipher?.finish();
+        if (job.mode === 'decrypt' && !hmacMatches(hmac, Buffer.from(job.expectedHmac)))
+            throw integrityError();
+        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
+    }
+    catch (err) {
+        await output?.close();
+        output = undefined;
+        await (0,promises_namespaceObject.rm)(job.out, { force: true });
+        throw err;
+    }
+    finally {
+        await input.close();
+        await output?.close();
+    }
+}
+/**
+ * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
+ * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
+ * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
+ * blob's size and every manifest after the push.
+ */
+async function* uploadChunks(locate, expected) {
+    let location = locate();
+    let fh;
+    try {
+        fh = await open(location.path, 'r');
+    }
+    catch (err) {
+        // The layout may have moved from its staging folder to its destination since we asked: ask again.
+        if (err.code !== 'ENOENT')
+            throw err;
+        location = locate();
+        fh = await open(location.path, 'r');
+    }
+    try {
+        if (location.size !== expected.size) {
+            throw new OepError('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        }
+        let done = 0;
+        let chunks = 0;
+        while (done < expected.size) {
+            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            if (bytesRead === 0)
+                throw new OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
+            done += bytesRead;
+            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
+/**
+ * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
+ * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
+ * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
+ * as OepErrors with their code.
+ */
+
+
+
+
+/** Worker side: answer job messages until the pool terminates us. */
+function serveLayerJobs() {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    if (!port)
+        throw new Error('serveLayerJobs() runs in a worker thread');
+    port.on('message', (msg) => {
+        let last = 0;
+        const progress = (bytes) => {
+            if (bytes - last >= 256 * 1024 * 1024) {
+                last = bytes;
+                port.postMessage({ id: msg.id, progress: bytes });
+            }
+        };
+        layer_files_runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
+            const e = err;
+            const error = e instanceof errors_OepError
+                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+                : { message: String(err?.stack ?? err) };
+            port.postMessage({ id: msg.id, error });
+        });
+    });
+}
+class LayerWorkers {
+    #script;
+    #size;
+    #slots = [];
+    #nextId = 0;
+    constructor(script, size) {
+        this.#script = script;
+        this.#size = Math.max(1, size);
+    }
+    #spawn() {
+        if (this.#script.endsWith('.ts')) {
+            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
+            const url = JSON.stringify(pathToFileURL(this.#script).href);
+            return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
+                eval: true,
+            });
+        }
+        return new Worker(this.#script);
+    }
+    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
+    #tryAcquire() {
+        const idle = this.#slots.find((s) => !s.busy);
+        if (idle) {
+            idle.busy = true;
+            return idle;
+        }
+        if (this.#slots.length >= this.#size)
+            return undefined;
+        const slot = { worker: this.#spawn(), busy: true };
+        slot.worker.unref();
+        this.#slots.push(slot);
+        return slot;
+    }
+    #release(slot) {
+        slot.busy = false;
+    }
+    #drop(slot) {
+        const i = this.#slots.indexOf(slot);
+        if (i !== -1)
+            this.#slots.splice(i, 1);
+        void slot.worker.terminate();
+    }
+    /**
+     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
+     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
+     * terminates the job's worker (its temp file is the writer's to remove).
+     */
+    async run(job, signal, onProgress) {
+        const slot = this.#tryAcquire();
+        if (!slot)
+            return runFileJob(job, onProgress);
+        const id = this.#nextId++;
+        return new Promise((resolve, reject) => {
+            const { worker } = slot;
+            const cleanup = () => {
+                worker.off('message', onMessage);
+                worker.off('error', onError);
+                worker.off('exit', onExit);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const onMessage = (msg) => {
+                if (msg.id !== id)
+                    return;
+                if ('progress' in msg) {
+                    onProgress?.(msg.progress);
+                    return;
+                }
+                cleanup();
+                this.#release(slot);
+                if ('result' in msg)
+                    resolve(msg.result);
+                else {
+                    const { code, message, hint } = msg.error;
+                    reject(code ? new OepError(code, message, hint ? { hint } : {}) : new Error(message));
+                }
+            };
+            const onError = (err) => {
+                cleanup();
+                this.#drop(slot);
+                reject(err);
+            };
+            const onExit = (codeNum) => {
+                cleanup();
+                this.#drop(slot);
+                reject(new Error(`layer worker exited with code ${codeNum}`));
+            };
+            const onAbort = () => {
+                cleanup();
+                this.#drop(slot);
+                reject(signal.reason ?? new Error('aborted'));
+            };
+            worker.on('message', onMessage);
+            worker.on('error', onError);
+            worker.on('exit', onExit);
+            if (signal?.aborted)
+                return onAbort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            worker.postMessage({ id, job });
+        });
+    }
+    async close() {
+        const slots = this.#slots.splice(0);
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/layer-worker.ts
+// Entry point of a layer worker thread (bundled to dist/worker): only the file loop and the cipher, so that
+// each worker costs a few MiB, not a second copy of the whole program.
+
+serveLayerJobs();
+
