@@ -39032,6 +39032,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -39057,8 +39059,6 @@ function isOepError(err, code) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/oci/digest.ts
@@ -39315,6 +39315,16 @@ class VerifyingStream extends external_node_stream_.Transform {
         });
     }
 }
+/**
+ * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
+ * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
+ */
+function verified(raw, desc, where) {
+    const verify = new VerifyingStream(desc, where);
+    raw.on('error', (e) => verify.destroy(e));
+    verify.once('close', () => raw.destroy());
+    return raw.pipe(verify);
+}
 
 ;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
 /**
@@ -39441,7 +39451,8 @@ class LayoutWriter {
             if (err.code !== 'ENOENT')
                 throw err;
         }
-        // Synchronous, so that no locate() can run between the move and the flag (uploads may be reading blobs).
+        // Synchronous, so the move and the flag change together; a reader holding the staging path from before
+        // re-locates on ENOENT (uploadChunks).
         (0,external_node_fs_namespaceObject.renameSync)(this.#staging, this.#final);
         this.#done = true;
     }
@@ -41244,7 +41255,13 @@ function layerSecrets(priv, pub) {
             hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
         });
     }
-    const nonce = pub.nonce ?? priv.nonce;
+    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
+    // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
+    // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
+    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
+    }
+    const nonce = priv.nonce ?? pub.nonce;
     if (priv.symkey.length !== KEY_LENGTH)
         throw new errors_OepError('E_INTEGRITY', 'layer key has the wrong length');
     if (!nonce || nonce.length !== NONCE_LENGTH)
@@ -41288,8 +41305,9 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
         });
     }
     const transform = new LayerEncryptor(secrets);
-    // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor: drop it.
-    const { data: _data, ...base } = desc;
+    // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
+    // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
+    const { data: _data, urls: _urls, ...base } = desc;
     return {
         transform,
         job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
@@ -41385,8 +41403,17 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
             out.protocols.push({ scheme, items, recipients: [] });
             continue;
         }
-        const items = wrappedItems(desc, w);
-        out.protocols.push({ scheme, items: items.length, recipients: items.flatMap((i) => w.describe(i)) });
+        // Describing is for reports: an unreadable item is shown as such, never an error.
+        const raw = desc.annotations[w.annotationId].split(',');
+        const recipients = raw.flatMap((item) => {
+            try {
+                return w.describe(decodeStdBase64(item, w.annotationId));
+            }
+            catch {
+                return [{ alg: 'unreadable' }];
+            }
+        });
+        out.protocols.push({ scheme, items: raw.length, recipients });
     }
     return out;
 }
@@ -41477,8 +41504,12 @@ async function indexTar(path) {
             let size = octal(header, 124, 12, path);
             const prefix = cstr(header, 345, 155);
             let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-            if (pax.size !== undefined)
+            if (pax.size !== undefined) {
                 size = Number(pax.size);
+                if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
+                    throw new errors_OepError('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+                }
+            }
             const dataOffset = offset + BLOCK;
             if (dataOffset + size > fileSize)
                 throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
@@ -41670,11 +41701,7 @@ class DirSource {
         const p = await this.#checkedPath(desc.digest);
         if (!p)
             throw missing(this.name, desc.digest);
-        const verify = new VerifyingStream(desc, this.name);
-        const raw = (0,external_node_fs_namespaceObject.createReadStream)(p, { highWaterMark: 1024 * 1024 });
-        raw.on('error', (e) => verify.destroy(e));
-        verify.once('close', () => raw.destroy()); // a consumer that gives up must not leave the file open
-        return raw.pipe(verify);
+        return verified((0,external_node_fs_namespaceObject.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
     }
     async read(desc) {
         return readSmall(await this.open(desc), desc, this.name);
@@ -41736,11 +41763,7 @@ class ArchiveSource {
         const e = this.entries.get(blobPath(desc.digest, this.name));
         if (!e)
             throw missing(this.name, desc.digest);
-        const verify = new VerifyingStream(desc, this.name);
-        const raw = this.#stream(e);
-        raw.on('error', (err) => verify.destroy(err));
-        verify.once('close', () => raw.destroy());
-        return raw.pipe(verify);
+        return verified(this.#stream(e), desc, this.name);
     }
     async read(desc) {
         return readSmall(await this.open(desc), desc, this.name);
@@ -41823,12 +41846,12 @@ async function layer_files_runFileJob(job, onProgress) {
     const outHash = (0,external_node_crypto_.createHash)('sha256');
     const input = await (0,promises_.open)(job.source.path, 'r');
     let output;
+    let pending = Promise.resolve();
     try {
         output = await (0,promises_.open)(job.out, 'wx');
         const buf = Buffer.allocUnsafe(CHUNK);
         let done = 0;
         let chunks = 0;
-        let pending = Promise.resolve();
         while (done < job.expected.size) {
             const want = Math.min(CHUNK, job.expected.size - done);
             const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
@@ -41855,6 +41878,7 @@ async function layer_files_runFileJob(job, onProgress) {
         return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
     }
     catch (err) {
+        await pending.catch(() => { }); // a write still under way must end before its file goes
         await output?.close();
         output = undefined;
         await (0,promises_.rm)(job.out, { force: true });
@@ -41969,17 +41993,23 @@ class LayerWorkers {
             return undefined;
         const slot = { worker: this.#spawn(), busy: true };
         slot.worker.unref();
+        // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
+        slot.worker.once('exit', () => {
+            const i = this.#slots.indexOf(slot);
+            if (i !== -1)
+                this.#slots.splice(i, 1);
+        });
         this.#slots.push(slot);
         return slot;
     }
     #release(slot) {
         slot.busy = false;
     }
-    #drop(slot) {
+    async #drop(slot) {
         const i = this.#slots.indexOf(slot);
         if (i !== -1)
             this.#slots.splice(i, 1);
-        void slot.worker.terminate();
+        await slot.worker.terminate();
     }
     /**
      * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
@@ -42015,21 +42045,15 @@ class LayerWorkers {
                     reject(code ? new errors_OepError(code, message, hint ? { hint } : {}) : new Error(message));
                 }
             };
-            const onError = (err) => {
+            // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
+            // still writing its temp file there (plaintext, when decrypting) must not outlive that.
+            const fail = (err) => {
                 cleanup();
-                this.#drop(slot);
-                reject(err);
+                void this.#drop(slot).finally(() => reject(err));
             };
-            const onExit = (codeNum) => {
-                cleanup();
-                this.#drop(slot);
-                reject(new Error(`layer worker exited with code ${codeNum}`));
-            };
-            const onAbort = () => {
-                cleanup();
-                this.#drop(slot);
-                reject(signal.reason ?? new Error('aborted'));
-            };
+            const onError = (err) => fail(err);
+            const onExit = (codeNum) => fail(new Error(`layer worker exited with code ${codeNum}`));
+            const onAbort = () => fail(signal.reason ?? new Error('aborted'));
             worker.on('message', onMessage);
             worker.on('error', onError);
             worker.on('exit', onExit);
@@ -42080,6 +42104,7 @@ async function mapLimit(items, limit, fn) {
  * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
  * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
  */
+
 
 
 
@@ -42176,7 +42201,11 @@ async function rewriteImage(source, image, writer, ops, opts) {
                 done.set(key, { desc: layer, action: 'external' });
                 return;
             }
-            await moveBlob(layer, undefined, signal);
+            const { written } = await moveBlob(layer, undefined, signal);
+            if (written.digest !== layer.digest) {
+                // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+                throw new errors_OepError('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
+            }
             done.set(key, { desc: layer, action: 'copied' });
             opts.onBlob?.(layer, () => writer.locate(layer.digest));
             return;
@@ -42192,7 +42221,10 @@ async function rewriteImage(source, image, writer, ops, opts) {
     });
     // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
     for (const m of manifests) {
-        await writer.writeBytes(m.config);
+        const w = await writer.writeBytes(m.config);
+        if (w.digest !== m.doc.config.digest) {
+            throw new errors_OepError('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
+        }
         opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
     }
     // 4. Manifests and indexes, bottom-up.
@@ -42208,7 +42240,8 @@ async function rewriteImage(source, image, writer, ops, opts) {
         const actions = plans.get(node);
         const layers = node.doc.layers.map((layer, index) => {
             const d = done.get(`${actions[index]}:${layer.digest}`);
-            return { index, action: d.action, source: layer, result: d.desc };
+            // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
+            return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
         });
         const changed = layers.some((l) => l.action === 'transformed');
         let mediaType = node.doc.mediaType;
@@ -42430,17 +42463,20 @@ async function encryptImage(opts) {
     }
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
+    const chosen = new Set([...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i].digest)));
     const writer = await LayoutWriter.create(opts.output);
     const workers = startWorkers(opts);
     try {
         const result = await rewriteImage(source, image, writer, {
             verb: 'encrypted',
             convertDockerToOci: true,
-            select: (layer, index, manifest) => selected.get(manifest)?.has(index) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
+            // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
+            // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
+            select: (layer) => chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
             prepare: (layer) => encryptLayer(layer, opts.recipients),
         }, { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
         const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+        // The report first: nothing that can fail may come after the layout is in place.
         const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
         report.recipients = opts.recipients.map((r) => ({
             type: r.type,
@@ -42448,10 +42484,11 @@ async function encryptImage(opts) {
             fingerprint: r.fingerprint,
             source: r.source,
         }));
+        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
         return report;
     }
     catch (err) {
-        await writer.abort();
+        await writer.abort().catch(() => { }); // the first error is the one to report
         throw err;
     }
     finally {
@@ -42684,9 +42721,12 @@ class Authorizer {
     #tokens = new Map();
     #challenge;
     #pending = new Map();
-    constructor(send, credential) {
+    #allowPlainRealm;
+    /** allowPlainRealm: only with TLS verification off may credentials go to a plain-HTTP token endpoint. */
+    constructor(send, credential, allowPlainRealm = false) {
         this.#send = send;
         this.#credential = credential;
+        this.#allowPlainRealm = allowPlainRealm;
     }
     /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
     async hasCredential() {
@@ -42740,6 +42780,11 @@ class Authorizer {
         }
         catch {
             throw new errors_OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+        }
+        if (url.protocol !== 'https:' && !this.#allowPlainRealm) {
+            throw new errors_OepError('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
+                hint: 'use --tls-verify=false only for a test registry you trust',
+            });
         }
         const cred = await this.#credential();
         let res;
@@ -42840,7 +42885,7 @@ class RegistryClient {
     static async connect(ref, opts) {
         const dispatcher = createDispatcher(opts);
         const send = createSend(opts, dispatcher);
-        const auth = new Authorizer(send, opts.credential);
+        const auth = new Authorizer(send, opts.credential, !opts.tlsVerify);
         const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
         let lastError;
         for (const scheme of schemes) {
@@ -42859,9 +42904,10 @@ class RegistryClient {
             catch (err) {
                 lastError = err;
                 if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK')
-                    throw err;
+                    break;
             }
         }
+        await dispatcher.destroy().catch(() => { }); // no client came of it: its connections go now
         throw lastError;
     }
     /** Send with auth; one re-auth on 401; follow redirects, never carrying Authorization to another origin. */
@@ -42933,6 +42979,10 @@ class RegistryClient {
     /** Close kept-alive connections, so a finished CLI run exits at once. */
     async close() {
         await this.#dispatcher.close();
+    }
+    /** Abort every request under way (a failed run must not wait for uploads nobody will use). */
+    async destroy() {
+        await this.#dispatcher.destroy();
     }
     #url(path) {
         return new URL(path, this.#base);
@@ -43424,6 +43474,7 @@ class BlobPusher {
     #started = new Map();
     #running = 0;
     #queue = [];
+    #aborted = false;
     constructor(targets, reader, opts) {
         this.#repos = distinctRepositories(targets);
         this.#reader = reader;
@@ -43437,6 +43488,10 @@ class BlobPusher {
         }
         return p;
     }
+    /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
+    abort() {
+        this.#aborted = true;
+    }
     /** Wait for every blob asked for so far; the first failure is thrown. */
     async settle() {
         await Promise.all(this.#started.values());
@@ -43446,6 +43501,8 @@ class BlobPusher {
             await new Promise((r) => this.#queue.push(r));
         this.#running++;
         try {
+            if (this.#aborted)
+                throw new Error('push aborted');
             await fn();
         }
         finally {
@@ -43460,6 +43517,8 @@ class BlobPusher {
             const repo = ref.repository;
             const mountFrom = holders.get(client.host);
             await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+                if (this.#aborted)
+                    throw new Error('push aborted');
                 if (await client.blobExists(repo, blob)) {
                     this.stats.skipped++;
                     return;
@@ -43549,8 +43608,11 @@ function pushTargets(image, tags = []) {
             hint: 'write REPO[:TAG]; the digest is an output',
         });
     }
-    const first = { ...main, tag: main.tag ?? 'latest' };
-    const all = [first, ...tags.filter((t) => t.trim() !== '').map((t) => resolveTag(t, first))];
+    const extra = tags.filter((t) => t.trim() !== '');
+    // `latest` only when no tag at all was given (as docker push): with tags (metadata-action's), the image is
+    // pushed by digest there and tagged with those alone.
+    const first = main.tag || extra.length ? { ...main } : { ...main, tag: 'latest' };
+    const all = [first, ...extra.map((t) => resolveTag(t, first))];
     const seen = new Set();
     return all.filter((r) => {
         const k = formatReference(r);
@@ -43619,8 +43681,8 @@ async function connectClients(refs, opts, log = () => { }) {
     return clients;
 }
 /**
- * Read back what landed: every manifest by digest must be byte-identical, every blob present with its size,
- * and every layer this run encrypted must be served as +encrypted with its key and pubopts annotations.
+ * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
+ * layer this run encrypted served as +encrypted with its key and pubopts annotations.
  */
 async function verifyPushed(targets, manifests, blobs, encrypted) {
     const done = new Set();
@@ -43651,11 +43713,16 @@ async function verifyPushed(targets, manifests, blobs, encrypted) {
                 throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
             }
         }
-        if (ref.tag) {
-            const tagged = await client.getManifest(ref.repository, ref.tag);
-            const root = manifests[manifests.length - 1];
-            if (!tagged.bytes.equals(root.bytes))
-                throw new RegistryError('E_VERIFY', `${name}:${ref.tag} does not point at ${root.desc.digest}`);
+    }
+}
+/** Every tag, of every repository, must now serve the root's exact bytes. */
+async function verifyTags(targets, root) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        const tagged = await client.getManifest(ref.repository, ref.tag);
+        if (!tagged.bytes.equals(root.bytes)) {
+            throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
         }
     }
 }
@@ -43701,7 +43768,9 @@ async function pushImage(opts) {
             });
         }
         catch (err) {
-            // The staging folder is gone: uploads still running fail at their next read. Let them end first.
+            // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
+            blobPusher.abort();
+            await Promise.all([...clients.values()].map((c) => c.destroy()));
             await blobPusher.settle().catch(() => { });
             throw err;
         }
@@ -43723,10 +43792,14 @@ async function pushImage(opts) {
         const pushed = blobPusher.stats;
         await pushManifests(targets, manifests, pushOpts);
         log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
-        await pushTags(targets, root, pushOpts);
+        // Content is checked by digest before any tag moves: a tag never points at something that failed.
         if (opts.verify) {
             const encrypted = new Set(report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted').map((l) => l.digest)));
             await verifyPushed(targets, manifests, blobs, encrypted);
+        }
+        await pushTags(targets, root, pushOpts);
+        if (opts.verify) {
+            await verifyTags(targets, root);
             log(`verified ${root.desc.digest} in ${[...new Set(refs.map(repositoryName))].join(', ')}`);
         }
         const imageName = repositoryName(main);
@@ -43735,7 +43808,7 @@ async function pushImage(opts) {
             ...(opts.output ? {} : { output: undefined }),
             image: imageName,
             imageRef: `${imageName}@${report.digest}`,
-            tags: refs.map(formatReference),
+            tags: refs.filter((r) => r.tag).map(formatReference),
             verified: opts.verify,
             pushed,
         };
@@ -43743,7 +43816,7 @@ async function pushImage(opts) {
     finally {
         if (staging)
             await (0,promises_.rm)(staging, { recursive: true, force: true });
-        await Promise.all([...clients.values()].map((c) => c.close()));
+        await Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
     }
 }
 
@@ -43791,7 +43864,6 @@ class RegistrySource {
         return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
     }
     async open(desc) {
-        const verify = new VerifyingStream(desc, this.name);
         let raw;
         const cached = this.#manifests.get(desc.digest);
         if (cached)
@@ -43801,8 +43873,7 @@ class RegistrySource {
         }
         else
             raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
-        raw.on('error', (e) => verify.destroy(e));
-        return raw.pipe(verify);
+        return verified(raw, desc, this.name);
     }
     async read(desc) {
         if (desc.size > MAX_JSON_BLOB)
@@ -43859,11 +43930,13 @@ async function decryptImage(opts) {
             prepare: (layer) => decryptLayer(layer, opts.keys),
         }, { ...rewriteRuntime(opts, workers), log });
         const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+        // The report first: nothing that can fail may come after the layout is in place.
+        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
         await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-        return toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+        return report;
     }
     catch (err) {
-        await writer?.abort();
+        await writer?.abort().catch(() => { }); // the first error is the one to report
         throw err;
     }
     finally {
@@ -44463,8 +44536,11 @@ function decryptionKeysFromSpec(spec, env) {
                 throw new errors_OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
             }
         }
-        else
+        else {
+            // Accepted for skopeo compatibility, but a command line is visible to every user of the machine.
+            process.stderr.write(`oci-encrypt-push: warning: --key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR\n`);
             passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+        }
     }
     return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
 }
@@ -44521,6 +44597,7 @@ const package_namespaceObject = {"rE":"0.1.0"};
  * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr
  * naming the input at fault, exit 1 (2 for usage errors).
  */
+
 
 
 
@@ -44636,17 +44713,43 @@ async function push(cmd, platforms, runtime) {
         ...runtime,
     });
 }
+function checkWritable(flag, path) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)), external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch {
+        throw new errors_OepError('E_OUTPUT', `${flag} ${path}: its folder does not exist or is not writable`, {
+            hint: 'create the folder first, or choose another path',
+        });
+    }
+}
+function writeResult(flag, path, text) {
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, text);
+    }
+    catch (err) {
+        throw new errors_OepError('E_OUTPUT', `${flag} ${path}: cannot write it (${err.code ?? 'error'})`);
+    }
+}
 async function main(argv, runtime = {}) {
     let cmd;
     try {
         cmd = parseCommand(argv);
+        // Result files are checked before the work: a typo must not fail the run after the image has landed.
+        for (const [flag, path] of [
+            ['--digest-file', cmd.digestFile],
+            ['--report', cmd.report],
+        ]) {
+            if (path)
+                checkWritable(flag, path);
+        }
         const report = await execute(cmd, runtime);
         if (!report)
             return 0;
         if (cmd.digestFile)
-            (0,external_node_fs_namespaceObject.writeFileSync)(cmd.digestFile, report.digest);
+            writeResult('--digest-file', cmd.digestFile, report.digest);
         if (cmd.report)
-            (0,external_node_fs_namespaceObject.writeFileSync)(cmd.report, `${JSON.stringify(report, null, 2)}\n`);
+            writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
         if (cmd.json)
             process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else if (cmd.name === 'inspect')

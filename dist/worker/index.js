@@ -242,12 +242,12 @@ async function layer_files_runFileJob(job, onProgress) {
     const outHash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     const input = await (0,promises_namespaceObject.open)(job.source.path, 'r');
     let output;
+    let pending = Promise.resolve();
     try {
         output = await (0,promises_namespaceObject.open)(job.out, 'wx');
         const buf = Buffer.allocUnsafe(CHUNK);
         let done = 0;
         let chunks = 0;
-        let pending = Promise.resolve();
         while (done < job.expected.size) {
             const want = Math.min(CHUNK, job.expected.size - done);
             const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
@@ -274,6 +274,7 @@ async function layer_files_runFileJob(job, onProgress) {
         return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
     }
     catch (err) {
+        await pending.catch(() => { }); // a write still under way must end before its file goes
         await output?.close();
         output = undefined;
         await (0,promises_namespaceObject.rm)(job.out, { force: true });
@@ -388,17 +389,23 @@ class LayerWorkers {
             return undefined;
         const slot = { worker: this.#spawn(), busy: true };
         slot.worker.unref();
+        // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
+        slot.worker.once('exit', () => {
+            const i = this.#slots.indexOf(slot);
+            if (i !== -1)
+                this.#slots.splice(i, 1);
+        });
         this.#slots.push(slot);
         return slot;
     }
     #release(slot) {
         slot.busy = false;
     }
-    #drop(slot) {
+    async #drop(slot) {
         const i = this.#slots.indexOf(slot);
         if (i !== -1)
             this.#slots.splice(i, 1);
-        void slot.worker.terminate();
+        await slot.worker.terminate();
     }
     /**
      * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
@@ -434,21 +441,15 @@ class LayerWorkers {
                     reject(code ? new OepError(code, message, hint ? { hint } : {}) : new Error(message));
                 }
             };
-            const onError = (err) => {
+            // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
+            // still writing its temp file there (plaintext, when decrypting) must not outlive that.
+            const fail = (err) => {
                 cleanup();
-                this.#drop(slot);
-                reject(err);
+                void this.#drop(slot).finally(() => reject(err));
             };
-            const onExit = (codeNum) => {
-                cleanup();
-                this.#drop(slot);
-                reject(new Error(`layer worker exited with code ${codeNum}`));
-            };
-            const onAbort = () => {
-                cleanup();
-                this.#drop(slot);
-                reject(signal.reason ?? new Error('aborted'));
-            };
+            const onError = (err) => fail(err);
+            const onExit = (codeNum) => fail(new Error(`layer worker exited with code ${codeNum}`));
+            const onAbort = () => fail(signal.reason ?? new Error('aborted'));
             worker.on('message', onMessage);
             worker.on('error', onError);
             worker.on('exit', onExit);

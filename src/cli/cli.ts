@@ -3,7 +3,8 @@
  * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr
  * naming the input at fault, exit 1 (2 for usage errors).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isOepError, OepError } from '../errors.js';
 import { decryptImage } from '../pipeline/decrypt.js';
@@ -132,6 +133,27 @@ async function push(
   });
 }
 
+function checkWritable(flag: string, path: string): void {
+  try {
+    accessSync(dirname(resolve(path)), constants.W_OK);
+  } catch {
+    throw new OepError('E_OUTPUT', `${flag} ${path}: its folder does not exist or is not writable`, {
+      hint: 'create the folder first, or choose another path',
+    });
+  }
+}
+
+function writeResult(flag: string, path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new OepError(
+      'E_OUTPUT',
+      `${flag} ${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
 /** What the entry point knows about how it runs. */
 export interface Runtime {
   /** This program's entry script, to start layer workers from. */
@@ -142,10 +164,17 @@ export async function main(argv: string[], runtime: Runtime = {}): Promise<numbe
   let cmd: Command | undefined;
   try {
     cmd = parseCommand(argv);
+    // Result files are checked before the work: a typo must not fail the run after the image has landed.
+    for (const [flag, path] of [
+      ['--digest-file', cmd.digestFile],
+      ['--report', cmd.report],
+    ] as const) {
+      if (path) checkWritable(flag, path);
+    }
     const report = await execute(cmd, runtime);
     if (!report) return 0;
-    if (cmd.digestFile) writeFileSync(cmd.digestFile, report.digest);
-    if (cmd.report) writeFileSync(cmd.report, `${JSON.stringify(report, null, 2)}\n`);
+    if (cmd.digestFile) writeResult('--digest-file', cmd.digestFile, report.digest);
+    if (cmd.report) writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
     if (cmd.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else if (cmd.name === 'inspect') process.stdout.write(`${formatReport(report)}\n`);
     else {

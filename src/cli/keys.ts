@@ -23,7 +23,13 @@ export function decryptionKeysFromSpec(spec: string, env: NodeJS.ProcessEnv): De
       if (passphrase === undefined) {
         throw new OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
       }
-    } else passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+    } else {
+      // Accepted for skopeo compatibility, but a command line is visible to every user of the machine.
+      process.stderr.write(
+        `oci-encrypt-push: warning: --key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR\n`,
+      );
+      passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+    }
   }
   return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
 }

@@ -85,8 +85,9 @@ export async function encryptLayer(
     });
   }
   const transform = new LayerEncryptor(secrets);
-  // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor: drop it.
-  const { data: _data, ...base } = desc;
+  // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
+  // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
+  const { data: _data, urls: _urls, ...base } = desc;
   return {
     transform,
     job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
@@ -199,8 +200,16 @@ export function describeLayer(
       out.protocols.push({ scheme, items, recipients: [] });
       continue;
     }
-    const items = wrappedItems(desc, w);
-    out.protocols.push({ scheme, items: items.length, recipients: items.flatMap((i) => w.describe(i)) });
+    // Describing is for reports: an unreadable item is shown as such, never an error.
+    const raw = desc.annotations![w.annotationId]!.split(',');
+    const recipients = raw.flatMap((item) => {
+      try {
+        return w.describe(decodeStdBase64(item, w.annotationId));
+      } catch {
+        return [{ alg: 'unreadable' }];
+      }
+    });
+    out.protocols.push({ scheme, items: raw.length, recipients });
   }
   return out;
 }

@@ -113,7 +113,13 @@ export function layerSecrets(
       hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
     });
   }
-  const nonce = pub.nonce ?? priv.nonce;
+  // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
+  // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
+  // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
+  if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
+    throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
+  }
+  const nonce = priv.nonce ?? pub.nonce;
   if (priv.symkey.length !== KEY_LENGTH) throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
   if (!nonce || nonce.length !== NONCE_LENGTH)
     throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');

@@ -46,14 +46,16 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
       { ...rewriteRuntime(opts, workers), log },
     );
     const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-    return toImageReport(
+    // The report first: nothing that can fail may come after the layout is in place.
+    const report = toImageReport(
       result,
       { output: writer.path, ...(refName ? { refName } : {}) },
       image.skippedPlatforms,
     );
+    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+    return report;
   } catch (err) {
-    await writer?.abort();
+    await writer?.abort().catch(() => {}); // the first error is the one to report
     throw err;
   } finally {
     await workers?.close();

@@ -148,6 +148,9 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   }
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
 
+  const chosen = new Set(
+    [...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i]!.digest)),
+  );
   const writer = await LayoutWriter.create(opts.output);
   const workers = startWorkers(opts);
   try {
@@ -158,14 +161,16 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
       {
         verb: 'encrypted',
         convertDockerToOci: true,
-        select: (layer, index, manifest) =>
-          selected.get(manifest)?.has(index) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
+        // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
+        // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
+        select: (layer) =>
+          chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
         prepare: (layer) => encryptLayer(layer, opts.recipients),
       },
       { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) },
     );
     const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+    // The report first: nothing that can fail may come after the layout is in place.
     const report = toImageReport(
       result,
       { output: writer.path, ...(refName ? { refName } : {}) },
@@ -177,9 +182,10 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
       fingerprint: r.fingerprint,
       source: r.source,
     }));
+    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
     return report;
   } catch (err) {
-    await writer.abort();
+    await writer.abort().catch(() => {}); // the first error is the one to report
     throw err;
   } finally {
     await workers?.close();

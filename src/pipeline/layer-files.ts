@@ -71,12 +71,12 @@ export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => v
   const outHash = createHash('sha256');
   const input = await open(job.source.path, 'r');
   let output: FileHandle | undefined;
+  let pending: Promise<void> = Promise.resolve();
   try {
     output = await open(job.out, 'wx');
     const buf = Buffer.allocUnsafe(CHUNK);
     let done = 0;
     let chunks = 0;
-    let pending: Promise<void> = Promise.resolve();
     while (done < job.expected.size) {
       const want = Math.min(CHUNK, job.expected.size - done);
       const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
@@ -99,6 +99,7 @@ export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => v
     if (job.mode === 'decrypt' && !hmacMatches(hmac!, Buffer.from(job.expectedHmac!))) throw integrityError();
     return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
   } catch (err) {
+    await pending.catch(() => {}); // a write still under way must end before its file goes
     await output?.close();
     output = undefined;
     await rm(job.out, { force: true });

@@ -77,6 +77,11 @@ export class LayerWorkers {
     if (this.#slots.length >= this.#size) return undefined;
     const slot = { worker: this.#spawn(), busy: true };
     slot.worker.unref();
+    // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
+    slot.worker.once('exit', () => {
+      const i = this.#slots.indexOf(slot);
+      if (i !== -1) this.#slots.splice(i, 1);
+    });
     this.#slots.push(slot);
     return slot;
   }
@@ -85,10 +90,10 @@ export class LayerWorkers {
     slot.busy = false;
   }
 
-  #drop(slot: Slot): void {
+  async #drop(slot: Slot): Promise<void> {
     const i = this.#slots.indexOf(slot);
     if (i !== -1) this.#slots.splice(i, 1);
-    void slot.worker.terminate();
+    await slot.worker.terminate();
   }
 
   /**
@@ -126,21 +131,15 @@ export class LayerWorkers {
           reject(code ? new OepError(code, message, hint ? { hint } : {}) : new Error(message));
         }
       };
-      const onError = (err: Error) => {
+      // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
+      // still writing its temp file there (plaintext, when decrypting) must not outlive that.
+      const fail = (err: unknown) => {
         cleanup();
-        this.#drop(slot);
-        reject(err);
+        void this.#drop(slot).finally(() => reject(err));
       };
-      const onExit = (codeNum: number) => {
-        cleanup();
-        this.#drop(slot);
-        reject(new Error(`layer worker exited with code ${codeNum}`));
-      };
-      const onAbort = () => {
-        cleanup();
-        this.#drop(slot);
-        reject(signal!.reason ?? new Error('aborted'));
-      };
+      const onError = (err: Error) => fail(err);
+      const onExit = (codeNum: number) => fail(new Error(`layer worker exited with code ${codeNum}`));
+      const onAbort = () => fail(signal!.reason ?? new Error('aborted'));
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);

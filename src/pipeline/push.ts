@@ -77,8 +77,11 @@ export function pushTargets(image: string, tags: string[] = []): Reference[] {
       hint: 'write REPO[:TAG]; the digest is an output',
     });
   }
-  const first: Reference = { ...main, tag: main.tag ?? 'latest' };
-  const all = [first, ...tags.filter((t) => t.trim() !== '').map((t) => resolveTag(t, first))];
+  const extra = tags.filter((t) => t.trim() !== '');
+  // `latest` only when no tag at all was given (as docker push): with tags (metadata-action's), the image is
+  // pushed by digest there and tagged with those alone.
+  const first: Reference = main.tag || extra.length ? { ...main } : { ...main, tag: 'latest' };
+  const all = [first, ...extra.map((t) => resolveTag(t, first))];
   const seen = new Set<string>();
   return all.filter((r) => {
     const k = formatReference(r);
@@ -151,8 +154,8 @@ export async function connectClients(
 }
 
 /**
- * Read back what landed: every manifest by digest must be byte-identical, every blob present with its size,
- * and every layer this run encrypted must be served as +encrypted with its key and pubopts annotations.
+ * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
+ * layer this run encrypted served as +encrypted with its key and pubopts annotations.
  */
 async function verifyPushed(
   targets: PushTarget[],
@@ -191,11 +194,19 @@ async function verifyPushed(
         throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
       }
     }
-    if (ref.tag) {
-      const tagged = await client.getManifest(ref.repository, ref.tag);
-      const root = manifests[manifests.length - 1]!;
-      if (!tagged.bytes.equals(root.bytes))
-        throw new RegistryError('E_VERIFY', `${name}:${ref.tag} does not point at ${root.desc.digest}`);
+  }
+}
+
+/** Every tag, of every repository, must now serve the root's exact bytes. */
+async function verifyTags(targets: PushTarget[], root: { desc: Descriptor; bytes: Buffer }): Promise<void> {
+  for (const { ref, client } of targets) {
+    if (!ref.tag) continue;
+    const tagged = await client.getManifest(ref.repository, ref.tag);
+    if (!tagged.bytes.equals(root.bytes)) {
+      throw new RegistryError(
+        'E_VERIFY',
+        `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`,
+      );
     }
   }
 }
@@ -243,7 +254,9 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
         },
       });
     } catch (err) {
-      // The staging folder is gone: uploads still running fail at their next read. Let them end first.
+      // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
+      blobPusher.abort();
+      await Promise.all([...clients.values()].map((c) => c.destroy()));
       await blobPusher.settle().catch(() => {});
       throw err;
     }
@@ -265,7 +278,7 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     const pushed = blobPusher.stats;
     await pushManifests(targets, manifests, pushOpts);
     log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
-    await pushTags(targets, root, pushOpts);
+    // Content is checked by digest before any tag moves: a tag never points at something that failed.
     if (opts.verify) {
       const encrypted = new Set(
         report.platforms.flatMap((p) =>
@@ -273,6 +286,10 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
         ),
       );
       await verifyPushed(targets, manifests, blobs, encrypted);
+    }
+    await pushTags(targets, root, pushOpts);
+    if (opts.verify) {
+      await verifyTags(targets, root);
       log(`verified ${root.desc.digest} in ${[...new Set(refs.map(repositoryName))].join(', ')}`);
     }
     const imageName = repositoryName(main);
@@ -281,12 +298,12 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
       ...(opts.output ? {} : { output: undefined }),
       image: imageName,
       imageRef: `${imageName}@${report.digest}`,
-      tags: refs.map(formatReference),
+      tags: refs.filter((r) => r.tag).map(formatReference),
       verified: opts.verify,
       pushed,
     };
   } finally {
     if (staging) await rm(staging, { recursive: true, force: true });
-    await Promise.all([...clients.values()].map((c) => c.close()));
+    await Promise.all([...clients.values()].map((c) => c.close().catch(() => {})));
   }
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { OepError } from '../errors.js';
 import { openLayout } from '../oci/layout/source.js';
-import { VerifyingStream } from '../oci/layout/verify.js';
+import { verified } from '../oci/layout/verify.js';
 import { isIndexMediaType, isManifestMediaType } from '../oci/mediatypes.js';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../oci/model.js';
 import { MAX_JSON_BLOB, type BlobSource } from '../oci/source.js';
@@ -49,15 +49,13 @@ class RegistrySource implements BlobSource {
   }
 
   async open(desc: Want): Promise<Readable> {
-    const verify = new VerifyingStream(desc, this.name);
     let raw: Readable;
     const cached = this.#manifests.get(desc.digest);
     if (cached) raw = Readable.from([cached]);
     else if (desc.mediaType && (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType))) {
       raw = Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
     } else raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
-    raw.on('error', (e) => verify.destroy(e));
-    return raw.pipe(verify);
+    return verified(raw, desc, this.name);
   }
 
   async read(desc: Want): Promise<Buffer> {

@@ -16,6 +16,7 @@ import {
 } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { IndexNode, LoadedImage, ManifestNode, TreeNode } from '../oci/tree.js';
+import { OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
 import type { LayerJob } from '../ocicrypt/layer.js';
 import { runFileJob, type FileJob } from './layer-files.js';
@@ -187,7 +188,14 @@ export async function rewriteImage(
         done.set(key, { desc: layer, action: 'external' });
         return;
       }
-      await moveBlob(layer, undefined, signal);
+      const { written } = await moveBlob(layer, undefined, signal);
+      if (written.digest !== layer.digest) {
+        // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+        throw new OepError(
+          'E_UNSUPPORTED',
+          `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`,
+        );
+      }
       done.set(key, { desc: layer, action: 'copied' });
       opts.onBlob?.(layer, () => writer.locate(layer.digest));
       return;
@@ -206,7 +214,13 @@ export async function rewriteImage(
 
   // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
   for (const m of manifests) {
-    await writer.writeBytes(m.config);
+    const w = await writer.writeBytes(m.config);
+    if (w.digest !== m.doc.config.digest) {
+      throw new OepError(
+        'E_UNSUPPORTED',
+        `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`,
+      );
+    }
     opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
   }
 
@@ -230,7 +244,8 @@ export async function rewriteImage(
     const actions = plans.get(node)!;
     const layers: LayerOutcome[] = node.doc.layers.map((layer, index) => {
       const d = done.get(`${actions[index]}:${layer.digest}`)!;
-      return { index, action: d.action, source: layer, result: d.desc };
+      // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
+      return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
     });
     const changed = layers.some((l) => l.action === 'transformed');
     let mediaType = node.doc.mediaType;

@@ -84,7 +84,7 @@ export class RegistryClient {
   static async connect(ref: Pick<Reference, 'apiHost'>, opts: ClientOptions): Promise<RegistryClient> {
     const dispatcher = createDispatcher(opts);
     const send = createSend(opts, dispatcher);
-    const auth = new Authorizer(send, opts.credential);
+    const auth = new Authorizer(send, opts.credential, !opts.tlsVerify);
     const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
     let lastError: unknown;
     for (const scheme of schemes) {
@@ -105,9 +105,10 @@ export class RegistryClient {
         return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
       } catch (err) {
         lastError = err;
-        if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK') throw err;
+        if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK') break;
       }
     }
+    await dispatcher.destroy().catch(() => {}); // no client came of it: its connections go now
     throw lastError;
   }
 
@@ -180,6 +181,11 @@ export class RegistryClient {
   /** Close kept-alive connections, so a finished CLI run exits at once. */
   async close(): Promise<void> {
     await this.#dispatcher.close();
+  }
+
+  /** Abort every request under way (a failed run must not wait for uploads nobody will use). */
+  async destroy(): Promise<void> {
+    await this.#dispatcher.destroy();
   }
 
   #url(path: string): URL {

@@ -63,6 +63,7 @@ export class BlobPusher {
   readonly #started = new Map<string, Promise<void>>();
   #running = 0;
   readonly #queue: (() => void)[] = [];
+  #aborted = false;
 
   constructor(targets: PushTarget[], reader: BlobReader, opts: PushOptions) {
     this.#repos = distinctRepositories(targets);
@@ -79,6 +80,11 @@ export class BlobPusher {
     return p;
   }
 
+  /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
+  abort(): void {
+    this.#aborted = true;
+  }
+
   /** Wait for every blob asked for so far; the first failure is thrown. */
   async settle(): Promise<void> {
     await Promise.all(this.#started.values());
@@ -88,6 +94,7 @@ export class BlobPusher {
     while (this.#running >= this.#opts.concurrency) await new Promise<void>((r) => this.#queue.push(r));
     this.#running++;
     try {
+      if (this.#aborted) throw new Error('push aborted');
       await fn();
     } finally {
       this.#running--;
@@ -102,6 +109,7 @@ export class BlobPusher {
       const repo = ref.repository;
       const mountFrom = holders.get(client.host);
       await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+        if (this.#aborted) throw new Error('push aborted');
         if (await client.blobExists(repo, blob)) {
           this.stats.skipped++;
           return;

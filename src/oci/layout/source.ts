@@ -12,7 +12,7 @@ import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
 import { MAX_JSON_BLOB, type BlobLocation, type BlobSource } from '../source.js';
 import { indexTar, type TarEntry } from './tar.js';
-import { VerifyingStream } from './verify.js';
+import { verified } from './verify.js';
 
 function blobPath(digest: string, where: string): string {
   const { algorithm, hex } = parseDigest(digest, where);
@@ -119,11 +119,7 @@ class DirSource implements BlobSource {
   async open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
     const p = await this.#checkedPath(desc.digest);
     if (!p) throw missing(this.name, desc.digest);
-    const verify = new VerifyingStream(desc, this.name);
-    const raw = createReadStream(p, { highWaterMark: 1024 * 1024 });
-    raw.on('error', (e) => verify.destroy(e));
-    verify.once('close', () => raw.destroy()); // a consumer that gives up must not leave the file open
-    return raw.pipe(verify);
+    return verified(createReadStream(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
   }
 
   async read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer> {
@@ -190,11 +186,7 @@ class ArchiveSource implements BlobSource {
   async open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
     const e = this.entries.get(blobPath(desc.digest, this.name));
     if (!e) throw missing(this.name, desc.digest);
-    const verify = new VerifyingStream(desc, this.name);
-    const raw = this.#stream(e);
-    raw.on('error', (err) => verify.destroy(err));
-    verify.once('close', () => raw.destroy());
-    return raw.pipe(verify);
+    return verified(this.#stream(e), desc, this.name);
   }
 
   async read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer> {

@@ -85,7 +85,15 @@ export async function indexTar(path: string): Promise<Map<string, TarEntry>> {
       const prefix = cstr(header, 345, 155);
       let name =
         longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-      if (pax.size !== undefined) size = Number(pax.size);
+      if (pax.size !== undefined) {
+        size = Number(pax.size);
+        if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
+          throw new OepError(
+            'E_LAYOUT',
+            `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`,
+          );
+        }
+      }
       const dataOffset = offset + BLOCK;
       if (dataOffset + size > fileSize) throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
       const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;

@@ -4,7 +4,7 @@
  * before the consumer sees the stream finish.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { OepError } from '../../errors.js';
 import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
@@ -75,4 +75,15 @@ export class VerifyingStream extends Transform {
       hint: 'the layout is corrupt or was modified; rebuild it',
     });
   }
+}
+
+/**
+ * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
+ * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
+ */
+export function verified(raw: Readable, desc: Pick<Descriptor, 'digest' | 'size'>, where: string): Readable {
+  const verify = new VerifyingStream(desc, where);
+  raw.on('error', (e) => verify.destroy(e));
+  verify.once('close', () => raw.destroy());
+  return raw.pipe(verify);
 }

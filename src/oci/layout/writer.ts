@@ -141,7 +141,8 @@ export class LayoutWriter {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    // Synchronous, so that no locate() can run between the move and the flag (uploads may be reading blobs).
+    // Synchronous, so the move and the flag change together; a reader holding the staging path from before
+    // re-locates on ENOENT (uploadChunks).
     renameSync(this.#staging, this.#final);
     this.#done = true;
   }

@@ -39,9 +39,13 @@ export class Authorizer {
   #challenge: Challenge | undefined;
   #pending = new Map<string, Promise<string>>();
 
-  constructor(send: Send, credential: () => Promise<Credential | undefined>) {
+  readonly #allowPlainRealm: boolean;
+
+  /** allowPlainRealm: only with TLS verification off may credentials go to a plain-HTTP token endpoint. */
+  constructor(send: Send, credential: () => Promise<Credential | undefined>, allowPlainRealm = false) {
     this.#send = send;
     this.#credential = credential;
+    this.#allowPlainRealm = allowPlainRealm;
   }
 
   /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
@@ -97,6 +101,15 @@ export class Authorizer {
       url = new URL(realm);
     } catch {
       throw new OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+    }
+    if (url.protocol !== 'https:' && !this.#allowPlainRealm) {
+      throw new OepError(
+        'E_AUTH',
+        `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`,
+        {
+          hint: 'use --tls-verify=false only for a test registry you trust',
+        },
+      );
     }
     const cred = await this.#credential();
     let res;

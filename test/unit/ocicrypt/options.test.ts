@@ -216,9 +216,15 @@ describe('layerSecrets', () => {
     assert.deepEqual(layerSecrets(priv(), pub()), { key: KEY, nonce: NONCE, hmac: HMAC });
   });
 
-  test('a public nonce wins over the private one (ocicrypt GetOpt order)', () => {
+  test('the wrapped nonce is used; an unauthenticated public one that differs is refused', () => {
+    // Go's GetOpt reads the public options first; but they are not covered by the MAC nor the JWE, so a
+    // swapped nonce there would decrypt to garbage that still passes the MAC. We refuse the disagreement.
     const other = Buffer.alloc(16, 0xaa);
-    assert.deepEqual(layerSecrets(priv(), pub({ nonce: other })).nonce, other);
+    assert.throws(
+      () => layerSecrets(priv(), pub({ nonce: other })),
+      (e) => isOepError(e, 'E_INTEGRITY') && /nonce/.test(e.message),
+    );
+    assert.deepEqual(layerSecrets(priv(), pub({ nonce: NONCE })).nonce, NONCE);
     assert.deepEqual(layerSecrets(priv({ nonce: undefined }), pub({ nonce: other })).nonce, other);
   });
 

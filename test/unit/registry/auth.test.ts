@@ -85,16 +85,35 @@ async function tokenServer(
   return { ...srv, challenge };
 }
 
-function authorizer(cred: Credential | undefined) {
+/** The loopback token server speaks plain HTTP, which only a --tls-verify=false authorizer may use. */
+function authorizer(cred: Credential | undefined, allowPlainRealm = true) {
   let asked = 0;
-  const a = new Authorizer(testSend(), async () => {
-    asked++;
-    return cred;
-  });
+  const a = new Authorizer(
+    testSend(),
+    async () => {
+      asked++;
+      return cred;
+    },
+    allowPlainRealm,
+  );
   return { a, asked: () => asked };
 }
 
 describe('Authorizer', () => {
+  it('never sends credentials to a plain-HTTP token endpoint while TLS is verified', async () => {
+    const ts = await tokenServer();
+    const { a, asked } = authorizer({ username: 'u', password: 'secret-pw', source: 'test' }, false);
+    a.setChallenge(ts.challenge);
+    await assert.rejects(a.header([PULL]), (e) => {
+      assert.ok(isOepError(e, 'E_AUTH'));
+      assert.match(e.message, /not HTTPS/);
+      assert.ok(!e.message.includes('secret-pw'));
+      return true;
+    });
+    assert.equal(asked(), 0);
+    assert.equal(ts.requests.length, 0);
+  });
+
   it('sends nothing before the registry asked for authentication', async () => {
     const { a, asked } = authorizer({ username: 'u', password: 'p', source: 'test' });
     assert.equal(await a.header([PULL]), undefined);
