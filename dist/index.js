@@ -67397,7 +67397,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6651);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(468);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
 
@@ -67412,7 +67412,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6651:
+/***/ 468:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71294,7 +71294,7 @@ async function loadImage(source, opts = {}) {
         }
         // Attestations describe one image manifest; keep those whose image we keep.
         for (const [i, child] of doc.manifests.entries()) {
-            const ref = child.annotations?.['vnd.docker.reference.digest'];
+            const ref = child.annotations?.[ANNOTATION_REFERENCE_DIGEST];
             if (isAttestationManifest(child) && ref && selected.has(ref)) {
                 const read = await readNode(source, child);
                 if (read.doc.kind === 'manifest')
@@ -73161,7 +73161,9 @@ const CHUNK = 1024 * 1024;
 const COLLECT_EVERY = 8;
 external_node_v8_default().setFlagsFromString('--expose-gc');
 const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-const collectYoung = typeof gc === 'function' ? gc : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+const collectYoung = typeof gc === 'function'
+    ? gc
+    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
 function mismatch(job, what) {
     return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
         hint: 'the layout is corrupt or was modified; rebuild it',
@@ -73260,7 +73262,7 @@ async function* uploadChunks(locate, expected) {
             done += bytesRead;
             yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
             if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: 'minor', execution: 'sync' });
+                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
         }
     }
     finally {
@@ -73838,6 +73840,115 @@ function pick(d) {
     return { mediaType: d.mediaType, digest: d.digest, size: d.size };
 }
 
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+/**
+ * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
+ * and go-containerregistry's name package read it): `[registry/]repository[:tag][@digest]`, where a first
+ * component with a dot, a colon or `localhost` is a registry, and Docker Hub names get `library/`.
+ */
+
+
+const DOCKER_HUB = 'docker.io';
+/** Docker Hub's API lives on another host than its name. */
+const DOCKER_HUB_API = 'registry-1.docker.io';
+/** The key docker login writes Docker Hub credentials under. */
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+function bad(input, why) {
+    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+        hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
+    });
+}
+function isRegistry(first) {
+    return first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
+}
+function parseReference(input) {
+    const s = input.trim();
+    if (s === '')
+        throw bad(input, 'it is empty');
+    if (/[A-Z]/.test(s.split(/[:@]/)[0].split('/').slice(1).join('/'))) {
+        throw bad(input, 'repository names must be lowercase');
+    }
+    let rest = s;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        try {
+            parseDigest(digest, input);
+        }
+        catch {
+            throw bad(input, `${digest} is not a digest`);
+        }
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw bad(input, `${JSON.stringify(tag)} is not a valid tag`);
+    }
+    const parts = rest.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && isRegistry(parts[0])) {
+        registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
+        if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
+            // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
+            throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
+        }
+    }
+    if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
+        registry = DOCKER_HUB;
+    if (parts.some((p) => !COMPONENT.test(p)))
+        throw bad(input, 'repository names are lowercase letters, digits and . _ - separators');
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw bad(input, 'the repository name is longer than 255 characters');
+    const ref = {
+        registry,
+        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
+        repository,
+    };
+    if (tag !== undefined)
+        ref.tag = tag;
+    if (digest !== undefined)
+        ref.digest = digest;
+    return ref;
+}
+/** `registry/repository` (the image name, no tag). */
+function repositoryName(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
+function formatReference(ref) {
+    return `${repositoryName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/**
+ * Extra tags: bare tags go to the main repository; full references may name other repositories (as
+ * docker/metadata-action's `tags` output does). Digests are not tags.
+ */
+function resolveTag(tag, main) {
+    const t = tag.trim();
+    if (TAG.test(t))
+        return { ...main, tag: t, digest: undefined };
+    // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
+    if (/^sha(256|384|512):/i.test(t))
+        throw bad(t, 'a tag cannot be a digest');
+    // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
+    if (!/[/:@]/.test(t)) {
+        throw bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
+    }
+    const ref = parseReference(t);
+    if (ref.digest)
+        throw bad(t, 'a tag cannot be a digest reference');
+    return { ...ref, tag: ref.tag ?? 'latest' };
+}
+
 ;// CONCATENATED MODULE: ./src/registry/transport/errors.ts
 /**
  * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
@@ -73942,6 +74053,160 @@ function networkError(err, what) {
 }
 function isTransient(err) {
     return err instanceof RegistryError && err.transient;
+}
+
+;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
+/**
+ * Retries with exponential backoff and full jitter, for whole operations (a blob upload session, a manifest
+ * PUT), never for single requests inside them: a half-done upload session is abandoned and started again.
+ * Only transient failures are retried (see errors.ts); Retry-After is honoured, capped.
+ */
+
+const DEFAULT_RETRY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function withRetry(what, policy, fn) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (!isTransient(err) || attempt >= policy.retries)
+                throw err;
+            const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+            const wait = err.retryAfterMs !== undefined
+                ? Math.min(policy.maxMs, err.retryAfterMs)
+                : Math.round(backoff / 2 + Math.random() * (backoff / 2));
+            policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
+            await sleep(wait);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/push.ts
+
+
+
+/** One target per repository (tags of the same repository share its content). */
+function distinctRepositories(targets) {
+    const seen = new Map();
+    for (const t of targets)
+        if (!seen.has(repositoryName(t.ref)))
+            seen.set(repositoryName(t.ref), t);
+    return [...seen.values()];
+}
+/**
+ * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
+ * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
+ * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
+ * at most `concurrency` uploads run at a time.
+ */
+class BlobPusher {
+    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
+    #repos;
+    #reader;
+    #opts;
+    #started = new Map();
+    #running = 0;
+    #queue = [];
+    #aborted = false;
+    constructor(targets, reader, opts) {
+        this.#repos = distinctRepositories(targets);
+        this.#reader = reader;
+        this.#opts = opts;
+    }
+    push(blob) {
+        let p = this.#started.get(blob.digest);
+        if (!p) {
+            p = this.#limited(() => this.#pushEverywhere(blob));
+            this.#started.set(blob.digest, p);
+        }
+        return p;
+    }
+    /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
+    abort() {
+        this.#aborted = true;
+    }
+    /** Wait for every blob asked for so far; the first failure is thrown. */
+    async settle() {
+        await Promise.all(this.#started.values());
+    }
+    async #limited(fn) {
+        while (this.#running >= this.#opts.concurrency)
+            await new Promise((r) => this.#queue.push(r));
+        this.#running++;
+        try {
+            if (this.#aborted)
+                throw new Error('push aborted');
+            await fn();
+        }
+        finally {
+            this.#running--;
+            this.#queue.shift()?.();
+        }
+    }
+    async #pushEverywhere(blob) {
+        const holders = new Map(); // registry host -> a repository that has the blob
+        for (const { ref, client } of this.#repos) {
+            const name = repositoryName(ref);
+            const repo = ref.repository;
+            const mountFrom = holders.get(client.host);
+            await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+                if (this.#aborted)
+                    throw new Error('push aborted');
+                if (await client.blobExists(repo, blob)) {
+                    this.stats.skipped++;
+                    return;
+                }
+                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
+                if (session.mounted) {
+                    this.stats.mounted++;
+                    return;
+                }
+                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
+                this.stats.uploaded++;
+                this.stats.bytesUploaded += blob.size;
+                if (blob.size > 64 * 1024 * 1024) {
+                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
+                }
+            });
+            if (!holders.has(client.host))
+                holders.set(client.host, repo);
+        }
+    }
+}
+/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
+async function pushManifests(targets, manifests, opts) {
+    for (const { ref, client } of distinctRepositories(targets)) {
+        const name = repositoryName(ref);
+        for (const m of manifests) {
+            await withRetry(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
+                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
+                if (got && got !== m.desc.digest) {
+                    throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
+                }
+            });
+        }
+    }
+}
+/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
+async function pushContent(targets, content, reader, opts) {
+    const blobs = new BlobPusher(targets, reader, opts);
+    await Promise.all(content.blobs.map((b) => blobs.push(b)));
+    await pushManifests(targets, content.manifests, opts);
+    return blobs.stats;
+}
+/** Point every tag at the root's exact bytes; each answer must carry the same digest. */
+async function pushTags(targets, root, opts) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        await withRetry(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
+            const got = await client.putManifest(ref.repository, ref.tag, root.bytes, root.desc.mediaType);
+            if (got && got !== root.desc.digest) {
+                throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`);
+            }
+        });
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -74192,8 +74457,8 @@ class Authorizer {
 
 
 
+
 const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(', ');
-const MAX_MANIFEST = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 function pullScope(repo) {
     return `repository:${repo}:pull`;
@@ -74460,12 +74725,12 @@ class RegistryClient {
             headers: { accept: MANIFEST_ACCEPT },
         });
         const length = Number(res.headers['content-length'] ?? 0);
-        if (length > MAX_MANIFEST) {
+        if (length > MAX_JSON_BLOB) {
             await discard(res);
             throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
-        const bytes = await readBytes(res, MAX_MANIFEST + 1);
-        if (bytes.length > MAX_MANIFEST)
+        const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
+        if (bytes.length > MAX_JSON_BLOB)
             throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
         const dg = res.headers['docker-content-digest'];
@@ -74488,115 +74753,6 @@ class RegistryClient {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/registry/reference.ts
-/**
- * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
- * and go-containerregistry's name package read it): `[registry/]repository[:tag][@digest]`, where a first
- * component with a dot, a colon or `localhost` is a registry, and Docker Hub names get `library/`.
- */
-
-
-const DOCKER_HUB = 'docker.io';
-/** Docker Hub's API lives on another host than its name. */
-const DOCKER_HUB_API = 'registry-1.docker.io';
-/** The key docker login writes Docker Hub credentials under. */
-const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-function bad(input, why) {
-    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
-        hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
-    });
-}
-function isRegistry(first) {
-    return first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
-}
-function parseReference(input) {
-    const s = input.trim();
-    if (s === '')
-        throw bad(input, 'it is empty');
-    if (/[A-Z]/.test(s.split(/[:@]/)[0].split('/').slice(1).join('/'))) {
-        throw bad(input, 'repository names must be lowercase');
-    }
-    let rest = s;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        try {
-            parseDigest(digest, input);
-        }
-        catch {
-            throw bad(input, `${digest} is not a digest`);
-        }
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            throw bad(input, `${JSON.stringify(tag)} is not a valid tag`);
-    }
-    const parts = rest.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && isRegistry(parts[0])) {
-        registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
-        if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
-            // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
-            throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
-        }
-    }
-    if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
-        registry = DOCKER_HUB;
-    if (parts.some((p) => !COMPONENT.test(p)))
-        throw bad(input, 'repository names are lowercase letters, digits and . _ - separators');
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    const repository = parts.join('/');
-    if (repository.length > 255)
-        throw bad(input, 'the repository name is longer than 255 characters');
-    const ref = {
-        registry,
-        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
-        repository,
-    };
-    if (tag !== undefined)
-        ref.tag = tag;
-    if (digest !== undefined)
-        ref.digest = digest;
-    return ref;
-}
-/** `registry/repository` (the image name, no tag). */
-function repositoryName(ref) {
-    return `${ref.registry}/${ref.repository}`;
-}
-function formatReference(ref) {
-    return `${repositoryName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/**
- * Extra tags: bare tags go to the main repository; full references may name other repositories (as
- * docker/metadata-action's `tags` output does). Digests are not tags.
- */
-function resolveTag(tag, main) {
-    const t = tag.trim();
-    if (TAG.test(t))
-        return { ...main, tag: t, digest: undefined };
-    // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
-    if (/^sha(256|384|512):/i.test(t))
-        throw bad(t, 'a tag cannot be a digest');
-    // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
-    if (!/[/:@]/.test(t)) {
-        throw bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
-    }
-    const ref = parseReference(t);
-    if (ref.digest)
-        throw bad(t, 'a tag cannot be a digest reference');
-    return { ...ref, tag: ref.tag ?? 'latest' };
-}
-
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
 /**
  * Where push credentials come from, first found wins: explicit username/password → docker config.json
@@ -74759,158 +74915,48 @@ async function findCredential(ref, opts) {
     return (await fromDockerConfig(ref, opts.env)) ?? (await fromContainersAuth(ref, opts.env));
 }
 
-;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
+;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
 /**
- * Retries with exponential backoff and full jitter, for whole operations (a blob upload session, a manifest
- * PUT), never for single requests inside them: a half-done upload session is abandoned and started again.
- * Only transient failures are retried (see errors.ts); Retry-After is honoured, capped.
+ * Registry sessions for the use cases: the options every front end fills in, one connected client per host
+ * (reached with retries, its auth scheme learned), and the retry policy they share.
  */
 
-const DEFAULT_RETRY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function withRetry(what, policy, fn) {
-    for (let attempt = 0;; attempt++) {
+
+
+function retryPolicy(opts, log) {
+    return {
+        ...DEFAULT_RETRY,
+        retries: opts.retries,
+        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
+        log,
+    };
+}
+/** One client per registry host, each reached (and its auth scheme learned) with retries. */
+async function connectClients(refs, opts, log = () => { }) {
+    const clients = new Map();
+    for (const ref of refs) {
+        if (clients.has(ref.apiHost))
+            continue;
+        let cached;
+        const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
         try {
-            return await fn(attempt);
+            const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
+                tlsVerify: opts.tlsVerify,
+                ...(opts.ca ? { ca: opts.ca } : {}),
+                timeoutMs: opts.timeoutMs ?? 60_000,
+                env: opts.env,
+                userAgent: opts.userAgent ?? 'oci-encrypt-push',
+                credential,
+                chunked: opts.chunked ?? false,
+            }));
+            clients.set(ref.apiHost, client);
         }
         catch (err) {
-            if (!isTransient(err) || attempt >= policy.retries)
-                throw err;
-            const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-            const wait = err.retryAfterMs !== undefined
-                ? Math.min(policy.maxMs, err.retryAfterMs)
-                : Math.round(backoff / 2 + Math.random() * (backoff / 2));
-            policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
-            await sleep(wait);
+            await Promise.all([...clients.values()].map((c) => c.close()));
+            throw err;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/registry/push.ts
-
-
-
-/** One target per repository (tags of the same repository share its content). */
-function distinctRepositories(targets) {
-    const seen = new Map();
-    for (const t of targets)
-        if (!seen.has(repositoryName(t.ref)))
-            seen.set(repositoryName(t.ref), t);
-    return [...seen.values()];
-}
-/**
- * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
- * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
- * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
- * at most `concurrency` uploads run at a time.
- */
-class BlobPusher {
-    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
-    #repos;
-    #reader;
-    #opts;
-    #started = new Map();
-    #running = 0;
-    #queue = [];
-    #aborted = false;
-    constructor(targets, reader, opts) {
-        this.#repos = distinctRepositories(targets);
-        this.#reader = reader;
-        this.#opts = opts;
-    }
-    push(blob) {
-        let p = this.#started.get(blob.digest);
-        if (!p) {
-            p = this.#limited(() => this.#pushEverywhere(blob));
-            this.#started.set(blob.digest, p);
-        }
-        return p;
-    }
-    /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
-    abort() {
-        this.#aborted = true;
-    }
-    /** Wait for every blob asked for so far; the first failure is thrown. */
-    async settle() {
-        await Promise.all(this.#started.values());
-    }
-    async #limited(fn) {
-        while (this.#running >= this.#opts.concurrency)
-            await new Promise((r) => this.#queue.push(r));
-        this.#running++;
-        try {
-            if (this.#aborted)
-                throw new Error('push aborted');
-            await fn();
-        }
-        finally {
-            this.#running--;
-            this.#queue.shift()?.();
-        }
-    }
-    async #pushEverywhere(blob) {
-        const holders = new Map(); // registry host -> a repository that has the blob
-        for (const { ref, client } of this.#repos) {
-            const name = repositoryName(ref);
-            const repo = ref.repository;
-            const mountFrom = holders.get(client.host);
-            await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
-                if (this.#aborted)
-                    throw new Error('push aborted');
-                if (await client.blobExists(repo, blob)) {
-                    this.stats.skipped++;
-                    return;
-                }
-                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
-                if (session.mounted) {
-                    this.stats.mounted++;
-                    return;
-                }
-                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
-                this.stats.uploaded++;
-                this.stats.bytesUploaded += blob.size;
-                if (blob.size > 64 * 1024 * 1024) {
-                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
-                }
-            });
-            if (!holders.has(client.host))
-                holders.set(client.host, repo);
-        }
-    }
-}
-/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
-async function pushManifests(targets, manifests, opts) {
-    for (const { ref, client } of distinctRepositories(targets)) {
-        const name = repositoryName(ref);
-        for (const m of manifests) {
-            await withRetry(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
-                if (got && got !== m.desc.digest) {
-                    throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
-                }
-            });
-        }
-    }
-}
-/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
-async function pushContent(targets, content, reader, opts) {
-    const blobs = new BlobPusher(targets, reader, opts);
-    await Promise.all(content.blobs.map((b) => blobs.push(b)));
-    await pushManifests(targets, content.manifests, opts);
-    return blobs.stats;
-}
-/** Point every tag at the root's exact bytes; each answer must carry the same digest. */
-async function pushTags(targets, root, opts) {
-    for (const { ref, client } of targets) {
-        if (!ref.tag)
-            continue;
-        await withRetry(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
-            const got = await client.putManifest(ref.repository, ref.tag, root.bytes, root.desc.mediaType);
-            if (got && got !== root.desc.digest) {
-                throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`);
-            }
-        });
-    }
+    return clients;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
@@ -74919,7 +74965,6 @@ async function pushTags(targets, root, opts) {
  * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
  * reported after the registry has served back exactly the bytes we pushed.
  */
-
 
 
 
@@ -74982,41 +75027,6 @@ function blobsOf(node, out = new Map()) {
             out.set(l.digest, l);
     }
     return [...out.values()];
-}
-function retryPolicy(opts, log) {
-    return {
-        ...DEFAULT_RETRY,
-        retries: opts.retries,
-        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
-        log,
-    };
-}
-/** One client per registry host, each reached (and its auth scheme learned) with retries. */
-async function connectClients(refs, opts, log = () => { }) {
-    const clients = new Map();
-    for (const ref of refs) {
-        if (clients.has(ref.apiHost))
-            continue;
-        let cached;
-        const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
-        try {
-            const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
-                tlsVerify: opts.tlsVerify,
-                ...(opts.ca ? { ca: opts.ca } : {}),
-                timeoutMs: opts.timeoutMs ?? 60_000,
-                env: opts.env,
-                userAgent: opts.userAgent ?? 'oci-encrypt-push',
-                credential,
-                chunked: opts.chunked ?? false,
-            }));
-            clients.set(ref.apiHost, client);
-        }
-        catch (err) {
-            await Promise.all([...clients.values()].map((c) => c.close()));
-            throw err;
-        }
-    }
-    return clients;
 }
 /**
  * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every

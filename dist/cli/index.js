@@ -39021,7 +39021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7977:
+/***/ 420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39583,7 +39583,7 @@ async function loadImage(source, opts = {}) {
         }
         // Attestations describe one image manifest; keep those whose image we keep.
         for (const [i, child] of doc.manifests.entries()) {
-            const ref = child.annotations?.['vnd.docker.reference.digest'];
+            const ref = child.annotations?.[ANNOTATION_REFERENCE_DIGEST];
             if (isAttestationManifest(child) && ref && selected.has(ref)) {
                 const read = await readNode(source, child);
                 if (read.doc.kind === 'manifest')
@@ -41823,7 +41823,9 @@ const CHUNK = 1024 * 1024;
 const COLLECT_EVERY = 8;
 external_node_v8_default().setFlagsFromString('--expose-gc');
 const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-const collectYoung = typeof gc === 'function' ? gc : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+const collectYoung = typeof gc === 'function'
+    ? gc
+    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
 function mismatch(job, what) {
     return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
         hint: 'the layout is corrupt or was modified; rebuild it',
@@ -41922,7 +41924,7 @@ async function* uploadChunks(locate, expected) {
             done += bytesRead;
             yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
             if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: 'minor', execution: 'sync' });
+                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
         }
     }
     finally {
@@ -42854,8 +42856,8 @@ class Authorizer {
 
 
 
+
 const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(', ');
-const MAX_MANIFEST = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 function pullScope(repo) {
     return `repository:${repo}:pull`;
@@ -43122,12 +43124,12 @@ class RegistryClient {
             headers: { accept: MANIFEST_ACCEPT },
         });
         const length = Number(res.headers['content-length'] ?? 0);
-        if (length > MAX_MANIFEST) {
+        if (length > MAX_JSON_BLOB) {
             await discard(res);
             throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
-        const bytes = await readBytes(res, MAX_MANIFEST + 1);
-        if (bytes.length > MAX_MANIFEST)
+        const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
+        if (bytes.length > MAX_JSON_BLOB)
             throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
         const dg = res.headers['docker-content-digest'];
@@ -43448,6 +43450,240 @@ async function withRetry(what, policy, fn) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
+/**
+ * Registry sessions for the use cases: the options every front end fills in, one connected client per host
+ * (reached with retries, its auth scheme learned), and the retry policy they share.
+ */
+
+
+
+function retryPolicy(opts, log) {
+    return {
+        ...DEFAULT_RETRY,
+        retries: opts.retries,
+        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
+        log,
+    };
+}
+/** One client per registry host, each reached (and its auth scheme learned) with retries. */
+async function connectClients(refs, opts, log = () => { }) {
+    const clients = new Map();
+    for (const ref of refs) {
+        if (clients.has(ref.apiHost))
+            continue;
+        let cached;
+        const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
+        try {
+            const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
+                tlsVerify: opts.tlsVerify,
+                ...(opts.ca ? { ca: opts.ca } : {}),
+                timeoutMs: opts.timeoutMs ?? 60_000,
+                env: opts.env,
+                userAgent: opts.userAgent ?? 'oci-encrypt-push',
+                credential,
+                chunked: opts.chunked ?? false,
+            }));
+            clients.set(ref.apiHost, client);
+        }
+        catch (err) {
+            await Promise.all([...clients.values()].map((c) => c.close()));
+            throw err;
+        }
+    }
+    return clients;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/registry-source.ts
+/**
+ * An image in a registry as a BlobSource, so inspect and decrypt read `--image` exactly as they read a layout:
+ * the tree loader sees a one-entry index.json naming the manifest the reference resolves to, and every
+ * manifest and blob is verified against its digest and size as it streams in.
+ */
+
+
+
+
+
+
+
+
+
+
+
+class RegistrySource {
+    name;
+    #client;
+    #ref;
+    #manifests = new Map();
+    constructor(client, ref) {
+        this.name = formatReference(ref);
+        this.#client = client;
+        this.#ref = ref;
+    }
+    async indexJson() {
+        const reference = this.#ref.digest ?? this.#ref.tag ?? 'latest';
+        const got = await this.#client.getManifest(this.#ref.repository, reference);
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
+        if (this.#ref.digest && this.#ref.digest !== digest) {
+            throw new errors_OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
+        }
+        if (!isIndexMediaType(got.mediaType) && !isManifestMediaType(got.mediaType)) {
+            throw new errors_OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
+        }
+        this.#manifests.set(digest, got.bytes);
+        const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
+        if (this.#ref.tag)
+            entry.annotations = { [ANNOTATION_REF_NAME]: this.#ref.tag };
+        return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
+    }
+    async open(desc) {
+        let raw;
+        const cached = this.#manifests.get(desc.digest);
+        if (cached)
+            raw = external_node_stream_.Readable.from([cached]);
+        else if (desc.mediaType && (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType))) {
+            raw = external_node_stream_.Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
+        }
+        else
+            raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
+        return verified(raw, desc, this.name);
+    }
+    async read(desc) {
+        if (desc.size > MAX_JSON_BLOB)
+            throw new errors_OepError('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
+        const chunks = [];
+        for await (const c of await this.open(desc))
+            chunks.push(c);
+        return Buffer.concat(chunks);
+    }
+    async has(desc) {
+        return this.#client.blobExists(this.#ref.repository, desc, [pullScope(this.#ref.repository)]);
+    }
+    async close() {
+        await this.#client.close();
+    }
+}
+/** The source a use case reads: a layout, or a registry image. Call close() when done. */
+async function openSource(opts) {
+    if (opts.image) {
+        if (!opts.registry)
+            throw new errors_OepError('E_USAGE', 'reading an image from a registry needs registry options');
+        const ref = parseReference(opts.image);
+        const clients = await connectClients([ref], opts.registry);
+        return new RegistrySource(clients.get(ref.apiHost), ref);
+    }
+    if (!opts.layout)
+        throw new errors_OepError('E_USAGE', 'give a layout or an image to read');
+    const layout = await openLayout(opts.layout);
+    return Object.assign(layout, { close: async () => { } });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
+/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
+
+
+
+
+
+
+
+
+async function decryptImage(opts) {
+    const log = opts.log ?? (() => { });
+    const source = await openSource(opts);
+    let writer;
+    const workers = startWorkers(opts);
+    try {
+        const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+        writer = await LayoutWriter.create(opts.output);
+        const result = await rewriteImage(source, image, writer, {
+            verb: 'decrypted',
+            convertDockerToOci: false,
+            select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
+            prepare: (layer) => decryptLayer(layer, opts.keys),
+        }, { ...rewriteRuntime(opts, workers), log });
+        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+        // The report first: nothing that can fail may come after the layout is in place.
+        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+        return report;
+    }
+    catch (err) {
+        await writer?.abort().catch(() => { }); // the first error is the one to report
+        throw err;
+    }
+    finally {
+        await workers?.close();
+        await source.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
+/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
+
+
+
+
+
+
+function collect(node, out, attestations) {
+    if (node.kind === 'index') {
+        for (const c of node.children)
+            if (c)
+                collect(c, out, attestations);
+        return;
+    }
+    if (isAttestationManifest(node.desc)) {
+        attestations.push({
+            digest: node.desc.digest,
+            reference: node.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '',
+        });
+        return;
+    }
+    out.push({
+        platform: formatPlatform(node.platform),
+        digest: node.desc.digest,
+        mediaType: node.doc.mediaType,
+        layers: node.doc.layers.map((l, index) => {
+            const encrypted = isEncryptedMediaType(l.mediaType);
+            return {
+                index,
+                mediaType: l.mediaType,
+                size: l.size,
+                digest: l.digest,
+                sourceDigest: l.digest,
+                encrypted,
+                action: encrypted ? 'already-encrypted' : 'kept',
+                ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
+            };
+        }),
+    });
+}
+async function inspectImage(opts) {
+    const source = await openSource(opts);
+    let image;
+    try {
+        image = await loadImage(source, { refName: opts.refName });
+    }
+    finally {
+        await source.close();
+    }
+    const platforms = [];
+    const attestations = [];
+    collect(image.root, platforms, attestations);
+    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+    return {
+        digest: image.root.desc.digest,
+        mediaType: image.root.doc.mediaType,
+        size: image.root.desc.size,
+        ...(refName ? { refName } : {}),
+        platforms,
+        skippedPlatforms: [],
+        attestations,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/registry/push.ts
 
 
@@ -43599,7 +43835,6 @@ async function pushTags(targets, root, opts) {
 
 
 
-
 /** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
 function pushTargets(image, tags = []) {
     const main = parseReference(image);
@@ -43644,41 +43879,6 @@ function blobsOf(node, out = new Map()) {
             out.set(l.digest, l);
     }
     return [...out.values()];
-}
-function retryPolicy(opts, log) {
-    return {
-        ...DEFAULT_RETRY,
-        retries: opts.retries,
-        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
-        log,
-    };
-}
-/** One client per registry host, each reached (and its auth scheme learned) with retries. */
-async function connectClients(refs, opts, log = () => { }) {
-    const clients = new Map();
-    for (const ref of refs) {
-        if (clients.has(ref.apiHost))
-            continue;
-        let cached;
-        const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
-        try {
-            const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
-                tlsVerify: opts.tlsVerify,
-                ...(opts.ca ? { ca: opts.ca } : {}),
-                timeoutMs: opts.timeoutMs ?? 60_000,
-                env: opts.env,
-                userAgent: opts.userAgent ?? 'oci-encrypt-push',
-                credential,
-                chunked: opts.chunked ?? false,
-            }));
-            clients.set(ref.apiHost, client);
-        }
-        catch (err) {
-            await Promise.all([...clients.values()].map((c) => c.close()));
-            throw err;
-        }
-    }
-    return clients;
 }
 /**
  * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
@@ -43818,196 +44018,6 @@ async function pushImage(opts) {
             await (0,promises_.rm)(staging, { recursive: true, force: true });
         await Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
     }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/registry-source.ts
-/**
- * An image in a registry as a BlobSource, so inspect and decrypt read `--image` exactly as they read a layout:
- * the tree loader sees a one-entry index.json naming the manifest the reference resolves to, and every
- * manifest and blob is verified against its digest and size as it streams in.
- */
-
-
-
-
-
-
-
-
-
-
-
-class RegistrySource {
-    name;
-    #client;
-    #ref;
-    #manifests = new Map();
-    constructor(client, ref) {
-        this.name = formatReference(ref);
-        this.#client = client;
-        this.#ref = ref;
-    }
-    async indexJson() {
-        const reference = this.#ref.digest ?? this.#ref.tag ?? 'latest';
-        const got = await this.#client.getManifest(this.#ref.repository, reference);
-        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
-        if (this.#ref.digest && this.#ref.digest !== digest) {
-            throw new errors_OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
-        }
-        if (!isIndexMediaType(got.mediaType) && !isManifestMediaType(got.mediaType)) {
-            throw new errors_OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
-        }
-        this.#manifests.set(digest, got.bytes);
-        const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
-        if (this.#ref.tag)
-            entry.annotations = { [ANNOTATION_REF_NAME]: this.#ref.tag };
-        return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
-    }
-    async open(desc) {
-        let raw;
-        const cached = this.#manifests.get(desc.digest);
-        if (cached)
-            raw = external_node_stream_.Readable.from([cached]);
-        else if (desc.mediaType && (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType))) {
-            raw = external_node_stream_.Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
-        }
-        else
-            raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
-        return verified(raw, desc, this.name);
-    }
-    async read(desc) {
-        if (desc.size > MAX_JSON_BLOB)
-            throw new errors_OepError('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
-        const chunks = [];
-        for await (const c of await this.open(desc))
-            chunks.push(c);
-        return Buffer.concat(chunks);
-    }
-    async has(desc) {
-        return this.#client.blobExists(this.#ref.repository, desc, [pullScope(this.#ref.repository)]);
-    }
-    async close() {
-        await this.#client.close();
-    }
-}
-/** The source a use case reads: a layout, or a registry image. Call close() when done. */
-async function openSource(opts) {
-    if (opts.image) {
-        if (!opts.registry)
-            throw new errors_OepError('E_USAGE', 'reading an image from a registry needs registry options');
-        const ref = parseReference(opts.image);
-        const clients = await connectClients([ref], opts.registry);
-        return new RegistrySource(clients.get(ref.apiHost), ref);
-    }
-    if (!opts.layout)
-        throw new errors_OepError('E_USAGE', 'give a layout or an image to read');
-    const layout = await openLayout(opts.layout);
-    return Object.assign(layout, { close: async () => { } });
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
-/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
-
-
-
-
-
-
-
-
-async function decryptImage(opts) {
-    const log = opts.log ?? (() => { });
-    const source = await openSource(opts);
-    let writer;
-    const workers = startWorkers(opts);
-    try {
-        const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
-        writer = await LayoutWriter.create(opts.output);
-        const result = await rewriteImage(source, image, writer, {
-            verb: 'decrypted',
-            convertDockerToOci: false,
-            select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
-            prepare: (layer) => decryptLayer(layer, opts.keys),
-        }, { ...rewriteRuntime(opts, workers), log });
-        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-        // The report first: nothing that can fail may come after the layout is in place.
-        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
-        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-        return report;
-    }
-    catch (err) {
-        await writer?.abort().catch(() => { }); // the first error is the one to report
-        throw err;
-    }
-    finally {
-        await workers?.close();
-        await source.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
-/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
-
-
-
-
-
-
-function collect(node, out, attestations) {
-    if (node.kind === 'index') {
-        for (const c of node.children)
-            if (c)
-                collect(c, out, attestations);
-        return;
-    }
-    if (isAttestationManifest(node.desc)) {
-        attestations.push({
-            digest: node.desc.digest,
-            reference: node.desc.annotations?.['vnd.docker.reference.digest'] ?? '',
-        });
-        return;
-    }
-    out.push({
-        platform: formatPlatform(node.platform),
-        digest: node.desc.digest,
-        mediaType: node.doc.mediaType,
-        layers: node.doc.layers.map((l, index) => {
-            const encrypted = isEncryptedMediaType(l.mediaType);
-            return {
-                index,
-                mediaType: l.mediaType,
-                size: l.size,
-                digest: l.digest,
-                sourceDigest: l.digest,
-                encrypted,
-                action: encrypted ? 'already-encrypted' : 'kept',
-                ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
-            };
-        }),
-    });
-}
-async function inspectImage(opts) {
-    const source = await openSource(opts);
-    let image;
-    try {
-        image = await loadImage(source, { refName: opts.refName });
-    }
-    finally {
-        await source.close();
-    }
-    const platforms = [];
-    const attestations = [];
-    collect(image.root, platforms, attestations);
-    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    return {
-        digest: image.root.desc.digest,
-        mediaType: image.root.doc.mediaType,
-        size: image.root.desc.size,
-        ...(refName ? { refName } : {}),
-        platforms,
-        skippedPlatforms: [],
-        attestations,
-    };
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -44781,7 +44791,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7977);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(420);
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 
 

@@ -219,7 +219,9 @@ const CHUNK = 1024 * 1024;
 const COLLECT_EVERY = 8;
 external_node_v8_default().setFlagsFromString('--expose-gc');
 const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-const collectYoung = typeof gc === 'function' ? gc : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+const collectYoung = typeof gc === 'function'
+    ? gc
+    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
 function mismatch(job, what) {
     return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
         hint: 'the layout is corrupt or was modified; rebuild it',
@@ -318,7 +320,7 @@ async function* uploadChunks(locate, expected) {
             done += bytesRead;
             yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
             if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: 'minor', execution: 'sync' });
+                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
         }
     }
     finally {

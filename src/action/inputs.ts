@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from '../pipeline/keys.js';
-import type { RegistryOptions } from '../pipeline/push.js';
+import type { RegistryOptions } from '../pipeline/registry-session.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
 
 export interface Inputs {

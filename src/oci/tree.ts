@@ -6,6 +6,7 @@ import { OepError } from '../errors.js';
 import type { BlobSource } from './source.js';
 import {
   ANNOTATION_REF_NAME,
+  ANNOTATION_REFERENCE_DIGEST,
   isAttestationManifest,
   parseManifestOrIndex,
   type Descriptor,
@@ -143,7 +144,7 @@ export async function loadImage(source: BlobSource, opts: LoadOptions = {}): Pro
     }
     // Attestations describe one image manifest; keep those whose image we keep.
     for (const [i, child] of doc.manifests.entries()) {
-      const ref = child.annotations?.['vnd.docker.reference.digest'];
+      const ref = child.annotations?.[ANNOTATION_REFERENCE_DIGEST];
       if (isAttestationManifest(child) && ref && selected.has(ref)) {
         const read = await readNode(source, child);
         if (read.doc.kind === 'manifest')

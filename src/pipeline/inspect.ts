@@ -1,6 +1,6 @@
 /** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
-import { ANNOTATION_REF_NAME, isAttestationManifest } from '../oci/model.js';
+import { ANNOTATION_REF_NAME, ANNOTATION_REFERENCE_DIGEST, isAttestationManifest } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import { loadImage, type TreeNode } from '../oci/tree.js';
 import { describeLayer } from '../ocicrypt/layer.js';
@@ -19,7 +19,7 @@ function collect(node: TreeNode, out: PlatformReport[], attestations: ImageRepor
   if (isAttestationManifest(node.desc)) {
     attestations.push({
       digest: node.desc.digest,
-      reference: node.desc.annotations?.['vnd.docker.reference.digest'] ?? '',
+      reference: node.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '',
     });
     return;
   }

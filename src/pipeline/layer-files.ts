@@ -24,7 +24,9 @@ const COLLECT_EVERY = 8;
 v8.setFlagsFromString('--expose-gc');
 const gc: unknown = runInNewContext('gc');
 const collectYoung =
-  typeof gc === 'function' ? (gc as (opts: { type: 'minor'; execution: 'sync' }) => void) : () => {}; // a runtime without the flag only loses the memory bound, not correctness
+  typeof gc === 'function'
+    ? (gc as (opts: { type: 'minor' | 'major'; execution: 'sync' }) => void)
+    : () => {}; // a runtime without the flag only loses the memory bound, not correctness
 
 export interface FileJob {
   mode: 'encrypt' | 'decrypt' | 'copy';
@@ -145,7 +147,8 @@ export async function* uploadChunks(
       if (bytesRead === 0) throw new OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
       done += bytesRead;
       yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-      if (++chunks % COLLECT_EVERY === 0) collectYoung({ type: 'minor', execution: 'sync' });
+      if (++chunks % COLLECT_EVERY === 0)
+        collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
     }
   } finally {
     await fh.close();

@@ -14,8 +14,6 @@ import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
 import type { BlobLocation } from '../oci/source.js';
 import { loadImage, type TreeNode } from '../oci/tree.js';
 import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
-import { RegistryClient } from '../registry/client.js';
-import { findCredential, type Credential } from '../registry/credentials.js';
 import { BlobPusher, pushManifests, pushTags, type PushStats, type PushTarget } from '../registry/push.js';
 import {
   formatReference,
@@ -25,26 +23,12 @@ import {
   type Reference,
 } from '../registry/reference.js';
 import { RegistryError } from '../registry/transport/errors.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../registry/transport/retry.js';
+import { withRetry } from '../registry/transport/retry.js';
 import { defaultConcurrency, encryptImage, type EncryptOptions } from './encrypt.js';
+import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
 import type { ImageReport } from './result.js';
 import { uploadChunks } from './layer-files.js';
 import { isExternal } from './rewrite.js';
-
-export interface RegistryOptions {
-  tlsVerify: boolean;
-  /** PEM text of extra CAs. */
-  ca?: string;
-  username?: string;
-  password?: string;
-  retries: number;
-  /** Environment the credential lookup and proxy settings read (the front end passes process.env). */
-  env: Record<string, string | undefined>;
-  timeoutMs?: number;
-  retryBaseMs?: number;
-  chunked?: boolean;
-  userAgent?: string;
-}
 
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   /** REPO[:TAG]; no tag means latest. */
@@ -109,48 +93,6 @@ function blobsOf(node: TreeNode, out = new Map<string, Descriptor>()): Descripto
     for (const l of node.doc.layers) out.set(l.digest, l);
   }
   return [...out.values()];
-}
-
-export function retryPolicy(opts: RegistryOptions, log: (line: string) => void): RetryPolicy {
-  return {
-    ...DEFAULT_RETRY,
-    retries: opts.retries,
-    ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
-    log,
-  };
-}
-
-/** One client per registry host, each reached (and its auth scheme learned) with retries. */
-export async function connectClients(
-  refs: Reference[],
-  opts: RegistryOptions,
-  log: (line: string) => void = () => {},
-): Promise<Map<string, RegistryClient>> {
-  const clients = new Map<string, RegistryClient>();
-  for (const ref of refs) {
-    if (clients.has(ref.apiHost)) continue;
-    let cached: Promise<Credential | undefined> | undefined;
-    const credential = () =>
-      (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
-    try {
-      const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () =>
-        RegistryClient.connect(ref, {
-          tlsVerify: opts.tlsVerify,
-          ...(opts.ca ? { ca: opts.ca } : {}),
-          timeoutMs: opts.timeoutMs ?? 60_000,
-          env: opts.env,
-          userAgent: opts.userAgent ?? 'oci-encrypt-push',
-          credential,
-          chunked: opts.chunked ?? false,
-        }),
-      );
-      clients.set(ref.apiHost, client);
-    } catch (err) {
-      await Promise.all([...clients.values()].map((c) => c.close()));
-      throw err;
-    }
-  }
-  return clients;
 }
 
 /**

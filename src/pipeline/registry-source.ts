@@ -13,7 +13,7 @@ import { ANNOTATION_REF_NAME, type Descriptor } from '../oci/model.js';
 import { MAX_JSON_BLOB, type BlobSource } from '../oci/source.js';
 import { pullScope, type RegistryClient } from '../registry/client.js';
 import { formatReference, parseReference, type Reference } from '../registry/reference.js';
-import { connectClients, type RegistryOptions } from './push.js';
+import { connectClients, type RegistryOptions } from './registry-session.js';
 
 type Want = Pick<Descriptor, 'digest' | 'size'> & { mediaType?: string };
 

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { OepError } from '../errors.js';
 import type { Descriptor } from '../oci/model.js';
 import { MT } from '../oci/mediatypes.js';
+import { MAX_JSON_BLOB } from '../oci/source.js';
 import type { Credential } from './credentials.js';
 import type { Reference } from './reference.js';
 import { Authorizer, parseChallenge } from './transport/auth.js';
@@ -26,7 +27,6 @@ import {
 export const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(
   ', ',
 );
-const MAX_MANIFEST = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 
 export interface ClientOptions extends TransportOptions {
@@ -352,12 +352,12 @@ export class RegistryClient {
       headers: { accept: MANIFEST_ACCEPT },
     });
     const length = Number(res.headers['content-length'] ?? 0);
-    if (length > MAX_MANIFEST) {
+    if (length > MAX_JSON_BLOB) {
       await discard(res);
       throw new OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
     }
-    const bytes = await readBytes(res, MAX_MANIFEST + 1);
-    if (bytes.length > MAX_MANIFEST)
+    const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
+    if (bytes.length > MAX_JSON_BLOB)
       throw new OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
     const ct = res.headers['content-type'];
     const dg = res.headers['docker-content-digest'];

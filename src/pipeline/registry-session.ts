@@ -1,0 +1,65 @@
+/**
+ * Registry sessions for the use cases: the options every front end fills in, one connected client per host
+ * (reached with retries, its auth scheme learned), and the retry policy they share.
+ */
+import { RegistryClient } from '../registry/client.js';
+import { findCredential, type Credential } from '../registry/credentials.js';
+import type { Reference } from '../registry/reference.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../registry/transport/retry.js';
+
+export interface RegistryOptions {
+  tlsVerify: boolean;
+  /** PEM text of extra CAs. */
+  ca?: string;
+  username?: string;
+  password?: string;
+  retries: number;
+  /** Environment the credential lookup and proxy settings read (the front end passes process.env). */
+  env: Record<string, string | undefined>;
+  timeoutMs?: number;
+  retryBaseMs?: number;
+  chunked?: boolean;
+  userAgent?: string;
+}
+
+export function retryPolicy(opts: RegistryOptions, log: (line: string) => void): RetryPolicy {
+  return {
+    ...DEFAULT_RETRY,
+    retries: opts.retries,
+    ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
+    log,
+  };
+}
+
+/** One client per registry host, each reached (and its auth scheme learned) with retries. */
+export async function connectClients(
+  refs: Reference[],
+  opts: RegistryOptions,
+  log: (line: string) => void = () => {},
+): Promise<Map<string, RegistryClient>> {
+  const clients = new Map<string, RegistryClient>();
+  for (const ref of refs) {
+    if (clients.has(ref.apiHost)) continue;
+    let cached: Promise<Credential | undefined> | undefined;
+    const credential = () =>
+      (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
+    try {
+      const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () =>
+        RegistryClient.connect(ref, {
+          tlsVerify: opts.tlsVerify,
+          ...(opts.ca ? { ca: opts.ca } : {}),
+          timeoutMs: opts.timeoutMs ?? 60_000,
+          env: opts.env,
+          userAgent: opts.userAgent ?? 'oci-encrypt-push',
+          credential,
+          chunked: opts.chunked ?? false,
+        }),
+      );
+      clients.set(ref.apiHost, client);
+    } catch (err) {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      throw err;
+    }
+  }
+  return clients;
+}
