@@ -285,14 +285,15 @@ test('a blob PUT stalled past the timeout → success on retry', async (t) => {
 
 test('the token expires mid-push → success via one re-auth (token mode)', async (t) => {
   if (!needRegistry(t, 'token')) return;
-  // The first token lives 4 s at the registry (3 to 4 s: the issuer's iat is whole seconds) but is reported as
-  // good for 300 s, so the client keeps using it; later tokens are ordinary. The blob uploads (well under 3 s)
-  // use it while it is good; a 4.2 s stall on the first manifest PUT makes that request arrive with it dead.
+  // The first token lives 8 s at the registry (7 to 8 s: the issuer's iat is whole seconds) but is reported as
+  // good for 300 s, so the client keeps using it; later tokens are ordinary. The blob uploads (well under 7 s,
+  // even on a loaded CI machine) use it while it is good; an 8.5 s stall on the first manifest PUT makes that
+  // request arrive with it dead.
   const issuer: TokenIssuer = await startTokenIssuer({
     users: { tester: 'pw-for-expiry' },
     policy: (user, requested) => {
       const first = issuer.requests.length === 1;
-      issuer.tokenTtlSeconds = first ? 4 : 300;
+      issuer.tokenTtlSeconds = first ? 8 : 300;
       issuer.reportedExpiresIn = first ? 300 : undefined;
       return user !== undefined ? requested.actions : requested.actions.filter((a) => a === 'pull');
     },
@@ -301,7 +302,7 @@ test('the token expires mid-push → success via one re-auth (token mode)', asyn
   const reg = await useRegistry(t, { mode: 'token', issuer, users: { tester: 'pw-for-expiry' } });
   const { proxy } = await setup(t, reg);
   const { src } = oneLayerImage();
-  const stall: FaultRule = proxy.when('PUT', /\/manifests\/sha256:/).stall(4200);
+  const stall: FaultRule = proxy.when('PUT', /\/manifests\/sha256:/).stall(8500);
 
   const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1');
   await assertLanded(reg, res, [['app', 'v1']]);
