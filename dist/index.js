@@ -74318,6 +74318,17 @@ function parseChallenge(header) {
     }
     return { scheme: m[1].toLowerCase(), params };
 }
+/** `repository:name:push,pull` → `repository:name:pull,push` (the actions after the last colon, sorted). */
+function normaliseScope(scope) {
+    const i = scope.lastIndexOf(':');
+    if (i === -1)
+        return scope;
+    return `${scope.slice(0, i)}:${scope
+        .slice(i + 1)
+        .split(',')
+        .sort()
+        .join(',')}`;
+}
 class Authorizer {
     #send;
     #credential;
@@ -74370,7 +74381,8 @@ class Authorizer {
     invalidate(scopes, challenge) {
         this.#tokens.delete([...new Set(scopes)].sort().join(' '));
         this.setChallenge(challenge);
-        const extra = challenge?.params.scope?.split(' ').filter(Boolean) ?? [];
+        // distribution lists actions in Go map order ("push,pull"): sort them, so equal scopes compare equal.
+        const extra = (challenge?.params.scope?.split(' ').filter(Boolean) ?? []).map(normaliseScope);
         return [...new Set([...scopes, ...extra])];
     }
     async #fetchToken(c, scopes) {

@@ -27,6 +27,17 @@ export function parseChallenge(header: string | string[] | undefined): Challenge
   return { scheme: m[1]!.toLowerCase(), params };
 }
 
+/** `repository:name:push,pull` → `repository:name:pull,push` (the actions after the last colon, sorted). */
+export function normaliseScope(scope: string): string {
+  const i = scope.lastIndexOf(':');
+  if (i === -1) return scope;
+  return `${scope.slice(0, i)}:${scope
+    .slice(i + 1)
+    .split(',')
+    .sort()
+    .join(',')}`;
+}
+
 interface CachedToken {
   token: string;
   expiresAt: number;
@@ -89,7 +100,8 @@ export class Authorizer {
   invalidate(scopes: string[], challenge: Challenge | undefined): string[] {
     this.#tokens.delete([...new Set(scopes)].sort().join(' '));
     this.setChallenge(challenge);
-    const extra = challenge?.params.scope?.split(' ').filter(Boolean) ?? [];
+    // distribution lists actions in Go map order ("push,pull"): sort them, so equal scopes compare equal.
+    const extra = (challenge?.params.scope?.split(' ').filter(Boolean) ?? []).map(normaliseScope);
     return [...new Set([...scopes, ...extra])];
   }
 
