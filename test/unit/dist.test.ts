@@ -52,3 +52,25 @@ test('the bundled CLI runs on its own', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^oci-encrypt-push \d+\.\d+\.\d+/);
 });
+
+test('the bundles start their layer workers (dist/worker) for large layers', async () => {
+  const { randomBytes } = await import('node:crypto');
+  const { keyPair, makeLayout, writeKeyPair } = await import('../helpers/fixtures.js');
+  const dir = tempDir();
+  // Over 4 MiB each, so both layers go to the worker pool rather than running inline.
+  makeLayout(join(dir, 'src'), {
+    layers: [0, 1].map((i) => ({
+      files: { [`f${i}`]: randomBytes(5 * 1024 * 1024) },
+      compression: 'none' as const,
+    })),
+  });
+  const key = writeKeyPair(dir, 'k', keyPair('p256'));
+  const cli = join(ROOT, 'dist', 'cli', 'index.js');
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'encrypt', '--layout', join(dir, 'src'), '--output', join(dir, 'out'), '--recipient', key.pub],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^sha256:[0-9a-f]{64}\n$/);
+});
