@@ -13,8 +13,8 @@ const Pool = __nccwpck_require__(7404)
 const BalancedPool = __nccwpck_require__(8973)
 const Agent = __nccwpck_require__(6261)
 const ProxyAgent = __nccwpck_require__(9848)
-const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(1882)
+const EnvHttpProxyAgent = __nccwpck_require__(278)
+const RetryAgent = __nccwpck_require__(9501)
 const errors = __nccwpck_require__(8091)
 const util = __nccwpck_require__(1544)
 const { InvalidArgumentError } = errors
@@ -7738,7 +7738,7 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 7897:
+/***/ 278:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8666,7 +8666,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1882:
+/***/ 9501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29491,7 +29491,7 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 9501:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29617,7 +29617,7 @@ module.exports = upgrade
 module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(9501)
+module.exports.upgrade = __nccwpck_require__(1882)
 module.exports.connect = __nccwpck_require__(2279)
 
 
@@ -67397,22 +67397,35 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(468);
+/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1130);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(931);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
 
 
+
+// A cancelled job gets SIGINT, then SIGTERM: remove staging folders, so nothing partial is left behind.
+for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+]) {
+    process.once(signal, () => {
+        (0,_pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTempsSync */ .lN)();
+        process.stdout.write(`::error::interrupted (${signal}); temporary files removed\n`);
+        process.exit(code);
+    });
+}
 const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
 // The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.
 const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : './worker/index.js';
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)({ workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker) });
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)({ workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker) });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 468:
+/***/ 931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67423,10 +67436,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: INPUT_NAMES, failureMessage, getInputs
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -70372,8 +70385,681 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/errors.ts
-class errors_OepError extends Error {
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 20 modules
+var encrypt = __nccwpck_require__(2048);
+// EXTERNAL MODULE: ./src/pipeline/push.ts + 10 modules
+var push = __nccwpck_require__(1130);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+/**
+ * Parsing the keys users hand us. Recipients (public keys) for encryption; private keys for decryption.
+ * Every refusal names the key's source and says what to give instead. Key material never appears in a message.
+ */
+
+
+const CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+const RSA_ALGS = new Set(['RSA-OAEP', 'RSA-OAEP-256']);
+const EC_ALGS = new Set(['ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
+const MIN_RSA_BITS = 2048;
+const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+function pemBlocks(text) {
+    return [...text.matchAll(PEM_RE)].map((m) => ({
+        label: m[1],
+        text: m[0],
+        headers: /^[A-Za-z-]+:/m.test(m[2]),
+    }));
+}
+function looksLikeJson(text) {
+    return text.trimStart().startsWith('{');
+}
+function fingerprint(key) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
+}
+function privateKeyGiven(source) {
+    return new errors/* OepError */.$('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
+        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
+    });
+}
+/** Check a public key is one ocicrypt (go-jose) can wrap to, and pick its algorithm. */
+function toRecipient(key, source, jwkAlg, kid) {
+    const type = key.asymmetricKeyType;
+    let alg;
+    let desc;
+    if (type === 'rsa') {
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (bits < MIN_RSA_BITS) {
+            throw new errors/* OepError */.$('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
+                hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
+            });
+        }
+        alg = 'RSA-OAEP';
+        desc = `RSA-${bits}`;
+        if (jwkAlg !== undefined) {
+            if (!RSA_ALGS.has(jwkAlg)) {
+                throw new errors/* OepError */.$('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                    hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
+                });
+            }
+            alg = jwkAlg;
+        }
+    }
+    else if (type === 'ec') {
+        const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+        if (!curve) {
+            throw new errors/* OepError */.$('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
+                hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
+            });
+        }
+        alg = 'ECDH-ES+A256KW';
+        desc = `EC-${curve}`;
+        if (jwkAlg !== undefined) {
+            if (!EC_ALGS.has(jwkAlg)) {
+                throw new errors/* OepError */.$('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                    hint: 'use ECDH-ES+A256KW for EC keys',
+                });
+            }
+            alg = jwkAlg;
+        }
+    }
+    else {
+        throw new errors/* OepError */.$('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
+            hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+        });
+    }
+    const r = { scheme: 'jwe', key, alg, source, type: desc, fingerprint: fingerprint(key) };
+    if (typeof kid === 'string' && kid !== '')
+        r.kid = kid;
+    return r;
+}
+function recipientFromPem(block, source) {
+    switch (block.label) {
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            return toRecipient(parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), source, block.label), source);
+        case 'CERTIFICATE': {
+            const cert = parseWith(() => new external_node_crypto_.X509Certificate(block.text), source, block.label);
+            return toRecipient(cert.publicKey, source);
+        }
+        case 'EC PARAMETERS':
+            return undefined; // openssl ecparam writes these before a key; they carry no key
+        default:
+            if (block.label.includes('PRIVATE KEY'))
+                throw privateKeyGiven(source);
+            throw new errors/* OepError */.$('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
+                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
+            });
+    }
+}
+function parseWith(fn, source, what) {
+    try {
+        return fn();
+    }
+    catch {
+        throw new errors/* OepError */.$('E_KEY', `${source}: cannot parse the ${what}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
+function recipientFromJwk(text, source) {
+    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+    const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
+    return jwks.map((jwk, i) => {
+        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
+        if (typeof jwk !== 'object' || jwk === null)
+            throw new errors/* OepError */.$('E_KEY', `${where} is not a JWK`);
+        if ('d' in jwk)
+            throw privateKeyGiven(where);
+        if (jwk.kty === 'OKP') {
+            throw new errors/* OepError */.$('E_KEY', `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
+                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+            });
+        }
+        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
+        return toRecipient(key, where, jwk.alg, jwk.kid);
+    });
+}
+function recipientFromDer(der, source) {
+    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
+    if (tryPrivateDer(der))
+        throw privateKeyGiven(source);
+    for (const type of ['spki', 'pkcs1']) {
+        try {
+            return toRecipient((0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type }), source);
+        }
+        catch (err) {
+            if (err instanceof errors/* OepError */.$)
+                throw err;
+        }
+    }
+    try {
+        return toRecipient(new external_node_crypto_.X509Certificate(der).publicKey, source);
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$)
+            throw err;
+    }
+    if (tryPrivateDerEncrypted(der))
+        throw privateKeyGiven(source);
+    throw new errors/* OepError */.$('E_KEY', `${source} is not a public key`, {
+        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
+    });
+}
+/**
+ * All recipients in one file or secret. Several PEM blocks (or a JWK set) are several recipients, so a secret
+ * holding the team's keys works as one input.
+ */
+function parseRecipients(data, source) {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    const text = buf.toString('utf8');
+    let out;
+    if (text.includes('-----BEGIN ')) {
+        const blocks = pemBlocks(text);
+        out = blocks.flatMap((b, i) => {
+            const r = recipientFromPem(b, blocks.length > 1 ? `${source} (PEM block ${i + 1})` : source);
+            return r ? [r] : [];
+        });
+    }
+    else if (looksLikeJson(text)) {
+        out = recipientFromJwk(text, source);
+    }
+    else if (buf.length > 0 && buf[0] === 0x30) {
+        out = [recipientFromDer(buf, source)];
+    }
+    else {
+        out = [];
+    }
+    if (out.length === 0) {
+        throw new errors/* OepError */.$('E_KEY', `${source} holds no public key`, {
+            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
+        });
+    }
+    return out;
+}
+function tryPrivateDer(der, passphrase) {
+    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
+        try {
+            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
+        }
+        catch {
+            /* try the next encoding */
+        }
+    }
+    return undefined;
+}
+function wrongPassphrase(source, given) {
+    return given
+        ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
+            hint: 'check the passphrase given after the key path',
+        })
+        : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
+            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
+        });
+}
+/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
+function parseDecryptionKeys(data, source, passphrase) {
+    const buf = Buffer.from(data);
+    const text = buf.toString('utf8');
+    const keys = [];
+    if (text.includes('-----BEGIN ')) {
+        for (const b of pemBlocks(text)) {
+            if (!b.label.includes('PRIVATE KEY'))
+                continue; // certificates, EC PARAMETERS, public keys ride along
+            const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+            if (encrypted && !passphrase)
+                throw wrongPassphrase(source, false);
+            try {
+                keys.push(createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) }));
+            }
+            catch {
+                if (encrypted)
+                    throw wrongPassphrase(source, true);
+                throw new OepError('E_KEY', `${source}: cannot parse the ${b.label}`, {
+                    hint: 'the key is corrupt or truncated',
+                });
+            }
+        }
+    }
+    else if (looksLikeJson(text)) {
+        const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+        const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
+        for (const jwk of jwks) {
+            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
+                keys.push(parseWith(() => createPrivateKey({ key: jwk, format: 'jwk' }), source, 'JWK'));
+            }
+        }
+    }
+    else if (buf.length > 0 && buf[0] === 0x30) {
+        const k = tryPrivateDer(buf, passphrase);
+        if (k)
+            keys.push(k);
+        else if (tryPrivateDerEncrypted(buf))
+            throw wrongPassphrase(source, Boolean(passphrase));
+    }
+    if (keys.length === 0) {
+        throw new OepError('E_KEY', `${source} holds no private key`, {
+            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
+        });
+    }
+    return keys.map((key) => ({ key, source }));
+}
+/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
+function tryPrivateDerEncrypted(der) {
+    try {
+        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
+        return false;
+    }
+    catch (err) {
+        return /passphrase/i.test(String(err.message));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/keys.ts
+/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
+
+
+
+
+/** Read a key file, with an error that names the input it came from. */
+function readKeyFile(path, input) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path);
+    }
+    catch (err) {
+        throw new errors/* OepError */.$('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+            hint: 'check the path',
+        });
+    }
+}
+/**
+ * `jwe:FILE`, or a bare FILE meaning the same (skopeo's --encryption-key takes it with its prefix). Other
+ * protocols (pkcs7, pgp, provider) are refused by name until they exist.
+ */
+function recipientsFromSpec(spec, input) {
+    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
+    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
+    const scheme = prefixed ? m[1] : 'jwe';
+    const file = prefixed ? m[2] : spec;
+    if (scheme !== 'jwe') {
+        throw new errors/* OepError */.$('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
+            hint: 'use jwe:FILE with an RSA or EC public key',
+        });
+    }
+    return parseRecipients(readKeyFile(file, input), file);
+}
+
+// EXTERNAL MODULE: ./src/pipeline/selection.ts
+var selection = __nccwpck_require__(5704);
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/**
+ * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs in main.ts), then
+ * turned into pipeline options by pure functions (optionsFrom), so the mapping is tested without a runner.
+ */
+
+
+
+
+
+/** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
+function splitList(value) {
+    return value
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+function inputError(name, message, hint) {
+    return new errors/* OepError */.$('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
+}
+function parseBool(name, value, dflt) {
+    const v = value.trim().toLowerCase();
+    if (v === '')
+        return dflt;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw inputError(name, `${JSON.stringify(value)} is not true or false`);
+}
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name, fn) {
+    try {
+        return fn();
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$ && !startsWithName(err.message, name)) {
+            throw new errors/* OepError */.$(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+        }
+        throw err;
+    }
+}
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+function startsWithName(text, name) {
+    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
+/** public-keys (key text from a secret) and recipients (jwe:FILE lines), all parsed and checked. */
+function recipientsFrom(inputs) {
+    const out = [];
+    if (inputs['public-keys'].trim()) {
+        out.push(...fromInput('public-keys', () => parseRecipients(inputs['public-keys'], 'public-keys')));
+    }
+    for (const spec of inputs.recipients) {
+        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+    }
+    if (out.length === 0) {
+        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
+            hint: 'pass public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (a PEM public key)',
+        });
+    }
+    return out;
+}
+const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/**
+ * ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. Every certificate must parse:
+ * Node's TLS silently ignores a CA it cannot read, and the user would get "certificate not trusted" instead.
+ */
+function caFrom(value) {
+    const v = value.trim();
+    if (!v)
+        return undefined;
+    let text;
+    let source;
+    if (v.includes('-----BEGIN ')) {
+        text = v;
+        source = 'the PEM text';
+    }
+    else {
+        // Multi-line junk is probably a mangled secret: do not echo it.
+        source = v.includes('\n') ? 'the value' : v;
+        try {
+            text = (0,external_node_fs_.readFileSync)(v, 'utf8');
+        }
+        catch {
+            throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+        }
+    }
+    const certs = text.match(CERT_RE) ?? [];
+    if (certs.length === 0)
+        throw inputError('ca-cert', `${source} holds no PEM certificate`, CA_HINT);
+    certs.forEach((pem, i) => {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
+        }
+        catch {
+            throw inputError('ca-cert', `certificate ${i + 1} in ${source} cannot be parsed`, CA_HINT);
+        }
+    });
+    return text;
+}
+const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
+function retriesFrom(value) {
+    if (value.trim() === '')
+        return 3;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 20)
+        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`);
+    return n;
+}
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
+function imageFrom(inputs) {
+    if (inputs.image.trim())
+        return { image: inputs.image.trim(), tags: inputs.tags };
+    const first = inputs.tags.find((t) => t.includes('/'));
+    if (!first) {
+        if (inputs.tags.length === 0)
+            return { tags: [] };
+        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+    }
+    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
+}
+function layersFrom(value) {
+    return (0,selection/* parseLayerList */.Xf)(value);
+}
+function platformsFrom(value) {
+    try {
+        return (0,selection/* parsePlatformList */.VX)(value);
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$)
+            throw inputError('platforms', err.message, err.hint);
+        throw err;
+    }
+}
+/** Inputs → options: pure but for reading the key and CA files the inputs name. */
+function optionsFrom(inputs, env) {
+    const layout = inputs.layout.trim();
+    if (!layout)
+        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
+    const { image, tags } = imageFrom(inputs);
+    const output = inputs.output.trim() || undefined;
+    if (!image && !output) {
+        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both');
+    }
+    const refName = inputs['ref-name'].trim();
+    const recipients = recipientsFrom(inputs);
+    const encryptLayers = layersFrom(inputs['encrypt-layers']);
+    const platforms = platformsFrom(inputs.platforms);
+    const verify = parseBool('verify', inputs.verify, true);
+    const ca = caFrom(inputs['ca-cert']);
+    const registry = {
+        tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
+        ...(ca ? { ca } : {}),
+        ...(inputs.username ? { username: inputs.username } : {}),
+        ...(inputs.password ? { password: inputs.password } : {}),
+        retries: retriesFrom(inputs.retries),
+        env,
+        userAgent: 'oci-encrypt-push-action',
+    };
+    const showSummary = parseBool('show-summary', inputs['show-summary'], true);
+    const digestFile = inputs['digest-file'].trim();
+    return {
+        layout,
+        ...(refName ? { refName } : {}),
+        ...(image ? { image } : {}),
+        tags,
+        ...(output ? { output } : {}),
+        recipients,
+        ...(encryptLayers ? { encryptLayers } : {}),
+        ...(platforms ? { platforms } : {}),
+        verify,
+        registry,
+        ...(digestFile ? { digestFile } : {}),
+        showSummary,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
+function cell(s) {
+    return s.replace(/\|/g, '\\|');
+}
+function summary_short(digest) {
+    return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
+}
+function size(n) {
+    return n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+}
+function summaryMarkdown(r) {
+    const out = ['## oci-encrypt-push', ''];
+    if ('imageRef' in r) {
+        out.push(`**Image:** \`${r.imageRef}\`${r.verified ? ' (verified in the registry)' : ''}`, '');
+        out.push('**Tags:**', ...r.tags.map((t) => `- \`${t}\``), '');
+        if (r.output)
+            out.push(`**Encrypted layout also written to:** \`${r.output}\``, '');
+    }
+    else if (r.output) {
+        out.push(`**Encrypted layout:** \`${r.output}\``, '', `**Digest:** \`${r.digest}\``, '');
+    }
+    for (const p of r.platforms) {
+        out.push(`### ${p.platform} \`${summary_short(p.digest)}\``, '');
+        out.push('| # | media type | plaintext digest → encrypted digest | size | state |', '|---|---|---|---|---|');
+        for (const l of p.layers) {
+            const change = l.sourceDigest === l.digest
+                ? `\`${summary_short(l.digest)}\``
+                : `\`${summary_short(l.sourceDigest)}\` → \`${summary_short(l.digest)}\``;
+            out.push(`| ${l.index} | ${cell(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${l.action} |`);
+        }
+        out.push('');
+    }
+    if (r.skippedPlatforms.length)
+        out.push(`Left out (not selected): ${r.skippedPlatforms.join(', ')}`, '');
+    if (r.attestations.length) {
+        out.push(`Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => `\`${summary_short(a.digest)}\``).join(', ')}`, '');
+    }
+    if (r.recipients?.length) {
+        out.push('**Recipients**', '', '| key | algorithm | fingerprint (sha256 of the public key) |', '|---|---|---|');
+        for (const k of r.recipients)
+            out.push(`| ${k.type} | ${k.alg} | \`${k.fingerprint.slice(0, 32)}\` |`);
+        out.push('');
+    }
+    out.push('> [!WARNING]', '> ocicrypt encrypts layers only. The image config (environment, labels, history, layer diff IDs) and the', '> manifest stay readable to anyone who can pull the image: keep secrets out of ENV, LABEL and build arguments.');
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/main.ts
+/**
+ * The GitHub Action front end: inputs → one options object → the pipeline → outputs and a job summary.
+ * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
+ * the input's name and the fix, and sets no output.
+ */
+
+
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'layout',
+    'ref-name',
+    'image',
+    'tags',
+    'public-keys',
+    'recipients',
+    'encrypt-layers',
+    'platforms',
+    'username',
+    'password',
+    'tls-verify',
+    'ca-cert',
+    'retries',
+    'verify',
+    'output',
+    'digest-file',
+    'show-summary',
+];
+function getInputs() {
+    const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
+    return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) };
+}
+/** Which input an error from the pipeline is about, when its message does not already say. */
+const INPUT_OF = {
+    E_LAYOUT: 'layout',
+    E_BLOB_MISSING: 'layout',
+    E_DIGEST: 'layout',
+    E_MANIFEST: 'layout',
+    E_REF: 'ref-name',
+    E_PLATFORM: 'platforms',
+    E_LAYER_INDEX: 'encrypt-layers',
+    E_KEY: 'public-keys/recipients',
+    E_NO_RECIPIENT: 'public-keys',
+    E_REFERENCE: 'image/tags',
+    E_AUTH: 'username/password',
+    E_OUTPUT: 'output',
+};
+function failureMessage(err) {
+    if (!(0,errors/* isOepError */.l)(err))
+        return `internal error: ${err.stack ?? String(err)}`;
+    const input = INPUT_OF[err.code];
+    const text = err.describe();
+    return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
+}
+/** The digest file first: when it cannot be written the step fails with no digest output at all. */
+function writeDigestFile(path, digest) {
+    try {
+        (0,external_node_fs_.writeFileSync)(path, digest);
+    }
+    catch (err) {
+        throw inputError('digest-file', `cannot write ${path} (${err.code ?? 'error'})`, 'give a path in an existing, writable folder');
+    }
+}
+function setOutputs(r, digestFile) {
+    if (digestFile)
+        writeDigestFile(digestFile, r.digest);
+    setOutput('digest', r.digest);
+    if ('imageRef' in r) {
+        setOutput('image', r.image);
+        setOutput('image-ref', r.imageRef);
+        setOutput('tags', r.tags.join('\n'));
+    }
+    setOutput('platform-digests', JSON.stringify(Object.fromEntries(r.platforms.map((p) => [p.platform, p.digest]))));
+    setOutput('report', JSON.stringify(r));
+    if (digestFile)
+        setOutput('digest-file', digestFile);
+}
+async function run(runtime = {}) {
+    try {
+        const inputs = getInputs();
+        // Mask first: nothing below may print them, but a library error message might echo a header.
+        if (inputs.password)
+            core_setSecret(inputs.password);
+        const o = optionsFrom(inputs, process.env);
+        const common = {
+            layout: o.layout,
+            ...(o.refName ? { refName: o.refName } : {}),
+            recipients: o.recipients,
+            encryptLayers: o.encryptLayers,
+            platforms: o.platforms,
+            log: (line) => info(line),
+            ...runtime,
+        };
+        info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
+        const { image, output } = o;
+        const report = await group(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`, () => image
+            ? (0,push/* pushImage */.GH)({
+                ...common,
+                image,
+                tags: o.tags,
+                output,
+                tempDir: process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+                registry: o.registry,
+                verify: o.verify,
+            })
+            : (0,encrypt/* encryptImage */.Rp)({ ...common, output: output }));
+        setOutputs(report, o.digestFile);
+        info(`digest: ${report.digest}`);
+        if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
+            // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.
+            try {
+                await summary.addRaw(summaryMarkdown(report), true).write();
+            }
+            catch (err) {
+                warning(`job summary not written: ${err.message}`);
+            }
+        }
+    }
+    catch (err) {
+        setFailed(failureMessage(err));
+    }
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ OepError),
+/* harmony export */   l: () => (/* binding */ isOepError)
+/* harmony export */ });
+class OepError extends Error {
     code;
     hint;
     constructor(code, message, options = {}) {
@@ -70388,18 +71074,19 @@ class errors_OepError extends Error {
     }
 }
 function isOepError(err, code) {
-    return err instanceof errors_OepError && (code === undefined || err.code === code);
+    return err instanceof OepError && (code === undefined || err.code === code);
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/oci/digest.ts
+
+/***/ }),
+
+/***/ 8825:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ parseDigest)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 /** Algorithms the OCI spec registers, with the hex length of their encoded part. */
 const ALGORITHMS = { sha256: 64, sha512: 128 };
@@ -70411,15 +71098,41 @@ function parseDigest(digest, where) {
             return { algorithm: m[1], hex: m[2] };
         }
     }
-    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
 }
 
-;// CONCATENATED MODULE: ./src/oci/source.ts
-/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
-const MAX_JSON_BLOB = 4 * 1024 * 1024;
 
+/***/ }),
+
+/***/ 2499:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  B: () => (/* binding */ openLayout)
+});
+
+// UNUSED EXPORTS: MAX_JSON_BLOB
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/oci/source.ts
+var source = __nccwpck_require__(8540);
 ;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
 /**
  * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
@@ -70448,7 +71161,7 @@ function octal(buf, start, len, where) {
     if (text === '')
         return 0;
     if (!/^[0-7]+$/.test(text))
-        throw new errors_OepError('E_LAYOUT', `${where}: corrupt tar header`);
+        throw new errors/* OepError */.$('E_LAYOUT', `${where}: corrupt tar header`);
     return parseInt(text, 8);
 }
 function parsePax(data) {
@@ -70473,7 +71186,7 @@ function parsePax(data) {
 function safeEntryName(name, where) {
     const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
     if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new errors_OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+        throw new errors/* OepError */.$('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
             hint: 'OCI archives hold only relative paths',
         });
     }
@@ -70495,7 +71208,7 @@ async function indexTar(path) {
         for (;;) {
             const header = await readAt(fh, offset, BLOCK);
             if (header.length < BLOCK)
-                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
+                throw new errors/* OepError */.$('E_LAYOUT', `${path}: truncated tar archive`);
             if (header.every((b) => b === 0))
                 break;
             const type = String.fromCharCode(header[156] || 0x30);
@@ -70505,12 +71218,12 @@ async function indexTar(path) {
             if (pax.size !== undefined) {
                 size = Number(pax.size);
                 if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
-                    throw new errors_OepError('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+                    throw new errors/* OepError */.$('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
                 }
             }
             const dataOffset = offset + BLOCK;
             if (dataOffset + size > fileSize)
-                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
+                throw new errors/* OepError */.$('E_LAYOUT', `${path}: truncated tar archive`);
             const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
             if (type === 'x' || type === 'g' || type === 'L') {
                 const data = await readAt(fh, dataOffset, size);
@@ -70523,7 +71236,7 @@ async function indexTar(path) {
             }
             name = safeEntryName(name, path);
             if (type === '1' || type === '2') {
-                throw new errors_OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
+                throw new errors/* OepError */.$('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
                     hint: 'OCI archives must hold regular files only',
                 });
             }
@@ -70578,88 +71291,8 @@ function buildTar(files) {
     return Buffer.concat(parts);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
-/**
- * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
- * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
- * before the consumer sees the stream finish.
- */
-
-
-
-
-/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
-class DigestCounter extends external_node_stream_.Transform {
-    #hash;
-    size = 0;
-    constructor(algorithm = 'sha256') {
-        super();
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-    }
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.size += chunk.length;
-        cb(null, chunk);
-    }
-    #digest;
-    /** Valid once the stream has ended. */
-    digest() {
-        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
-        return this.#digest;
-    }
-}
-class VerifyingStream extends external_node_stream_.Transform {
-    #hash;
-    #expected;
-    #where;
-    #seen = 0;
-    constructor(desc, where) {
-        super();
-        const { algorithm, hex } = parseDigest(desc.digest, where);
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-        this.#expected = { digest: desc.digest, hex, size: desc.size };
-        this.#where = where;
-    }
-    _transform(chunk, _enc, cb) {
-        this.#seen += chunk.length;
-        if (this.#seen > this.#expected.size) {
-            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
-            return;
-        }
-        this.#hash.update(chunk);
-        cb(null, chunk);
-    }
-    _flush(cb) {
-        if (this.#seen !== this.#expected.size) {
-            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
-            return;
-        }
-        const got = this.#hash.digest('hex');
-        if (got !== this.#expected.hex) {
-            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
-            return;
-        }
-        cb();
-    }
-    #mismatch(what) {
-        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-            hint: 'the layout is corrupt or was modified; rebuild it',
-        });
-    }
-}
-/**
- * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
- * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
- */
-function verified(raw, desc, where) {
-    const verify = new VerifyingStream(desc, where);
-    raw.on('error', (e) => verify.destroy(e));
-    verify.once('close', () => raw.destroy());
-    return raw.pipe(verify);
-}
-
+// EXTERNAL MODULE: ./src/oci/layout/verify.ts
+var verify = __nccwpck_require__(6575);
 ;// CONCATENATED MODULE: ./src/oci/layout/source.ts
 /**
  * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
@@ -70676,17 +71309,17 @@ function verified(raw, desc, where) {
 
 
 function blobPath(digest, where) {
-    const { algorithm, hex } = parseDigest(digest, where);
+    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, where);
     return `blobs/${algorithm}/${hex}`;
 }
 function missing(name, digest) {
-    return new errors_OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+    return new errors/* OepError */.$('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
         hint: 'the layout is incomplete; rebuild or re-export it',
     });
 }
 function checkLayoutMarker(name, text) {
     if (text === undefined) {
-        throw new errors_OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+        throw new errors/* OepError */.$('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
             hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
         });
     }
@@ -70698,15 +71331,15 @@ function checkLayoutMarker(name, text) {
         version = undefined;
     }
     if (version !== '1.0.0') {
-        throw new errors_OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+        throw new errors/* OepError */.$('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
             hint: 'expected {"imageLayoutVersion":"1.0.0"}',
         });
     }
 }
 async function readSmall(stream, desc, where) {
-    if (desc.size > MAX_JSON_BLOB) {
+    if (desc.size > source/* MAX_JSON_BLOB */.O) {
         stream.destroy();
-        throw new errors_OepError('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
+        throw new errors/* OepError */.$('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
     }
     const chunks = [];
     for await (const c of stream)
@@ -70737,12 +71370,12 @@ class DirSource {
             const st = await (0,promises_.lstat)(p);
             if (!st.isFile())
                 throw new Error('not a regular file');
-            if (st.size > MAX_JSON_BLOB)
+            if (st.size > source/* MAX_JSON_BLOB */.O)
                 throw new Error('too large');
             return await (0,promises_.readFile)(p);
         }
         catch (err) {
-            throw new errors_OepError('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
+            throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
                 hint: 'an OCI layout needs an index.json next to oci-layout',
             });
         }
@@ -70756,7 +71389,7 @@ class DirSource {
         try {
             const st = await (0,promises_.lstat)(p);
             if (!st.isFile()) {
-                throw new errors_OepError('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
+                throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
                     hint: 'layouts must not hold links',
                 });
             }
@@ -70781,7 +71414,7 @@ class DirSource {
         const p = await this.#checkedPath(desc.digest);
         if (!p)
             throw missing(this.name, desc.digest);
-        return verified((0,external_node_fs_namespaceObject.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
+        return (0,verify/* verified */.zr)((0,external_node_fs_.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
     }
     async read(desc) {
         return readSmall(await this.open(desc), desc, this.name);
@@ -70805,7 +71438,7 @@ class ArchiveSource {
     }
     async #bytes(e) {
         const chunks = [];
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
+        await (0,external_node_stream_promises_.pipeline)(this.#stream(e), async function* (src) {
             for await (const c of src)
                 chunks.push(c);
         });
@@ -70815,7 +71448,7 @@ class ArchiveSource {
         // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
         if (e.size === 0)
             return external_node_stream_.Readable.from([]);
-        return (0,external_node_fs_namespaceObject.createReadStream)(this.path, {
+        return (0,external_node_fs_.createReadStream)(this.path, {
             start: e.offset,
             end: e.offset + e.size - 1,
             highWaterMark: 1024 * 1024,
@@ -70823,8 +71456,8 @@ class ArchiveSource {
     }
     async indexJson() {
         const e = this.entries.get('index.json');
-        if (!e || e.size > MAX_JSON_BLOB) {
-            throw new errors_OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+        if (!e || e.size > source/* MAX_JSON_BLOB */.O) {
+            throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
                 hint: 'an OCI archive holds oci-layout, index.json and blobs/',
             });
         }
@@ -70843,7 +71476,7 @@ class ArchiveSource {
         const e = this.entries.get(blobPath(desc.digest, this.name));
         if (!e)
             throw missing(this.name, desc.digest);
-        return verified(this.#stream(e), desc, this.name);
+        return (0,verify/* verified */.zr)(this.#stream(e), desc, this.name);
     }
     async read(desc) {
         return readSmall(await this.open(desc), desc, this.name);
@@ -70856,7 +71489,7 @@ async function openLayout(path) {
         st = await (0,promises_.lstat)(path);
     }
     catch {
-        throw new errors_OepError('E_LAYOUT', `layout ${path} does not exist`, {
+        throw new errors/* OepError */.$('E_LAYOUT', `layout ${path} does not exist`, {
             hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
         });
     }
@@ -70867,11 +71500,122 @@ async function openLayout(path) {
         return DirSource.open(path, path);
     if (st.isFile())
         return ArchiveSource.open(path, path);
-    throw new errors_OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+    throw new errors/* OepError */.$('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
 }
 
 
-;// CONCATENATED MODULE: ./src/oci/mediatypes.ts
+
+/***/ }),
+
+/***/ 6575:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VR: () => (/* binding */ DigestCounter),
+/* harmony export */   zr: () => (/* binding */ verified)
+/* harmony export */ });
+/* unused harmony export VerifyingStream */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8825);
+/**
+ * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
+ * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
+ * before the consumer sees the stream finish.
+ */
+
+
+
+
+/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
+class DigestCounter extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    #hash;
+    size = 0;
+    constructor(algorithm = 'sha256') {
+        super();
+        this.#hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm);
+    }
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.size += chunk.length;
+        cb(null, chunk);
+    }
+    #digest;
+    /** Valid once the stream has ended. */
+    digest() {
+        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+        return this.#digest;
+    }
+}
+class VerifyingStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    constructor(desc, where) {
+        super();
+        const { algorithm, hex } = (0,_digest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDigest */ .m)(desc.digest, where);
+        this.#hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    _transform(chunk, _enc, cb) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
+            return;
+        }
+        this.#hash.update(chunk);
+        cb(null, chunk);
+    }
+    _flush(cb) {
+        if (this.#seen !== this.#expected.size) {
+            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
+            return;
+        }
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
+            return;
+        }
+        cb();
+    }
+    #mismatch(what) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
+}
+/**
+ * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
+ * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
+ */
+function verified(raw, desc, where) {
+    const verify = new VerifyingStream(desc, where);
+    raw.on('error', (e) => verify.destroy(e));
+    verify.once('close', () => raw.destroy());
+    return raw.pipe(verify);
+}
+
+
+/***/ }),
+
+/***/ 9572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $$: () => (/* binding */ isIndexMediaType),
+/* harmony export */   $9: () => (/* binding */ ociLayerMediaType),
+/* harmony export */   CM: () => (/* binding */ isManifestMediaType),
+/* harmony export */   MT: () => (/* binding */ MT),
+/* harmony export */   NG: () => (/* binding */ encryptedMediaType),
+/* harmony export */   Rr: () => (/* binding */ isEncryptableLayer),
+/* harmony export */   hO: () => (/* binding */ isEncryptedMediaType)
+/* harmony export */ });
+/* unused harmony export decryptedMediaType */
 /**
  * Media types we read and write, and the `+encrypted` rules of containers/image (manifest/oci.go
  * getEncryptedMediaType): the suffix goes on the whole current media type, and only layer types can carry it.
@@ -70930,11 +71674,27 @@ function isEncryptableLayer(mt) {
 function encryptedMediaType(mt) {
     return ociLayerMediaType(mt) + ENCRYPTED_SUFFIX;
 }
-function mediatypes_decryptedMediaType(mt) {
+function decryptedMediaType(mt) {
     return isEncryptedMediaType(mt) ? mt.slice(0, -ENCRYPTED_SUFFIX.length) : mt;
 }
 
-;// CONCATENATED MODULE: ./src/oci/model.ts
+
+/***/ }),
+
+/***/ 6244:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jp: () => (/* binding */ ANNOTATION_REFERENCE_DIGEST),
+/* harmony export */   _0: () => (/* binding */ ANNOTATION_REF_NAME),
+/* harmony export */   gV: () => (/* binding */ isAttestationManifest),
+/* harmony export */   lK: () => (/* binding */ serialize),
+/* harmony export */   yA: () => (/* binding */ parseManifestOrIndex)
+/* harmony export */ });
+/* unused harmony exports ANNOTATION_REFERENCE_TYPE, isPlainObject, parseDescriptor */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8825);
+/* harmony import */ var _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9572);
 /**
  * The OCI model: descriptors, manifests and indexes, parsed from untrusted JSON into checked values.
  * Pure: no I/O. Unknown fields are kept (the raw object travels with the typed view) so that rewriting a
@@ -70954,20 +71714,20 @@ function stringMap(v, where) {
     if (v === undefined)
         return undefined;
     if (!isPlainObject(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-        throw new errors_OepError('E_MANIFEST', `${where}: annotations must be an object of strings`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: annotations must be an object of strings`);
     }
     return { ...v };
 }
 function parseDescriptor(v, where) {
     if (!isPlainObject(v))
-        throw new errors_OepError('E_MANIFEST', `${where}: descriptor is not an object`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor is not an object`);
     const { mediaType, digest, size } = v;
     if (typeof mediaType !== 'string' || mediaType === '') {
-        throw new errors_OepError('E_MANIFEST', `${where}: descriptor has no mediaType`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor has no mediaType`);
     }
-    parseDigest(digest, where);
+    (0,_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDigest */ .m)(digest, where);
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw new errors_OepError('E_MANIFEST', `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
     }
     const out = { ...v, mediaType, digest: digest, size };
     const annotations = stringMap(v.annotations, where);
@@ -70978,7 +71738,7 @@ function parseDescriptor(v, where) {
     if (v.platform !== undefined) {
         const p = v.platform;
         if (!isPlainObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') {
-            throw new errors_OepError('E_MANIFEST', `${where}: platform needs os and architecture`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: platform needs os and architecture`);
         }
         out.platform = { ...p };
     }
@@ -70990,10 +71750,10 @@ function parseJson(bytes, where) {
         v = JSON.parse(Buffer.from(bytes).toString('utf8'));
     }
     catch (err) {
-        throw new errors_OepError('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
     }
     if (!isPlainObject(v))
-        throw new errors_OepError('E_MANIFEST', `${where} is not a JSON object`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where} is not a JSON object`);
     return v;
 }
 /**
@@ -71003,29 +71763,29 @@ function parseJson(bytes, where) {
 function parseManifestOrIndex(bytes, where, declared) {
     const raw = parseJson(bytes, where);
     if (raw.schemaVersion !== 2) {
-        throw new errors_OepError('E_MANIFEST', `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`);
     }
     const own = raw.mediaType;
     if (own !== undefined && typeof own !== 'string')
-        throw new errors_OepError('E_MANIFEST', `${where}: mediaType is not a string`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: mediaType is not a string`);
     if (own && declared && own !== declared) {
-        throw new errors_OepError('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
     }
-    const mediaType = own || declared || (Array.isArray(raw.manifests) ? MT.ociIndex : MT.ociManifest);
-    if (isIndexMediaType(mediaType)) {
+    const mediaType = own || declared || (Array.isArray(raw.manifests) ? _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociIndex : _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociManifest);
+    if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isIndexMediaType */ .$$)(mediaType)) {
         if (!Array.isArray(raw.manifests))
-            throw new errors_OepError('E_MANIFEST', `${where}: index has no manifests array`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: index has no manifests array`);
         const manifests = raw.manifests.map((d, i) => parseDescriptor(d, `${where} manifests[${i}]`));
         return { kind: 'index', mediaType, manifests, raw };
     }
-    if (isManifestMediaType(mediaType)) {
+    if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(mediaType)) {
         if (!Array.isArray(raw.layers))
-            throw new errors_OepError('E_MANIFEST', `${where}: manifest has no layers array`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: manifest has no layers array`);
         const config = parseDescriptor(raw.config, `${where} config`);
         const layers = raw.layers.map((d, i) => parseDescriptor(d, `${where} layers[${i}]`));
         return { kind: 'manifest', mediaType, config, layers, raw };
     }
-    throw new errors_OepError('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
         hint: 'OCI and docker schema2 manifests and indexes are supported',
     });
 }
@@ -71037,12 +71797,518 @@ function isAttestationManifest(d) {
     return d.annotations?.[ANNOTATION_REFERENCE_TYPE] === 'attestation-manifest';
 }
 
+
+/***/ }),
+
+/***/ 1890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bq: () => (/* binding */ formatPlatform),
+/* harmony export */   FL: () => (/* binding */ parsePlatform),
+/* harmony export */   J5: () => (/* binding */ platformMatches)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+function formatPlatform(p) {
+    if (!p)
+        return 'unknown';
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** Parse `os/arch[/variant]`, as docker and skopeo write platforms. */
+function parsePlatform(spec) {
+    const parts = spec.trim().split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
+            hint: 'write platforms as os/arch[/variant], e.g. linux/amd64,linux/arm64/v8',
+        });
+    }
+    const [os, architecture, variant] = parts;
+    return variant ? { os, architecture, variant } : { os, architecture };
+}
+/** Default variants, as containerd normalises them, so `linux/arm64` matches `linux/arm64/v8`. */
+function normalisedVariant(p) {
+    if (p.variant)
+        return p.variant;
+    if (p.architecture === 'arm64')
+        return 'v8';
+    return '';
+}
+function platformMatches(want, have) {
+    if (!have)
+        return false;
+    return (want.os === have.os &&
+        want.architecture === have.architecture &&
+        (want.variant === undefined || normalisedVariant(want) === normalisedVariant(have)));
+}
+
+
+/***/ }),
+
+/***/ 8540:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ MAX_JSON_BLOB)
+/* harmony export */ });
+/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
+const MAX_JSON_BLOB = 4 * 1024 * 1024;
+
+
+/***/ }),
+
+/***/ 7897:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   yt: () => (/* binding */ loadImage)
+/* harmony export */ });
+/* unused harmony exports selectEntry, readNode, countImages */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6244);
+/* harmony import */ var _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9572);
+/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1890);
+/**
+ * The image graph under one entry of a layout: the root (a manifest or an index, possibly nested indexes) with
+ * every manifest and index read, digest-verified and parsed. Layers are not read here: they stream later.
+ */
+
+
+
+
+const MAX_DEPTH = 4;
+function candidates(entries) {
+    return entries.map((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] ?? e.digest).join(', ');
+}
+/**
+ * Pick the entry of index.json to work on. With a ref name: the one entry carrying it. Without: the only
+ * entry; or, when index.json lists platform manifests directly (no ref names), index.json itself.
+ */
+function selectEntry(index, sourceName, refName) {
+    const entries = index.manifests;
+    if (entries.length === 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYOUT', `${sourceName}: index.json lists no image`);
+    if (refName !== undefined) {
+        const hits = entries.filter((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] === refName);
+        if (hits.length === 1)
+            return hits[0];
+        if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1)
+            return hits[0];
+        const named = entries.filter((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] !== undefined);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_REF', hits.length > 1
+            ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
+            : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`, {
+            hint: named.length
+                ? `ref names here: ${candidates(named)}`
+                : 'this layout has no ref names: omit --ref-name',
+        });
+    }
+    if (entries.length === 1)
+        return entries[0];
+    const platformList = entries.every((e) => e.platform && !e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0]);
+    if (platformList)
+        return undefined;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
+        hint: `candidates: ${candidates(entries)}`,
+    });
+}
+async function readNode(source, desc) {
+    if (!(0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isIndexMediaType */ .$$)(desc.mediaType) && !(0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(desc.mediaType)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
+            hint: 'OCI and docker schema2 manifests and indexes are supported',
+        });
+    }
+    const bytes = await source.read(desc);
+    return { doc: (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .parseManifestOrIndex */ .yA)(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
+}
+async function loadImage(source, opts = {}) {
+    const indexBytes = await source.indexJson();
+    const top = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .parseManifestOrIndex */ .yA)(indexBytes, `${source.name} index.json`);
+    if (top.kind !== 'index')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYOUT', `${source.name}: index.json is not an image index`);
+    const entry = selectEntry(top, source.name, opts.refName);
+    const skipped = [];
+    const wanted = opts.platforms?.length ? opts.platforms : undefined;
+    async function load(desc, doc, bytes, depth) {
+        if (doc.kind === 'manifest')
+            return manifestNode(source, desc, doc, bytes);
+        if (depth > MAX_DEPTH)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
+        const children = [];
+        const selected = new Set();
+        for (const child of doc.manifests) {
+            const isImage = (0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(child.mediaType) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child);
+            if (isImage && wanted && !wanted.some((p) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, child.platform))) {
+                skipped.push((0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(child.platform));
+                children.push(undefined);
+                continue;
+            }
+            if ((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child)) {
+                children.push(undefined); // decided once the images are known (see below)
+                continue;
+            }
+            const read = await readNode(source, child);
+            children.push(await load(child, read.doc, read.bytes, depth + 1));
+            selected.add(child.digest);
+        }
+        // Attestations describe one image manifest; keep those whose image we keep.
+        for (const [i, child] of doc.manifests.entries()) {
+            const ref = child.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REFERENCE_DIGEST */ .Jp];
+            if ((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child) && ref && selected.has(ref)) {
+                const read = await readNode(source, child);
+                if (read.doc.kind === 'manifest')
+                    children[i] = await manifestNode(source, child, read.doc, read.bytes);
+            }
+        }
+        return { kind: 'index', desc, doc, bytes, children };
+    }
+    let root;
+    if (entry) {
+        const read = await readNode(source, entry);
+        root = await load(entry, read.doc, read.bytes, 0);
+    }
+    else {
+        const desc = { mediaType: top.mediaType, digest: '', size: indexBytes.length };
+        root = await load(desc, top, indexBytes, 0);
+    }
+    if (wanted && root.kind === 'manifest' && !wanted.some((p) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, root.platform))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `${source.name}: the image is for ${(0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(root.platform)}, not ${wanted.map(_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq).join(', ')}`, {
+            hint: 'leave out --platform for a single-platform image, or name its platform',
+        });
+    }
+    if (wanted && root.kind === 'index') {
+        if (countImages(root) === 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq).join(', ')}`, {
+                hint: skipped.length
+                    ? `platforms here: ${skipped.join(', ')}`
+                    : 'this image carries no platform list',
+            });
+        }
+    }
+    return { root, entry, skippedPlatforms: skipped };
+}
+function countImages(node) {
+    if (node.kind === 'manifest')
+        return (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(node.desc) ? 0 : 1;
+    return node.children.reduce((n, c) => n + (c ? countImages(c) : 0), 0);
+}
+async function manifestNode(source, desc, doc, bytes) {
+    const config = await source.read(doc.config);
+    return { kind: 'manifest', desc, doc, bytes, config, platform: desc.platform ?? configPlatform(config) };
+}
+/** os/architecture/variant of an image config, when it is a JSON object that has them. */
+function configPlatform(config) {
+    try {
+        const c = JSON.parse(config.toString('utf8'));
+        if (typeof c.os !== 'string' || typeof c.architecture !== 'string')
+            return undefined;
+        return {
+            os: c.os,
+            architecture: c.architecture,
+            ...(typeof c.variant === 'string' ? { variant: c.variant } : {}),
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 7569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Tg: () => (/* binding */ hmacMatches),
+/* harmony export */   Wn: () => (/* binding */ integrityError),
+/* harmony export */   cq: () => (/* binding */ CIPHER_AES_CTR),
+/* harmony export */   kh: () => (/* binding */ freshSecrets),
+/* harmony export */   mH: () => (/* binding */ LayerEncryptor),
+/* harmony export */   xW: () => (/* binding */ LayerCipher)
+/* harmony export */ });
+/* unused harmony exports KEY_LENGTH, NONCE_LENGTH, HMAC_LENGTH, LayerDecryptor */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/**
+ * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
+ * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
+ * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
+ * Both directions stream: constant memory whatever the layer size.
+ */
+
+
+
+const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
+const KEY_LENGTH = 32;
+const NONCE_LENGTH = 16;
+const HMAC_LENGTH = 32;
+function freshSecrets() {
+    return { key: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(KEY_LENGTH), nonce: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(NONCE_LENGTH) };
+}
+function checkLengths(s) {
+    if (s.key.length !== KEY_LENGTH)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+    if (s.nonce.length !== NONCE_LENGTH)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+}
+/**
+ * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
+ * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ */
+class LayerCipher {
+    #cipher;
+    #mac;
+    #mode;
+    constructor(secrets, mode) {
+        checkLengths(secrets);
+        this.#mode = mode;
+        this.#cipher =
+            mode === 'encrypt'
+                ? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', secrets.key);
+    }
+    update(chunk) {
+        if (this.#mode === 'decrypt')
+            this.#mac.update(chunk);
+        const out = this.#cipher.update(chunk);
+        if (this.#mode === 'encrypt')
+            this.#mac.update(out);
+        return out;
+    }
+    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+    finish() {
+        const tail = this.#cipher.final();
+        if (tail.length)
+            throw new Error('internal: AES-CTR produced a final block');
+        return this.#mac.digest();
+    }
+}
+function integrityError() {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+        hint: 'nothing was written; fetch the image again from a trusted source',
+    });
+}
+/** Constant-time comparison of a computed and an expected MAC. */
+function hmacMatches(got, expected) {
+    return got.length === expected.length && (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(got, expected);
+}
+/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
+class LayerEncryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    #cipher;
+    #result;
+    constructor(secrets) {
+        super();
+        this.#cipher = new LayerCipher(secrets, 'encrypt');
+    }
+    _transform(chunk, _enc, cb) {
+        cb(null, this.#cipher.update(chunk));
+    }
+    _flush(cb) {
+        this.#result = this.#cipher.finish();
+        cb();
+    }
+    /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
+    hmac() {
+        if (!this.#result)
+            throw new Error('LayerEncryptor.hmac() called before the stream was finished');
+        return this.#result;
+    }
+}
+/**
+ * Ciphertext in, plaintext out. The MAC is checked when the input ends and a mismatch fails the stream, so a
+ * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
+ */
+class LayerDecryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    #cipher;
+    #expected;
+    constructor(secrets, expectedHmac) {
+        super();
+        if (expectedHmac.length !== HMAC_LENGTH) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+        }
+        this.#cipher = new LayerCipher(secrets, 'decrypt');
+        this.#expected = expectedHmac;
+    }
+    _transform(chunk, _enc, cb) {
+        cb(null, this.#cipher.update(chunk));
+    }
+    _flush(cb) {
+        cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
+    }
+}
+
+
+/***/ }),
+
+/***/ 321:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C0: () => (/* binding */ encodePublicOptions),
+/* harmony export */   EG: () => (/* binding */ ANNOTATION_KEYS_PREFIX),
+/* harmony export */   Si: () => (/* binding */ decodePublicOptions),
+/* harmony export */   mm: () => (/* binding */ encodePrivateOptions),
+/* harmony export */   tL: () => (/* binding */ decodeStdBase64),
+/* harmony export */   ul: () => (/* binding */ ANNOTATION_PUBOPTS)
+/* harmony export */ });
+/* unused harmony exports ANNOTATION_PREFIX, decodePrivateOptions, layerSecrets */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7569);
+/**
+ * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
+ * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
+ * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
+ */
+
+
+const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
+const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
+const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
+function encodePrivateOptions(o) {
+    return Buffer.from(JSON.stringify({
+        symkey: o.symkey.toString('base64'),
+        digest: o.digest,
+        cipheroptions: { nonce: o.nonce.toString('base64') },
+    }));
+}
+function encodePublicOptions(hmac) {
+    return Buffer.from(JSON.stringify({ cipher: _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .CIPHER_AES_CTR */ .cq, hmac: hmac.toString('base64'), cipheroptions: {} }));
+}
+/** Go decodes JSON field names case-insensitively. */
+function field(obj, name) {
+    if (name in obj)
+        return obj[name];
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : obj[key];
+}
+function object(bytes, what) {
+    let v;
+    try {
+        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not valid JSON`);
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not a JSON object`);
+    return v;
+}
+/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
+function decodeStdBase64(s, what) {
+    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not standard base64`);
+    }
+    return Buffer.from(s, 'base64');
+}
+function optionalBytes(obj, name, what) {
+    const v = field(obj, name);
+    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
+}
+function cipherOptions(obj) {
+    const co = field(obj, 'cipheroptions');
+    return typeof co === 'object' && co !== null ? co : {};
+}
+function decodePrivateOptions(bytes) {
+    const o = object(bytes, 'wrapped layer options');
+    const symkey = optionalBytes(o, 'symkey', 'layer key');
+    if (!symkey)
+        throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
+    const digest = field(o, 'digest');
+    return {
+        symkey,
+        digest: typeof digest === 'string' ? digest : '',
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
+}
+function decodePublicOptions(annotation) {
+    if (annotation === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
+    }
+    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
+    const cipher = field(o, 'cipher');
+    return {
+        cipher: typeof cipher === 'string' ? cipher : '',
+        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
+}
+/**
+ * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
+ * random one and return garbage that still passes the MAC), and every length must be exact.
+ */
+function layerSecrets(priv, pub) {
+    if (pub.cipher !== CIPHER_AES_CTR) {
+        throw new OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
+            hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
+        });
+    }
+    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
+    // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
+    // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
+    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
+        throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
+    }
+    const nonce = priv.nonce ?? pub.nonce;
+    if (priv.symkey.length !== KEY_LENGTH)
+        throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
+    if (!nonce || nonce.length !== NONCE_LENGTH)
+        throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
+    if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
+        throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
+    return { key: priv.symkey, nonce, hmac: pub.hmac };
+}
+
+
+/***/ }),
+
+/***/ 2048:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  PV: () => (/* binding */ defaultConcurrency),
+  Rp: () => (/* binding */ encryptImage)
+});
+
+// UNUSED EXPORTS: pick, rewriteRuntime, startWorkers, toImageReport
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
+var layout_source = __nccwpck_require__(2499);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/temps.ts
+var temps = __nccwpck_require__(9656);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/layout/verify.ts
+var verify = __nccwpck_require__(6575);
 ;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
 /**
  * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
  * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
  * becomes the destination in one rename at the very end. On failure the staging folder is removed.
  */
+
 
 
 
@@ -71068,17 +72334,17 @@ class LayoutWriter {
         try {
             const st = await (0,promises_.stat)(final);
             if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
-                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+                throw new errors/* OepError */.$('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
                     hint: 'choose a new path or remove the old one',
                 });
             }
         }
         catch (err) {
-            if (err instanceof errors_OepError)
+            if (err instanceof errors/* OepError */.$)
                 throw err;
             // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
             if (err.code !== 'ENOENT') {
-                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
+                throw new errors/* OepError */.$('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
                     hint: 'choose a path inside a writable folder',
                 });
             }
@@ -71089,10 +72355,11 @@ class LayoutWriter {
             await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true });
         }
         catch (err) {
-            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
+            throw new errors/* OepError */.$('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
                 hint: 'check that the parent folder exists and is writable',
             });
         }
+        (0,temps/* trackTemp */.EO)(staging);
         return new LayoutWriter(final, staging);
     }
     get path() {
@@ -71104,10 +72371,10 @@ class LayoutWriter {
      */
     async writeStream(source, transforms = [], signal) {
         const tmp = this.tempPath();
-        const counter = new DigestCounter();
+        const counter = new verify/* DigestCounter */.VR();
         try {
-            const sink = (0,external_node_fs_namespaceObject.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
-            await (0,external_node_stream_promises_namespaceObject.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
+            const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
+            await (0,external_node_stream_promises_.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
         }
         catch (err) {
             await (0,promises_.rm)(tmp, { force: true });
@@ -71144,16 +72411,16 @@ class LayoutWriter {
         const size = this.#known.get(digest);
         if (size === undefined)
             throw new Error(`internal: blob ${digest} was not written here`);
-        const { algorithm, hex } = parseDigest(digest, this.#final);
+        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
         return { path: (0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
     }
     #blobPath(digest) {
-        const { algorithm, hex } = parseDigest(digest, this.#final);
+        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
         return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
     }
     /** Write index.json and oci-layout, then move the staging folder into place. */
     async commit(manifests) {
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), (0,model/* serialize */.lK)({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
         await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
         try {
             await (0,promises_.rmdir)(this.#final);
@@ -71164,306 +72431,26 @@ class LayoutWriter {
         }
         // Synchronous, so the move and the flag change together; a reader holding the staging path from before
         // re-locates on ENOENT (uploadChunks).
-        (0,external_node_fs_namespaceObject.renameSync)(this.#staging, this.#final);
+        (0,external_node_fs_.renameSync)(this.#staging, this.#final);
         this.#done = true;
+        (0,temps/* untrackTemp */.bK)(this.#staging);
     }
     /** Remove everything written so far. Safe to call after commit (does nothing then). */
     async abort() {
         if (!this.#done)
             await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
+        (0,temps/* untrackTemp */.bK)(this.#staging);
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/platform.ts
-
-function formatPlatform(p) {
-    if (!p)
-        return 'unknown';
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** Parse `os/arch[/variant]`, as docker and skopeo write platforms. */
-function parsePlatform(spec) {
-    const parts = spec.trim().split('/');
-    if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
-        throw new errors_OepError('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
-            hint: 'write platforms as os/arch[/variant], e.g. linux/amd64,linux/arm64/v8',
-        });
-    }
-    const [os, architecture, variant] = parts;
-    return variant ? { os, architecture, variant } : { os, architecture };
-}
-/** Default variants, as containerd normalises them, so `linux/arm64` matches `linux/arm64/v8`. */
-function normalisedVariant(p) {
-    if (p.variant)
-        return p.variant;
-    if (p.architecture === 'arm64')
-        return 'v8';
-    return '';
-}
-function platformMatches(want, have) {
-    if (!have)
-        return false;
-    return (want.os === have.os &&
-        want.architecture === have.architecture &&
-        (want.variant === undefined || normalisedVariant(want) === normalisedVariant(have)));
-}
-
-;// CONCATENATED MODULE: ./src/oci/tree.ts
-/**
- * The image graph under one entry of a layout: the root (a manifest or an index, possibly nested indexes) with
- * every manifest and index read, digest-verified and parsed. Layers are not read here: they stream later.
- */
-
-
-
-
-const MAX_DEPTH = 4;
-function candidates(entries) {
-    return entries.map((e) => e.annotations?.[ANNOTATION_REF_NAME] ?? e.digest).join(', ');
-}
-/**
- * Pick the entry of index.json to work on. With a ref name: the one entry carrying it. Without: the only
- * entry; or, when index.json lists platform manifests directly (no ref names), index.json itself.
- */
-function selectEntry(index, sourceName, refName) {
-    const entries = index.manifests;
-    if (entries.length === 0)
-        throw new errors_OepError('E_LAYOUT', `${sourceName}: index.json lists no image`);
-    if (refName !== undefined) {
-        const hits = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] === refName);
-        if (hits.length === 1)
-            return hits[0];
-        if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1)
-            return hits[0];
-        const named = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] !== undefined);
-        throw new errors_OepError('E_REF', hits.length > 1
-            ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
-            : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`, {
-            hint: named.length
-                ? `ref names here: ${candidates(named)}`
-                : 'this layout has no ref names: omit --ref-name',
-        });
-    }
-    if (entries.length === 1)
-        return entries[0];
-    const platformList = entries.every((e) => e.platform && !e.annotations?.[ANNOTATION_REF_NAME]);
-    if (platformList)
-        return undefined;
-    throw new errors_OepError('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
-        hint: `candidates: ${candidates(entries)}`,
-    });
-}
-async function readNode(source, desc) {
-    if (!isIndexMediaType(desc.mediaType) && !isManifestMediaType(desc.mediaType)) {
-        throw new errors_OepError('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
-            hint: 'OCI and docker schema2 manifests and indexes are supported',
-        });
-    }
-    const bytes = await source.read(desc);
-    return { doc: parseManifestOrIndex(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
-}
-async function loadImage(source, opts = {}) {
-    const indexBytes = await source.indexJson();
-    const top = parseManifestOrIndex(indexBytes, `${source.name} index.json`);
-    if (top.kind !== 'index')
-        throw new errors_OepError('E_LAYOUT', `${source.name}: index.json is not an image index`);
-    const entry = selectEntry(top, source.name, opts.refName);
-    const skipped = [];
-    const wanted = opts.platforms?.length ? opts.platforms : undefined;
-    async function load(desc, doc, bytes, depth) {
-        if (doc.kind === 'manifest')
-            return manifestNode(source, desc, doc, bytes);
-        if (depth > MAX_DEPTH)
-            throw new errors_OepError('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
-        const children = [];
-        const selected = new Set();
-        for (const child of doc.manifests) {
-            const isImage = isManifestMediaType(child.mediaType) && !isAttestationManifest(child);
-            if (isImage && wanted && !wanted.some((p) => platformMatches(p, child.platform))) {
-                skipped.push(formatPlatform(child.platform));
-                children.push(undefined);
-                continue;
-            }
-            if (isAttestationManifest(child)) {
-                children.push(undefined); // decided once the images are known (see below)
-                continue;
-            }
-            const read = await readNode(source, child);
-            children.push(await load(child, read.doc, read.bytes, depth + 1));
-            selected.add(child.digest);
-        }
-        // Attestations describe one image manifest; keep those whose image we keep.
-        for (const [i, child] of doc.manifests.entries()) {
-            const ref = child.annotations?.[ANNOTATION_REFERENCE_DIGEST];
-            if (isAttestationManifest(child) && ref && selected.has(ref)) {
-                const read = await readNode(source, child);
-                if (read.doc.kind === 'manifest')
-                    children[i] = await manifestNode(source, child, read.doc, read.bytes);
-            }
-        }
-        return { kind: 'index', desc, doc, bytes, children };
-    }
-    let root;
-    if (entry) {
-        const read = await readNode(source, entry);
-        root = await load(entry, read.doc, read.bytes, 0);
-    }
-    else {
-        const desc = { mediaType: top.mediaType, digest: '', size: indexBytes.length };
-        root = await load(desc, top, indexBytes, 0);
-    }
-    if (wanted && root.kind === 'manifest' && !wanted.some((p) => platformMatches(p, root.platform))) {
-        throw new errors_OepError('E_PLATFORM', `${source.name}: the image is for ${formatPlatform(root.platform)}, not ${wanted.map(formatPlatform).join(', ')}`, {
-            hint: 'leave out --platform for a single-platform image, or name its platform',
-        });
-    }
-    if (wanted && root.kind === 'index') {
-        if (countImages(root) === 0) {
-            throw new errors_OepError('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(formatPlatform).join(', ')}`, {
-                hint: skipped.length
-                    ? `platforms here: ${skipped.join(', ')}`
-                    : 'this image carries no platform list',
-            });
-        }
-    }
-    return { root, entry, skippedPlatforms: skipped };
-}
-function countImages(node) {
-    if (node.kind === 'manifest')
-        return isAttestationManifest(node.desc) ? 0 : 1;
-    return node.children.reduce((n, c) => n + (c ? countImages(c) : 0), 0);
-}
-async function manifestNode(source, desc, doc, bytes) {
-    const config = await source.read(doc.config);
-    return { kind: 'manifest', desc, doc, bytes, config, platform: desc.platform ?? configPlatform(config) };
-}
-/** os/architecture/variant of an image config, when it is a JSON object that has them. */
-function configPlatform(config) {
-    try {
-        const c = JSON.parse(config.toString('utf8'));
-        if (typeof c.os !== 'string' || typeof c.architecture !== 'string')
-            return undefined;
-        return {
-            os: c.os,
-            architecture: c.architecture,
-            ...(typeof c.variant === 'string' ? { variant: c.variant } : {}),
-        };
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
-/**
- * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
- * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
- * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
- * Both directions stream: constant memory whatever the layer size.
- */
-
-
-
-const blockcipher_CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
-const blockcipher_KEY_LENGTH = 32;
-const blockcipher_NONCE_LENGTH = 16;
-const blockcipher_HMAC_LENGTH = 32;
-function freshSecrets() {
-    return { key: (0,external_node_crypto_.randomBytes)(blockcipher_KEY_LENGTH), nonce: (0,external_node_crypto_.randomBytes)(blockcipher_NONCE_LENGTH) };
-}
-function checkLengths(s) {
-    if (s.key.length !== blockcipher_KEY_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer key must be ${blockcipher_KEY_LENGTH} bytes`);
-    if (s.nonce.length !== blockcipher_NONCE_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${blockcipher_NONCE_LENGTH} bytes`);
-}
-/**
- * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
- * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
- */
-class LayerCipher {
-    #cipher;
-    #mac;
-    #mode;
-    constructor(secrets, mode) {
-        checkLengths(secrets);
-        this.#mode = mode;
-        this.#cipher =
-            mode === 'encrypt'
-                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
-                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
-    }
-    update(chunk) {
-        if (this.#mode === 'decrypt')
-            this.#mac.update(chunk);
-        const out = this.#cipher.update(chunk);
-        if (this.#mode === 'encrypt')
-            this.#mac.update(out);
-        return out;
-    }
-    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
-    finish() {
-        const tail = this.#cipher.final();
-        if (tail.length)
-            throw new Error('internal: AES-CTR produced a final block');
-        return this.#mac.digest();
-    }
-}
-function integrityError() {
-    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
-        hint: 'nothing was written; fetch the image again from a trusted source',
-    });
-}
-/** Constant-time comparison of a computed and an expected MAC. */
-function hmacMatches(got, expected) {
-    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
-}
-/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
-class LayerEncryptor extends external_node_stream_.Transform {
-    #cipher;
-    #result;
-    constructor(secrets) {
-        super();
-        this.#cipher = new LayerCipher(secrets, 'encrypt');
-    }
-    _transform(chunk, _enc, cb) {
-        cb(null, this.#cipher.update(chunk));
-    }
-    _flush(cb) {
-        this.#result = this.#cipher.finish();
-        cb();
-    }
-    /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
-    hmac() {
-        if (!this.#result)
-            throw new Error('LayerEncryptor.hmac() called before the stream was finished');
-        return this.#result;
-    }
-}
-/**
- * Ciphertext in, plaintext out. The MAC is checked when the input ends and a mismatch fails the stream, so a
- * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
- */
-class blockcipher_LayerDecryptor extends external_node_stream_.Transform {
-    #cipher;
-    #expected;
-    constructor(secrets, expectedHmac) {
-        super();
-        if (expectedHmac.length !== blockcipher_HMAC_LENGTH) {
-            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${blockcipher_HMAC_LENGTH} bytes`);
-        }
-        this.#cipher = new LayerCipher(secrets, 'decrypt');
-        this.#expected = expectedHmac;
-    }
-    _transform(chunk, _enc, cb) {
-        cb(null, this.#cipher.update(chunk));
-    }
-    _flush(cb) {
-        cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
-    }
-}
-
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/platform.ts
+var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/oci/tree.ts
+var tree = __nccwpck_require__(7897);
+// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
+var blockcipher = __nccwpck_require__(7569);
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
 class JOSEError extends Error {
   static code = "ERR_JOSE_GENERIC";
@@ -72801,10 +73788,10 @@ function parseJwe(item) {
         v = JSON.parse(Buffer.from(item).toString('utf8'));
     }
     catch {
-        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not JSON');
+        throw new errors/* OepError */.$('E_INTEGRITY', 'a JWE key annotation item is not JSON');
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+        throw new errors/* OepError */.$('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
     }
     return v;
 }
@@ -72819,7 +73806,7 @@ function decodeHeader(b64u) {
         return {};
     }
 }
-function jwe_info(h) {
+function info(h) {
     const out = { alg: typeof h.alg === 'string' ? h.alg : 'unknown' };
     if (typeof h.kid === 'string')
         out.kid = h.kid;
@@ -72871,117 +73858,14 @@ class JweKeyWrapper {
         const jwe = parseJwe(item);
         const shared = { ...decodeHeader(jwe.protected), ...(jwe.unprotected ?? {}) };
         if (Array.isArray(jwe.recipients)) {
-            return jwe.recipients.map((r) => jwe_info({ ...shared, ...(r.header ?? {}) }));
+            return jwe.recipients.map((r) => info({ ...shared, ...(r.header ?? {}) }));
         }
-        return [jwe_info({ ...shared, ...(jwe.header ?? {}) })];
+        return [info({ ...shared, ...(jwe.header ?? {}) })];
     }
 }
 
-;// CONCATENATED MODULE: ./src/ocicrypt/options.ts
-/**
- * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
- * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
- * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
- */
-
-
-const options_ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
-const options_ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
-const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
-function encodePrivateOptions(o) {
-    return Buffer.from(JSON.stringify({
-        symkey: o.symkey.toString('base64'),
-        digest: o.digest,
-        cipheroptions: { nonce: o.nonce.toString('base64') },
-    }));
-}
-function encodePublicOptions(hmac) {
-    return Buffer.from(JSON.stringify({ cipher: blockcipher_CIPHER_AES_CTR, hmac: hmac.toString('base64'), cipheroptions: {} }));
-}
-/** Go decodes JSON field names case-insensitively. */
-function field(obj, name) {
-    if (name in obj)
-        return obj[name];
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : obj[key];
-}
-function object(bytes, what) {
-    let v;
-    try {
-        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    }
-    catch {
-        throw new errors_OepError('E_INTEGRITY', `${what} is not valid JSON`);
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v))
-        throw new errors_OepError('E_INTEGRITY', `${what} is not a JSON object`);
-    return v;
-}
-/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
-function options_decodeStdBase64(s, what) {
-    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
-        throw new errors_OepError('E_INTEGRITY', `${what} is not standard base64`);
-    }
-    return Buffer.from(s, 'base64');
-}
-function optionalBytes(obj, name, what) {
-    const v = field(obj, name);
-    return v === undefined || v === null || v === '' ? undefined : options_decodeStdBase64(v, what);
-}
-function cipherOptions(obj) {
-    const co = field(obj, 'cipheroptions');
-    return typeof co === 'object' && co !== null ? co : {};
-}
-function options_decodePrivateOptions(bytes) {
-    const o = object(bytes, 'wrapped layer options');
-    const symkey = optionalBytes(o, 'symkey', 'layer key');
-    if (!symkey)
-        throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
-    const digest = field(o, 'digest');
-    return {
-        symkey,
-        digest: typeof digest === 'string' ? digest : '',
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-function options_decodePublicOptions(annotation) {
-    if (annotation === undefined) {
-        throw new errors_OepError('E_INTEGRITY', `encrypted layer has no ${options_ANNOTATION_PUBOPTS} annotation`);
-    }
-    const o = object(options_decodeStdBase64(annotation, options_ANNOTATION_PUBOPTS), options_ANNOTATION_PUBOPTS);
-    const cipher = field(o, 'cipher');
-    return {
-        cipher: typeof cipher === 'string' ? cipher : '',
-        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-/**
- * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
- * random one and return garbage that still passes the MAC), and every length must be exact.
- */
-function options_layerSecrets(priv, pub) {
-    if (pub.cipher !== CIPHER_AES_CTR) {
-        throw new OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
-            hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
-        });
-    }
-    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
-    // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
-    // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
-    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
-        throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
-    }
-    const nonce = priv.nonce ?? pub.nonce;
-    if (priv.symkey.length !== KEY_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
-    if (!nonce || nonce.length !== NONCE_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
-    if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
-    return { key: priv.symkey, nonce, hmac: pub.hmac };
-}
-
+// EXTERNAL MODULE: ./src/ocicrypt/options.ts
+var options = __nccwpck_require__(321);
 ;// CONCATENATED MODULE: ./src/ocicrypt/layer.ts
 /**
  * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
@@ -72999,11 +73883,11 @@ const DEFAULT_WRAPPERS = [new JweKeyWrapper()];
  * problem fails before any byte is read), public options filled in when the stream has been MACed.
  */
 async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
-    if (!isEncryptableLayer(desc.mediaType)) {
-        throw new errors_OepError('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+    if (!(0,mediatypes/* isEncryptableLayer */.Rr)(desc.mediaType)) {
+        throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
     }
-    const secrets = freshSecrets();
-    const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
+    const secrets = (0,blockcipher/* freshSecrets */.kh)();
+    const priv = (0,options/* encodePrivateOptions */.mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
     const keyAnnotations = {};
     for (const w of wrappers) {
         const item = await w.wrap(recipients, priv);
@@ -73011,11 +73895,11 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
     }
     if (Object.keys(keyAnnotations).length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'no recipient to encrypt for', {
             hint: 'give at least one public key',
         });
     }
-    const transform = new LayerEncryptor(secrets);
+    const transform = new blockcipher/* LayerEncryptor */.mH(secrets);
     // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
     // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
     const { data: _data, urls: _urls, ...base } = desc;
@@ -73024,13 +73908,13 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
         job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
         descriptor: (written, hmac) => ({
             ...base,
-            mediaType: encryptedMediaType(desc.mediaType),
+            mediaType: (0,mediatypes/* encryptedMediaType */.NG)(desc.mediaType),
             digest: written.digest,
             size: written.size,
             annotations: {
                 ...(desc.annotations ?? {}),
                 ...keyAnnotations,
-                [options_ANNOTATION_PUBOPTS]: encodePublicOptions(hmac ?? transform.hmac()).toString('base64'),
+                [options/* ANNOTATION_PUBOPTS */.ul]: (0,options/* encodePublicOptions */.C0)(hmac ?? transform.hmac()).toString('base64'),
             },
         }),
     };
@@ -73043,8 +73927,8 @@ function wrappedItems(desc, w) {
 }
 function keyProtocols(desc) {
     return Object.keys(desc.annotations ?? {})
-        .filter((k) => k.startsWith(ANNOTATION_KEYS_PREFIX))
-        .map((k) => k.slice(ANNOTATION_KEYS_PREFIX.length));
+        .filter((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG))
+        .map((k) => k.slice(options/* ANNOTATION_KEYS_PREFIX */.EG.length));
 }
 /** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
 async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
@@ -73098,19 +73982,19 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
-    if (!isEncryptedMediaType(desc.mediaType))
+    if (!(0,mediatypes/* isEncryptedMediaType */.hO)(desc.mediaType))
         return { encrypted: false, protocols: [] };
     const out = { encrypted: true, protocols: [] };
     try {
-        out.cipher = options_decodePublicOptions(desc.annotations?.[options_ANNOTATION_PUBOPTS]).cipher;
+        out.cipher = (0,options/* decodePublicOptions */.Si)(desc.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]).cipher;
     }
     catch {
         out.cipher = 'unreadable';
     }
     for (const scheme of keyProtocols(desc)) {
-        const w = wrappers.find((x) => x.annotationId === ANNOTATION_KEYS_PREFIX + scheme);
+        const w = wrappers.find((x) => x.annotationId === options/* ANNOTATION_KEYS_PREFIX */.EG + scheme);
         if (!w) {
-            const items = desc.annotations[ANNOTATION_KEYS_PREFIX + scheme].split(',').length;
+            const items = desc.annotations[options/* ANNOTATION_KEYS_PREFIX */.EG + scheme].split(',').length;
             out.protocols.push({ scheme, items, recipients: [] });
             continue;
         }
@@ -73118,7 +74002,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         const raw = desc.annotations[w.annotationId].split(',');
         const recipients = raw.flatMap((item) => {
             try {
-                return w.describe(options_decodeStdBase64(item, w.annotationId));
+                return w.describe((0,options/* decodeStdBase64 */.tL)(item, w.annotationId));
             }
             catch {
                 return [{ alg: 'unreadable' }];
@@ -73133,143 +74017,8 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
 var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
-/**
- * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
- * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
- * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
- * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
- */
-
-
-
-
-
-
-
-const CHUNK = 1024 * 1024;
-/**
- * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
- * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
- * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
- */
-const COLLECT_EVERY = 8;
-external_node_v8_default().setFlagsFromString('--expose-gc');
-const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-const collectYoung = typeof gc === 'function'
-    ? gc
-    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
-function mismatch(job, what) {
-    return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
-        hint: 'the layout is corrupt or was modified; rebuild it',
-    });
-}
-async function writeAll(fh, buf) {
-    let off = 0;
-    while (off < buf.length)
-        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
-}
-async function layer_files_runFileJob(job, onProgress) {
-    const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
-    if (job.source.size !== job.expected.size) {
-        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
-    }
-    const cipher = job.mode === 'copy'
-        ? undefined
-        : new LayerCipher({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
-    const inHash = (0,external_node_crypto_.createHash)(algorithm);
-    const outHash = (0,external_node_crypto_.createHash)('sha256');
-    const input = await (0,promises_.open)(job.source.path, 'r');
-    let output;
-    let pending = Promise.resolve();
-    try {
-        output = await (0,promises_.open)(job.out, 'wx');
-        const buf = Buffer.allocUnsafe(CHUNK);
-        let done = 0;
-        let chunks = 0;
-        while (done < job.expected.size) {
-            const want = Math.min(CHUNK, job.expected.size - done);
-            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
-            if (bytesRead === 0)
-                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
-            const chunk = buf.subarray(0, bytesRead);
-            inHash.update(chunk);
-            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
-            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
-            outHash.update(out);
-            await pending;
-            pending = writeAll(output, out);
-            done += bytesRead;
-            onProgress?.(done);
-            if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: 'minor', execution: 'sync' });
-        }
-        await pending;
-        if (inHash.digest('hex') !== hex)
-            throw mismatch(job, 'does not match its digest');
-        const hmac = cipher?.finish();
-        if (job.mode === 'decrypt' && !hmacMatches(hmac, Buffer.from(job.expectedHmac)))
-            throw integrityError();
-        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
-    }
-    catch (err) {
-        await pending.catch(() => { }); // a write still under way must end before its file goes
-        await output?.close();
-        output = undefined;
-        await (0,promises_.rm)(job.out, { force: true });
-        throw err;
-    }
-    finally {
-        await input.close();
-        await output?.close();
-    }
-}
-/**
- * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
- * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
- * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
- * blob's size and every manifest after the push.
- */
-async function* uploadChunks(locate, expected) {
-    let location = locate();
-    let fh;
-    try {
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    catch (err) {
-        // The layout may have moved from its staging folder to its destination since we asked: ask again.
-        if (err.code !== 'ENOENT')
-            throw err;
-        location = locate();
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    try {
-        if (location.size !== expected.size) {
-            throw new errors_OepError('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
-        }
-        let done = 0;
-        let chunks = 0;
-        while (done < expected.size) {
-            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
-            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
-            if (bytesRead === 0)
-                throw new errors_OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
-            done += bytesRead;
-            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-            if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
-        }
-    }
-    finally {
-        await fh.close();
-    }
-}
-
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
+var layer_files = __nccwpck_require__(2376);
 ;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
 /**
  * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
@@ -73359,7 +74108,7 @@ class LayerWorkers {
     async run(job, signal, onProgress) {
         const slot = this.#tryAcquire();
         if (!slot)
-            return layer_files_runFileJob(job, onProgress);
+            return (0,layer_files/* runFileJob */.z)(job, onProgress);
         const id = this.#nextId++;
         return new Promise((resolve, reject) => {
             const { worker } = slot;
@@ -73382,7 +74131,7 @@ class LayerWorkers {
                     resolve(msg.result);
                 else {
                     const { code, message, hint } = msg.error;
-                    reject(code ? new errors_OepError(code, message, hint ? { hint } : {}) : new Error(message));
+                    reject(code ? new errors/* OepError */.$(code, message, hint ? { hint } : {}) : new Error(message));
                 }
             };
             // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
@@ -73409,290 +74158,10 @@ class LayerWorkers {
     }
 }
 
-;// CONCATENATED MODULE: ./src/limit.ts
-/**
- * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
- * streams stop instead of finishing work nobody will use), waits for the others to settle, and is rethrown.
- */
-async function mapLimit(items, limit, fn) {
-    const controller = new AbortController();
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    async function worker() {
-        while (!failure && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], controller.signal);
-            }
-            catch (err) {
-                failure ??= { err };
-                controller.abort(err);
-            }
-        }
-    }
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    if (failure)
-        throw failure.err;
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
-/**
- * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
- * either transformed (encrypted or decrypted, streamed through the engine) or copied verified; configs are
- * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
- * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
- */
-
-
-
-
-
-
-
-function imageManifests(node, out = []) {
-    if (node.kind === 'manifest')
-        out.push(node);
-    else
-        for (const c of node.children)
-            if (c)
-                imageManifests(c, out);
-    return out;
-}
-/** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
-function isExternal(d) {
-    const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
-    return foreign && Array.isArray(d.urls) && d.urls.length > 0;
-}
-/** Layers this large get progress lines, every 256 MiB, so a CI log shows the run is alive. */
-const PROGRESS_FROM = 512 * 1024 * 1024;
-const PROGRESS_STEP = 256 * 1024 * 1024;
-/** Below this a worker's start and message round trip cost more than they save. */
-const WORKER_FROM = 4 * 1024 * 1024;
-function progressLogger(layer, verb, log) {
-    let next = PROGRESS_STEP;
-    return (bytes) => {
-        if (bytes >= next && bytes < layer.size) {
-            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
-            while (next <= bytes)
-                next += PROGRESS_STEP;
-        }
-    };
-}
-function progressStage(onProgress) {
-    let seen = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _enc, cb) {
-            seen += chunk.length;
-            onProgress(seen);
-            cb(null, chunk);
-        },
-    });
-}
-function mib(n) {
-    return `${(n / 1048576).toFixed(1)} MiB`;
-}
-async function rewriteImage(source, image, writer, ops, opts) {
-    const manifests = imageManifests(image.root);
-    // 1. Plan: the action of every layer, and the distinct blob jobs.
-    const plans = new Map();
-    const jobs = new Map();
-    for (const m of manifests) {
-        const actions = m.doc.layers.map((layer, i) => isAttestationManifest(m.desc) ? 'copy' : ops.select(layer, i, m));
-        plans.set(m, actions);
-        m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
-    }
-    // 2. Blobs: transformed or copied, in parallel, each once. Local files go through the file loop (in a
-    // worker when large), other sources through stream stages; both check digests and sizes as they read.
-    const moveBlob = async (layer, t, signal) => {
-        const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
-        const location = source.locate ? await source.locate(layer) : undefined;
-        if (location) {
-            const out = writer.tempPath();
-            const job = {
-                mode: t ? t.job.mode : 'copy',
-                ...(t ? { key: t.job.key, nonce: t.job.nonce } : {}),
-                ...(t?.job.expectedHmac ? { expectedHmac: t.job.expectedHmac } : {}),
-                source: location,
-                expected: { digest: layer.digest, size: layer.size },
-                sourceName: source.name,
-                out,
-            };
-            const r = opts.workers && layer.size >= WORKER_FROM
-                ? await opts.workers.run(job, signal, onProgress)
-                : await layer_files_runFileJob(job, onProgress);
-            const written = await writer.adopt(out, { digest: r.digest, size: r.size });
-            return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
-        }
-        const stages = t ? [t.transform] : [];
-        if (onProgress)
-            stages.push(progressStage(onProgress));
-        return { written: await writer.writeStream(await source.open(layer), stages, signal) };
-    };
-    const done = new Map();
-    await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
-        if (action === 'copy') {
-            if (writer.has(layer.digest)) {
-                done.set(key, { desc: layer, action: 'copied' });
-                return;
-            }
-            if (isExternal(layer) && !(await source.has(layer))) {
-                done.set(key, { desc: layer, action: 'external' });
-                return;
-            }
-            const { written } = await moveBlob(layer, undefined, signal);
-            if (written.digest !== layer.digest) {
-                // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
-                throw new errors_OepError('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
-            }
-            done.set(key, { desc: layer, action: 'copied' });
-            opts.onBlob?.(layer, () => writer.locate(layer.digest));
-            return;
-        }
-        const t = await ops.prepare(layer);
-        const started = Date.now();
-        const { written, hmac } = await moveBlob(layer, t, signal);
-        const secs = (Date.now() - started) / 1000;
-        opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
-        const desc = t.descriptor(written, hmac);
-        done.set(key, { desc, action: 'transformed' });
-        opts.onBlob?.(desc, () => writer.locate(desc.digest));
-    });
-    // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
-    for (const m of manifests) {
-        const w = await writer.writeBytes(m.config);
-        if (w.digest !== m.doc.config.digest) {
-            throw new errors_OepError('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
-        }
-        opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
-    }
-    // 4. Manifests and indexes, bottom-up.
-    const outcomes = [];
-    const attestations = [];
-    const newDigest = new Map();
-    async function emit(node, changed, doc, mediaType) {
-        const bytes = changed || node.desc.digest === '' ? serialize(doc) : node.bytes;
-        const w = await writer.writeBytes(bytes);
-        return { ...node.desc, mediaType, digest: w.digest, size: w.size };
-    }
-    async function rebuildManifest(node) {
-        const actions = plans.get(node);
-        const layers = node.doc.layers.map((layer, index) => {
-            const d = done.get(`${actions[index]}:${layer.digest}`);
-            // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
-            return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
-        });
-        const changed = layers.some((l) => l.action === 'transformed');
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
-        if (changed && ops.convertDockerToOci && mediaType === MT.dockerManifest) {
-            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
-            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
-            mediaType = MT.ociManifest;
-            raw.mediaType = mediaType;
-            raw.config = { ...node.doc.config, mediaType: MT.ociConfig };
-            raw.layers = layers.map((l) => ({ ...l.result, mediaType: ociLayerMediaType(l.result.mediaType) }));
-        }
-        const result = await emit(node, changed, raw, mediaType);
-        newDigest.set(node.desc.digest, result.digest);
-        if (!isAttestationManifest(node.desc)) {
-            outcomes.push({ platform: formatPlatform(node.platform), source: node.desc, result, layers });
-        }
-        return result;
-    }
-    async function rebuild(node) {
-        if (node.kind === 'manifest')
-            return rebuildManifest(node);
-        return rebuildIndex(node);
-    }
-    async function rebuildIndex(node) {
-        const kept = [];
-        // Images first, so that attestations can point at their new digests.
-        const results = new Map();
-        for (const [i, child] of node.children.entries()) {
-            if (child && !isAttestationManifest(child.desc))
-                results.set(i, await rebuild(child));
-        }
-        for (const [i, child] of node.children.entries()) {
-            if (!child || !isAttestationManifest(child.desc))
-                continue;
-            const copied = await rebuild(child);
-            const ref = child.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
-            const target = newDigest.get(ref) ?? ref;
-            attestations.push({ digest: copied.digest, reference: target });
-            results.set(i, {
-                ...copied,
-                annotations: { ...copied.annotations, [ANNOTATION_REFERENCE_DIGEST]: target },
-            });
-        }
-        for (const [i] of node.children.entries())
-            if (results.has(i))
-                kept.push(results.get(i));
-        const changed = kept.length !== node.doc.manifests.length ||
-            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, manifests: kept };
-        if (changed && mediaType === MT.dockerManifestList && kept.some((d) => d.mediaType === MT.ociManifest)) {
-            mediaType = MT.ociIndex;
-            raw.mediaType = mediaType;
-        }
-        return emit(node, changed, raw, mediaType);
-    }
-    const root = await rebuild(image.root);
-    return { root, manifests: outcomes, attestations };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/selection.ts
-/**
- * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
- * against each image before anything is written.
- */
-
-
-/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
-function parseLayerList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec.split(',').map((part) => {
-        const t = part.trim();
-        if (!/^-?\d+$/.test(t)) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
-                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
-            });
-        }
-        return Number(t);
-    });
-}
-function parsePlatformList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map(parsePlatform);
-}
-/**
- * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
- * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
- */
-function resolveLayerIndexes(wanted, count, image) {
-    if (!wanted)
-        return new Set(Array.from({ length: count }, (_, i) => i));
-    const out = new Set();
-    for (const i of wanted) {
-        const abs = i < 0 ? count + i : i;
-        if (abs < 0 || abs >= count) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
-                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
-            });
-        }
-        out.add(abs);
-    }
-    return out;
-}
-
+// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
+var rewrite = __nccwpck_require__(8700);
+// EXTERNAL MODULE: ./src/pipeline/selection.ts
+var selection = __nccwpck_require__(5704);
 ;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
 /**
  * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
@@ -73711,7 +74180,7 @@ function resolveLayerIndexes(wanted, count, image) {
 
 
 function defaultConcurrency() {
-    return Math.max(2, Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)()));
+    return Math.max(2, Math.min(4, (0,external_node_os_.availableParallelism)()));
 }
 /** When the front end named the worker entry: a pool of worker threads for the large layers. */
 function startWorkers(opts) {
@@ -73722,10 +74191,10 @@ function startWorkers(opts) {
 function rewriteRuntime(opts, workers) {
     return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
-function encrypt_imageManifests(node) {
+function imageManifests(node) {
     if (node.kind === 'manifest')
-        return isAttestationManifest(node.desc) ? [] : [node];
-    return node.children.flatMap((c) => (c ? encrypt_imageManifests(c) : []));
+        return (0,model/* isAttestationManifest */.gV)(node.desc) ? [] : [node];
+    return node.children.flatMap((c) => (c ? imageManifests(c) : []));
 }
 function toImageReport(r, extra, skipped) {
     return {
@@ -73738,7 +74207,7 @@ function toImageReport(r, extra, skipped) {
             digest: m.result.digest,
             mediaType: m.result.mediaType,
             layers: m.layers.map((l) => {
-                const encrypted = isEncryptedMediaType(l.result.mediaType);
+                const encrypted = (0,mediatypes/* isEncryptedMediaType */.hO)(l.result.mediaType);
                 const action = l.action === 'external'
                     ? 'external'
                     : l.action === 'transformed'
@@ -73769,23 +74238,23 @@ function toImageReport(r, extra, skipped) {
 async function encryptImage(opts) {
     const log = opts.log ?? (() => { });
     if (opts.recipients.length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
+        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
             hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
         });
     }
-    const source = await openLayout(opts.layout);
-    const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+    const source = await (0,layout_source/* openLayout */.B)(opts.layout);
+    const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
     // Check every selection before writing anything.
     const selected = new Map();
-    for (const m of encrypt_imageManifests(image.root)) {
-        const name = `the ${formatPlatform(m.platform)} image`;
-        const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
+    for (const m of imageManifests(image.root)) {
+        const name = `the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image`;
+        const indexes = (0,selection/* resolveLayerIndexes */.cR)(opts.encryptLayers, m.doc.layers.length, name);
         for (const i of [...indexes]) {
             const layer = m.doc.layers[i];
             // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
-            if (isExternal(layer) && !(await source.has(layer))) {
+            if ((0,rewrite/* isExternal */.g)(layer) && !(await source.has(layer))) {
                 if (opts.encryptLayers) {
-                    throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                    throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
                         hint: 'leave it out with --encrypt-layers',
                     });
                 }
@@ -73793,8 +74262,8 @@ async function encryptImage(opts) {
                 log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
                 continue;
             }
-            if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
-                throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+            if (!(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) && !(0,mediatypes/* isEncryptableLayer */.Rr)(layer.mediaType)) {
+                throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
                     hint: 'leave it out with --encrypt-layers',
                 });
             }
@@ -73807,15 +74276,15 @@ async function encryptImage(opts) {
     const writer = await LayoutWriter.create(opts.output);
     const workers = startWorkers(opts);
     try {
-        const result = await rewriteImage(source, image, writer, {
+        const result = await (0,rewrite/* rewriteImage */.i)(source, image, writer, {
             verb: 'encrypted',
             convertDockerToOci: true,
             // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
             // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
-            select: (layer) => chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
+            select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
             prepare: (layer) => encryptLayer(layer, opts.recipients),
         }, { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
-        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+        const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
         // The report first: nothing that can fail may come after the layout is in place.
         const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
         report.recipients = opts.recipients.map((r) => ({
@@ -73840,6 +74309,205 @@ function pick(d) {
     return { mediaType: d.mediaType, digest: d.digest, size: d.size };
 }
 
+
+/***/ }),
+
+/***/ 2376:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  z: () => (/* binding */ runFileJob),
+  Y: () => (/* binding */ uploadChunks)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
+var blockcipher = __nccwpck_require__(7569);
+;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
+/**
+ * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
+ * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
+ * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
+ * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ */
+
+
+
+
+
+
+
+const CHUNK = 1024 * 1024;
+/**
+ * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
+ * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
+ * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
+ */
+const COLLECT_EVERY = 8;
+external_node_v8_default().setFlagsFromString('--expose-gc');
+const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+const collectYoung = typeof gc === 'function'
+    ? gc
+    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+function mismatch(job, what) {
+    return new errors/* OepError */.$('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
+        hint: 'the layout is corrupt or was modified; rebuild it',
+    });
+}
+async function writeAll(fh, buf) {
+    let off = 0;
+    while (off < buf.length)
+        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+async function runFileJob(job, onProgress) {
+    const { algorithm, hex } = (0,digest/* parseDigest */.m)(job.expected.digest, job.sourceName);
+    if (job.source.size !== job.expected.size) {
+        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
+    }
+    const cipher = job.mode === 'copy'
+        ? undefined
+        : new blockcipher/* LayerCipher */.xW({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
+    const inHash = (0,external_node_crypto_.createHash)(algorithm);
+    const outHash = (0,external_node_crypto_.createHash)('sha256');
+    const input = await (0,promises_.open)(job.source.path, 'r');
+    let output;
+    let pending = Promise.resolve();
+    try {
+        output = await (0,promises_.open)(job.out, 'wx');
+        const buf = Buffer.allocUnsafe(CHUNK);
+        let done = 0;
+        let chunks = 0;
+        while (done < job.expected.size) {
+            const want = Math.min(CHUNK, job.expected.size - done);
+            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
+            if (bytesRead === 0)
+                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+            const chunk = buf.subarray(0, bytesRead);
+            inHash.update(chunk);
+            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
+            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
+            outHash.update(out);
+            await pending;
+            pending = writeAll(output, out);
+            done += bytesRead;
+            onProgress?.(done);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+        await pending;
+        if (inHash.digest('hex') !== hex)
+            throw mismatch(job, 'does not match its digest');
+        const hmac = cipher?.finish();
+        if (job.mode === 'decrypt' && !(0,blockcipher/* hmacMatches */.Tg)(hmac, Buffer.from(job.expectedHmac)))
+            throw (0,blockcipher/* integrityError */.Wn)();
+        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
+    }
+    catch (err) {
+        await pending.catch(() => { }); // a write still under way must end before its file goes
+        await output?.close();
+        output = undefined;
+        await (0,promises_.rm)(job.out, { force: true });
+        throw err;
+    }
+    finally {
+        await input.close();
+        await output?.close();
+    }
+}
+/**
+ * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
+ * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
+ * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
+ * blob's size and every manifest after the push.
+ */
+async function* uploadChunks(locate, expected) {
+    let location = locate();
+    let fh;
+    try {
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    catch (err) {
+        // The layout may have moved from its staging folder to its destination since we asked: ask again.
+        if (err.code !== 'ENOENT')
+            throw err;
+        location = locate();
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    try {
+        if (location.size !== expected.size) {
+            throw new errors/* OepError */.$('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        }
+        let done = 0;
+        let chunks = 0;
+        while (done < expected.size) {
+            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            if (bytesRead === 0)
+                throw new errors/* OepError */.$('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
+            done += bytesRead;
+            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+        }
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 1130:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  GH: () => (/* binding */ pushImage),
+  lN: () => (/* reexport */ temps/* removeTempsSync */.lN)
+});
+
+// UNUSED EXPORTS: pushTargets
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/temps.ts
+var temps = __nccwpck_require__(9656);
+// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
+var layout_source = __nccwpck_require__(2499);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/tree.ts
+var tree = __nccwpck_require__(7897);
+// EXTERNAL MODULE: ./src/ocicrypt/options.ts
+var options = __nccwpck_require__(321);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
 ;// CONCATENATED MODULE: ./src/registry/reference.ts
 /**
  * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
@@ -73857,7 +74525,7 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 function bad(input, why) {
-    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+    return new errors/* OepError */.$('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
         hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
     });
 }
@@ -73878,7 +74546,7 @@ function parseReference(input) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
         try {
-            parseDigest(digest, input);
+            (0,oci_digest/* parseDigest */.m)(digest, input);
         }
         catch {
             throw bad(input, `${digest} is not a digest`);
@@ -73956,7 +74624,7 @@ function resolveTag(tag, main) {
  * worth retrying is decided here, from fixed sets, and nowhere else.
  */
 
-class RegistryError extends errors_OepError {
+class RegistryError extends errors/* OepError */.$ {
     status;
     diagnostics;
     /** Worth another try: 5xx, 408, 429, resets, timeouts. */
@@ -74033,7 +74701,7 @@ function httpError(status, headers, body, what) {
 const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
 /** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
 function networkError(err, what) {
-    if (err instanceof errors_OepError)
+    if (err instanceof errors/* OepError */.$)
         return err; // already ours: e.g. a digest check failing in a body stream
     const e = err;
     const code = e.code ?? e.cause?.code ?? '';
@@ -74209,8 +74877,12 @@ async function pushTags(targets, root, opts) {
     }
 }
 
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 20 modules
+var encrypt = __nccwpck_require__(2048);
+// EXTERNAL MODULE: ./src/oci/source.ts
+var source = __nccwpck_require__(8540);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(6752);
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/registry/transport/http.ts
 
 
@@ -74228,8 +74900,8 @@ function createDispatcher(opts) {
     const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
     const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
     if (!httpsProxy && !httpProxy)
-        return new node_modules_undici/* Agent */.g6(common);
-    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        return new undici/* Agent */.g6(common);
+    return new undici/* EnvHttpProxyAgent */.J2({
         ...common,
         requestTls: tls,
         ...(httpsProxy ? { httpsProxy } : {}),
@@ -74241,7 +74913,7 @@ function createSend(opts, dispatcher = createDispatcher(opts)) {
     return async (req) => {
         const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
         try {
-            const res = await (0,node_modules_undici/* request */.Em)(req.url, {
+            const res = await (0,undici/* request */.Em)(req.url, {
                 method: req.method,
                 headers: { 'user-agent': opts.userAgent, ...req.headers },
                 body: req.body ?? null,
@@ -74363,7 +75035,7 @@ class Authorizer {
             return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
         }
         if (c.scheme !== 'bearer') {
-            throw new errors_OepError('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
+            throw new errors/* OepError */.$('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
         }
         const key = [...new Set(scopes)].sort().join(' ');
         const cached = this.#tokens.get(key);
@@ -74388,16 +75060,16 @@ class Authorizer {
     async #fetchToken(c, scopes) {
         const realm = c.params.realm;
         if (!realm)
-            throw new errors_OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
+            throw new errors/* OepError */.$('E_AUTH', 'the registry sent a Bearer challenge without a realm');
         let url;
         try {
             url = new URL(realm);
         }
         catch {
-            throw new errors_OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+            throw new errors/* OepError */.$('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
         }
         if (url.protocol !== 'https:' && !this.#allowPlainRealm) {
-            throw new errors_OepError('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
+            throw new errors/* OepError */.$('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
                 hint: 'use --tls-verify=false only for a test registry you trust',
             });
         }
@@ -74449,11 +75121,11 @@ class Authorizer {
             doc = JSON.parse(body);
         }
         catch {
-            throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+            throw new errors/* OepError */.$('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
         }
         const token = doc.token ?? doc.access_token;
         if (!token)
-            throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+            throw new errors/* OepError */.$('E_AUTH', `the token endpoint ${url.origin} returned no token`);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.#tokens.set([...new Set(scopes)].sort().join(' '), {
             token,
@@ -74470,7 +75142,7 @@ class Authorizer {
 
 
 
-const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [mediatypes.MT.ociIndex, mediatypes.MT.ociManifest, mediatypes.MT.dockerManifestList, mediatypes.MT.dockerManifest].join(', ');
 const MAX_REDIRECTS = 5;
 function pullScope(repo) {
     return `repository:${repo}:pull`;
@@ -74737,13 +75409,13 @@ class RegistryClient {
             headers: { accept: MANIFEST_ACCEPT },
         });
         const length = Number(res.headers['content-length'] ?? 0);
-        if (length > MAX_JSON_BLOB) {
+        if (length > source/* MAX_JSON_BLOB */.O) {
             await discard(res);
-            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+            throw new errors/* OepError */.$('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
-        const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
-        if (bytes.length > MAX_JSON_BLOB)
-            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+        const bytes = await readBytes(res, source/* MAX_JSON_BLOB */.O + 1);
+        if (bytes.length > source/* MAX_JSON_BLOB */.O)
+            throw new errors/* OepError */.$('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
         const dg = res.headers['docker-content-digest'];
         return {
@@ -74828,7 +75500,7 @@ async function readConfig(path) {
         return JSON.parse(text);
     }
     catch {
-        throw new errors_OepError('E_AUTH', `${path} is not valid JSON`, {
+        throw new errors/* OepError */.$('E_AUTH', `${path} is not valid JSON`, {
             hint: 'fix or remove the file, or pass username/password',
         });
     }
@@ -74840,7 +75512,7 @@ function helperServer(ref) {
 /** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
 async function runCredentialHelper(name, server, env) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
-        throw new errors_OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
+        throw new errors/* OepError */.$('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
     const program = `docker-credential-${name}`;
     const { code, stdout, stderr } = await new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], {
@@ -74858,21 +75530,21 @@ async function runCredentialHelper(name, server, env) {
         child.stdin.on('error', () => { });
         child.stdin.end(server);
     }).catch((err) => {
-        throw new errors_OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
+        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
             hint: `install ${program}, or remove it from the docker config`,
         });
     });
     if (code !== 0) {
         if (/credentials not found/i.test(stdout + stderr))
             return undefined;
-        throw new errors_OepError('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
     }
     let doc;
     try {
         doc = JSON.parse(stdout);
     }
     catch {
-        throw new errors_OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
+        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} did not answer with JSON`);
     }
     if (!doc.Secret)
         return undefined;
@@ -74918,7 +75590,7 @@ async function fromContainersAuth(ref, env) {
 async function findCredential(ref, opts) {
     if (opts.username !== undefined || opts.password !== undefined) {
         if (!opts.username || !opts.password) {
-            throw new errors_OepError('E_USAGE', 'username and password go together: one was given without the other', {
+            throw new errors/* OepError */.$('E_USAGE', 'username and password go together: one was given without the other', {
                 hint: 'give both, or neither to use docker/podman login credentials',
             });
         }
@@ -74971,6 +75643,10 @@ async function connectClients(refs, opts, log = () => { }) {
     return clients;
 }
 
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
+var layer_files = __nccwpck_require__(2376);
+// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
+var rewrite = __nccwpck_require__(8700);
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
 /**
  * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
@@ -74995,11 +75671,12 @@ async function connectClients(refs, opts, log = () => { }) {
 
 
 
+
 /** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
 function pushTargets(image, tags = []) {
     const main = parseReference(image);
     if (main.digest) {
-        throw new errors_OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+        throw new errors/* OepError */.$('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
             hint: 'write REPO[:TAG]; the digest is an output',
         });
     }
@@ -75056,14 +75733,14 @@ async function verifyPushed(targets, manifests, blobs, encrypted) {
             if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
                 throw new RegistryError('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
             }
-            const doc = parseManifestOrIndex(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
+            const doc = (0,model/* parseManifestOrIndex */.yA)(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
             if (doc.kind !== 'manifest')
                 continue;
             for (const l of doc.layers) {
                 if (!encrypted.has(l.digest))
                     continue;
-                const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
-                if (!isEncryptedMediaType(l.mediaType) || !keys || !l.annotations?.[options_ANNOTATION_PUBOPTS]) {
+                const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG));
+                if (!(0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType) || !keys || !l.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]) {
                     throw new RegistryError('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
                 }
             }
@@ -75101,8 +75778,10 @@ async function pushImage(opts) {
             await withRetry(`authenticating to ${repositoryName(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
         }
         staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
+        if (staging)
+            (0,temps/* trackTemp */.EO)(staging);
         const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
+        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,encrypt/* defaultConcurrency */.PV)()), log };
         // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
         // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
         const staged = new Map();
@@ -75110,15 +75789,15 @@ async function pushImage(opts) {
             open: async (desc) => {
                 const locate = staged.get(desc.digest);
                 if (!locate)
-                    throw new errors_OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+                    throw new errors/* OepError */.$('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
                 // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-                return external_node_stream_.Readable.from(uploadChunks(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+                return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
             },
         };
         const blobPusher = new BlobPusher(targets, reader, pushOpts);
         let report;
         try {
-            report = await encryptImage({
+            report = await (0,encrypt/* encryptImage */.Rp)({
                 ...opts,
                 output: layoutDir,
                 onBlob: (desc, locate) => {
@@ -75134,16 +75813,16 @@ async function pushImage(opts) {
             await blobPusher.settle().catch(() => { });
             throw err;
         }
-        const source = await openLayout(layoutDir);
-        const image = await loadImage(source);
+        const source = await (0,layout_source/* openLayout */.B)(layoutDir);
+        const image = await (0,tree/* loadImage */.yt)(source);
         const manifests = manifestsBottomUp(image.root);
         const root = manifests[manifests.length - 1];
         if (root.desc.digest !== report.digest)
-            throw new errors_OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
+            throw new errors/* OepError */.$('E_VERIFY', 'internal: the encrypted layout changed under us');
         // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
         const blobs = [];
         for (const b of blobsOf(image.root))
-            if (!isExternal(b) || (await source.has(b)))
+            if (!(0,rewrite/* isExternal */.g)(b) || (await source.has(b)))
                 blobs.push(b);
         log(`pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`);
         // Every blob the image needs (most are under way already), everywhere, before any manifest.
@@ -75174,664 +75853,366 @@ async function pushImage(opts) {
         };
     }
     finally {
-        if (staging)
+        if (staging) {
             await (0,promises_.rm)(staging, { recursive: true, force: true });
+            (0,temps/* untrackTemp */.bK)(staging);
+        }
         await Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
     }
 }
+/** For front ends: remove every staging and temp folder of runs under way (on SIGINT/SIGTERM). */
 
-;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+
+
+/***/ }),
+
+/***/ 8700:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  g: () => (/* binding */ isExternal),
+  i: () => (/* binding */ rewriteImage)
+});
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/platform.ts
+var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/limit.ts
 /**
- * Parsing the keys users hand us. Recipients (public keys) for encryption; private keys for decryption.
- * Every refusal names the key's source and says what to give instead. Key material never appears in a message.
+ * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
+ * streams stop instead of finishing work nobody will use), waits for the others to settle, and is rethrown.
  */
-
-
-const CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-const RSA_ALGS = new Set(['RSA-OAEP', 'RSA-OAEP-256']);
-const EC_ALGS = new Set(['ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
-const MIN_RSA_BITS = 2048;
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
-function pemBlocks(text) {
-    return [...text.matchAll(PEM_RE)].map((m) => ({
-        label: m[1],
-        text: m[0],
-        headers: /^[A-Za-z-]+:/m.test(m[2]),
-    }));
-}
-function looksLikeJson(text) {
-    return text.trimStart().startsWith('{');
-}
-function fingerprint(key) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(key.export({ type: 'spki', format: 'der' }))
-        .digest('hex');
-}
-function privateKeyGiven(source) {
-    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
-        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
-    });
-}
-/** Check a public key is one ocicrypt (go-jose) can wrap to, and pick its algorithm. */
-function toRecipient(key, source, jwkAlg, kid) {
-    const type = key.asymmetricKeyType;
-    let alg;
-    let desc;
-    if (type === 'rsa') {
-        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-        if (bits < MIN_RSA_BITS) {
-            throw new errors_OepError('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
-                hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
-            });
-        }
-        alg = 'RSA-OAEP';
-        desc = `RSA-${bits}`;
-        if (jwkAlg !== undefined) {
-            if (!RSA_ALGS.has(jwkAlg)) {
-                throw new errors_OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
-                    hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
-                });
-            }
-            alg = jwkAlg;
-        }
-    }
-    else if (type === 'ec') {
-        const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-        if (!curve) {
-            throw new errors_OepError('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
-                hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
-            });
-        }
-        alg = 'ECDH-ES+A256KW';
-        desc = `EC-${curve}`;
-        if (jwkAlg !== undefined) {
-            if (!EC_ALGS.has(jwkAlg)) {
-                throw new errors_OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
-                    hint: 'use ECDH-ES+A256KW for EC keys',
-                });
-            }
-            alg = jwkAlg;
-        }
-    }
-    else {
-        throw new errors_OepError('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
-            hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
-        });
-    }
-    const r = { scheme: 'jwe', key, alg, source, type: desc, fingerprint: fingerprint(key) };
-    if (typeof kid === 'string' && kid !== '')
-        r.kid = kid;
-    return r;
-}
-function recipientFromPem(block, source) {
-    switch (block.label) {
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            return toRecipient(parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), source, block.label), source);
-        case 'CERTIFICATE': {
-            const cert = parseWith(() => new external_node_crypto_.X509Certificate(block.text), source, block.label);
-            return toRecipient(cert.publicKey, source);
-        }
-        case 'EC PARAMETERS':
-            return undefined; // openssl ecparam writes these before a key; they carry no key
-        default:
-            if (block.label.includes('PRIVATE KEY'))
-                throw privateKeyGiven(source);
-            throw new errors_OepError('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
-                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
-            });
-    }
-}
-function parseWith(fn, source, what) {
-    try {
-        return fn();
-    }
-    catch {
-        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-function recipientFromJwk(text, source) {
-    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-    const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
-    return jwks.map((jwk, i) => {
-        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
-        if (typeof jwk !== 'object' || jwk === null)
-            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
-        if ('d' in jwk)
-            throw privateKeyGiven(where);
-        if (jwk.kty === 'OKP') {
-            throw new errors_OepError('E_KEY', `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
-                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
-            });
-        }
-        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
-        return toRecipient(key, where, jwk.alg, jwk.kid);
-    });
-}
-function recipientFromDer(der, source) {
-    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
-    if (tryPrivateDer(der))
-        throw privateKeyGiven(source);
-    for (const type of ['spki', 'pkcs1']) {
-        try {
-            return toRecipient((0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type }), source);
-        }
-        catch (err) {
-            if (err instanceof errors_OepError)
-                throw err;
-        }
-    }
-    try {
-        return toRecipient(new external_node_crypto_.X509Certificate(der).publicKey, source);
-    }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw err;
-    }
-    if (tryPrivateDerEncrypted(der))
-        throw privateKeyGiven(source);
-    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
-        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
-    });
-}
-/**
- * All recipients in one file or secret. Several PEM blocks (or a JWK set) are several recipients, so a secret
- * holding the team's keys works as one input.
- */
-function parseRecipients(data, source) {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    const text = buf.toString('utf8');
-    let out;
-    if (text.includes('-----BEGIN ')) {
-        const blocks = pemBlocks(text);
-        out = blocks.flatMap((b, i) => {
-            const r = recipientFromPem(b, blocks.length > 1 ? `${source} (PEM block ${i + 1})` : source);
-            return r ? [r] : [];
-        });
-    }
-    else if (looksLikeJson(text)) {
-        out = recipientFromJwk(text, source);
-    }
-    else if (buf.length > 0 && buf[0] === 0x30) {
-        out = [recipientFromDer(buf, source)];
-    }
-    else {
-        out = [];
-    }
-    if (out.length === 0) {
-        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
-            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
-        });
-    }
-    return out;
-}
-function tryPrivateDer(der, passphrase) {
-    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
-        try {
-            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
-        }
-        catch {
-            /* try the next encoding */
-        }
-    }
-    return undefined;
-}
-function wrongPassphrase(source, given) {
-    return given
-        ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
-            hint: 'check the passphrase given after the key path',
-        })
-        : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
-            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
-        });
-}
-/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-function parseDecryptionKeys(data, source, passphrase) {
-    const buf = Buffer.from(data);
-    const text = buf.toString('utf8');
-    const keys = [];
-    if (text.includes('-----BEGIN ')) {
-        for (const b of pemBlocks(text)) {
-            if (!b.label.includes('PRIVATE KEY'))
-                continue; // certificates, EC PARAMETERS, public keys ride along
-            const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
-            if (encrypted && !passphrase)
-                throw wrongPassphrase(source, false);
+async function mapLimit(items, limit, fn) {
+    const controller = new AbortController();
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    async function worker() {
+        while (!failure && next < items.length) {
+            const i = next++;
             try {
-                keys.push(createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) }));
-            }
-            catch {
-                if (encrypted)
-                    throw wrongPassphrase(source, true);
-                throw new OepError('E_KEY', `${source}: cannot parse the ${b.label}`, {
-                    hint: 'the key is corrupt or truncated',
-                });
-            }
-        }
-    }
-    else if (looksLikeJson(text)) {
-        const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-        const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
-        for (const jwk of jwks) {
-            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
-                keys.push(parseWith(() => createPrivateKey({ key: jwk, format: 'jwk' }), source, 'JWK'));
-            }
-        }
-    }
-    else if (buf.length > 0 && buf[0] === 0x30) {
-        const k = tryPrivateDer(buf, passphrase);
-        if (k)
-            keys.push(k);
-        else if (tryPrivateDerEncrypted(buf))
-            throw wrongPassphrase(source, Boolean(passphrase));
-    }
-    if (keys.length === 0) {
-        throw new OepError('E_KEY', `${source} holds no private key`, {
-            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
-        });
-    }
-    return keys.map((key) => ({ key, source }));
-}
-/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
-function tryPrivateDerEncrypted(der) {
-    try {
-        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
-        return false;
-    }
-    catch (err) {
-        return /passphrase/i.test(String(err.message));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/keys.ts
-/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
-
-
-
-
-/** Read a key file, with an error that names the input it came from. */
-function readKeyFile(path, input) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path);
-    }
-    catch (err) {
-        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
-            hint: 'check the path',
-        });
-    }
-}
-/**
- * `jwe:FILE`, or a bare FILE meaning the same (skopeo's --encryption-key takes it with its prefix). Other
- * protocols (pkcs7, pgp, provider) are refused by name until they exist.
- */
-function recipientsFromSpec(spec, input) {
-    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-    const prefixed = m !== null && !(0,external_node_fs_namespaceObject.existsSync)(spec);
-    const scheme = prefixed ? m[1] : 'jwe';
-    const file = prefixed ? m[2] : spec;
-    if (scheme !== 'jwe') {
-        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
-            hint: 'use jwe:FILE with an RSA or EC public key',
-        });
-    }
-    return parseRecipients(readKeyFile(file, input), file);
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-/**
- * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs in main.ts), then
- * turned into pipeline options by pure functions (optionsFrom), so the mapping is tested without a runner.
- */
-
-
-
-
-
-/** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
-function splitList(value) {
-    return value
-        .split(/[\n,]/)
-        .map((s) => s.trim())
-        .filter(Boolean);
-}
-function inputError(name, message, hint) {
-    return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
-}
-function parseBool(name, value, dflt) {
-    const v = value.trim().toLowerCase();
-    if (v === '')
-        return dflt;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw inputError(name, `${JSON.stringify(value)} is not true or false`);
-}
-/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
-function fromInput(name, fn) {
-    try {
-        return fn();
-    }
-    catch (err) {
-        if (err instanceof errors_OepError && !startsWithName(err.message, name)) {
-            throw new errors_OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
-        }
-        throw err;
-    }
-}
-/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
-function startsWithName(text, name) {
-    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
-}
-/** public-keys (key text from a secret) and recipients (jwe:FILE lines), all parsed and checked. */
-function recipientsFrom(inputs) {
-    const out = [];
-    if (inputs['public-keys'].trim()) {
-        out.push(...fromInput('public-keys', () => parseRecipients(inputs['public-keys'], 'public-keys')));
-    }
-    for (const spec of inputs.recipients) {
-        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
-    }
-    if (out.length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
-            hint: 'pass public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (a PEM public key)',
-        });
-    }
-    return out;
-}
-const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-/**
- * ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. Every certificate must parse:
- * Node's TLS silently ignores a CA it cannot read, and the user would get "certificate not trusted" instead.
- */
-function caFrom(value) {
-    const v = value.trim();
-    if (!v)
-        return undefined;
-    let text;
-    let source;
-    if (v.includes('-----BEGIN ')) {
-        text = v;
-        source = 'the PEM text';
-    }
-    else {
-        // Multi-line junk is probably a mangled secret: do not echo it.
-        source = v.includes('\n') ? 'the value' : v;
-        try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(v, 'utf8');
-        }
-        catch {
-            throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
-        }
-    }
-    const certs = text.match(CERT_RE) ?? [];
-    if (certs.length === 0)
-        throw inputError('ca-cert', `${source} holds no PEM certificate`, CA_HINT);
-    certs.forEach((pem, i) => {
-        try {
-            new external_node_crypto_.X509Certificate(pem);
-        }
-        catch {
-            throw inputError('ca-cert', `certificate ${i + 1} in ${source} cannot be parsed`, CA_HINT);
-        }
-    });
-    return text;
-}
-const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
-function retriesFrom(value) {
-    if (value.trim() === '')
-        return 3;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 20)
-        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`);
-    return n;
-}
-/**
- * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
- * with no image have no repository to go to: an error, not a silent layout-only run.
- */
-function imageFrom(inputs) {
-    if (inputs.image.trim())
-        return { image: inputs.image.trim(), tags: inputs.tags };
-    const first = inputs.tags.find((t) => t.includes('/'));
-    if (!first) {
-        if (inputs.tags.length === 0)
-            return { tags: [] };
-        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
-    }
-    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
-}
-function layersFrom(value) {
-    return parseLayerList(value);
-}
-function platformsFrom(value) {
-    try {
-        return parsePlatformList(value);
-    }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw inputError('platforms', err.message, err.hint);
-        throw err;
-    }
-}
-/** Inputs → options: pure but for reading the key and CA files the inputs name. */
-function optionsFrom(inputs, env) {
-    const layout = inputs.layout.trim();
-    if (!layout)
-        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
-    const { image, tags } = imageFrom(inputs);
-    const output = inputs.output.trim() || undefined;
-    if (!image && !output) {
-        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both');
-    }
-    const refName = inputs['ref-name'].trim();
-    const recipients = recipientsFrom(inputs);
-    const encryptLayers = layersFrom(inputs['encrypt-layers']);
-    const platforms = platformsFrom(inputs.platforms);
-    const verify = parseBool('verify', inputs.verify, true);
-    const ca = caFrom(inputs['ca-cert']);
-    const registry = {
-        tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
-        ...(ca ? { ca } : {}),
-        ...(inputs.username ? { username: inputs.username } : {}),
-        ...(inputs.password ? { password: inputs.password } : {}),
-        retries: retriesFrom(inputs.retries),
-        env,
-        userAgent: 'oci-encrypt-push-action',
-    };
-    const showSummary = parseBool('show-summary', inputs['show-summary'], true);
-    const digestFile = inputs['digest-file'].trim();
-    return {
-        layout,
-        ...(refName ? { refName } : {}),
-        ...(image ? { image } : {}),
-        tags,
-        ...(output ? { output } : {}),
-        recipients,
-        ...(encryptLayers ? { encryptLayers } : {}),
-        ...(platforms ? { platforms } : {}),
-        verify,
-        registry,
-        ...(digestFile ? { digestFile } : {}),
-        showSummary,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/summary.ts
-function cell(s) {
-    return s.replace(/\|/g, '\\|');
-}
-function summary_short(digest) {
-    return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
-}
-function size(n) {
-    return n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
-}
-function summaryMarkdown(r) {
-    const out = ['## oci-encrypt-push', ''];
-    if ('imageRef' in r) {
-        out.push(`**Image:** \`${r.imageRef}\`${r.verified ? ' (verified in the registry)' : ''}`, '');
-        out.push('**Tags:**', ...r.tags.map((t) => `- \`${t}\``), '');
-        if (r.output)
-            out.push(`**Encrypted layout also written to:** \`${r.output}\``, '');
-    }
-    else if (r.output) {
-        out.push(`**Encrypted layout:** \`${r.output}\``, '', `**Digest:** \`${r.digest}\``, '');
-    }
-    for (const p of r.platforms) {
-        out.push(`### ${p.platform} \`${summary_short(p.digest)}\``, '');
-        out.push('| # | media type | plaintext digest → encrypted digest | size | state |', '|---|---|---|---|---|');
-        for (const l of p.layers) {
-            const change = l.sourceDigest === l.digest
-                ? `\`${summary_short(l.digest)}\``
-                : `\`${summary_short(l.sourceDigest)}\` → \`${summary_short(l.digest)}\``;
-            out.push(`| ${l.index} | ${cell(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${l.action} |`);
-        }
-        out.push('');
-    }
-    if (r.skippedPlatforms.length)
-        out.push(`Left out (not selected): ${r.skippedPlatforms.join(', ')}`, '');
-    if (r.attestations.length) {
-        out.push(`Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => `\`${summary_short(a.digest)}\``).join(', ')}`, '');
-    }
-    if (r.recipients?.length) {
-        out.push('**Recipients**', '', '| key | algorithm | fingerprint (sha256 of the public key) |', '|---|---|---|');
-        for (const k of r.recipients)
-            out.push(`| ${k.type} | ${k.alg} | \`${k.fingerprint.slice(0, 32)}\` |`);
-        out.push('');
-    }
-    out.push('> [!WARNING]', '> ocicrypt encrypts layers only. The image config (environment, labels, history, layer diff IDs) and the', '> manifest stay readable to anyone who can pull the image: keep secrets out of ENV, LABEL and build arguments.');
-    return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/main.ts
-/**
- * The GitHub Action front end: inputs → one options object → the pipeline → outputs and a job summary.
- * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
- * the input's name and the fix, and sets no output.
- */
-
-
-
-
-
-
-
-
-const INPUT_NAMES = [
-    'layout',
-    'ref-name',
-    'image',
-    'tags',
-    'public-keys',
-    'recipients',
-    'encrypt-layers',
-    'platforms',
-    'username',
-    'password',
-    'tls-verify',
-    'ca-cert',
-    'retries',
-    'verify',
-    'output',
-    'digest-file',
-    'show-summary',
-];
-function getInputs() {
-    const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
-    return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) };
-}
-/** Which input an error from the pipeline is about, when its message does not already say. */
-const INPUT_OF = {
-    E_LAYOUT: 'layout',
-    E_BLOB_MISSING: 'layout',
-    E_DIGEST: 'layout',
-    E_MANIFEST: 'layout',
-    E_REF: 'ref-name',
-    E_PLATFORM: 'platforms',
-    E_LAYER_INDEX: 'encrypt-layers',
-    E_KEY: 'public-keys/recipients',
-    E_NO_RECIPIENT: 'public-keys',
-    E_REFERENCE: 'image/tags',
-    E_AUTH: 'username/password',
-    E_OUTPUT: 'output',
-};
-function failureMessage(err) {
-    if (!isOepError(err))
-        return `internal error: ${err.stack ?? String(err)}`;
-    const input = INPUT_OF[err.code];
-    const text = err.describe();
-    return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
-}
-/** The digest file first: when it cannot be written the step fails with no digest output at all. */
-function writeDigestFile(path, digest) {
-    try {
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, digest);
-    }
-    catch (err) {
-        throw inputError('digest-file', `cannot write ${path} (${err.code ?? 'error'})`, 'give a path in an existing, writable folder');
-    }
-}
-function setOutputs(r, digestFile) {
-    if (digestFile)
-        writeDigestFile(digestFile, r.digest);
-    setOutput('digest', r.digest);
-    if ('imageRef' in r) {
-        setOutput('image', r.image);
-        setOutput('image-ref', r.imageRef);
-        setOutput('tags', r.tags.join('\n'));
-    }
-    setOutput('platform-digests', JSON.stringify(Object.fromEntries(r.platforms.map((p) => [p.platform, p.digest]))));
-    setOutput('report', JSON.stringify(r));
-    if (digestFile)
-        setOutput('digest-file', digestFile);
-}
-async function run(runtime = {}) {
-    try {
-        const inputs = getInputs();
-        // Mask first: nothing below may print them, but a library error message might echo a header.
-        if (inputs.password)
-            core_setSecret(inputs.password);
-        const o = optionsFrom(inputs, process.env);
-        const common = {
-            layout: o.layout,
-            ...(o.refName ? { refName: o.refName } : {}),
-            recipients: o.recipients,
-            encryptLayers: o.encryptLayers,
-            platforms: o.platforms,
-            log: (line) => info(line),
-            ...runtime,
-        };
-        info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
-        const { image, output } = o;
-        const report = await group(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`, () => image
-            ? pushImage({
-                ...common,
-                image,
-                tags: o.tags,
-                output,
-                tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
-                registry: o.registry,
-                verify: o.verify,
-            })
-            : encryptImage({ ...common, output: output }));
-        setOutputs(report, o.digestFile);
-        info(`digest: ${report.digest}`);
-        if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
-            // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.
-            try {
-                await summary.addRaw(summaryMarkdown(report), true).write();
+                results[i] = await fn(items[i], controller.signal);
             }
             catch (err) {
-                warning(`job summary not written: ${err.message}`);
+                failure ??= { err };
+                controller.abort(err);
             }
         }
     }
-    catch (err) {
-        setFailed(failureMessage(err));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failure)
+        throw failure.err;
+    return results;
+}
+
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
+var layer_files = __nccwpck_require__(2376);
+;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
+/**
+ * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
+ * either transformed (encrypted or decrypted, streamed through the engine) or copied verified; configs are
+ * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
+ * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
+ */
+
+
+
+
+
+
+
+function imageManifests(node, out = []) {
+    if (node.kind === 'manifest')
+        out.push(node);
+    else
+        for (const c of node.children)
+            if (c)
+                imageManifests(c, out);
+    return out;
+}
+/** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
+function isExternal(d) {
+    const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
+    return foreign && Array.isArray(d.urls) && d.urls.length > 0;
+}
+/** Layers this large get progress lines, every 256 MiB, so a CI log shows the run is alive. */
+const PROGRESS_FROM = 512 * 1024 * 1024;
+const PROGRESS_STEP = 256 * 1024 * 1024;
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
+function progressLogger(layer, verb, log) {
+    let next = PROGRESS_STEP;
+    return (bytes) => {
+        if (bytes >= next && bytes < layer.size) {
+            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
+            while (next <= bytes)
+                next += PROGRESS_STEP;
+        }
+    };
+}
+function progressStage(onProgress) {
+    let seen = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, cb) {
+            seen += chunk.length;
+            onProgress(seen);
+            cb(null, chunk);
+        },
+    });
+}
+function mib(n) {
+    return `${(n / 1048576).toFixed(1)} MiB`;
+}
+async function rewriteImage(source, image, writer, ops, opts) {
+    const manifests = imageManifests(image.root);
+    // 1. Plan: the action of every layer, and the distinct blob jobs.
+    const plans = new Map();
+    const jobs = new Map();
+    for (const m of manifests) {
+        const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : ops.select(layer, i, m));
+        plans.set(m, actions);
+        m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
     }
+    // 2. Blobs: transformed or copied, in parallel, each once. Local files go through the file loop (in a
+    // worker when large), other sources through stream stages; both check digests and sizes as they read.
+    const moveBlob = async (layer, t, signal) => {
+        const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
+        const location = source.locate ? await source.locate(layer) : undefined;
+        if (location) {
+            const out = writer.tempPath();
+            const job = {
+                mode: t ? t.job.mode : 'copy',
+                ...(t ? { key: t.job.key, nonce: t.job.nonce } : {}),
+                ...(t?.job.expectedHmac ? { expectedHmac: t.job.expectedHmac } : {}),
+                source: location,
+                expected: { digest: layer.digest, size: layer.size },
+                sourceName: source.name,
+                out,
+            };
+            const r = opts.workers && layer.size >= WORKER_FROM
+                ? await opts.workers.run(job, signal, onProgress)
+                : await (0,layer_files/* runFileJob */.z)(job, onProgress);
+            const written = await writer.adopt(out, { digest: r.digest, size: r.size });
+            return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
+        }
+        const stages = t ? [t.transform] : [];
+        if (onProgress)
+            stages.push(progressStage(onProgress));
+        return { written: await writer.writeStream(await source.open(layer), stages, signal) };
+    };
+    const done = new Map();
+    await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
+        if (action === 'copy') {
+            if (writer.has(layer.digest)) {
+                done.set(key, { desc: layer, action: 'copied' });
+                return;
+            }
+            if (isExternal(layer) && !(await source.has(layer))) {
+                done.set(key, { desc: layer, action: 'external' });
+                return;
+            }
+            const { written } = await moveBlob(layer, undefined, signal);
+            if (written.digest !== layer.digest) {
+                // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+                throw new errors/* OepError */.$('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
+            }
+            done.set(key, { desc: layer, action: 'copied' });
+            opts.onBlob?.(layer, () => writer.locate(layer.digest));
+            return;
+        }
+        const t = await ops.prepare(layer);
+        const started = Date.now();
+        const { written, hmac } = await moveBlob(layer, t, signal);
+        const secs = (Date.now() - started) / 1000;
+        opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
+        const desc = t.descriptor(written, hmac);
+        done.set(key, { desc, action: 'transformed' });
+        opts.onBlob?.(desc, () => writer.locate(desc.digest));
+    });
+    // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
+    for (const m of manifests) {
+        const w = await writer.writeBytes(m.config);
+        if (w.digest !== m.doc.config.digest) {
+            throw new errors/* OepError */.$('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
+        }
+        opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
+    }
+    // 4. Manifests and indexes, bottom-up.
+    const outcomes = [];
+    const attestations = [];
+    const newDigest = new Map();
+    async function emit(node, changed, doc, mediaType) {
+        const bytes = changed || node.desc.digest === '' ? (0,model/* serialize */.lK)(doc) : node.bytes;
+        const w = await writer.writeBytes(bytes);
+        return { ...node.desc, mediaType, digest: w.digest, size: w.size };
+    }
+    async function rebuildManifest(node) {
+        const actions = plans.get(node);
+        const layers = node.doc.layers.map((layer, index) => {
+            const d = done.get(`${actions[index]}:${layer.digest}`);
+            // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
+            return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
+        });
+        const changed = layers.some((l) => l.action === 'transformed');
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
+        if (changed && ops.convertDockerToOci && mediaType === mediatypes.MT.dockerManifest) {
+            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
+            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
+            mediaType = mediatypes.MT.ociManifest;
+            raw.mediaType = mediaType;
+            raw.config = { ...node.doc.config, mediaType: mediatypes.MT.ociConfig };
+            raw.layers = layers.map((l) => ({ ...l.result, mediaType: (0,mediatypes/* ociLayerMediaType */.$9)(l.result.mediaType) }));
+        }
+        const result = await emit(node, changed, raw, mediaType);
+        newDigest.set(node.desc.digest, result.digest);
+        if (!(0,model/* isAttestationManifest */.gV)(node.desc)) {
+            outcomes.push({ platform: (0,platform/* formatPlatform */.Bq)(node.platform), source: node.desc, result, layers });
+        }
+        return result;
+    }
+    async function rebuild(node) {
+        if (node.kind === 'manifest')
+            return rebuildManifest(node);
+        return rebuildIndex(node);
+    }
+    async function rebuildIndex(node) {
+        const kept = [];
+        // Images first, so that attestations can point at their new digests.
+        const results = new Map();
+        for (const [i, child] of node.children.entries()) {
+            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc))
+                results.set(i, await rebuild(child));
+        }
+        for (const [i, child] of node.children.entries()) {
+            if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
+                continue;
+            const copied = await rebuild(child);
+            const ref = child.desc.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
+            const target = newDigest.get(ref) ?? ref;
+            attestations.push({ digest: copied.digest, reference: target });
+            results.set(i, {
+                ...copied,
+                annotations: { ...copied.annotations, [model/* ANNOTATION_REFERENCE_DIGEST */.Jp]: target },
+            });
+        }
+        for (const [i] of node.children.entries())
+            if (results.has(i))
+                kept.push(results.get(i));
+        const changed = kept.length !== node.doc.manifests.length ||
+            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, manifests: kept };
+        if (changed && mediaType === mediatypes.MT.dockerManifestList && kept.some((d) => d.mediaType === mediatypes.MT.ociManifest)) {
+            mediaType = mediatypes.MT.ociIndex;
+            raw.mediaType = mediaType;
+        }
+        return emit(node, changed, raw, mediaType);
+    }
+    const root = await rebuild(image.root);
+    return { root, manifests: outcomes, attestations };
+}
+
+
+/***/ }),
+
+/***/ 5704:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VX: () => (/* binding */ parsePlatformList),
+/* harmony export */   Xf: () => (/* binding */ parseLayerList),
+/* harmony export */   cR: () => (/* binding */ resolveLayerIndexes)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1890);
+/**
+ * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
+ * against each image before anything is written.
+ */
+
+
+/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
+function parseLayerList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec.split(',').map((part) => {
+        const t = part.trim();
+        if (!/^-?\d+$/.test(t)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
+                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
+            });
+        }
+        return Number(t);
+    });
+}
+function parsePlatformList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(_oci_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatform */ .FL);
+}
+/**
+ * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
+ * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
+ */
+function resolveLayerIndexes(wanted, count, image) {
+    if (!wanted)
+        return new Set(Array.from({ length: count }, (_, i) => i));
+    const out = new Set();
+    for (const i of wanted) {
+        const abs = i < 0 ? count + i : i;
+        if (abs < 0 || abs >= count) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
+                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
+            });
+        }
+        out.add(abs);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 9656:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EO: () => (/* binding */ trackTemp),
+/* harmony export */   bK: () => (/* binding */ untrackTemp),
+/* harmony export */   lN: () => (/* binding */ removeTempsSync)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Staging and temp folders in use, so that a front end interrupted by a signal can remove them synchronously
+ * before it exits: an interrupted run leaves nothing behind, as a failed one does.
+ */
+
+const live = new Set();
+function trackTemp(path) {
+    live.add(path);
+}
+function untrackTemp(path) {
+    live.delete(path);
+}
+function removeTempsSync() {
+    for (const path of live)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true });
+    live.clear();
 }
 
 
@@ -75928,6 +76309,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -75953,6 +76341,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -75988,6 +76383,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 

@@ -39021,7 +39021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 420:
+/***/ 4120:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39030,14 +39030,1047 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/errors.ts
-class errors_OepError extends Error {
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/layout/writer.ts
+var layout_writer = __nccwpck_require__(3557);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/tree.ts
+var tree = __nccwpck_require__(7897);
+// EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
+var ocicrypt_layer = __nccwpck_require__(5450);
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 1 modules
+var encrypt = __nccwpck_require__(2845);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
+var source = __nccwpck_require__(2499);
+// EXTERNAL MODULE: ./src/oci/layout/verify.ts
+var verify = __nccwpck_require__(6575);
+// EXTERNAL MODULE: ./src/oci/source.ts
+var oci_source = __nccwpck_require__(8540);
+// EXTERNAL MODULE: ./src/registry/client.ts + 2 modules
+var client = __nccwpck_require__(993);
+// EXTERNAL MODULE: ./src/registry/reference.ts
+var reference = __nccwpck_require__(9310);
+// EXTERNAL MODULE: ./src/pipeline/registry-session.ts + 2 modules
+var registry_session = __nccwpck_require__(699);
+;// CONCATENATED MODULE: ./src/pipeline/registry-source.ts
+/**
+ * An image in a registry as a BlobSource, so inspect and decrypt read `--image` exactly as they read a layout:
+ * the tree loader sees a one-entry index.json naming the manifest the reference resolves to, and every
+ * manifest and blob is verified against its digest and size as it streams in.
+ */
+
+
+
+
+
+
+
+
+
+
+
+class RegistrySource {
+    name;
+    #client;
+    #ref;
+    #manifests = new Map();
+    constructor(client, ref) {
+        this.name = (0,reference/* formatReference */.FH)(ref);
+        this.#client = client;
+        this.#ref = ref;
+    }
+    async indexJson() {
+        const reference = this.#ref.digest ?? this.#ref.tag ?? 'latest';
+        const got = await this.#client.getManifest(this.#ref.repository, reference);
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
+        if (this.#ref.digest && this.#ref.digest !== digest) {
+            throw new errors/* OepError */.$('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
+        }
+        if (!(0,mediatypes/* isIndexMediaType */.$$)(got.mediaType) && !(0,mediatypes/* isManifestMediaType */.CM)(got.mediaType)) {
+            throw new errors/* OepError */.$('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
+        }
+        this.#manifests.set(digest, got.bytes);
+        const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
+        if (this.#ref.tag)
+            entry.annotations = { [model/* ANNOTATION_REF_NAME */._0]: this.#ref.tag };
+        return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
+    }
+    async open(desc) {
+        let raw;
+        const cached = this.#manifests.get(desc.digest);
+        if (cached)
+            raw = external_node_stream_.Readable.from([cached]);
+        else if (desc.mediaType && ((0,mediatypes/* isIndexMediaType */.$$)(desc.mediaType) || (0,mediatypes/* isManifestMediaType */.CM)(desc.mediaType))) {
+            raw = external_node_stream_.Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
+        }
+        else
+            raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
+        return (0,verify/* verified */.zr)(raw, desc, this.name);
+    }
+    async read(desc) {
+        if (desc.size > oci_source/* MAX_JSON_BLOB */.O)
+            throw new errors/* OepError */.$('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
+        const chunks = [];
+        for await (const c of await this.open(desc))
+            chunks.push(c);
+        return Buffer.concat(chunks);
+    }
+    async has(desc) {
+        return this.#client.blobExists(this.#ref.repository, desc, [(0,client/* pullScope */.iH)(this.#ref.repository)]);
+    }
+    async close() {
+        await this.#client.close();
+    }
+}
+/** The source a use case reads: a layout, or a registry image. Call close() when done. */
+async function openSource(opts) {
+    if (opts.image) {
+        if (!opts.registry)
+            throw new errors/* OepError */.$('E_USAGE', 'reading an image from a registry needs registry options');
+        const ref = (0,reference/* parseReference */.F2)(opts.image);
+        const clients = await (0,registry_session/* connectClients */.t)([ref], opts.registry);
+        return new RegistrySource(clients.get(ref.apiHost), ref);
+    }
+    if (!opts.layout)
+        throw new errors/* OepError */.$('E_USAGE', 'give a layout or an image to read');
+    const layout = await (0,source/* openLayout */.B)(opts.layout);
+    return Object.assign(layout, { close: async () => { } });
+}
+
+// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
+var rewrite = __nccwpck_require__(8700);
+;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
+/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
+
+
+
+
+
+
+
+
+async function decryptImage(opts) {
+    const log = opts.log ?? (() => { });
+    const source = await openSource(opts);
+    let writer;
+    const workers = (0,encrypt/* startWorkers */.Gf)(opts);
+    try {
+        const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
+        writer = await layout_writer/* LayoutWriter */.s.create(opts.output);
+        const result = await (0,rewrite/* rewriteImage */.i)(source, image, writer, {
+            verb: 'decrypted',
+            convertDockerToOci: false,
+            select: (layer) => ((0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy'),
+            prepare: (layer) => (0,ocicrypt_layer/* decryptLayer */.Lq)(layer, opts.keys),
+        }, { ...(0,encrypt/* rewriteRuntime */.xA)(opts, workers), log });
+        const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
+        // The report first: nothing that can fail may come after the layout is in place.
+        const report = (0,encrypt/* toImageReport */.hX)(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+        await writer.commit([image.entry ? { ...image.entry, ...(0,encrypt/* pick */.Up)(result.root) } : result.root]);
+        return report;
+    }
+    catch (err) {
+        await writer?.abort().catch(() => { }); // the first error is the one to report
+        throw err;
+    }
+    finally {
+        await workers?.close();
+        await source.close();
+    }
+}
+
+// EXTERNAL MODULE: ./src/oci/platform.ts
+var platform = __nccwpck_require__(1890);
+;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
+/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
+
+
+
+
+
+
+function collect(node, out, attestations) {
+    if (node.kind === 'index') {
+        for (const c of node.children)
+            if (c)
+                collect(c, out, attestations);
+        return;
+    }
+    if ((0,model/* isAttestationManifest */.gV)(node.desc)) {
+        attestations.push({
+            digest: node.desc.digest,
+            reference: node.desc.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '',
+        });
+        return;
+    }
+    out.push({
+        platform: (0,platform/* formatPlatform */.Bq)(node.platform),
+        digest: node.desc.digest,
+        mediaType: node.doc.mediaType,
+        layers: node.doc.layers.map((l, index) => {
+            const encrypted = (0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType);
+            return {
+                index,
+                mediaType: l.mediaType,
+                size: l.size,
+                digest: l.digest,
+                sourceDigest: l.digest,
+                encrypted,
+                action: encrypted ? 'already-encrypted' : 'kept',
+                ...(encrypted ? { recipients: (0,ocicrypt_layer/* describeLayer */.$d)(l).protocols } : {}),
+            };
+        }),
+    });
+}
+async function inspectImage(opts) {
+    const source = await openSource(opts);
+    let image;
+    try {
+        image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName });
+    }
+    finally {
+        await source.close();
+    }
+    const platforms = [];
+    const attestations = [];
+    collect(image.root, platforms, attestations);
+    const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
+    return {
+        digest: image.root.desc.digest,
+        mediaType: image.root.doc.mediaType,
+        size: image.root.desc.size,
+        ...(refName ? { refName } : {}),
+        platforms,
+        skippedPlatforms: [],
+        attestations,
+    };
+}
+
+// EXTERNAL MODULE: ./src/pipeline/push.ts + 1 modules
+var push = __nccwpck_require__(6472);
+// EXTERNAL MODULE: ./src/pipeline/selection.ts
+var selection = __nccwpck_require__(5704);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/cli/args.ts
+/** Command-line parsing: argv → one typed command. No I/O besides what the caller passes in. */
+
+
+const USAGE = `Usage:
+  oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
+                           (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
+                           (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
+                           [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
+                           [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
+  oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
+                           --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
+  oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
+  (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
+
+PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
+from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
+A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
+Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
+else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
+const OPTIONS = {
+    layout: { type: 'string' },
+    'ref-name': { type: 'string' },
+    output: { type: 'string' },
+    image: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    recipient: { type: 'string', multiple: true },
+    key: { type: 'string', multiple: true },
+    'encrypt-layers': { type: 'string' },
+    platform: { type: 'string', multiple: true },
+    'tls-verify': { type: 'string' },
+    'ca-file': { type: 'string' },
+    username: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    retries: { type: 'string' },
+    verify: { type: 'string' },
+    'digest-file': { type: 'string' },
+    report: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+};
+/** Registry options that reading an image (decrypt, inspect) takes too. */
+const READ_REGISTRY = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
+const ALLOWED = {
+    encrypt: [
+        'layout',
+        'ref-name',
+        'output',
+        'image',
+        'tag',
+        'recipient',
+        'encrypt-layers',
+        'platform',
+        'tls-verify',
+        'ca-file',
+        'username',
+        'password-stdin',
+        'retries',
+        'verify',
+        'digest-file',
+        'report',
+        'json',
+    ],
+    decrypt: [
+        'layout',
+        'ref-name',
+        'image',
+        'output',
+        'key',
+        'platform',
+        'digest-file',
+        'report',
+        'json',
+        ...READ_REGISTRY,
+    ],
+    inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
+};
+function bool(name, v, dflt) {
+    if (v === undefined)
+        return dflt;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw usage(`--${name} takes true or false, not ${JSON.stringify(v)}`, `write --${name}=false`);
+}
+function usage(message, hint = 'run oci-encrypt-push --help') {
+    return new errors/* OepError */.$('E_USAGE', message, { hint });
+}
+/** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
+function joinNegativeLayerLists(argv) {
+    const out = [];
+    for (let i = 0; i < argv.length; i++) {
+        const next = argv[i + 1];
+        if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
+            out.push(`--encrypt-layers=${next}`);
+            i++;
+        }
+        else
+            out.push(argv[i]);
+    }
+    return out;
+}
+function parseCommand(argv) {
+    let parsed;
+    try {
+        parsed = (0,external_node_util_.parseArgs)({
+            args: joinNegativeLayerLists(argv),
+            options: OPTIONS,
+            allowPositionals: true,
+            strict: true,
+        });
+    }
+    catch (err) {
+        // Node's messages run over several lines; the first one says what is wrong.
+        throw usage(err.message.split('\n')[0].replace(/\s*To specify.*$/, ''));
+    }
+    const { values, positionals } = parsed;
+    const base = {
+        recipients: [],
+        keys: [],
+        json: values.json === true,
+        tags: [],
+        tlsVerify: true,
+        passwordStdin: false,
+        retries: 3,
+        verify: true,
+    };
+    if (values.version)
+        return { name: 'version', ...base };
+    if (values.help || positionals.length === 0)
+        return { name: 'help', ...base };
+    const [name, ...extra] = positionals;
+    if (name !== 'encrypt' && name !== 'decrypt' && name !== 'inspect')
+        throw usage(`unknown command ${JSON.stringify(name)}`);
+    if (extra.length)
+        throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
+    for (const opt of Object.keys(values)) {
+        if (opt === 'help' || opt === 'version')
+            continue;
+        if (!ALLOWED[name].includes(opt))
+            throw usage(`${name} does not take --${opt}`);
+    }
+    if (name === 'encrypt' && !values.layout)
+        throw usage('encrypt needs --layout PATH (an OCI layout folder or OCI archive)');
+    if (name !== 'encrypt' && !values.layout === !values.image) {
+        throw usage(`${name} needs either --layout PATH or --image REF`);
+    }
+    if (name === 'decrypt' && !values.output)
+        throw usage('decrypt needs --output DIR');
+    if (name === 'encrypt' && !values.output && !values.image) {
+        throw usage('encrypt needs --image REPO[:TAG] (push) or --output DIR (write a layout), or both');
+    }
+    if (values.tag?.length && !values.image)
+        throw usage('--tag goes with --image');
+    const retries = values.retries === undefined ? 3 : Number(values.retries);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 20)
+        throw usage(`--retries takes a whole number from 0 to 20`);
+    if (name === 'encrypt' && !values.recipient?.length) {
+        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'encrypt needs at least one --recipient', {
+            hint: 'give the public key to encrypt for: --recipient jwe:pub.pem',
+        });
+    }
+    if (name === 'decrypt' && !values.key?.length)
+        throw usage('decrypt needs at least one --key FILE (a private key)');
+    const cmd = {
+        name,
+        ...(values.layout !== undefined ? { layout: values.layout } : {}),
+        recipients: values.recipient ?? [],
+        keys: values.key ?? [],
+        json: values.json === true,
+        tags: values.tag ?? [],
+        tlsVerify: bool('tls-verify', values['tls-verify'], true),
+        passwordStdin: values['password-stdin'] === true,
+        retries,
+        verify: bool('verify', values.verify, true),
+    };
+    if (values.image !== undefined)
+        cmd.image = values.image;
+    if (values['ca-file'] !== undefined)
+        cmd.caFile = values['ca-file'];
+    if (values.username !== undefined)
+        cmd.username = values.username;
+    if (values['ref-name'] !== undefined)
+        cmd.refName = values['ref-name'];
+    if (values.output !== undefined)
+        cmd.output = values.output;
+    if (values['encrypt-layers'] !== undefined)
+        cmd.encryptLayers = values['encrypt-layers'];
+    if (values.platform?.length)
+        cmd.platforms = values.platform.join(',');
+    if (values['digest-file'] !== undefined)
+        cmd.digestFile = values['digest-file'];
+    if (values.report !== undefined)
+        cmd.report = values.report;
+    return cmd;
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+/**
+ * Parsing the keys users hand us. Recipients (public keys) for encryption; private keys for decryption.
+ * Every refusal names the key's source and says what to give instead. Key material never appears in a message.
+ */
+
+
+const CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+const RSA_ALGS = new Set(['RSA-OAEP', 'RSA-OAEP-256']);
+const EC_ALGS = new Set(['ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
+const MIN_RSA_BITS = 2048;
+const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+function pemBlocks(text) {
+    return [...text.matchAll(PEM_RE)].map((m) => ({
+        label: m[1],
+        text: m[0],
+        headers: /^[A-Za-z-]+:/m.test(m[2]),
+    }));
+}
+function looksLikeJson(text) {
+    return text.trimStart().startsWith('{');
+}
+function fingerprint(key) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
+}
+function privateKeyGiven(source) {
+    return new errors/* OepError */.$('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
+        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
+    });
+}
+/** Check a public key is one ocicrypt (go-jose) can wrap to, and pick its algorithm. */
+function toRecipient(key, source, jwkAlg, kid) {
+    const type = key.asymmetricKeyType;
+    let alg;
+    let desc;
+    if (type === 'rsa') {
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (bits < MIN_RSA_BITS) {
+            throw new errors/* OepError */.$('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
+                hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
+            });
+        }
+        alg = 'RSA-OAEP';
+        desc = `RSA-${bits}`;
+        if (jwkAlg !== undefined) {
+            if (!RSA_ALGS.has(jwkAlg)) {
+                throw new errors/* OepError */.$('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                    hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
+                });
+            }
+            alg = jwkAlg;
+        }
+    }
+    else if (type === 'ec') {
+        const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+        if (!curve) {
+            throw new errors/* OepError */.$('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
+                hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
+            });
+        }
+        alg = 'ECDH-ES+A256KW';
+        desc = `EC-${curve}`;
+        if (jwkAlg !== undefined) {
+            if (!EC_ALGS.has(jwkAlg)) {
+                throw new errors/* OepError */.$('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                    hint: 'use ECDH-ES+A256KW for EC keys',
+                });
+            }
+            alg = jwkAlg;
+        }
+    }
+    else {
+        throw new errors/* OepError */.$('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
+            hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+        });
+    }
+    const r = { scheme: 'jwe', key, alg, source, type: desc, fingerprint: fingerprint(key) };
+    if (typeof kid === 'string' && kid !== '')
+        r.kid = kid;
+    return r;
+}
+function recipientFromPem(block, source) {
+    switch (block.label) {
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            return toRecipient(parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), source, block.label), source);
+        case 'CERTIFICATE': {
+            const cert = parseWith(() => new external_node_crypto_.X509Certificate(block.text), source, block.label);
+            return toRecipient(cert.publicKey, source);
+        }
+        case 'EC PARAMETERS':
+            return undefined; // openssl ecparam writes these before a key; they carry no key
+        default:
+            if (block.label.includes('PRIVATE KEY'))
+                throw privateKeyGiven(source);
+            throw new errors/* OepError */.$('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
+                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
+            });
+    }
+}
+function parseWith(fn, source, what) {
+    try {
+        return fn();
+    }
+    catch {
+        throw new errors/* OepError */.$('E_KEY', `${source}: cannot parse the ${what}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
+function recipientFromJwk(text, source) {
+    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+    const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
+    return jwks.map((jwk, i) => {
+        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
+        if (typeof jwk !== 'object' || jwk === null)
+            throw new errors/* OepError */.$('E_KEY', `${where} is not a JWK`);
+        if ('d' in jwk)
+            throw privateKeyGiven(where);
+        if (jwk.kty === 'OKP') {
+            throw new errors/* OepError */.$('E_KEY', `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
+                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+            });
+        }
+        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
+        return toRecipient(key, where, jwk.alg, jwk.kid);
+    });
+}
+function recipientFromDer(der, source) {
+    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
+    if (tryPrivateDer(der))
+        throw privateKeyGiven(source);
+    for (const type of ['spki', 'pkcs1']) {
+        try {
+            return toRecipient((0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type }), source);
+        }
+        catch (err) {
+            if (err instanceof errors/* OepError */.$)
+                throw err;
+        }
+    }
+    try {
+        return toRecipient(new external_node_crypto_.X509Certificate(der).publicKey, source);
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$)
+            throw err;
+    }
+    if (tryPrivateDerEncrypted(der))
+        throw privateKeyGiven(source);
+    throw new errors/* OepError */.$('E_KEY', `${source} is not a public key`, {
+        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
+    });
+}
+/**
+ * All recipients in one file or secret. Several PEM blocks (or a JWK set) are several recipients, so a secret
+ * holding the team's keys works as one input.
+ */
+function parseRecipients(data, source) {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    const text = buf.toString('utf8');
+    let out;
+    if (text.includes('-----BEGIN ')) {
+        const blocks = pemBlocks(text);
+        out = blocks.flatMap((b, i) => {
+            const r = recipientFromPem(b, blocks.length > 1 ? `${source} (PEM block ${i + 1})` : source);
+            return r ? [r] : [];
+        });
+    }
+    else if (looksLikeJson(text)) {
+        out = recipientFromJwk(text, source);
+    }
+    else if (buf.length > 0 && buf[0] === 0x30) {
+        out = [recipientFromDer(buf, source)];
+    }
+    else {
+        out = [];
+    }
+    if (out.length === 0) {
+        throw new errors/* OepError */.$('E_KEY', `${source} holds no public key`, {
+            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
+        });
+    }
+    return out;
+}
+function tryPrivateDer(der, passphrase) {
+    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
+        try {
+            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
+        }
+        catch {
+            /* try the next encoding */
+        }
+    }
+    return undefined;
+}
+function wrongPassphrase(source, given) {
+    return given
+        ? new errors/* OepError */.$('E_KEY', `${source}: the passphrase does not open this private key`, {
+            hint: 'check the passphrase given after the key path',
+        })
+        : new errors/* OepError */.$('E_KEY', `${source} is encrypted and needs a passphrase`, {
+            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
+        });
+}
+/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
+function parseDecryptionKeys(data, source, passphrase) {
+    const buf = Buffer.from(data);
+    const text = buf.toString('utf8');
+    const keys = [];
+    if (text.includes('-----BEGIN ')) {
+        for (const b of pemBlocks(text)) {
+            if (!b.label.includes('PRIVATE KEY'))
+                continue; // certificates, EC PARAMETERS, public keys ride along
+            const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+            if (encrypted && !passphrase)
+                throw wrongPassphrase(source, false);
+            try {
+                keys.push((0,external_node_crypto_.createPrivateKey)({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) }));
+            }
+            catch {
+                if (encrypted)
+                    throw wrongPassphrase(source, true);
+                throw new errors/* OepError */.$('E_KEY', `${source}: cannot parse the ${b.label}`, {
+                    hint: 'the key is corrupt or truncated',
+                });
+            }
+        }
+    }
+    else if (looksLikeJson(text)) {
+        const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+        const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
+        for (const jwk of jwks) {
+            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
+                keys.push(parseWith(() => (0,external_node_crypto_.createPrivateKey)({ key: jwk, format: 'jwk' }), source, 'JWK'));
+            }
+        }
+    }
+    else if (buf.length > 0 && buf[0] === 0x30) {
+        const k = tryPrivateDer(buf, passphrase);
+        if (k)
+            keys.push(k);
+        else if (tryPrivateDerEncrypted(buf))
+            throw wrongPassphrase(source, Boolean(passphrase));
+    }
+    if (keys.length === 0) {
+        throw new errors/* OepError */.$('E_KEY', `${source} holds no private key`, {
+            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
+        });
+    }
+    return keys.map((key) => ({ key, source }));
+}
+/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
+function tryPrivateDerEncrypted(der) {
+    try {
+        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
+        return false;
+    }
+    catch (err) {
+        return /passphrase/i.test(String(err.message));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/keys.ts
+/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
+
+
+
+
+/** Read a key file, with an error that names the input it came from. */
+function readKeyFile(path, input) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path);
+    }
+    catch (err) {
+        throw new errors/* OepError */.$('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+            hint: 'check the path',
+        });
+    }
+}
+/**
+ * `jwe:FILE`, or a bare FILE meaning the same (skopeo's --encryption-key takes it with its prefix). Other
+ * protocols (pkcs7, pgp, provider) are refused by name until they exist.
+ */
+function recipientsFromSpec(spec, input) {
+    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
+    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
+    const scheme = prefixed ? m[1] : 'jwe';
+    const file = prefixed ? m[2] : spec;
+    if (scheme !== 'jwe') {
+        throw new errors/* OepError */.$('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
+            hint: 'use jwe:FILE with an RSA or EC public key',
+        });
+    }
+    return parseRecipients(readKeyFile(file, input), file);
+}
+
+;// CONCATENATED MODULE: ./src/cli/keys.ts
+/** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys. */
+
+
+
+/**
+ * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
+ * passphrase off the command line, where other users of the machine could read it.
+ */
+function decryptionKeysFromSpec(spec, env) {
+    let file = spec;
+    let passphrase;
+    const colon = spec.indexOf(':');
+    if (!(0,external_node_fs_.existsSync)(spec) && colon > 0) {
+        file = spec.slice(0, colon);
+        const rest = spec.slice(colon + 1);
+        if (rest.startsWith('file='))
+            passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
+                .toString('utf8')
+                .replace(/\r?\n$/, '');
+        else if (rest.startsWith('env=')) {
+            passphrase = env[rest.slice(4)];
+            if (passphrase === undefined) {
+                throw new errors/* OepError */.$('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+            }
+        }
+        else {
+            // Accepted for skopeo compatibility, but a command line is visible to every user of the machine.
+            process.stderr.write(`oci-encrypt-push: warning: --key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR\n`);
+            passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+        }
+    }
+    return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+}
+
+;// CONCATENATED MODULE: ./src/cli/format.ts
+function size(n) {
+    if (n < 1024)
+        return `${n} B`;
+    if (n < 1048576)
+        return `${(n / 1024).toFixed(1)} KiB`;
+    return `${(n / 1048576).toFixed(1)} MiB`;
+}
+function formatReport(r) {
+    const lines = [];
+    lines.push(`digest: ${r.digest || '(index.json)'}  ${r.mediaType}`);
+    if ('imageRef' in r) {
+        lines.push(`image: ${r.imageRef}${r.verified ? ' (verified in the registry)' : ''}`);
+        for (const t of r.tags)
+            lines.push(`tag: ${t}`);
+    }
+    if (r.refName)
+        lines.push(`ref name: ${r.refName}`);
+    if (r.output)
+        lines.push(`output: ${r.output}`);
+    for (const p of r.platforms) {
+        lines.push('', `platform ${p.platform}  ${p.digest}`);
+        for (const l of p.layers) {
+            let keys = '';
+            if (l.recipients?.length) {
+                keys = l.recipients
+                    .map((k) => `${k.scheme}: ${k.recipients.length} recipient(s) ${[...new Set(k.recipients.map((x) => x.alg))].join(',')}`)
+                    .join('; ');
+            }
+            lines.push(`  [${l.index}] ${l.encrypted ? 'ENCRYPTED' : 'plain    '} ${size(l.size).padStart(10)}  ${l.mediaType}  ${l.digest}${keys ? `  (${keys})` : ''}`);
+        }
+    }
+    if (r.skippedPlatforms.length)
+        lines.push('', `left out (not selected): ${r.skippedPlatforms.join(', ')}`);
+    for (const a of r.attestations)
+        lines.push(`attestation ${a.digest} -> ${a.reference}`);
+    if (r.recipients?.length) {
+        lines.push('', 'recipients:');
+        for (const k of r.recipients)
+            lines.push(`  ${k.type} ${k.alg} sha256:${k.fingerprint.slice(0, 16)} (${k.source})`);
+    }
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/cli/cli.ts
+/**
+ * The `oci-encrypt-push` command. Reads argv and env (the only place that does), hands one options object to the
+ * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr
+ * naming the input at fault, exit 1 (2 for usage errors).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const VERSION = package_namespaceObject.rE;
+function log(line) {
+    process.stderr.write(`${line}\n`);
+}
+async function execute(cmd, runtime) {
+    const platforms = (0,selection/* parsePlatformList */.VX)(cmd.platforms);
+    switch (cmd.name) {
+        case 'help':
+            process.stdout.write(`${USAGE}\n`);
+            return undefined;
+        case 'version':
+            process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
+            return undefined;
+        case 'encrypt':
+            if (cmd.image)
+                return cli_push(cmd, platforms, runtime);
+            return (0,encrypt/* encryptImage */.Rp)({
+                layout: cmd.layout,
+                refName: cmd.refName,
+                output: cmd.output,
+                recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
+                encryptLayers: (0,selection/* parseLayerList */.Xf)(cmd.encryptLayers),
+                platforms,
+                log,
+                ...runtime,
+            });
+        case 'decrypt':
+            return decryptImage({
+                ...(await sourceOptions(cmd)),
+                refName: cmd.refName,
+                output: cmd.output,
+                keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
+                platforms,
+                log,
+                ...runtime,
+            });
+        case 'inspect':
+            return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName });
+    }
+}
+async function readStdin() {
+    const chunks = [];
+    for await (const c of process.stdin)
+        chunks.push(c);
+    return Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
+}
+function readCaFile(path) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch (err) {
+        throw new errors/* OepError */.$('E_USAGE', `--ca-file ${path}: cannot read it (${err.code ?? 'error'})`);
+    }
+}
+/** Registry options from flags and env; the password only from stdin or the environment, never argv. */
+async function registryOptions(cmd) {
+    const env = process.env;
+    const username = cmd.username ?? env.OCI_ENCRYPT_PUSH_USERNAME;
+    let password = env.OCI_ENCRYPT_PUSH_PASSWORD;
+    if (cmd.passwordStdin) {
+        password = await readStdin();
+        if (!password) {
+            throw new errors/* OepError */.$('E_USAGE', '--password-stdin: standard input was empty', {
+                hint: 'pipe the password or token in',
+            });
+        }
+    }
+    return {
+        tlsVerify: cmd.tlsVerify,
+        ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
+        ...(username !== undefined ? { username } : {}),
+        ...(password !== undefined ? { password } : {}),
+        retries: cmd.retries,
+        env,
+        userAgent: `oci-encrypt-push/${VERSION}`,
+    };
+}
+/** Where decrypt and inspect read from. */
+async function sourceOptions(cmd) {
+    if (cmd.image)
+        return { image: cmd.image, registry: await registryOptions(cmd) };
+    return { layout: cmd.layout };
+}
+async function cli_push(cmd, platforms, runtime) {
+    return (0,push/* pushImage */.GH)({
+        layout: cmd.layout,
+        refName: cmd.refName,
+        image: cmd.image,
+        tags: cmd.tags,
+        output: cmd.output,
+        tempDir: (0,external_node_os_.tmpdir)(),
+        recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
+        encryptLayers: (0,selection/* parseLayerList */.Xf)(cmd.encryptLayers),
+        platforms,
+        verify: cmd.verify,
+        registry: await registryOptions(cmd),
+        log,
+        ...runtime,
+    });
+}
+function checkWritable(flag, path) {
+    try {
+        (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)), external_node_fs_.constants.W_OK);
+    }
+    catch {
+        throw new errors/* OepError */.$('E_OUTPUT', `${flag} ${path}: its folder does not exist or is not writable`, {
+            hint: 'create the folder first, or choose another path',
+        });
+    }
+}
+function writeResult(flag, path, text) {
+    try {
+        (0,external_node_fs_.writeFileSync)(path, text);
+    }
+    catch (err) {
+        throw new errors/* OepError */.$('E_OUTPUT', `${flag} ${path}: cannot write it (${err.code ?? 'error'})`);
+    }
+}
+async function main(argv, runtime = {}) {
+    let cmd;
+    try {
+        cmd = parseCommand(argv);
+        // Result files are checked before the work: a typo must not fail the run after the image has landed.
+        for (const [flag, path] of [
+            ['--digest-file', cmd.digestFile],
+            ['--report', cmd.report],
+        ]) {
+            if (path)
+                checkWritable(flag, path);
+        }
+        const report = await execute(cmd, runtime);
+        if (!report)
+            return 0;
+        if (cmd.digestFile)
+            writeResult('--digest-file', cmd.digestFile, report.digest);
+        if (cmd.report)
+            writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
+        if (cmd.json)
+            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else if (cmd.name === 'inspect')
+            process.stdout.write(`${formatReport(report)}\n`);
+        else {
+            log(formatReport(report));
+            process.stdout.write(`${report.digest}\n`);
+        }
+        return 0;
+    }
+    catch (err) {
+        if ((0,errors/* isOepError */.l)(err)) {
+            log(`oci-encrypt-push: error: ${err.describe()}`);
+            return err.code === 'E_USAGE' ? 2 : 1;
+        }
+        log(`oci-encrypt-push: internal error: ${err.stack ?? String(err)}`);
+        return 1;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2957:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6472);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4120);
+// Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
+
+
+
+
+// Interrupted (Ctrl-C, a CI cancel, a pod stop): remove staging folders, so nothing partial is left behind.
+for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+]) {
+    process.once(signal, () => {
+        (0,_pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTempsSync */ .lN)();
+        process.stderr.write(`oci-encrypt-push: interrupted (${signal}); temporary files removed\n`);
+        process.exit(code);
+    });
+}
+const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
+// The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.
+const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : '../worker/index.js';
+process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .main */ .i)(process.argv.slice(2), { workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker) });
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ OepError),
+/* harmony export */   l: () => (/* binding */ isOepError)
+/* harmony export */ });
+class OepError extends Error {
     code;
     hint;
     constructor(code, message, options = {}) {
@@ -39052,16 +40085,19 @@ class errors_OepError extends Error {
     }
 }
 function isOepError(err, code) {
-    return err instanceof errors_OepError && (code === undefined || err.code === code);
+    return err instanceof OepError && (code === undefined || err.code === code);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/oci/digest.ts
+
+/***/ }),
+
+/***/ 8825:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ parseDigest)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 /** Algorithms the OCI spec registers, with the hex length of their encoded part. */
 const ALGORITHMS = { sha256: 64, sha512: 128 };
@@ -39073,12 +40109,688 @@ function parseDigest(digest, where) {
             return { algorithm: m[1], hex: m[2] };
         }
     }
-    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
 }
 
-;// CONCATENATED MODULE: ./src/oci/mediatypes.ts
+
+/***/ }),
+
+/***/ 2499:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  B: () => (/* binding */ openLayout)
+});
+
+// UNUSED EXPORTS: MAX_JSON_BLOB
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/oci/source.ts
+var source = __nccwpck_require__(8540);
+;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
+/**
+ * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
+ * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
+ * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
+ * Also a small ustar writer, used to build sample images and fixtures without external tools.
+ */
+
+
+const BLOCK = 512;
+function cstr(buf, start, len) {
+    const slice = buf.subarray(start, start + len);
+    const nul = slice.indexOf(0);
+    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
+}
+function octal(buf, start, len, where) {
+    const field = buf.subarray(start, start + len);
+    if ((field[0] & 0x80) !== 0) {
+        // GNU base-256 for sizes over 8 GiB.
+        let n = 0;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        return n;
+    }
+    const text = cstr(buf, start, len).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new errors/* OepError */.$('E_LAYOUT', `${where}: corrupt tar header`);
+    return parseInt(text, 8);
+}
+function parsePax(data) {
+    const out = {};
+    let pos = 0;
+    while (pos < data.length) {
+        const space = data.indexOf(0x20, pos);
+        if (space === -1)
+            break;
+        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
+        if (!Number.isFinite(len) || len <= 0)
+            break;
+        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        pos += len;
+    }
+    return out;
+}
+/** Normalise an entry name and refuse anything that could escape the archive's root. */
+function safeEntryName(name, where) {
+    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
+        throw new errors/* OepError */.$('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+            hint: 'OCI archives hold only relative paths',
+        });
+    }
+    return clean;
+}
+async function readAt(fh, offset, length) {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
+}
+async function indexTar(path) {
+    const fh = await (0,promises_.open)(path, 'r');
+    try {
+        const { size: fileSize } = await fh.stat();
+        const entries = new Map();
+        let offset = 0;
+        let pax = {};
+        let longName;
+        for (;;) {
+            const header = await readAt(fh, offset, BLOCK);
+            if (header.length < BLOCK)
+                throw new errors/* OepError */.$('E_LAYOUT', `${path}: truncated tar archive`);
+            if (header.every((b) => b === 0))
+                break;
+            const type = String.fromCharCode(header[156] || 0x30);
+            let size = octal(header, 124, 12, path);
+            const prefix = cstr(header, 345, 155);
+            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
+            if (pax.size !== undefined) {
+                size = Number(pax.size);
+                if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
+                    throw new errors/* OepError */.$('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+                }
+            }
+            const dataOffset = offset + BLOCK;
+            if (dataOffset + size > fileSize)
+                throw new errors/* OepError */.$('E_LAYOUT', `${path}: truncated tar archive`);
+            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+            if (type === 'x' || type === 'g' || type === 'L') {
+                const data = await readAt(fh, dataOffset, size);
+                if (type === 'x')
+                    pax = parsePax(data);
+                if (type === 'L')
+                    longName = cstr(data, 0, data.length);
+                offset = next;
+                continue;
+            }
+            name = safeEntryName(name, path);
+            if (type === '1' || type === '2') {
+                throw new errors/* OepError */.$('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
+                    hint: 'OCI archives must hold regular files only',
+                });
+            }
+            if (type === '0' || type === '\0' || type === '7')
+                entries.set(name, { name, offset: dataOffset, size });
+            pax = {};
+            longName = undefined;
+            offset = next;
+        }
+        return entries;
+    }
+    finally {
+        await fh.close();
+    }
+}
+function header(name, size, type) {
+    const h = Buffer.alloc(BLOCK);
+    let prefix = '';
+    let base = name;
+    if (Buffer.byteLength(name) > 100) {
+        const cut = name.lastIndexOf('/', 155);
+        prefix = name.slice(0, cut);
+        base = name.slice(cut + 1);
+    }
+    h.write(base, 0, 100, 'utf8');
+    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
+    h.write('0000000\0', 108, 'ascii');
+    h.write('0000000\0', 116, 'ascii');
+    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
+    h.write('00000000000\0', 136, 'ascii');
+    h.write('        ', 148, 'ascii');
+    h.write(type, 156, 'ascii');
+    h.write('ustar\x0000', 257, 'binary');
+    h.write(prefix, 345, 155, 'utf8');
+    let sum = 0;
+    for (const b of h)
+        sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+    return h;
+}
+/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
+function buildTar(files) {
+    const parts = [];
+    for (const f of files) {
+        const data = Buffer.from(f.data ?? new Uint8Array());
+        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
+        if (!f.dir && data.length) {
+            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+        }
+    }
+    parts.push(Buffer.alloc(BLOCK * 2));
+    return Buffer.concat(parts);
+}
+
+// EXTERNAL MODULE: ./src/oci/layout/verify.ts
+var verify = __nccwpck_require__(6575);
+;// CONCATENATED MODULE: ./src/oci/layout/source.ts
+/**
+ * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
+ * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
+ */
+
+
+
+
+
+
+
+
+
+
+function blobPath(digest, where) {
+    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, where);
+    return `blobs/${algorithm}/${hex}`;
+}
+function missing(name, digest) {
+    return new errors/* OepError */.$('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+        hint: 'the layout is incomplete; rebuild or re-export it',
+    });
+}
+function checkLayoutMarker(name, text) {
+    if (text === undefined) {
+        throw new errors/* OepError */.$('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
+        });
+    }
+    let version;
+    try {
+        version = JSON.parse(text).imageLayoutVersion;
+    }
+    catch {
+        version = undefined;
+    }
+    if (version !== '1.0.0') {
+        throw new errors/* OepError */.$('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
+        });
+    }
+}
+async function readSmall(stream, desc, where) {
+    if (desc.size > source/* MAX_JSON_BLOB */.O) {
+        stream.destroy();
+        throw new errors/* OepError */.$('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
+    }
+    const chunks = [];
+    for await (const c of stream)
+        chunks.push(c);
+    return Buffer.concat(chunks);
+}
+class DirSource {
+    name;
+    root;
+    constructor(name, root) {
+        this.name = name;
+        this.root = root;
+    }
+    static async open(name, root) {
+        let marker;
+        try {
+            marker = await (0,promises_.readFile)((0,external_node_path_.join)(root, 'oci-layout'), 'utf8');
+        }
+        catch {
+            marker = undefined;
+        }
+        checkLayoutMarker(name, marker);
+        return new DirSource(name, await (0,promises_.realpath)(root));
+    }
+    async indexJson() {
+        const p = (0,external_node_path_.join)(this.root, 'index.json');
+        try {
+            const st = await (0,promises_.lstat)(p);
+            if (!st.isFile())
+                throw new Error('not a regular file');
+            if (st.size > source/* MAX_JSON_BLOB */.O)
+                throw new Error('too large');
+            return await (0,promises_.readFile)(p);
+        }
+        catch (err) {
+            throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
+                hint: 'an OCI layout needs an index.json next to oci-layout',
+            });
+        }
+    }
+    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
+    async #checkedPath(digest) {
+        return (await this.#checked(digest))?.path;
+    }
+    async #checked(digest) {
+        const p = (0,external_node_path_.join)(this.root, blobPath(digest, this.name));
+        try {
+            const st = await (0,promises_.lstat)(p);
+            if (!st.isFile()) {
+                throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
+                    hint: 'layouts must not hold links',
+                });
+            }
+            return { path: p, offset: 0, size: st.size };
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return undefined;
+            throw err;
+        }
+    }
+    async has(desc) {
+        return (await this.#checkedPath(desc.digest)) !== undefined;
+    }
+    async locate(desc) {
+        const loc = await this.#checked(desc.digest);
+        if (!loc)
+            throw missing(this.name, desc.digest);
+        return loc;
+    }
+    async open(desc) {
+        const p = await this.#checkedPath(desc.digest);
+        if (!p)
+            throw missing(this.name, desc.digest);
+        return (0,verify/* verified */.zr)((0,external_node_fs_.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(await this.open(desc), desc, this.name);
+    }
+}
+class ArchiveSource {
+    name;
+    path;
+    entries;
+    constructor(name, path, entries) {
+        this.name = name;
+        this.path = path;
+        this.entries = entries;
+    }
+    static async open(name, path) {
+        const entries = await indexTar(path);
+        const src = new ArchiveSource(name, path, entries);
+        const marker = entries.get('oci-layout');
+        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
+        return src;
+    }
+    async #bytes(e) {
+        const chunks = [];
+        await (0,external_node_stream_promises_.pipeline)(this.#stream(e), async function* (src) {
+            for await (const c of src)
+                chunks.push(c);
+        });
+        return Buffer.concat(chunks);
+    }
+    #stream(e) {
+        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
+        if (e.size === 0)
+            return external_node_stream_.Readable.from([]);
+        return (0,external_node_fs_.createReadStream)(this.path, {
+            start: e.offset,
+            end: e.offset + e.size - 1,
+            highWaterMark: 1024 * 1024,
+        });
+    }
+    async indexJson() {
+        const e = this.entries.get('index.json');
+        if (!e || e.size > source/* MAX_JSON_BLOB */.O) {
+            throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
+            });
+        }
+        return this.#bytes(e);
+    }
+    async has(desc) {
+        return this.entries.has(blobPath(desc.digest, this.name));
+    }
+    async locate(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return { path: this.path, offset: e.offset, size: e.size };
+    }
+    async open(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return (0,verify/* verified */.zr)(this.#stream(e), desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(await this.open(desc), desc, this.name);
+    }
+}
+/** Open a layout folder or an OCI archive file. */
+async function openLayout(path) {
+    let st;
+    try {
+        st = await (0,promises_.lstat)(path);
+    }
+    catch {
+        throw new errors/* OepError */.$('E_LAYOUT', `layout ${path} does not exist`, {
+            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
+        });
+    }
+    // The layout path itself may be a link (a workspace mount); links inside it are refused.
+    if (st.isSymbolicLink())
+        st = await (0,promises_.stat)(path);
+    if (st.isDirectory())
+        return DirSource.open(path, path);
+    if (st.isFile())
+        return ArchiveSource.open(path, path);
+    throw new errors/* OepError */.$('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+}
+
+
+
+/***/ }),
+
+/***/ 6575:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VR: () => (/* binding */ DigestCounter),
+/* harmony export */   zr: () => (/* binding */ verified)
+/* harmony export */ });
+/* unused harmony export VerifyingStream */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8825);
+/**
+ * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
+ * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
+ * before the consumer sees the stream finish.
+ */
+
+
+
+
+/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
+class DigestCounter extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    #hash;
+    size = 0;
+    constructor(algorithm = 'sha256') {
+        super();
+        this.#hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm);
+    }
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.size += chunk.length;
+        cb(null, chunk);
+    }
+    #digest;
+    /** Valid once the stream has ended. */
+    digest() {
+        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+        return this.#digest;
+    }
+}
+class VerifyingStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    constructor(desc, where) {
+        super();
+        const { algorithm, hex } = (0,_digest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDigest */ .m)(desc.digest, where);
+        this.#hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    _transform(chunk, _enc, cb) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
+            return;
+        }
+        this.#hash.update(chunk);
+        cb(null, chunk);
+    }
+    _flush(cb) {
+        if (this.#seen !== this.#expected.size) {
+            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
+            return;
+        }
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
+            return;
+        }
+        cb();
+    }
+    #mismatch(what) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
+}
+/**
+ * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
+ * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
+ */
+function verified(raw, desc, where) {
+    const verify = new VerifyingStream(desc, where);
+    raw.on('error', (e) => verify.destroy(e));
+    verify.once('close', () => raw.destroy());
+    return raw.pipe(verify);
+}
+
+
+/***/ }),
+
+/***/ 3557:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ LayoutWriter)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _temps_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9656);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8825);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6244);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6575);
+/**
+ * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
+ * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
+ * becomes the destination in one rename at the very end. On failure the staging folder is removed.
+ */
+
+
+
+
+
+
+
+
+
+
+class LayoutWriter {
+    #staging;
+    #final;
+    /** digest -> size of every blob written so far. */
+    #known = new Map();
+    #done = false;
+    constructor(final, staging) {
+        this.#final = final;
+        this.#staging = staging;
+    }
+    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
+    static async create(output) {
+        const final = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(output);
+        try {
+            const st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(final);
+            if (!st.isDirectory() || (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readdir)(final)).length > 0) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .OepError */ .$('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+                    hint: 'choose a new path or remove the old one',
+                });
+            }
+        }
+        catch (err) {
+            if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .OepError */ .$)
+                throw err;
+            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
+            if (err.code !== 'ENOENT') {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .OepError */ .$('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
+                    hint: 'choose a path inside a writable folder',
+                });
+            }
+        }
+        const staging = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(final), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(final)}.oep-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`);
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(staging, 'blobs', 'sha256'), { recursive: true });
+        }
+        catch (err) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .OepError */ .$('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
+                hint: 'check that the parent folder exists and is writable',
+            });
+        }
+        (0,_temps_js__WEBPACK_IMPORTED_MODULE_6__/* .trackTemp */ .EO)(staging);
+        return new LayoutWriter(final, staging);
+    }
+    get path() {
+        return this.#final;
+    }
+    /**
+     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
+     * The file appears under its digest only once the whole pipeline succeeded.
+     */
+    async writeStream(source, transforms = [], signal) {
+        const tmp = this.tempPath();
+        const counter = new _verify_js__WEBPACK_IMPORTED_MODULE_9__/* .DigestCounter */ .VR();
+        try {
+            const sink = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
+            await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
+        }
+        catch (err) {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(tmp, { force: true });
+            throw err;
+        }
+        const digest = counter.digest();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(tmp, this.#blobPath(digest));
+        this.#known.set(digest, counter.size);
+        return { digest, size: counter.size };
+    }
+    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
+    tempPath() {
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.#staging, 'blobs', `.tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex')}`);
+    }
+    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
+    async adopt(tmp, written) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(tmp, this.#blobPath(written.digest));
+        this.#known.set(written.digest, written.size);
+        return written;
+    }
+    async writeBytes(bytes) {
+        const digest = `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (!this.#known.has(digest)) {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(this.#blobPath(digest), bytes);
+            this.#known.set(digest, bytes.length);
+        }
+        return { digest, size: bytes.length };
+    }
+    has(digest) {
+        return this.#known.has(digest);
+    }
+    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
+    locate(digest) {
+        const size = this.#known.get(digest);
+        if (size === undefined)
+            throw new Error(`internal: blob ${digest} was not written here`);
+        const { algorithm, hex } = (0,_digest_js__WEBPACK_IMPORTED_MODULE_7__/* .parseDigest */ .m)(digest, this.#final);
+        return { path: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
+    }
+    #blobPath(digest) {
+        const { algorithm, hex } = (0,_digest_js__WEBPACK_IMPORTED_MODULE_7__/* .parseDigest */ .m)(digest, this.#final);
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.#staging, 'blobs', algorithm, hex);
+    }
+    /** Write index.json and oci-layout, then move the staging folder into place. */
+    async commit(manifests) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.#staging, 'index.json'), (0,_model_js__WEBPACK_IMPORTED_MODULE_8__/* .serialize */ .lK)({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rmdir)(this.#final);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+        // Synchronous, so the move and the flag change together; a reader holding the staging path from before
+        // re-locates on ENOENT (uploadChunks).
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync)(this.#staging, this.#final);
+        this.#done = true;
+        (0,_temps_js__WEBPACK_IMPORTED_MODULE_6__/* .untrackTemp */ .bK)(this.#staging);
+    }
+    /** Remove everything written so far. Safe to call after commit (does nothing then). */
+    async abort() {
+        if (!this.#done)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(this.#staging, { recursive: true, force: true });
+        (0,_temps_js__WEBPACK_IMPORTED_MODULE_6__/* .untrackTemp */ .bK)(this.#staging);
+    }
+}
+
+
+/***/ }),
+
+/***/ 9572:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $$: () => (/* binding */ isIndexMediaType),
+/* harmony export */   $9: () => (/* binding */ ociLayerMediaType),
+/* harmony export */   CM: () => (/* binding */ isManifestMediaType),
+/* harmony export */   MT: () => (/* binding */ MT),
+/* harmony export */   NG: () => (/* binding */ encryptedMediaType),
+/* harmony export */   Rr: () => (/* binding */ isEncryptableLayer),
+/* harmony export */   hO: () => (/* binding */ isEncryptedMediaType),
+/* harmony export */   pG: () => (/* binding */ decryptedMediaType)
+/* harmony export */ });
 /**
  * Media types we read and write, and the `+encrypted` rules of containers/image (manifest/oci.go
  * getEncryptedMediaType): the suffix goes on the whole current media type, and only layer types can carry it.
@@ -39141,7 +40853,23 @@ function decryptedMediaType(mt) {
     return isEncryptedMediaType(mt) ? mt.slice(0, -ENCRYPTED_SUFFIX.length) : mt;
 }
 
-;// CONCATENATED MODULE: ./src/oci/model.ts
+
+/***/ }),
+
+/***/ 6244:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jp: () => (/* binding */ ANNOTATION_REFERENCE_DIGEST),
+/* harmony export */   _0: () => (/* binding */ ANNOTATION_REF_NAME),
+/* harmony export */   gV: () => (/* binding */ isAttestationManifest),
+/* harmony export */   lK: () => (/* binding */ serialize),
+/* harmony export */   yA: () => (/* binding */ parseManifestOrIndex)
+/* harmony export */ });
+/* unused harmony exports ANNOTATION_REFERENCE_TYPE, isPlainObject, parseDescriptor */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8825);
+/* harmony import */ var _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9572);
 /**
  * The OCI model: descriptors, manifests and indexes, parsed from untrusted JSON into checked values.
  * Pure: no I/O. Unknown fields are kept (the raw object travels with the typed view) so that rewriting a
@@ -39161,20 +40889,20 @@ function stringMap(v, where) {
     if (v === undefined)
         return undefined;
     if (!isPlainObject(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-        throw new errors_OepError('E_MANIFEST', `${where}: annotations must be an object of strings`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: annotations must be an object of strings`);
     }
     return { ...v };
 }
 function parseDescriptor(v, where) {
     if (!isPlainObject(v))
-        throw new errors_OepError('E_MANIFEST', `${where}: descriptor is not an object`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor is not an object`);
     const { mediaType, digest, size } = v;
     if (typeof mediaType !== 'string' || mediaType === '') {
-        throw new errors_OepError('E_MANIFEST', `${where}: descriptor has no mediaType`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor has no mediaType`);
     }
-    parseDigest(digest, where);
+    (0,_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDigest */ .m)(digest, where);
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw new errors_OepError('E_MANIFEST', `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
     }
     const out = { ...v, mediaType, digest: digest, size };
     const annotations = stringMap(v.annotations, where);
@@ -39185,7 +40913,7 @@ function parseDescriptor(v, where) {
     if (v.platform !== undefined) {
         const p = v.platform;
         if (!isPlainObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') {
-            throw new errors_OepError('E_MANIFEST', `${where}: platform needs os and architecture`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: platform needs os and architecture`);
         }
         out.platform = { ...p };
     }
@@ -39197,10 +40925,10 @@ function parseJson(bytes, where) {
         v = JSON.parse(Buffer.from(bytes).toString('utf8'));
     }
     catch (err) {
-        throw new errors_OepError('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
     }
     if (!isPlainObject(v))
-        throw new errors_OepError('E_MANIFEST', `${where} is not a JSON object`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where} is not a JSON object`);
     return v;
 }
 /**
@@ -39210,29 +40938,29 @@ function parseJson(bytes, where) {
 function parseManifestOrIndex(bytes, where, declared) {
     const raw = parseJson(bytes, where);
     if (raw.schemaVersion !== 2) {
-        throw new errors_OepError('E_MANIFEST', `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`);
     }
     const own = raw.mediaType;
     if (own !== undefined && typeof own !== 'string')
-        throw new errors_OepError('E_MANIFEST', `${where}: mediaType is not a string`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: mediaType is not a string`);
     if (own && declared && own !== declared) {
-        throw new errors_OepError('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
     }
-    const mediaType = own || declared || (Array.isArray(raw.manifests) ? MT.ociIndex : MT.ociManifest);
-    if (isIndexMediaType(mediaType)) {
+    const mediaType = own || declared || (Array.isArray(raw.manifests) ? _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociIndex : _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociManifest);
+    if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isIndexMediaType */ .$$)(mediaType)) {
         if (!Array.isArray(raw.manifests))
-            throw new errors_OepError('E_MANIFEST', `${where}: index has no manifests array`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: index has no manifests array`);
         const manifests = raw.manifests.map((d, i) => parseDescriptor(d, `${where} manifests[${i}]`));
         return { kind: 'index', mediaType, manifests, raw };
     }
-    if (isManifestMediaType(mediaType)) {
+    if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(mediaType)) {
         if (!Array.isArray(raw.layers))
-            throw new errors_OepError('E_MANIFEST', `${where}: manifest has no layers array`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: manifest has no layers array`);
         const config = parseDescriptor(raw.config, `${where} config`);
         const layers = raw.layers.map((d, i) => parseDescriptor(d, `${where} layers[${i}]`));
         return { kind: 'manifest', mediaType, config, layers, raw };
     }
-    throw new errors_OepError('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
         hint: 'OCI and docker schema2 manifests and indexes are supported',
     });
 }
@@ -39244,226 +40972,18 @@ function isAttestationManifest(d) {
     return d.annotations?.[ANNOTATION_REFERENCE_TYPE] === 'attestation-manifest';
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
-/**
- * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
- * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
- * before the consumer sees the stream finish.
- */
 
+/***/ }),
 
+/***/ 1890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
-class DigestCounter extends external_node_stream_.Transform {
-    #hash;
-    size = 0;
-    constructor(algorithm = 'sha256') {
-        super();
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-    }
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.size += chunk.length;
-        cb(null, chunk);
-    }
-    #digest;
-    /** Valid once the stream has ended. */
-    digest() {
-        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
-        return this.#digest;
-    }
-}
-class VerifyingStream extends external_node_stream_.Transform {
-    #hash;
-    #expected;
-    #where;
-    #seen = 0;
-    constructor(desc, where) {
-        super();
-        const { algorithm, hex } = parseDigest(desc.digest, where);
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-        this.#expected = { digest: desc.digest, hex, size: desc.size };
-        this.#where = where;
-    }
-    _transform(chunk, _enc, cb) {
-        this.#seen += chunk.length;
-        if (this.#seen > this.#expected.size) {
-            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
-            return;
-        }
-        this.#hash.update(chunk);
-        cb(null, chunk);
-    }
-    _flush(cb) {
-        if (this.#seen !== this.#expected.size) {
-            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
-            return;
-        }
-        const got = this.#hash.digest('hex');
-        if (got !== this.#expected.hex) {
-            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
-            return;
-        }
-        cb();
-    }
-    #mismatch(what) {
-        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-            hint: 'the layout is corrupt or was modified; rebuild it',
-        });
-    }
-}
-/**
- * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
- * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
- */
-function verified(raw, desc, where) {
-    const verify = new VerifyingStream(desc, where);
-    raw.on('error', (e) => verify.destroy(e));
-    verify.once('close', () => raw.destroy());
-    return raw.pipe(verify);
-}
-
-;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
-/**
- * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
- * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
- * becomes the destination in one rename at the very end. On failure the staging folder is removed.
- */
-
-
-
-
-
-
-
-
-
-class LayoutWriter {
-    #staging;
-    #final;
-    /** digest -> size of every blob written so far. */
-    #known = new Map();
-    #done = false;
-    constructor(final, staging) {
-        this.#final = final;
-        this.#staging = staging;
-    }
-    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
-    static async create(output) {
-        const final = (0,external_node_path_.resolve)(output);
-        try {
-            const st = await (0,promises_.stat)(final);
-            if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
-                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
-                    hint: 'choose a new path or remove the old one',
-                });
-            }
-        }
-        catch (err) {
-            if (err instanceof errors_OepError)
-                throw err;
-            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
-            if (err.code !== 'ENOENT') {
-                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
-                    hint: 'choose a path inside a writable folder',
-                });
-            }
-        }
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        try {
-            await (0,promises_.mkdir)(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
-            await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true });
-        }
-        catch (err) {
-            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
-                hint: 'check that the parent folder exists and is writable',
-            });
-        }
-        return new LayoutWriter(final, staging);
-    }
-    get path() {
-        return this.#final;
-    }
-    /**
-     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
-     * The file appears under its digest only once the whole pipeline succeeded.
-     */
-    async writeStream(source, transforms = [], signal) {
-        const tmp = this.tempPath();
-        const counter = new DigestCounter();
-        try {
-            const sink = (0,external_node_fs_namespaceObject.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
-            await (0,external_node_stream_promises_namespaceObject.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
-        }
-        catch (err) {
-            await (0,promises_.rm)(tmp, { force: true });
-            throw err;
-        }
-        const digest = counter.digest();
-        await (0,promises_.rename)(tmp, this.#blobPath(digest));
-        this.#known.set(digest, counter.size);
-        return { digest, size: counter.size };
-    }
-    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
-    tempPath() {
-        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
-    }
-    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
-    async adopt(tmp, written) {
-        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
-        this.#known.set(written.digest, written.size);
-        return written;
-    }
-    async writeBytes(bytes) {
-        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-        if (!this.#known.has(digest)) {
-            await (0,promises_.writeFile)(this.#blobPath(digest), bytes);
-            this.#known.set(digest, bytes.length);
-        }
-        return { digest, size: bytes.length };
-    }
-    has(digest) {
-        return this.#known.has(digest);
-    }
-    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
-    locate(digest) {
-        const size = this.#known.get(digest);
-        if (size === undefined)
-            throw new Error(`internal: blob ${digest} was not written here`);
-        const { algorithm, hex } = parseDigest(digest, this.#final);
-        return { path: (0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
-    }
-    #blobPath(digest) {
-        const { algorithm, hex } = parseDigest(digest, this.#final);
-        return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
-    }
-    /** Write index.json and oci-layout, then move the staging folder into place. */
-    async commit(manifests) {
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-        try {
-            await (0,promises_.rmdir)(this.#final);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT')
-                throw err;
-        }
-        // Synchronous, so the move and the flag change together; a reader holding the staging path from before
-        // re-locates on ENOENT (uploadChunks).
-        (0,external_node_fs_namespaceObject.renameSync)(this.#staging, this.#final);
-        this.#done = true;
-    }
-    /** Remove everything written so far. Safe to call after commit (does nothing then). */
-    async abort() {
-        if (!this.#done)
-            await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/platform.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bq: () => (/* binding */ formatPlatform),
+/* harmony export */   FL: () => (/* binding */ parsePlatform),
+/* harmony export */   J5: () => (/* binding */ platformMatches)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 function formatPlatform(p) {
     if (!p)
@@ -39474,7 +40994,7 @@ function formatPlatform(p) {
 function parsePlatform(spec) {
     const parts = spec.trim().split('/');
     if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
-        throw new errors_OepError('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
             hint: 'write platforms as os/arch[/variant], e.g. linux/amd64,linux/arm64/v8',
         });
     }
@@ -39497,7 +41017,32 @@ function platformMatches(want, have) {
         (want.variant === undefined || normalisedVariant(want) === normalisedVariant(have)));
 }
 
-;// CONCATENATED MODULE: ./src/oci/tree.ts
+
+/***/ }),
+
+/***/ 8540:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ MAX_JSON_BLOB)
+/* harmony export */ });
+/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
+const MAX_JSON_BLOB = 4 * 1024 * 1024;
+
+
+/***/ }),
+
+/***/ 7897:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   yt: () => (/* binding */ loadImage)
+/* harmony export */ });
+/* unused harmony exports selectEntry, readNode, countImages */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6244);
+/* harmony import */ var _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9572);
+/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1890);
 /**
  * The image graph under one entry of a layout: the root (a manifest or an index, possibly nested indexes) with
  * every manifest and index read, digest-verified and parsed. Layers are not read here: they stream later.
@@ -39508,7 +41053,7 @@ function platformMatches(want, have) {
 
 const MAX_DEPTH = 4;
 function candidates(entries) {
-    return entries.map((e) => e.annotations?.[ANNOTATION_REF_NAME] ?? e.digest).join(', ');
+    return entries.map((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] ?? e.digest).join(', ');
 }
 /**
  * Pick the entry of index.json to work on. With a ref name: the one entry carrying it. Without: the only
@@ -39517,15 +41062,15 @@ function candidates(entries) {
 function selectEntry(index, sourceName, refName) {
     const entries = index.manifests;
     if (entries.length === 0)
-        throw new errors_OepError('E_LAYOUT', `${sourceName}: index.json lists no image`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYOUT', `${sourceName}: index.json lists no image`);
     if (refName !== undefined) {
-        const hits = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] === refName);
+        const hits = entries.filter((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] === refName);
         if (hits.length === 1)
             return hits[0];
         if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1)
             return hits[0];
-        const named = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] !== undefined);
-        throw new errors_OepError('E_REF', hits.length > 1
+        const named = entries.filter((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] !== undefined);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_REF', hits.length > 1
             ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
             : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`, {
             hint: named.length
@@ -39535,27 +41080,27 @@ function selectEntry(index, sourceName, refName) {
     }
     if (entries.length === 1)
         return entries[0];
-    const platformList = entries.every((e) => e.platform && !e.annotations?.[ANNOTATION_REF_NAME]);
+    const platformList = entries.every((e) => e.platform && !e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0]);
     if (platformList)
         return undefined;
-    throw new errors_OepError('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
         hint: `candidates: ${candidates(entries)}`,
     });
 }
 async function readNode(source, desc) {
-    if (!isIndexMediaType(desc.mediaType) && !isManifestMediaType(desc.mediaType)) {
-        throw new errors_OepError('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
+    if (!(0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isIndexMediaType */ .$$)(desc.mediaType) && !(0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(desc.mediaType)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
             hint: 'OCI and docker schema2 manifests and indexes are supported',
         });
     }
     const bytes = await source.read(desc);
-    return { doc: parseManifestOrIndex(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
+    return { doc: (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .parseManifestOrIndex */ .yA)(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
 }
 async function loadImage(source, opts = {}) {
     const indexBytes = await source.indexJson();
-    const top = parseManifestOrIndex(indexBytes, `${source.name} index.json`);
+    const top = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .parseManifestOrIndex */ .yA)(indexBytes, `${source.name} index.json`);
     if (top.kind !== 'index')
-        throw new errors_OepError('E_LAYOUT', `${source.name}: index.json is not an image index`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYOUT', `${source.name}: index.json is not an image index`);
     const entry = selectEntry(top, source.name, opts.refName);
     const skipped = [];
     const wanted = opts.platforms?.length ? opts.platforms : undefined;
@@ -39563,17 +41108,17 @@ async function loadImage(source, opts = {}) {
         if (doc.kind === 'manifest')
             return manifestNode(source, desc, doc, bytes);
         if (depth > MAX_DEPTH)
-            throw new errors_OepError('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
         const children = [];
         const selected = new Set();
         for (const child of doc.manifests) {
-            const isImage = isManifestMediaType(child.mediaType) && !isAttestationManifest(child);
-            if (isImage && wanted && !wanted.some((p) => platformMatches(p, child.platform))) {
-                skipped.push(formatPlatform(child.platform));
+            const isImage = (0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(child.mediaType) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child);
+            if (isImage && wanted && !wanted.some((p) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, child.platform))) {
+                skipped.push((0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(child.platform));
                 children.push(undefined);
                 continue;
             }
-            if (isAttestationManifest(child)) {
+            if ((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child)) {
                 children.push(undefined); // decided once the images are known (see below)
                 continue;
             }
@@ -39583,8 +41128,8 @@ async function loadImage(source, opts = {}) {
         }
         // Attestations describe one image manifest; keep those whose image we keep.
         for (const [i, child] of doc.manifests.entries()) {
-            const ref = child.annotations?.[ANNOTATION_REFERENCE_DIGEST];
-            if (isAttestationManifest(child) && ref && selected.has(ref)) {
+            const ref = child.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REFERENCE_DIGEST */ .Jp];
+            if ((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child) && ref && selected.has(ref)) {
                 const read = await readNode(source, child);
                 if (read.doc.kind === 'manifest')
                     children[i] = await manifestNode(source, child, read.doc, read.bytes);
@@ -39601,14 +41146,14 @@ async function loadImage(source, opts = {}) {
         const desc = { mediaType: top.mediaType, digest: '', size: indexBytes.length };
         root = await load(desc, top, indexBytes, 0);
     }
-    if (wanted && root.kind === 'manifest' && !wanted.some((p) => platformMatches(p, root.platform))) {
-        throw new errors_OepError('E_PLATFORM', `${source.name}: the image is for ${formatPlatform(root.platform)}, not ${wanted.map(formatPlatform).join(', ')}`, {
+    if (wanted && root.kind === 'manifest' && !wanted.some((p) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, root.platform))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `${source.name}: the image is for ${(0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(root.platform)}, not ${wanted.map(_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq).join(', ')}`, {
             hint: 'leave out --platform for a single-platform image, or name its platform',
         });
     }
     if (wanted && root.kind === 'index') {
         if (countImages(root) === 0) {
-            throw new errors_OepError('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(formatPlatform).join(', ')}`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq).join(', ')}`, {
                 hint: skipped.length
                     ? `platforms here: ${skipped.join(', ')}`
                     : 'this image carries no platform list',
@@ -39619,7 +41164,7 @@ async function loadImage(source, opts = {}) {
 }
 function countImages(node) {
     if (node.kind === 'manifest')
-        return isAttestationManifest(node.desc) ? 0 : 1;
+        return (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(node.desc) ? 0 : 1;
     return node.children.reduce((n, c) => n + (c ? countImages(c) : 0), 0);
 }
 async function manifestNode(source, desc, doc, bytes) {
@@ -39643,7 +41188,29 @@ function configPlatform(config) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
+
+/***/ }),
+
+/***/ 7569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J4: () => (/* binding */ KEY_LENGTH),
+/* harmony export */   PX: () => (/* binding */ NONCE_LENGTH),
+/* harmony export */   Sx: () => (/* binding */ LayerDecryptor),
+/* harmony export */   TG: () => (/* binding */ HMAC_LENGTH),
+/* harmony export */   Tg: () => (/* binding */ hmacMatches),
+/* harmony export */   Wn: () => (/* binding */ integrityError),
+/* harmony export */   cq: () => (/* binding */ CIPHER_AES_CTR),
+/* harmony export */   kh: () => (/* binding */ freshSecrets),
+/* harmony export */   mH: () => (/* binding */ LayerEncryptor),
+/* harmony export */   xW: () => (/* binding */ LayerCipher)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /**
  * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
  * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
@@ -39658,13 +41225,13 @@ const KEY_LENGTH = 32;
 const NONCE_LENGTH = 16;
 const HMAC_LENGTH = 32;
 function freshSecrets() {
-    return { key: (0,external_node_crypto_.randomBytes)(KEY_LENGTH), nonce: (0,external_node_crypto_.randomBytes)(NONCE_LENGTH) };
+    return { key: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(KEY_LENGTH), nonce: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(NONCE_LENGTH) };
 }
 function checkLengths(s) {
     if (s.key.length !== KEY_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
     if (s.nonce.length !== NONCE_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 /**
  * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
@@ -39679,9 +41246,9 @@ class LayerCipher {
         this.#mode = mode;
         this.#cipher =
             mode === 'encrypt'
-                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
-                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+                ? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', secrets.key);
     }
     update(chunk) {
         if (this.#mode === 'decrypt')
@@ -39700,16 +41267,16 @@ class LayerCipher {
     }
 }
 function integrityError() {
-    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
         hint: 'nothing was written; fetch the image again from a trusted source',
     });
 }
 /** Constant-time comparison of a computed and an expected MAC. */
 function hmacMatches(got, expected) {
-    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
+    return got.length === expected.length && (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(got, expected);
 }
 /** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
-class LayerEncryptor extends external_node_stream_.Transform {
+class LayerEncryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
     #cipher;
     #result;
     constructor(secrets) {
@@ -39734,13 +41301,13 @@ class LayerEncryptor extends external_node_stream_.Transform {
  * Ciphertext in, plaintext out. The MAC is checked when the input ends and a mismatch fails the stream, so a
  * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
  */
-class LayerDecryptor extends external_node_stream_.Transform {
+class LayerDecryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
     #cipher;
     #expected;
     constructor(secrets, expectedHmac) {
         super();
         if (expectedHmac.length !== HMAC_LENGTH) {
-            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
         this.#cipher = new LayerCipher(secrets, 'decrypt');
         this.#expected = expectedHmac;
@@ -39753,6 +41320,28 @@ class LayerDecryptor extends external_node_stream_.Transform {
     }
 }
 
+
+/***/ }),
+
+/***/ 5450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Lq: () => (/* binding */ decryptLayer),
+  $d: () => (/* binding */ describeLayer),
+  FL: () => (/* binding */ encryptLayer)
+});
+
+// UNUSED EXPORTS: DEFAULT_WRAPPERS
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
+var blockcipher = __nccwpck_require__(7569);
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
 class JOSEError extends Error {
   static code = "ERR_JOSE_GENERIC";
@@ -41090,10 +42679,10 @@ function parseJwe(item) {
         v = JSON.parse(Buffer.from(item).toString('utf8'));
     }
     catch {
-        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not JSON');
+        throw new errors/* OepError */.$('E_INTEGRITY', 'a JWE key annotation item is not JSON');
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+        throw new errors/* OepError */.$('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
     }
     return v;
 }
@@ -41166,111 +42755,8 @@ class JweKeyWrapper {
     }
 }
 
-;// CONCATENATED MODULE: ./src/ocicrypt/options.ts
-/**
- * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
- * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
- * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
- */
-
-
-const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
-const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
-const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
-function encodePrivateOptions(o) {
-    return Buffer.from(JSON.stringify({
-        symkey: o.symkey.toString('base64'),
-        digest: o.digest,
-        cipheroptions: { nonce: o.nonce.toString('base64') },
-    }));
-}
-function encodePublicOptions(hmac) {
-    return Buffer.from(JSON.stringify({ cipher: CIPHER_AES_CTR, hmac: hmac.toString('base64'), cipheroptions: {} }));
-}
-/** Go decodes JSON field names case-insensitively. */
-function field(obj, name) {
-    if (name in obj)
-        return obj[name];
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : obj[key];
-}
-function object(bytes, what) {
-    let v;
-    try {
-        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    }
-    catch {
-        throw new errors_OepError('E_INTEGRITY', `${what} is not valid JSON`);
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v))
-        throw new errors_OepError('E_INTEGRITY', `${what} is not a JSON object`);
-    return v;
-}
-/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
-function decodeStdBase64(s, what) {
-    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
-        throw new errors_OepError('E_INTEGRITY', `${what} is not standard base64`);
-    }
-    return Buffer.from(s, 'base64');
-}
-function optionalBytes(obj, name, what) {
-    const v = field(obj, name);
-    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
-}
-function cipherOptions(obj) {
-    const co = field(obj, 'cipheroptions');
-    return typeof co === 'object' && co !== null ? co : {};
-}
-function decodePrivateOptions(bytes) {
-    const o = object(bytes, 'wrapped layer options');
-    const symkey = optionalBytes(o, 'symkey', 'layer key');
-    if (!symkey)
-        throw new errors_OepError('E_INTEGRITY', 'wrapped layer options hold no key');
-    const digest = field(o, 'digest');
-    return {
-        symkey,
-        digest: typeof digest === 'string' ? digest : '',
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-function decodePublicOptions(annotation) {
-    if (annotation === undefined) {
-        throw new errors_OepError('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
-    }
-    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
-    const cipher = field(o, 'cipher');
-    return {
-        cipher: typeof cipher === 'string' ? cipher : '',
-        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-/**
- * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
- * random one and return garbage that still passes the MAC), and every length must be exact.
- */
-function layerSecrets(priv, pub) {
-    if (pub.cipher !== CIPHER_AES_CTR) {
-        throw new errors_OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
-            hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
-        });
-    }
-    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
-    // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
-    // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
-    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
-        throw new errors_OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
-    }
-    const nonce = priv.nonce ?? pub.nonce;
-    if (priv.symkey.length !== KEY_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', 'layer key has the wrong length');
-    if (!nonce || nonce.length !== NONCE_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
-    if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
-    return { key: priv.symkey, nonce, hmac: pub.hmac };
-}
-
+// EXTERNAL MODULE: ./src/ocicrypt/options.ts
+var options = __nccwpck_require__(321);
 ;// CONCATENATED MODULE: ./src/ocicrypt/layer.ts
 /**
  * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
@@ -41288,11 +42774,11 @@ const DEFAULT_WRAPPERS = [new JweKeyWrapper()];
  * problem fails before any byte is read), public options filled in when the stream has been MACed.
  */
 async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
-    if (!isEncryptableLayer(desc.mediaType)) {
-        throw new errors_OepError('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+    if (!(0,mediatypes/* isEncryptableLayer */.Rr)(desc.mediaType)) {
+        throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
     }
-    const secrets = freshSecrets();
-    const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
+    const secrets = (0,blockcipher/* freshSecrets */.kh)();
+    const priv = (0,options/* encodePrivateOptions */.mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
     const keyAnnotations = {};
     for (const w of wrappers) {
         const item = await w.wrap(recipients, priv);
@@ -41300,11 +42786,11 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
     }
     if (Object.keys(keyAnnotations).length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'no recipient to encrypt for', {
             hint: 'give at least one public key',
         });
     }
-    const transform = new LayerEncryptor(secrets);
+    const transform = new blockcipher/* LayerEncryptor */.mH(secrets);
     // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
     // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
     const { data: _data, urls: _urls, ...base } = desc;
@@ -41313,13 +42799,13 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
         job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
         descriptor: (written, hmac) => ({
             ...base,
-            mediaType: encryptedMediaType(desc.mediaType),
+            mediaType: (0,mediatypes/* encryptedMediaType */.NG)(desc.mediaType),
             digest: written.digest,
             size: written.size,
             annotations: {
                 ...(desc.annotations ?? {}),
                 ...keyAnnotations,
-                [ANNOTATION_PUBOPTS]: encodePublicOptions(hmac ?? transform.hmac()).toString('base64'),
+                [options/* ANNOTATION_PUBOPTS */.ul]: (0,options/* encodePublicOptions */.C0)(hmac ?? transform.hmac()).toString('base64'),
             },
         }),
     };
@@ -41328,12 +42814,12 @@ function wrappedItems(desc, w) {
     const value = desc.annotations?.[w.annotationId];
     if (!value)
         return [];
-    return value.split(',').map((item) => decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
+    return value.split(',').map((item) => (0,options/* decodeStdBase64 */.tL)(item, `${w.annotationId} of layer ${desc.digest}`));
 }
 function keyProtocols(desc) {
     return Object.keys(desc.annotations ?? {})
-        .filter((k) => k.startsWith(ANNOTATION_KEYS_PREFIX))
-        .map((k) => k.slice(ANNOTATION_KEYS_PREFIX.length));
+        .filter((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG))
+        .map((k) => k.slice(options/* ANNOTATION_KEYS_PREFIX */.EG.length));
 }
 /** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
 async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
@@ -41360,23 +42846,23 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
         const protocols = keyProtocols(desc);
         const usable = wrappers.filter((w) => desc.annotations?.[w.annotationId]);
         if (usable.length === 0) {
-            throw new errors_OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, {
+            throw new errors/* OepError */.$('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, {
                 hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys`,
             });
         }
-        throw new errors_OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}`, {
+        throw new errors/* OepError */.$('E_DECRYPT', `none of the given keys opens layer ${desc.digest}`, {
             hint: 'give the private key matching one of the public keys the image was encrypted for',
         });
     }
-    const secrets = layerSecrets(decodePrivateOptions(priv), decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]));
-    const transform = new LayerDecryptor(secrets, secrets.hmac);
+    const secrets = (0,options/* layerSecrets */.vG)((0,options/* decodePrivateOptions */.K0)(priv), (0,options/* decodePublicOptions */.Si)(desc.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]));
+    const transform = new blockcipher/* LayerDecryptor */.Sx(secrets, secrets.hmac);
     return {
         transform,
         job: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
         descriptor: (written) => {
-            const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)));
+            const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(options/* ANNOTATION_PREFIX */.Lz)));
             const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
-            const out = { ...base, mediaType: decryptedMediaType(desc.mediaType), ...written };
+            const out = { ...base, mediaType: (0,mediatypes/* decryptedMediaType */.pG)(desc.mediaType), ...written };
             if (Object.keys(annotations).length)
                 out.annotations = annotations;
             else
@@ -41387,19 +42873,19 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
-    if (!isEncryptedMediaType(desc.mediaType))
+    if (!(0,mediatypes/* isEncryptedMediaType */.hO)(desc.mediaType))
         return { encrypted: false, protocols: [] };
     const out = { encrypted: true, protocols: [] };
     try {
-        out.cipher = decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]).cipher;
+        out.cipher = (0,options/* decodePublicOptions */.Si)(desc.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]).cipher;
     }
     catch {
         out.cipher = 'unreadable';
     }
     for (const scheme of keyProtocols(desc)) {
-        const w = wrappers.find((x) => x.annotationId === ANNOTATION_KEYS_PREFIX + scheme);
+        const w = wrappers.find((x) => x.annotationId === options/* ANNOTATION_KEYS_PREFIX */.EG + scheme);
         if (!w) {
-            const items = desc.annotations[ANNOTATION_KEYS_PREFIX + scheme].split(',').length;
+            const items = desc.annotations[options/* ANNOTATION_KEYS_PREFIX */.EG + scheme].split(',').length;
             out.protocols.push({ scheme, items, recipients: [] });
             continue;
         }
@@ -41407,7 +42893,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         const raw = desc.annotations[w.annotationId].split(',');
         const recipients = raw.flatMap((item) => {
             try {
-                return w.describe(decodeStdBase64(item, w.annotationId));
+                return w.describe((0,options/* decodeStdBase64 */.tL)(item, w.annotationId));
             }
             catch {
                 return [{ alg: 'unreadable' }];
@@ -41418,520 +42904,170 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/oci/source.ts
-/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
-const MAX_JSON_BLOB = 4 * 1024 * 1024;
 
-;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
+/***/ }),
+
+/***/ 321:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C0: () => (/* binding */ encodePublicOptions),
+/* harmony export */   EG: () => (/* binding */ ANNOTATION_KEYS_PREFIX),
+/* harmony export */   K0: () => (/* binding */ decodePrivateOptions),
+/* harmony export */   Lz: () => (/* binding */ ANNOTATION_PREFIX),
+/* harmony export */   Si: () => (/* binding */ decodePublicOptions),
+/* harmony export */   mm: () => (/* binding */ encodePrivateOptions),
+/* harmony export */   tL: () => (/* binding */ decodeStdBase64),
+/* harmony export */   ul: () => (/* binding */ ANNOTATION_PUBOPTS),
+/* harmony export */   vG: () => (/* binding */ layerSecrets)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7569);
 /**
- * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
- * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
- * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
- * Also a small ustar writer, used to build sample images and fixtures without external tools.
+ * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
+ * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
+ * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
  */
 
 
-const BLOCK = 512;
-function cstr(buf, start, len) {
-    const slice = buf.subarray(start, start + len);
-    const nul = slice.indexOf(0);
-    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
+const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
+const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
+const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
+function encodePrivateOptions(o) {
+    return Buffer.from(JSON.stringify({
+        symkey: o.symkey.toString('base64'),
+        digest: o.digest,
+        cipheroptions: { nonce: o.nonce.toString('base64') },
+    }));
 }
-function octal(buf, start, len, where) {
-    const field = buf.subarray(start, start + len);
-    if ((field[0] & 0x80) !== 0) {
-        // GNU base-256 for sizes over 8 GiB.
-        let n = 0;
-        for (let i = 1; i < field.length; i++)
-            n = n * 256 + field[i];
-        return n;
-    }
-    const text = cstr(buf, start, len).trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new errors_OepError('E_LAYOUT', `${where}: corrupt tar header`);
-    return parseInt(text, 8);
+function encodePublicOptions(hmac) {
+    return Buffer.from(JSON.stringify({ cipher: _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .CIPHER_AES_CTR */ .cq, hmac: hmac.toString('base64'), cipheroptions: {} }));
 }
-function parsePax(data) {
-    const out = {};
-    let pos = 0;
-    while (pos < data.length) {
-        const space = data.indexOf(0x20, pos);
-        if (space === -1)
-            break;
-        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
-        if (!Number.isFinite(len) || len <= 0)
-            break;
-        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        pos += len;
-    }
-    return out;
+/** Go decodes JSON field names case-insensitively. */
+function field(obj, name) {
+    if (name in obj)
+        return obj[name];
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : obj[key];
 }
-/** Normalise an entry name and refuse anything that could escape the archive's root. */
-function safeEntryName(name, where) {
-    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
-    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new errors_OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
-            hint: 'OCI archives hold only relative paths',
-        });
-    }
-    return clean;
-}
-async function readAt(fh, offset, length) {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-}
-async function indexTar(path) {
-    const fh = await (0,promises_.open)(path, 'r');
+function object(bytes, what) {
+    let v;
     try {
-        const { size: fileSize } = await fh.stat();
-        const entries = new Map();
-        let offset = 0;
-        let pax = {};
-        let longName;
-        for (;;) {
-            const header = await readAt(fh, offset, BLOCK);
-            if (header.length < BLOCK)
-                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
-            if (header.every((b) => b === 0))
-                break;
-            const type = String.fromCharCode(header[156] || 0x30);
-            let size = octal(header, 124, 12, path);
-            const prefix = cstr(header, 345, 155);
-            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-            if (pax.size !== undefined) {
-                size = Number(pax.size);
-                if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
-                    throw new errors_OepError('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
-                }
-            }
-            const dataOffset = offset + BLOCK;
-            if (dataOffset + size > fileSize)
-                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
-            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-            if (type === 'x' || type === 'g' || type === 'L') {
-                const data = await readAt(fh, dataOffset, size);
-                if (type === 'x')
-                    pax = parsePax(data);
-                if (type === 'L')
-                    longName = cstr(data, 0, data.length);
-                offset = next;
-                continue;
-            }
-            name = safeEntryName(name, path);
-            if (type === '1' || type === '2') {
-                throw new errors_OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
-                    hint: 'OCI archives must hold regular files only',
-                });
-            }
-            if (type === '0' || type === '\0' || type === '7')
-                entries.set(name, { name, offset: dataOffset, size });
-            pax = {};
-            longName = undefined;
-            offset = next;
-        }
-        return entries;
+        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
     }
-    finally {
-        await fh.close();
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not valid JSON`);
     }
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not a JSON object`);
+    return v;
 }
-function header(name, size, type) {
-    const h = Buffer.alloc(BLOCK);
-    let prefix = '';
-    let base = name;
-    if (Buffer.byteLength(name) > 100) {
-        const cut = name.lastIndexOf('/', 155);
-        prefix = name.slice(0, cut);
-        base = name.slice(cut + 1);
+/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
+function decodeStdBase64(s, what) {
+    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not standard base64`);
     }
-    h.write(base, 0, 100, 'utf8');
-    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
-    h.write('0000000\0', 108, 'ascii');
-    h.write('0000000\0', 116, 'ascii');
-    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
-    h.write('00000000000\0', 136, 'ascii');
-    h.write('        ', 148, 'ascii');
-    h.write(type, 156, 'ascii');
-    h.write('ustar\x0000', 257, 'binary');
-    h.write(prefix, 345, 155, 'utf8');
-    let sum = 0;
-    for (const b of h)
-        sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
-    return h;
+    return Buffer.from(s, 'base64');
 }
-/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
-function buildTar(files) {
-    const parts = [];
-    for (const f of files) {
-        const data = Buffer.from(f.data ?? new Uint8Array());
-        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
-        if (!f.dir && data.length) {
-            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
-        }
+function optionalBytes(obj, name, what) {
+    const v = field(obj, name);
+    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
+}
+function cipherOptions(obj) {
+    const co = field(obj, 'cipheroptions');
+    return typeof co === 'object' && co !== null ? co : {};
+}
+function decodePrivateOptions(bytes) {
+    const o = object(bytes, 'wrapped layer options');
+    const symkey = optionalBytes(o, 'symkey', 'layer key');
+    if (!symkey)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', 'wrapped layer options hold no key');
+    const digest = field(o, 'digest');
+    return {
+        symkey,
+        digest: typeof digest === 'string' ? digest : '',
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
+}
+function decodePublicOptions(annotation) {
+    if (annotation === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
     }
-    parts.push(Buffer.alloc(BLOCK * 2));
-    return Buffer.concat(parts);
+    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
+    const cipher = field(o, 'cipher');
+    return {
+        cipher: typeof cipher === 'string' ? cipher : '',
+        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
 }
-
-;// CONCATENATED MODULE: ./src/oci/layout/source.ts
 /**
- * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
- * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
+ * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
+ * random one and return garbage that still passes the MAC), and every length must be exact.
  */
-
-
-
-
-
-
-
-
-
-
-function blobPath(digest, where) {
-    const { algorithm, hex } = parseDigest(digest, where);
-    return `blobs/${algorithm}/${hex}`;
-}
-function missing(name, digest) {
-    return new errors_OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
-        hint: 'the layout is incomplete; rebuild or re-export it',
-    });
-}
-function checkLayoutMarker(name, text) {
-    if (text === undefined) {
-        throw new errors_OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
-            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
+function layerSecrets(priv, pub) {
+    if (pub.cipher !== _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .CIPHER_AES_CTR */ .cq) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
+            hint: `only ${_blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .CIPHER_AES_CTR */ .cq} exists in ocicrypt`,
         });
     }
-    let version;
-    try {
-        version = JSON.parse(text).imageLayoutVersion;
+    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
+    // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
+    // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
+    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
     }
-    catch {
-        version = undefined;
-    }
-    if (version !== '1.0.0') {
-        throw new errors_OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
-            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
-        });
-    }
-}
-async function readSmall(stream, desc, where) {
-    if (desc.size > MAX_JSON_BLOB) {
-        stream.destroy();
-        throw new errors_OepError('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
-    }
-    const chunks = [];
-    for await (const c of stream)
-        chunks.push(c);
-    return Buffer.concat(chunks);
-}
-class DirSource {
-    name;
-    root;
-    constructor(name, root) {
-        this.name = name;
-        this.root = root;
-    }
-    static async open(name, root) {
-        let marker;
-        try {
-            marker = await (0,promises_.readFile)((0,external_node_path_.join)(root, 'oci-layout'), 'utf8');
-        }
-        catch {
-            marker = undefined;
-        }
-        checkLayoutMarker(name, marker);
-        return new DirSource(name, await (0,promises_.realpath)(root));
-    }
-    async indexJson() {
-        const p = (0,external_node_path_.join)(this.root, 'index.json');
-        try {
-            const st = await (0,promises_.lstat)(p);
-            if (!st.isFile())
-                throw new Error('not a regular file');
-            if (st.size > MAX_JSON_BLOB)
-                throw new Error('too large');
-            return await (0,promises_.readFile)(p);
-        }
-        catch (err) {
-            throw new errors_OepError('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
-                hint: 'an OCI layout needs an index.json next to oci-layout',
-            });
-        }
-    }
-    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
-    async #checkedPath(digest) {
-        return (await this.#checked(digest))?.path;
-    }
-    async #checked(digest) {
-        const p = (0,external_node_path_.join)(this.root, blobPath(digest, this.name));
-        try {
-            const st = await (0,promises_.lstat)(p);
-            if (!st.isFile()) {
-                throw new errors_OepError('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
-                    hint: 'layouts must not hold links',
-                });
-            }
-            return { path: p, offset: 0, size: st.size };
-        }
-        catch (err) {
-            if (err.code === 'ENOENT')
-                return undefined;
-            throw err;
-        }
-    }
-    async has(desc) {
-        return (await this.#checkedPath(desc.digest)) !== undefined;
-    }
-    async locate(desc) {
-        const loc = await this.#checked(desc.digest);
-        if (!loc)
-            throw missing(this.name, desc.digest);
-        return loc;
-    }
-    async open(desc) {
-        const p = await this.#checkedPath(desc.digest);
-        if (!p)
-            throw missing(this.name, desc.digest);
-        return verified((0,external_node_fs_namespaceObject.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
-    }
-    async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
-    }
-}
-class ArchiveSource {
-    name;
-    path;
-    entries;
-    constructor(name, path, entries) {
-        this.name = name;
-        this.path = path;
-        this.entries = entries;
-    }
-    static async open(name, path) {
-        const entries = await indexTar(path);
-        const src = new ArchiveSource(name, path, entries);
-        const marker = entries.get('oci-layout');
-        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
-        return src;
-    }
-    async #bytes(e) {
-        const chunks = [];
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
-            for await (const c of src)
-                chunks.push(c);
-        });
-        return Buffer.concat(chunks);
-    }
-    #stream(e) {
-        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
-        if (e.size === 0)
-            return external_node_stream_.Readable.from([]);
-        return (0,external_node_fs_namespaceObject.createReadStream)(this.path, {
-            start: e.offset,
-            end: e.offset + e.size - 1,
-            highWaterMark: 1024 * 1024,
-        });
-    }
-    async indexJson() {
-        const e = this.entries.get('index.json');
-        if (!e || e.size > MAX_JSON_BLOB) {
-            throw new errors_OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
-                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
-            });
-        }
-        return this.#bytes(e);
-    }
-    async has(desc) {
-        return this.entries.has(blobPath(desc.digest, this.name));
-    }
-    async locate(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return { path: this.path, offset: e.offset, size: e.size };
-    }
-    async open(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return verified(this.#stream(e), desc, this.name);
-    }
-    async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
-    }
-}
-/** Open a layout folder or an OCI archive file. */
-async function openLayout(path) {
-    let st;
-    try {
-        st = await (0,promises_.lstat)(path);
-    }
-    catch {
-        throw new errors_OepError('E_LAYOUT', `layout ${path} does not exist`, {
-            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
-        });
-    }
-    // The layout path itself may be a link (a workspace mount); links inside it are refused.
-    if (st.isSymbolicLink())
-        st = await (0,promises_.stat)(path);
-    if (st.isDirectory())
-        return DirSource.open(path, path);
-    if (st.isFile())
-        return ArchiveSource.open(path, path);
-    throw new errors_OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+    const nonce = priv.nonce ?? pub.nonce;
+    if (priv.symkey.length !== _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .KEY_LENGTH */ .J4)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', 'layer key has the wrong length');
+    if (!nonce || nonce.length !== _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .NONCE_LENGTH */ .PX)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
+    if (!pub.hmac || pub.hmac.length !== _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .HMAC_LENGTH */ .TG)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
+    return { key: priv.symkey, nonce, hmac: pub.hmac };
 }
 
 
+/***/ }),
+
+/***/ 2845:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  PV: () => (/* binding */ defaultConcurrency),
+  Rp: () => (/* binding */ encryptImage),
+  Up: () => (/* binding */ pick),
+  xA: () => (/* binding */ rewriteRuntime),
+  Gf: () => (/* binding */ startWorkers),
+  hX: () => (/* binding */ toImageReport)
+});
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
+var layout_source = __nccwpck_require__(2499);
+// EXTERNAL MODULE: ./src/oci/layout/writer.ts
+var layout_writer = __nccwpck_require__(3557);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/platform.ts
+var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/oci/tree.ts
+var tree = __nccwpck_require__(7897);
+// EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
+var ocicrypt_layer = __nccwpck_require__(5450);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
-/**
- * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
- * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
- * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
- * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
- */
-
-
-
-
-
-
-
-const CHUNK = 1024 * 1024;
-/**
- * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
- * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
- * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
- */
-const COLLECT_EVERY = 8;
-external_node_v8_default().setFlagsFromString('--expose-gc');
-const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-const collectYoung = typeof gc === 'function'
-    ? gc
-    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
-function mismatch(job, what) {
-    return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
-        hint: 'the layout is corrupt or was modified; rebuild it',
-    });
-}
-async function writeAll(fh, buf) {
-    let off = 0;
-    while (off < buf.length)
-        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
-}
-async function layer_files_runFileJob(job, onProgress) {
-    const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
-    if (job.source.size !== job.expected.size) {
-        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
-    }
-    const cipher = job.mode === 'copy'
-        ? undefined
-        : new LayerCipher({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
-    const inHash = (0,external_node_crypto_.createHash)(algorithm);
-    const outHash = (0,external_node_crypto_.createHash)('sha256');
-    const input = await (0,promises_.open)(job.source.path, 'r');
-    let output;
-    let pending = Promise.resolve();
-    try {
-        output = await (0,promises_.open)(job.out, 'wx');
-        const buf = Buffer.allocUnsafe(CHUNK);
-        let done = 0;
-        let chunks = 0;
-        while (done < job.expected.size) {
-            const want = Math.min(CHUNK, job.expected.size - done);
-            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
-            if (bytesRead === 0)
-                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
-            const chunk = buf.subarray(0, bytesRead);
-            inHash.update(chunk);
-            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
-            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
-            outHash.update(out);
-            await pending;
-            pending = writeAll(output, out);
-            done += bytesRead;
-            onProgress?.(done);
-            if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: 'minor', execution: 'sync' });
-        }
-        await pending;
-        if (inHash.digest('hex') !== hex)
-            throw mismatch(job, 'does not match its digest');
-        const hmac = cipher?.finish();
-        if (job.mode === 'decrypt' && !hmacMatches(hmac, Buffer.from(job.expectedHmac)))
-            throw integrityError();
-        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
-    }
-    catch (err) {
-        await pending.catch(() => { }); // a write still under way must end before its file goes
-        await output?.close();
-        output = undefined;
-        await (0,promises_.rm)(job.out, { force: true });
-        throw err;
-    }
-    finally {
-        await input.close();
-        await output?.close();
-    }
-}
-/**
- * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
- * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
- * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
- * blob's size and every manifest after the push.
- */
-async function* uploadChunks(locate, expected) {
-    let location = locate();
-    let fh;
-    try {
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    catch (err) {
-        // The layout may have moved from its staging folder to its destination since we asked: ask again.
-        if (err.code !== 'ENOENT')
-            throw err;
-        location = locate();
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    try {
-        if (location.size !== expected.size) {
-            throw new errors_OepError('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
-        }
-        let done = 0;
-        let chunks = 0;
-        while (done < expected.size) {
-            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
-            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
-            if (bytesRead === 0)
-                throw new errors_OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
-            done += bytesRead;
-            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-            if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
-        }
-    }
-    finally {
-        await fh.close();
-    }
-}
-
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
+var layer_files = __nccwpck_require__(2376);
 ;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
 /**
  * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
@@ -42021,7 +43157,7 @@ class LayerWorkers {
     async run(job, signal, onProgress) {
         const slot = this.#tryAcquire();
         if (!slot)
-            return layer_files_runFileJob(job, onProgress);
+            return (0,layer_files/* runFileJob */.z)(job, onProgress);
         const id = this.#nextId++;
         return new Promise((resolve, reject) => {
             const { worker } = slot;
@@ -42044,7 +43180,7 @@ class LayerWorkers {
                     resolve(msg.result);
                 else {
                     const { code, message, hint } = msg.error;
-                    reject(code ? new errors_OepError(code, message, hint ? { hint } : {}) : new Error(message));
+                    reject(code ? new errors/* OepError */.$(code, message, hint ? { hint } : {}) : new Error(message));
                 }
             };
             // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
@@ -42071,6 +43207,967 @@ class LayerWorkers {
     }
 }
 
+// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
+var rewrite = __nccwpck_require__(8700);
+// EXTERNAL MODULE: ./src/pipeline/selection.ts
+var selection = __nccwpck_require__(5704);
+;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
+/**
+ * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
+ * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+function defaultConcurrency() {
+    return Math.max(2, Math.min(4, (0,external_node_os_.availableParallelism)()));
+}
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+function startWorkers(opts) {
+    return opts.workerScript
+        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+        : undefined;
+}
+function rewriteRuntime(opts, workers) {
+    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
+}
+function imageManifests(node) {
+    if (node.kind === 'manifest')
+        return (0,model/* isAttestationManifest */.gV)(node.desc) ? [] : [node];
+    return node.children.flatMap((c) => (c ? imageManifests(c) : []));
+}
+function toImageReport(r, extra, skipped) {
+    return {
+        digest: r.root.digest,
+        mediaType: r.root.mediaType,
+        size: r.root.size,
+        ...extra,
+        platforms: r.manifests.map((m) => ({
+            platform: m.platform,
+            digest: m.result.digest,
+            mediaType: m.result.mediaType,
+            layers: m.layers.map((l) => {
+                const encrypted = (0,mediatypes/* isEncryptedMediaType */.hO)(l.result.mediaType);
+                const action = l.action === 'external'
+                    ? 'external'
+                    : l.action === 'transformed'
+                        ? encrypted
+                            ? 'encrypted'
+                            : 'decrypted'
+                        : encrypted
+                            ? 'already-encrypted'
+                            : 'kept';
+                const report = {
+                    index: l.index,
+                    mediaType: l.result.mediaType,
+                    size: l.result.size,
+                    digest: l.result.digest,
+                    sourceDigest: l.source.digest,
+                    encrypted,
+                    action,
+                };
+                if (encrypted)
+                    report.recipients = (0,ocicrypt_layer/* describeLayer */.$d)(l.result).protocols;
+                return report;
+            }),
+        })),
+        skippedPlatforms: skipped,
+        attestations: r.attestations,
+    };
+}
+async function encryptImage(opts) {
+    const log = opts.log ?? (() => { });
+    if (opts.recipients.length === 0) {
+        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
+            hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
+        });
+    }
+    const source = await (0,layout_source/* openLayout */.B)(opts.layout);
+    const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
+    // Check every selection before writing anything.
+    const selected = new Map();
+    for (const m of imageManifests(image.root)) {
+        const name = `the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image`;
+        const indexes = (0,selection/* resolveLayerIndexes */.cR)(opts.encryptLayers, m.doc.layers.length, name);
+        for (const i of [...indexes]) {
+            const layer = m.doc.layers[i];
+            // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
+            if ((0,rewrite/* isExternal */.g)(layer) && !(await source.has(layer))) {
+                if (opts.encryptLayers) {
+                    throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                        hint: 'leave it out with --encrypt-layers',
+                    });
+                }
+                indexes.delete(i);
+                log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
+                continue;
+            }
+            if (!(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) && !(0,mediatypes/* isEncryptableLayer */.Rr)(layer.mediaType)) {
+                throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+                    hint: 'leave it out with --encrypt-layers',
+                });
+            }
+        }
+        selected.set(m, indexes);
+    }
+    if (image.skippedPlatforms.length)
+        log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
+    const chosen = new Set([...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i].digest)));
+    const writer = await layout_writer/* LayoutWriter */.s.create(opts.output);
+    const workers = startWorkers(opts);
+    try {
+        const result = await (0,rewrite/* rewriteImage */.i)(source, image, writer, {
+            verb: 'encrypted',
+            convertDockerToOci: true,
+            // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
+            // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
+            select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
+            prepare: (layer) => (0,ocicrypt_layer/* encryptLayer */.FL)(layer, opts.recipients),
+        }, { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
+        const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
+        // The report first: nothing that can fail may come after the layout is in place.
+        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+        report.recipients = opts.recipients.map((r) => ({
+            type: r.type,
+            alg: r.alg,
+            fingerprint: r.fingerprint,
+            source: r.source,
+        }));
+        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+        return report;
+    }
+    catch (err) {
+        await writer.abort().catch(() => { }); // the first error is the one to report
+        throw err;
+    }
+    finally {
+        await workers?.close();
+    }
+}
+/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
+function pick(d) {
+    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}
+
+
+/***/ }),
+
+/***/ 2376:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  z: () => (/* binding */ runFileJob),
+  Y: () => (/* binding */ uploadChunks)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
+var blockcipher = __nccwpck_require__(7569);
+;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
+/**
+ * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
+ * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
+ * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
+ * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ */
+
+
+
+
+
+
+
+const CHUNK = 1024 * 1024;
+/**
+ * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
+ * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
+ * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
+ */
+const COLLECT_EVERY = 8;
+external_node_v8_default().setFlagsFromString('--expose-gc');
+const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+const collectYoung = typeof gc === 'function'
+    ? gc
+    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
+function mismatch(job, what) {
+    return new errors/* OepError */.$('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
+        hint: 'the layout is corrupt or was modified; rebuild it',
+    });
+}
+async function writeAll(fh, buf) {
+    let off = 0;
+    while (off < buf.length)
+        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+async function runFileJob(job, onProgress) {
+    const { algorithm, hex } = (0,digest/* parseDigest */.m)(job.expected.digest, job.sourceName);
+    if (job.source.size !== job.expected.size) {
+        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
+    }
+    const cipher = job.mode === 'copy'
+        ? undefined
+        : new blockcipher/* LayerCipher */.xW({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
+    const inHash = (0,external_node_crypto_.createHash)(algorithm);
+    const outHash = (0,external_node_crypto_.createHash)('sha256');
+    const input = await (0,promises_.open)(job.source.path, 'r');
+    let output;
+    let pending = Promise.resolve();
+    try {
+        output = await (0,promises_.open)(job.out, 'wx');
+        const buf = Buffer.allocUnsafe(CHUNK);
+        let done = 0;
+        let chunks = 0;
+        while (done < job.expected.size) {
+            const want = Math.min(CHUNK, job.expected.size - done);
+            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
+            if (bytesRead === 0)
+                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+            const chunk = buf.subarray(0, bytesRead);
+            inHash.update(chunk);
+            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
+            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
+            outHash.update(out);
+            await pending;
+            pending = writeAll(output, out);
+            done += bytesRead;
+            onProgress?.(done);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: 'minor', execution: 'sync' });
+        }
+        await pending;
+        if (inHash.digest('hex') !== hex)
+            throw mismatch(job, 'does not match its digest');
+        const hmac = cipher?.finish();
+        if (job.mode === 'decrypt' && !(0,blockcipher/* hmacMatches */.Tg)(hmac, Buffer.from(job.expectedHmac)))
+            throw (0,blockcipher/* integrityError */.Wn)();
+        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
+    }
+    catch (err) {
+        await pending.catch(() => { }); // a write still under way must end before its file goes
+        await output?.close();
+        output = undefined;
+        await (0,promises_.rm)(job.out, { force: true });
+        throw err;
+    }
+    finally {
+        await input.close();
+        await output?.close();
+    }
+}
+/**
+ * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
+ * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
+ * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
+ * blob's size and every manifest after the push.
+ */
+async function* uploadChunks(locate, expected) {
+    let location = locate();
+    let fh;
+    try {
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    catch (err) {
+        // The layout may have moved from its staging folder to its destination since we asked: ask again.
+        if (err.code !== 'ENOENT')
+            throw err;
+        location = locate();
+        fh = await (0,promises_.open)(location.path, 'r');
+    }
+    try {
+        if (location.size !== expected.size) {
+            throw new errors/* OepError */.$('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        }
+        let done = 0;
+        let chunks = 0;
+        while (done < expected.size) {
+            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            if (bytesRead === 0)
+                throw new errors/* OepError */.$('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
+            done += bytesRead;
+            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+            if (++chunks % COLLECT_EVERY === 0)
+                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+        }
+    }
+    finally {
+        await fh.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 6472:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  GH: () => (/* binding */ pushImage),
+  lN: () => (/* reexport */ temps/* removeTempsSync */.lN)
+});
+
+// UNUSED EXPORTS: pushTargets
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/temps.ts
+var temps = __nccwpck_require__(9656);
+// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
+var layout_source = __nccwpck_require__(2499);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/tree.ts
+var tree = __nccwpck_require__(7897);
+// EXTERNAL MODULE: ./src/ocicrypt/options.ts
+var options = __nccwpck_require__(321);
+// EXTERNAL MODULE: ./src/registry/reference.ts
+var reference = __nccwpck_require__(9310);
+// EXTERNAL MODULE: ./src/registry/transport/errors.ts
+var transport_errors = __nccwpck_require__(3758);
+// EXTERNAL MODULE: ./src/registry/transport/retry.ts
+var transport_retry = __nccwpck_require__(7779);
+;// CONCATENATED MODULE: ./src/registry/push.ts
+
+
+
+/** One target per repository (tags of the same repository share its content). */
+function distinctRepositories(targets) {
+    const seen = new Map();
+    for (const t of targets)
+        if (!seen.has((0,reference/* repositoryName */.aR)(t.ref)))
+            seen.set((0,reference/* repositoryName */.aR)(t.ref), t);
+    return [...seen.values()];
+}
+/**
+ * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
+ * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
+ * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
+ * at most `concurrency` uploads run at a time.
+ */
+class BlobPusher {
+    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
+    #repos;
+    #reader;
+    #opts;
+    #started = new Map();
+    #running = 0;
+    #queue = [];
+    #aborted = false;
+    constructor(targets, reader, opts) {
+        this.#repos = distinctRepositories(targets);
+        this.#reader = reader;
+        this.#opts = opts;
+    }
+    push(blob) {
+        let p = this.#started.get(blob.digest);
+        if (!p) {
+            p = this.#limited(() => this.#pushEverywhere(blob));
+            this.#started.set(blob.digest, p);
+        }
+        return p;
+    }
+    /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
+    abort() {
+        this.#aborted = true;
+    }
+    /** Wait for every blob asked for so far; the first failure is thrown. */
+    async settle() {
+        await Promise.all(this.#started.values());
+    }
+    async #limited(fn) {
+        while (this.#running >= this.#opts.concurrency)
+            await new Promise((r) => this.#queue.push(r));
+        this.#running++;
+        try {
+            if (this.#aborted)
+                throw new Error('push aborted');
+            await fn();
+        }
+        finally {
+            this.#running--;
+            this.#queue.shift()?.();
+        }
+    }
+    async #pushEverywhere(blob) {
+        const holders = new Map(); // registry host -> a repository that has the blob
+        for (const { ref, client } of this.#repos) {
+            const name = (0,reference/* repositoryName */.aR)(ref);
+            const repo = ref.repository;
+            const mountFrom = holders.get(client.host);
+            await (0,transport_retry/* withRetry */.b)(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+                if (this.#aborted)
+                    throw new Error('push aborted');
+                if (await client.blobExists(repo, blob)) {
+                    this.stats.skipped++;
+                    return;
+                }
+                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
+                if (session.mounted) {
+                    this.stats.mounted++;
+                    return;
+                }
+                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
+                this.stats.uploaded++;
+                this.stats.bytesUploaded += blob.size;
+                if (blob.size > 64 * 1024 * 1024) {
+                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
+                }
+            });
+            if (!holders.has(client.host))
+                holders.set(client.host, repo);
+        }
+    }
+}
+/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
+async function pushManifests(targets, manifests, opts) {
+    for (const { ref, client } of distinctRepositories(targets)) {
+        const name = (0,reference/* repositoryName */.aR)(ref);
+        for (const m of manifests) {
+            await (0,transport_retry/* withRetry */.b)(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
+                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
+                if (got && got !== m.desc.digest) {
+                    throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
+                }
+            });
+        }
+    }
+}
+/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
+async function pushContent(targets, content, reader, opts) {
+    const blobs = new BlobPusher(targets, reader, opts);
+    await Promise.all(content.blobs.map((b) => blobs.push(b)));
+    await pushManifests(targets, content.manifests, opts);
+    return blobs.stats;
+}
+/** Point every tag at the root's exact bytes; each answer must carry the same digest. */
+async function pushTags(targets, root, opts) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        await (0,transport_retry/* withRetry */.b)(`tag ${ref.tag} of ${(0,reference/* repositoryName */.aR)(ref)}`, opts.retry, async () => {
+            const got = await client.putManifest(ref.repository, ref.tag, root.bytes, root.desc.mediaType);
+            if (got && got !== root.desc.digest) {
+                throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${(0,reference/* repositoryName */.aR)(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`);
+            }
+        });
+    }
+}
+
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 1 modules
+var encrypt = __nccwpck_require__(2845);
+// EXTERNAL MODULE: ./src/pipeline/registry-session.ts + 2 modules
+var registry_session = __nccwpck_require__(699);
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
+var layer_files = __nccwpck_require__(2376);
+// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
+var rewrite = __nccwpck_require__(8700);
+;// CONCATENATED MODULE: ./src/pipeline/push.ts
+/**
+ * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
+ * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
+ * reported after the registry has served back exactly the bytes we pushed.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
+function pushTargets(image, tags = []) {
+    const main = (0,reference/* parseReference */.F2)(image);
+    if (main.digest) {
+        throw new errors/* OepError */.$('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+            hint: 'write REPO[:TAG]; the digest is an output',
+        });
+    }
+    const extra = tags.filter((t) => t.trim() !== '');
+    // `latest` only when no tag at all was given (as docker push): with tags (metadata-action's), the image is
+    // pushed by digest there and tagged with those alone.
+    const first = main.tag || extra.length ? { ...main } : { ...main, tag: 'latest' };
+    const all = [first, ...extra.map((t) => (0,reference/* resolveTag */.fn)(t, first))];
+    const seen = new Set();
+    return all.filter((r) => {
+        const k = (0,reference/* formatReference */.FH)(r);
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
+}
+/** Every manifest and index of the tree, children first, root last, each once. */
+function manifestsBottomUp(node, out = []) {
+    if (node.kind === 'index')
+        for (const c of node.children)
+            if (c)
+                manifestsBottomUp(c, out);
+    if (!out.some((m) => m.desc.digest === node.desc.digest))
+        out.push({ desc: node.desc, bytes: node.bytes });
+    return out;
+}
+function blobsOf(node, out = new Map()) {
+    if (node.kind === 'index') {
+        for (const c of node.children)
+            if (c)
+                blobsOf(c, out);
+    }
+    else {
+        out.set(node.doc.config.digest, node.doc.config);
+        for (const l of node.doc.layers)
+            out.set(l.digest, l);
+    }
+    return [...out.values()];
+}
+/**
+ * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
+ * layer this run encrypted served as +encrypted with its key and pubopts annotations.
+ */
+async function verifyPushed(targets, manifests, blobs, encrypted) {
+    const done = new Set();
+    for (const { ref, client } of targets) {
+        const name = (0,reference/* repositoryName */.aR)(ref);
+        if (done.has(name))
+            continue;
+        done.add(name);
+        for (const m of manifests) {
+            const got = await client.getManifest(ref.repository, m.desc.digest);
+            if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
+                throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
+            }
+            const doc = (0,model/* parseManifestOrIndex */.yA)(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
+            if (doc.kind !== 'manifest')
+                continue;
+            for (const l of doc.layers) {
+                if (!encrypted.has(l.digest))
+                    continue;
+                const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG));
+                if (!(0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType) || !keys || !l.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]) {
+                    throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
+                }
+            }
+        }
+        for (const b of blobs) {
+            if (!(await client.blobExists(ref.repository, b))) {
+                throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
+            }
+        }
+    }
+}
+/** Every tag, of every repository, must now serve the root's exact bytes. */
+async function verifyTags(targets, root) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        const tagged = await client.getManifest(ref.repository, ref.tag);
+        if (!tagged.bytes.equals(root.bytes)) {
+            throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${(0,reference/* repositoryName */.aR)(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
+        }
+    }
+}
+async function pushImage(opts) {
+    const log = opts.log ?? (() => { });
+    const refs = pushTargets(opts.image, opts.tags);
+    const main = refs[0];
+    // Reach every registry (and learn its auth scheme) before encrypting anything.
+    const clients = await (0,registry_session/* connectClients */.t)(refs, opts.registry, log);
+    const targets = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost) }));
+    const retry = (0,registry_session/* retryPolicy */.J)(opts.registry, log);
+    let staging;
+    try {
+        // Refused credentials fail now, in a second, not after encrypting a gigabyte.
+        for (const ref of new Map(refs.map((r) => [(0,reference/* repositoryName */.aR)(r), r])).values()) {
+            await (0,transport_retry/* withRetry */.b)(`authenticating to ${(0,reference/* repositoryName */.aR)(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
+        }
+        staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
+        if (staging)
+            (0,temps/* trackTemp */.EO)(staging);
+        const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,encrypt/* defaultConcurrency */.PV)()), log };
+        // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
+        // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
+        const staged = new Map();
+        const reader = {
+            open: async (desc) => {
+                const locate = staged.get(desc.digest);
+                if (!locate)
+                    throw new errors/* OepError */.$('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+                // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+                return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+            },
+        };
+        const blobPusher = new BlobPusher(targets, reader, pushOpts);
+        let report;
+        try {
+            report = await (0,encrypt/* encryptImage */.Rp)({
+                ...opts,
+                output: layoutDir,
+                onBlob: (desc, locate) => {
+                    staged.set(desc.digest, locate);
+                    blobPusher.push(desc).catch(() => { }); // awaited (and its failure thrown) by settle() below
+                },
+            });
+        }
+        catch (err) {
+            // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
+            blobPusher.abort();
+            await Promise.all([...clients.values()].map((c) => c.destroy()));
+            await blobPusher.settle().catch(() => { });
+            throw err;
+        }
+        const source = await (0,layout_source/* openLayout */.B)(layoutDir);
+        const image = await (0,tree/* loadImage */.yt)(source);
+        const manifests = manifestsBottomUp(image.root);
+        const root = manifests[manifests.length - 1];
+        if (root.desc.digest !== report.digest)
+            throw new errors/* OepError */.$('E_VERIFY', 'internal: the encrypted layout changed under us');
+        // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
+        const blobs = [];
+        for (const b of blobsOf(image.root))
+            if (!(0,rewrite/* isExternal */.g)(b) || (await source.has(b)))
+                blobs.push(b);
+        log(`pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(reference/* repositoryName */.aR))].join(', ')}`);
+        // Every blob the image needs (most are under way already), everywhere, before any manifest.
+        await Promise.all(blobs.map((b) => blobPusher.push(b)));
+        await blobPusher.settle();
+        const pushed = blobPusher.stats;
+        await pushManifests(targets, manifests, pushOpts);
+        log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
+        // Content is checked by digest before any tag moves: a tag never points at something that failed.
+        if (opts.verify) {
+            const encrypted = new Set(report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted').map((l) => l.digest)));
+            await verifyPushed(targets, manifests, blobs, encrypted);
+        }
+        await pushTags(targets, root, pushOpts);
+        if (opts.verify) {
+            await verifyTags(targets, root);
+            log(`verified ${root.desc.digest} in ${[...new Set(refs.map(reference/* repositoryName */.aR))].join(', ')}`);
+        }
+        const imageName = (0,reference/* repositoryName */.aR)(main);
+        return {
+            ...report,
+            ...(opts.output ? {} : { output: undefined }),
+            image: imageName,
+            imageRef: `${imageName}@${report.digest}`,
+            tags: refs.filter((r) => r.tag).map(reference/* formatReference */.FH),
+            verified: opts.verify,
+            pushed,
+        };
+    }
+    finally {
+        if (staging) {
+            await (0,promises_.rm)(staging, { recursive: true, force: true });
+            (0,temps/* untrackTemp */.bK)(staging);
+        }
+        await Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
+    }
+}
+/** For front ends: remove every staging and temp folder of runs under way (on SIGINT/SIGTERM). */
+
+
+
+/***/ }),
+
+/***/ 699:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  t: () => (/* binding */ connectClients),
+  J: () => (/* binding */ retryPolicy)
+});
+
+// EXTERNAL MODULE: ./src/registry/client.ts + 2 modules
+var registry_client = __nccwpck_require__(993);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/registry/reference.ts
+var reference = __nccwpck_require__(9310);
+;// CONCATENATED MODULE: ./src/registry/credentials.ts
+/**
+ * Where push credentials come from, first found wins: explicit username/password → docker config.json
+ * (`credHelpers`, `auths`, `credsStore`; what docker/login-action writes) → containers auth.json (podman,
+ * buildah, skopeo login) → anonymous. Hosts are normalised and matched exactly, never by substring.
+ * Secrets never reach a command line: credential helpers get the server on stdin, as the protocol says.
+ */
+
+
+
+
+
+/** `https://ghcr.io/v1/` → `ghcr.io`; Docker Hub's many names → `docker.io`. Keeps a repository path. */
+function normaliseKey(key) {
+    let k = key.trim().replace(/^[a-z]+:\/\//, '');
+    k = k.replace(/\/v[12]\/?$/, '').replace(/\/+$/, '');
+    const [host, ...path] = k.split('/');
+    const h = host === 'index.docker.io' || host === 'registry-1.docker.io' ? reference/* DOCKER_HUB */.Xb : host;
+    return [h, ...path].join('/');
+}
+/** The best `auths` entry for an image: the longest key that is the registry or a repository prefix of it. */
+function bestEntry(map, ref) {
+    if (!map)
+        return undefined;
+    const target = `${ref.registry}/${ref.repository}`;
+    let best;
+    for (const [key, value] of Object.entries(map)) {
+        const k = normaliseKey(key);
+        if (k === ref.registry || target === k || target.startsWith(`${k}/`)) {
+            if (!best || k.length > best.len)
+                best = { len: k.length, value };
+        }
+    }
+    return best?.value;
+}
+function fromEntry(e, source) {
+    // The file is hand-editable: a field of the wrong type is ignored rather than crashing Buffer.from.
+    if (!e || typeof e !== 'object')
+        return undefined;
+    if (typeof e.identitytoken === 'string' && e.identitytoken)
+        return { identityToken: e.identitytoken, ...(e.username ? { username: e.username } : {}), source };
+    if (typeof e.auth === 'string' && e.auth) {
+        const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
+        const i = decoded.indexOf(':');
+        if (i > 0)
+            return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
+    }
+    if (e.username && e.password)
+        return { username: e.username, password: e.password, source };
+    return undefined;
+}
+async function readConfig(path) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new errors/* OepError */.$('E_AUTH', `${path} is not valid JSON`, {
+            hint: 'fix or remove the file, or pass username/password',
+        });
+    }
+}
+/** The server name a credential helper is asked for: what `docker login` stored it under. */
+function helperServer(ref) {
+    return ref.registry === reference/* DOCKER_HUB */.Xb ? reference/* DOCKER_HUB_AUTH_KEY */.s1 : ref.registry;
+}
+/** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
+async function runCredentialHelper(name, server, env) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+        throw new errors/* OepError */.$('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
+    const program = `docker-credential-${name}`;
+    const { code, stdout, stderr } = await new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], {
+            env: env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d.toString('utf8')));
+        child.stderr.on('data', (d) => (err += d.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+        // A helper that exits without reading stdin makes the write fail with EPIPE: its exit code and output
+        // tell what happened, so this must not become an unhandled 'error' event that kills the process.
+        child.stdin.on('error', () => { });
+        child.stdin.end(server);
+    }).catch((err) => {
+        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
+            hint: `install ${program}, or remove it from the docker config`,
+        });
+    });
+    if (code !== 0) {
+        if (/credentials not found/i.test(stdout + stderr))
+            return undefined;
+        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+    }
+    let doc;
+    try {
+        doc = JSON.parse(stdout);
+    }
+    catch {
+        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} did not answer with JSON`);
+    }
+    if (!doc.Secret)
+        return undefined;
+    const source = `credential helper ${program}`;
+    // Username "<token>" marks an identity token, as the docker CLI reads it.
+    if (doc.Username === '<token>')
+        return { identityToken: doc.Secret, source };
+    return { username: doc.Username ?? '', password: doc.Secret, source };
+}
+async function fromDockerConfig(ref, env) {
+    const dir = env.DOCKER_CONFIG ?? (env.HOME ? (0,external_node_path_.join)(env.HOME, '.docker') : undefined);
+    if (!dir)
+        return undefined;
+    const path = (0,external_node_path_.join)(dir, 'config.json');
+    const cfg = await readConfig(path);
+    if (!cfg)
+        return undefined;
+    const helper = bestEntry(cfg.credHelpers, ref);
+    if (helper)
+        return runCredentialHelper(helper, helperServer(ref), env);
+    const entry = fromEntry(bestEntry(cfg.auths, ref), `docker config ${path}`);
+    if (entry)
+        return entry;
+    if (cfg.credsStore)
+        return runCredentialHelper(cfg.credsStore, helperServer(ref), env);
+    return undefined;
+}
+async function fromContainersAuth(ref, env) {
+    const candidates = env.REGISTRY_AUTH_FILE
+        ? [env.REGISTRY_AUTH_FILE]
+        : [
+            env.XDG_RUNTIME_DIR ? (0,external_node_path_.join)(env.XDG_RUNTIME_DIR, 'containers', 'auth.json') : undefined,
+            env.HOME ? (0,external_node_path_.join)(env.HOME, '.config', 'containers', 'auth.json') : undefined,
+        ].filter((p) => p !== undefined);
+    for (const path of candidates) {
+        const cfg = await readConfig(path);
+        const cred = fromEntry(bestEntry(cfg?.auths, ref), `containers auth file ${path}`);
+        if (cred)
+            return cred;
+    }
+    return undefined;
+}
+async function findCredential(ref, opts) {
+    if (opts.username !== undefined || opts.password !== undefined) {
+        if (!opts.username || !opts.password) {
+            throw new errors/* OepError */.$('E_USAGE', 'username and password go together: one was given without the other', {
+                hint: 'give both, or neither to use docker/podman login credentials',
+            });
+        }
+        return { username: opts.username, password: opts.password, source: 'username/password' };
+    }
+    return (await fromDockerConfig(ref, opts.env)) ?? (await fromContainersAuth(ref, opts.env));
+}
+
+// EXTERNAL MODULE: ./src/registry/transport/retry.ts
+var retry = __nccwpck_require__(7779);
+;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
+/**
+ * Registry sessions for the use cases: the options every front end fills in, one connected client per host
+ * (reached with retries, its auth scheme learned), and the retry policy they share.
+ */
+
+
+
+function retryPolicy(opts, log) {
+    return {
+        ...retry/* DEFAULT_RETRY */.v,
+        retries: opts.retries,
+        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
+        log,
+    };
+}
+/** One client per registry host, each reached (and its auth scheme learned) with retries. */
+async function connectClients(refs, opts, log = () => { }) {
+    const clients = new Map();
+    for (const ref of refs) {
+        if (clients.has(ref.apiHost))
+            continue;
+        let cached;
+        const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
+        try {
+            const client = await (0,retry/* withRetry */.b)(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => registry_client/* RegistryClient */.bP.connect(ref, {
+                tlsVerify: opts.tlsVerify,
+                ...(opts.ca ? { ca: opts.ca } : {}),
+                timeoutMs: opts.timeoutMs ?? 60_000,
+                env: opts.env,
+                userAgent: opts.userAgent ?? 'oci-encrypt-push',
+                credential,
+                chunked: opts.chunked ?? false,
+            }));
+            clients.set(ref.apiHost, client);
+        }
+        catch (err) {
+            await Promise.all([...clients.values()].map((c) => c.close()));
+            throw err;
+        }
+    }
+    return clients;
+}
+
+
+/***/ }),
+
+/***/ 8700:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  g: () => (/* binding */ isExternal),
+  i: () => (/* binding */ rewriteImage)
+});
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/platform.ts
+var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/limit.ts
 /**
  * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
@@ -42099,6 +44196,8 @@ async function mapLimit(items, limit, fn) {
     return results;
 }
 
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
+var layer_files = __nccwpck_require__(2376);
 ;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
 /**
  * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
@@ -42161,7 +44260,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
     const plans = new Map();
     const jobs = new Map();
     for (const m of manifests) {
-        const actions = m.doc.layers.map((layer, i) => isAttestationManifest(m.desc) ? 'copy' : ops.select(layer, i, m));
+        const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : ops.select(layer, i, m));
         plans.set(m, actions);
         m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
     }
@@ -42183,7 +44282,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
             };
             const r = opts.workers && layer.size >= WORKER_FROM
                 ? await opts.workers.run(job, signal, onProgress)
-                : await layer_files_runFileJob(job, onProgress);
+                : await (0,layer_files/* runFileJob */.z)(job, onProgress);
             const written = await writer.adopt(out, { digest: r.digest, size: r.size });
             return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
         }
@@ -42206,7 +44305,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
             const { written } = await moveBlob(layer, undefined, signal);
             if (written.digest !== layer.digest) {
                 // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
-                throw new errors_OepError('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
+                throw new errors/* OepError */.$('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
             }
             done.set(key, { desc: layer, action: 'copied' });
             opts.onBlob?.(layer, () => writer.locate(layer.digest));
@@ -42225,7 +44324,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
     for (const m of manifests) {
         const w = await writer.writeBytes(m.config);
         if (w.digest !== m.doc.config.digest) {
-            throw new errors_OepError('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
+            throw new errors/* OepError */.$('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
         }
         opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
     }
@@ -42234,7 +44333,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
     const attestations = [];
     const newDigest = new Map();
     async function emit(node, changed, doc, mediaType) {
-        const bytes = changed || node.desc.digest === '' ? serialize(doc) : node.bytes;
+        const bytes = changed || node.desc.digest === '' ? (0,model/* serialize */.lK)(doc) : node.bytes;
         const w = await writer.writeBytes(bytes);
         return { ...node.desc, mediaType, digest: w.digest, size: w.size };
     }
@@ -42248,18 +44347,18 @@ async function rewriteImage(source, image, writer, ops, opts) {
         const changed = layers.some((l) => l.action === 'transformed');
         let mediaType = node.doc.mediaType;
         const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
-        if (changed && ops.convertDockerToOci && mediaType === MT.dockerManifest) {
+        if (changed && ops.convertDockerToOci && mediaType === mediatypes.MT.dockerManifest) {
             // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
             // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
-            mediaType = MT.ociManifest;
+            mediaType = mediatypes.MT.ociManifest;
             raw.mediaType = mediaType;
-            raw.config = { ...node.doc.config, mediaType: MT.ociConfig };
-            raw.layers = layers.map((l) => ({ ...l.result, mediaType: ociLayerMediaType(l.result.mediaType) }));
+            raw.config = { ...node.doc.config, mediaType: mediatypes.MT.ociConfig };
+            raw.layers = layers.map((l) => ({ ...l.result, mediaType: (0,mediatypes/* ociLayerMediaType */.$9)(l.result.mediaType) }));
         }
         const result = await emit(node, changed, raw, mediaType);
         newDigest.set(node.desc.digest, result.digest);
-        if (!isAttestationManifest(node.desc)) {
-            outcomes.push({ platform: formatPlatform(node.platform), source: node.desc, result, layers });
+        if (!(0,model/* isAttestationManifest */.gV)(node.desc)) {
+            outcomes.push({ platform: (0,platform/* formatPlatform */.Bq)(node.platform), source: node.desc, result, layers });
         }
         return result;
     }
@@ -42273,19 +44372,19 @@ async function rewriteImage(source, image, writer, ops, opts) {
         // Images first, so that attestations can point at their new digests.
         const results = new Map();
         for (const [i, child] of node.children.entries()) {
-            if (child && !isAttestationManifest(child.desc))
+            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc))
                 results.set(i, await rebuild(child));
         }
         for (const [i, child] of node.children.entries()) {
-            if (!child || !isAttestationManifest(child.desc))
+            if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
                 continue;
             const copied = await rebuild(child);
-            const ref = child.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
+            const ref = child.desc.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
             const target = newDigest.get(ref) ?? ref;
             attestations.push({ digest: copied.digest, reference: target });
             results.set(i, {
                 ...copied,
-                annotations: { ...copied.annotations, [ANNOTATION_REFERENCE_DIGEST]: target },
+                annotations: { ...copied.annotations, [model/* ANNOTATION_REFERENCE_DIGEST */.Jp]: target },
             });
         }
         for (const [i] of node.children.entries())
@@ -42295,8 +44394,8 @@ async function rewriteImage(source, image, writer, ops, opts) {
             kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
         let mediaType = node.doc.mediaType;
         const raw = { ...node.doc.raw, manifests: kept };
-        if (changed && mediaType === MT.dockerManifestList && kept.some((d) => d.mediaType === MT.ociManifest)) {
-            mediaType = MT.ociIndex;
+        if (changed && mediaType === mediatypes.MT.dockerManifestList && kept.some((d) => d.mediaType === mediatypes.MT.ociManifest)) {
+            mediaType = mediatypes.MT.ociIndex;
             raw.mediaType = mediaType;
         }
         return emit(node, changed, raw, mediaType);
@@ -42305,7 +44404,19 @@ async function rewriteImage(source, image, writer, ops, opts) {
     return { root, manifests: outcomes, attestations };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/selection.ts
+
+/***/ }),
+
+/***/ 5704:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VX: () => (/* binding */ parsePlatformList),
+/* harmony export */   Xf: () => (/* binding */ parseLayerList),
+/* harmony export */   cR: () => (/* binding */ resolveLayerIndexes)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1890);
 /**
  * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
  * against each image before anything is written.
@@ -42319,7 +44430,7 @@ function parseLayerList(spec) {
     return spec.split(',').map((part) => {
         const t = part.trim();
         if (!/^-?\d+$/.test(t)) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
                 hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
             });
         }
@@ -42333,7 +44444,7 @@ function parsePlatformList(spec) {
         .split(/[,\n]/)
         .map((s) => s.trim())
         .filter(Boolean)
-        .map(parsePlatform);
+        .map(_oci_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatform */ .FL);
 }
 /**
  * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
@@ -42346,7 +44457,7 @@ function resolveLayerIndexes(wanted, count, image) {
     for (const i of wanted) {
         const abs = i < 0 ? count + i : i;
         if (abs < 0 || abs >= count) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
                 hint: `use 0..${count - 1}, or -1..-${count} from the top`,
             });
         }
@@ -42355,259 +44466,29 @@ function resolveLayerIndexes(wanted, count, image) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
-/**
- * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
- * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
- */
+
+/***/ }),
+
+/***/ 993:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  bP: () => (/* binding */ RegistryClient),
+  iH: () => (/* binding */ pullScope)
+});
 
+// UNUSED EXPORTS: MANIFEST_ACCEPT, pushScope
 
-
-
-
-
-
-
-
-
-function defaultConcurrency() {
-    return Math.max(2, Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)()));
-}
-/** When the front end named the worker entry: a pool of worker threads for the large layers. */
-function startWorkers(opts) {
-    return opts.workerScript
-        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
-        : undefined;
-}
-function rewriteRuntime(opts, workers) {
-    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
-}
-function encrypt_imageManifests(node) {
-    if (node.kind === 'manifest')
-        return isAttestationManifest(node.desc) ? [] : [node];
-    return node.children.flatMap((c) => (c ? encrypt_imageManifests(c) : []));
-}
-function toImageReport(r, extra, skipped) {
-    return {
-        digest: r.root.digest,
-        mediaType: r.root.mediaType,
-        size: r.root.size,
-        ...extra,
-        platforms: r.manifests.map((m) => ({
-            platform: m.platform,
-            digest: m.result.digest,
-            mediaType: m.result.mediaType,
-            layers: m.layers.map((l) => {
-                const encrypted = isEncryptedMediaType(l.result.mediaType);
-                const action = l.action === 'external'
-                    ? 'external'
-                    : l.action === 'transformed'
-                        ? encrypted
-                            ? 'encrypted'
-                            : 'decrypted'
-                        : encrypted
-                            ? 'already-encrypted'
-                            : 'kept';
-                const report = {
-                    index: l.index,
-                    mediaType: l.result.mediaType,
-                    size: l.result.size,
-                    digest: l.result.digest,
-                    sourceDigest: l.source.digest,
-                    encrypted,
-                    action,
-                };
-                if (encrypted)
-                    report.recipients = describeLayer(l.result).protocols;
-                return report;
-            }),
-        })),
-        skippedPlatforms: skipped,
-        attestations: r.attestations,
-    };
-}
-async function encryptImage(opts) {
-    const log = opts.log ?? (() => { });
-    if (opts.recipients.length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
-            hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
-        });
-    }
-    const source = await openLayout(opts.layout);
-    const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
-    // Check every selection before writing anything.
-    const selected = new Map();
-    for (const m of encrypt_imageManifests(image.root)) {
-        const name = `the ${formatPlatform(m.platform)} image`;
-        const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
-        for (const i of [...indexes]) {
-            const layer = m.doc.layers[i];
-            // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
-            if (isExternal(layer) && !(await source.has(layer))) {
-                if (opts.encryptLayers) {
-                    throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
-                        hint: 'leave it out with --encrypt-layers',
-                    });
-                }
-                indexes.delete(i);
-                log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
-                continue;
-            }
-            if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
-                throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
-                    hint: 'leave it out with --encrypt-layers',
-                });
-            }
-        }
-        selected.set(m, indexes);
-    }
-    if (image.skippedPlatforms.length)
-        log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
-    const chosen = new Set([...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i].digest)));
-    const writer = await LayoutWriter.create(opts.output);
-    const workers = startWorkers(opts);
-    try {
-        const result = await rewriteImage(source, image, writer, {
-            verb: 'encrypted',
-            convertDockerToOci: true,
-            // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
-            // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
-            select: (layer) => chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
-            prepare: (layer) => encryptLayer(layer, opts.recipients),
-        }, { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
-        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-        // The report first: nothing that can fail may come after the layout is in place.
-        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
-        report.recipients = opts.recipients.map((r) => ({
-            type: r.type,
-            alg: r.alg,
-            fingerprint: r.fingerprint,
-            source: r.source,
-        }));
-        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-        return report;
-    }
-    catch (err) {
-        await writer.abort().catch(() => { }); // the first error is the one to report
-        throw err;
-    }
-    finally {
-        await workers?.close();
-    }
-}
-/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
-function pick(d) {
-    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
-}
-
-;// CONCATENATED MODULE: ./src/registry/transport/errors.ts
-/**
- * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
- * registry's own code and message reach the user, with a hint for the cases we know. Whether a failure is
- * worth retrying is decided here, from fixed sets, and nowhere else.
- */
-
-class RegistryError extends errors_OepError {
-    status;
-    diagnostics;
-    /** Worth another try: 5xx, 408, 429, resets, timeouts. */
-    transient;
-    /** From Retry-After, when the registry said how long to wait. */
-    retryAfterMs;
-    constructor(code, message, opts = {}) {
-        super(code, message, { hint: opts.hint, cause: opts.cause });
-        this.name = 'RegistryError';
-        this.status = opts.status;
-        this.diagnostics = opts.diagnostics ?? [];
-        this.transient = opts.transient ?? false;
-        this.retryAfterMs = opts.retryAfterMs;
-    }
-}
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-function parseDiagnostics(body) {
-    try {
-        const doc = JSON.parse(body);
-        if (!Array.isArray(doc.errors))
-            return [];
-        return doc.errors
-            .filter((e) => typeof e === 'object' && e !== null)
-            .map((e) => ({ code: String(e.code ?? ''), message: String(e.message ?? '') }));
-    }
-    catch {
-        return [];
-    }
-}
-/** A hint for the failures users meet most. */
-function hintFor(status, diags, what) {
-    const codes = new Set(diags.map((d) => d.code));
-    if (status === 401 || codes.has('UNAUTHORIZED')) {
-        return 'log in first (docker login, or username/password) with an account that may push to this repository';
-    }
-    if (status === 403 || codes.has('DENIED'))
-        return 'the account lacks push permission on this repository';
-    if (codes.has('NAME_UNKNOWN'))
-        return 'the repository does not exist and this registry does not create it on push';
-    if (codes.has('MANIFEST_INVALID') || (status === 415 && what.includes('manifest'))) {
-        return 'the registry refused the manifest: some registries refuse +encrypted layer media types';
-    }
-    if (codes.has('BLOB_UNKNOWN') && what.includes('manifest'))
-        return 'a blob the manifest needs is missing in the registry';
-    if (status === 429)
-        return 'the registry is rate limiting; try again later or raise retries';
-    return undefined;
-}
-function httpError(status, headers, body, what) {
-    const diagnostics = parseDiagnostics(body);
-    const detail = diagnostics.length
-        ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
-        : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details';
-    const retryAfter = headers['retry-after'];
-    const transient = TRANSIENT_STATUS.has(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
-    const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
-    return new RegistryError(code, `${what}: HTTP ${status} (${detail})`, {
-        status,
-        diagnostics,
-        transient,
-        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
-        hint: hintFor(status, diagnostics, what),
-    });
-}
-const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
-/** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
-function networkError(err, what) {
-    if (err instanceof errors_OepError)
-        return err; // already ours: e.g. a digest check failing in a body stream
-    const e = err;
-    const code = e.code ?? e.cause?.code ?? '';
-    const message = e.cause?.message ?? e.message ?? String(err);
-    // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
-    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(`${code} ${message}`);
-    return new RegistryError('E_NETWORK', `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, {
-        transient: !tls &&
-            (TRANSIENT_NET.test(code) ||
-                TRANSIENT_NET.test(message) ||
-                /timeout|socket hang up|other side closed/i.test(message)),
-        hint: tls
-            ? 'the registry certificate is not trusted: pass its CA with --ca-file (ca-cert), or --tls-verify=false for a test registry'
-            : undefined,
-        cause: err,
-    });
-}
-function isTransient(err) {
-    return err instanceof RegistryError && err.transient;
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/source.ts
+var source = __nccwpck_require__(8540);
+// EXTERNAL MODULE: ./src/registry/transport/errors.ts
+var transport_errors = __nccwpck_require__(3758);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/registry/transport/http.ts
@@ -42651,7 +44532,7 @@ function createSend(opts, dispatcher = createDispatcher(opts)) {
             return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
         }
         catch (err) {
-            throw networkError(err, what);
+            throw (0,transport_errors/* networkError */.x6)(err, what);
         }
     };
 }
@@ -42679,7 +44560,7 @@ async function readBytes(res, limit) {
     }
     catch (err) {
         // A reset or stall after the headers is as transient as one before them: same error type, same retries.
-        throw networkError(err, `reading ${res.url.origin}${res.url.pathname}`);
+        throw (0,transport_errors/* networkError */.x6)(err, `reading ${res.url.origin}${res.url.pathname}`);
     }
     return Buffer.concat(chunks);
 }
@@ -42762,7 +44643,7 @@ class Authorizer {
             return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
         }
         if (c.scheme !== 'bearer') {
-            throw new errors_OepError('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
+            throw new errors/* OepError */.$('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
         }
         const key = [...new Set(scopes)].sort().join(' ');
         const cached = this.#tokens.get(key);
@@ -42787,16 +44668,16 @@ class Authorizer {
     async #fetchToken(c, scopes) {
         const realm = c.params.realm;
         if (!realm)
-            throw new errors_OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
+            throw new errors/* OepError */.$('E_AUTH', 'the registry sent a Bearer challenge without a realm');
         let url;
         try {
             url = new URL(realm);
         }
         catch {
-            throw new errors_OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+            throw new errors/* OepError */.$('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
         }
         if (url.protocol !== 'https:' && !this.#allowPlainRealm) {
-            throw new errors_OepError('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
+            throw new errors/* OepError */.$('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
                 hint: 'use --tls-verify=false only for a test registry you trust',
             });
         }
@@ -42832,9 +44713,9 @@ class Authorizer {
         }
         const body = await readText(res);
         if (res.status !== 200) {
-            const err = httpError(res.status, res.headers, body, `token request to ${url.origin}${url.pathname}`);
+            const err = (0,transport_errors/* httpError */.p2)(res.status, res.headers, body, `token request to ${url.origin}${url.pathname}`);
             if (res.status === 401 || res.status === 403) {
-                throw new RegistryError('E_AUTH', err.message, {
+                throw new transport_errors/* RegistryError */.gl('E_AUTH', err.message, {
                     status: res.status,
                     hint: cred
                         ? `the credentials from ${cred.source} were refused`
@@ -42848,11 +44729,11 @@ class Authorizer {
             doc = JSON.parse(body);
         }
         catch {
-            throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+            throw new errors/* OepError */.$('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
         }
         const token = doc.token ?? doc.access_token;
         if (!token)
-            throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+            throw new errors/* OepError */.$('E_AUTH', `the token endpoint ${url.origin} returned no token`);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.#tokens.set([...new Set(scopes)].sort().join(' '), {
             token,
@@ -42869,7 +44750,7 @@ class Authorizer {
 
 
 
-const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [mediatypes.MT.ociIndex, mediatypes.MT.ociManifest, mediatypes.MT.dockerManifestList, mediatypes.MT.dockerManifest].join(', ');
 const MAX_REDIRECTS = 5;
 function pullScope(repo) {
     return `repository:${repo}:pull`;
@@ -42911,13 +44792,13 @@ class RegistryClient {
                     auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
                 else if (res.status !== 200) {
                     const down = res.status === 429 || res.status >= 500;
-                    throw httpError(res.status, res.headers, '', `${ref.apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
+                    throw (0,transport_errors/* httpError */.p2)(res.status, res.headers, '', `${ref.apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
                 }
                 return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
             }
             catch (err) {
                 lastError = err;
-                if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK')
+                if (!(err instanceof transport_errors/* RegistryError */.gl) || err.code !== 'E_NETWORK')
                     break;
             }
         }
@@ -42941,9 +44822,9 @@ class RegistryClient {
                     }
                     catch (err) {
                         // A token endpoint's failure is about this request: name it (the realm alone may be another host).
-                        if (!(err instanceof RegistryError))
+                        if (!(err instanceof transport_errors/* RegistryError */.gl))
                             throw err;
-                        throw new RegistryError(err.code, `${opts.what}: ${err.message}`, {
+                        throw new transport_errors/* RegistryError */.gl(err.code, `${opts.what}: ${err.message}`, {
                             ...(err.status !== undefined ? { status: err.status } : {}),
                             diagnostics: err.diagnostics,
                             transient: err.transient,
@@ -42976,10 +44857,10 @@ class RegistryClient {
             }
             if (!opts.ok.includes(res.status)) {
                 const text = method === 'HEAD' ? '' : await readText(res);
-                const err = httpError(res.status, res.headers, text, opts.what);
+                const err = (0,transport_errors/* httpError */.p2)(res.status, res.headers, text, opts.what);
                 if (res.status === 401 && sentAuth && (await this.#auth.hasCredential())) {
                     // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
-                    throw new RegistryError('E_AUTH', err.message, {
+                    throw new transport_errors/* RegistryError */.gl('E_AUTH', err.message, {
                         status: 401,
                         diagnostics: err.diagnostics,
                         hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
@@ -43025,7 +44906,7 @@ class RegistryClient {
             return false;
         const length = res.headers['content-length'];
         if (length !== undefined && Number(length) !== desc.size) {
-            throw new RegistryError('E_VERIFY', `${this.host}/${repo} holds blob ${desc.digest} with ${length} bytes, expected ${desc.size}`);
+            throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${this.host}/${repo} holds blob ${desc.digest} with ${length} bytes, expected ${desc.size}`);
         }
         return true;
     }
@@ -43052,7 +44933,7 @@ class RegistryClient {
         if (res.status === 201)
             return { mounted: true, location: url };
         if (!location)
-            throw new RegistryError('E_REGISTRY', `${this.host} started an upload without a Location`);
+            throw new transport_errors/* RegistryError */.gl('E_REGISTRY', `${this.host} started an upload without a Location`);
         // Relative Locations resolve against the request they answer (RFC 9110), as `/v2/...` does against any.
         return { mounted: false, location: new URL(Array.isArray(location) ? location[0] : location, url) };
     }
@@ -43080,7 +44961,7 @@ class RegistryClient {
                 return;
             }
             catch (err) {
-                if (!(err instanceof RegistryError) || (err.status !== 405 && err.status !== 416))
+                if (!(err instanceof transport_errors/* RegistryError */.gl) || (err.status !== 405 && err.status !== 416))
                     throw err;
             }
         }
@@ -43111,7 +44992,7 @@ class RegistryClient {
     #checkDigestHeader(res, digest, what) {
         const got = res.headers['docker-content-digest'];
         if (got !== undefined && got !== digest) {
-            throw new RegistryError('E_VERIFY', `${what}: the registry stored ${String(got)}, not ${digest}`);
+            throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${what}: the registry stored ${String(got)}, not ${digest}`);
         }
     }
     /** PUT /v2/<repo>/manifests/<tag|digest> with the exact bytes; returns the digest the registry computed. */
@@ -43136,13 +45017,13 @@ class RegistryClient {
             headers: { accept: MANIFEST_ACCEPT },
         });
         const length = Number(res.headers['content-length'] ?? 0);
-        if (length > MAX_JSON_BLOB) {
+        if (length > source/* MAX_JSON_BLOB */.O) {
             await discard(res);
-            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+            throw new errors/* OepError */.$('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
-        const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
-        if (bytes.length > MAX_JSON_BLOB)
-            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+        const bytes = await readBytes(res, source/* MAX_JSON_BLOB */.O + 1);
+        if (bytes.length > source/* MAX_JSON_BLOB */.O)
+            throw new errors/* OepError */.$('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
         const dg = res.headers['docker-content-digest'];
         return {
@@ -43162,7 +45043,22 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/reference.ts
+
+/***/ }),
+
+/***/ 9310:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F2: () => (/* binding */ parseReference),
+/* harmony export */   FH: () => (/* binding */ formatReference),
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB),
+/* harmony export */   aR: () => (/* binding */ repositoryName),
+/* harmony export */   fn: () => (/* binding */ resolveTag),
+/* harmony export */   s1: () => (/* binding */ DOCKER_HUB_AUTH_KEY)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8825);
 /**
  * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
  * and go-containerregistry's name package read it): `[registry/]repository[:tag][@digest]`, where a first
@@ -43179,7 +45075,7 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 function bad(input, why) {
-    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
         hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
     });
 }
@@ -43200,7 +45096,7 @@ function parseReference(input) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
         try {
-            parseDigest(digest, input);
+            (0,_oci_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDigest */ .m)(digest, input);
         }
         catch {
             throw bad(input, `${digest} is not a digest`);
@@ -43271,171 +45167,136 @@ function resolveTag(tag, main) {
     return { ...ref, tag: ref.tag ?? 'latest' };
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/registry/credentials.ts
+
+/***/ }),
+
+/***/ 3758:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   gl: () => (/* binding */ RegistryError),
+/* harmony export */   p2: () => (/* binding */ httpError),
+/* harmony export */   x6: () => (/* binding */ networkError)
+/* harmony export */ });
+/* unused harmony exports parseRetryAfter, parseDiagnostics */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
- * Where push credentials come from, first found wins: explicit username/password → docker config.json
- * (`credHelpers`, `auths`, `credsStore`; what docker/login-action writes) → containers auth.json (podman,
- * buildah, skopeo login) → anonymous. Hosts are normalised and matched exactly, never by substring.
- * Secrets never reach a command line: credential helpers get the server on stdin, as the protocol says.
+ * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
+ * registry's own code and message reach the user, with a hint for the cases we know. Whether a failure is
+ * worth retrying is decided here, from fixed sets, and nowhere else.
  */
 
-
-
-
-
-/** `https://ghcr.io/v1/` → `ghcr.io`; Docker Hub's many names → `docker.io`. Keeps a repository path. */
-function normaliseKey(key) {
-    let k = key.trim().replace(/^[a-z]+:\/\//, '');
-    k = k.replace(/\/v[12]\/?$/, '').replace(/\/+$/, '');
-    const [host, ...path] = k.split('/');
-    const h = host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
-    return [h, ...path].join('/');
-}
-/** The best `auths` entry for an image: the longest key that is the registry or a repository prefix of it. */
-function bestEntry(map, ref) {
-    if (!map)
-        return undefined;
-    const target = `${ref.registry}/${ref.repository}`;
-    let best;
-    for (const [key, value] of Object.entries(map)) {
-        const k = normaliseKey(key);
-        if (k === ref.registry || target === k || target.startsWith(`${k}/`)) {
-            if (!best || k.length > best.len)
-                best = { len: k.length, value };
-        }
+class RegistryError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$ {
+    status;
+    diagnostics;
+    /** Worth another try: 5xx, 408, 429, resets, timeouts. */
+    transient;
+    /** From Retry-After, when the registry said how long to wait. */
+    retryAfterMs;
+    constructor(code, message, opts = {}) {
+        super(code, message, { hint: opts.hint, cause: opts.cause });
+        this.name = 'RegistryError';
+        this.status = opts.status;
+        this.diagnostics = opts.diagnostics ?? [];
+        this.transient = opts.transient ?? false;
+        this.retryAfterMs = opts.retryAfterMs;
     }
-    return best?.value;
 }
-function fromEntry(e, source) {
-    // The file is hand-editable: a field of the wrong type is ignored rather than crashing Buffer.from.
-    if (!e || typeof e !== 'object')
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
         return undefined;
-    if (typeof e.identitytoken === 'string' && e.identitytoken)
-        return { identityToken: e.identitytoken, ...(e.username ? { username: e.username } : {}), source };
-    if (typeof e.auth === 'string' && e.auth) {
-        const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
-        const i = decoded.indexOf(':');
-        if (i > 0)
-            return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+function parseDiagnostics(body) {
+    try {
+        const doc = JSON.parse(body);
+        if (!Array.isArray(doc.errors))
+            return [];
+        return doc.errors
+            .filter((e) => typeof e === 'object' && e !== null)
+            .map((e) => ({ code: String(e.code ?? ''), message: String(e.message ?? '') }));
     }
-    if (e.username && e.password)
-        return { username: e.username, password: e.password, source };
+    catch {
+        return [];
+    }
+}
+/** A hint for the failures users meet most. */
+function hintFor(status, diags, what) {
+    const codes = new Set(diags.map((d) => d.code));
+    if (status === 401 || codes.has('UNAUTHORIZED')) {
+        return 'log in first (docker login, or username/password) with an account that may push to this repository';
+    }
+    if (status === 403 || codes.has('DENIED'))
+        return 'the account lacks push permission on this repository';
+    if (codes.has('NAME_UNKNOWN'))
+        return 'the repository does not exist and this registry does not create it on push';
+    if (codes.has('MANIFEST_INVALID') || (status === 415 && what.includes('manifest'))) {
+        return 'the registry refused the manifest: some registries refuse +encrypted layer media types';
+    }
+    if (codes.has('BLOB_UNKNOWN') && what.includes('manifest'))
+        return 'a blob the manifest needs is missing in the registry';
+    if (status === 429)
+        return 'the registry is rate limiting; try again later or raise retries';
     return undefined;
 }
-async function readConfig(path) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new errors_OepError('E_AUTH', `${path} is not valid JSON`, {
-            hint: 'fix or remove the file, or pass username/password',
-        });
-    }
-}
-/** The server name a credential helper is asked for: what `docker login` stored it under. */
-function helperServer(ref) {
-    return ref.registry === DOCKER_HUB ? DOCKER_HUB_AUTH_KEY : ref.registry;
-}
-/** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
-async function runCredentialHelper(name, server, env) {
-    if (!/^[A-Za-z0-9._-]+$/.test(name))
-        throw new errors_OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
-    const program = `docker-credential-${name}`;
-    const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], {
-            env: env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d.toString('utf8')));
-        child.stderr.on('data', (d) => (err += d.toString('utf8')));
-        child.on('error', reject);
-        child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-        // A helper that exits without reading stdin makes the write fail with EPIPE: its exit code and output
-        // tell what happened, so this must not become an unhandled 'error' event that kills the process.
-        child.stdin.on('error', () => { });
-        child.stdin.end(server);
-    }).catch((err) => {
-        throw new errors_OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
-            hint: `install ${program}, or remove it from the docker config`,
-        });
+function httpError(status, headers, body, what) {
+    const diagnostics = parseDiagnostics(body);
+    const detail = diagnostics.length
+        ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
+        : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details';
+    const retryAfter = headers['retry-after'];
+    const transient = TRANSIENT_STATUS.has(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
+    const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
+    return new RegistryError(code, `${what}: HTTP ${status} (${detail})`, {
+        status,
+        diagnostics,
+        transient,
+        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+        hint: hintFor(status, diagnostics, what),
     });
-    if (code !== 0) {
-        if (/credentials not found/i.test(stdout + stderr))
-            return undefined;
-        throw new errors_OepError('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
-    }
-    let doc;
-    try {
-        doc = JSON.parse(stdout);
-    }
-    catch {
-        throw new errors_OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
-    }
-    if (!doc.Secret)
-        return undefined;
-    const source = `credential helper ${program}`;
-    // Username "<token>" marks an identity token, as the docker CLI reads it.
-    if (doc.Username === '<token>')
-        return { identityToken: doc.Secret, source };
-    return { username: doc.Username ?? '', password: doc.Secret, source };
 }
-async function fromDockerConfig(ref, env) {
-    const dir = env.DOCKER_CONFIG ?? (env.HOME ? (0,external_node_path_.join)(env.HOME, '.docker') : undefined);
-    if (!dir)
-        return undefined;
-    const path = (0,external_node_path_.join)(dir, 'config.json');
-    const cfg = await readConfig(path);
-    if (!cfg)
-        return undefined;
-    const helper = bestEntry(cfg.credHelpers, ref);
-    if (helper)
-        return runCredentialHelper(helper, helperServer(ref), env);
-    const entry = fromEntry(bestEntry(cfg.auths, ref), `docker config ${path}`);
-    if (entry)
-        return entry;
-    if (cfg.credsStore)
-        return runCredentialHelper(cfg.credsStore, helperServer(ref), env);
-    return undefined;
+const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
+/** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
+function networkError(err, what) {
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$)
+        return err; // already ours: e.g. a digest check failing in a body stream
+    const e = err;
+    const code = e.code ?? e.cause?.code ?? '';
+    const message = e.cause?.message ?? e.message ?? String(err);
+    // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(`${code} ${message}`);
+    return new RegistryError('E_NETWORK', `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, {
+        transient: !tls &&
+            (TRANSIENT_NET.test(code) ||
+                TRANSIENT_NET.test(message) ||
+                /timeout|socket hang up|other side closed/i.test(message)),
+        hint: tls
+            ? 'the registry certificate is not trusted: pass its CA with --ca-file (ca-cert), or --tls-verify=false for a test registry'
+            : undefined,
+        cause: err,
+    });
 }
-async function fromContainersAuth(ref, env) {
-    const candidates = env.REGISTRY_AUTH_FILE
-        ? [env.REGISTRY_AUTH_FILE]
-        : [
-            env.XDG_RUNTIME_DIR ? (0,external_node_path_.join)(env.XDG_RUNTIME_DIR, 'containers', 'auth.json') : undefined,
-            env.HOME ? (0,external_node_path_.join)(env.HOME, '.config', 'containers', 'auth.json') : undefined,
-        ].filter((p) => p !== undefined);
-    for (const path of candidates) {
-        const cfg = await readConfig(path);
-        const cred = fromEntry(bestEntry(cfg?.auths, ref), `containers auth file ${path}`);
-        if (cred)
-            return cred;
-    }
-    return undefined;
-}
-async function findCredential(ref, opts) {
-    if (opts.username !== undefined || opts.password !== undefined) {
-        if (!opts.username || !opts.password) {
-            throw new errors_OepError('E_USAGE', 'username and password go together: one was given without the other', {
-                hint: 'give both, or neither to use docker/podman login credentials',
-            });
-        }
-        return { username: opts.username, password: opts.password, source: 'username/password' };
-    }
-    return (await fromDockerConfig(ref, opts.env)) ?? (await fromContainersAuth(ref, opts.env));
+function isTransient(err) {
+    return err instanceof RegistryError && err.transient;
 }
 
-;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
+
+/***/ }),
+
+/***/ 7779:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ withRetry),
+/* harmony export */   v: () => (/* binding */ DEFAULT_RETRY)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3758);
 /**
  * Retries with exponential backoff and full jitter, for whole operations (a blob upload session, a manifest
  * PUT), never for single requests inside them: a half-done upload session is abandoned and started again.
@@ -43450,7 +45311,7 @@ async function withRetry(what, policy, fn) {
             return await fn(attempt);
         }
         catch (err) {
-            if (!isTransient(err) || attempt >= policy.retries)
+            if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err) || attempt >= policy.retries)
                 throw err;
             const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
             const wait = err.retryAfterMs !== undefined
@@ -43462,1359 +45323,37 @@ async function withRetry(what, policy, fn) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
-/**
- * Registry sessions for the use cases: the options every front end fills in, one connected client per host
- * (reached with retries, its auth scheme learned), and the retry policy they share.
- */
-
-
-
-function retryPolicy(opts, log) {
-    return {
-        ...DEFAULT_RETRY,
-        retries: opts.retries,
-        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
-        log,
-    };
-}
-/** One client per registry host, each reached (and its auth scheme learned) with retries. */
-async function connectClients(refs, opts, log = () => { }) {
-    const clients = new Map();
-    for (const ref of refs) {
-        if (clients.has(ref.apiHost))
-            continue;
-        let cached;
-        const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
-        try {
-            const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
-                tlsVerify: opts.tlsVerify,
-                ...(opts.ca ? { ca: opts.ca } : {}),
-                timeoutMs: opts.timeoutMs ?? 60_000,
-                env: opts.env,
-                userAgent: opts.userAgent ?? 'oci-encrypt-push',
-                credential,
-                chunked: opts.chunked ?? false,
-            }));
-            clients.set(ref.apiHost, client);
-        }
-        catch (err) {
-            await Promise.all([...clients.values()].map((c) => c.close()));
-            throw err;
-        }
-    }
-    return clients;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/registry-source.ts
-/**
- * An image in a registry as a BlobSource, so inspect and decrypt read `--image` exactly as they read a layout:
- * the tree loader sees a one-entry index.json naming the manifest the reference resolves to, and every
- * manifest and blob is verified against its digest and size as it streams in.
- */
-
-
-
-
-
-
-
-
-
-
-
-class RegistrySource {
-    name;
-    #client;
-    #ref;
-    #manifests = new Map();
-    constructor(client, ref) {
-        this.name = formatReference(ref);
-        this.#client = client;
-        this.#ref = ref;
-    }
-    async indexJson() {
-        const reference = this.#ref.digest ?? this.#ref.tag ?? 'latest';
-        const got = await this.#client.getManifest(this.#ref.repository, reference);
-        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
-        if (this.#ref.digest && this.#ref.digest !== digest) {
-            throw new errors_OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
-        }
-        if (!isIndexMediaType(got.mediaType) && !isManifestMediaType(got.mediaType)) {
-            throw new errors_OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
-        }
-        this.#manifests.set(digest, got.bytes);
-        const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
-        if (this.#ref.tag)
-            entry.annotations = { [ANNOTATION_REF_NAME]: this.#ref.tag };
-        return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
-    }
-    async open(desc) {
-        let raw;
-        const cached = this.#manifests.get(desc.digest);
-        if (cached)
-            raw = external_node_stream_.Readable.from([cached]);
-        else if (desc.mediaType && (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType))) {
-            raw = external_node_stream_.Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
-        }
-        else
-            raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
-        return verified(raw, desc, this.name);
-    }
-    async read(desc) {
-        if (desc.size > MAX_JSON_BLOB)
-            throw new errors_OepError('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
-        const chunks = [];
-        for await (const c of await this.open(desc))
-            chunks.push(c);
-        return Buffer.concat(chunks);
-    }
-    async has(desc) {
-        return this.#client.blobExists(this.#ref.repository, desc, [pullScope(this.#ref.repository)]);
-    }
-    async close() {
-        await this.#client.close();
-    }
-}
-/** The source a use case reads: a layout, or a registry image. Call close() when done. */
-async function openSource(opts) {
-    if (opts.image) {
-        if (!opts.registry)
-            throw new errors_OepError('E_USAGE', 'reading an image from a registry needs registry options');
-        const ref = parseReference(opts.image);
-        const clients = await connectClients([ref], opts.registry);
-        return new RegistrySource(clients.get(ref.apiHost), ref);
-    }
-    if (!opts.layout)
-        throw new errors_OepError('E_USAGE', 'give a layout or an image to read');
-    const layout = await openLayout(opts.layout);
-    return Object.assign(layout, { close: async () => { } });
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
-/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
-
-
-
-
-
-
-
-
-async function decryptImage(opts) {
-    const log = opts.log ?? (() => { });
-    const source = await openSource(opts);
-    let writer;
-    const workers = startWorkers(opts);
-    try {
-        const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
-        writer = await LayoutWriter.create(opts.output);
-        const result = await rewriteImage(source, image, writer, {
-            verb: 'decrypted',
-            convertDockerToOci: false,
-            select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
-            prepare: (layer) => decryptLayer(layer, opts.keys),
-        }, { ...rewriteRuntime(opts, workers), log });
-        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-        // The report first: nothing that can fail may come after the layout is in place.
-        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
-        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-        return report;
-    }
-    catch (err) {
-        await writer?.abort().catch(() => { }); // the first error is the one to report
-        throw err;
-    }
-    finally {
-        await workers?.close();
-        await source.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
-/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
-
-
-
-
-
-
-function collect(node, out, attestations) {
-    if (node.kind === 'index') {
-        for (const c of node.children)
-            if (c)
-                collect(c, out, attestations);
-        return;
-    }
-    if (isAttestationManifest(node.desc)) {
-        attestations.push({
-            digest: node.desc.digest,
-            reference: node.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '',
-        });
-        return;
-    }
-    out.push({
-        platform: formatPlatform(node.platform),
-        digest: node.desc.digest,
-        mediaType: node.doc.mediaType,
-        layers: node.doc.layers.map((l, index) => {
-            const encrypted = isEncryptedMediaType(l.mediaType);
-            return {
-                index,
-                mediaType: l.mediaType,
-                size: l.size,
-                digest: l.digest,
-                sourceDigest: l.digest,
-                encrypted,
-                action: encrypted ? 'already-encrypted' : 'kept',
-                ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
-            };
-        }),
-    });
-}
-async function inspectImage(opts) {
-    const source = await openSource(opts);
-    let image;
-    try {
-        image = await loadImage(source, { refName: opts.refName });
-    }
-    finally {
-        await source.close();
-    }
-    const platforms = [];
-    const attestations = [];
-    collect(image.root, platforms, attestations);
-    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    return {
-        digest: image.root.desc.digest,
-        mediaType: image.root.doc.mediaType,
-        size: image.root.desc.size,
-        ...(refName ? { refName } : {}),
-        platforms,
-        skippedPlatforms: [],
-        attestations,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/registry/push.ts
-
-
-
-/** One target per repository (tags of the same repository share its content). */
-function distinctRepositories(targets) {
-    const seen = new Map();
-    for (const t of targets)
-        if (!seen.has(repositoryName(t.ref)))
-            seen.set(repositoryName(t.ref), t);
-    return [...seen.values()];
-}
-/**
- * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
- * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
- * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
- * at most `concurrency` uploads run at a time.
- */
-class BlobPusher {
-    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
-    #repos;
-    #reader;
-    #opts;
-    #started = new Map();
-    #running = 0;
-    #queue = [];
-    #aborted = false;
-    constructor(targets, reader, opts) {
-        this.#repos = distinctRepositories(targets);
-        this.#reader = reader;
-        this.#opts = opts;
-    }
-    push(blob) {
-        let p = this.#started.get(blob.digest);
-        if (!p) {
-            p = this.#limited(() => this.#pushEverywhere(blob));
-            this.#started.set(blob.digest, p);
-        }
-        return p;
-    }
-    /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
-    abort() {
-        this.#aborted = true;
-    }
-    /** Wait for every blob asked for so far; the first failure is thrown. */
-    async settle() {
-        await Promise.all(this.#started.values());
-    }
-    async #limited(fn) {
-        while (this.#running >= this.#opts.concurrency)
-            await new Promise((r) => this.#queue.push(r));
-        this.#running++;
-        try {
-            if (this.#aborted)
-                throw new Error('push aborted');
-            await fn();
-        }
-        finally {
-            this.#running--;
-            this.#queue.shift()?.();
-        }
-    }
-    async #pushEverywhere(blob) {
-        const holders = new Map(); // registry host -> a repository that has the blob
-        for (const { ref, client } of this.#repos) {
-            const name = repositoryName(ref);
-            const repo = ref.repository;
-            const mountFrom = holders.get(client.host);
-            await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
-                if (this.#aborted)
-                    throw new Error('push aborted');
-                if (await client.blobExists(repo, blob)) {
-                    this.stats.skipped++;
-                    return;
-                }
-                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
-                if (session.mounted) {
-                    this.stats.mounted++;
-                    return;
-                }
-                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
-                this.stats.uploaded++;
-                this.stats.bytesUploaded += blob.size;
-                if (blob.size > 64 * 1024 * 1024) {
-                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
-                }
-            });
-            if (!holders.has(client.host))
-                holders.set(client.host, repo);
-        }
-    }
-}
-/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
-async function pushManifests(targets, manifests, opts) {
-    for (const { ref, client } of distinctRepositories(targets)) {
-        const name = repositoryName(ref);
-        for (const m of manifests) {
-            await withRetry(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
-                if (got && got !== m.desc.digest) {
-                    throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
-                }
-            });
-        }
-    }
-}
-/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
-async function pushContent(targets, content, reader, opts) {
-    const blobs = new BlobPusher(targets, reader, opts);
-    await Promise.all(content.blobs.map((b) => blobs.push(b)));
-    await pushManifests(targets, content.manifests, opts);
-    return blobs.stats;
-}
-/** Point every tag at the root's exact bytes; each answer must carry the same digest. */
-async function pushTags(targets, root, opts) {
-    for (const { ref, client } of targets) {
-        if (!ref.tag)
-            continue;
-        await withRetry(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
-            const got = await client.putManifest(ref.repository, ref.tag, root.bytes, root.desc.mediaType);
-            if (got && got !== root.desc.digest) {
-                throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`);
-            }
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/push.ts
-/**
- * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
- * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
- * reported after the registry has served back exactly the bytes we pushed.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
-function pushTargets(image, tags = []) {
-    const main = parseReference(image);
-    if (main.digest) {
-        throw new errors_OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
-            hint: 'write REPO[:TAG]; the digest is an output',
-        });
-    }
-    const extra = tags.filter((t) => t.trim() !== '');
-    // `latest` only when no tag at all was given (as docker push): with tags (metadata-action's), the image is
-    // pushed by digest there and tagged with those alone.
-    const first = main.tag || extra.length ? { ...main } : { ...main, tag: 'latest' };
-    const all = [first, ...extra.map((t) => resolveTag(t, first))];
-    const seen = new Set();
-    return all.filter((r) => {
-        const k = formatReference(r);
-        if (seen.has(k))
-            return false;
-        seen.add(k);
-        return true;
-    });
-}
-/** Every manifest and index of the tree, children first, root last, each once. */
-function manifestsBottomUp(node, out = []) {
-    if (node.kind === 'index')
-        for (const c of node.children)
-            if (c)
-                manifestsBottomUp(c, out);
-    if (!out.some((m) => m.desc.digest === node.desc.digest))
-        out.push({ desc: node.desc, bytes: node.bytes });
-    return out;
-}
-function blobsOf(node, out = new Map()) {
-    if (node.kind === 'index') {
-        for (const c of node.children)
-            if (c)
-                blobsOf(c, out);
-    }
-    else {
-        out.set(node.doc.config.digest, node.doc.config);
-        for (const l of node.doc.layers)
-            out.set(l.digest, l);
-    }
-    return [...out.values()];
-}
-/**
- * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
- * layer this run encrypted served as +encrypted with its key and pubopts annotations.
- */
-async function verifyPushed(targets, manifests, blobs, encrypted) {
-    const done = new Set();
-    for (const { ref, client } of targets) {
-        const name = repositoryName(ref);
-        if (done.has(name))
-            continue;
-        done.add(name);
-        for (const m of manifests) {
-            const got = await client.getManifest(ref.repository, m.desc.digest);
-            if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
-                throw new RegistryError('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
-            }
-            const doc = parseManifestOrIndex(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
-            if (doc.kind !== 'manifest')
-                continue;
-            for (const l of doc.layers) {
-                if (!encrypted.has(l.digest))
-                    continue;
-                const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
-                if (!isEncryptedMediaType(l.mediaType) || !keys || !l.annotations?.[ANNOTATION_PUBOPTS]) {
-                    throw new RegistryError('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
-                }
-            }
-        }
-        for (const b of blobs) {
-            if (!(await client.blobExists(ref.repository, b))) {
-                throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
-            }
-        }
-    }
-}
-/** Every tag, of every repository, must now serve the root's exact bytes. */
-async function verifyTags(targets, root) {
-    for (const { ref, client } of targets) {
-        if (!ref.tag)
-            continue;
-        const tagged = await client.getManifest(ref.repository, ref.tag);
-        if (!tagged.bytes.equals(root.bytes)) {
-            throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
-        }
-    }
-}
-async function pushImage(opts) {
-    const log = opts.log ?? (() => { });
-    const refs = pushTargets(opts.image, opts.tags);
-    const main = refs[0];
-    // Reach every registry (and learn its auth scheme) before encrypting anything.
-    const clients = await connectClients(refs, opts.registry, log);
-    const targets = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost) }));
-    const retry = retryPolicy(opts.registry, log);
-    let staging;
-    try {
-        // Refused credentials fail now, in a second, not after encrypting a gigabyte.
-        for (const ref of new Map(refs.map((r) => [repositoryName(r), r])).values()) {
-            await withRetry(`authenticating to ${repositoryName(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
-        }
-        staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
-        const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
-        // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
-        // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
-        const staged = new Map();
-        const reader = {
-            open: async (desc) => {
-                const locate = staged.get(desc.digest);
-                if (!locate)
-                    throw new errors_OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
-                // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-                return external_node_stream_.Readable.from(uploadChunks(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
-            },
-        };
-        const blobPusher = new BlobPusher(targets, reader, pushOpts);
-        let report;
-        try {
-            report = await encryptImage({
-                ...opts,
-                output: layoutDir,
-                onBlob: (desc, locate) => {
-                    staged.set(desc.digest, locate);
-                    blobPusher.push(desc).catch(() => { }); // awaited (and its failure thrown) by settle() below
-                },
-            });
-        }
-        catch (err) {
-            // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
-            blobPusher.abort();
-            await Promise.all([...clients.values()].map((c) => c.destroy()));
-            await blobPusher.settle().catch(() => { });
-            throw err;
-        }
-        const source = await openLayout(layoutDir);
-        const image = await loadImage(source);
-        const manifests = manifestsBottomUp(image.root);
-        const root = manifests[manifests.length - 1];
-        if (root.desc.digest !== report.digest)
-            throw new errors_OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
-        // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
-        const blobs = [];
-        for (const b of blobsOf(image.root))
-            if (!isExternal(b) || (await source.has(b)))
-                blobs.push(b);
-        log(`pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`);
-        // Every blob the image needs (most are under way already), everywhere, before any manifest.
-        await Promise.all(blobs.map((b) => blobPusher.push(b)));
-        await blobPusher.settle();
-        const pushed = blobPusher.stats;
-        await pushManifests(targets, manifests, pushOpts);
-        log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
-        // Content is checked by digest before any tag moves: a tag never points at something that failed.
-        if (opts.verify) {
-            const encrypted = new Set(report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted').map((l) => l.digest)));
-            await verifyPushed(targets, manifests, blobs, encrypted);
-        }
-        await pushTags(targets, root, pushOpts);
-        if (opts.verify) {
-            await verifyTags(targets, root);
-            log(`verified ${root.desc.digest} in ${[...new Set(refs.map(repositoryName))].join(', ')}`);
-        }
-        const imageName = repositoryName(main);
-        return {
-            ...report,
-            ...(opts.output ? {} : { output: undefined }),
-            image: imageName,
-            imageRef: `${imageName}@${report.digest}`,
-            tags: refs.filter((r) => r.tag).map(formatReference),
-            verified: opts.verify,
-            pushed,
-        };
-    }
-    finally {
-        if (staging)
-            await (0,promises_.rm)(staging, { recursive: true, force: true });
-        await Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
-    }
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/cli/args.ts
-/** Command-line parsing: argv → one typed command. No I/O besides what the caller passes in. */
-
-
-const USAGE = `Usage:
-  oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
-                           (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
-                           (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
-                           [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
-                           [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
-                           --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
-  (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
-
-PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
-from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
-A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
-Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
-else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
-const OPTIONS = {
-    layout: { type: 'string' },
-    'ref-name': { type: 'string' },
-    output: { type: 'string' },
-    image: { type: 'string' },
-    tag: { type: 'string', multiple: true },
-    recipient: { type: 'string', multiple: true },
-    key: { type: 'string', multiple: true },
-    'encrypt-layers': { type: 'string' },
-    platform: { type: 'string', multiple: true },
-    'tls-verify': { type: 'string' },
-    'ca-file': { type: 'string' },
-    username: { type: 'string' },
-    'password-stdin': { type: 'boolean' },
-    retries: { type: 'string' },
-    verify: { type: 'string' },
-    'digest-file': { type: 'string' },
-    report: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-};
-/** Registry options that reading an image (decrypt, inspect) takes too. */
-const READ_REGISTRY = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
-const ALLOWED = {
-    encrypt: [
-        'layout',
-        'ref-name',
-        'output',
-        'image',
-        'tag',
-        'recipient',
-        'encrypt-layers',
-        'platform',
-        'tls-verify',
-        'ca-file',
-        'username',
-        'password-stdin',
-        'retries',
-        'verify',
-        'digest-file',
-        'report',
-        'json',
-    ],
-    decrypt: [
-        'layout',
-        'ref-name',
-        'image',
-        'output',
-        'key',
-        'platform',
-        'digest-file',
-        'report',
-        'json',
-        ...READ_REGISTRY,
-    ],
-    inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
-};
-function bool(name, v, dflt) {
-    if (v === undefined)
-        return dflt;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw usage(`--${name} takes true or false, not ${JSON.stringify(v)}`, `write --${name}=false`);
-}
-function usage(message, hint = 'run oci-encrypt-push --help') {
-    return new errors_OepError('E_USAGE', message, { hint });
-}
-/** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
-function joinNegativeLayerLists(argv) {
-    const out = [];
-    for (let i = 0; i < argv.length; i++) {
-        const next = argv[i + 1];
-        if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
-            out.push(`--encrypt-layers=${next}`);
-            i++;
-        }
-        else
-            out.push(argv[i]);
-    }
-    return out;
-}
-function parseCommand(argv) {
-    let parsed;
-    try {
-        parsed = (0,external_node_util_.parseArgs)({
-            args: joinNegativeLayerLists(argv),
-            options: OPTIONS,
-            allowPositionals: true,
-            strict: true,
-        });
-    }
-    catch (err) {
-        // Node's messages run over several lines; the first one says what is wrong.
-        throw usage(err.message.split('\n')[0].replace(/\s*To specify.*$/, ''));
-    }
-    const { values, positionals } = parsed;
-    const base = {
-        recipients: [],
-        keys: [],
-        json: values.json === true,
-        tags: [],
-        tlsVerify: true,
-        passwordStdin: false,
-        retries: 3,
-        verify: true,
-    };
-    if (values.version)
-        return { name: 'version', ...base };
-    if (values.help || positionals.length === 0)
-        return { name: 'help', ...base };
-    const [name, ...extra] = positionals;
-    if (name !== 'encrypt' && name !== 'decrypt' && name !== 'inspect')
-        throw usage(`unknown command ${JSON.stringify(name)}`);
-    if (extra.length)
-        throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
-    for (const opt of Object.keys(values)) {
-        if (opt === 'help' || opt === 'version')
-            continue;
-        if (!ALLOWED[name].includes(opt))
-            throw usage(`${name} does not take --${opt}`);
-    }
-    if (name === 'encrypt' && !values.layout)
-        throw usage('encrypt needs --layout PATH (an OCI layout folder or OCI archive)');
-    if (name !== 'encrypt' && !values.layout === !values.image) {
-        throw usage(`${name} needs either --layout PATH or --image REF`);
-    }
-    if (name === 'decrypt' && !values.output)
-        throw usage('decrypt needs --output DIR');
-    if (name === 'encrypt' && !values.output && !values.image) {
-        throw usage('encrypt needs --image REPO[:TAG] (push) or --output DIR (write a layout), or both');
-    }
-    if (values.tag?.length && !values.image)
-        throw usage('--tag goes with --image');
-    const retries = values.retries === undefined ? 3 : Number(values.retries);
-    if (!Number.isInteger(retries) || retries < 0 || retries > 20)
-        throw usage(`--retries takes a whole number from 0 to 20`);
-    if (name === 'encrypt' && !values.recipient?.length) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'encrypt needs at least one --recipient', {
-            hint: 'give the public key to encrypt for: --recipient jwe:pub.pem',
-        });
-    }
-    if (name === 'decrypt' && !values.key?.length)
-        throw usage('decrypt needs at least one --key FILE (a private key)');
-    const cmd = {
-        name,
-        ...(values.layout !== undefined ? { layout: values.layout } : {}),
-        recipients: values.recipient ?? [],
-        keys: values.key ?? [],
-        json: values.json === true,
-        tags: values.tag ?? [],
-        tlsVerify: bool('tls-verify', values['tls-verify'], true),
-        passwordStdin: values['password-stdin'] === true,
-        retries,
-        verify: bool('verify', values.verify, true),
-    };
-    if (values.image !== undefined)
-        cmd.image = values.image;
-    if (values['ca-file'] !== undefined)
-        cmd.caFile = values['ca-file'];
-    if (values.username !== undefined)
-        cmd.username = values.username;
-    if (values['ref-name'] !== undefined)
-        cmd.refName = values['ref-name'];
-    if (values.output !== undefined)
-        cmd.output = values.output;
-    if (values['encrypt-layers'] !== undefined)
-        cmd.encryptLayers = values['encrypt-layers'];
-    if (values.platform?.length)
-        cmd.platforms = values.platform.join(',');
-    if (values['digest-file'] !== undefined)
-        cmd.digestFile = values['digest-file'];
-    if (values.report !== undefined)
-        cmd.report = values.report;
-    return cmd;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
-/**
- * Parsing the keys users hand us. Recipients (public keys) for encryption; private keys for decryption.
- * Every refusal names the key's source and says what to give instead. Key material never appears in a message.
- */
-
-
-const CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-const RSA_ALGS = new Set(['RSA-OAEP', 'RSA-OAEP-256']);
-const EC_ALGS = new Set(['ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
-const MIN_RSA_BITS = 2048;
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
-function pemBlocks(text) {
-    return [...text.matchAll(PEM_RE)].map((m) => ({
-        label: m[1],
-        text: m[0],
-        headers: /^[A-Za-z-]+:/m.test(m[2]),
-    }));
-}
-function looksLikeJson(text) {
-    return text.trimStart().startsWith('{');
-}
-function fingerprint(key) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(key.export({ type: 'spki', format: 'der' }))
-        .digest('hex');
-}
-function privateKeyGiven(source) {
-    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
-        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
-    });
-}
-/** Check a public key is one ocicrypt (go-jose) can wrap to, and pick its algorithm. */
-function toRecipient(key, source, jwkAlg, kid) {
-    const type = key.asymmetricKeyType;
-    let alg;
-    let desc;
-    if (type === 'rsa') {
-        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-        if (bits < MIN_RSA_BITS) {
-            throw new errors_OepError('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
-                hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
-            });
-        }
-        alg = 'RSA-OAEP';
-        desc = `RSA-${bits}`;
-        if (jwkAlg !== undefined) {
-            if (!RSA_ALGS.has(jwkAlg)) {
-                throw new errors_OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
-                    hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
-                });
-            }
-            alg = jwkAlg;
-        }
-    }
-    else if (type === 'ec') {
-        const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-        if (!curve) {
-            throw new errors_OepError('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
-                hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
-            });
-        }
-        alg = 'ECDH-ES+A256KW';
-        desc = `EC-${curve}`;
-        if (jwkAlg !== undefined) {
-            if (!EC_ALGS.has(jwkAlg)) {
-                throw new errors_OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
-                    hint: 'use ECDH-ES+A256KW for EC keys',
-                });
-            }
-            alg = jwkAlg;
-        }
-    }
-    else {
-        throw new errors_OepError('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
-            hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
-        });
-    }
-    const r = { scheme: 'jwe', key, alg, source, type: desc, fingerprint: fingerprint(key) };
-    if (typeof kid === 'string' && kid !== '')
-        r.kid = kid;
-    return r;
-}
-function recipientFromPem(block, source) {
-    switch (block.label) {
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            return toRecipient(parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), source, block.label), source);
-        case 'CERTIFICATE': {
-            const cert = parseWith(() => new external_node_crypto_.X509Certificate(block.text), source, block.label);
-            return toRecipient(cert.publicKey, source);
-        }
-        case 'EC PARAMETERS':
-            return undefined; // openssl ecparam writes these before a key; they carry no key
-        default:
-            if (block.label.includes('PRIVATE KEY'))
-                throw privateKeyGiven(source);
-            throw new errors_OepError('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
-                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
-            });
-    }
-}
-function parseWith(fn, source, what) {
-    try {
-        return fn();
-    }
-    catch {
-        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-function recipientFromJwk(text, source) {
-    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-    const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
-    return jwks.map((jwk, i) => {
-        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
-        if (typeof jwk !== 'object' || jwk === null)
-            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
-        if ('d' in jwk)
-            throw privateKeyGiven(where);
-        if (jwk.kty === 'OKP') {
-            throw new errors_OepError('E_KEY', `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
-                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
-            });
-        }
-        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
-        return toRecipient(key, where, jwk.alg, jwk.kid);
-    });
-}
-function recipientFromDer(der, source) {
-    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
-    if (tryPrivateDer(der))
-        throw privateKeyGiven(source);
-    for (const type of ['spki', 'pkcs1']) {
-        try {
-            return toRecipient((0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type }), source);
-        }
-        catch (err) {
-            if (err instanceof errors_OepError)
-                throw err;
-        }
-    }
-    try {
-        return toRecipient(new external_node_crypto_.X509Certificate(der).publicKey, source);
-    }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw err;
-    }
-    if (tryPrivateDerEncrypted(der))
-        throw privateKeyGiven(source);
-    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
-        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
-    });
-}
-/**
- * All recipients in one file or secret. Several PEM blocks (or a JWK set) are several recipients, so a secret
- * holding the team's keys works as one input.
- */
-function parseRecipients(data, source) {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    const text = buf.toString('utf8');
-    let out;
-    if (text.includes('-----BEGIN ')) {
-        const blocks = pemBlocks(text);
-        out = blocks.flatMap((b, i) => {
-            const r = recipientFromPem(b, blocks.length > 1 ? `${source} (PEM block ${i + 1})` : source);
-            return r ? [r] : [];
-        });
-    }
-    else if (looksLikeJson(text)) {
-        out = recipientFromJwk(text, source);
-    }
-    else if (buf.length > 0 && buf[0] === 0x30) {
-        out = [recipientFromDer(buf, source)];
-    }
-    else {
-        out = [];
-    }
-    if (out.length === 0) {
-        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
-            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
-        });
-    }
-    return out;
-}
-function tryPrivateDer(der, passphrase) {
-    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
-        try {
-            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
-        }
-        catch {
-            /* try the next encoding */
-        }
-    }
-    return undefined;
-}
-function wrongPassphrase(source, given) {
-    return given
-        ? new errors_OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
-            hint: 'check the passphrase given after the key path',
-        })
-        : new errors_OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
-            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
-        });
-}
-/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-function parseDecryptionKeys(data, source, passphrase) {
-    const buf = Buffer.from(data);
-    const text = buf.toString('utf8');
-    const keys = [];
-    if (text.includes('-----BEGIN ')) {
-        for (const b of pemBlocks(text)) {
-            if (!b.label.includes('PRIVATE KEY'))
-                continue; // certificates, EC PARAMETERS, public keys ride along
-            const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
-            if (encrypted && !passphrase)
-                throw wrongPassphrase(source, false);
-            try {
-                keys.push((0,external_node_crypto_.createPrivateKey)({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) }));
-            }
-            catch {
-                if (encrypted)
-                    throw wrongPassphrase(source, true);
-                throw new errors_OepError('E_KEY', `${source}: cannot parse the ${b.label}`, {
-                    hint: 'the key is corrupt or truncated',
-                });
-            }
-        }
-    }
-    else if (looksLikeJson(text)) {
-        const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-        const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
-        for (const jwk of jwks) {
-            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
-                keys.push(parseWith(() => (0,external_node_crypto_.createPrivateKey)({ key: jwk, format: 'jwk' }), source, 'JWK'));
-            }
-        }
-    }
-    else if (buf.length > 0 && buf[0] === 0x30) {
-        const k = tryPrivateDer(buf, passphrase);
-        if (k)
-            keys.push(k);
-        else if (tryPrivateDerEncrypted(buf))
-            throw wrongPassphrase(source, Boolean(passphrase));
-    }
-    if (keys.length === 0) {
-        throw new errors_OepError('E_KEY', `${source} holds no private key`, {
-            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
-        });
-    }
-    return keys.map((key) => ({ key, source }));
-}
-/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
-function tryPrivateDerEncrypted(der) {
-    try {
-        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
-        return false;
-    }
-    catch (err) {
-        return /passphrase/i.test(String(err.message));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/keys.ts
-/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
-
-
-
-
-/** Read a key file, with an error that names the input it came from. */
-function readKeyFile(path, input) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path);
-    }
-    catch (err) {
-        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
-            hint: 'check the path',
-        });
-    }
-}
-/**
- * `jwe:FILE`, or a bare FILE meaning the same (skopeo's --encryption-key takes it with its prefix). Other
- * protocols (pkcs7, pgp, provider) are refused by name until they exist.
- */
-function recipientsFromSpec(spec, input) {
-    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-    const prefixed = m !== null && !(0,external_node_fs_namespaceObject.existsSync)(spec);
-    const scheme = prefixed ? m[1] : 'jwe';
-    const file = prefixed ? m[2] : spec;
-    if (scheme !== 'jwe') {
-        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
-            hint: 'use jwe:FILE with an RSA or EC public key',
-        });
-    }
-    return parseRecipients(readKeyFile(file, input), file);
-}
-
-;// CONCATENATED MODULE: ./src/cli/keys.ts
-/** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys. */
-
-
-
-/**
- * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
- * passphrase off the command line, where other users of the machine could read it.
- */
-function decryptionKeysFromSpec(spec, env) {
-    let file = spec;
-    let passphrase;
-    const colon = spec.indexOf(':');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(spec) && colon > 0) {
-        file = spec.slice(0, colon);
-        const rest = spec.slice(colon + 1);
-        if (rest.startsWith('file='))
-            passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
-                .toString('utf8')
-                .replace(/\r?\n$/, '');
-        else if (rest.startsWith('env=')) {
-            passphrase = env[rest.slice(4)];
-            if (passphrase === undefined) {
-                throw new errors_OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
-            }
-        }
-        else {
-            // Accepted for skopeo compatibility, but a command line is visible to every user of the machine.
-            process.stderr.write(`oci-encrypt-push: warning: --key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR\n`);
-            passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
-        }
-    }
-    return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
-}
-
-;// CONCATENATED MODULE: ./src/cli/format.ts
-function size(n) {
-    if (n < 1024)
-        return `${n} B`;
-    if (n < 1048576)
-        return `${(n / 1024).toFixed(1)} KiB`;
-    return `${(n / 1048576).toFixed(1)} MiB`;
-}
-function formatReport(r) {
-    const lines = [];
-    lines.push(`digest: ${r.digest || '(index.json)'}  ${r.mediaType}`);
-    if ('imageRef' in r) {
-        lines.push(`image: ${r.imageRef}${r.verified ? ' (verified in the registry)' : ''}`);
-        for (const t of r.tags)
-            lines.push(`tag: ${t}`);
-    }
-    if (r.refName)
-        lines.push(`ref name: ${r.refName}`);
-    if (r.output)
-        lines.push(`output: ${r.output}`);
-    for (const p of r.platforms) {
-        lines.push('', `platform ${p.platform}  ${p.digest}`);
-        for (const l of p.layers) {
-            let keys = '';
-            if (l.recipients?.length) {
-                keys = l.recipients
-                    .map((k) => `${k.scheme}: ${k.recipients.length} recipient(s) ${[...new Set(k.recipients.map((x) => x.alg))].join(',')}`)
-                    .join('; ');
-            }
-            lines.push(`  [${l.index}] ${l.encrypted ? 'ENCRYPTED' : 'plain    '} ${size(l.size).padStart(10)}  ${l.mediaType}  ${l.digest}${keys ? `  (${keys})` : ''}`);
-        }
-    }
-    if (r.skippedPlatforms.length)
-        lines.push('', `left out (not selected): ${r.skippedPlatforms.join(', ')}`);
-    for (const a of r.attestations)
-        lines.push(`attestation ${a.digest} -> ${a.reference}`);
-    if (r.recipients?.length) {
-        lines.push('', 'recipients:');
-        for (const k of r.recipients)
-            lines.push(`  ${k.type} ${k.alg} sha256:${k.fingerprint.slice(0, 16)} (${k.source})`);
-    }
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/cli/cli.ts
-/**
- * The `oci-encrypt-push` command. Reads argv and env (the only place that does), hands one options object to the
- * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr
- * naming the input at fault, exit 1 (2 for usage errors).
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const VERSION = package_namespaceObject.rE;
-function log(line) {
-    process.stderr.write(`${line}\n`);
-}
-async function execute(cmd, runtime) {
-    const platforms = parsePlatformList(cmd.platforms);
-    switch (cmd.name) {
-        case 'help':
-            process.stdout.write(`${USAGE}\n`);
-            return undefined;
-        case 'version':
-            process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
-            return undefined;
-        case 'encrypt':
-            if (cmd.image)
-                return push(cmd, platforms, runtime);
-            return encryptImage({
-                layout: cmd.layout,
-                refName: cmd.refName,
-                output: cmd.output,
-                recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
-                encryptLayers: parseLayerList(cmd.encryptLayers),
-                platforms,
-                log,
-                ...runtime,
-            });
-        case 'decrypt':
-            return decryptImage({
-                ...(await sourceOptions(cmd)),
-                refName: cmd.refName,
-                output: cmd.output,
-                keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
-                platforms,
-                log,
-                ...runtime,
-            });
-        case 'inspect':
-            return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName });
-    }
-}
-async function readStdin() {
-    const chunks = [];
-    for await (const c of process.stdin)
-        chunks.push(c);
-    return Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/\r?\n$/, '');
-}
-function readCaFile(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch (err) {
-        throw new errors_OepError('E_USAGE', `--ca-file ${path}: cannot read it (${err.code ?? 'error'})`);
-    }
-}
-/** Registry options from flags and env; the password only from stdin or the environment, never argv. */
-async function registryOptions(cmd) {
-    const env = process.env;
-    const username = cmd.username ?? env.OCI_ENCRYPT_PUSH_USERNAME;
-    let password = env.OCI_ENCRYPT_PUSH_PASSWORD;
-    if (cmd.passwordStdin) {
-        password = await readStdin();
-        if (!password) {
-            throw new errors_OepError('E_USAGE', '--password-stdin: standard input was empty', {
-                hint: 'pipe the password or token in',
-            });
-        }
-    }
-    return {
-        tlsVerify: cmd.tlsVerify,
-        ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
-        ...(username !== undefined ? { username } : {}),
-        ...(password !== undefined ? { password } : {}),
-        retries: cmd.retries,
-        env,
-        userAgent: `oci-encrypt-push/${VERSION}`,
-    };
-}
-/** Where decrypt and inspect read from. */
-async function sourceOptions(cmd) {
-    if (cmd.image)
-        return { image: cmd.image, registry: await registryOptions(cmd) };
-    return { layout: cmd.layout };
-}
-async function push(cmd, platforms, runtime) {
-    return pushImage({
-        layout: cmd.layout,
-        refName: cmd.refName,
-        image: cmd.image,
-        tags: cmd.tags,
-        output: cmd.output,
-        tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
-        recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
-        encryptLayers: parseLayerList(cmd.encryptLayers),
-        platforms,
-        verify: cmd.verify,
-        registry: await registryOptions(cmd),
-        log,
-        ...runtime,
-    });
-}
-function checkWritable(flag, path) {
-    try {
-        (0,external_node_fs_namespaceObject.accessSync)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)), external_node_fs_namespaceObject.constants.W_OK);
-    }
-    catch {
-        throw new errors_OepError('E_OUTPUT', `${flag} ${path}: its folder does not exist or is not writable`, {
-            hint: 'create the folder first, or choose another path',
-        });
-    }
-}
-function writeResult(flag, path, text) {
-    try {
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, text);
-    }
-    catch (err) {
-        throw new errors_OepError('E_OUTPUT', `${flag} ${path}: cannot write it (${err.code ?? 'error'})`);
-    }
-}
-async function main(argv, runtime = {}) {
-    let cmd;
-    try {
-        cmd = parseCommand(argv);
-        // Result files are checked before the work: a typo must not fail the run after the image has landed.
-        for (const [flag, path] of [
-            ['--digest-file', cmd.digestFile],
-            ['--report', cmd.report],
-        ]) {
-            if (path)
-                checkWritable(flag, path);
-        }
-        const report = await execute(cmd, runtime);
-        if (!report)
-            return 0;
-        if (cmd.digestFile)
-            writeResult('--digest-file', cmd.digestFile, report.digest);
-        if (cmd.report)
-            writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
-        if (cmd.json)
-            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else if (cmd.name === 'inspect')
-            process.stdout.write(`${formatReport(report)}\n`);
-        else {
-            log(formatReport(report));
-            process.stdout.write(`${report.digest}\n`);
-        }
-        return 0;
-    }
-    catch (err) {
-        if (isOepError(err)) {
-            log(`oci-encrypt-push: error: ${err.describe()}`);
-            return err.code === 'E_USAGE' ? 2 : 1;
-        }
-        log(`oci-encrypt-push: internal error: ${err.stack ?? String(err)}`);
-        return 1;
-    }
-}
-
 
 /***/ }),
 
-/***/ 2957:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+/***/ 9656:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(420);
-// Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EO: () => (/* binding */ trackTemp),
+/* harmony export */   bK: () => (/* binding */ untrackTemp),
+/* harmony export */   lN: () => (/* binding */ removeTempsSync)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Staging and temp folders in use, so that a front end interrupted by a signal can remove them synchronously
+ * before it exits: an interrupted run leaves nothing behind, as a failed one does.
+ */
 
+const live = new Set();
+function trackTemp(path) {
+    live.add(path);
+}
+function untrackTemp(path) {
+    live.delete(path);
+}
+function removeTempsSync() {
+    for (const path of live)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true });
+    live.clear();
+}
 
-
-const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
-// The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.
-const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : '../worker/index.js';
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .main */ .i)(process.argv.slice(2), { workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker) });
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -44874,6 +45413,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -44899,6 +45445,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -44934,6 +45487,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { OepError } from '../errors.js';
+import { trackTemp, untrackTemp } from '../temps.js';
 import { openLayout } from '../oci/layout/source.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
@@ -170,6 +171,7 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
       );
     }
     staging = opts.output ? undefined : await mkdtemp(join(opts.tempDir, 'oep-push-'));
+    if (staging) trackTemp(staging);
     const layoutDir = opts.output ?? join(staging!, `layout-${randomBytes(4).toString('hex')}`);
     const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
     // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
@@ -245,7 +247,13 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
       pushed,
     };
   } finally {
-    if (staging) await rm(staging, { recursive: true, force: true });
+    if (staging) {
+      await rm(staging, { recursive: true, force: true });
+      untrackTemp(staging);
+    }
     await Promise.all([...clients.values()].map((c) => c.close().catch(() => {})));
   }
 }
+
+/** For front ends: remove every staging and temp folder of runs under way (on SIGINT/SIGTERM). */
+export { removeTempsSync } from '../temps.js';

@@ -10,6 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OepError } from '../../errors.js';
+import { trackTemp, untrackTemp } from '../../temps.js';
 import { parseDigest } from '../digest.js';
 import { serialize, type Descriptor } from '../model.js';
 import type { BlobLocation } from '../source.js';
@@ -60,6 +61,7 @@ export class LayoutWriter {
         hint: 'check that the parent folder exists and is writable',
       });
     }
+    trackTemp(staging);
     return new LayoutWriter(final, staging);
   }
 
@@ -145,10 +147,12 @@ export class LayoutWriter {
     // re-locates on ENOENT (uploadChunks).
     renameSync(this.#staging, this.#final);
     this.#done = true;
+    untrackTemp(this.#staging);
   }
 
   /** Remove everything written so far. Safe to call after commit (does nothing then). */
   async abort(): Promise<void> {
     if (!this.#done) await rm(this.#staging, { recursive: true, force: true });
+    untrackTemp(this.#staging);
   }
 }
