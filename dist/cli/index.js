@@ -43332,7 +43332,12 @@ async function encryptImage(opts) {
             // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
             select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
             prepare: (layer) => (0,ocicrypt_layer/* encryptLayer */.FL)(layer, opts.recipients),
-        }, { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) });
+        }, {
+            ...rewriteRuntime(opts, workers),
+            log,
+            ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
+            ...(opts.signal ? { signal: opts.signal } : {}),
+        });
         const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
         // The report first: nothing that can fail may come after the layout is in place.
         const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
@@ -43845,13 +43850,16 @@ async function pushImage(opts) {
         };
         const blobPusher = new BlobPusher(targets, reader, pushOpts);
         let report;
+        // A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
+        const stop = new AbortController();
         try {
             report = await (0,encrypt/* encryptImage */.Rp)({
                 ...opts,
                 output: layoutDir,
+                signal: stop.signal,
                 onBlob: (desc, locate) => {
                     staged.set(desc.digest, locate);
-                    blobPusher.push(desc).catch(() => { }); // awaited (and its failure thrown) by settle() below
+                    blobPusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle() below
                 },
             });
         }
@@ -44172,12 +44180,20 @@ var errors = __nccwpck_require__(3916);
 /**
  * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
  * streams stop instead of finishing work nobody will use), waits for the others to settle, and is rethrown.
+ * An outside signal (`stop`) aborts the same way, with its reason as the failure.
  */
-async function mapLimit(items, limit, fn) {
+async function mapLimit(items, limit, fn, stop) {
     const controller = new AbortController();
+    let failure;
+    const onStop = () => {
+        failure ??= { err: stop.reason };
+        controller.abort(stop.reason);
+    };
+    if (stop?.aborted)
+        onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
     const results = new Array(items.length);
     let next = 0;
-    let failure;
     async function worker() {
         while (!failure && next < items.length) {
             const i = next++;
@@ -44191,6 +44207,7 @@ async function mapLimit(items, limit, fn) {
         }
     }
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    stop?.removeEventListener('abort', onStop);
     if (failure)
         throw failure.err;
     return results;
@@ -44319,7 +44336,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
         const desc = t.descriptor(written, hmac);
         done.set(key, { desc, action: 'transformed' });
         opts.onBlob?.(desc, () => writer.locate(desc.digest));
-    });
+    }, opts.signal);
     // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
     for (const m of manifests) {
         const w = await writer.writeBytes(m.config);

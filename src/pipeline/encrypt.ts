@@ -33,6 +33,8 @@ export interface EncryptOptions {
   workerScript?: string;
   /** See RewriteOptions.onBlob. */
   onBlob?: BlobListener;
+  /** See RewriteOptions.signal. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
@@ -167,7 +169,12 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
           chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
         prepare: (layer) => encryptLayer(layer, opts.recipients),
       },
-      { ...rewriteRuntime(opts, workers), log, ...(opts.onBlob ? { onBlob: opts.onBlob } : {}) },
+      {
+        ...rewriteRuntime(opts, workers),
+        log,
+        ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
     );
     const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
     // The report first: nothing that can fail may come after the layout is in place.

@@ -188,13 +188,16 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     };
     const blobPusher = new BlobPusher(targets, reader, pushOpts);
     let report: ImageReport;
+    // A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
+    const stop = new AbortController();
     try {
       report = await encryptImage({
         ...opts,
         output: layoutDir,
+        signal: stop.signal,
         onBlob: (desc, locate) => {
           staged.set(desc.digest, locate);
-          blobPusher.push(desc).catch(() => {}); // awaited (and its failure thrown) by settle() below
+          blobPusher.push(desc).catch((err: unknown) => stop.abort(err)); // also thrown by settle() below
         },
       });
     } catch (err) {

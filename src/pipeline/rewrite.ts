@@ -66,6 +66,8 @@ export interface RewriteOptions {
   log: (line: string) => void;
   /** Worker threads for large layers; without them every layer runs on this thread. */
   workers?: LayerWorkers;
+  /** Stops the run from outside (a push whose upload failed), failing it with the signal's reason. */
+  signal?: AbortSignal;
   /**
    * Told of each layer and config blob as soon as it is final in the output (not of manifests), with where to
    * read it: a push can start uploading while later layers are still being encrypted.
@@ -178,39 +180,44 @@ export async function rewriteImage(
   };
 
   const done = new Map<string, { desc: Descriptor; action: LayerOutcome['action'] }>();
-  await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
-    if (action === 'copy') {
-      if (writer.has(layer.digest)) {
+  await mapLimit(
+    [...jobs.entries()],
+    opts.concurrency,
+    async ([key, { layer, action }], signal) => {
+      if (action === 'copy') {
+        if (writer.has(layer.digest)) {
+          done.set(key, { desc: layer, action: 'copied' });
+          return;
+        }
+        if (isExternal(layer) && !(await source.has(layer))) {
+          done.set(key, { desc: layer, action: 'external' });
+          return;
+        }
+        const { written } = await moveBlob(layer, undefined, signal);
+        if (written.digest !== layer.digest) {
+          // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+          throw new OepError(
+            'E_UNSUPPORTED',
+            `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`,
+          );
+        }
         done.set(key, { desc: layer, action: 'copied' });
+        opts.onBlob?.(layer, () => writer.locate(layer.digest));
         return;
       }
-      if (isExternal(layer) && !(await source.has(layer))) {
-        done.set(key, { desc: layer, action: 'external' });
-        return;
-      }
-      const { written } = await moveBlob(layer, undefined, signal);
-      if (written.digest !== layer.digest) {
-        // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
-        throw new OepError(
-          'E_UNSUPPORTED',
-          `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`,
-        );
-      }
-      done.set(key, { desc: layer, action: 'copied' });
-      opts.onBlob?.(layer, () => writer.locate(layer.digest));
-      return;
-    }
-    const t = await ops.prepare(layer);
-    const started = Date.now();
-    const { written, hmac } = await moveBlob(layer, t, signal);
-    const secs = (Date.now() - started) / 1000;
-    opts.log(
-      `${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,
-    );
-    const desc = t.descriptor(written, hmac);
-    done.set(key, { desc, action: 'transformed' });
-    opts.onBlob?.(desc, () => writer.locate(desc.digest));
-  });
+      const t = await ops.prepare(layer);
+      const started = Date.now();
+      const { written, hmac } = await moveBlob(layer, t, signal);
+      const secs = (Date.now() - started) / 1000;
+      opts.log(
+        `${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,
+      );
+      const desc = t.descriptor(written, hmac);
+      done.set(key, { desc, action: 'transformed' });
+      opts.onBlob?.(desc, () => writer.locate(desc.digest));
+    },
+    opts.signal,
+  );
 
   // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
   for (const m of manifests) {

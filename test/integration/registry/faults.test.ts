@@ -386,6 +386,30 @@ test('retries exhausted in-process: pushImage throws E_REGISTRY with the 503; no
   });
 });
 
+test('a refused blob upload fails the push with that refusal (not an abort), and no tag is written', async (t) => {
+  if (!needRegistry(t, 'plain')) return;
+  const reg = await useRegistry(t, { mode: 'plain' });
+  const { proxy } = await setup(t, reg);
+  // Several layers: an upload is refused (400, not retried) while others may still be encrypting; the run
+  // stops them, and what the user sees is the refusal itself.
+  const src = sourceImage({
+    layers: Array.from({ length: 6 }, (_, i) => ({
+      compression: 'none' as const,
+      files: { [`f${i}`]: `layer ${i}\n` },
+    })),
+  });
+  const rule = proxy.when('PUT', /\/blobs\/uploads\//).fail(400, Infinity);
+
+  const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1', { concurrency: 1 });
+  assert.ok(
+    isOepError(res.error, 'E_REGISTRY'),
+    `expected the upload's E_REGISTRY, got ${String(res.error)}`,
+  );
+  assert.match((res.error as Error).message, /uploading blob sha256:[0-9a-f]+ to .*HTTP 400/);
+  assert.ok(rule.hits >= 1);
+  await assertNoTag(reg, 'app', 'v1');
+});
+
 test('503 once on the first request (GET /v2/) → success on retry, like any other 5xx', async (t) => {
   if (!needRegistry(t, 'plain')) return;
   const reg = await useRegistry(t, { mode: 'plain' });
