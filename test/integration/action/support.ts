@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { makeLayout, tempDir, type BuiltImage, type KeyPair } from '../../helpers/fixtures.js';
 import { run } from '../../helpers/peers.js';
 
@@ -26,25 +27,15 @@ export const NODES: { name: string; bin: string }[] = [
 ];
 
 /** The input names of action.yml; a test may only pass these (a typo would silently be ignored otherwise). */
-const INPUT_NAMES = new Set([
-  'layout',
-  'ref-name',
-  'image',
-  'tags',
-  'public-keys',
-  'recipients',
-  'encrypt-layers',
-  'platforms',
-  'username',
-  'password',
-  'tls-verify',
-  'ca-cert',
-  'retries',
-  'verify',
-  'output',
-  'digest-file',
-  'show-summary',
-]);
+const INPUT_NAMES = new Set(
+  Object.keys(
+    (
+      parse(readFileSync(fileURLToPath(new URL('../../../action.yml', import.meta.url)), 'utf8')) as {
+        inputs: object;
+      }
+    ).inputs,
+  ),
+);
 
 /** What the runner does to an input name: `public-keys` → `INPUT_PUBLIC-KEYS`. */
 export function inputVariable(name: string): string {
