@@ -72350,16 +72350,17 @@ class LayoutWriter {
             }
         }
         const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        (0,temps/* trackTemp */.EO)(staging); // before it exists: a signal arriving while it is being made must still remove it
         try {
             await (0,promises_.mkdir)(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
             await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true });
         }
         catch (err) {
+            (0,temps/* untrackTemp */.bK)(staging);
             throw new errors/* OepError */.$('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
                 hint: 'check that the parent folder exists and is writable',
             });
         }
-        (0,temps/* trackTemp */.EO)(staging);
         return new LayoutWriter(final, staging);
     }
     get path() {
@@ -76227,8 +76228,15 @@ function untrackTemp(path) {
     live.delete(path);
 }
 function removeTempsSync() {
-    for (const path of live)
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true });
+    for (const path of live) {
+        try {
+            // A worker thread may still be adding a file: retry the few times that takes (ENOTEMPTY).
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+        }
+        catch {
+            /* best effort: the process is exiting on a signal */
+        }
+    }
     live.clear();
 }
 

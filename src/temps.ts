@@ -15,6 +15,13 @@ export function untrackTemp(path: string): void {
 }
 
 export function removeTempsSync(): void {
-  for (const path of live) rmSync(path, { recursive: true, force: true });
+  for (const path of live) {
+    try {
+      // A worker thread may still be adding a file: retry the few times that takes (ENOTEMPTY).
+      rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    } catch {
+      /* best effort: the process is exiting on a signal */
+    }
+  }
   live.clear();
 }

@@ -40682,16 +40682,17 @@ class LayoutWriter {
             }
         }
         const staging = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(final), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(final)}.oep-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`);
+        (0,_temps_js__WEBPACK_IMPORTED_MODULE_6__/* .trackTemp */ .EO)(staging); // before it exists: a signal arriving while it is being made must still remove it
         try {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(staging, 'blobs', 'sha256'), { recursive: true });
         }
         catch (err) {
+            (0,_temps_js__WEBPACK_IMPORTED_MODULE_6__/* .untrackTemp */ .bK)(staging);
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .OepError */ .$('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
                 hint: 'check that the parent folder exists and is writable',
             });
         }
-        (0,_temps_js__WEBPACK_IMPORTED_MODULE_6__/* .trackTemp */ .EO)(staging);
         return new LayoutWriter(final, staging);
     }
     get path() {
@@ -45366,8 +45367,15 @@ function untrackTemp(path) {
     live.delete(path);
 }
 function removeTempsSync() {
-    for (const path of live)
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true });
+    for (const path of live) {
+        try {
+            // A worker thread may still be adding a file: retry the few times that takes (ENOTEMPTY).
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+        }
+        catch {
+            /* best effort: the process is exiting on a signal */
+        }
+    }
     live.clear();
 }
 

@@ -53,15 +53,16 @@ export class LayoutWriter {
       }
     }
     const staging = join(dirname(final), `.${basename(final)}.oep-${randomBytes(4).toString('hex')}`);
+    trackTemp(staging); // before it exists: a signal arriving while it is being made must still remove it
     try {
       await mkdir(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
       await mkdir(join(staging, 'blobs', 'sha256'), { recursive: true });
     } catch (err) {
+      untrackTemp(staging);
       throw new OepError('E_OUTPUT', `cannot create output ${output}: ${(err as Error).message}`, {
         hint: 'check that the parent folder exists and is writable',
       });
     }
-    trackTemp(staging);
     return new LayoutWriter(final, staging);
   }
 
