@@ -81,10 +81,13 @@ export class LayoutWriter {
   ): Promise<WrittenBlob> {
     const tmp = this.tempPath();
     const counter = new DigestCounter();
+    const sink = createWriteStream(tmp, { highWaterMark: 1024 * 1024 });
     try {
-      const sink = createWriteStream(tmp, { highWaterMark: 1024 * 1024 });
       await pipeline([source, ...transforms, counter, sink], signal ? { signal } : {});
     } catch (err) {
+      // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
+      // open completes. Wait for the stream to close, or the file would appear after it was removed.
+      if (!sink.closed) await new Promise<void>((r) => sink.once('close', () => r()));
       await rm(tmp, { force: true });
       throw err;
     }
