@@ -70388,7 +70388,7 @@ function getIDToken(aud) {
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 20 modules
-var encrypt = __nccwpck_require__(2048);
+var encrypt = __nccwpck_require__(4115);
 // EXTERNAL MODULE: ./src/pipeline/push.ts + 10 modules
 var push = __nccwpck_require__(1130);
 // EXTERNAL MODULE: external "node:crypto"
@@ -71031,7 +71031,7 @@ async function run(runtime = {}) {
                 registry: o.registry,
                 verify: o.verify,
             })
-            : (0,encrypt/* encryptImage */.Rp)({ ...common, output: output }));
+            : (0,encrypt/* encryptImage */.R)({ ...common, output: output }));
         setOutputs(report, o.digestFile);
         info(`digest: ${report.digest}`);
         if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
@@ -71336,16 +71336,6 @@ function checkLayoutMarker(name, text) {
         });
     }
 }
-async function readSmall(stream, desc, where) {
-    if (desc.size > source/* MAX_JSON_BLOB */.O) {
-        stream.destroy();
-        throw new errors/* OepError */.$('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
-    }
-    const chunks = [];
-    for await (const c of stream)
-        chunks.push(c);
-    return Buffer.concat(chunks);
-}
 class DirSource {
     name;
     root;
@@ -71417,7 +71407,7 @@ class DirSource {
         return (0,verify/* verified */.zr)((0,external_node_fs_.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
     }
     async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
+        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
     }
 }
 class ArchiveSource {
@@ -71479,7 +71469,7 @@ class ArchiveSource {
         return (0,verify/* verified */.zr)(this.#stream(e), desc, this.name);
     }
     async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
+        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
     }
 }
 /** Open a layout folder or an OCI archive file. */
@@ -71849,10 +71839,23 @@ function platformMatches(want, have) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ MAX_JSON_BLOB)
+/* harmony export */   O: () => (/* binding */ MAX_JSON_BLOB),
+/* harmony export */   o: () => (/* binding */ readSmall)
 /* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
 /** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
 const MAX_JSON_BLOB = 4 * 1024 * 1024;
+/** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
+async function readSmall(open, desc, where) {
+    if (desc.size > MAX_JSON_BLOB) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
+    }
+    const chunks = [];
+    for await (const c of await open())
+        chunks.push(c);
+    return Buffer.concat(chunks);
+}
 
 
 /***/ }),
@@ -71861,6 +71864,9 @@ const MAX_JSON_BLOB = 4 * 1024 * 1024;
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $P: () => (/* binding */ manifestNodes),
+/* harmony export */   It: () => (/* binding */ nodesBottomUp),
+/* harmony export */   uw: () => (/* binding */ imageManifestNodes),
 /* harmony export */   yt: () => (/* binding */ loadImage)
 /* harmony export */ });
 /* unused harmony exports selectEntry, readNode, countImages */
@@ -71987,10 +71993,28 @@ async function loadImage(source, opts = {}) {
     }
     return { root, entry, skippedPlatforms: skipped };
 }
-function countImages(node) {
+/** Every manifest under a node, attestation manifests included, in tree order. */
+function manifestNodes(node) {
     if (node.kind === 'manifest')
-        return (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(node.desc) ? 0 : 1;
-    return node.children.reduce((n, c) => n + (c ? countImages(c) : 0), 0);
+        return [node];
+    return node.children.flatMap((c) => (c ? manifestNodes(c) : []));
+}
+/** The image manifests under a node: attestation manifests left out. */
+function imageManifestNodes(node) {
+    return manifestNodes(node).filter((m) => !(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(m.desc));
+}
+/** Every manifest and index once, children before parents: the order a registry accepts them in. */
+function nodesBottomUp(node, out = []) {
+    if (node.kind === 'index')
+        for (const c of node.children)
+            if (c)
+                nodesBottomUp(c, out);
+    if (!out.some((n) => n.desc.digest === node.desc.digest))
+        out.push(node);
+    return out;
+}
+function countImages(node) {
+    return imageManifestNodes(node).length;
 }
 async function manifestNode(source, desc, doc, bytes) {
     const config = await source.read(doc.config);
@@ -72266,20 +72290,15 @@ function layerSecrets(priv, pub) {
 
 /***/ }),
 
-/***/ 2048:
+/***/ 4115:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  PV: () => (/* binding */ defaultConcurrency),
-  Rp: () => (/* binding */ encryptImage)
+  R: () => (/* binding */ encryptImage)
 });
 
-// UNUSED EXPORTS: pick, rewriteRuntime, startWorkers, toImageReport
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
@@ -72373,11 +72392,15 @@ class LayoutWriter {
     async writeStream(source, transforms = [], signal) {
         const tmp = this.tempPath();
         const counter = new verify/* DigestCounter */.VR();
+        const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
         try {
-            const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
             await (0,external_node_stream_promises_.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
         }
         catch (err) {
+            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
+            // open completes. Wait for the stream to close, or the file would appear after it was removed.
+            if (!sink.closed)
+                await new Promise((r) => sink.once('close', () => r()));
             await (0,promises_.rm)(tmp, { force: true });
             throw err;
         }
@@ -74014,189 +74037,12 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     return out;
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
-var layer_files = __nccwpck_require__(2376);
-;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
-/**
- * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
- * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
- * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
- * as OepErrors with their code.
- */
+// EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
+var layer_workers = __nccwpck_require__(4213);
+;// CONCATENATED MODULE: ./src/pipeline/report.ts
+/** Turning a rewrite's outcome into the ImageReport every front end formats. */
 
 
-
-
-/** Worker side: answer job messages until the pool terminates us. */
-function serveLayerJobs() {
-    const port = parentPort;
-    if (!port)
-        throw new Error('serveLayerJobs() runs in a worker thread');
-    port.on('message', (msg) => {
-        let last = 0;
-        const progress = (bytes) => {
-            if (bytes - last >= 256 * 1024 * 1024) {
-                last = bytes;
-                port.postMessage({ id: msg.id, progress: bytes });
-            }
-        };
-        runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
-            const e = err;
-            const error = e instanceof OepError
-                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
-                : { message: String(err?.stack ?? err) };
-            port.postMessage({ id: msg.id, error });
-        });
-    });
-}
-class LayerWorkers {
-    #script;
-    #size;
-    #slots = [];
-    #nextId = 0;
-    constructor(script, size) {
-        this.#script = script;
-        this.#size = Math.max(1, size);
-    }
-    #spawn() {
-        if (this.#script.endsWith('.ts')) {
-            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
-            const url = JSON.stringify((0,external_node_url_.pathToFileURL)(this.#script).href);
-            return new external_node_worker_threads_.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
-                eval: true,
-            });
-        }
-        return new external_node_worker_threads_.Worker(this.#script);
-    }
-    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
-    #tryAcquire() {
-        const idle = this.#slots.find((s) => !s.busy);
-        if (idle) {
-            idle.busy = true;
-            return idle;
-        }
-        if (this.#slots.length >= this.#size)
-            return undefined;
-        const slot = { worker: this.#spawn(), busy: true };
-        slot.worker.unref();
-        // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
-        slot.worker.once('exit', () => {
-            const i = this.#slots.indexOf(slot);
-            if (i !== -1)
-                this.#slots.splice(i, 1);
-        });
-        this.#slots.push(slot);
-        return slot;
-    }
-    #release(slot) {
-        slot.busy = false;
-    }
-    async #drop(slot) {
-        const i = this.#slots.indexOf(slot);
-        if (i !== -1)
-            this.#slots.splice(i, 1);
-        await slot.worker.terminate();
-    }
-    /**
-     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
-     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
-     * terminates the job's worker (its temp file is the writer's to remove).
-     */
-    async run(job, signal, onProgress) {
-        const slot = this.#tryAcquire();
-        if (!slot)
-            return (0,layer_files/* runFileJob */.z)(job, onProgress);
-        const id = this.#nextId++;
-        return new Promise((resolve, reject) => {
-            const { worker } = slot;
-            const cleanup = () => {
-                worker.off('message', onMessage);
-                worker.off('error', onError);
-                worker.off('exit', onExit);
-                signal?.removeEventListener('abort', onAbort);
-            };
-            const onMessage = (msg) => {
-                if (msg.id !== id)
-                    return;
-                if ('progress' in msg) {
-                    onProgress?.(msg.progress);
-                    return;
-                }
-                cleanup();
-                this.#release(slot);
-                if ('result' in msg)
-                    resolve(msg.result);
-                else {
-                    const { code, message, hint } = msg.error;
-                    reject(code ? new errors/* OepError */.$(code, message, hint ? { hint } : {}) : new Error(message));
-                }
-            };
-            // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
-            // still writing its temp file there (plaintext, when decrypting) must not outlive that.
-            const fail = (err) => {
-                cleanup();
-                void this.#drop(slot).finally(() => reject(err));
-            };
-            const onError = (err) => fail(err);
-            const onExit = (codeNum) => fail(new Error(`layer worker exited with code ${codeNum}`));
-            const onAbort = () => fail(signal.reason ?? new Error('aborted'));
-            worker.on('message', onMessage);
-            worker.on('error', onError);
-            worker.on('exit', onExit);
-            if (signal?.aborted)
-                return onAbort();
-            signal?.addEventListener('abort', onAbort, { once: true });
-            worker.postMessage({ id, job });
-        });
-    }
-    async close() {
-        const slots = this.#slots.splice(0);
-        await Promise.all(slots.map((s) => s.worker.terminate()));
-    }
-}
-
-// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
-var rewrite = __nccwpck_require__(8700);
-// EXTERNAL MODULE: ./src/pipeline/selection.ts
-var selection = __nccwpck_require__(5704);
-;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
-/**
- * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
- * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
- */
-
-
-
-
-
-
-
-
-
-
-
-
-function defaultConcurrency() {
-    return Math.max(2, Math.min(4, (0,external_node_os_.availableParallelism)()));
-}
-/** When the front end named the worker entry: a pool of worker threads for the large layers. */
-function startWorkers(opts) {
-    return opts.workerScript
-        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
-        : undefined;
-}
-function rewriteRuntime(opts, workers) {
-    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
-}
-function imageManifests(node) {
-    if (node.kind === 'manifest')
-        return (0,model/* isAttestationManifest */.gV)(node.desc) ? [] : [node];
-    return node.children.flatMap((c) => (c ? imageManifests(c) : []));
-}
 function toImageReport(r, extra, skipped) {
     return {
         digest: r.root.digest,
@@ -74236,6 +74082,32 @@ function toImageReport(r, extra, skipped) {
         attestations: r.attestations,
     };
 }
+/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
+function pick(d) {
+    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}
+
+// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
+var rewrite = __nccwpck_require__(8700);
+// EXTERNAL MODULE: ./src/pipeline/selection.ts
+var selection = __nccwpck_require__(5704);
+;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
+/**
+ * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
+ * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
+ */
+
+
+
+
+
+
+
+
+
+
+
+
 async function encryptImage(opts) {
     const log = opts.log ?? (() => { });
     if (opts.recipients.length === 0) {
@@ -74247,7 +74119,7 @@ async function encryptImage(opts) {
     const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
     // Check every selection before writing anything.
     const selected = new Map();
-    for (const m of imageManifests(image.root)) {
+    for (const m of (0,tree/* imageManifestNodes */.uw)(image.root)) {
         const name = `the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image`;
         const indexes = (0,selection/* resolveLayerIndexes */.cR)(opts.encryptLayers, m.doc.layers.length, name);
         for (const i of [...indexes]) {
@@ -74275,7 +74147,7 @@ async function encryptImage(opts) {
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
     const chosen = new Set([...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i].digest)));
     const writer = await LayoutWriter.create(opts.output);
-    const workers = startWorkers(opts);
+    const workers = (0,layer_workers/* startWorkers */.Gf)(opts);
     try {
         const result = await (0,rewrite/* rewriteImage */.i)(source, image, writer, {
             verb: 'encrypted',
@@ -74285,7 +74157,7 @@ async function encryptImage(opts) {
             select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
             prepare: (layer) => encryptLayer(layer, opts.recipients),
         }, {
-            ...rewriteRuntime(opts, workers),
+            ...(0,layer_workers/* rewriteRuntime */.xA)(opts, workers),
             log,
             ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
@@ -74309,10 +74181,6 @@ async function encryptImage(opts) {
     finally {
         await workers?.close();
     }
-}
-/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
-function pick(d) {
-    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
 }
 
 
@@ -74473,6 +74341,177 @@ async function* uploadChunks(locate, expected) {
     finally {
         await fh.close();
     }
+}
+
+
+/***/ }),
+
+/***/ 4213:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gf: () => (/* binding */ startWorkers),
+/* harmony export */   PV: () => (/* binding */ defaultConcurrency),
+/* harmony export */   xA: () => (/* binding */ rewriteRuntime)
+/* harmony export */ });
+/* unused harmony exports serveLayerJobs, LayerWorkers */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _layer_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2376);
+/**
+ * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
+ * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
+ * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
+ * as OepErrors with their code.
+ */
+
+
+
+
+
+/** Worker side: answer job messages until the pool terminates us. */
+function serveLayerJobs() {
+    const port = parentPort;
+    if (!port)
+        throw new Error('serveLayerJobs() runs in a worker thread');
+    port.on('message', (msg) => {
+        let last = 0;
+        const progress = (bytes) => {
+            if (bytes - last >= 256 * 1024 * 1024) {
+                last = bytes;
+                port.postMessage({ id: msg.id, progress: bytes });
+            }
+        };
+        runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
+            const e = err;
+            const error = e instanceof OepError
+                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+                : { message: String(err?.stack ?? err) };
+            port.postMessage({ id: msg.id, error });
+        });
+    });
+}
+class LayerWorkers {
+    #script;
+    #size;
+    #slots = [];
+    #nextId = 0;
+    constructor(script, size) {
+        this.#script = script;
+        this.#size = Math.max(1, size);
+    }
+    #spawn() {
+        if (this.#script.endsWith('.ts')) {
+            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
+            const url = JSON.stringify((0,node_url__WEBPACK_IMPORTED_MODULE_1__.pathToFileURL)(this.#script).href);
+            return new node_worker_threads__WEBPACK_IMPORTED_MODULE_2__.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
+                eval: true,
+            });
+        }
+        return new node_worker_threads__WEBPACK_IMPORTED_MODULE_2__.Worker(this.#script);
+    }
+    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
+    #tryAcquire() {
+        const idle = this.#slots.find((s) => !s.busy);
+        if (idle) {
+            idle.busy = true;
+            return idle;
+        }
+        if (this.#slots.length >= this.#size)
+            return undefined;
+        const slot = { worker: this.#spawn(), busy: true };
+        slot.worker.unref();
+        // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
+        slot.worker.once('exit', () => {
+            const i = this.#slots.indexOf(slot);
+            if (i !== -1)
+                this.#slots.splice(i, 1);
+        });
+        this.#slots.push(slot);
+        return slot;
+    }
+    #release(slot) {
+        slot.busy = false;
+    }
+    async #drop(slot) {
+        const i = this.#slots.indexOf(slot);
+        if (i !== -1)
+            this.#slots.splice(i, 1);
+        await slot.worker.terminate();
+    }
+    /**
+     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
+     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
+     * terminates the job's worker (its temp file is the writer's to remove).
+     */
+    async run(job, signal, onProgress) {
+        const slot = this.#tryAcquire();
+        if (!slot)
+            return (0,_layer_files_js__WEBPACK_IMPORTED_MODULE_4__/* .runFileJob */ .z)(job, onProgress);
+        const id = this.#nextId++;
+        return new Promise((resolve, reject) => {
+            const { worker } = slot;
+            const cleanup = () => {
+                worker.off('message', onMessage);
+                worker.off('error', onError);
+                worker.off('exit', onExit);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const onMessage = (msg) => {
+                if (msg.id !== id)
+                    return;
+                if ('progress' in msg) {
+                    onProgress?.(msg.progress);
+                    return;
+                }
+                cleanup();
+                this.#release(slot);
+                if ('result' in msg)
+                    resolve(msg.result);
+                else {
+                    const { code, message, hint } = msg.error;
+                    reject(code ? new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .OepError */ .$(code, message, hint ? { hint } : {}) : new Error(message));
+                }
+            };
+            // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
+            // still writing its temp file there (plaintext, when decrypting) must not outlive that.
+            const fail = (err) => {
+                cleanup();
+                void this.#drop(slot).finally(() => reject(err));
+            };
+            const onError = (err) => fail(err);
+            const onExit = (codeNum) => fail(new Error(`layer worker exited with code ${codeNum}`));
+            const onAbort = () => fail(signal.reason ?? new Error('aborted'));
+            worker.on('message', onMessage);
+            worker.on('error', onError);
+            worker.on('exit', onExit);
+            if (signal?.aborted)
+                return onAbort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            worker.postMessage({ id, job });
+        });
+    }
+    async close() {
+        const slots = this.#slots.splice(0);
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+    }
+}
+function defaultConcurrency() {
+    return Math.max(2, Math.min(4, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)()));
+}
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+function startWorkers(opts) {
+    return opts.workerScript
+        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+        : undefined;
+}
+function rewriteRuntime(opts, workers) {
+    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 
 
@@ -74884,7 +74923,9 @@ async function pushTags(targets, root, opts) {
 }
 
 // EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 20 modules
-var encrypt = __nccwpck_require__(2048);
+var encrypt = __nccwpck_require__(4115);
+// EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
+var layer_workers = __nccwpck_require__(4213);
 // EXTERNAL MODULE: ./src/oci/source.ts
 var source = __nccwpck_require__(8540);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -75678,6 +75719,7 @@ var rewrite = __nccwpck_require__(8700);
 
 
 
+
 /** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
 function pushTargets(image, tags = []) {
     const main = parseReference(image);
@@ -75701,26 +75743,12 @@ function pushTargets(image, tags = []) {
     });
 }
 /** Every manifest and index of the tree, children first, root last, each once. */
-function manifestsBottomUp(node, out = []) {
-    if (node.kind === 'index')
-        for (const c of node.children)
-            if (c)
-                manifestsBottomUp(c, out);
-    if (!out.some((m) => m.desc.digest === node.desc.digest))
-        out.push({ desc: node.desc, bytes: node.bytes });
-    return out;
-}
-function blobsOf(node, out = new Map()) {
-    if (node.kind === 'index') {
-        for (const c of node.children)
-            if (c)
-                blobsOf(c, out);
-    }
-    else {
-        out.set(node.doc.config.digest, node.doc.config);
-        for (const l of node.doc.layers)
-            out.set(l.digest, l);
-    }
+/** The configs and layers of every manifest under a node, each digest once. */
+function blobsOf(node) {
+    const out = new Map();
+    for (const m of (0,tree/* manifestNodes */.$P)(node))
+        for (const d of [m.doc.config, ...m.doc.layers])
+            out.set(d.digest, d);
     return [...out.values()];
 }
 /**
@@ -75787,7 +75815,7 @@ async function pushImage(opts) {
         if (staging)
             (0,temps/* trackTemp */.EO)(staging);
         const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,encrypt/* defaultConcurrency */.PV)()), log };
+        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,layer_workers/* defaultConcurrency */.PV)()), log };
         // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
         // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
         const staged = new Map();
@@ -75805,7 +75833,7 @@ async function pushImage(opts) {
         // A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
         const stop = new AbortController();
         try {
-            report = await (0,encrypt/* encryptImage */.Rp)({
+            report = await (0,encrypt/* encryptImage */.R)({
                 ...opts,
                 output: layoutDir,
                 signal: stop.signal,
@@ -75824,7 +75852,7 @@ async function pushImage(opts) {
         }
         const source = await (0,layout_source/* openLayout */.B)(layoutDir);
         const image = await (0,tree/* loadImage */.yt)(source);
-        const manifests = manifestsBottomUp(image.root);
+        const manifests = (0,tree/* nodesBottomUp */.It)(image.root).map((n) => ({ desc: n.desc, bytes: n.bytes }));
         const root = manifests[manifests.length - 1];
         if (root.desc.digest !== report.digest)
             throw new errors/* OepError */.$('E_VERIFY', 'internal: the encrypted layout changed under us');
@@ -75893,6 +75921,8 @@ var mediatypes = __nccwpck_require__(9572);
 var model = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./src/oci/platform.ts
 var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/oci/tree.ts
+var tree = __nccwpck_require__(7897);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/limit.ts
@@ -75948,15 +75978,7 @@ var layer_files = __nccwpck_require__(2376);
 
 
 
-function imageManifests(node, out = []) {
-    if (node.kind === 'manifest')
-        out.push(node);
-    else
-        for (const c of node.children)
-            if (c)
-                imageManifests(c, out);
-    return out;
-}
+
 /** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
 function isExternal(d) {
     const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
@@ -75991,7 +76013,7 @@ function mib(n) {
     return `${(n / 1048576).toFixed(1)} MiB`;
 }
 async function rewriteImage(source, image, writer, ops, opts) {
-    const manifests = imageManifests(image.root);
+    const manifests = (0,tree/* manifestNodes */.$P)(image.root);
     // 1. Plan: the action of every layer, and the distinct blob jobs.
     const plans = new Map();
     const jobs = new Map();

@@ -39048,8 +39048,10 @@ var model = __nccwpck_require__(6244);
 var tree = __nccwpck_require__(7897);
 // EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
 var ocicrypt_layer = __nccwpck_require__(5450);
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 1 modules
-var encrypt = __nccwpck_require__(2845);
+// EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
+var layer_workers = __nccwpck_require__(4213);
+// EXTERNAL MODULE: ./src/pipeline/report.ts
+var pipeline_report = __nccwpck_require__(2222);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -39122,12 +39124,7 @@ class RegistrySource {
         return (0,verify/* verified */.zr)(raw, desc, this.name);
     }
     async read(desc) {
-        if (desc.size > oci_source/* MAX_JSON_BLOB */.O)
-            throw new errors/* OepError */.$('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
-        const chunks = [];
-        for await (const c of await this.open(desc))
-            chunks.push(c);
-        return Buffer.concat(chunks);
+        return (0,oci_source/* readSmall */.o)(() => this.open(desc), desc, this.name);
     }
     async has(desc) {
         return this.#client.blobExists(this.#ref.repository, desc, [(0,client/* pullScope */.iH)(this.#ref.repository)]);
@@ -39163,11 +39160,12 @@ var rewrite = __nccwpck_require__(8700);
 
 
 
+
 async function decryptImage(opts) {
     const log = opts.log ?? (() => { });
     const source = await openSource(opts);
     let writer;
-    const workers = (0,encrypt/* startWorkers */.Gf)(opts);
+    const workers = (0,layer_workers/* startWorkers */.Gf)(opts);
     try {
         const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
         writer = await layout_writer/* LayoutWriter */.s.create(opts.output);
@@ -39176,11 +39174,11 @@ async function decryptImage(opts) {
             convertDockerToOci: false,
             select: (layer) => ((0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy'),
             prepare: (layer) => (0,ocicrypt_layer/* decryptLayer */.Lq)(layer, opts.keys),
-        }, { ...(0,encrypt/* rewriteRuntime */.xA)(opts, workers), log });
+        }, { ...(0,layer_workers/* rewriteRuntime */.xA)(opts, workers), log });
         const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
         // The report first: nothing that can fail may come after the layout is in place.
-        const report = (0,encrypt/* toImageReport */.hX)(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
-        await writer.commit([image.entry ? { ...image.entry, ...(0,encrypt/* pick */.Up)(result.root) } : result.root]);
+        const report = (0,pipeline_report/* toImageReport */.h)(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+        await writer.commit([image.entry ? { ...image.entry, ...(0,pipeline_report/* pick */.U)(result.root) } : result.root]);
         return report;
     }
     catch (err) {
@@ -39193,6 +39191,8 @@ async function decryptImage(opts) {
     }
 }
 
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts
+var encrypt = __nccwpck_require__(3647);
 // EXTERNAL MODULE: ./src/oci/platform.ts
 var platform = __nccwpck_require__(1890);
 ;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
@@ -39203,21 +39203,8 @@ var platform = __nccwpck_require__(1890);
 
 
 
-function collect(node, out, attestations) {
-    if (node.kind === 'index') {
-        for (const c of node.children)
-            if (c)
-                collect(c, out, attestations);
-        return;
-    }
-    if ((0,model/* isAttestationManifest */.gV)(node.desc)) {
-        attestations.push({
-            digest: node.desc.digest,
-            reference: node.desc.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '',
-        });
-        return;
-    }
-    out.push({
+function platformReport(node) {
+    return {
         platform: (0,platform/* formatPlatform */.Bq)(node.platform),
         digest: node.desc.digest,
         mediaType: node.doc.mediaType,
@@ -39234,7 +39221,7 @@ function collect(node, out, attestations) {
                 ...(encrypted ? { recipients: (0,ocicrypt_layer/* describeLayer */.$d)(l).protocols } : {}),
             };
         }),
-    });
+    };
 }
 async function inspectImage(opts) {
     const source = await openSource(opts);
@@ -39245,9 +39232,14 @@ async function inspectImage(opts) {
     finally {
         await source.close();
     }
-    const platforms = [];
-    const attestations = [];
-    collect(image.root, platforms, attestations);
+    const nodes = (0,tree/* manifestNodes */.$P)(image.root);
+    const platforms = nodes.filter((n) => !(0,model/* isAttestationManifest */.gV)(n.desc)).map(platformReport);
+    const attestations = nodes
+        .filter((n) => (0,model/* isAttestationManifest */.gV)(n.desc))
+        .map((n) => ({
+        digest: n.desc.digest,
+        reference: n.desc.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '',
+    }));
     const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
     return {
         digest: image.root.desc.digest,
@@ -39881,7 +39873,7 @@ async function execute(cmd, runtime) {
         case 'encrypt':
             if (cmd.image)
                 return cli_push(cmd, platforms, runtime);
-            return (0,encrypt/* encryptImage */.Rp)({
+            return (0,encrypt/* encryptImage */.R)({
                 layout: cmd.layout,
                 refName: cmd.refName,
                 output: cmd.output,
@@ -40347,16 +40339,6 @@ function checkLayoutMarker(name, text) {
         });
     }
 }
-async function readSmall(stream, desc, where) {
-    if (desc.size > source/* MAX_JSON_BLOB */.O) {
-        stream.destroy();
-        throw new errors/* OepError */.$('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
-    }
-    const chunks = [];
-    for await (const c of stream)
-        chunks.push(c);
-    return Buffer.concat(chunks);
-}
 class DirSource {
     name;
     root;
@@ -40428,7 +40410,7 @@ class DirSource {
         return (0,verify/* verified */.zr)((0,external_node_fs_.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
     }
     async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
+        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
     }
 }
 class ArchiveSource {
@@ -40490,7 +40472,7 @@ class ArchiveSource {
         return (0,verify/* verified */.zr)(this.#stream(e), desc, this.name);
     }
     async read(desc) {
-        return readSmall(await this.open(desc), desc, this.name);
+        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
     }
 }
 /** Open a layout folder or an OCI archive file. */
@@ -40705,11 +40687,15 @@ class LayoutWriter {
     async writeStream(source, transforms = [], signal) {
         const tmp = this.tempPath();
         const counter = new _verify_js__WEBPACK_IMPORTED_MODULE_9__/* .DigestCounter */ .VR();
+        const sink = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
         try {
-            const sink = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
             await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
         }
         catch (err) {
+            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
+            // open completes. Wait for the stream to close, or the file would appear after it was removed.
+            if (!sink.closed)
+                await new Promise((r) => sink.once('close', () => r()));
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(tmp, { force: true });
             throw err;
         }
@@ -41025,10 +41011,23 @@ function platformMatches(want, have) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ MAX_JSON_BLOB)
+/* harmony export */   O: () => (/* binding */ MAX_JSON_BLOB),
+/* harmony export */   o: () => (/* binding */ readSmall)
 /* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
 /** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
 const MAX_JSON_BLOB = 4 * 1024 * 1024;
+/** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
+async function readSmall(open, desc, where) {
+    if (desc.size > MAX_JSON_BLOB) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
+    }
+    const chunks = [];
+    for await (const c of await open())
+        chunks.push(c);
+    return Buffer.concat(chunks);
+}
 
 
 /***/ }),
@@ -41037,6 +41036,9 @@ const MAX_JSON_BLOB = 4 * 1024 * 1024;
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $P: () => (/* binding */ manifestNodes),
+/* harmony export */   It: () => (/* binding */ nodesBottomUp),
+/* harmony export */   uw: () => (/* binding */ imageManifestNodes),
 /* harmony export */   yt: () => (/* binding */ loadImage)
 /* harmony export */ });
 /* unused harmony exports selectEntry, readNode, countImages */
@@ -41163,10 +41165,28 @@ async function loadImage(source, opts = {}) {
     }
     return { root, entry, skippedPlatforms: skipped };
 }
-function countImages(node) {
+/** Every manifest under a node, attestation manifests included, in tree order. */
+function manifestNodes(node) {
     if (node.kind === 'manifest')
-        return (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(node.desc) ? 0 : 1;
-    return node.children.reduce((n, c) => n + (c ? countImages(c) : 0), 0);
+        return [node];
+    return node.children.flatMap((c) => (c ? manifestNodes(c) : []));
+}
+/** The image manifests under a node: attestation manifests left out. */
+function imageManifestNodes(node) {
+    return manifestNodes(node).filter((m) => !(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(m.desc));
+}
+/** Every manifest and index once, children before parents: the order a registry accepts them in. */
+function nodesBottomUp(node, out = []) {
+    if (node.kind === 'index')
+        for (const c of node.children)
+            if (c)
+                nodesBottomUp(c, out);
+    if (!out.some((n) => n.desc.digest === node.desc.digest))
+        out.push(node);
+    return out;
+}
+function countImages(node) {
+    return imageManifestNodes(node).length;
 }
 async function manifestNode(source, desc, doc, bytes) {
     const config = await source.read(doc.config);
@@ -43031,188 +43051,24 @@ function layerSecrets(priv, pub) {
 
 /***/ }),
 
-/***/ 2845:
+/***/ 3647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  PV: () => (/* binding */ defaultConcurrency),
-  Rp: () => (/* binding */ encryptImage),
-  Up: () => (/* binding */ pick),
-  xA: () => (/* binding */ rewriteRuntime),
-  Gf: () => (/* binding */ startWorkers),
-  hX: () => (/* binding */ toImageReport)
-});
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
-var layout_source = __nccwpck_require__(2499);
-// EXTERNAL MODULE: ./src/oci/layout/writer.ts
-var layout_writer = __nccwpck_require__(3557);
-// EXTERNAL MODULE: ./src/oci/mediatypes.ts
-var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/platform.ts
-var platform = __nccwpck_require__(1890);
-// EXTERNAL MODULE: ./src/oci/tree.ts
-var tree = __nccwpck_require__(7897);
-// EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
-var ocicrypt_layer = __nccwpck_require__(5450);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
-var layer_files = __nccwpck_require__(2376);
-;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
-/**
- * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
- * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
- * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
- * as OepErrors with their code.
- */
-
-
-
-
-/** Worker side: answer job messages until the pool terminates us. */
-function serveLayerJobs() {
-    const port = parentPort;
-    if (!port)
-        throw new Error('serveLayerJobs() runs in a worker thread');
-    port.on('message', (msg) => {
-        let last = 0;
-        const progress = (bytes) => {
-            if (bytes - last >= 256 * 1024 * 1024) {
-                last = bytes;
-                port.postMessage({ id: msg.id, progress: bytes });
-            }
-        };
-        runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
-            const e = err;
-            const error = e instanceof OepError
-                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
-                : { message: String(err?.stack ?? err) };
-            port.postMessage({ id: msg.id, error });
-        });
-    });
-}
-class LayerWorkers {
-    #script;
-    #size;
-    #slots = [];
-    #nextId = 0;
-    constructor(script, size) {
-        this.#script = script;
-        this.#size = Math.max(1, size);
-    }
-    #spawn() {
-        if (this.#script.endsWith('.ts')) {
-            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
-            const url = JSON.stringify((0,external_node_url_.pathToFileURL)(this.#script).href);
-            return new external_node_worker_threads_.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
-                eval: true,
-            });
-        }
-        return new external_node_worker_threads_.Worker(this.#script);
-    }
-    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
-    #tryAcquire() {
-        const idle = this.#slots.find((s) => !s.busy);
-        if (idle) {
-            idle.busy = true;
-            return idle;
-        }
-        if (this.#slots.length >= this.#size)
-            return undefined;
-        const slot = { worker: this.#spawn(), busy: true };
-        slot.worker.unref();
-        // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
-        slot.worker.once('exit', () => {
-            const i = this.#slots.indexOf(slot);
-            if (i !== -1)
-                this.#slots.splice(i, 1);
-        });
-        this.#slots.push(slot);
-        return slot;
-    }
-    #release(slot) {
-        slot.busy = false;
-    }
-    async #drop(slot) {
-        const i = this.#slots.indexOf(slot);
-        if (i !== -1)
-            this.#slots.splice(i, 1);
-        await slot.worker.terminate();
-    }
-    /**
-     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
-     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
-     * terminates the job's worker (its temp file is the writer's to remove).
-     */
-    async run(job, signal, onProgress) {
-        const slot = this.#tryAcquire();
-        if (!slot)
-            return (0,layer_files/* runFileJob */.z)(job, onProgress);
-        const id = this.#nextId++;
-        return new Promise((resolve, reject) => {
-            const { worker } = slot;
-            const cleanup = () => {
-                worker.off('message', onMessage);
-                worker.off('error', onError);
-                worker.off('exit', onExit);
-                signal?.removeEventListener('abort', onAbort);
-            };
-            const onMessage = (msg) => {
-                if (msg.id !== id)
-                    return;
-                if ('progress' in msg) {
-                    onProgress?.(msg.progress);
-                    return;
-                }
-                cleanup();
-                this.#release(slot);
-                if ('result' in msg)
-                    resolve(msg.result);
-                else {
-                    const { code, message, hint } = msg.error;
-                    reject(code ? new errors/* OepError */.$(code, message, hint ? { hint } : {}) : new Error(message));
-                }
-            };
-            // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
-            // still writing its temp file there (plaintext, when decrypting) must not outlive that.
-            const fail = (err) => {
-                cleanup();
-                void this.#drop(slot).finally(() => reject(err));
-            };
-            const onError = (err) => fail(err);
-            const onExit = (codeNum) => fail(new Error(`layer worker exited with code ${codeNum}`));
-            const onAbort = () => fail(signal.reason ?? new Error('aborted'));
-            worker.on('message', onMessage);
-            worker.on('error', onError);
-            worker.on('exit', onExit);
-            if (signal?.aborted)
-                return onAbort();
-            signal?.addEventListener('abort', onAbort, { once: true });
-            worker.postMessage({ id, job });
-        });
-    }
-    async close() {
-        const slots = this.#slots.splice(0);
-        await Promise.all(slots.map((s) => s.worker.terminate()));
-    }
-}
-
-// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
-var rewrite = __nccwpck_require__(8700);
-// EXTERNAL MODULE: ./src/pipeline/selection.ts
-var selection = __nccwpck_require__(5704);
-;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ encryptImage)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_layout_source_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2499);
+/* harmony import */ var _oci_layout_writer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3557);
+/* harmony import */ var _oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9572);
+/* harmony import */ var _oci_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6244);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1890);
+/* harmony import */ var _oci_tree_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7897);
+/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5450);
+/* harmony import */ var _layer_workers_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4213);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2222);
+/* harmony import */ var _rewrite_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8700);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5704);
 /**
  * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
  * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
@@ -43229,82 +43085,26 @@ var selection = __nccwpck_require__(5704);
 
 
 
-function defaultConcurrency() {
-    return Math.max(2, Math.min(4, (0,external_node_os_.availableParallelism)()));
-}
-/** When the front end named the worker entry: a pool of worker threads for the large layers. */
-function startWorkers(opts) {
-    return opts.workerScript
-        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
-        : undefined;
-}
-function rewriteRuntime(opts, workers) {
-    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
-}
-function imageManifests(node) {
-    if (node.kind === 'manifest')
-        return (0,model/* isAttestationManifest */.gV)(node.desc) ? [] : [node];
-    return node.children.flatMap((c) => (c ? imageManifests(c) : []));
-}
-function toImageReport(r, extra, skipped) {
-    return {
-        digest: r.root.digest,
-        mediaType: r.root.mediaType,
-        size: r.root.size,
-        ...extra,
-        platforms: r.manifests.map((m) => ({
-            platform: m.platform,
-            digest: m.result.digest,
-            mediaType: m.result.mediaType,
-            layers: m.layers.map((l) => {
-                const encrypted = (0,mediatypes/* isEncryptedMediaType */.hO)(l.result.mediaType);
-                const action = l.action === 'external'
-                    ? 'external'
-                    : l.action === 'transformed'
-                        ? encrypted
-                            ? 'encrypted'
-                            : 'decrypted'
-                        : encrypted
-                            ? 'already-encrypted'
-                            : 'kept';
-                const report = {
-                    index: l.index,
-                    mediaType: l.result.mediaType,
-                    size: l.result.size,
-                    digest: l.result.digest,
-                    sourceDigest: l.source.digest,
-                    encrypted,
-                    action,
-                };
-                if (encrypted)
-                    report.recipients = (0,ocicrypt_layer/* describeLayer */.$d)(l.result).protocols;
-                return report;
-            }),
-        })),
-        skippedPlatforms: skipped,
-        attestations: r.attestations,
-    };
-}
 async function encryptImage(opts) {
     const log = opts.log ?? (() => { });
     if (opts.recipients.length === 0) {
-        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
             hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
         });
     }
-    const source = await (0,layout_source/* openLayout */.B)(opts.layout);
-    const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
+    const source = await (0,_oci_layout_source_js__WEBPACK_IMPORTED_MODULE_1__/* .openLayout */ .B)(opts.layout);
+    const image = await (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_6__/* .loadImage */ .yt)(source, { refName: opts.refName, platforms: opts.platforms });
     // Check every selection before writing anything.
     const selected = new Map();
-    for (const m of imageManifests(image.root)) {
-        const name = `the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image`;
-        const indexes = (0,selection/* resolveLayerIndexes */.cR)(opts.encryptLayers, m.doc.layers.length, name);
+    for (const m of (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_6__/* .imageManifestNodes */ .uw)(image.root)) {
+        const name = `the ${(0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_5__/* .formatPlatform */ .Bq)(m.platform)} image`;
+        const indexes = (0,_selection_js__WEBPACK_IMPORTED_MODULE_11__/* .resolveLayerIndexes */ .cR)(opts.encryptLayers, m.doc.layers.length, name);
         for (const i of [...indexes]) {
             const layer = m.doc.layers[i];
             // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
-            if ((0,rewrite/* isExternal */.g)(layer) && !(await source.has(layer))) {
+            if ((0,_rewrite_js__WEBPACK_IMPORTED_MODULE_10__/* .isExternal */ .g)(layer) && !(await source.has(layer))) {
                 if (opts.encryptLayers) {
-                    throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
                         hint: 'leave it out with --encrypt-layers',
                     });
                 }
@@ -43312,8 +43112,8 @@ async function encryptImage(opts) {
                 log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
                 continue;
             }
-            if (!(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) && !(0,mediatypes/* isEncryptableLayer */.Rr)(layer.mediaType)) {
-                throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+            if (!(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptedMediaType */ .hO)(layer.mediaType) && !(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptableLayer */ .Rr)(layer.mediaType)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
                     hint: 'leave it out with --encrypt-layers',
                 });
             }
@@ -43323,32 +43123,32 @@ async function encryptImage(opts) {
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
     const chosen = new Set([...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i].digest)));
-    const writer = await layout_writer/* LayoutWriter */.s.create(opts.output);
-    const workers = startWorkers(opts);
+    const writer = await _oci_layout_writer_js__WEBPACK_IMPORTED_MODULE_2__/* .LayoutWriter */ .s.create(opts.output);
+    const workers = (0,_layer_workers_js__WEBPACK_IMPORTED_MODULE_8__/* .startWorkers */ .Gf)(opts);
     try {
-        const result = await (0,rewrite/* rewriteImage */.i)(source, image, writer, {
+        const result = await (0,_rewrite_js__WEBPACK_IMPORTED_MODULE_10__/* .rewriteImage */ .i)(source, image, writer, {
             verb: 'encrypted',
             convertDockerToOci: true,
             // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
             // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
-            select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
-            prepare: (layer) => (0,ocicrypt_layer/* encryptLayer */.FL)(layer, opts.recipients),
+            select: (layer) => chosen.has(layer.digest) && !(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptedMediaType */ .hO)(layer.mediaType) ? 'transform' : 'copy',
+            prepare: (layer) => (0,_ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_7__/* .encryptLayer */ .FL)(layer, opts.recipients),
         }, {
-            ...rewriteRuntime(opts, workers),
+            ...(0,_layer_workers_js__WEBPACK_IMPORTED_MODULE_8__/* .rewriteRuntime */ .xA)(opts, workers),
             log,
             ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
         });
-        const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
+        const refName = image.entry?.annotations?.[_oci_model_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_REF_NAME */ ._0];
         // The report first: nothing that can fail may come after the layout is in place.
-        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+        const report = (0,_report_js__WEBPACK_IMPORTED_MODULE_9__/* .toImageReport */ .h)(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
         report.recipients = opts.recipients.map((r) => ({
             type: r.type,
             alg: r.alg,
             fingerprint: r.fingerprint,
             source: r.source,
         }));
-        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+        await writer.commit([image.entry ? { ...image.entry, ...(0,_report_js__WEBPACK_IMPORTED_MODULE_9__/* .pick */ .U)(result.root) } : result.root]);
         return report;
     }
     catch (err) {
@@ -43358,10 +43158,6 @@ async function encryptImage(opts) {
     finally {
         await workers?.close();
     }
-}
-/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
-function pick(d) {
-    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
 }
 
 
@@ -43522,6 +43318,177 @@ async function* uploadChunks(locate, expected) {
     finally {
         await fh.close();
     }
+}
+
+
+/***/ }),
+
+/***/ 4213:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gf: () => (/* binding */ startWorkers),
+/* harmony export */   PV: () => (/* binding */ defaultConcurrency),
+/* harmony export */   xA: () => (/* binding */ rewriteRuntime)
+/* harmony export */ });
+/* unused harmony exports serveLayerJobs, LayerWorkers */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _layer_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2376);
+/**
+ * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
+ * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
+ * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
+ * as OepErrors with their code.
+ */
+
+
+
+
+
+/** Worker side: answer job messages until the pool terminates us. */
+function serveLayerJobs() {
+    const port = parentPort;
+    if (!port)
+        throw new Error('serveLayerJobs() runs in a worker thread');
+    port.on('message', (msg) => {
+        let last = 0;
+        const progress = (bytes) => {
+            if (bytes - last >= 256 * 1024 * 1024) {
+                last = bytes;
+                port.postMessage({ id: msg.id, progress: bytes });
+            }
+        };
+        runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
+            const e = err;
+            const error = e instanceof OepError
+                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+                : { message: String(err?.stack ?? err) };
+            port.postMessage({ id: msg.id, error });
+        });
+    });
+}
+class LayerWorkers {
+    #script;
+    #size;
+    #slots = [];
+    #nextId = 0;
+    constructor(script, size) {
+        this.#script = script;
+        this.#size = Math.max(1, size);
+    }
+    #spawn() {
+        if (this.#script.endsWith('.ts')) {
+            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
+            const url = JSON.stringify((0,node_url__WEBPACK_IMPORTED_MODULE_1__.pathToFileURL)(this.#script).href);
+            return new node_worker_threads__WEBPACK_IMPORTED_MODULE_2__.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
+                eval: true,
+            });
+        }
+        return new node_worker_threads__WEBPACK_IMPORTED_MODULE_2__.Worker(this.#script);
+    }
+    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
+    #tryAcquire() {
+        const idle = this.#slots.find((s) => !s.busy);
+        if (idle) {
+            idle.busy = true;
+            return idle;
+        }
+        if (this.#slots.length >= this.#size)
+            return undefined;
+        const slot = { worker: this.#spawn(), busy: true };
+        slot.worker.unref();
+        // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
+        slot.worker.once('exit', () => {
+            const i = this.#slots.indexOf(slot);
+            if (i !== -1)
+                this.#slots.splice(i, 1);
+        });
+        this.#slots.push(slot);
+        return slot;
+    }
+    #release(slot) {
+        slot.busy = false;
+    }
+    async #drop(slot) {
+        const i = this.#slots.indexOf(slot);
+        if (i !== -1)
+            this.#slots.splice(i, 1);
+        await slot.worker.terminate();
+    }
+    /**
+     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
+     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
+     * terminates the job's worker (its temp file is the writer's to remove).
+     */
+    async run(job, signal, onProgress) {
+        const slot = this.#tryAcquire();
+        if (!slot)
+            return (0,_layer_files_js__WEBPACK_IMPORTED_MODULE_4__/* .runFileJob */ .z)(job, onProgress);
+        const id = this.#nextId++;
+        return new Promise((resolve, reject) => {
+            const { worker } = slot;
+            const cleanup = () => {
+                worker.off('message', onMessage);
+                worker.off('error', onError);
+                worker.off('exit', onExit);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const onMessage = (msg) => {
+                if (msg.id !== id)
+                    return;
+                if ('progress' in msg) {
+                    onProgress?.(msg.progress);
+                    return;
+                }
+                cleanup();
+                this.#release(slot);
+                if ('result' in msg)
+                    resolve(msg.result);
+                else {
+                    const { code, message, hint } = msg.error;
+                    reject(code ? new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .OepError */ .$(code, message, hint ? { hint } : {}) : new Error(message));
+                }
+            };
+            // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
+            // still writing its temp file there (plaintext, when decrypting) must not outlive that.
+            const fail = (err) => {
+                cleanup();
+                void this.#drop(slot).finally(() => reject(err));
+            };
+            const onError = (err) => fail(err);
+            const onExit = (codeNum) => fail(new Error(`layer worker exited with code ${codeNum}`));
+            const onAbort = () => fail(signal.reason ?? new Error('aborted'));
+            worker.on('message', onMessage);
+            worker.on('error', onError);
+            worker.on('exit', onExit);
+            if (signal?.aborted)
+                return onAbort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            worker.postMessage({ id, job });
+        });
+    }
+    async close() {
+        const slots = this.#slots.splice(0);
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+    }
+}
+function defaultConcurrency() {
+    return Math.max(2, Math.min(4, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)()));
+}
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+function startWorkers(opts) {
+    return opts.workerScript
+        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+        : undefined;
+}
+function rewriteRuntime(opts, workers) {
+    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 
 
@@ -43694,8 +43661,10 @@ async function pushTags(targets, root, opts) {
     }
 }
 
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 1 modules
-var encrypt = __nccwpck_require__(2845);
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts
+var encrypt = __nccwpck_require__(3647);
+// EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
+var layer_workers = __nccwpck_require__(4213);
 // EXTERNAL MODULE: ./src/pipeline/registry-session.ts + 2 modules
 var registry_session = __nccwpck_require__(699);
 // EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
@@ -43708,6 +43677,7 @@ var rewrite = __nccwpck_require__(8700);
  * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
  * reported after the registry has served back exactly the bytes we pushed.
  */
+
 
 
 
@@ -43750,26 +43720,12 @@ function pushTargets(image, tags = []) {
     });
 }
 /** Every manifest and index of the tree, children first, root last, each once. */
-function manifestsBottomUp(node, out = []) {
-    if (node.kind === 'index')
-        for (const c of node.children)
-            if (c)
-                manifestsBottomUp(c, out);
-    if (!out.some((m) => m.desc.digest === node.desc.digest))
-        out.push({ desc: node.desc, bytes: node.bytes });
-    return out;
-}
-function blobsOf(node, out = new Map()) {
-    if (node.kind === 'index') {
-        for (const c of node.children)
-            if (c)
-                blobsOf(c, out);
-    }
-    else {
-        out.set(node.doc.config.digest, node.doc.config);
-        for (const l of node.doc.layers)
-            out.set(l.digest, l);
-    }
+/** The configs and layers of every manifest under a node, each digest once. */
+function blobsOf(node) {
+    const out = new Map();
+    for (const m of (0,tree/* manifestNodes */.$P)(node))
+        for (const d of [m.doc.config, ...m.doc.layers])
+            out.set(d.digest, d);
     return [...out.values()];
 }
 /**
@@ -43836,7 +43792,7 @@ async function pushImage(opts) {
         if (staging)
             (0,temps/* trackTemp */.EO)(staging);
         const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,encrypt/* defaultConcurrency */.PV)()), log };
+        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,layer_workers/* defaultConcurrency */.PV)()), log };
         // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
         // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
         const staged = new Map();
@@ -43854,7 +43810,7 @@ async function pushImage(opts) {
         // A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
         const stop = new AbortController();
         try {
-            report = await (0,encrypt/* encryptImage */.Rp)({
+            report = await (0,encrypt/* encryptImage */.R)({
                 ...opts,
                 output: layoutDir,
                 signal: stop.signal,
@@ -43873,7 +43829,7 @@ async function pushImage(opts) {
         }
         const source = await (0,layout_source/* openLayout */.B)(layoutDir);
         const image = await (0,tree/* loadImage */.yt)(source);
-        const manifests = manifestsBottomUp(image.root);
+        const manifests = (0,tree/* nodesBottomUp */.It)(image.root).map((n) => ({ desc: n.desc, bytes: n.bytes }));
         const root = manifests[manifests.length - 1];
         if (root.desc.digest !== report.digest)
             throw new errors/* OepError */.$('E_VERIFY', 'internal: the encrypted layout changed under us');
@@ -44157,6 +44113,65 @@ async function connectClients(refs, opts, log = () => { }) {
 
 /***/ }),
 
+/***/ 2222:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ pick),
+/* harmony export */   h: () => (/* binding */ toImageReport)
+/* harmony export */ });
+/* harmony import */ var _oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9572);
+/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5450);
+/** Turning a rewrite's outcome into the ImageReport every front end formats. */
+
+
+function toImageReport(r, extra, skipped) {
+    return {
+        digest: r.root.digest,
+        mediaType: r.root.mediaType,
+        size: r.root.size,
+        ...extra,
+        platforms: r.manifests.map((m) => ({
+            platform: m.platform,
+            digest: m.result.digest,
+            mediaType: m.result.mediaType,
+            layers: m.layers.map((l) => {
+                const encrypted = (0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_0__/* .isEncryptedMediaType */ .hO)(l.result.mediaType);
+                const action = l.action === 'external'
+                    ? 'external'
+                    : l.action === 'transformed'
+                        ? encrypted
+                            ? 'encrypted'
+                            : 'decrypted'
+                        : encrypted
+                            ? 'already-encrypted'
+                            : 'kept';
+                const report = {
+                    index: l.index,
+                    mediaType: l.result.mediaType,
+                    size: l.result.size,
+                    digest: l.result.digest,
+                    sourceDigest: l.source.digest,
+                    encrypted,
+                    action,
+                };
+                if (encrypted)
+                    report.recipients = (0,_ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_1__/* .describeLayer */ .$d)(l.result).protocols;
+                return report;
+            }),
+        })),
+        skippedPlatforms: skipped,
+        attestations: r.attestations,
+    };
+}
+/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
+function pick(d) {
+    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}
+
+
+/***/ }),
+
 /***/ 8700:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -44175,6 +44190,8 @@ var mediatypes = __nccwpck_require__(9572);
 var model = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./src/oci/platform.ts
 var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/oci/tree.ts
+var tree = __nccwpck_require__(7897);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/limit.ts
@@ -44230,15 +44247,7 @@ var layer_files = __nccwpck_require__(2376);
 
 
 
-function imageManifests(node, out = []) {
-    if (node.kind === 'manifest')
-        out.push(node);
-    else
-        for (const c of node.children)
-            if (c)
-                imageManifests(c, out);
-    return out;
-}
+
 /** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
 function isExternal(d) {
     const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
@@ -44273,7 +44282,7 @@ function mib(n) {
     return `${(n / 1048576).toFixed(1)} MiB`;
 }
 async function rewriteImage(source, image, writer, ops, opts) {
-    const manifests = imageManifests(image.root);
+    const manifests = (0,tree/* manifestNodes */.$P)(image.root);
     // 1. Plan: the action of every layer, and the distinct blob jobs.
     const plans = new Map();
     const jobs = new Map();

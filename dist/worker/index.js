@@ -35,6 +35,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: external "node:worker_threads"
@@ -339,6 +341,7 @@ async function* uploadChunks(locate, expected) {
 
 
 
+
 /** Worker side: answer job messages until the pool terminates us. */
 function serveLayerJobs() {
     const port = external_node_worker_threads_namespaceObject.parentPort;
@@ -465,6 +468,18 @@ class LayerWorkers {
         const slots = this.#slots.splice(0);
         await Promise.all(slots.map((s) => s.worker.terminate()));
     }
+}
+function defaultConcurrency() {
+    return Math.max(2, Math.min(4, availableParallelism()));
+}
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+function startWorkers(opts) {
+    return opts.workerScript
+        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+        : undefined;
+}
+function rewriteRuntime(opts, workers) {
+    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/layer-worker.ts

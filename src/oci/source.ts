@@ -3,6 +3,7 @@
  * rewrite pipeline work on this interface alone, so every source is read (and verified) the same way.
  */
 import type { Readable } from 'node:stream';
+import { OepError } from '../errors.js';
 import type { Descriptor } from './model.js';
 
 /** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
@@ -34,4 +35,21 @@ export interface BlobLocation {
   path: string;
   offset: number;
   size: number;
+}
+
+/** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
+export async function readSmall(
+  open: () => Promise<Readable>,
+  desc: Pick<Descriptor, 'digest' | 'size'>,
+  where: string,
+): Promise<Buffer> {
+  if (desc.size > MAX_JSON_BLOB) {
+    throw new OepError(
+      'E_MANIFEST',
+      `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`,
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of await open()) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
 }

@@ -187,9 +187,26 @@ export async function loadImage(source: BlobSource, opts: LoadOptions = {}): Pro
   return { root, entry, skippedPlatforms: skipped };
 }
 
+/** Every manifest under a node, attestation manifests included, in tree order. */
+export function manifestNodes(node: TreeNode): ManifestNode[] {
+  if (node.kind === 'manifest') return [node];
+  return node.children.flatMap((c) => (c ? manifestNodes(c) : []));
+}
+
+/** The image manifests under a node: attestation manifests left out. */
+export function imageManifestNodes(node: TreeNode): ManifestNode[] {
+  return manifestNodes(node).filter((m) => !isAttestationManifest(m.desc));
+}
+
+/** Every manifest and index once, children before parents: the order a registry accepts them in. */
+export function nodesBottomUp(node: TreeNode, out: TreeNode[] = []): TreeNode[] {
+  if (node.kind === 'index') for (const c of node.children) if (c) nodesBottomUp(c, out);
+  if (!out.some((n) => n.desc.digest === node.desc.digest)) out.push(node);
+  return out;
+}
+
 export function countImages(node: TreeNode): number {
-  if (node.kind === 'manifest') return isAttestationManifest(node.desc) ? 0 : 1;
-  return node.children.reduce((n, c) => n + (c ? countImages(c) : 0), 0);
+  return imageManifestNodes(node).length;
 }
 
 async function manifestNode(

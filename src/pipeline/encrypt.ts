@@ -2,19 +2,19 @@
  * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
  * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
  */
-import { availableParallelism } from 'node:os';
 import { OepError } from '../errors.js';
 import { openLayout } from '../oci/layout/source.js';
 import { LayoutWriter } from '../oci/layout/writer.js';
 import { isEncryptableLayer, isEncryptedMediaType } from '../oci/mediatypes.js';
-import { ANNOTATION_REF_NAME, isAttestationManifest } from '../oci/model.js';
+import { ANNOTATION_REF_NAME } from '../oci/model.js';
 import { formatPlatform, type Platform } from '../oci/platform.js';
-import { loadImage, type ManifestNode, type TreeNode } from '../oci/tree.js';
+import { imageManifestNodes, loadImage, type ManifestNode } from '../oci/tree.js';
 import type { Recipient } from '../ocicrypt/keys.js';
-import { describeLayer, encryptLayer } from '../ocicrypt/layer.js';
-import { LayerWorkers } from './layer-workers.js';
-import type { ImageReport, LayerReport } from './result.js';
-import { isExternal, rewriteImage, type BlobListener, type RewriteResult } from './rewrite.js';
+import { encryptLayer } from '../ocicrypt/layer.js';
+import { rewriteRuntime, startWorkers } from './layer-workers.js';
+import { pick, toImageReport } from './report.js';
+import type { ImageReport } from './result.js';
+import { isExternal, rewriteImage, type BlobListener } from './rewrite.js';
 import { resolveLayerIndexes } from './selection.js';
 
 export interface EncryptOptions {
@@ -38,72 +38,6 @@ export interface EncryptOptions {
   log?: (line: string) => void;
 }
 
-export function defaultConcurrency(): number {
-  return Math.max(2, Math.min(4, availableParallelism()));
-}
-
-/** When the front end named the worker entry: a pool of worker threads for the large layers. */
-export function startWorkers(opts: {
-  concurrency?: number;
-  workerScript?: string;
-}): LayerWorkers | undefined {
-  return opts.workerScript
-    ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
-    : undefined;
-}
-
-export function rewriteRuntime(
-  opts: { concurrency?: number },
-  workers: LayerWorkers | undefined,
-): { concurrency: number; workers?: LayerWorkers } {
-  return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
-}
-
-function imageManifests(node: TreeNode): ManifestNode[] {
-  if (node.kind === 'manifest') return isAttestationManifest(node.desc) ? [] : [node];
-  return node.children.flatMap((c) => (c ? imageManifests(c) : []));
-}
-
-export function toImageReport(r: RewriteResult, extra: Partial<ImageReport>, skipped: string[]): ImageReport {
-  return {
-    digest: r.root.digest,
-    mediaType: r.root.mediaType,
-    size: r.root.size,
-    ...extra,
-    platforms: r.manifests.map((m) => ({
-      platform: m.platform,
-      digest: m.result.digest,
-      mediaType: m.result.mediaType,
-      layers: m.layers.map((l): LayerReport => {
-        const encrypted = isEncryptedMediaType(l.result.mediaType);
-        const action =
-          l.action === 'external'
-            ? 'external'
-            : l.action === 'transformed'
-              ? encrypted
-                ? 'encrypted'
-                : 'decrypted'
-              : encrypted
-                ? 'already-encrypted'
-                : 'kept';
-        const report: LayerReport = {
-          index: l.index,
-          mediaType: l.result.mediaType,
-          size: l.result.size,
-          digest: l.result.digest,
-          sourceDigest: l.source.digest,
-          encrypted,
-          action,
-        };
-        if (encrypted) report.recipients = describeLayer(l.result).protocols;
-        return report;
-      }),
-    })),
-    skippedPlatforms: skipped,
-    attestations: r.attestations,
-  };
-}
-
 export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   const log = opts.log ?? (() => {});
   if (opts.recipients.length === 0) {
@@ -116,7 +50,7 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
 
   // Check every selection before writing anything.
   const selected = new Map<ManifestNode, Set<number>>();
-  for (const m of imageManifests(image.root)) {
+  for (const m of imageManifestNodes(image.root)) {
     const name = `the ${formatPlatform(m.platform)} image`;
     const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
     for (const i of [...indexes]) {
@@ -197,13 +131,4 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   } finally {
     await workers?.close();
   }
-}
-
-/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
-export function pick(d: { mediaType: string; digest: string; size: number }): {
-  mediaType: string;
-  digest: string;
-  size: number;
-} {
-  return { mediaType: d.mediaType, digest: d.digest, size: d.size };
 }

@@ -2,7 +2,7 @@
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { ANNOTATION_REF_NAME, ANNOTATION_REFERENCE_DIGEST, isAttestationManifest } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
-import { loadImage, type TreeNode } from '../oci/tree.js';
+import { loadImage, manifestNodes, type ManifestNode } from '../oci/tree.js';
 import { describeLayer } from '../ocicrypt/layer.js';
 import { openSource, type SourceOptions } from './registry-source.js';
 import type { ImageReport, PlatformReport } from './result.js';
@@ -11,19 +11,8 @@ export interface InspectOptions extends SourceOptions {
   refName?: string;
 }
 
-function collect(node: TreeNode, out: PlatformReport[], attestations: ImageReport['attestations']): void {
-  if (node.kind === 'index') {
-    for (const c of node.children) if (c) collect(c, out, attestations);
-    return;
-  }
-  if (isAttestationManifest(node.desc)) {
-    attestations.push({
-      digest: node.desc.digest,
-      reference: node.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '',
-    });
-    return;
-  }
-  out.push({
+function platformReport(node: ManifestNode): PlatformReport {
+  return {
     platform: formatPlatform(node.platform),
     digest: node.desc.digest,
     mediaType: node.doc.mediaType,
@@ -40,7 +29,7 @@ function collect(node: TreeNode, out: PlatformReport[], attestations: ImageRepor
         ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
       };
     }),
-  });
+  };
 }
 
 export async function inspectImage(opts: InspectOptions): Promise<ImageReport> {
@@ -51,9 +40,14 @@ export async function inspectImage(opts: InspectOptions): Promise<ImageReport> {
   } finally {
     await source.close();
   }
-  const platforms: PlatformReport[] = [];
-  const attestations: ImageReport['attestations'] = [];
-  collect(image.root, platforms, attestations);
+  const nodes = manifestNodes(image.root);
+  const platforms = nodes.filter((n) => !isAttestationManifest(n.desc)).map(platformReport);
+  const attestations = nodes
+    .filter((n) => isAttestationManifest(n.desc))
+    .map((n) => ({
+      digest: n.desc.digest,
+      reference: n.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '',
+    }));
   const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
   return {
     digest: image.root.desc.digest,

@@ -4,6 +4,7 @@
  * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
  * as OepErrors with their code.
  */
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
 import { OepError, type ErrorCode } from '../errors.js';
@@ -153,4 +154,25 @@ export class LayerWorkers {
     const slots = this.#slots.splice(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(2, Math.min(4, availableParallelism()));
+}
+
+/** When the front end named the worker entry: a pool of worker threads for the large layers. */
+export function startWorkers(opts: {
+  concurrency?: number;
+  workerScript?: string;
+}): LayerWorkers | undefined {
+  return opts.workerScript
+    ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
+    : undefined;
+}
+
+export function rewriteRuntime(
+  opts: { concurrency?: number },
+  workers: LayerWorkers | undefined,
+): { concurrency: number; workers?: LayerWorkers } {
+  return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }

@@ -13,7 +13,7 @@ import { openLayout } from '../oci/layout/source.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
 import type { BlobLocation } from '../oci/source.js';
-import { loadImage, type TreeNode } from '../oci/tree.js';
+import { loadImage, manifestNodes, nodesBottomUp, type TreeNode } from '../oci/tree.js';
 import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
 import { BlobPusher, pushManifests, pushTags, type PushStats, type PushTarget } from '../registry/push.js';
 import {
@@ -25,7 +25,8 @@ import {
 } from '../registry/reference.js';
 import { RegistryError } from '../registry/transport/errors.js';
 import { withRetry } from '../registry/transport/retry.js';
-import { defaultConcurrency, encryptImage, type EncryptOptions } from './encrypt.js';
+import { encryptImage, type EncryptOptions } from './encrypt.js';
+import { defaultConcurrency } from './layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
 import type { ImageReport } from './result.js';
 import { uploadChunks } from './layer-files.js';
@@ -77,22 +78,10 @@ export function pushTargets(image: string, tags: string[] = []): Reference[] {
 }
 
 /** Every manifest and index of the tree, children first, root last, each once. */
-function manifestsBottomUp(
-  node: TreeNode,
-  out: { desc: Descriptor; bytes: Buffer }[] = [],
-): { desc: Descriptor; bytes: Buffer }[] {
-  if (node.kind === 'index') for (const c of node.children) if (c) manifestsBottomUp(c, out);
-  if (!out.some((m) => m.desc.digest === node.desc.digest)) out.push({ desc: node.desc, bytes: node.bytes });
-  return out;
-}
-
-function blobsOf(node: TreeNode, out = new Map<string, Descriptor>()): Descriptor[] {
-  if (node.kind === 'index') {
-    for (const c of node.children) if (c) blobsOf(c, out);
-  } else {
-    out.set(node.doc.config.digest, node.doc.config);
-    for (const l of node.doc.layers) out.set(l.digest, l);
-  }
+/** The configs and layers of every manifest under a node, each digest once. */
+function blobsOf(node: TreeNode): Descriptor[] {
+  const out = new Map<string, Descriptor>();
+  for (const m of manifestNodes(node)) for (const d of [m.doc.config, ...m.doc.layers]) out.set(d.digest, d);
   return [...out.values()];
 }
 
@@ -209,7 +198,7 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     }
     const source = await openLayout(layoutDir);
     const image = await loadImage(source);
-    const manifests = manifestsBottomUp(image.root);
+    const manifests = nodesBottomUp(image.root).map((n) => ({ desc: n.desc, bytes: n.bytes }));
     const root = manifests[manifests.length - 1]!;
     if (root.desc.digest !== report.digest)
       throw new OepError('E_VERIFY', 'internal: the encrypted layout changed under us');

@@ -10,7 +10,7 @@ import { openLayout } from '../oci/layout/source.js';
 import { verified } from '../oci/layout/verify.js';
 import { isIndexMediaType, isManifestMediaType } from '../oci/mediatypes.js';
 import { ANNOTATION_REF_NAME, type Descriptor } from '../oci/model.js';
-import { MAX_JSON_BLOB, type BlobSource } from '../oci/source.js';
+import { readSmall, type BlobSource } from '../oci/source.js';
 import { pullScope, type RegistryClient } from '../registry/client.js';
 import { formatReference, parseReference, type Reference } from '../registry/reference.js';
 import { connectClients, type RegistryOptions } from './registry-session.js';
@@ -59,11 +59,7 @@ class RegistrySource implements BlobSource {
   }
 
   async read(desc: Want): Promise<Buffer> {
-    if (desc.size > MAX_JSON_BLOB)
-      throw new OepError('E_MANIFEST', `${this.name}: ${desc.digest} is too large for a manifest or config`);
-    const chunks: Buffer[] = [];
-    for await (const c of await this.open(desc)) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
+    return readSmall(() => this.open(desc), desc, this.name);
   }
 
   async has(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<boolean> {

@@ -15,7 +15,13 @@ import {
   type Descriptor,
 } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
-import type { IndexNode, LoadedImage, ManifestNode, TreeNode } from '../oci/tree.js';
+import {
+  manifestNodes,
+  type IndexNode,
+  type LoadedImage,
+  type ManifestNode,
+  type TreeNode,
+} from '../oci/tree.js';
 import { OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
 import type { LayerJob } from '../ocicrypt/layer.js';
@@ -77,12 +83,6 @@ export interface RewriteOptions {
 
 export type BlobListener = (desc: Descriptor, locate: () => BlobLocation) => void;
 
-function imageManifests(node: TreeNode, out: ManifestNode[] = []): ManifestNode[] {
-  if (node.kind === 'manifest') out.push(node);
-  else for (const c of node.children) if (c) imageManifests(c, out);
-  return out;
-}
-
 /** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
 export function isExternal(d: Descriptor): boolean {
   const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
@@ -133,7 +133,7 @@ export async function rewriteImage(
   ops: LayerOps,
   opts: RewriteOptions,
 ): Promise<RewriteResult> {
-  const manifests = imageManifests(image.root);
+  const manifests = manifestNodes(image.root);
   // 1. Plan: the action of every layer, and the distinct blob jobs.
   const plans = new Map<ManifestNode, ('transform' | 'copy')[]>();
   const jobs = new Map<string, { layer: Descriptor; action: 'transform' | 'copy' }>();

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { OepError } from '../../errors.js';
 import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
-import { MAX_JSON_BLOB, type BlobLocation, type BlobSource } from '../source.js';
+import { MAX_JSON_BLOB, readSmall, type BlobLocation, type BlobSource } from '../source.js';
 import { indexTar, type TarEntry } from './tar.js';
 import { verified } from './verify.js';
 
@@ -42,16 +42,6 @@ function checkLayoutMarker(name: string, text: string | undefined): void {
       hint: 'expected {"imageLayoutVersion":"1.0.0"}',
     });
   }
-}
-
-async function readSmall(stream: Readable, desc: Pick<Descriptor, 'size'>, where: string): Promise<Buffer> {
-  if (desc.size > MAX_JSON_BLOB) {
-    stream.destroy();
-    throw new OepError('E_MANIFEST', `${where}: ${desc.size} bytes is too large for a manifest or config`);
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }
 
 class DirSource implements BlobSource {
@@ -123,7 +113,7 @@ class DirSource implements BlobSource {
   }
 
   async read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer> {
-    return readSmall(await this.open(desc), desc, this.name);
+    return readSmall(() => this.open(desc), desc, this.name);
   }
 }
 
@@ -190,7 +180,7 @@ class ArchiveSource implements BlobSource {
   }
 
   async read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer> {
-    return readSmall(await this.open(desc), desc, this.name);
+    return readSmall(() => this.open(desc), desc, this.name);
   }
 }
 

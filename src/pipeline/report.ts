@@ -1,0 +1,54 @@
+/** Turning a rewrite's outcome into the ImageReport every front end formats. */
+import { isEncryptedMediaType } from '../oci/mediatypes.js';
+import { describeLayer } from '../ocicrypt/layer.js';
+import type { ImageReport, LayerReport } from './result.js';
+import type { RewriteResult } from './rewrite.js';
+
+export function toImageReport(r: RewriteResult, extra: Partial<ImageReport>, skipped: string[]): ImageReport {
+  return {
+    digest: r.root.digest,
+    mediaType: r.root.mediaType,
+    size: r.root.size,
+    ...extra,
+    platforms: r.manifests.map((m) => ({
+      platform: m.platform,
+      digest: m.result.digest,
+      mediaType: m.result.mediaType,
+      layers: m.layers.map((l): LayerReport => {
+        const encrypted = isEncryptedMediaType(l.result.mediaType);
+        const action =
+          l.action === 'external'
+            ? 'external'
+            : l.action === 'transformed'
+              ? encrypted
+                ? 'encrypted'
+                : 'decrypted'
+              : encrypted
+                ? 'already-encrypted'
+                : 'kept';
+        const report: LayerReport = {
+          index: l.index,
+          mediaType: l.result.mediaType,
+          size: l.result.size,
+          digest: l.result.digest,
+          sourceDigest: l.source.digest,
+          encrypted,
+          action,
+        };
+        if (encrypted) report.recipients = describeLayer(l.result).protocols;
+        return report;
+      }),
+    })),
+    skippedPlatforms: skipped,
+    attestations: r.attestations,
+  };
+}
+
+/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
+export function pick(d: { mediaType: string; digest: string; size: number }): {
+  mediaType: string;
+  digest: string;
+  size: number;
+} {
+  return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}
