@@ -2,9 +2,9 @@
  * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs in main.ts), then
  * turned into pipeline options by pure functions (optionsFrom), so the mapping is tested without a runner.
  */
-import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
+import { CA_HINT, checkCaBundle } from '../pipeline/ca.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from '../pipeline/keys.js';
 import type { RegistryOptions } from '../pipeline/registry-session.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
@@ -89,8 +89,6 @@ export function recipientsFrom(inputs: Pick<Inputs, 'public-keys' | 'recipients'
   return out;
 }
 
-const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
 /**
  * ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. Every certificate must parse:
  * Node's TLS silently ignores a CA it cannot read, and the user would get "certificate not trusted" instead.
@@ -112,19 +110,8 @@ export function caFrom(value: string): string | undefined {
       throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
     }
   }
-  const certs = text.match(CERT_RE) ?? [];
-  if (certs.length === 0) throw inputError('ca-cert', `${source} holds no PEM certificate`, CA_HINT);
-  certs.forEach((pem, i) => {
-    try {
-      new X509Certificate(pem);
-    } catch {
-      throw inputError('ca-cert', `certificate ${i + 1} in ${source} cannot be parsed`, CA_HINT);
-    }
-  });
-  return text;
+  return checkCaBundle(text, source, 'ca-cert');
 }
-
-const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
 
 export function retriesFrom(value: string): number {
   if (value.trim() === '') return 3;

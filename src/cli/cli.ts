@@ -15,6 +15,7 @@ import type { RegistryOptions } from '../pipeline/registry-session.js';
 import type { SourceOptions } from '../pipeline/registry-source.js';
 import type { ImageReport } from '../pipeline/result.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
+import { checkCaBundle } from '../pipeline/ca.js';
 import { parseCommand, USAGE, type Command } from './args.js';
 import { decryptionKeysFromSpec } from './keys.js';
 import { recipientsFromSpec } from '../pipeline/keys.js';
@@ -73,8 +74,9 @@ async function readStdin(): Promise<string> {
 
 function readCaFile(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return checkCaBundle(readFileSync(path, 'utf8'), path, '--ca-file');
   } catch (err) {
+    if (isOepError(err)) throw err;
     throw new OepError(
       'E_USAGE',
       `--ca-file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
