@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
+import { parseAttestationMode, type AttestationMode } from '../pipeline/attestations.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from '../pipeline/keys.js';
 import type { RegistryOptions } from '../pipeline/registry-session.js';
 import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
@@ -27,6 +28,7 @@ export interface Inputs {
   output: string;
   'digest-file': string;
   'show-summary': string;
+  attestations: string;
 }
 
 export type InputName = keyof Inputs;
@@ -180,6 +182,7 @@ export interface ActionOptions {
   registry: RegistryOptions;
   digestFile?: string;
   showSummary: boolean;
+  attestations: AttestationMode;
 }
 
 /** Inputs → options: pure but for reading the key and CA files the inputs name. */
@@ -212,6 +215,7 @@ export function optionsFrom(inputs: Inputs, env: Record<string, string | undefin
     userAgent: 'oci-encrypt-push-action',
   };
   const showSummary = parseBool('show-summary', inputs['show-summary'], true);
+  const attestations = parseAttestationMode(inputs.attestations);
   const digestFile = inputs['digest-file'].trim();
   return {
     layout,
@@ -226,5 +230,6 @@ export function optionsFrom(inputs: Inputs, env: Record<string, string | undefin
     registry,
     ...(digestFile ? { digestFile } : {}),
     showSummary,
+    attestations,
   };
 }
