@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
+import { parseAttestationMode, type AttestationMode } from '../pipeline/attestations.js';
 import { CA_HINT, checkCaBundle } from '../pipeline/ca.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from '../pipeline/keys.js';
 import type { RegistryOptions } from '../pipeline/registry-session.js';
@@ -27,6 +28,7 @@ export interface Inputs {
   output: string;
   'digest-file': string;
   'show-summary': string;
+  attestations: string;
 }
 
 export type InputName = keyof Inputs;
@@ -167,6 +169,7 @@ export interface ActionOptions {
   registry: RegistryOptions;
   digestFile?: string;
   showSummary: boolean;
+  attestations: AttestationMode;
 }
 
 /** Inputs → options: pure but for reading the key and CA files the inputs name. */
@@ -199,6 +202,7 @@ export function optionsFrom(inputs: Inputs, env: Record<string, string | undefin
     userAgent: 'oci-encrypt-push-action',
   };
   const showSummary = parseBool('show-summary', inputs['show-summary'], true);
+  const attestations = parseAttestationMode(inputs.attestations);
   const digestFile = inputs['digest-file'].trim();
   return {
     layout,
@@ -213,5 +217,6 @@ export function optionsFrom(inputs: Inputs, env: Record<string, string | undefin
     registry,
     ...(digestFile ? { digestFile } : {}),
     showSummary,
+    attestations,
   };
 }

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { isOepError, type ErrorCode } from '../errors.js';
+import { attestationNotice } from '../pipeline/attestations.js';
 import { encryptImage } from '../pipeline/encrypt.js';
 import { pushImage, type PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
@@ -31,6 +32,7 @@ export const INPUT_NAMES: readonly InputName[] = [
   'output',
   'digest-file',
   'show-summary',
+  'attestations',
 ];
 
 export function getInputs(): Inputs {
@@ -102,6 +104,7 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
       recipients: o.recipients,
       encryptLayers: o.encryptLayers,
       platforms: o.platforms,
+      attestations: o.attestations,
       log: (line: string) => core.info(line),
       ...runtime,
     };
@@ -124,6 +127,9 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
         : encryptImage({ ...common, output: output! }),
     );
     setOutputs(report, o.digestFile);
+    if (report.droppedAttestations) {
+      core.notice(attestationNotice(report.droppedAttestations, 'the input attestations: keep'));
+    }
     core.info(`digest: ${report.digest}`);
     if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
       // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.

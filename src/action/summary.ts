@@ -47,6 +47,12 @@ export function summaryMarkdown(r: ImageReport | PushReport): string {
       '',
     );
   }
+  if (r.droppedAttestations) {
+    out.push(
+      `Attestations dropped: ${r.droppedAttestations} (SBOM/provenance cannot be encrypted; set \`attestations: keep\` to push them unencrypted)`,
+      '',
+    );
+  }
   if (r.recipients?.length) {
     out.push(
       '**Recipients**',

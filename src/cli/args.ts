@@ -1,11 +1,13 @@
 /** Command-line parsing: argv → one typed command. No I/O besides what the caller passes in. */
 import { parseArgs } from 'node:util';
 import { OepError } from '../errors.js';
+import { parseAttestationMode, type AttestationMode } from '../pipeline/attestations.js';
 
 export const USAGE = `Usage:
   oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
                            (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
                            (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
+                           [--attestations drop|keep]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
                            [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
   oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
@@ -15,6 +17,8 @@ export const USAGE = `Usage:
 
 PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
 from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
+BuildKit attestation manifests (SBOM, provenance) cannot be encrypted: --attestations drop (the default) leaves
+them out, keep pushes them unencrypted.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
 Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
 else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
@@ -29,6 +33,7 @@ const OPTIONS = {
   key: { type: 'string', multiple: true },
   'encrypt-layers': { type: 'string' },
   platform: { type: 'string', multiple: true },
+  attestations: { type: 'string' },
   'tls-verify': { type: 'string' },
   'ca-file': { type: 'string' },
   username: { type: 'string' },
@@ -57,6 +62,7 @@ const ALLOWED: Record<string, OptionName[]> = {
     'recipient',
     'encrypt-layers',
     'platform',
+    'attestations',
     'tls-verify',
     'ca-file',
     'username',
@@ -91,6 +97,7 @@ export interface Command {
   keys: string[];
   encryptLayers?: string;
   platforms?: string;
+  attestations: AttestationMode;
   digestFile?: string;
   report?: string;
   json: boolean;
@@ -151,6 +158,7 @@ export function parseCommand(argv: string[]): Command {
     passwordStdin: false,
     retries: 3,
     verify: true,
+    attestations: 'drop' as const,
   };
   if (values.version) return { name: 'version', ...base };
   if (values.help || positionals.length === 0) return { name: 'help', ...base };
@@ -193,6 +201,7 @@ export function parseCommand(argv: string[]): Command {
     passwordStdin: values['password-stdin'] === true,
     retries,
     verify: bool('verify', values.verify, true),
+    attestations: parseAttestationMode(values.attestations),
   };
   if (values.image !== undefined) cmd.image = values.image;
   if (values['ca-file'] !== undefined) cmd.caFile = values['ca-file'];

@@ -7,6 +7,7 @@ import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isOepError, OepError } from '../errors.js';
+import { attestationNotice } from '../pipeline/attestations.js';
 import { decryptImage } from '../pipeline/decrypt.js';
 import { encryptImage } from '../pipeline/encrypt.js';
 import { inspectImage } from '../pipeline/inspect.js';
@@ -46,6 +47,7 @@ async function execute(cmd: Command, runtime: Runtime): Promise<ImageReport | un
         recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
         encryptLayers: parseLayerList(cmd.encryptLayers),
         platforms,
+        attestations: cmd.attestations,
         log,
         ...runtime,
       });
@@ -129,6 +131,7 @@ async function push(
     recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
     encryptLayers: parseLayerList(cmd.encryptLayers),
     platforms,
+    attestations: cmd.attestations,
     verify: cmd.verify,
     registry: await registryOptions(cmd),
     log,
@@ -176,6 +179,7 @@ export async function main(argv: string[], runtime: Runtime = {}): Promise<numbe
     }
     const report = await execute(cmd, runtime);
     if (!report) return 0;
+    if (report.droppedAttestations) log(attestationNotice(report.droppedAttestations, '--attestations keep'));
     if (cmd.digestFile) writeResult('--digest-file', cmd.digestFile, report.digest);
     if (cmd.report) writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
     if (cmd.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

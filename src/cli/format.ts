@@ -36,6 +36,11 @@ export function formatReport(r: ImageReport | PushReport): string {
   }
   if (r.skippedPlatforms.length) lines.push('', `left out (not selected): ${r.skippedPlatforms.join(', ')}`);
   for (const a of r.attestations) lines.push(`attestation ${a.digest} -> ${a.reference}`);
+  if (r.droppedAttestations) {
+    lines.push(
+      `attestations: ${r.droppedAttestations} dropped (--attestations keep pushes them unencrypted)`,
+    );
+  }
   if (r.recipients?.length) {
     lines.push('', 'recipients:');
     for (const k of r.recipients)

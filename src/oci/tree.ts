@@ -209,7 +209,7 @@ export function countImages(node: TreeNode): number {
   return imageManifestNodes(node).length;
 }
 
-async function manifestNode(
+export async function manifestNode(
   source: BlobSource,
   desc: Descriptor,
   doc: ImageManifest,

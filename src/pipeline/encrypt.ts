@@ -11,6 +11,7 @@ import { formatPlatform, type Platform } from '../oci/platform.js';
 import { imageManifestNodes, loadImage, type ManifestNode } from '../oci/tree.js';
 import type { Recipient } from '../ocicrypt/keys.js';
 import { encryptLayer } from '../ocicrypt/layer.js';
+import { settleAttestations, type AttestationMode } from './attestations.js';
 import { rewriteRuntime, startWorkers } from './layer-workers.js';
 import { pick, toImageReport } from './report.js';
 import type { ImageReport } from './result.js';
@@ -25,6 +26,8 @@ export interface EncryptOptions {
   /** Indexes as given (negative from the top); undefined means every layer. */
   encryptLayers?: number[];
   platforms?: Platform[];
+  /** BuildKit attestation manifests: left out (the default: ocicrypt cannot encrypt them) or kept plaintext. */
+  attestations?: AttestationMode;
   concurrency?: number;
   /**
    * The front end's entry script, which serves layer jobs when started as a worker (see layer-workers.ts).
@@ -47,6 +50,10 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   }
   const source = await openLayout(opts.layout);
   const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+  const droppedAttestations = await settleAttestations(source, image, {
+    mode: opts.attestations ?? 'drop',
+    platforms: opts.platforms,
+  });
 
   // Check every selection before writing anything.
   const selected = new Map<ManifestNode, Set<number>>();
@@ -114,7 +121,7 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
     // The report first: nothing that can fail may come after the layout is in place.
     const report = toImageReport(
       result,
-      { output: writer.path, ...(refName ? { refName } : {}) },
+      { output: writer.path, ...(refName ? { refName } : {}), droppedAttestations },
       image.skippedPlatforms,
     );
     report.recipients = opts.recipients.map((r) => ({

@@ -34,5 +34,7 @@ export interface ImageReport {
   skippedPlatforms: string[];
   /** BuildKit attestation manifests carried over, with the (new) image digest they now refer to. */
   attestations: { digest: string; reference: string }[];
+  /** BuildKit attestation manifests left out of an encrypted image (`attestations: drop`, the default). */
+  droppedAttestations?: number;
   recipients?: { type: string; alg: string; fingerprint: string; source: string }[];
 }

@@ -63,6 +63,7 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
     'output',
     'digest-file',
     'show-summary',
+    'attestations',
   ];
   assert.deepEqual(Object.keys(action.inputs).sort(), [...contractInputs].sort());
   assert.deepEqual(
@@ -74,6 +75,7 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
     assert.ok(input.description.length > 20, `${name} needs a description`);
   assert.equal(action.inputs.verify!.default, 'true');
   assert.equal(action.inputs['show-summary']!.default, 'true');
+  assert.equal(action.inputs.attestations!.default, 'drop', 'attestation manifests are dropped unless asked');
   for (const out of ['digest', 'image', 'image-ref', 'tags', 'platform-digests', 'report']) {
     assert.ok(action.outputs[out], `output ${out} is missing`);
   }

@@ -62,6 +62,7 @@ describe('INPUT_* → getInputs → optionsFrom', () => {
     assert.equal(o.verify, true);
     assert.equal(o.showSummary, true);
     assert.equal(o.digestFile, undefined);
+    assert.equal(o.attestations, 'drop', 'attestation manifests are dropped unless asked');
     assert.deepEqual(o.registry, {
       tlsVerify: true,
       retries: 3,
@@ -161,6 +162,16 @@ describe('INPUT_* → getInputs → optionsFrom', () => {
       check: (o) => assert.equal(o.digestFile, 'digest.txt'),
     },
     {
+      name: 'attestations keep',
+      inputs: { output: 'x', attestations: 'keep' },
+      check: (o) => assert.equal(o.attestations, 'keep'),
+    },
+    {
+      name: 'attestations drop',
+      inputs: { output: 'x', attestations: ' drop ' },
+      check: (o) => assert.equal(o.attestations, 'drop'),
+    },
+    {
       name: 'show-summary false',
       inputs: { output: 'x', 'show-summary': 'false' },
       check: (o) => assert.equal(o.showSummary, false),
@@ -195,6 +206,12 @@ describe('INPUT_* → getInputs → optionsFrom', () => {
     { inputs: { retries: 'many' }, input: 'retries' },
     { inputs: { retries: '-1' }, input: 'retries' },
     { inputs: { 'show-summary': 'no' }, input: 'show-summary' },
+    {
+      inputs: { attestations: 'yes' },
+      input: 'attestations',
+      // The CLI's --attestations prints the same words (test/unit/pipeline/cli.test.ts).
+      pattern: /^attestations: "yes" is not drop or keep \(allowed values: drop, the default, or keep\)$/,
+    },
   ];
   for (const { inputs, input, pattern } of bad) {
     test(`bad ${Object.entries(inputs)

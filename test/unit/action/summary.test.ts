@@ -125,6 +125,12 @@ describe('summaryMarkdown', () => {
     assert.match(md, new RegExp(`Attestations kept unencrypted.*${short(d('7'))}`));
   });
 
+  test('attestations dropped: how many, and how to keep them', () => {
+    const md = summaryMarkdown({ ...pushed, droppedAttestations: 2 });
+    assert.match(md, /Attestations dropped: 2 .*`attestations: keep`/);
+    assert.doesNotMatch(summaryMarkdown(pushed), /Attestations dropped/);
+  });
+
   test('recipients: type, algorithm and fingerprint, never the source text', () => {
     const md = summaryMarkdown(pushed);
     assert.ok(lines(md).includes(`| RSA-4096 | RSA-OAEP | \`${'f'.repeat(32)}\` |`), md);

@@ -178,6 +178,67 @@ describe('CLI', () => {
     assert.match(r.stderr, /left out.*linux\/amd64/);
   });
 
+  it('encrypt drops BuildKit attestations by default: one notice line, the count in the report', () => {
+    const bk = join(dir, 'bk-att');
+    const built = makeBuildKitLayout(bk);
+    const out = join(dir, 'bk-att-enc');
+    const reportFile = join(dir, 'bk-att-report.json');
+    const r = runCli([
+      'encrypt',
+      '--layout',
+      bk,
+      '--output',
+      out,
+      '--recipient',
+      alice.pub,
+      '--report',
+      reportFile,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const notices = r.stderr.split('\n').filter((l) => l.startsWith('notice:'));
+    assert.deepEqual(notices, [
+      'notice: dropped 1 attestation manifest(s) (SBOM/provenance stay plaintext in ocicrypt); pass --attestations keep to keep them',
+    ]);
+    assert.match(r.stderr, /attestations: 1 dropped/);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      droppedAttestations: number;
+      attestations: unknown[];
+    };
+    assert.equal(report.droppedAttestations, 1);
+    assert.deepEqual(report.attestations, []);
+    assert.throws(() => readBlob(out, built.attestation.desc.digest), /ENOENT/);
+  });
+
+  it('encrypt --attestations keep keeps them, with no notice', () => {
+    const bk = join(dir, 'bk-keep');
+    const built = makeBuildKitLayout(bk);
+    const out = join(dir, 'bk-keep-enc');
+    const r = runCli([
+      'encrypt',
+      '--layout',
+      bk,
+      '--output',
+      out,
+      '--recipient',
+      alice.pub,
+      '--attestations',
+      'keep',
+      '--json',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /notice:/);
+    const j = JSON.parse(r.stdout) as { droppedAttestations: number; attestations: { digest: string }[] };
+    assert.equal(j.droppedAttestations, 0);
+    assert.deepEqual(
+      j.attestations.map((a) => a.digest),
+      [built.attestation.desc.digest],
+    );
+    assert.deepEqual(
+      readBlob(out, built.attestation.desc.digest),
+      readBlob(bk, built.attestation.desc.digest),
+    );
+  });
+
   describe('errors: one line on stderr, non-zero exit, nothing written', () => {
     it('missing layout', () => {
       const out = join(dir, 'e1');
@@ -282,6 +343,30 @@ describe('CLI', () => {
         out,
       ]);
       assert.equal(readFileSync(file, 'utf8'), 'x');
+    });
+
+    it('--attestations with a value other than drop or keep is a usage error (exit 2)', () => {
+      const out = join(dir, 'e-att');
+      const line = assertOneError(
+        runCli([
+          'encrypt',
+          '--layout',
+          layout,
+          '--output',
+          out,
+          '--recipient',
+          alice.pub,
+          '--attestations',
+          'yes',
+        ]),
+        2,
+        [],
+      );
+      assert.equal(
+        line,
+        'oci-encrypt-push: error: attestations: "yes" is not drop or keep (allowed values: drop, the default, or keep)',
+      );
+      assertNothingWritten(out);
     });
 
     it('an unknown option is a usage error (exit 2)', () => {

@@ -43,9 +43,14 @@ describe('BuildKit multi-platform index with an attestation manifest', () => {
   const kp = keyPair('p256');
   const bk = makeBuildKitLayout(src, { secret: SECRET, refName: 'v1' });
 
-  it('encrypts both platforms, never the attestation, and points the attestation at the new amd64 digest', async () => {
+  it('with attestations: keep, encrypts both platforms, never the attestation, and points the attestation at the new amd64 digest', async () => {
     const enc = join(dir, 'enc');
-    const report = await encryptImage({ layout: src, output: enc, recipients: recipients(kp) });
+    const report = await encryptImage({
+      layout: src,
+      output: enc,
+      recipients: recipients(kp),
+      attestations: 'keep',
+    });
     const { entryDigest, ref, index } = nestedIndex(enc);
     assert.equal(ref, 'v1');
     assert.equal(report.digest, entryDigest);
@@ -135,13 +140,14 @@ describe('BuildKit multi-platform index with an attestation manifest', () => {
     assert.deepEqual(seen.attestations, []);
   });
 
-  it('--platform linux/amd64 keeps amd64 with its attestation, rewritten', async () => {
+  it('--platform linux/amd64 with attestations: keep keeps amd64 with its attestation, rewritten', async () => {
     const enc = join(dir, 'enc-amd');
     const report = await encryptImage({
       layout: src,
       output: enc,
       recipients: recipients(kp),
       platforms: parsePlatformList('linux/amd64'),
+      attestations: 'keep',
     });
     const { index } = nestedIndex(enc);
     assert.equal(index.manifests.length, 2);

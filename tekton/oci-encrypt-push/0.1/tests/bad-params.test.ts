@@ -74,6 +74,11 @@ const CASES: Case[] = [
     error: /^TLS_VERIFY must be true or false/,
   },
   { title: 'RETRIES not a number', params: { RETRIES: 'many' }, error: /^RETRIES must be a whole number/ },
+  {
+    title: 'ATTESTATIONS neither drop nor keep',
+    params: { ATTESTATIONS: 'encrypt' },
+    error: /^ATTESTATIONS must be drop or keep, not 'encrypt'$/,
+  },
   { title: 'REF_NAME not in the layout', params: { REF_NAME: 'v9' }, error: /no image has ref name "v9"/ },
   {
     title: 'RECIPIENTS file missing',

@@ -183,8 +183,16 @@ export function secretVolume(dir: string, files: Record<string, string | Uint8Ar
   return dir;
 }
 
-/** Execute a resolved step: script file with its shebang, only the step's env, its workingDir. */
-export async function runStep(step: ResolvedStep, pod: string, timeoutMs = 120_000): Promise<StepResult> {
+/**
+ * Execute a resolved step: script file with its shebang, only the step's env, its workingDir. `bundle` replaces
+ * the CLI bundle the image holds (a test's recorder).
+ */
+export async function runStep(
+  step: ResolvedStep,
+  pod: string,
+  timeoutMs = 120_000,
+  bundle = BUNDLE,
+): Promise<StepResult> {
   const scripts = podDir(pod, 'scripts');
   const file = join(scripts, 'script-0-oep');
   writeFileSync(file, step.script, { mode: 0o755 });
@@ -194,7 +202,7 @@ export async function runStep(step: ResolvedStep, pod: string, timeoutMs = 120_0
     ...step.env,
     HOME: home,
     PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-    OCI_ENCRYPT_PUSH_BUNDLE: BUNDLE,
+    OCI_ENCRYPT_PUSH_BUNDLE: bundle,
   };
   const asStepUser = process.getuid?.() === 0 && hasCommand('setpriv');
   const [cmd, args] = asStepUser
