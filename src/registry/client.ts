@@ -11,6 +11,7 @@ import type { Credential } from './credentials.js';
 import type { Reference } from './reference.js';
 import { Authorizer, parseChallenge } from './transport/auth.js';
 import { httpError, RegistryError } from './transport/errors.js';
+import { nextHop } from './transport/redirects.js';
 import {
   createDispatcher,
   createSend,
@@ -27,7 +28,6 @@ import {
 export const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(
   ', ',
 );
-const MAX_REDIRECTS = 5;
 
 export interface ClientOptions extends TransportOptions {
   credential: () => Promise<Credential | undefined>;
@@ -112,70 +112,104 @@ export class RegistryClient {
     throw lastError;
   }
 
-  /** Send with auth; one re-auth on 401; follow redirects, never carrying Authorization to another origin. */
+  /**
+   * Send with auth and follow redirects (nextHop). A 401 counts as the registry's only when the registry's own
+   * origin answered it: only then is its challenge taken and the request sent once more with new credentials. A
+   * 401 from a host the registry redirected to is a failure of that request (its challenge could point our
+   * credentials at any realm it likes).
+   */
   async #call(method: HttpRequest['method'], url: URL, opts: CallOptions): Promise<HttpResponse> {
     let scopes = opts.scopes;
-    let sentAuth = false;
     for (let authTry = 0; ; authTry++) {
-      let target = url;
-      let res: HttpResponse;
-      for (let hop = 0; ; hop++) {
-        const headers: Record<string, string> = { ...opts.headers };
-        sentAuth = false;
-        if (target.origin === this.#base.origin) {
-          let authz: string | undefined;
-          try {
-            authz = await this.#auth.header(scopes);
-          } catch (err) {
-            // A token endpoint's failure is about this request: name it (the realm alone may be another host).
-            if (!(err instanceof RegistryError)) throw err;
-            throw new RegistryError(err.code, `${opts.what}: ${err.message}`, {
-              ...(err.status !== undefined ? { status: err.status } : {}),
-              diagnostics: err.diagnostics,
-              transient: err.transient,
-              ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-              ...(err.hint !== undefined ? { hint: err.hint } : {}),
-              cause: err,
-            });
-          }
-          if (authz) headers.authorization = authz;
-          sentAuth = authz !== undefined;
-        }
-        const body = hop === 0 ? await opts.body?.() : undefined;
-        res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
-        const location = res.headers.location;
-        if (
-          (method === 'GET' || method === 'HEAD') &&
-          [301, 302, 303, 307, 308].includes(res.status) &&
-          location &&
-          hop < MAX_REDIRECTS
-        ) {
-          await discard(res);
-          target = new URL(Array.isArray(location) ? location[0]! : location, target);
-          continue;
-        }
-        break;
-      }
-      if (res.status === 401 && authTry === 0) {
+      const { res, sentAuth } = await this.#follow(method, url, scopes, opts);
+      const own = res.url.origin === this.#base.origin;
+      if (res.status === 401 && own && authTry === 0) {
         await discard(res);
         scopes = this.#auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
         continue;
       }
-      if (!opts.ok.includes(res.status)) {
-        const text = method === 'HEAD' ? '' : await readText(res);
-        const err = httpError(res.status, res.headers, text, opts.what);
-        if (res.status === 401 && sentAuth && (await this.#auth.hasCredential())) {
-          // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
-          throw new RegistryError('E_AUTH', err.message, {
-            status: 401,
-            diagnostics: err.diagnostics,
-            hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
-          });
-        }
+      if (opts.ok.includes(res.status)) return res;
+      throw await this.#failure(method, res, opts.what, own && sentAuth);
+    }
+  }
+
+  /** One request and its redirects; Authorization goes to the registry's own origin only. */
+  async #follow(
+    method: HttpRequest['method'],
+    url: URL,
+    scopes: string[],
+    opts: CallOptions,
+  ): Promise<{ res: HttpResponse; sentAuth: boolean }> {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const authz =
+        target.origin === this.#base.origin ? await this.#authorization(scopes, opts.what) : undefined;
+      const headers: Record<string, string> = { ...opts.headers, ...(authz ? { authorization: authz } : {}) };
+      const body = hop === 0 ? await opts.body?.() : undefined;
+      const res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
+      let next: URL | undefined;
+      try {
+        next = nextHop(method, res, hop, opts.what);
+      } catch (err) {
+        await discard(res);
         throw err;
       }
-      return res;
+      if (!next) return { res, sentAuth: authz !== undefined };
+      await discard(res);
+      target = next;
     }
+  }
+
+  /** The Authorization header for the registry; a token endpoint's failure named as this request's. */
+  async #authorization(scopes: string[], what: string): Promise<string | undefined> {
+    try {
+      return await this.#auth.header(scopes);
+    } catch (err) {
+      // The realm alone may be another host: say which request needed it.
+      if (!(err instanceof RegistryError)) throw err;
+      throw new RegistryError(err.code, `${what}: ${err.message}`, {
+        ...(err.status !== undefined ? { status: err.status } : {}),
+        diagnostics: err.diagnostics,
+        transient: err.transient,
+        ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+        ...(err.hint !== undefined ? { hint: err.hint } : {}),
+        cause: err,
+      });
+    }
+  }
+
+  /** The error for an unexpected final answer. `authenticated`: we sent credentials to the registry itself. */
+  async #failure(
+    method: HttpRequest['method'],
+    res: HttpResponse,
+    what: string,
+    authenticated: boolean,
+  ): Promise<RegistryError> {
+    const text = method === 'HEAD' ? '' : await readText(res);
+    if (res.url.origin !== this.#base.origin) {
+      const err = httpError(
+        res.status,
+        res.headers,
+        text,
+        `${what} (redirected by ${this.host} to ${res.url.host})`,
+      );
+      return new RegistryError('E_REGISTRY', err.message, {
+        status: res.status,
+        diagnostics: err.diagnostics,
+        transient: err.transient,
+        hint: `credentials go to ${this.host} only, never to a host it redirects to: ask the registry's operator to fix its storage redirects`,
+      });
+    }
+    const err = httpError(res.status, res.headers, text, what);
+    if (res.status === 401 && authenticated && (await this.#auth.hasCredential())) {
+      // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
+      return new RegistryError('E_AUTH', err.message, {
+        status: 401,
+        diagnostics: err.diagnostics,
+        hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
+      });
+    }
+    return err;
   }
 
   /** Close kept-alive connections, so a finished CLI run exits at once. */
