@@ -77,6 +77,7 @@ export async function connectClients(
           env: opts.env,
           userAgent: opts.userAgent ?? 'oci-encrypt-push',
           credential,
+          log,
           chunked: opts.chunked ?? false,
         }),
       );

@@ -10,7 +10,7 @@ import { MAX_JSON_BLOB } from '../oci/source.js';
 import type { Credential } from './credentials.js';
 import type { Reference } from './reference.js';
 import { Authorizer, parseChallenge } from './transport/auth.js';
-import { httpError, RegistryError } from './transport/errors.js';
+import { failedBeforeResponse, httpError, networkCode, RegistryError } from './transport/errors.js';
 import { nextHop } from './transport/redirects.js';
 import {
   createDispatcher,
@@ -31,6 +31,8 @@ export const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestLi
 
 export interface ClientOptions extends TransportOptions {
   credential: () => Promise<Credential | undefined>;
+  /** Where warnings go (plain HTTP in use). */
+  log?: (line: string) => void;
   /** Force PATCH-then-PUT uploads (some registries refuse a monolithic PUT). */
   chunked?: boolean;
 }
@@ -50,6 +52,22 @@ export function pullScope(repo: string): string {
 }
 export function pushScope(repo: string): string {
   return `repository:${repo}:pull,push`;
+}
+
+/** GET /v2/: 200 open, 401 with the challenge the auth layer keeps; anything else is not a usable registry. */
+async function ping(send: Send, auth: Authorizer, base: URL, apiHost: string): Promise<void> {
+  const res = await send({ method: 'GET', url: new URL('/v2/', base) });
+  await discard(res);
+  if (res.status === 401) return auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
+  if (res.status !== 200) {
+    const down = res.status === 429 || res.status >= 500;
+    throw httpError(
+      res.status,
+      res.headers,
+      '',
+      `${apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`,
+    );
+  }
 }
 
 export class RegistryClient {
@@ -78,38 +96,37 @@ export class RegistryClient {
   }
 
   /**
-   * 1. GET /v2/ over HTTPS; with TLS verification off and HTTPS failing, over plain HTTP (as skopeo does).
+   * 1. GET /v2/ over HTTPS. With TLS verification off, and only when HTTPS failed before any answer
+   *    (connection refused, TLS handshake failure: the port speaks plain HTTP), over plain HTTP, as skopeo does,
+   *    with a warning naming the host.
    * 2. Keep the challenge of a 401 for the auth layer.
    */
   static async connect(ref: Pick<Reference, 'apiHost'>, opts: ClientOptions): Promise<RegistryClient> {
+    const log = opts.log ?? (() => {});
     const dispatcher = createDispatcher(opts);
     const send = createSend(opts, dispatcher);
-    const auth = new Authorizer(send, opts.credential, !opts.tlsVerify);
-    const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
-    let lastError: unknown;
-    for (const scheme of schemes) {
-      const base = new URL(`${scheme}://${ref.apiHost}`);
+    const hostname = new URL(`http://${ref.apiHost}`).hostname;
+    const auth = new Authorizer(send, opts.credential, {
+      ...(opts.tlsVerify ? {} : { plainRealmHost: hostname }),
+      log,
+    });
+    let base = new URL(`https://${ref.apiHost}`);
+    try {
       try {
-        const res = await send({ method: 'GET', url: new URL('/v2/', base) });
-        await discard(res);
-        if (res.status === 401) auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
-        else if (res.status !== 200) {
-          const down = res.status === 429 || res.status >= 500;
-          throw httpError(
-            res.status,
-            res.headers,
-            '',
-            `${ref.apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`,
-          );
-        }
-        return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
+        await ping(send, auth, base, ref.apiHost);
       } catch (err) {
-        lastError = err;
-        if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK') break;
+        if (opts.tlsVerify || !failedBeforeResponse(err)) throw err;
+        base = new URL(`http://${ref.apiHost}`);
+        await ping(send, auth, base, ref.apiHost);
+        log(
+          `warning: ${ref.apiHost} does not answer HTTPS (${networkCode(err)}): using plain HTTP, unencrypted (--tls-verify=false)`,
+        );
       }
+    } catch (err) {
+      await dispatcher.destroy().catch(() => {}); // no client came of it: its connections go now
+      throw err;
     }
-    await dispatcher.destroy().catch(() => {}); // no client came of it: its connections go now
-    throw lastError;
+    return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
   }
 
   /**
