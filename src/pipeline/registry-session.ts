@@ -11,6 +11,7 @@ export interface RegistryOptions {
   tlsVerify: boolean;
   /** PEM text of extra CAs. */
   ca?: string;
+  /** Explicit credentials: for the registry of the first reference (the image) only, never for other tags. */
   username?: string;
   password?: string;
   retries: number;
@@ -31,6 +32,32 @@ export function retryPolicy(opts: RegistryOptions, log: (line: string) => void):
   };
 }
 
+/**
+ * The credential lookup for one registry, run once, when the registry first asks. Explicit username/password
+ * belong to `explicitFor` (the image's registry): a tag on another registry must not receive them (a GitHub
+ * token is no business of Docker Hub's). The log names the source per host, never the secret.
+ */
+function credentialFor(
+  ref: Reference,
+  explicitFor: string | undefined,
+  opts: RegistryOptions,
+  log: (line: string) => void,
+): () => Promise<Credential | undefined> {
+  const mine = ref.registry === explicitFor;
+  const given = opts.username !== undefined || opts.password !== undefined;
+  let cached: Promise<Credential | undefined> | undefined;
+  const lookup = async () => {
+    const cred = await findCredential(ref, {
+      ...(mine ? { username: opts.username, password: opts.password } : {}),
+      env: opts.env,
+    });
+    const note = given && !mine ? `; username/password are for ${explicitFor} only` : '';
+    log(`credentials for ${ref.registry}: ${cred ? cred.source : `none (anonymous${note})`}`);
+    return cred;
+  };
+  return () => (cached ??= lookup());
+}
+
 /** One client per registry host, each reached (and its auth scheme learned) with retries. */
 export async function connectClients(
   refs: Reference[],
@@ -40,9 +67,7 @@ export async function connectClients(
   const clients = new Map<string, RegistryClient>();
   for (const ref of refs) {
     if (clients.has(ref.apiHost)) continue;
-    let cached: Promise<Credential | undefined> | undefined;
-    const credential = () =>
-      (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
+    const credential = credentialFor(ref, refs[0]?.registry, opts, log);
     try {
       const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () =>
         RegistryClient.connect(ref, {
@@ -52,6 +77,7 @@ export async function connectClients(
           env: opts.env,
           userAgent: opts.userAgent ?? 'oci-encrypt-push',
           credential,
+          log,
           chunked: opts.chunked ?? false,
         }),
       );

@@ -7,42 +7,18 @@ import { OepError } from '../errors.js';
 import type { Descriptor } from '../oci/model.js';
 import { MT } from '../oci/mediatypes.js';
 import { MAX_JSON_BLOB } from '../oci/source.js';
-import type { Credential } from './credentials.js';
 import type { Reference } from './reference.js';
-import { Authorizer, parseChallenge } from './transport/auth.js';
-import { httpError, RegistryError } from './transport/errors.js';
-import {
-  createDispatcher,
-  createSend,
-  type Dispatcher,
-  discard,
-  readBytes,
-  readText,
-  type HttpRequest,
-  type HttpResponse,
-  type Send,
-  type TransportOptions,
-} from './transport/http.js';
+import { Session, type CallOptions, type SessionOptions } from './session.js';
+import { RegistryError } from './transport/errors.js';
+import { discard, readBytes, type HttpRequest, type HttpResponse } from './transport/http.js';
 
 export const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(
   ', ',
 );
-const MAX_REDIRECTS = 5;
 
-export interface ClientOptions extends TransportOptions {
-  credential: () => Promise<Credential | undefined>;
+export interface ClientOptions extends SessionOptions {
   /** Force PATCH-then-PUT uploads (some registries refuse a monolithic PUT). */
   chunked?: boolean;
-}
-
-type Body = () => Promise<Readable | Buffer | string | undefined>;
-
-interface CallOptions {
-  scopes: string[];
-  ok: number[];
-  what: string;
-  headers?: Record<string, string>;
-  body?: Body;
 }
 
 export function pullScope(repo: string): string {
@@ -54,142 +30,36 @@ export function pushScope(repo: string): string {
 
 export class RegistryClient {
   readonly host: string;
-  readonly #send: Send;
-  readonly #auth: Authorizer;
+  readonly #session: Session;
   readonly #chunked: boolean;
-  #base: URL;
 
-  readonly #dispatcher: Dispatcher;
-
-  private constructor(
-    host: string,
-    base: URL,
-    send: Send,
-    auth: Authorizer,
-    chunked: boolean,
-    dispatcher: Dispatcher,
-  ) {
-    this.#dispatcher = dispatcher;
-    this.host = host;
-    this.#base = base;
-    this.#send = send;
-    this.#auth = auth;
+  private constructor(session: Session, chunked: boolean) {
+    this.host = session.host;
+    this.#session = session;
     this.#chunked = chunked;
   }
 
-  /**
-   * 1. GET /v2/ over HTTPS; with TLS verification off and HTTPS failing, over plain HTTP (as skopeo does).
-   * 2. Keep the challenge of a 401 for the auth layer.
-   */
+  /** Open a session (see Session.open: HTTPS, the plain-HTTP rule, the challenge). */
   static async connect(ref: Pick<Reference, 'apiHost'>, opts: ClientOptions): Promise<RegistryClient> {
-    const dispatcher = createDispatcher(opts);
-    const send = createSend(opts, dispatcher);
-    const auth = new Authorizer(send, opts.credential, !opts.tlsVerify);
-    const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
-    let lastError: unknown;
-    for (const scheme of schemes) {
-      const base = new URL(`${scheme}://${ref.apiHost}`);
-      try {
-        const res = await send({ method: 'GET', url: new URL('/v2/', base) });
-        await discard(res);
-        if (res.status === 401) auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
-        else if (res.status !== 200) {
-          const down = res.status === 429 || res.status >= 500;
-          throw httpError(
-            res.status,
-            res.headers,
-            '',
-            `${ref.apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`,
-          );
-        }
-        return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
-      } catch (err) {
-        lastError = err;
-        if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK') break;
-      }
-    }
-    await dispatcher.destroy().catch(() => {}); // no client came of it: its connections go now
-    throw lastError;
+    return new RegistryClient(await Session.open(ref, opts), opts.chunked ?? false);
   }
 
-  /** Send with auth; one re-auth on 401; follow redirects, never carrying Authorization to another origin. */
-  async #call(method: HttpRequest['method'], url: URL, opts: CallOptions): Promise<HttpResponse> {
-    let scopes = opts.scopes;
-    let sentAuth = false;
-    for (let authTry = 0; ; authTry++) {
-      let target = url;
-      let res: HttpResponse;
-      for (let hop = 0; ; hop++) {
-        const headers: Record<string, string> = { ...opts.headers };
-        sentAuth = false;
-        if (target.origin === this.#base.origin) {
-          let authz: string | undefined;
-          try {
-            authz = await this.#auth.header(scopes);
-          } catch (err) {
-            // A token endpoint's failure is about this request: name it (the realm alone may be another host).
-            if (!(err instanceof RegistryError)) throw err;
-            throw new RegistryError(err.code, `${opts.what}: ${err.message}`, {
-              ...(err.status !== undefined ? { status: err.status } : {}),
-              diagnostics: err.diagnostics,
-              transient: err.transient,
-              ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-              ...(err.hint !== undefined ? { hint: err.hint } : {}),
-              cause: err,
-            });
-          }
-          if (authz) headers.authorization = authz;
-          sentAuth = authz !== undefined;
-        }
-        const body = hop === 0 ? await opts.body?.() : undefined;
-        res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
-        const location = res.headers.location;
-        if (
-          (method === 'GET' || method === 'HEAD') &&
-          [301, 302, 303, 307, 308].includes(res.status) &&
-          location &&
-          hop < MAX_REDIRECTS
-        ) {
-          await discard(res);
-          target = new URL(Array.isArray(location) ? location[0]! : location, target);
-          continue;
-        }
-        break;
-      }
-      if (res.status === 401 && authTry === 0) {
-        await discard(res);
-        scopes = this.#auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
-        continue;
-      }
-      if (!opts.ok.includes(res.status)) {
-        const text = method === 'HEAD' ? '' : await readText(res);
-        const err = httpError(res.status, res.headers, text, opts.what);
-        if (res.status === 401 && sentAuth && (await this.#auth.hasCredential())) {
-          // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
-          throw new RegistryError('E_AUTH', err.message, {
-            status: 401,
-            diagnostics: err.diagnostics,
-            hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
-          });
-        }
-        throw err;
-      }
-      return res;
-    }
+  #call(method: HttpRequest['method'], url: URL, opts: CallOptions): Promise<HttpResponse> {
+    return this.#session.call(method, url, opts);
   }
 
   /** Close kept-alive connections, so a finished CLI run exits at once. */
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    await this.#session.dispatcher.close();
   }
 
   /** Abort every request under way (a failed run must not wait for uploads nobody will use). */
   async destroy(): Promise<void> {
-    await this.#dispatcher.destroy();
+    await this.#session.dispatcher.destroy();
   }
 
   #url(path: string): URL {
-    return new URL(path, this.#base);
+    return new URL(path, this.#session.base);
   }
 
   /**

@@ -50,13 +50,24 @@ export class Authorizer {
   #challenge: Challenge | undefined;
   #pending = new Map<string, Promise<string>>();
 
-  readonly #allowPlainRealm: boolean;
+  readonly #plainRealmHost: string | undefined;
+  readonly #log: (line: string) => void;
+  #warnedPlain = false;
 
-  /** allowPlainRealm: only with TLS verification off may credentials go to a plain-HTTP token endpoint. */
-  constructor(send: Send, credential: () => Promise<Credential | undefined>, allowPlainRealm = false) {
+  /**
+   * plainRealmHost: the registry's hostname when TLS verification is off. Only then, and only on that host,
+   * may credentials go to a plain-HTTP token endpoint (a realm elsewhere is someone else's to read them).
+   * log: where the warning goes when they do.
+   */
+  constructor(
+    send: Send,
+    credential: () => Promise<Credential | undefined>,
+    opts: { plainRealmHost?: string; log?: (line: string) => void } = {},
+  ) {
     this.#send = send;
     this.#credential = credential;
-    this.#allowPlainRealm = allowPlainRealm;
+    this.#plainRealmHost = opts.plainRealmHost;
+    this.#log = opts.log ?? (() => {});
   }
 
   /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
@@ -105,6 +116,30 @@ export class Authorizer {
     return [...new Set([...scopes, ...extra])];
   }
 
+  /** https, or plain HTTP on the registry's own host with TLS verification off (then with a warning, once). */
+  #checkRealm(url: URL): void {
+    if (url.protocol === 'https:') return;
+    const plainOk = url.protocol === 'http:' && url.hostname === this.#plainRealmHost;
+    if (!plainOk) {
+      throw new OepError(
+        'E_AUTH',
+        `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`,
+        {
+          hint:
+            this.#plainRealmHost === undefined
+              ? 'use --tls-verify=false only for a test registry you trust'
+              : `plain HTTP is accepted only on the registry's own host (${this.#plainRealmHost}): serve the token endpoint over HTTPS`,
+        },
+      );
+    }
+    if (!this.#warnedPlain) {
+      this.#warnedPlain = true;
+      this.#log(
+        `warning: token endpoint ${url.host} is plain HTTP: credentials and tokens travel unencrypted`,
+      );
+    }
+  }
+
   async #fetchToken(c: Challenge, scopes: string[]): Promise<string> {
     const realm = c.params.realm;
     if (!realm) throw new OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
@@ -114,15 +149,7 @@ export class Authorizer {
     } catch {
       throw new OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
     }
-    if (url.protocol !== 'https:' && !this.#allowPlainRealm) {
-      throw new OepError(
-        'E_AUTH',
-        `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`,
-        {
-          hint: 'use --tls-verify=false only for a test registry you trust',
-        },
-      );
-    }
+    this.#checkRealm(url);
     const cred = await this.#credential();
     let res;
     if (cred?.identityToken) {

@@ -135,3 +135,21 @@ export function networkError(err: unknown, what: string): OepError {
 export function isTransient(err: unknown): err is RegistryError {
   return err instanceof RegistryError && err.transient;
 }
+
+/**
+ * The failure came before any HTTP answer could: the connection was refused, or TLS could not be set up (e.g.
+ * the port speaks plain HTTP). Only then may --tls-verify=false try plain HTTP; a reset or a timeout once
+ * a TLS connection stood is an HTTPS server failing, and no reason to send the same request in clear.
+ */
+export function failedBeforeResponse(err: unknown): boolean {
+  if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK') return false;
+  const cause = err.cause as (NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException }) | undefined;
+  const code = cause?.code ?? cause?.cause?.code ?? '';
+  return code === 'ECONNREFUSED' || code === 'EPROTO' || /^ERR_(SSL|TLS)_/.test(code);
+}
+
+/** The low-level code of a network failure (ECONNREFUSED, ERR_SSL_…), for a log line. */
+export function networkCode(err: unknown): string {
+  const cause = (err as { cause?: NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException } }).cause;
+  return cause?.code ?? cause?.cause?.code ?? 'network error';
+}

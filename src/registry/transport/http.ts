@@ -5,6 +5,7 @@
  * Higher layers (auth, retries, redirects) wrap `send`; they never see undici.
  */
 import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { networkError } from './errors.js';
 
@@ -29,7 +30,7 @@ export type Send = (req: HttpRequest) => Promise<HttpResponse>;
 export interface TransportOptions {
   /** Verify TLS certificates (default). false also allows plain HTTP, as skopeo's --tls-verify=false. */
   tlsVerify: boolean;
-  /** PEM of extra CAs to trust. */
+  /** PEM of extra CAs to trust, besides the default store. */
   ca?: string;
   /** Longest wait for response headers, and longest gap in a body, in ms. */
   timeoutMs: number;
@@ -42,8 +43,25 @@ function proxyEnv(env: Record<string, string | undefined>, name: string): string
   return env[name] ?? env[name.toLowerCase()];
 }
 
-export function createDispatcher(opts: TransportOptions): Dispatcher {
-  const tls = { rejectUnauthorized: opts.tlsVerify, ...(opts.ca ? { ca: opts.ca } : {}) };
+/**
+ * The CAs to trust: Node's default store plus the extra PEM. undici's `connect.ca`, like tls.connect's, replaces
+ * the default store, so a private CA alone would break token realms and blob redirects on public hosts.
+ * undefined (no extra CA): Node's defaults, untouched.
+ */
+export function trustedCas(
+  extra: string | undefined,
+  defaults: readonly string[] = rootCertificates,
+): string[] | undefined {
+  return extra ? [...defaults, extra] : undefined;
+}
+
+/** `defaults`: the default trust store (Node's; a test passes its own stand-in for a public CA). */
+export function createDispatcher(
+  opts: TransportOptions,
+  defaults: readonly string[] = rootCertificates,
+): Dispatcher {
+  const ca = trustedCas(opts.ca, defaults);
+  const tls = { rejectUnauthorized: opts.tlsVerify, ...(ca ? { ca } : {}) };
   const common = {
     connect: tls,
     headersTimeout: opts.timeoutMs,

@@ -81,6 +81,8 @@ export interface ProxyLogEntry {
   requestBytes: number;
   /** Error talking to the upstream (answered 502), if any. */
   error?: string;
+  /** The Authorization header the client sent (tests check which credentials reached which host). */
+  authorization: string | undefined;
 }
 
 export interface FaultProxy {
@@ -100,6 +102,8 @@ export interface FaultProxy {
   clearFaults(): void;
   /** Every request seen, in arrival order (entries are completed as the exchange ends). */
   readonly log: ProxyLogEntry[];
+  /** HTTPS proxy: connections that failed the TLS handshake, e.g. a client speaking plain HTTP to it. */
+  readonly tlsClientErrors: number;
   close(): Promise<void>;
 }
 
@@ -259,7 +263,14 @@ export async function startFaultProxy(
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
-    const entry: ProxyLogEntry = { method, path, status: undefined, fault: undefined, requestBytes: 0 };
+    const entry: ProxyLogEntry = {
+      method,
+      path,
+      status: undefined,
+      fault: undefined,
+      requestBytes: 0,
+      authorization: req.headers.authorization,
+    };
     log.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;
@@ -316,6 +327,8 @@ export async function startFaultProxy(
         handle,
       )
     : createHttpServer(handle);
+  let tlsClientErrors = 0;
+  server.on('tlsClientError', () => tlsClientErrors++);
   // A stalled request must not be cut by node's own server timeouts.
   server.requestTimeout = 0;
   server.headersTimeout = 0;
@@ -346,6 +359,9 @@ export async function startFaultProxy(
     target: up.origin,
     faults,
     log,
+    get tlsClientErrors() {
+      return tlsClientErrors;
+    },
     when(method, path) {
       return {
         fail(status, times = 1, o = {}) {

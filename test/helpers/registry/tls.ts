@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface ServerTls {
   /** PEM of the CA that signed certFile: give it to clients (`ca` option, `--ca-file`). */
@@ -147,4 +147,53 @@ export function sharedPki(): Pki {
     shared = makePki(dir);
   }
   return shared;
+}
+
+/**
+ * A server certificate signed by the CA of `server` (so a client trusting that CA trusts it), for other loopback
+ * addresses: 127.0.0.2 and 127.0.0.3 are other origins on this machine, and a redirect or token realm there must
+ * still pass TLS verification, or a test would prove only that verification failed.
+ */
+export function issueServerCert(server: ServerTls, dir: string, ips: string[]): ServerTls {
+  mkdirSync(dir, { recursive: true });
+  const caDir = dirname(server.caFile);
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(
+    ['req', '-new', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${ips[0]}`],
+    dir,
+  );
+  writeFileSync(
+    join(dir, 'server.ext'),
+    [
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth',
+      `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}`,
+      '',
+    ].join('\n'),
+  );
+  // -CAserial in our own folder: the CA's folder is shared by every test of the process.
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      server.caFile,
+      '-CAkey',
+      join(caDir, 'ca.key'),
+      '-CAserial',
+      'ca.srl',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.pem',
+    ],
+    dir,
+  );
+  return { ...server, certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key') };
 }

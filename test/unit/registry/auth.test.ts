@@ -94,7 +94,7 @@ function authorizer(cred: Credential | undefined, allowPlainRealm = true) {
       asked++;
       return cred;
     },
-    allowPlainRealm,
+    allowPlainRealm ? { plainRealmHost: '127.0.0.1' } : {},
   );
   return { a, asked: () => asked };
 }
