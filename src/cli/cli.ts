@@ -62,7 +62,7 @@ async function execute(cmd: Command, runtime: Runtime): Promise<ImageReport | un
         ...runtime,
       });
     case 'inspect':
-      return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName });
+      return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName, log });
   }
 }
 

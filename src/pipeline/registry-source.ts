@@ -77,6 +77,8 @@ export interface SourceOptions {
   /** Or an image in a registry. */
   image?: string;
   registry?: RegistryOptions;
+  /** Where registry notices go (credential sources, plain-HTTP warnings). */
+  log?: (line: string) => void;
 }
 
 /** The source a use case reads: a layout, or a registry image. Call close() when done. */
@@ -85,7 +87,7 @@ export async function openSource(opts: SourceOptions): Promise<BlobSource & { cl
     if (!opts.registry)
       throw new OepError('E_USAGE', 'reading an image from a registry needs registry options');
     const ref = parseReference(opts.image);
-    const clients = await connectClients([ref], opts.registry);
+    const clients = await connectClients([ref], opts.registry, opts.log);
     return new RegistrySource(clients.get(ref.apiHost)!, ref);
   }
   if (!opts.layout) throw new OepError('E_USAGE', 'give a layout or an image to read');

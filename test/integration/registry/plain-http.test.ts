@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isOepError } from '../../../src/errors.js';
+import { inspectImage } from '../../../src/pipeline/inspect.js';
 import { startFaultProxy } from '../../helpers/registry/fault-proxy.js';
 import { reply, startOrigin } from '../../helpers/registry/origin.js';
 import { needRegistry, useRegistry } from '../../helpers/registry/registry.js';
@@ -72,4 +73,20 @@ test("a plain-HTTP token realm on the registry's own host is used, with a warnin
   const w = warnings(r.logs);
   assert.equal(w.length, 1, r.logs.join('\n'));
   assert.ok(w[0]!.includes(new URL(issuer.url).host), w[0]);
+});
+
+test('reading an image over plain HTTP (inspect --image) warns once, naming the host', async (t) => {
+  if (!needRegistry(t, 'plain')) return;
+  const reg = await useRegistry(t, { mode: 'plain' });
+  const pushed = await pushInProcess(sourceImage(), endpoint(reg), 'team/app:v1', { registry: INSECURE });
+  assert.equal(pushed.error, undefined, String(pushed.error));
+  const logs: string[] = [];
+  await inspectImage({
+    image: `${reg.host}/team/app:v1`,
+    registry: { tlsVerify: false, retries: 0, env: {} },
+    log: (l) => logs.push(l),
+  });
+  const w = warnings(logs);
+  assert.equal(w.length, 1, logs.join('\n'));
+  assert.ok(w[0]!.includes(reg.host), w[0]);
 });
