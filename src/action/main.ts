@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { isOepError, type ErrorCode } from '../errors.js';
+import { escapeTerminal } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
 import { encryptImage } from '../pipeline/encrypt.js';
 import { pushImage, type PushReport } from '../pipeline/push.js';
@@ -56,11 +57,23 @@ const INPUT_OF: Partial<Record<ErrorCode, string>> = {
   E_OUTPUT: 'output',
 };
 
+/**
+ * The `::error::` text. Messages quote registries and images: escaped to one line (a stack, our own, keeps its
+ * lines, each escaped). @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
+ */
 export function failureMessage(err: unknown): string {
-  if (!isOepError(err)) return `internal error: ${(err as Error).stack ?? String(err)}`;
+  if (!isOepError(err)) {
+    const stack = (err as Error).stack ?? String(err);
+    return `internal error: ${stack.split('\n').map(escapeTerminal).join('\n')}`;
+  }
   const input = INPUT_OF[err.code];
-  const text = err.describe();
+  const text = escapeTerminal(err.describe());
   return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
+}
+
+/** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
+function info(line: string): void {
+  core.info(escapeTerminal(line));
 }
 
 /** The digest file first: when it cannot be written the step fails with no digest output at all. */
@@ -105,15 +118,16 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
       encryptLayers: o.encryptLayers,
       platforms: o.platforms,
       attestations: o.attestations,
-      log: (line: string) => core.info(line),
+      log: info,
       ...runtime,
     };
-    core.info(
+    info(
       `${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,
     );
 
     const { image, output } = o;
-    const report = await core.group(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`, () =>
+    const title = escapeTerminal(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`);
+    const report = await core.group(title, () =>
       image
         ? pushImage({
             ...common,
@@ -130,13 +144,13 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
     if (report.droppedAttestations) {
       core.notice(attestationNotice(report.droppedAttestations, 'the input attestations: keep'));
     }
-    core.info(`digest: ${report.digest}`);
+    info(`digest: ${report.digest}`);
     if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
       // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.
       try {
         await core.summary.addRaw(summaryMarkdown(report), true).write();
       } catch (err) {
-        core.warning(`job summary not written: ${(err as Error).message}`);
+        core.warning(escapeTerminal(`job summary not written: ${(err as Error).message}`));
       }
     }
   } catch (err) {

@@ -1,9 +1,16 @@
-/** The job summary: what was pushed where, what each layer became, for whom, and what stays readable. */
+/**
+ * The job summary: what was pushed where, what each layer became, for whom, and what stays readable. Every
+ * string in a report may come from the image or the registry (media types, platforms, ref names, tags, paths):
+ * each goes through escapeMarkdown (`cell`) or `code`, so none can inject HTML, links, code spans, table cells
+ * or control characters into the page.
+ */
+import { escapeMarkdown as cell } from '../escape.js';
 import type { PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
 
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|');
+/** Digests, references and paths as inline code; anything outside their alphabet as escaped HTML code. */
+function code(s: string): string {
+  return /^[A-Za-z0-9@:/._+…-]*$/.test(s) ? `\`${s}\`` : `<code>${cell(s)}</code>`;
 }
 
 function short(digest: string): string {
@@ -14,17 +21,22 @@ function size(n: number): string {
   return n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
 }
 
-export function summaryMarkdown(r: ImageReport | PushReport): string {
-  const out: string[] = ['## oci-encrypt-push', ''];
+function header(r: ImageReport | PushReport): string[] {
+  const out: string[] = [];
   if ('imageRef' in r) {
-    out.push(`**Image:** \`${r.imageRef}\`${r.verified ? ' (verified in the registry)' : ''}`, '');
-    out.push('**Tags:**', ...r.tags.map((t) => `- \`${t}\``), '');
-    if (r.output) out.push(`**Encrypted layout also written to:** \`${r.output}\``, '');
+    out.push(`**Image:** ${code(r.imageRef)}${r.verified ? ' (verified in the registry)' : ''}`, '');
+    out.push('**Tags:**', ...r.tags.map((t) => `- ${code(t)}`), '');
+    if (r.output) out.push(`**Encrypted layout also written to:** ${code(r.output)}`, '');
   } else if (r.output) {
-    out.push(`**Encrypted layout:** \`${r.output}\``, '', `**Digest:** \`${r.digest}\``, '');
+    out.push(`**Encrypted layout:** ${code(r.output)}`, '', `**Digest:** ${code(r.digest)}`, '');
   }
+  return out;
+}
+
+function platforms(r: ImageReport | PushReport): string[] {
+  const out: string[] = [];
   for (const p of r.platforms) {
-    out.push(`### ${p.platform} \`${short(p.digest)}\``, '');
+    out.push(`### ${cell(p.platform)} ${code(short(p.digest))}`, '');
     out.push(
       '| # | media type | plaintext digest → encrypted digest | size | state |',
       '|---|---|---|---|---|',
@@ -32,18 +44,25 @@ export function summaryMarkdown(r: ImageReport | PushReport): string {
     for (const l of p.layers) {
       const change =
         l.sourceDigest === l.digest
-          ? `\`${short(l.digest)}\``
-          : `\`${short(l.sourceDigest)}\` → \`${short(l.digest)}\``;
+          ? code(short(l.digest))
+          : `${code(short(l.sourceDigest))} → ${code(short(l.digest))}`;
       out.push(
-        `| ${l.index} | ${cell(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${l.action} |`,
+        `| ${l.index} | ${cell(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${cell(l.action)} |`,
       );
     }
     out.push('');
   }
-  if (r.skippedPlatforms.length) out.push(`Left out (not selected): ${r.skippedPlatforms.join(', ')}`, '');
+  return out;
+}
+
+export function summaryMarkdown(r: ImageReport | PushReport): string {
+  const out: string[] = ['## oci-encrypt-push', '', ...header(r), ...platforms(r)];
+  if (r.skippedPlatforms.length) {
+    out.push(`Left out (not selected): ${r.skippedPlatforms.map((p) => cell(p)).join(', ')}`, '');
+  }
   if (r.attestations.length) {
     out.push(
-      `Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => `\`${short(a.digest)}\``).join(', ')}`,
+      `Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => code(short(a.digest))).join(', ')}`,
       '',
     );
   }
@@ -60,7 +79,9 @@ export function summaryMarkdown(r: ImageReport | PushReport): string {
       '| key | algorithm | fingerprint (sha256 of the public key) |',
       '|---|---|---|',
     );
-    for (const k of r.recipients) out.push(`| ${k.type} | ${k.alg} | \`${k.fingerprint.slice(0, 32)}\` |`);
+    for (const k of r.recipients) {
+      out.push(`| ${cell(k.type)} | ${cell(k.alg)} | ${code(k.fingerprint.slice(0, 32))} |`);
+    }
     out.push('');
   }
   out.push(

@@ -7,6 +7,7 @@ import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isOepError, OepError } from '../errors.js';
+import { escapeTerminal, terminalJson } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
 import { decryptImage } from '../pipeline/decrypt.js';
 import { encryptImage } from '../pipeline/encrypt.js';
@@ -25,8 +26,9 @@ import pkg from '../../package.json' with { type: 'json' };
 
 const VERSION: string = pkg.version;
 
+/** One line on stderr. Lines carry registry and image text: escaped, a CR/LF cannot start a forged line. */
 function log(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${escapeTerminal(line)}\n`);
 }
 
 async function execute(cmd: Command, runtime: Runtime): Promise<ImageReport | undefined> {
@@ -182,11 +184,12 @@ export async function main(argv: string[], runtime: Runtime = {}): Promise<numbe
     if (report.droppedAttestations) log(attestationNotice(report.droppedAttestations, '--attestations keep'));
     if (cmd.digestFile) writeResult('--digest-file', cmd.digestFile, report.digest);
     if (cmd.report) writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
-    if (cmd.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    // The report file is the raw data; on stdout the same JSON, with C1 and bidi characters \u-escaped too.
+    if (cmd.json) process.stdout.write(`${terminalJson(report)}\n`);
     else if (cmd.name === 'inspect') process.stdout.write(`${formatReport(report)}\n`);
     else {
-      log(formatReport(report));
-      process.stdout.write(`${report.digest}\n`);
+      for (const line of formatReport(report).split('\n')) log(line);
+      process.stdout.write(`${escapeTerminal(report.digest)}\n`);
     }
     return 0;
   } catch (err) {
@@ -194,7 +197,9 @@ export async function main(argv: string[], runtime: Runtime = {}): Promise<numbe
       log(`oci-encrypt-push: error: ${err.describe()}`);
       return err.code === 'E_USAGE' ? 2 : 1;
     }
-    log(`oci-encrypt-push: internal error: ${(err as Error).stack ?? String(err)}`);
+    // A stack is several lines of our own; each is escaped on its own (its message may quote a registry).
+    const text = (err as Error).stack ?? String(err);
+    for (const line of `oci-encrypt-push: internal error: ${text}`.split('\n')) log(line);
     return 1;
   }
 }

@@ -1,4 +1,9 @@
-/** Human-readable rendering of a result, for `inspect` and the end of `encrypt`/`decrypt`. */
+/**
+ * Human-readable rendering of a result, for `inspect` and the end of `encrypt`/`decrypt`. Every string in a
+ * report may come from the image or the registry (media types, platforms, ref names, JWE headers): each is
+ * escaped (`e`) so that no control character or bidi override reaches the terminal.
+ */
+import { escapeTerminal as e } from '../escape.js';
 import type { PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
 
@@ -10,32 +15,34 @@ function size(n: number): string {
 
 export function formatReport(r: ImageReport | PushReport): string {
   const lines: string[] = [];
-  lines.push(`digest: ${r.digest || '(index.json)'}  ${r.mediaType}`);
+  lines.push(`digest: ${e(r.digest) || '(index.json)'}  ${e(r.mediaType)}`);
   if ('imageRef' in r) {
-    lines.push(`image: ${r.imageRef}${r.verified ? ' (verified in the registry)' : ''}`);
-    for (const t of r.tags) lines.push(`tag: ${t}`);
+    lines.push(`image: ${e(r.imageRef)}${r.verified ? ' (verified in the registry)' : ''}`);
+    for (const t of r.tags) lines.push(`tag: ${e(t)}`);
   }
-  if (r.refName) lines.push(`ref name: ${r.refName}`);
-  if (r.output) lines.push(`output: ${r.output}`);
+  if (r.refName) lines.push(`ref name: ${e(r.refName)}`);
+  if (r.output) lines.push(`output: ${e(r.output)}`);
   for (const p of r.platforms) {
-    lines.push('', `platform ${p.platform}  ${p.digest}`);
+    lines.push('', `platform ${e(p.platform)}  ${e(p.digest)}`);
     for (const l of p.layers) {
       let keys = '';
       if (l.recipients?.length) {
         keys = l.recipients
           .map(
             (k) =>
-              `${k.scheme}: ${k.recipients.length} recipient(s) ${[...new Set(k.recipients.map((x) => x.alg))].join(',')}`,
+              `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${[...new Set(k.recipients.map((x) => e(x.alg)))].join(',')}`,
           )
           .join('; ');
       }
       lines.push(
-        `  [${l.index}] ${l.encrypted ? 'ENCRYPTED' : 'plain    '} ${size(l.size).padStart(10)}  ${l.mediaType}  ${l.digest}${keys ? `  (${keys})` : ''}`,
+        `  [${l.index}] ${l.encrypted ? 'ENCRYPTED' : 'plain    '} ${size(l.size).padStart(10)}  ${e(l.mediaType)}  ${e(l.digest)}${keys ? `  (${keys})` : ''}`,
       );
     }
   }
-  if (r.skippedPlatforms.length) lines.push('', `left out (not selected): ${r.skippedPlatforms.join(', ')}`);
-  for (const a of r.attestations) lines.push(`attestation ${a.digest} -> ${a.reference}`);
+  if (r.skippedPlatforms.length) {
+    lines.push('', `left out (not selected): ${r.skippedPlatforms.map(e).join(', ')}`);
+  }
+  for (const a of r.attestations) lines.push(`attestation ${e(a.digest)} -> ${e(a.reference)}`);
   if (r.droppedAttestations) {
     lines.push(
       `attestations: ${r.droppedAttestations} dropped (--attestations keep pushes them unencrypted)`,
@@ -44,7 +51,7 @@ export function formatReport(r: ImageReport | PushReport): string {
   if (r.recipients?.length) {
     lines.push('', 'recipients:');
     for (const k of r.recipients)
-      lines.push(`  ${k.type} ${k.alg} sha256:${k.fingerprint.slice(0, 16)} (${k.source})`);
+      lines.push(`  ${e(k.type)} ${e(k.alg)} sha256:${e(k.fingerprint.slice(0, 16))} (${e(k.source)})`);
   }
   return lines.join('\n');
 }

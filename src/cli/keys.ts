@@ -1,6 +1,7 @@
 /** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys. */
 import { existsSync } from 'node:fs';
 import { OepError } from '../errors.js';
+import { escapeTerminal } from '../escape.js';
 import { parseDecryptionKeys, readKeyFile, type DecryptionKey } from '../pipeline/keys.js';
 
 /**
@@ -26,7 +27,7 @@ export function decryptionKeysFromSpec(spec: string, env: NodeJS.ProcessEnv): De
     } else {
       // Accepted for skopeo compatibility, but a command line is visible to every user of the machine.
       process.stderr.write(
-        `oci-encrypt-push: warning: --key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR\n`,
+        `oci-encrypt-push: warning: --key ${escapeTerminal(file)}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR\n`,
       );
       passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
     }

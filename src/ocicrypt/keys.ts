@@ -4,6 +4,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { OepError } from '../errors.js';
+import { blockName, pemBlocks, type PemBlock } from './pem.js';
 
 export type KeyAlgorithm =
   'RSA-OAEP' | 'RSA-OAEP-256' | 'ECDH-ES+A128KW' | 'ECDH-ES+A192KW' | 'ECDH-ES+A256KW';
@@ -31,22 +32,6 @@ const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384'
 const RSA_ALGS = new Set<KeyAlgorithm>(['RSA-OAEP', 'RSA-OAEP-256']);
 const EC_ALGS = new Set<KeyAlgorithm>(['ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
 const MIN_RSA_BITS = 2048;
-
-interface PemBlock {
-  label: string;
-  text: string;
-  headers: boolean;
-}
-
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
-
-export function pemBlocks(text: string): PemBlock[] {
-  return [...text.matchAll(PEM_RE)].map((m) => ({
-    label: m[1]!,
-    text: m[0],
-    headers: /^[A-Za-z-]+:/m.test(m[2]!),
-  }));
-}
 
 function looksLikeJson(text: string): boolean {
   return text.trimStart().startsWith('{');
@@ -125,26 +110,39 @@ function toRecipient(key: KeyObject, source: string, jwkAlg?: unknown, kid?: unk
   return r;
 }
 
-function recipientFromPem(block: PemBlock, source: string): Recipient | undefined {
+/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
+function recipientFromPem(block: PemBlock, where: string): Recipient | undefined {
   switch (block.label) {
     case 'PUBLIC KEY':
     case 'RSA PUBLIC KEY':
       return toRecipient(
-        parseWith(() => createPublicKey(block.text), source, block.label),
-        source,
+        parseWith(() => createPublicKey(block.text), where, block.label),
+        where,
       );
     case 'CERTIFICATE': {
-      const cert = parseWith(() => new X509Certificate(block.text), source, block.label);
-      return toRecipient(cert.publicKey, source);
+      const cert = parseWith(() => new X509Certificate(block.text), where, block.label);
+      return toRecipient(cert.publicKey, where);
     }
     case 'EC PARAMETERS':
       return undefined; // openssl ecparam writes these before a key; they carry no key
     default:
-      if (block.label.includes('PRIVATE KEY')) throw privateKeyGiven(source);
-      throw new OepError('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
+      if (block.label.includes('PRIVATE KEY')) throw privateKeyGiven(where);
+      throw new OepError('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
         hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
       });
   }
+}
+
+/**
+ * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
+ * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
+ */
+function recipientsFromPem(text: string, source: string): Recipient[] {
+  const blocks = pemBlocks(text, source);
+  return blocks.flatMap((b) => {
+    const r = recipientFromPem(b, blocks.length > 1 ? blockName(source, b.number) : source);
+    return r ? [r] : [];
+  });
 }
 
 function parseWith<T>(fn: () => T, source: string, what: string): T {
@@ -207,12 +205,8 @@ export function parseRecipients(data: Uint8Array | string, source: string): Reci
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
   const text = buf.toString('utf8');
   let out: Recipient[];
-  if (text.includes('-----BEGIN ')) {
-    const blocks = pemBlocks(text);
-    out = blocks.flatMap((b, i) => {
-      const r = recipientFromPem(b, blocks.length > 1 ? `${source} (PEM block ${i + 1})` : source);
-      return r ? [r] : [];
-    });
+  if (text.includes('-----BEGIN')) {
+    out = recipientsFromPem(text, source);
   } else if (looksLikeJson(text)) {
     out = recipientFromJwk(text, source);
   } else if (buf.length > 0 && buf[0] === 0x30) {
@@ -249,24 +243,50 @@ function wrongPassphrase(source: string, given: boolean): OepError {
       });
 }
 
+/**
+ * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
+ * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
+ */
+function privateKeyFromPem(b: PemBlock, where: string, passphrase?: string): KeyObject | undefined {
+  switch (b.label) {
+    case 'CERTIFICATE':
+      parseWith(() => new X509Certificate(b.text), where, b.label);
+      return undefined;
+    case 'PUBLIC KEY':
+    case 'RSA PUBLIC KEY':
+      parseWith(() => createPublicKey(b.text), where, b.label);
+      return undefined;
+    case 'EC PARAMETERS':
+      return undefined;
+  }
+  if (!b.label.includes('PRIVATE KEY')) {
+    throw new OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
+      hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
+    });
+  }
+  const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+  if (encrypted && !passphrase) throw wrongPassphrase(where, false);
+  try {
+    return createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
+  } catch {
+    if (encrypted) throw wrongPassphrase(where, true);
+    throw new OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
+      hint: 'the key is corrupt or truncated',
+    });
+  }
+}
+
 /** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
 export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase?: string): DecryptionKey[] {
   const buf = Buffer.from(data);
   const text = buf.toString('utf8');
   const keys: KeyObject[] = [];
-  if (text.includes('-----BEGIN ')) {
-    for (const b of pemBlocks(text)) {
-      if (!b.label.includes('PRIVATE KEY')) continue; // certificates, EC PARAMETERS, public keys ride along
-      const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
-      if (encrypted && !passphrase) throw wrongPassphrase(source, false);
-      try {
-        keys.push(createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) }));
-      } catch {
-        if (encrypted) throw wrongPassphrase(source, true);
-        throw new OepError('E_KEY', `${source}: cannot parse the ${b.label}`, {
-          hint: 'the key is corrupt or truncated',
-        });
-      }
+  if (text.includes('-----BEGIN')) {
+    const blocks = pemBlocks(text, source);
+    for (const b of blocks) {
+      const where = blocks.length > 1 ? blockName(source, b.number) : source;
+      const k = privateKeyFromPem(b, where, passphrase);
+      if (k) keys.push(k);
     }
   } else if (looksLikeJson(text)) {
     const doc = parseWith(() => JSON.parse(text) as Record<string, unknown>, source, 'JWK JSON');

@@ -33,7 +33,8 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
   const workers = startWorkers(opts);
   try {
     const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
-    writer = await LayoutWriter.create(opts.output);
+    // Private: plaintext, verified or not, must never be readable by other users of the machine.
+    writer = await LayoutWriter.create(opts.output, { private: true });
     const result = await rewriteImage(
       source,
       image,

@@ -40,6 +40,8 @@ export interface FileJob {
   sourceName: string;
   /** The temp file to write; removed on failure. */
   out: string;
+  /** Its mode, set at creation whatever the umask: 0o600 for plaintext (the writer's fileMode). */
+  fileMode?: number;
 }
 
 export interface FileJobResult {
@@ -75,7 +77,7 @@ export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => v
   let output: FileHandle | undefined;
   let pending: Promise<void> = Promise.resolve();
   try {
-    output = await open(job.out, 'wx');
+    output = await open(job.out, 'wx', job.fileMode ?? 0o666);
     const buf = Buffer.allocUnsafe(CHUNK);
     let done = 0;
     let chunks = 0;

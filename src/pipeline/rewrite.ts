@@ -166,6 +166,7 @@ export async function rewriteImage(
         expected: { digest: layer.digest, size: layer.size },
         sourceName: source.name,
         out,
+        fileMode: writer.fileMode,
       };
       const r =
         opts.workers && layer.size >= WORKER_FROM

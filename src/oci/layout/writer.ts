@@ -2,6 +2,8 @@
  * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
  * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
  * becomes the destination in one rename at the very end. On failure the staging folder is removed.
+ * A private writer (decrypt output: plaintext) makes every folder 0700 and every file 0600 as it creates them,
+ * whatever the umask, so no other user can read a byte of plaintext, verified or not.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, renameSync } from 'node:fs';
@@ -21,20 +23,28 @@ export interface WrittenBlob {
   size: number;
 }
 
+export interface WriterOptions {
+  /** Folders 0700 and files 0600 (decrypted output). Otherwise the usual 0777/0666 less the umask. */
+  private?: boolean;
+}
+
 export class LayoutWriter {
   readonly #staging: string;
   readonly #final: string;
+  /** The mode every file is created with; for a layer written elsewhere too (FileJob.fileMode). */
+  readonly fileMode: number;
   /** digest -> size of every blob written so far. */
   readonly #known = new Map<string, number>();
   #done = false;
 
-  private constructor(final: string, staging: string) {
+  private constructor(final: string, staging: string, opts: WriterOptions) {
     this.#final = final;
     this.#staging = staging;
+    this.fileMode = opts.private ? 0o600 : 0o666;
   }
 
   /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
-  static async create(output: string): Promise<LayoutWriter> {
+  static async create(output: string, opts: WriterOptions = {}): Promise<LayoutWriter> {
     const final = resolve(output);
     try {
       const st = await stat(final);
@@ -55,15 +65,16 @@ export class LayoutWriter {
     const staging = join(dirname(final), `.${basename(final)}.oep-${randomBytes(4).toString('hex')}`);
     trackTemp(staging); // before it exists: a signal arriving while it is being made must still remove it
     try {
-      await mkdir(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
-      await mkdir(join(staging, 'blobs', 'sha256'), { recursive: true });
+      const mode = opts.private ? 0o700 : 0o777;
+      await mkdir(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
+      await mkdir(join(staging, 'blobs', 'sha256'), { recursive: true, mode });
     } catch (err) {
       untrackTemp(staging);
       throw new OepError('E_OUTPUT', `cannot create output ${output}: ${(err as Error).message}`, {
         hint: 'check that the parent folder exists and is writable',
       });
     }
-    return new LayoutWriter(final, staging);
+    return new LayoutWriter(final, staging, opts);
   }
 
   get path(): string {
@@ -81,7 +92,7 @@ export class LayoutWriter {
   ): Promise<WrittenBlob> {
     const tmp = this.tempPath();
     const counter = new DigestCounter();
-    const sink = createWriteStream(tmp, { highWaterMark: 1024 * 1024 });
+    const sink = createWriteStream(tmp, { highWaterMark: 1024 * 1024, mode: this.fileMode });
     try {
       await pipeline([source, ...transforms, counter, sink], signal ? { signal } : {});
     } catch (err) {
@@ -112,7 +123,7 @@ export class LayoutWriter {
   async writeBytes(bytes: Uint8Array): Promise<WrittenBlob> {
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (!this.#known.has(digest)) {
-      await writeFile(this.#blobPath(digest), bytes);
+      await writeFile(this.#blobPath(digest), bytes, { mode: this.fileMode });
       this.#known.set(digest, bytes.length);
     }
     return { digest, size: bytes.length };
@@ -140,8 +151,11 @@ export class LayoutWriter {
     await writeFile(
       join(this.#staging, 'index.json'),
       serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }),
+      { mode: this.fileMode },
     );
-    await writeFile(join(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    await writeFile(join(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', {
+      mode: this.fileMode,
+    });
     try {
       await rmdir(this.#final);
     } catch (err) {

@@ -4,6 +4,7 @@
  * worth retrying is decided here, from fixed sets, and nowhere else.
  */
 import { OepError, type ErrorCode } from '../../errors.js';
+import { escapeTerminal } from '../../escape.js';
 
 export interface Diagnostic {
   code: string;
@@ -86,9 +87,12 @@ export function httpError(
   what: string,
 ): RegistryError {
   const diagnostics = parseDiagnostics(body);
-  const detail = diagnostics.length
-    ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
-    : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details';
+  // The registry's words go into a message that reaches terminals and CI logs: escaped (the diagnostics stay raw).
+  const detail = escapeTerminal(
+    diagnostics.length
+      ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
+      : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details',
+  );
   const retryAfter = headers['retry-after'];
   const transient = TRANSIENT_STATUS.has(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
   const code: ErrorCode = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
@@ -117,7 +121,7 @@ export function networkError(err: unknown, what: string): OepError {
     );
   return new RegistryError(
     'E_NETWORK',
-    `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
+    escapeTerminal(`${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`),
     {
       transient:
         !tls &&
