@@ -139,6 +139,11 @@ export async function runCredentialHelper(
       `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`,
     );
   }
+  return parseHelperOutput(stdout, program);
+}
+
+/** The JSON a credential helper printed for `get` (`{"Username":…,"Secret":…}`) as a credential. */
+export function parseHelperOutput(stdout: string, program: string): Credential | undefined {
   let doc: { Username?: string; Secret?: string };
   try {
     doc = JSON.parse(stdout) as typeof doc;
