@@ -1,0 +1,28 @@
+/** Minimal counterexamples the fuzz tests found, each fixed in the parser: kept as plain regression tests. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isOepError } from '../../src/errors.js';
+import { parseDescriptor, parseManifestOrIndex } from '../../src/oci/model.js';
+
+/** JSON that JSON.parse accepts but JSON.stringify (or String) overflows the stack on. */
+const DEEP = '['.repeat(100_000) + ']'.repeat(100_000);
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+describe('fuzz regressions', () => {
+  it('a deeply nested schemaVersion, digest or size is E_MANIFEST, not a RangeError', () => {
+    for (const doc of [
+      `{"schemaVersion":${DEEP}}`,
+      `{"schemaVersion":2,"layers":[],"config":{"mediaType":"a","digest":${DEEP},"size":1}}`,
+      `{"schemaVersion":2,"layers":[],"config":{"mediaType":"a","digest":"${DIGEST}","size":${DEEP}}}`,
+    ]) {
+      assert.throws(
+        () => parseManifestOrIndex(Buffer.from(doc), 'm'),
+        (e) => isOepError(e, 'E_MANIFEST'),
+      );
+    }
+    assert.throws(
+      () => parseDescriptor({ mediaType: 'a', digest: DIGEST, size: JSON.parse(DEEP) as unknown }, 'd'),
+      (e) => isOepError(e, 'E_MANIFEST') && e.message.includes('deeply nested array'),
+    );
+  });
+});
