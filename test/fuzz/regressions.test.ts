@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isOepError } from '../../src/errors.js';
 import { parseDescriptor, parseManifestOrIndex } from '../../src/oci/model.js';
+import { JweKeyWrapper } from '../../src/ocicrypt/keywrap/jwe.js';
 
 /** JSON that JSON.parse accepts but JSON.stringify (or String) overflows the stack on. */
 const DEEP = '['.repeat(100_000) + ']'.repeat(100_000);
@@ -24,5 +25,11 @@ describe('fuzz regressions', () => {
       () => parseDescriptor({ mediaType: 'a', digest: DIGEST, size: JSON.parse(DEEP) as unknown }, 'd'),
       (e) => isOepError(e, 'E_MANIFEST') && e.message.includes('deeply nested array'),
     );
+  });
+
+  it('describing a JWE whose recipients hold null gives unknown recipients, not a TypeError', () => {
+    assert.deepEqual(new JweKeyWrapper().describe(Buffer.from('{"recipients":[null]}')), [
+      { alg: 'unknown' },
+    ]);
   });
 });
