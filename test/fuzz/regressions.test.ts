@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isOepError } from '../../src/errors.js';
 import { parseDescriptor, parseManifestOrIndex } from '../../src/oci/model.js';
+import { parseRecipients } from '../../src/ocicrypt/keys.js';
 import { JweKeyWrapper } from '../../src/ocicrypt/keywrap/jwe.js';
+import { keyPair } from '../helpers/fixtures.js';
 
 /** JSON that JSON.parse accepts but JSON.stringify (or String) overflows the stack on. */
 const DEEP = '['.repeat(100_000) + ']'.repeat(100_000);
@@ -31,5 +33,15 @@ describe('fuzz regressions', () => {
     assert.deepEqual(new JweKeyWrapper().describe(Buffer.from('{"recipients":[null]}')), [
       { alg: 'unknown' },
     ]);
+  });
+
+  it('a JWK with a deeply nested alg or crv is E_KEY, not a RangeError', () => {
+    const jwk = JSON.stringify(keyPair('p256').publicKey.export({ format: 'jwk' }));
+    for (const text of [jwk.replace(/}$/, `,"alg":${DEEP}}`), `{"kty":"OKP","crv":${DEEP}}`]) {
+      assert.throws(
+        () => parseRecipients(text, 'k'),
+        (e) => isOepError(e, 'E_KEY'),
+      );
+    }
   });
 });
