@@ -38,7 +38,8 @@ interface PemBlock {
   headers: boolean;
 }
 
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+// A body stops at the next BEGIN: otherwise each unterminated BEGIN rescans the rest of the text (quadratic).
+const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n((?:(?!-----BEGIN )[\s\S])*?)-----END \1-----/g;
 
 export function pemBlocks(text: string): PemBlock[] {
   return [...text.matchAll(PEM_RE)].map((m) => ({

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isOepError } from '../../src/errors.js';
 import { parseDescriptor, parseManifestOrIndex } from '../../src/oci/model.js';
-import { parseRecipients } from '../../src/ocicrypt/keys.js';
+import { parseRecipients, pemBlocks } from '../../src/ocicrypt/keys.js';
 import { JweKeyWrapper } from '../../src/ocicrypt/keywrap/jwe.js';
 import { keyPair } from '../helpers/fixtures.js';
 
@@ -43,5 +43,12 @@ describe('fuzz regressions', () => {
         (e) => isOepError(e, 'E_KEY'),
       );
     }
+  });
+
+  it('PEM splitting is linear: 800 kB of unterminated BEGIN lines take milliseconds, not 20 s', () => {
+    const text = '-----BEGIN PUBLIC KEY-----\n'.repeat(30_000);
+    const start = performance.now();
+    assert.deepEqual(pemBlocks(text), []);
+    assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
   });
 });
