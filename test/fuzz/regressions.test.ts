@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isOepError } from '../../src/errors.js';
 import { parseDescriptor, parseManifestOrIndex } from '../../src/oci/model.js';
+import { parseHelperOutput } from '../../src/registry/credentials.js';
 import { parseRecipients, pemBlocks } from '../../src/ocicrypt/keys.js';
 import { JweKeyWrapper } from '../../src/ocicrypt/keywrap/jwe.js';
 import { keyPair } from '../helpers/fixtures.js';
@@ -50,5 +51,15 @@ describe('fuzz regressions', () => {
     const start = performance.now();
     assert.deepEqual(pemBlocks(text), []);
     assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
+  });
+
+  it('credential helper output: null or a Secret/Username that is no string gives no TypeError, no non-string secret', () => {
+    assert.equal(parseHelperOutput('null', 'h'), undefined);
+    assert.equal(parseHelperOutput('{"Secret":true}', 'h'), undefined);
+    assert.deepEqual(parseHelperOutput('{"Username":{},"Secret":"s"}', 'h'), {
+      username: '',
+      password: 's',
+      source: 'credential helper h',
+    });
   });
 });
