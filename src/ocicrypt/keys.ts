@@ -135,8 +135,11 @@ function recipientFromPem(block: PemBlock, source: string): Recipient | undefine
         source,
       );
     case 'CERTIFICATE': {
-      const cert = parseWith(() => new X509Certificate(block.text), source, block.label);
-      return toRecipient(cert.publicKey, source);
+      // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
+      return toRecipient(
+        parseWith(() => new X509Certificate(block.text).publicKey, source, block.label),
+        source,
+      );
     }
     case 'EC PARAMETERS':
       return undefined; // openssl ecparam writes these before a key; they carry no key

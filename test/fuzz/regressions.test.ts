@@ -1,5 +1,9 @@
 /** Minimal counterexamples the fuzz tests found, each fixed in the parser: kept as plain regression tests. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isOepError } from '../../src/errors.js';
 import { parseDescriptor, parseManifestOrIndex } from '../../src/oci/model.js';
@@ -61,5 +65,46 @@ describe('fuzz regressions', () => {
       password: 's',
       source: 'credential helper h',
     });
+  });
+
+  it('a certificate whose public key does not decode is E_KEY, not a plain Error from X509Certificate.publicKey', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oep-fuzz-'));
+    try {
+      writeFileSync(join(dir, 'k.pem'), keyPair('p256').privatePem);
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-new',
+          '-key',
+          'k.pem',
+          '-subj',
+          '/CN=x',
+          '-days',
+          '1',
+          '-outform',
+          'DER',
+          '-out',
+          'c.der',
+        ],
+        {
+          cwd: dir,
+          stdio: 'ignore',
+        },
+      );
+      const der = readFileSync(join(dir, 'c.der'));
+      // The SPKI's EC point: BIT STRING (0x03 0x42 0x00) then 0x04 (uncompressed); 0x05 is no point encoding.
+      const at = der.indexOf(Buffer.from([0x03, 0x42, 0x00, 0x04]));
+      assert.ok(at > 0);
+      der[at + 3] = 0x05;
+      const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
+      assert.throws(
+        () => parseRecipients(pem, 'c'),
+        (e) => isOepError(e, 'E_KEY'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
