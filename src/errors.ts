@@ -44,3 +44,15 @@ export class OepError extends Error {
 export function isOepError(err: unknown, code?: ErrorCode): err is OepError {
   return err instanceof OepError && (code === undefined || err.code === code);
 }
+
+/**
+ * `JSON.stringify` for a message that quotes untrusted JSON: a value nested too deep to print (a hostile
+ * manifest's `[[[…]]]`, which JSON.parse accepts but JSON.stringify overflows the stack on) is named instead.
+ */
+export function quote(v: unknown): string {
+  try {
+    return String(JSON.stringify(v));
+  } catch {
+    return Array.isArray(v) ? 'a deeply nested array' : 'a deeply nested object';
+  }
+}

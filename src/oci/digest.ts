@@ -1,4 +1,4 @@
-import { OepError } from '../errors.js';
+import { OepError, quote } from '../errors.js';
 
 /** Algorithms the OCI spec registers, with the hex length of their encoded part. */
 const ALGORITHMS: Record<string, number> = { sha256: 64, sha512: 128 };
@@ -16,7 +16,7 @@ export function parseDigest(digest: unknown, where: string): ParsedDigest {
       return { algorithm: m[1] as ParsedDigest['algorithm'], hex: m[2]! };
     }
   }
-  throw new OepError('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
+  throw new OepError('E_MANIFEST', `${where}: invalid digest ${quote(digest)}`, {
     hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
   });
 }

@@ -3,7 +3,7 @@
  * Pure: no I/O. Unknown fields are kept (the raw object travels with the typed view) so that rewriting a
  * manifest never drops what another tool put there.
  */
-import { OepError } from '../errors.js';
+import { OepError, quote } from '../errors.js';
 import { parseDigest } from './digest.js';
 import { isIndexMediaType, isManifestMediaType, MT } from './mediatypes.js';
 import type { Platform } from './platform.js';
@@ -64,7 +64,7 @@ export function parseDescriptor(v: unknown, where: string): Descriptor {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
     throw new OepError(
       'E_MANIFEST',
-      `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`,
+      `${where}: descriptor size ${quote(size)} is not a non-negative integer`,
     );
   }
   const out: Descriptor = { ...v, mediaType, digest: digest as string, size };
@@ -103,10 +103,7 @@ export function parseManifestOrIndex(
 ): ImageManifest | ImageIndex {
   const raw = parseJson(bytes, where);
   if (raw.schemaVersion !== 2) {
-    throw new OepError(
-      'E_MANIFEST',
-      `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`,
-    );
+    throw new OepError('E_MANIFEST', `${where}: schemaVersion must be 2, got ${quote(raw.schemaVersion)}`);
   }
   const own = raw.mediaType;
   if (own !== undefined && typeof own !== 'string')

@@ -3,7 +3,7 @@
  * Every refusal names the key's source and says what to give instead. Key material never appears in a message.
  */
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { OepError } from '../errors.js';
+import { OepError, quote } from '../errors.js';
 import { blockName, pemBlocks, type PemBlock } from './pem.js';
 
 export type KeyAlgorithm =
@@ -69,7 +69,7 @@ function toRecipient(key: KeyObject, source: string, jwkAlg?: unknown, kid?: unk
     desc = `RSA-${bits}`;
     if (jwkAlg !== undefined) {
       if (!RSA_ALGS.has(jwkAlg as KeyAlgorithm)) {
-        throw new OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+        throw new OepError('E_KEY', `${source}: JWK alg ${quote(jwkAlg)} cannot wrap layer keys`, {
           hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
         });
       }
@@ -90,7 +90,7 @@ function toRecipient(key: KeyObject, source: string, jwkAlg?: unknown, kid?: unk
     desc = `EC-${curve}`;
     if (jwkAlg !== undefined) {
       if (!EC_ALGS.has(jwkAlg as KeyAlgorithm)) {
-        throw new OepError('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+        throw new OepError('E_KEY', `${source}: JWK alg ${quote(jwkAlg)} cannot wrap layer keys`, {
           hint: 'use ECDH-ES+A256KW for EC keys',
         });
       }
@@ -120,8 +120,11 @@ function recipientFromPem(block: PemBlock, where: string): Recipient | undefined
         where,
       );
     case 'CERTIFICATE': {
-      const cert = parseWith(() => new X509Certificate(block.text), where, block.label);
-      return toRecipient(cert.publicKey, where);
+      // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
+      return toRecipient(
+        parseWith(() => new X509Certificate(block.text).publicKey, where, block.label),
+        where,
+      );
     }
     case 'EC PARAMETERS':
       return undefined; // openssl ecparam writes these before a key; they carry no key
@@ -165,7 +168,7 @@ function recipientFromJwk(text: string, source: string): Recipient[] {
     if (jwk.kty === 'OKP') {
       throw new OepError(
         'E_KEY',
-        `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`,
+        `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : quote(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`,
         {
           hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
         },

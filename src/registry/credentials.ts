@@ -139,17 +139,23 @@ export async function runCredentialHelper(
       `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`,
     );
   }
+  return parseHelperOutput(stdout, program);
+}
+
+/** The JSON a credential helper printed for `get` (`{"Username":…,"Secret":…}`) as a credential. */
+export function parseHelperOutput(stdout: string, program: string): Credential | undefined {
   let doc: { Username?: string; Secret?: string };
   try {
     doc = JSON.parse(stdout) as typeof doc;
   } catch {
     throw new OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
   }
-  if (!doc.Secret) return undefined;
+  // As for config files: a field of the wrong type (or output that is not an object) is ignored.
+  if (typeof doc?.Secret !== 'string' || !doc.Secret) return undefined;
   const source = `credential helper ${program}`;
   // Username "<token>" marks an identity token, as the docker CLI reads it.
   if (doc.Username === '<token>') return { identityToken: doc.Secret, source };
-  return { username: doc.Username ?? '', password: doc.Secret, source };
+  return { username: typeof doc.Username === 'string' ? doc.Username : '', password: doc.Secret, source };
 }
 
 async function fromDockerConfig(

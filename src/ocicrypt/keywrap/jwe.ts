@@ -96,7 +96,7 @@ export class JweKeyWrapper implements KeyWrapper {
     const jwe = parseJwe(item) as Partial<GeneralJWE & FlattenedJWE>;
     const shared = { ...decodeHeader(jwe.protected), ...(jwe.unprotected ?? {}) };
     if (Array.isArray(jwe.recipients)) {
-      return jwe.recipients.map((r) => info({ ...shared, ...(r.header ?? {}) }));
+      return jwe.recipients.map((r) => info({ ...shared, ...(r?.header ?? {}) }));
     }
     return [info({ ...shared, ...(jwe.header ?? {}) })];
   }
