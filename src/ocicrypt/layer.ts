@@ -193,6 +193,28 @@ export async function decryptLayer(
   };
 }
 
+/**
+ * A `+encrypted` layer that is passed through must look encrypted beyond its media type: the public options and
+ * at least one key annotation. Without them it is plaintext (or unreadable ciphertext) under a label that
+ * reports and readers take for "encrypted". `where` names the layer for the user.
+ */
+export function assertEncryptedLayer(desc: Descriptor, where: string): void {
+  const a = desc.annotations ?? {};
+  const keyed = Object.entries(a).some(([k, v]) => k.startsWith(ANNOTATION_KEYS_PREFIX) && v !== '');
+  if (a[ANNOTATION_PUBOPTS] && keyed) return;
+  const lacks = [
+    ...(a[ANNOTATION_PUBOPTS] ? [] : [ANNOTATION_PUBOPTS]),
+    ...(keyed ? [] : [`${ANNOTATION_KEYS_PREFIX}*`]),
+  ];
+  throw new OepError(
+    'E_MANIFEST',
+    `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`,
+    {
+      hint: `an encrypted layer carries ${ANNOTATION_PUBOPTS} and ${ANNOTATION_KEYS_PREFIX}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
+    },
+  );
+}
+
 export interface LayerKeysInfo {
   encrypted: boolean;
   cipher?: string;

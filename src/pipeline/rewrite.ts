@@ -7,7 +7,7 @@
 import { Transform } from 'node:stream';
 import type { BlobLocation, BlobSource } from '../oci/source.js';
 import type { LayoutWriter, WrittenBlob } from '../oci/layout/writer.js';
-import { MT, ociLayerMediaType } from '../oci/mediatypes.js';
+import { isEncryptedMediaType, MT, ociLayerMediaType } from '../oci/mediatypes.js';
 import {
   ANNOTATION_REFERENCE_DIGEST,
   isAttestationManifest,
@@ -24,7 +24,7 @@ import {
 } from '../oci/tree.js';
 import { OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
-import type { LayerJob } from '../ocicrypt/layer.js';
+import { assertEncryptedLayer, type LayerJob } from '../ocicrypt/layer.js';
 import { runFileJob, type FileJob } from './layer-files.js';
 import type { LayerWorkers } from './layer-workers.js';
 
@@ -141,6 +141,13 @@ export async function rewriteImage(
     const actions = m.doc.layers.map((layer, i) =>
       isAttestationManifest(m.desc) ? 'copy' : ops.select(layer, i, m),
     );
+    // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
+    m.doc.layers.forEach((layer, i) => {
+      if (actions[i] === 'copy' && isEncryptedMediaType(layer.mediaType)) {
+        const where = `layer ${i} (${layer.digest}) of the ${formatPlatform(m.platform)} image (manifest ${m.desc.digest})`;
+        assertEncryptedLayer(layer, `${source.name}: ${where}`);
+      }
+    });
     plans.set(m, actions);
     m.doc.layers.forEach((layer, i) =>
       jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i]! }),
