@@ -280,22 +280,37 @@ export async function rewriteImage(
     return result;
   }
 
-  async function rebuild(node: TreeNode): Promise<Descriptor> {
-    if (node.kind === 'manifest') return rebuildManifest(node);
-    return rebuildIndex(node);
+  // A node shared by several parents (the tree is a DAG) is rebuilt once: O(n) in distinct manifests.
+  const rebuilt = new Map<TreeNode, Promise<Descriptor>>();
+  function rebuild(node: TreeNode): Promise<Descriptor> {
+    let p = rebuilt.get(node);
+    if (!p) {
+      p = node.kind === 'manifest' ? rebuildManifest(node) : rebuildIndex(node);
+      rebuilt.set(node, p);
+    }
+    return p;
   }
+  /** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
+  const repoint = (own: Descriptor, r: Descriptor): Descriptor => ({
+    ...own,
+    mediaType: r.mediaType,
+    digest: r.digest,
+    size: r.size,
+  });
 
   async function rebuildIndex(node: IndexNode): Promise<Descriptor> {
     const kept: Descriptor[] = [];
     // Images first, so that attestations can point at their new digests.
     const results = new Map<number, Descriptor>();
     for (const [i, child] of node.children.entries()) {
-      if (child && !isAttestationManifest(child.desc)) results.set(i, await rebuild(child));
+      if (child && !isAttestationManifest(child.desc)) {
+        results.set(i, repoint(node.doc.manifests[i]!, await rebuild(child)));
+      }
     }
     for (const [i, child] of node.children.entries()) {
       if (!child || !isAttestationManifest(child.desc)) continue;
-      const copied = await rebuild(child);
-      const ref = child.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
+      const copied = repoint(node.doc.manifests[i]!, await rebuild(child));
+      const ref = copied.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
       const target = newDigest.get(ref) ?? ref;
       attestations.push({ digest: copied.digest, reference: target });
       results.set(i, {
