@@ -1,20 +1,25 @@
 /**
  * The image graph under one entry of a layout: the root (a manifest or an index, possibly nested indexes) with
  * every manifest and index read, digest-verified and parsed. Layers are not read here: they stream later.
+ *
+ * The graph is a DAG, not a tree: indexes may list the same child many times and share children, so a layout of
+ * a few KB can reach one manifest by millions of paths. Every document is read once (memoised by descriptor) and
+ * becomes one node, shared by all its parents; the walkers below visit each node once.
  */
 import { OepError } from '../errors.js';
 import type { BlobSource } from './source.js';
 import {
   ANNOTATION_REF_NAME,
-  ANNOTATION_REFERENCE_DIGEST,
   isAttestationManifest,
   parseManifestOrIndex,
   type Descriptor,
   type ImageIndex,
   type ImageManifest,
 } from './model.js';
-import { isIndexMediaType, isManifestMediaType } from './mediatypes.js';
 import { formatPlatform, platformMatches, type Platform } from './platform.js';
+import { configPlatform, MAX_INDEX_DEPTH, Walk } from './walk.js';
+
+export { MAX_DOCUMENTS, MAX_INDEX_DEPTH, readNode } from './walk.js';
 
 export interface ManifestNode {
   kind: 'manifest';
@@ -45,8 +50,6 @@ export interface LoadedImage {
   /** Platforms present in the image but not selected. */
   skippedPlatforms: string[];
 }
-
-const MAX_DEPTH = 4;
 
 function candidates(entries: Descriptor[]): string {
   return entries.map((e) => e.annotations?.[ANNOTATION_REF_NAME] ?? e.digest).join(', ');
@@ -84,23 +87,6 @@ export function selectEntry(index: ImageIndex, sourceName: string, refName?: str
   });
 }
 
-export async function readNode(
-  source: BlobSource,
-  desc: Descriptor,
-): Promise<{ doc: ImageManifest | ImageIndex; bytes: Buffer }> {
-  if (!isIndexMediaType(desc.mediaType) && !isManifestMediaType(desc.mediaType)) {
-    throw new OepError(
-      'E_UNSUPPORTED',
-      `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`,
-      {
-        hint: 'OCI and docker schema2 manifests and indexes are supported',
-      },
-    );
-  }
-  const bytes = await source.read(desc);
-  return { doc: parseManifestOrIndex(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
-}
-
 export interface LoadOptions {
   refName?: string;
   /** Only these platforms (others are left out and listed in skippedPlatforms); all when absent or empty. */
@@ -113,55 +99,21 @@ export async function loadImage(source: BlobSource, opts: LoadOptions = {}): Pro
   if (top.kind !== 'index')
     throw new OepError('E_LAYOUT', `${source.name}: index.json is not an image index`);
   const entry = selectEntry(top, source.name, opts.refName);
-  const skipped: string[] = [];
   const wanted = opts.platforms?.length ? opts.platforms : undefined;
-
-  async function load(
-    desc: Descriptor,
-    doc: ImageManifest | ImageIndex,
-    bytes: Buffer,
-    depth: number,
-  ): Promise<TreeNode> {
-    if (doc.kind === 'manifest') return manifestNode(source, desc, doc, bytes);
-    if (depth > MAX_DEPTH)
-      throw new OepError('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
-    const children: (TreeNode | undefined)[] = [];
-    const selected = new Set<string>();
-    for (const child of doc.manifests) {
-      const isImage = isManifestMediaType(child.mediaType) && !isAttestationManifest(child);
-      if (isImage && wanted && !wanted.some((p) => platformMatches(p, child.platform))) {
-        skipped.push(formatPlatform(child.platform));
-        children.push(undefined);
-        continue;
-      }
-      if (isAttestationManifest(child)) {
-        children.push(undefined); // decided once the images are known (see below)
-        continue;
-      }
-      const read = await readNode(source, child);
-      children.push(await load(child, read.doc, read.bytes, depth + 1));
-      selected.add(child.digest);
-    }
-    // Attestations describe one image manifest; keep those whose image we keep.
-    for (const [i, child] of doc.manifests.entries()) {
-      const ref = child.annotations?.[ANNOTATION_REFERENCE_DIGEST];
-      if (isAttestationManifest(child) && ref && selected.has(ref)) {
-        const read = await readNode(source, child);
-        if (read.doc.kind === 'manifest')
-          children[i] = await manifestNode(source, child, read.doc, read.bytes);
-      }
-    }
-    return { kind: 'index', desc, doc, bytes, children };
-  }
+  const walk = new Walk(source, wanted);
 
   let root: TreeNode;
   if (entry) {
-    const read = await readNode(source, entry);
-    root = await load(entry, read.doc, read.bytes, 0);
+    root = (await walk.child(entry, 0)).node;
   } else {
     const desc: Descriptor = { mediaType: top.mediaType, digest: '', size: indexBytes.length };
-    root = await load(desc, top, indexBytes, 0);
+    const loaded = await walk.build(desc, top, indexBytes, 0);
+    if (loaded.height > MAX_INDEX_DEPTH) {
+      throw new OepError('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
+    }
+    root = loaded.node;
   }
+  const skipped = [...walk.skipped];
   if (wanted && root.kind === 'manifest' && !wanted.some((p) => platformMatches(p, root.platform))) {
     throw new OepError(
       'E_PLATFORM',
@@ -171,26 +123,32 @@ export async function loadImage(source: BlobSource, opts: LoadOptions = {}): Pro
       },
     );
   }
-  if (wanted && root.kind === 'index') {
-    if (countImages(root) === 0) {
-      throw new OepError(
-        'E_PLATFORM',
-        `${source.name}: no image matches platform ${wanted.map(formatPlatform).join(', ')}`,
-        {
-          hint: skipped.length
-            ? `platforms here: ${skipped.join(', ')}`
-            : 'this image carries no platform list',
-        },
-      );
-    }
+  if (wanted && root.kind === 'index' && countImages(root) === 0) {
+    throw new OepError(
+      'E_PLATFORM',
+      `${source.name}: no image matches platform ${wanted.map(formatPlatform).join(', ')}`,
+      {
+        hint: skipped.length
+          ? `platforms here: ${skipped.join(', ')}`
+          : 'this image carries no platform list',
+      },
+    );
   }
   return { root, entry, skippedPlatforms: skipped };
 }
 
-/** Every manifest under a node, attestation manifests included, in tree order. */
+/** Every manifest under a node once (a DAG shares nodes), attestation manifests included, in tree order. */
 export function manifestNodes(node: TreeNode): ManifestNode[] {
-  if (node.kind === 'manifest') return [node];
-  return node.children.flatMap((c) => (c ? manifestNodes(c) : []));
+  const seen = new Set<TreeNode>();
+  const out: ManifestNode[] = [];
+  const visit = (n: TreeNode): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    if (n.kind === 'manifest') out.push(n);
+    else for (const c of n.children) if (c) visit(c);
+  };
+  visit(node);
+  return out;
 }
 
 /** The image manifests under a node: attestation manifests left out. */
@@ -199,9 +157,20 @@ export function imageManifestNodes(node: TreeNode): ManifestNode[] {
 }
 
 /** Every manifest and index once, children before parents: the order a registry accepts them in. */
-export function nodesBottomUp(node: TreeNode, out: TreeNode[] = []): TreeNode[] {
-  if (node.kind === 'index') for (const c of node.children) if (c) nodesBottomUp(c, out);
-  if (!out.some((n) => n.desc.digest === node.desc.digest)) out.push(node);
+export function nodesBottomUp(node: TreeNode): TreeNode[] {
+  const seen = new Set<TreeNode>();
+  const digests = new Set<string>();
+  const out: TreeNode[] = [];
+  const visit = (n: TreeNode): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    if (n.kind === 'index') for (const c of n.children) if (c) visit(c);
+    if (!digests.has(n.desc.digest)) {
+      digests.add(n.desc.digest);
+      out.push(n);
+    }
+  };
+  visit(node);
   return out;
 }
 
@@ -209,6 +178,7 @@ export function countImages(node: TreeNode): number {
   return imageManifestNodes(node).length;
 }
 
+/** The node of a manifest read outside a walk (an attestation-marked one found to be an image). */
 export async function manifestNode(
   source: BlobSource,
   desc: Descriptor,
@@ -217,19 +187,4 @@ export async function manifestNode(
 ): Promise<ManifestNode> {
   const config = await source.read(doc.config);
   return { kind: 'manifest', desc, doc, bytes, config, platform: desc.platform ?? configPlatform(config) };
-}
-
-/** os/architecture/variant of an image config, when it is a JSON object that has them. */
-function configPlatform(config: Buffer): Platform | undefined {
-  try {
-    const c = JSON.parse(config.toString('utf8')) as Record<string, unknown>;
-    if (typeof c.os !== 'string' || typeof c.architecture !== 'string') return undefined;
-    return {
-      os: c.os,
-      architecture: c.architecture,
-      ...(typeof c.variant === 'string' ? { variant: c.variant } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }

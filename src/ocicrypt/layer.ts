@@ -105,10 +105,10 @@ export async function encryptLayer(
   };
 }
 
-function wrappedItems(desc: Descriptor, w: KeyWrapper): Uint8Array[] {
+/** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
+function wrappedItems(desc: Descriptor, w: KeyWrapper): string[] {
   const value = desc.annotations?.[w.annotationId];
-  if (!value) return [];
-  return value.split(',').map((item) => decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
+  return value ? value.split(',') : [];
 }
 
 function keyProtocols(desc: Descriptor): string[] {
@@ -117,43 +117,61 @@ function keyProtocols(desc: Descriptor): string[] {
     .map((k) => k.slice(ANNOTATION_KEYS_PREFIX.length));
 }
 
+/**
+ * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
+ * a JWE) does not hide the items after it; only when nothing opens does the count of malformed items matter.
+ */
+async function unwrapPrivateOptions(
+  desc: Descriptor,
+  keys: DecryptionKey[],
+  wrappers: readonly KeyWrapper[],
+): Promise<Uint8Array> {
+  let tried = 0;
+  const malformed: unknown[] = [];
+  for (const w of wrappers) {
+    for (const item of wrappedItems(desc, w)) {
+      tried++;
+      try {
+        const priv = await w.unwrap(keys, decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
+        if (priv) return priv;
+      } catch (err) {
+        malformed.push(err);
+      }
+    }
+  }
+  if (tried > 0 && malformed.length === tried) {
+    const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
+    throw new OepError(
+      'E_INTEGRITY',
+      tried === 1
+        ? `the key item of layer ${desc.digest} is malformed: ${first}`
+        : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`,
+      {
+        hint: 'the key annotations (org.opencontainers.image.enc.keys.*) were damaged; re-encrypt the image',
+      },
+    );
+  }
+  const protocols = keyProtocols(desc);
+  if (tried === 0) {
+    throw new OepError(
+      'E_DECRYPT',
+      `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`,
+      { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` },
+    );
+  }
+  const note = malformed.length ? ` (${malformed.length} of ${tried} key items are malformed)` : '';
+  throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
+    hint: 'give the private key matching one of the public keys the image was encrypted for',
+  });
+}
+
 /** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
 export async function decryptLayer(
   desc: Descriptor,
   keys: DecryptionKey[],
   wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
 ): Promise<LayerDecryption> {
-  let priv: Uint8Array | undefined;
-  let malformed: unknown;
-  for (const w of wrappers) {
-    for (const item of wrappedItems(desc, w)) {
-      try {
-        priv = await w.unwrap(keys, item);
-      } catch (err) {
-        // As ocicrypt's preUnwrapKey: a malformed item does not hide the items after it.
-        malformed ??= err;
-      }
-      if (priv) break;
-    }
-    if (priv) break;
-  }
-  if (!priv && malformed !== undefined) throw malformed;
-  if (!priv) {
-    const protocols = keyProtocols(desc);
-    const usable = wrappers.filter((w) => desc.annotations?.[w.annotationId]);
-    if (usable.length === 0) {
-      throw new OepError(
-        'E_DECRYPT',
-        `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`,
-        {
-          hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys`,
-        },
-      );
-    }
-    throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}`, {
-      hint: 'give the private key matching one of the public keys the image was encrypted for',
-    });
-  }
+  const priv = await unwrapPrivateOptions(desc, keys, wrappers);
   const secrets = layerSecrets(
     decodePrivateOptions(priv),
     decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]),
@@ -173,6 +191,28 @@ export async function decryptLayer(
       return out;
     },
   };
+}
+
+/**
+ * A `+encrypted` layer that is passed through must look encrypted beyond its media type: the public options and
+ * at least one key annotation. Without them it is plaintext (or unreadable ciphertext) under a label that
+ * reports and readers take for "encrypted". `where` names the layer for the user.
+ */
+export function assertEncryptedLayer(desc: Descriptor, where: string): void {
+  const a = desc.annotations ?? {};
+  const keyed = Object.entries(a).some(([k, v]) => k.startsWith(ANNOTATION_KEYS_PREFIX) && v !== '');
+  if (a[ANNOTATION_PUBOPTS] && keyed) return;
+  const lacks = [
+    ...(a[ANNOTATION_PUBOPTS] ? [] : [ANNOTATION_PUBOPTS]),
+    ...(keyed ? [] : [`${ANNOTATION_KEYS_PREFIX}*`]),
+  ];
+  throw new OepError(
+    'E_MANIFEST',
+    `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`,
+    {
+      hint: `an encrypted layer carries ${ANNOTATION_PUBOPTS} and ${ANNOTATION_KEYS_PREFIX}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
+    },
+  );
 }
 
 export interface LayerKeysInfo {

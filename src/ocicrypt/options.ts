@@ -114,12 +114,17 @@ export function layerSecrets(
     });
   }
   // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
-  // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
-  // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
+  // options could be set or swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so
+  // such a nonce would decrypt to garbage that passes it. A public one that disagrees, or stands alone, is refused.
   if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
     throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
   }
-  const nonce = priv.nonce ?? pub.nonce;
+  if (!priv.nonce && pub.nonce) {
+    throw new OepError('E_INTEGRITY', 'layer nonce is only in the public options, not in the wrapped ones', {
+      hint: 'ocicrypt wraps the nonce with the key; re-encrypt the image with a tool that does',
+    });
+  }
+  const nonce = priv.nonce;
   if (priv.symkey.length !== KEY_LENGTH) throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
   if (!nonce || nonce.length !== NONCE_LENGTH)
     throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');

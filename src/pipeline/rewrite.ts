@@ -7,7 +7,7 @@
 import { Transform } from 'node:stream';
 import type { BlobLocation, BlobSource } from '../oci/source.js';
 import type { LayoutWriter, WrittenBlob } from '../oci/layout/writer.js';
-import { MT, ociLayerMediaType } from '../oci/mediatypes.js';
+import { isEncryptedMediaType, MT, ociLayerMediaType } from '../oci/mediatypes.js';
 import {
   ANNOTATION_REFERENCE_DIGEST,
   isAttestationManifest,
@@ -24,7 +24,7 @@ import {
 } from '../oci/tree.js';
 import { OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
-import type { LayerJob } from '../ocicrypt/layer.js';
+import { assertEncryptedLayer, type LayerJob } from '../ocicrypt/layer.js';
 import { runFileJob, type FileJob } from './layer-files.js';
 import type { LayerWorkers } from './layer-workers.js';
 
@@ -141,6 +141,13 @@ export async function rewriteImage(
     const actions = m.doc.layers.map((layer, i) =>
       isAttestationManifest(m.desc) ? 'copy' : ops.select(layer, i, m),
     );
+    // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
+    m.doc.layers.forEach((layer, i) => {
+      if (actions[i] === 'copy' && isEncryptedMediaType(layer.mediaType)) {
+        const where = `layer ${i} (${layer.digest}) of the ${formatPlatform(m.platform)} image (manifest ${m.desc.digest})`;
+        assertEncryptedLayer(layer, `${source.name}: ${where}`);
+      }
+    });
     plans.set(m, actions);
     m.doc.layers.forEach((layer, i) =>
       jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i]! }),
@@ -274,22 +281,37 @@ export async function rewriteImage(
     return result;
   }
 
-  async function rebuild(node: TreeNode): Promise<Descriptor> {
-    if (node.kind === 'manifest') return rebuildManifest(node);
-    return rebuildIndex(node);
+  // A node shared by several parents (the tree is a DAG) is rebuilt once: O(n) in distinct manifests.
+  const rebuilt = new Map<TreeNode, Promise<Descriptor>>();
+  function rebuild(node: TreeNode): Promise<Descriptor> {
+    let p = rebuilt.get(node);
+    if (!p) {
+      p = node.kind === 'manifest' ? rebuildManifest(node) : rebuildIndex(node);
+      rebuilt.set(node, p);
+    }
+    return p;
   }
+  /** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
+  const repoint = (own: Descriptor, r: Descriptor): Descriptor => ({
+    ...own,
+    mediaType: r.mediaType,
+    digest: r.digest,
+    size: r.size,
+  });
 
   async function rebuildIndex(node: IndexNode): Promise<Descriptor> {
     const kept: Descriptor[] = [];
     // Images first, so that attestations can point at their new digests.
     const results = new Map<number, Descriptor>();
     for (const [i, child] of node.children.entries()) {
-      if (child && !isAttestationManifest(child.desc)) results.set(i, await rebuild(child));
+      if (child && !isAttestationManifest(child.desc)) {
+        results.set(i, repoint(node.doc.manifests[i]!, await rebuild(child)));
+      }
     }
     for (const [i, child] of node.children.entries()) {
       if (!child || !isAttestationManifest(child.desc)) continue;
-      const copied = await rebuild(child);
-      const ref = child.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
+      const copied = repoint(node.doc.manifests[i]!, await rebuild(child));
+      const ref = copied.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
       const target = newDigest.get(ref) ?? ref;
       attestations.push({ digest: copied.digest, reference: target });
       results.set(i, {

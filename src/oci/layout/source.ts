@@ -2,12 +2,12 @@
  * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
  * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
  */
-import { createReadStream } from 'node:fs';
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, open as openFile, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OepError } from '../../errors.js';
+import { isOepError, OepError } from '../../errors.js';
 import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
 import { MAX_JSON_BLOB, readSmall, type BlobLocation, type BlobSource } from '../source.js';
@@ -22,6 +22,74 @@ function blobPath(digest: string, where: string): string {
 function missing(name: string, digest: string): OepError {
   return new OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
     hint: 'the layout is incomplete; rebuild or re-export it',
+  });
+}
+
+/** oci-layout holds one small JSON object. */
+const MAX_MARKER = 4096;
+
+function notRegular(name: string, rel: string, why: string): OepError {
+  return new OepError('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
+    hint: 'layouts must hold regular files only: no links, FIFOs or devices',
+  });
+}
+
+/**
+ * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
+ * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
+ * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
+ */
+async function openRegular(root: string, rel: string, name: string): Promise<FileHandle | undefined> {
+  const parts = rel.split('/');
+  let at = root;
+  try {
+    for (const [i, part] of parts.entries()) {
+      at = join(at, part);
+      const st = await lstat(at);
+      const last = i === parts.length - 1;
+      if (last ? !st.isFile() : !st.isDirectory())
+        throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const fh = await openFile(at, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    (err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
+    },
+  );
+  try {
+    if (!(await fh.stat()).isFile()) throw notRegular(name, rel, 'it changed while being opened');
+    const real = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
+    if (real !== at) throw notRegular(name, rel, `it resolves to ${real}`);
+    return fh;
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
+async function readCapped(fh: FileHandle, cap: number, what: string): Promise<Buffer> {
+  try {
+    const buf = Buffer.alloc(cap + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > cap) throw new OepError('E_LAYOUT', `${what} is larger than ${cap} bytes`);
+    }
+    return buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
+}
+
+function blobNotRegular(name: string, digest: string, cause: OepError): OepError {
+  return new OepError('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
+    hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
   });
 }
 
@@ -51,28 +119,23 @@ class DirSource implements BlobSource {
   ) {}
 
   static async open(name: string, root: string): Promise<DirSource> {
-    let marker: string | undefined;
-    try {
-      marker = await readFile(join(root, 'oci-layout'), 'utf8');
-    } catch {
-      marker = undefined;
-    }
+    const real = await realpath(root);
+    const fh = await openRegular(real, 'oci-layout', name);
+    const marker = fh
+      ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
+      : undefined;
     checkLayoutMarker(name, marker);
-    return new DirSource(name, await realpath(root));
+    return new DirSource(name, real);
   }
 
   async indexJson(): Promise<Buffer> {
-    const p = join(this.root, 'index.json');
-    try {
-      const st = await lstat(p);
-      if (!st.isFile()) throw new Error('not a regular file');
-      if (st.size > MAX_JSON_BLOB) throw new Error('too large');
-      return await readFile(p);
-    } catch (err) {
-      throw new OepError('E_LAYOUT', `${this.name}: cannot read index.json: ${(err as Error).message}`, {
+    const fh = await openRegular(this.root, 'index.json', this.name);
+    if (!fh) {
+      throw new OepError('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
         hint: 'an OCI layout needs an index.json next to oci-layout',
       });
     }
+    return readCapped(fh, MAX_JSON_BLOB, `${this.name}: index.json`);
   }
 
   /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
@@ -81,19 +144,13 @@ class DirSource implements BlobSource {
   }
 
   async #checked(digest: string): Promise<BlobLocation | undefined> {
-    const p = join(this.root, blobPath(digest, this.name));
-    try {
-      const st = await lstat(p);
-      if (!st.isFile()) {
-        throw new OepError('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
-          hint: 'layouts must not hold links',
-        });
-      }
-      return { path: p, offset: 0, size: st.size };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const rel = blobPath(digest, this.name);
+    const fh = await openRegular(this.root, rel, this.name).catch((err: unknown) => {
+      throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
+    });
+    if (!fh) return undefined;
+    const { size } = await fh.stat().finally(() => fh.close());
+    return { path: join(this.root, rel), offset: 0, size };
   }
 
   async has(desc: Pick<Descriptor, 'digest'>): Promise<boolean> {
@@ -107,9 +164,14 @@ class DirSource implements BlobSource {
   }
 
   async open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
-    const p = await this.#checkedPath(desc.digest);
-    if (!p) throw missing(this.name, desc.digest);
-    return verified(createReadStream(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
+    const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch(
+      (err: unknown) => {
+        throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
+      },
+    );
+    if (!fh) throw missing(this.name, desc.digest);
+    // Read from the checked descriptor, not the path again.
+    return verified(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
   }
 
   async read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer> {

@@ -14,6 +14,16 @@ export interface TarEntry {
 }
 
 const BLOCK = 512;
+/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
+export const MAX_TAR_META = 1024 * 1024;
+/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
+const SPECIAL_TYPES: Record<string, string> = {
+  '1': 'a hard link',
+  '2': 'a symbolic link',
+  '3': 'a character device',
+  '4': 'a block device',
+  '6': 'a FIFO',
+};
 
 function cstr(buf: Buffer, start: number, len: number): string {
   const slice = buf.subarray(start, start + len);
@@ -71,7 +81,9 @@ async function readAt(fh: FileHandle, offset: number, length: number): Promise<B
 export async function indexTar(path: string): Promise<Map<string, TarEntry>> {
   const fh = await open(path, 'r');
   try {
-    const { size: fileSize } = await fh.stat();
+    const st = await fh.stat();
+    if (!st.isFile()) throw new OepError('E_LAYOUT', `${path} is not a regular file`);
+    const fileSize = st.size;
     const entries = new Map<string, TarEntry>();
     let offset = 0;
     let pax: Record<string, string> = {};
@@ -97,7 +109,14 @@ export async function indexTar(path: string): Promise<Map<string, TarEntry>> {
       const dataOffset = offset + BLOCK;
       if (dataOffset + size > fileSize) throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
       const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-      if (type === 'x' || type === 'g' || type === 'L') {
+      if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+        if (size > MAX_TAR_META) {
+          throw new OepError(
+            'E_LAYOUT',
+            `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`,
+            { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' },
+          );
+        }
         const data = await readAt(fh, dataOffset, size);
         if (type === 'x') pax = parsePax(data);
         if (type === 'L') longName = cstr(data, 0, data.length);
@@ -105,8 +124,8 @@ export async function indexTar(path: string): Promise<Map<string, TarEntry>> {
         continue;
       }
       name = safeEntryName(name, path);
-      if (type === '1' || type === '2') {
-        throw new OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
+      if (SPECIAL_TYPES[type]) {
+        throw new OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
           hint: 'OCI archives must hold regular files only',
         });
       }

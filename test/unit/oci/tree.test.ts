@@ -138,7 +138,7 @@ describe('loadImage', () => {
     const layout = join(dir, 'deep');
     const one = buildImage(layout, { layers: [{ files: { a: 'a' } }] });
     let top: { mediaType: string; digest: string; size: number } = one.manifest;
-    for (let i = 0; i < 7; i++) top = putIndex(layout, [top]);
+    for (let i = 0; i < 9; i++) top = putIndex(layout, [top]);
     writeIndexJson(layout, [top]);
     await assert.rejects(loadImage(await openLayout(layout)), fails('E_MANIFEST', 'deeper'));
   });
