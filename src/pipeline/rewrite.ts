@@ -24,6 +24,7 @@ import {
 } from '../oci/tree.js';
 import { OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
+import { withoutAttestationMark } from '../oci/attestation.js';
 import { assertEncryptedLayer, type LayerJob } from '../ocicrypt/layer.js';
 import { runFileJob, type FileJob } from './layer-files.js';
 import type { LayerWorkers } from './layer-workers.js';
@@ -305,7 +306,8 @@ export async function rewriteImage(
     const results = new Map<number, Descriptor>();
     for (const [i, child] of node.children.entries()) {
       if (child && !isAttestationManifest(child.desc)) {
-        results.set(i, repoint(node.doc.manifests[i]!, await rebuild(child)));
+        // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
+        results.set(i, repoint(withoutAttestationMark(node.doc.manifests[i]!), await rebuild(child)));
       }
     }
     for (const [i, child] of node.children.entries()) {

@@ -62,6 +62,10 @@ export function hostileLayout(layout: string, opts: { twin?: boolean } = {}): st
         compression: 'none',
         mediaType: `application/vnd.oci.image.layer.v1.tar${HOSTILE}+encrypted`,
         annotations: {
+          // A pass-through encrypted layer must carry pubopts and a key item: it does, hostile as they are.
+          'org.opencontainers.image.enc.pubopts': Buffer.from(
+            JSON.stringify({ cipher: HOSTILE, hmac: 'AA==', cipheroptions: {} }),
+          ).toString('base64'),
           'org.opencontainers.image.enc.keys.jwe': jweItem(HOSTILE),
           [`org.opencontainers.image.enc.keys.${HOSTILE}`]: 'AAAA',
         },
