@@ -5,6 +5,7 @@
  * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
  */
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -62,6 +63,22 @@ async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
   while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
 }
 
+/**
+ * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
+ * (the digest check stands behind this, but a hang or a read of another file must not start).
+ */
+async function openSource(job: FileJob): Promise<FileHandle> {
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  const fh = await open(job.source.path, flags).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ELOOP' ? mismatch(job, 'is now a symbolic link') : err;
+  });
+  if (!(await fh.stat()).isFile()) {
+    await fh.close();
+    throw mismatch(job, 'is no longer a regular file');
+  }
+  return fh;
+}
+
 export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => void): Promise<FileJobResult> {
   const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
   if (job.source.size !== job.expected.size) {
@@ -73,7 +90,7 @@ export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => v
       : new LayerCipher({ key: Buffer.from(job.key!), nonce: Buffer.from(job.nonce!) }, job.mode);
   const inHash = createHash(algorithm);
   const outHash = createHash('sha256');
-  const input = await open(job.source.path, 'r');
+  const input = await openSource(job);
   let output: FileHandle | undefined;
   let pending: Promise<void> = Promise.resolve();
   try {
