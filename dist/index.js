@@ -13,7 +13,7 @@ const Pool = __nccwpck_require__(7404)
 const BalancedPool = __nccwpck_require__(8973)
 const Agent = __nccwpck_require__(6261)
 const ProxyAgent = __nccwpck_require__(9848)
-const EnvHttpProxyAgent = __nccwpck_require__(278)
+const EnvHttpProxyAgent = __nccwpck_require__(7897)
 const RetryAgent = __nccwpck_require__(9501)
 const errors = __nccwpck_require__(8091)
 const util = __nccwpck_require__(1544)
@@ -7738,7 +7738,7 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 278:
+/***/ 7897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -67397,8 +67397,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1130);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(931);
+/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5048);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8403);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
 
@@ -67425,7 +67425,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 931:
+/***/ 8403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67464,7 +67464,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -70275,7 +70275,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -70283,7 +70283,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -70291,7 +70291,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -70387,12 +70387,118 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 20 modules
-var encrypt = __nccwpck_require__(4115);
-// EXTERNAL MODULE: ./src/pipeline/push.ts + 10 modules
-var push = __nccwpck_require__(1130);
+// EXTERNAL MODULE: ./src/escape.ts
+var src_escape = __nccwpck_require__(2988);
+// EXTERNAL MODULE: ./src/pipeline/attestations.ts
+var pipeline_attestations = __nccwpck_require__(1955);
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 2 modules
+var encrypt = __nccwpck_require__(6203);
+// EXTERNAL MODULE: ./src/pipeline/push.ts + 12 modules
+var push = __nccwpck_require__(5048);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/pipeline/ca.ts
+/**
+ * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
+ * it cannot read, and the user would get "certificate not trusted" from the registry instead of the real cause.
+ * Shared by every front end, so the CLI's --ca-file and the Action's ca-cert fail the same way.
+ */
+
+
+const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
+/** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
+function checkCaBundle(text, source, input) {
+    const certs = text.match(CERT_RE) ?? [];
+    if (certs.length === 0) {
+        throw new errors/* OepError */.$s('E_USAGE', `${input}: ${source} holds no PEM certificate`, { hint: CA_HINT });
+    }
+    certs.forEach((pem, i) => {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
+        }
+        catch {
+            throw new errors/* OepError */.$s('E_USAGE', `${input}: certificate ${i + 1} in ${source} cannot be parsed`, {
+                hint: CA_HINT,
+            });
+        }
+    });
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
+/**
+ * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
+ * a block that is truncated, mislabelled or malformed must fail the whole input, never vanish, or an image
+ * would be encrypted for fewer recipients than the user listed. Text outside blocks (comments) is allowed.
+ * Messages name the source and the block's number (1-based), never the block's content: it is key material.
+ */
+
+const BEGIN_RE = /^-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/;
+const END_RE = /^-----END (.*)-----$/;
+const HEADER_RE = /^[A-Za-z-]+:/;
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+/** "keys/team.pem (PEM block 2)": how messages name a block. */
+function pem_blockName(source, number) {
+    return `${source} (PEM block ${number})`;
+}
+function bad(source, number, what, label) {
+    const where = label ? `${source} (PEM block ${number}, ${label})` : pem_blockName(source, number);
+    return new errors/* OepError */.$s('E_KEY', `${where} ${what}`, {
+        hint: 'each key must be whole: a -----BEGIN line, base64 lines, and the matching -----END line, each on its own line',
+    });
+}
+function pem_close(open, source) {
+    const headers = open.body.some((l) => HEADER_RE.test(l));
+    if (!headers && !open.body.every((l) => BASE64_RE.test(l))) {
+        throw bad(source, open.number, 'holds text that is not base64', open.label);
+    }
+    return {
+        label: open.label,
+        number: open.number,
+        headers,
+        text: `-----BEGIN ${open.label}-----\n${open.body.join('\n')}\n-----END ${open.label}-----\n`,
+    };
+}
+/** Every block in `text`, checked for shape (BEGIN, base64, matching END); parsing the keys is the caller's. */
+function pem_pemBlocks(text, source) {
+    const blocks = [];
+    let open;
+    let count = 0;
+    for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
+        const line = raw.trim();
+        if (line.includes('-----BEGIN')) {
+            if (open)
+                throw bad(source, open.number, 'has no END line before the next BEGIN', open.label);
+            const m = BEGIN_RE.exec(line);
+            count += 1;
+            if (!m)
+                throw bad(source, count, 'has a malformed BEGIN line');
+            open = { label: m[1], number: count, body: [] };
+        }
+        else if (line.includes('-----END')) {
+            const m = END_RE.exec(line);
+            if (!open) {
+                throw new errors/* OepError */.$s('E_KEY', `${source} line ${i + 1}: an END line with no BEGIN line before it`, {
+                    hint: 'the key was cut at its start: copy the whole key, from its -----BEGIN line',
+                });
+            }
+            if (!m || m[1] !== open.label) {
+                const end = m && /^[A-Z0-9 ]{1,64}$/.test(m[1]) ? `END ${m[1]}` : 'a malformed END line';
+                throw bad(source, open.number, `begins with BEGIN ${open.label} but ends with ${end}`);
+            }
+            blocks.push(pem_close(open, source));
+            open = undefined;
+        }
+        else if (open) {
+            open.body.push(line);
+        }
+    }
+    if (open)
+        throw bad(source, open.number, 'has no END line', open.label);
+    return blocks;
+}
+
 ;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
 /**
  * Parsing the keys users hand us. Recipients (public keys) for encryption; private keys for decryption.
@@ -70400,18 +70506,11 @@ var external_node_crypto_ = __nccwpck_require__(7598);
  */
 
 
+
 const CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const RSA_ALGS = new Set(['RSA-OAEP', 'RSA-OAEP-256']);
 const EC_ALGS = new Set(['ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
 const MIN_RSA_BITS = 2048;
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
-function pemBlocks(text) {
-    return [...text.matchAll(PEM_RE)].map((m) => ({
-        label: m[1],
-        text: m[0],
-        headers: /^[A-Za-z-]+:/m.test(m[2]),
-    }));
-}
 function looksLikeJson(text) {
     return text.trimStart().startsWith('{');
 }
@@ -70421,7 +70520,7 @@ function fingerprint(key) {
         .digest('hex');
 }
 function privateKeyGiven(source) {
-    return new errors/* OepError */.$('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
+    return new errors/* OepError */.$s('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
         hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
     });
 }
@@ -70433,7 +70532,7 @@ function toRecipient(key, source, jwkAlg, kid) {
     if (type === 'rsa') {
         const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
         if (bits < MIN_RSA_BITS) {
-            throw new errors/* OepError */.$('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
+            throw new errors/* OepError */.$s('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
                 hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
             });
         }
@@ -70441,7 +70540,7 @@ function toRecipient(key, source, jwkAlg, kid) {
         desc = `RSA-${bits}`;
         if (jwkAlg !== undefined) {
             if (!RSA_ALGS.has(jwkAlg)) {
-                throw new errors/* OepError */.$('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                throw new errors/* OepError */.$s('E_KEY', `${source}: JWK alg ${(0,errors/* quote */.hD)(jwkAlg)} cannot wrap layer keys`, {
                     hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
                 });
             }
@@ -70451,7 +70550,7 @@ function toRecipient(key, source, jwkAlg, kid) {
     else if (type === 'ec') {
         const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
         if (!curve) {
-            throw new errors/* OepError */.$('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
+            throw new errors/* OepError */.$s('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
                 hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
             });
         }
@@ -70459,7 +70558,7 @@ function toRecipient(key, source, jwkAlg, kid) {
         desc = `EC-${curve}`;
         if (jwkAlg !== undefined) {
             if (!EC_ALGS.has(jwkAlg)) {
-                throw new errors/* OepError */.$('E_KEY', `${source}: JWK alg ${JSON.stringify(jwkAlg)} cannot wrap layer keys`, {
+                throw new errors/* OepError */.$s('E_KEY', `${source}: JWK alg ${(0,errors/* quote */.hD)(jwkAlg)} cannot wrap layer keys`, {
                     hint: 'use ECDH-ES+A256KW for EC keys',
                 });
             }
@@ -70467,7 +70566,7 @@ function toRecipient(key, source, jwkAlg, kid) {
         }
     }
     else {
-        throw new errors/* OepError */.$('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
+        throw new errors/* OepError */.$s('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
             hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
         });
     }
@@ -70476,31 +70575,43 @@ function toRecipient(key, source, jwkAlg, kid) {
         r.kid = kid;
     return r;
 }
-function recipientFromPem(block, source) {
+/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
+function recipientFromPem(block, where) {
     switch (block.label) {
         case 'PUBLIC KEY':
         case 'RSA PUBLIC KEY':
-            return toRecipient(parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), source, block.label), source);
+            return toRecipient(parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), where);
         case 'CERTIFICATE': {
-            const cert = parseWith(() => new external_node_crypto_.X509Certificate(block.text), source, block.label);
-            return toRecipient(cert.publicKey, source);
+            // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
+            return toRecipient(parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label), where);
         }
         case 'EC PARAMETERS':
             return undefined; // openssl ecparam writes these before a key; they carry no key
         default:
             if (block.label.includes('PRIVATE KEY'))
-                throw privateKeyGiven(source);
-            throw new errors/* OepError */.$('E_KEY', `${source}: a PEM block "${block.label}" is not a public key`, {
+                throw privateKeyGiven(where);
+            throw new errors/* OepError */.$s('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
                 hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
             });
     }
+}
+/**
+ * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
+ * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
+ */
+function recipientsFromPem(text, source) {
+    const blocks = pem_pemBlocks(text, source);
+    return blocks.flatMap((b) => {
+        const r = recipientFromPem(b, blocks.length > 1 ? pem_blockName(source, b.number) : source);
+        return r ? [r] : [];
+    });
 }
 function parseWith(fn, source, what) {
     try {
         return fn();
     }
     catch {
-        throw new errors/* OepError */.$('E_KEY', `${source}: cannot parse the ${what}`, {
+        throw new errors/* OepError */.$s('E_KEY', `${source}: cannot parse the ${what}`, {
             hint: 'the key is corrupt or truncated',
         });
     }
@@ -70511,11 +70622,11 @@ function recipientFromJwk(text, source) {
     return jwks.map((jwk, i) => {
         const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
         if (typeof jwk !== 'object' || jwk === null)
-            throw new errors/* OepError */.$('E_KEY', `${where} is not a JWK`);
+            throw new errors/* OepError */.$s('E_KEY', `${where} is not a JWK`);
         if ('d' in jwk)
             throw privateKeyGiven(where);
         if (jwk.kty === 'OKP') {
-            throw new errors/* OepError */.$('E_KEY', `${where} is an ${String(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
+            throw new errors/* OepError */.$s('E_KEY', `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : (0,errors/* quote */.hD)(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
                 hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
             });
         }
@@ -70532,7 +70643,7 @@ function recipientFromDer(der, source) {
             return toRecipient((0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type }), source);
         }
         catch (err) {
-            if (err instanceof errors/* OepError */.$)
+            if (err instanceof errors/* OepError */.$s)
                 throw err;
         }
     }
@@ -70540,12 +70651,12 @@ function recipientFromDer(der, source) {
         return toRecipient(new external_node_crypto_.X509Certificate(der).publicKey, source);
     }
     catch (err) {
-        if (err instanceof errors/* OepError */.$)
+        if (err instanceof errors/* OepError */.$s)
             throw err;
     }
     if (tryPrivateDerEncrypted(der))
         throw privateKeyGiven(source);
-    throw new errors/* OepError */.$('E_KEY', `${source} is not a public key`, {
+    throw new errors/* OepError */.$s('E_KEY', `${source} is not a public key`, {
         hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
     });
 }
@@ -70557,12 +70668,8 @@ function parseRecipients(data, source) {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     const text = buf.toString('utf8');
     let out;
-    if (text.includes('-----BEGIN ')) {
-        const blocks = pemBlocks(text);
-        out = blocks.flatMap((b, i) => {
-            const r = recipientFromPem(b, blocks.length > 1 ? `${source} (PEM block ${i + 1})` : source);
-            return r ? [r] : [];
-        });
+    if (text.includes('-----BEGIN')) {
+        out = recipientsFromPem(text, source);
     }
     else if (looksLikeJson(text)) {
         out = recipientFromJwk(text, source);
@@ -70574,7 +70681,7 @@ function parseRecipients(data, source) {
         out = [];
     }
     if (out.length === 0) {
-        throw new errors/* OepError */.$('E_KEY', `${source} holds no public key`, {
+        throw new errors/* OepError */.$s('E_KEY', `${source} holds no public key`, {
             hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
         });
     }
@@ -70600,28 +70707,53 @@ function wrongPassphrase(source, given) {
             hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
         });
 }
+/**
+ * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
+ * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
+ */
+function privateKeyFromPem(b, where, passphrase) {
+    switch (b.label) {
+        case 'CERTIFICATE':
+            parseWith(() => new X509Certificate(b.text), where, b.label);
+            return undefined;
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            parseWith(() => createPublicKey(b.text), where, b.label);
+            return undefined;
+        case 'EC PARAMETERS':
+            return undefined;
+    }
+    if (!b.label.includes('PRIVATE KEY')) {
+        throw new OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
+            hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
+        });
+    }
+    const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+    if (encrypted && !passphrase)
+        throw wrongPassphrase(where, false);
+    try {
+        return createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
+    }
+    catch {
+        if (encrypted)
+            throw wrongPassphrase(where, true);
+        throw new OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
 /** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
 function parseDecryptionKeys(data, source, passphrase) {
     const buf = Buffer.from(data);
     const text = buf.toString('utf8');
     const keys = [];
-    if (text.includes('-----BEGIN ')) {
-        for (const b of pemBlocks(text)) {
-            if (!b.label.includes('PRIVATE KEY'))
-                continue; // certificates, EC PARAMETERS, public keys ride along
-            const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
-            if (encrypted && !passphrase)
-                throw wrongPassphrase(source, false);
-            try {
-                keys.push(createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) }));
-            }
-            catch {
-                if (encrypted)
-                    throw wrongPassphrase(source, true);
-                throw new OepError('E_KEY', `${source}: cannot parse the ${b.label}`, {
-                    hint: 'the key is corrupt or truncated',
-                });
-            }
+    if (text.includes('-----BEGIN')) {
+        const blocks = pemBlocks(text, source);
+        for (const b of blocks) {
+            const where = blocks.length > 1 ? blockName(source, b.number) : source;
+            const k = privateKeyFromPem(b, where, passphrase);
+            if (k)
+                keys.push(k);
         }
     }
     else if (looksLikeJson(text)) {
@@ -70670,7 +70802,7 @@ function readKeyFile(path, input) {
         return (0,external_node_fs_.readFileSync)(path);
     }
     catch (err) {
-        throw new errors/* OepError */.$('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+        throw new errors/* OepError */.$s('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
             hint: 'check the path',
         });
     }
@@ -70685,7 +70817,7 @@ function recipientsFromSpec(spec, input) {
     const scheme = prefixed ? m[1] : 'jwe';
     const file = prefixed ? m[2] : spec;
     if (scheme !== 'jwe') {
-        throw new errors/* OepError */.$('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
+        throw new errors/* OepError */.$s('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
             hint: 'use jwe:FILE with an RSA or EC public key',
         });
     }
@@ -70704,6 +70836,7 @@ var selection = __nccwpck_require__(5704);
 
 
 
+
 /** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
 function splitList(value) {
     return value
@@ -70712,7 +70845,7 @@ function splitList(value) {
         .filter(Boolean);
 }
 function inputError(name, message, hint) {
-    return new errors/* OepError */.$('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
+    return new errors/* OepError */.$s('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
 }
 function parseBool(name, value, dflt) {
     const v = value.trim().toLowerCase();
@@ -70730,8 +70863,8 @@ function fromInput(name, fn) {
         return fn();
     }
     catch (err) {
-        if (err instanceof errors/* OepError */.$ && !startsWithName(err.message, name)) {
-            throw new errors/* OepError */.$(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+        if (err instanceof errors/* OepError */.$s && !startsWithName(err.message, name)) {
+            throw new errors/* OepError */.$s(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
         }
         throw err;
     }
@@ -70750,13 +70883,12 @@ function recipientsFrom(inputs) {
         out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
     }
     if (out.length === 0) {
-        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
+        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
             hint: 'pass public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (a PEM public key)',
         });
     }
     return out;
 }
-const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 /**
  * ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. Every certificate must parse:
  * Node's TLS silently ignores a CA it cannot read, and the user would get "certificate not trusted" instead.
@@ -70781,20 +70913,8 @@ function caFrom(value) {
             throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
         }
     }
-    const certs = text.match(CERT_RE) ?? [];
-    if (certs.length === 0)
-        throw inputError('ca-cert', `${source} holds no PEM certificate`, CA_HINT);
-    certs.forEach((pem, i) => {
-        try {
-            new external_node_crypto_.X509Certificate(pem);
-        }
-        catch {
-            throw inputError('ca-cert', `certificate ${i + 1} in ${source} cannot be parsed`, CA_HINT);
-        }
-    });
-    return text;
+    return checkCaBundle(text, source, 'ca-cert');
 }
-const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
 function retriesFrom(value) {
     if (value.trim() === '')
         return 3;
@@ -70826,7 +70946,7 @@ function platformsFrom(value) {
         return (0,selection/* parsePlatformList */.VX)(value);
     }
     catch (err) {
-        if (err instanceof errors/* OepError */.$)
+        if (err instanceof errors/* OepError */.$s)
             throw inputError('platforms', err.message, err.hint);
         throw err;
     }
@@ -70857,6 +70977,7 @@ function optionsFrom(inputs, env) {
         userAgent: 'oci-encrypt-push-action',
     };
     const showSummary = parseBool('show-summary', inputs['show-summary'], true);
+    const attestations = (0,pipeline_attestations/* parseAttestationMode */.P3)(inputs.attestations);
     const digestFile = inputs['digest-file'].trim();
     return {
         layout,
@@ -70871,12 +70992,21 @@ function optionsFrom(inputs, env) {
         registry,
         ...(digestFile ? { digestFile } : {}),
         showSummary,
+        attestations,
     };
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
-function cell(s) {
-    return s.replace(/\|/g, '\\|');
+/**
+ * The job summary: what was pushed where, what each layer became, for whom, and what stays readable. Every
+ * string in a report may come from the image or the registry (media types, platforms, ref names, tags, paths):
+ * each goes through escapeMarkdown (`cell`) or `code`, so none can inject HTML, links, code spans, table cells
+ * or control characters into the page.
+ */
+
+/** Digests, references and paths as inline code; anything outside their alphabet as escaped HTML code. */
+function code(s) {
+    return /^[A-Za-z0-9@:/._+…-]*$/.test(s) ? `\`${s}\`` : `<code>${(0,src_escape/* escapeMarkdown */.FV)(s)}</code>`;
 }
 function summary_short(digest) {
     return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
@@ -70884,37 +71014,50 @@ function summary_short(digest) {
 function size(n) {
     return n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
 }
-function summaryMarkdown(r) {
-    const out = ['## oci-encrypt-push', ''];
+function header(r) {
+    const out = [];
     if ('imageRef' in r) {
-        out.push(`**Image:** \`${r.imageRef}\`${r.verified ? ' (verified in the registry)' : ''}`, '');
-        out.push('**Tags:**', ...r.tags.map((t) => `- \`${t}\``), '');
+        out.push(`**Image:** ${code(r.imageRef)}${r.verified ? ' (verified in the registry)' : ''}`, '');
+        out.push('**Tags:**', ...r.tags.map((t) => `- ${code(t)}`), '');
         if (r.output)
-            out.push(`**Encrypted layout also written to:** \`${r.output}\``, '');
+            out.push(`**Encrypted layout also written to:** ${code(r.output)}`, '');
     }
     else if (r.output) {
-        out.push(`**Encrypted layout:** \`${r.output}\``, '', `**Digest:** \`${r.digest}\``, '');
+        out.push(`**Encrypted layout:** ${code(r.output)}`, '', `**Digest:** ${code(r.digest)}`, '');
     }
+    return out;
+}
+function platforms(r) {
+    const out = [];
     for (const p of r.platforms) {
-        out.push(`### ${p.platform} \`${summary_short(p.digest)}\``, '');
+        out.push(`### ${(0,src_escape/* escapeMarkdown */.FV)(p.platform)} ${code(summary_short(p.digest))}`, '');
         out.push('| # | media type | plaintext digest → encrypted digest | size | state |', '|---|---|---|---|---|');
         for (const l of p.layers) {
             const change = l.sourceDigest === l.digest
-                ? `\`${summary_short(l.digest)}\``
-                : `\`${summary_short(l.sourceDigest)}\` → \`${summary_short(l.digest)}\``;
-            out.push(`| ${l.index} | ${cell(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${l.action} |`);
+                ? code(summary_short(l.digest))
+                : `${code(summary_short(l.sourceDigest))} → ${code(summary_short(l.digest))}`;
+            out.push(`| ${l.index} | ${(0,src_escape/* escapeMarkdown */.FV)(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${(0,src_escape/* escapeMarkdown */.FV)(l.action)} |`);
         }
         out.push('');
     }
-    if (r.skippedPlatforms.length)
-        out.push(`Left out (not selected): ${r.skippedPlatforms.join(', ')}`, '');
+    return out;
+}
+function summaryMarkdown(r) {
+    const out = ['## oci-encrypt-push', '', ...header(r), ...platforms(r)];
+    if (r.skippedPlatforms.length) {
+        out.push(`Left out (not selected): ${r.skippedPlatforms.map((p) => (0,src_escape/* escapeMarkdown */.FV)(p)).join(', ')}`, '');
+    }
     if (r.attestations.length) {
-        out.push(`Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => `\`${summary_short(a.digest)}\``).join(', ')}`, '');
+        out.push(`Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => code(summary_short(a.digest))).join(', ')}`, '');
+    }
+    if (r.droppedAttestations) {
+        out.push(`Attestations dropped: ${r.droppedAttestations} (SBOM/provenance cannot be encrypted; set \`attestations: keep\` to push them unencrypted)`, '');
     }
     if (r.recipients?.length) {
         out.push('**Recipients**', '', '| key | algorithm | fingerprint (sha256 of the public key) |', '|---|---|---|');
-        for (const k of r.recipients)
-            out.push(`| ${k.type} | ${k.alg} | \`${k.fingerprint.slice(0, 32)}\` |`);
+        for (const k of r.recipients) {
+            out.push(`| ${(0,src_escape/* escapeMarkdown */.FV)(k.type)} | ${(0,src_escape/* escapeMarkdown */.FV)(k.alg)} | ${code(k.fingerprint.slice(0, 32))} |`);
+        }
         out.push('');
     }
     out.push('> [!WARNING]', '> ocicrypt encrypts layers only. The image config (environment, labels, history, layer diff IDs) and the', '> manifest stay readable to anyone who can pull the image: keep secrets out of ENV, LABEL and build arguments.');
@@ -70927,6 +71070,8 @@ function summaryMarkdown(r) {
  * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
  * the input's name and the fix, and sets no output.
  */
+
+
 
 
 
@@ -70953,6 +71098,7 @@ const INPUT_NAMES = [
     'output',
     'digest-file',
     'show-summary',
+    'attestations',
 ];
 function getInputs() {
     const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
@@ -70973,12 +71119,22 @@ const INPUT_OF = {
     E_AUTH: 'username/password',
     E_OUTPUT: 'output',
 };
+/**
+ * The `::error::` text. Messages quote registries and images: escaped to one line (a stack, our own, keeps its
+ * lines, each escaped). @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
+ */
 function failureMessage(err) {
-    if (!(0,errors/* isOepError */.l)(err))
-        return `internal error: ${err.stack ?? String(err)}`;
+    if (!(0,errors/* isOepError */.l5)(err)) {
+        const stack = err.stack ?? String(err);
+        return `internal error: ${stack.split('\n').map(src_escape/* escapeTerminal */.en).join('\n')}`;
+    }
     const input = INPUT_OF[err.code];
-    const text = err.describe();
+    const text = (0,src_escape/* escapeTerminal */.en)(err.describe());
     return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
+}
+/** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
+function main_info(line) {
+    info((0,src_escape/* escapeTerminal */.en)(line));
 }
 /** The digest file first: when it cannot be written the step fails with no digest output at all. */
 function writeDigestFile(path, digest) {
@@ -71016,12 +71172,14 @@ async function run(runtime = {}) {
             recipients: o.recipients,
             encryptLayers: o.encryptLayers,
             platforms: o.platforms,
-            log: (line) => info(line),
+            attestations: o.attestations,
+            log: main_info,
             ...runtime,
         };
-        info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
+        main_info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
         const { image, output } = o;
-        const report = await group(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`, () => image
+        const title = (0,src_escape/* escapeTerminal */.en)(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`);
+        const report = await group(title, () => image
             ? (0,push/* pushImage */.GH)({
                 ...common,
                 image,
@@ -71033,14 +71191,17 @@ async function run(runtime = {}) {
             })
             : (0,encrypt/* encryptImage */.R)({ ...common, output: output }));
         setOutputs(report, o.digestFile);
-        info(`digest: ${report.digest}`);
+        if (report.droppedAttestations) {
+            notice((0,pipeline_attestations/* attestationNotice */.r1)(report.droppedAttestations, 'the input attestations: keep'));
+        }
+        main_info(`digest: ${report.digest}`);
         if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
             // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.
             try {
                 await summary.addRaw(summaryMarkdown(report), true).write();
             }
             catch (err) {
-                warning(`job summary not written: ${err.message}`);
+                warning((0,src_escape/* escapeTerminal */.en)(`job summary not written: ${err.message}`));
             }
         }
     }
@@ -71056,8 +71217,9 @@ async function run(runtime = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ OepError),
-/* harmony export */   l: () => (/* binding */ isOepError)
+/* harmony export */   $s: () => (/* binding */ OepError),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   l5: () => (/* binding */ isOepError)
 /* harmony export */ });
 class OepError extends Error {
     code;
@@ -71075,6 +71237,126 @@ class OepError extends Error {
 }
 function isOepError(err, code) {
     return err instanceof OepError && (code === undefined || err.code === code);
+}
+/**
+ * `JSON.stringify` for a message that quotes untrusted JSON: a value nested too deep to print (a hostile
+ * manifest's `[[[…]]]`, which JSON.parse accepts but JSON.stringify overflows the stack on) is named instead.
+ */
+function quote(v) {
+    try {
+        return String(JSON.stringify(v));
+    }
+    catch {
+        return Array.isArray(v) ? 'a deeply nested array' : 'a deeply nested object';
+    }
+}
+
+
+/***/ }),
+
+/***/ 2988:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   en: () => (/* binding */ escapeTerminal)
+/* harmony export */ });
+/* unused harmony export terminalJson */
+/**
+ * Escaping untrusted text where it meets a reader: a terminal, a CI log, the Markdown job summary. Registry
+ * answers, media types, platforms, annotations, JWE headers and ref names are chosen by whoever built or serves
+ * the image; raw, they could clear a terminal or forge its contents (ESC, CSI, OSC, C1 controls), forge log
+ * lines and GitHub workflow commands (CR/LF, a line starting `::`), reorder what is shown (bidi overrides), or
+ * inject HTML and Markdown into the summary. The front ends call these at their boundaries; data stays raw
+ * (JSON output, Action outputs, report files), only its display is escaped.
+ */
+/**
+ * C0 and C1 controls, DEL, Unicode line and paragraph separators, bidi marks, embeddings, overrides and isolates,
+ * zero-width characters, BOM, interlinear annotations, and lone surrogates.
+ */
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** ASCII controls as `\xNN` (familiar from C and shells), everything else as `\u{...}`. */
+function visible(c) {
+    const code = c.charCodeAt(0);
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+/**
+ * Text for one terminal or log line: every unsafe character replaced by a visible escape, and a leading `::` or
+ * `##[` (a GitHub Actions workflow command, which the runner obeys after trimming) broken. Backslashes are left
+ * as they are, so escaping twice changes nothing.
+ */
+function escapeTerminal(text) {
+    return text
+        .replace(UNSAFE, visible)
+        .replace(/^( *)(::|##\[)/, (_m, sp, cmd) => `${sp}${visible(cmd[0])}${cmd.slice(1)}`);
+}
+const MARKDOWN = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '`': '&#96;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '\\': '&#92;',
+    // GitHub splits table rows on pipes before it reads entities: only a backslash keeps a pipe in its cell.
+    '|': '\\|',
+};
+/**
+ * Text for one Markdown table cell or line of the job summary: controls made visible as in escapeTerminal
+ * (so a newline cannot end the row), then HTML and Markdown specials (tags, code spans, links, emphasis,
+ * table pipes) turned into entities that GitHub renders as the characters themselves.
+ */
+function escapeMarkdown(text) {
+    return escapeTerminal(text).replace(/[&<>"'`[\]*_~\\|]/g, (c) => MARKDOWN[c]);
+}
+/** JSON.stringify leaves DEL, C1 controls and bidi characters raw: these `\uXXXX` forms decode to the same data. */
+const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+/** A value as indented JSON for stdout: the same data, with no raw control or bidi character in the text. */
+function terminalJson(value) {
+    return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+
+/***/ }),
+
+/***/ 9495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H3: () => (/* binding */ isAttestation),
+/* harmony export */   gK: () => (/* binding */ withoutAttestationMark)
+/* harmony export */ });
+/* unused harmony exports IN_TOTO_STATEMENT, isInTotoMediaType */
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6244);
+/**
+ * Which manifests are BuildKit attestations. The index annotation alone proves nothing (anyone can write it):
+ * a manifest counts as an attestation only when every layer is an in-toto document, so an image cannot dodge
+ * encryption by carrying the annotation. Pure: no I/O.
+ */
+
+/** What BuildKit writes (docs/attestations/attestation-storage.md: "currently, the only supported option"). */
+const IN_TOTO_STATEMENT = 'application/vnd.in-toto+json';
+/** docker/attest's signed variants: a DSSE envelope per predicate (`spdx`, `provenance`, `vsa`, …). */
+const IN_TOTO_DSSE = /^application\/vnd\.in-toto\.[a-z0-9][a-z0-9.-]*\+dsse$/;
+function isInTotoMediaType(mt) {
+    return mt === IN_TOTO_STATEMENT || IN_TOTO_DSSE.test(mt);
+}
+/** An attestation manifest: annotated as one by its index, and holding in-toto documents only. */
+function isAttestation(desc, doc) {
+    return (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .isAttestationManifest */ .gV)(desc) && doc.layers.every((l) => isInTotoMediaType(l.mediaType));
+}
+/** The descriptor without the attestation mark, for a manifest that turned out to be an image. */
+function withoutAttestationMark(desc) {
+    const { [_model_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION_REFERENCE_TYPE */ .T0]: _mark, ...rest } = desc.annotations ?? {};
+    const out = { ...desc, annotations: rest };
+    if (Object.keys(rest).length === 0)
+        delete out.annotations;
+    return out;
 }
 
 
@@ -71098,7 +71380,7 @@ function parseDigest(digest, where) {
             return { algorithm: m[1], hex: m[2] };
         }
     }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: invalid digest ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(digest)}`, {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
 }
@@ -71143,6 +71425,16 @@ var source = __nccwpck_require__(8540);
 
 
 const BLOCK = 512;
+/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
+const MAX_TAR_META = 1024 * 1024;
+/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
+const SPECIAL_TYPES = {
+    '1': 'a hard link',
+    '2': 'a symbolic link',
+    '3': 'a character device',
+    '4': 'a block device',
+    '6': 'a FIFO',
+};
 function cstr(buf, start, len) {
     const slice = buf.subarray(start, start + len);
     const nul = slice.indexOf(0);
@@ -71161,7 +71453,7 @@ function octal(buf, start, len, where) {
     if (text === '')
         return 0;
     if (!/^[0-7]+$/.test(text))
-        throw new errors/* OepError */.$('E_LAYOUT', `${where}: corrupt tar header`);
+        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: corrupt tar header`);
     return parseInt(text, 8);
 }
 function parsePax(data) {
@@ -71186,7 +71478,7 @@ function parsePax(data) {
 function safeEntryName(name, where) {
     const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
     if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new errors/* OepError */.$('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
             hint: 'OCI archives hold only relative paths',
         });
     }
@@ -71200,7 +71492,10 @@ async function readAt(fh, offset, length) {
 async function indexTar(path) {
     const fh = await (0,promises_.open)(path, 'r');
     try {
-        const { size: fileSize } = await fh.stat();
+        const st = await fh.stat();
+        if (!st.isFile())
+            throw new errors/* OepError */.$s('E_LAYOUT', `${path} is not a regular file`);
+        const fileSize = st.size;
         const entries = new Map();
         let offset = 0;
         let pax = {};
@@ -71208,7 +71503,7 @@ async function indexTar(path) {
         for (;;) {
             const header = await readAt(fh, offset, BLOCK);
             if (header.length < BLOCK)
-                throw new errors/* OepError */.$('E_LAYOUT', `${path}: truncated tar archive`);
+                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
             if (header.every((b) => b === 0))
                 break;
             const type = String.fromCharCode(header[156] || 0x30);
@@ -71218,14 +71513,17 @@ async function indexTar(path) {
             if (pax.size !== undefined) {
                 size = Number(pax.size);
                 if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
-                    throw new errors/* OepError */.$('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+                    throw new errors/* OepError */.$s('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
                 }
             }
             const dataOffset = offset + BLOCK;
             if (dataOffset + size > fileSize)
-                throw new errors/* OepError */.$('E_LAYOUT', `${path}: truncated tar archive`);
+                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
             const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-            if (type === 'x' || type === 'g' || type === 'L') {
+            if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+                if (size > MAX_TAR_META) {
+                    throw new errors/* OepError */.$s('E_LAYOUT', `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`, { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' });
+                }
                 const data = await readAt(fh, dataOffset, size);
                 if (type === 'x')
                     pax = parsePax(data);
@@ -71235,8 +71533,8 @@ async function indexTar(path) {
                 continue;
             }
             name = safeEntryName(name, path);
-            if (type === '1' || type === '2') {
-                throw new errors/* OepError */.$('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is a link`, {
+            if (SPECIAL_TYPES[type]) {
+                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
                     hint: 'OCI archives must hold regular files only',
                 });
             }
@@ -71313,13 +71611,82 @@ function blobPath(digest, where) {
     return `blobs/${algorithm}/${hex}`;
 }
 function missing(name, digest) {
-    return new errors/* OepError */.$('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+    return new errors/* OepError */.$s('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
         hint: 'the layout is incomplete; rebuild or re-export it',
+    });
+}
+/** oci-layout holds one small JSON object. */
+const MAX_MARKER = 4096;
+function notRegular(name, rel, why) {
+    return new errors/* OepError */.$s('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
+        hint: 'layouts must hold regular files only: no links, FIFOs or devices',
+    });
+}
+/**
+ * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
+ * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
+ * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
+ */
+async function openRegular(root, rel, name) {
+    const parts = rel.split('/');
+    let at = root;
+    try {
+        for (const [i, part] of parts.entries()) {
+            at = (0,external_node_path_.join)(at, part);
+            const st = await (0,promises_.lstat)(at);
+            const last = i === parts.length - 1;
+            if (last ? !st.isFile() : !st.isDirectory())
+                throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
+        }
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    }
+    const fh = await (0,promises_.open)(at, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((err) => {
+        throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
+    });
+    try {
+        if (!(await fh.stat()).isFile())
+            throw notRegular(name, rel, 'it changed while being opened');
+        const real = await (0,promises_.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
+        if (real !== at)
+            throw notRegular(name, rel, `it resolves to ${real}`);
+        return fh;
+    }
+    catch (err) {
+        await fh.close();
+        throw err;
+    }
+}
+/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
+async function readCapped(fh, cap, what) {
+    try {
+        const buf = Buffer.alloc(cap + 1);
+        let n = 0;
+        for (;;) {
+            const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+            if (bytesRead === 0)
+                break;
+            n += bytesRead;
+            if (n > cap)
+                throw new errors/* OepError */.$s('E_LAYOUT', `${what} is larger than ${cap} bytes`);
+        }
+        return buf.subarray(0, n);
+    }
+    finally {
+        await fh.close();
+    }
+}
+function blobNotRegular(name, digest, cause) {
+    return new errors/* OepError */.$s('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
+        hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
     });
 }
 function checkLayoutMarker(name, text) {
     if (text === undefined) {
-        throw new errors/* OepError */.$('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
             hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
         });
     }
@@ -71331,7 +71698,7 @@ function checkLayoutMarker(name, text) {
         version = undefined;
     }
     if (version !== '1.0.0') {
-        throw new errors/* OepError */.$('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
             hint: 'expected {"imageLayoutVersion":"1.0.0"}',
         });
     }
@@ -71344,52 +71711,36 @@ class DirSource {
         this.root = root;
     }
     static async open(name, root) {
-        let marker;
-        try {
-            marker = await (0,promises_.readFile)((0,external_node_path_.join)(root, 'oci-layout'), 'utf8');
-        }
-        catch {
-            marker = undefined;
-        }
+        const real = await (0,promises_.realpath)(root);
+        const fh = await openRegular(real, 'oci-layout', name);
+        const marker = fh
+            ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
+            : undefined;
         checkLayoutMarker(name, marker);
-        return new DirSource(name, await (0,promises_.realpath)(root));
+        return new DirSource(name, real);
     }
     async indexJson() {
-        const p = (0,external_node_path_.join)(this.root, 'index.json');
-        try {
-            const st = await (0,promises_.lstat)(p);
-            if (!st.isFile())
-                throw new Error('not a regular file');
-            if (st.size > source/* MAX_JSON_BLOB */.O)
-                throw new Error('too large');
-            return await (0,promises_.readFile)(p);
-        }
-        catch (err) {
-            throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: cannot read index.json: ${err.message}`, {
+        const fh = await openRegular(this.root, 'index.json', this.name);
+        if (!fh) {
+            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
                 hint: 'an OCI layout needs an index.json next to oci-layout',
             });
         }
+        return readCapped(fh, source/* MAX_JSON_BLOB */.O, `${this.name}: index.json`);
     }
     /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
     async #checkedPath(digest) {
         return (await this.#checked(digest))?.path;
     }
     async #checked(digest) {
-        const p = (0,external_node_path_.join)(this.root, blobPath(digest, this.name));
-        try {
-            const st = await (0,promises_.lstat)(p);
-            if (!st.isFile()) {
-                throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: blob ${digest} is not a regular file`, {
-                    hint: 'layouts must not hold links',
-                });
-            }
-            return { path: p, offset: 0, size: st.size };
-        }
-        catch (err) {
-            if (err.code === 'ENOENT')
-                return undefined;
-            throw err;
-        }
+        const rel = blobPath(digest, this.name);
+        const fh = await openRegular(this.root, rel, this.name).catch((err) => {
+            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
+        });
+        if (!fh)
+            return undefined;
+        const { size } = await fh.stat().finally(() => fh.close());
+        return { path: (0,external_node_path_.join)(this.root, rel), offset: 0, size };
     }
     async has(desc) {
         return (await this.#checkedPath(desc.digest)) !== undefined;
@@ -71401,10 +71752,13 @@ class DirSource {
         return loc;
     }
     async open(desc) {
-        const p = await this.#checkedPath(desc.digest);
-        if (!p)
+        const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch((err) => {
+            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
+        });
+        if (!fh)
             throw missing(this.name, desc.digest);
-        return (0,verify/* verified */.zr)((0,external_node_fs_.createReadStream)(p, { highWaterMark: 1024 * 1024 }), desc, this.name);
+        // Read from the checked descriptor, not the path again.
+        return (0,verify/* verified */.zr)(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
     }
     async read(desc) {
         return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
@@ -71447,7 +71801,7 @@ class ArchiveSource {
     async indexJson() {
         const e = this.entries.get('index.json');
         if (!e || e.size > source/* MAX_JSON_BLOB */.O) {
-            throw new errors/* OepError */.$('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
                 hint: 'an OCI archive holds oci-layout, index.json and blobs/',
             });
         }
@@ -71479,7 +71833,7 @@ async function openLayout(path) {
         st = await (0,promises_.lstat)(path);
     }
     catch {
-        throw new errors/* OepError */.$('E_LAYOUT', `layout ${path} does not exist`, {
+        throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} does not exist`, {
             hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
         });
     }
@@ -71490,7 +71844,7 @@ async function openLayout(path) {
         return DirSource.open(path, path);
     if (st.isFile())
         return ArchiveSource.open(path, path);
-    throw new errors/* OepError */.$('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+    throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
 }
 
 
@@ -71574,7 +71928,7 @@ class VerifyingStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform
         cb();
     }
     #mismatch(what) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
             hint: 'the layout is corrupt or was modified; rebuild it',
         });
     }
@@ -71676,12 +72030,13 @@ function decryptedMediaType(mt) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Jp: () => (/* binding */ ANNOTATION_REFERENCE_DIGEST),
+/* harmony export */   T0: () => (/* binding */ ANNOTATION_REFERENCE_TYPE),
 /* harmony export */   _0: () => (/* binding */ ANNOTATION_REF_NAME),
 /* harmony export */   gV: () => (/* binding */ isAttestationManifest),
 /* harmony export */   lK: () => (/* binding */ serialize),
 /* harmony export */   yA: () => (/* binding */ parseManifestOrIndex)
 /* harmony export */ });
-/* unused harmony exports ANNOTATION_REFERENCE_TYPE, isPlainObject, parseDescriptor */
+/* unused harmony exports isPlainObject, parseDescriptor */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8825);
 /* harmony import */ var _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9572);
@@ -71704,20 +72059,20 @@ function stringMap(v, where) {
     if (v === undefined)
         return undefined;
     if (!isPlainObject(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: annotations must be an object of strings`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: annotations must be an object of strings`);
     }
     return { ...v };
 }
 function parseDescriptor(v, where) {
     if (!isPlainObject(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor is not an object`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: descriptor is not an object`);
     const { mediaType, digest, size } = v;
     if (typeof mediaType !== 'string' || mediaType === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor has no mediaType`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: descriptor has no mediaType`);
     }
     (0,_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDigest */ .m)(digest, where);
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: descriptor size ${JSON.stringify(size)} is not a non-negative integer`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: descriptor size ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(size)} is not a non-negative integer`);
     }
     const out = { ...v, mediaType, digest: digest, size };
     const annotations = stringMap(v.annotations, where);
@@ -71728,7 +72083,7 @@ function parseDescriptor(v, where) {
     if (v.platform !== undefined) {
         const p = v.platform;
         if (!isPlainObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: platform needs os and architecture`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: platform needs os and architecture`);
         }
         out.platform = { ...p };
     }
@@ -71740,10 +72095,10 @@ function parseJson(bytes, where) {
         v = JSON.parse(Buffer.from(bytes).toString('utf8'));
     }
     catch (err) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
     }
     if (!isPlainObject(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where} is not a JSON object`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where} is not a JSON object`);
     return v;
 }
 /**
@@ -71753,29 +72108,29 @@ function parseJson(bytes, where) {
 function parseManifestOrIndex(bytes, where, declared) {
     const raw = parseJson(bytes, where);
     if (raw.schemaVersion !== 2) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: schemaVersion must be 2, got ${JSON.stringify(raw.schemaVersion)}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: schemaVersion must be 2, got ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(raw.schemaVersion)}`);
     }
     const own = raw.mediaType;
     if (own !== undefined && typeof own !== 'string')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: mediaType is not a string`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: mediaType is not a string`);
     if (own && declared && own !== declared) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
     }
     const mediaType = own || declared || (Array.isArray(raw.manifests) ? _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociIndex : _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociManifest);
     if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isIndexMediaType */ .$$)(mediaType)) {
         if (!Array.isArray(raw.manifests))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: index has no manifests array`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: index has no manifests array`);
         const manifests = raw.manifests.map((d, i) => parseDescriptor(d, `${where} manifests[${i}]`));
         return { kind: 'index', mediaType, manifests, raw };
     }
     if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(mediaType)) {
         if (!Array.isArray(raw.layers))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: manifest has no layers array`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: manifest has no layers array`);
         const config = parseDescriptor(raw.config, `${where} config`);
         const layers = raw.layers.map((d, i) => parseDescriptor(d, `${where} layers[${i}]`));
         return { kind: 'manifest', mediaType, config, layers, raw };
     }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
         hint: 'OCI and docker schema2 manifests and indexes are supported',
     });
 }
@@ -71809,7 +72164,7 @@ function formatPlatform(p) {
 function parsePlatform(spec) {
     const parts = spec.trim().split('/');
     if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
             hint: 'write platforms as os/arch[/variant], e.g. linux/amd64,linux/arm64/v8',
         });
     }
@@ -71849,7 +72204,7 @@ const MAX_JSON_BLOB = 4 * 1024 * 1024;
 /** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
 async function readSmall(open, desc, where) {
     if (desc.size > MAX_JSON_BLOB) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
     }
     const chunks = [];
     for await (const c of await open())
@@ -71860,165 +72215,136 @@ async function readSmall(open, desc, where) {
 
 /***/ }),
 
-/***/ 7897:
+/***/ 8635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $P: () => (/* binding */ manifestNodes),
-/* harmony export */   It: () => (/* binding */ nodesBottomUp),
-/* harmony export */   uw: () => (/* binding */ imageManifestNodes),
-/* harmony export */   yt: () => (/* binding */ loadImage)
-/* harmony export */ });
-/* unused harmony exports selectEntry, readNode, countImages */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6244);
-/* harmony import */ var _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9572);
-/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1890);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  uw: () => (/* binding */ imageManifestNodes),
+  yt: () => (/* binding */ loadImage),
+  Ut: () => (/* binding */ manifestNode),
+  $P: () => (/* binding */ manifestNodes),
+  It: () => (/* binding */ nodesBottomUp),
+  XH: () => (/* reexport */ readNode)
+});
+
+// UNUSED EXPORTS: MAX_DOCUMENTS, MAX_INDEX_DEPTH, countImages, selectEntry
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/platform.ts
+var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+;// CONCATENATED MODULE: ./src/oci/walk.ts
 /**
- * The image graph under one entry of a layout: the root (a manifest or an index, possibly nested indexes) with
- * every manifest and index read, digest-verified and parsed. Layers are not read here: they stream later.
+ * One walk over an untrusted image graph: each manifest, index and config read once (memoised by descriptor),
+ * whichever parent asks first, under caps on the number of distinct documents and on index nesting.
  */
 
 
 
 
-const MAX_DEPTH = 4;
-function candidates(entries) {
-    return entries.map((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] ?? e.digest).join(', ');
-}
 /**
- * Pick the entry of index.json to work on. With a ref name: the one entry carrying it. Without: the only
- * entry; or, when index.json lists platform manifests directly (no ref names), index.json itself.
+ * Caps on an untrusted graph. Distinct manifests and indexes: a 50-platform image with attestations has about
+ * a hundred; 10,000 bounds the reads (each up to 4 MiB) a hostile registry or layout can ask of us.
+ * Index nesting: real images nest at most two indexes (index.json's entry, BuildKit's index); 8 leaves room for
+ * tools that wrap indexes while bounding every walker's recursion. Memoisation makes work proportional to the
+ * distinct documents, so the depth cap guards recursion, not time.
  */
-function selectEntry(index, sourceName, refName) {
-    const entries = index.manifests;
-    if (entries.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYOUT', `${sourceName}: index.json lists no image`);
-    if (refName !== undefined) {
-        const hits = entries.filter((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] === refName);
-        if (hits.length === 1)
-            return hits[0];
-        if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1)
-            return hits[0];
-        const named = entries.filter((e) => e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0] !== undefined);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_REF', hits.length > 1
-            ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
-            : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`, {
-            hint: named.length
-                ? `ref names here: ${candidates(named)}`
-                : 'this layout has no ref names: omit --ref-name',
-        });
-    }
-    if (entries.length === 1)
-        return entries[0];
-    const platformList = entries.every((e) => e.platform && !e.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REF_NAME */ ._0]);
-    if (platformList)
-        return undefined;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
-        hint: `candidates: ${candidates(entries)}`,
-    });
-}
+const MAX_DOCUMENTS = 10_000;
+const MAX_INDEX_DEPTH = 8;
 async function readNode(source, desc) {
-    if (!(0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isIndexMediaType */ .$$)(desc.mediaType) && !(0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(desc.mediaType)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
+    if (!(0,mediatypes/* isIndexMediaType */.$$)(desc.mediaType) && !(0,mediatypes/* isManifestMediaType */.CM)(desc.mediaType)) {
+        throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
             hint: 'OCI and docker schema2 manifests and indexes are supported',
         });
     }
     const bytes = await source.read(desc);
-    return { doc: (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .parseManifestOrIndex */ .yA)(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
+    return { doc: (0,model/* parseManifestOrIndex */.yA)(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
 }
-async function loadImage(source, opts = {}) {
-    const indexBytes = await source.indexJson();
-    const top = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .parseManifestOrIndex */ .yA)(indexBytes, `${source.name} index.json`);
-    if (top.kind !== 'index')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYOUT', `${source.name}: index.json is not an image index`);
-    const entry = selectEntry(top, source.name, opts.refName);
-    const skipped = [];
-    const wanted = opts.platforms?.length ? opts.platforms : undefined;
-    async function load(desc, doc, bytes, depth) {
-        if (doc.kind === 'manifest')
-            return manifestNode(source, desc, doc, bytes);
-        if (depth > MAX_DEPTH)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_DEPTH}`);
+/** One walk: the memo of documents and configs read so far, and the platforms left out. */
+class Walk {
+    source;
+    wanted;
+    #docs = new Map();
+    #configs = new Map();
+    skipped = new Set();
+    constructor(source, wanted) {
+        this.source = source;
+        this.wanted = wanted;
+    }
+    #tooDeep() {
+        return new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`, {
+            hint: `images nest at most ${MAX_INDEX_DEPTH} indexes; this graph is malformed or hostile`,
+        });
+    }
+    /** The node of `desc` with `depth` indexes above it: read once, whichever parent asks first. */
+    async child(desc, depth, attestation = false) {
+        if ((0,mediatypes/* isIndexMediaType */.$$)(desc.mediaType) && depth >= MAX_INDEX_DEPTH)
+            throw this.#tooDeep();
+        const key = `${desc.digest} ${desc.size} ${desc.mediaType}${attestation ? ' attestation' : ''}`;
+        let p = this.#docs.get(key);
+        if (!p) {
+            if (this.#docs.size >= MAX_DOCUMENTS) {
+                throw new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: the image has more than ${MAX_DOCUMENTS} distinct manifests and indexes`, { hint: 'this graph is malformed or hostile; push or encrypt its images separately' });
+            }
+            p = readNode(this.source, desc).then((r) => this.build(desc, r.doc, r.bytes, depth));
+            this.#docs.set(key, p);
+        }
+        const loaded = await p;
+        // A node first met shallow can be reached again deeper: the cap holds on every path.
+        if (depth + loaded.height > MAX_INDEX_DEPTH)
+            throw this.#tooDeep();
+        return loaded;
+    }
+    async build(desc, doc, bytes, depth) {
+        if (doc.kind === 'manifest') {
+            const config = await this.#config(doc.config);
+            const platform = desc.platform ?? configPlatform(config);
+            return { node: { kind: 'manifest', desc, doc, bytes, config, platform }, height: 0 };
+        }
         const children = [];
         const selected = new Set();
+        let below = 0;
         for (const child of doc.manifests) {
-            const isImage = (0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(child.mediaType) && !(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child);
-            if (isImage && wanted && !wanted.some((p) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, child.platform))) {
-                skipped.push((0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(child.platform));
+            const isImage = (0,mediatypes/* isManifestMediaType */.CM)(child.mediaType) && !(0,model/* isAttestationManifest */.gV)(child);
+            if (isImage && this.wanted && !this.wanted.some((p) => (0,platform/* platformMatches */.J5)(p, child.platform))) {
+                this.skipped.add((0,platform/* formatPlatform */.Bq)(child.platform));
                 children.push(undefined);
-                continue;
             }
-            if ((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child)) {
+            else if ((0,model/* isAttestationManifest */.gV)(child)) {
                 children.push(undefined); // decided once the images are known (see below)
-                continue;
             }
-            const read = await readNode(source, child);
-            children.push(await load(child, read.doc, read.bytes, depth + 1));
-            selected.add(child.digest);
+            else {
+                const loaded = await this.child(child, depth + 1);
+                children.push(loaded.node);
+                below = Math.max(below, loaded.height);
+                selected.add(child.digest);
+            }
         }
         // Attestations describe one image manifest; keep those whose image we keep.
         for (const [i, child] of doc.manifests.entries()) {
-            const ref = child.annotations?.[_model_js__WEBPACK_IMPORTED_MODULE_1__/* .ANNOTATION_REFERENCE_DIGEST */ .Jp];
-            if ((0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(child) && ref && selected.has(ref)) {
-                const read = await readNode(source, child);
-                if (read.doc.kind === 'manifest')
-                    children[i] = await manifestNode(source, child, read.doc, read.bytes);
+            const ref = child.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp];
+            if ((0,model/* isAttestationManifest */.gV)(child) && (0,mediatypes/* isManifestMediaType */.CM)(child.mediaType) && ref && selected.has(ref)) {
+                children[i] = (await this.child(child, depth + 1, true)).node;
             }
         }
-        return { kind: 'index', desc, doc, bytes, children };
+        return { node: { kind: 'index', desc, doc, bytes, children }, height: below + 1 };
     }
-    let root;
-    if (entry) {
-        const read = await readNode(source, entry);
-        root = await load(entry, read.doc, read.bytes, 0);
-    }
-    else {
-        const desc = { mediaType: top.mediaType, digest: '', size: indexBytes.length };
-        root = await load(desc, top, indexBytes, 0);
-    }
-    if (wanted && root.kind === 'manifest' && !wanted.some((p) => (0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, root.platform))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `${source.name}: the image is for ${(0,_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(root.platform)}, not ${wanted.map(_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq).join(', ')}`, {
-            hint: 'leave out --platform for a single-platform image, or name its platform',
-        });
-    }
-    if (wanted && root.kind === 'index') {
-        if (countImages(root) === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq).join(', ')}`, {
-                hint: skipped.length
-                    ? `platforms here: ${skipped.join(', ')}`
-                    : 'this image carries no platform list',
-            });
+    /** Configs are shared by platforms more often than not: each is read once too. */
+    #config(desc) {
+        const key = `${desc.digest} ${desc.size}`;
+        let p = this.#configs.get(key);
+        if (!p) {
+            p = this.source.read(desc);
+            this.#configs.set(key, p);
         }
+        return p;
     }
-    return { root, entry, skippedPlatforms: skipped };
-}
-/** Every manifest under a node, attestation manifests included, in tree order. */
-function manifestNodes(node) {
-    if (node.kind === 'manifest')
-        return [node];
-    return node.children.flatMap((c) => (c ? manifestNodes(c) : []));
-}
-/** The image manifests under a node: attestation manifests left out. */
-function imageManifestNodes(node) {
-    return manifestNodes(node).filter((m) => !(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestationManifest */ .gV)(m.desc));
-}
-/** Every manifest and index once, children before parents: the order a registry accepts them in. */
-function nodesBottomUp(node, out = []) {
-    if (node.kind === 'index')
-        for (const c of node.children)
-            if (c)
-                nodesBottomUp(c, out);
-    if (!out.some((n) => n.desc.digest === node.desc.digest))
-        out.push(node);
-    return out;
-}
-function countImages(node) {
-    return imageManifestNodes(node).length;
-}
-async function manifestNode(source, desc, doc, bytes) {
-    const config = await source.read(doc.config);
-    return { kind: 'manifest', desc, doc, bytes, config, platform: desc.platform ?? configPlatform(config) };
 }
 /** os/architecture/variant of an image config, when it is a JSON object that has them. */
 function configPlatform(config) {
@@ -72035,6 +72361,142 @@ function configPlatform(config) {
     catch {
         return undefined;
     }
+}
+
+;// CONCATENATED MODULE: ./src/oci/tree.ts
+/**
+ * The image graph under one entry of a layout: the root (a manifest or an index, possibly nested indexes) with
+ * every manifest and index read, digest-verified and parsed. Layers are not read here: they stream later.
+ *
+ * The graph is a DAG, not a tree: indexes may list the same child many times and share children, so a layout of
+ * a few KB can reach one manifest by millions of paths. Every document is read once (memoised by descriptor) and
+ * becomes one node, shared by all its parents; the walkers below visit each node once.
+ */
+
+
+
+
+
+function candidates(entries) {
+    return entries.map((e) => e.annotations?.[model/* ANNOTATION_REF_NAME */._0] ?? e.digest).join(', ');
+}
+/**
+ * Pick the entry of index.json to work on. With a ref name: the one entry carrying it. Without: the only
+ * entry; or, when index.json lists platform manifests directly (no ref names), index.json itself.
+ */
+function selectEntry(index, sourceName, refName) {
+    const entries = index.manifests;
+    if (entries.length === 0)
+        throw new errors/* OepError */.$s('E_LAYOUT', `${sourceName}: index.json lists no image`);
+    if (refName !== undefined) {
+        const hits = entries.filter((e) => e.annotations?.[model/* ANNOTATION_REF_NAME */._0] === refName);
+        if (hits.length === 1)
+            return hits[0];
+        if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1)
+            return hits[0];
+        const named = entries.filter((e) => e.annotations?.[model/* ANNOTATION_REF_NAME */._0] !== undefined);
+        throw new errors/* OepError */.$s('E_REF', hits.length > 1
+            ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
+            : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`, {
+            hint: named.length
+                ? `ref names here: ${candidates(named)}`
+                : 'this layout has no ref names: omit --ref-name',
+        });
+    }
+    if (entries.length === 1)
+        return entries[0];
+    const platformList = entries.every((e) => e.platform && !e.annotations?.[model/* ANNOTATION_REF_NAME */._0]);
+    if (platformList)
+        return undefined;
+    throw new errors/* OepError */.$s('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
+        hint: `candidates: ${candidates(entries)}`,
+    });
+}
+async function loadImage(source, opts = {}) {
+    const indexBytes = await source.indexJson();
+    const top = (0,model/* parseManifestOrIndex */.yA)(indexBytes, `${source.name} index.json`);
+    if (top.kind !== 'index')
+        throw new errors/* OepError */.$s('E_LAYOUT', `${source.name}: index.json is not an image index`);
+    const entry = selectEntry(top, source.name, opts.refName);
+    const wanted = opts.platforms?.length ? opts.platforms : undefined;
+    const walk = new Walk(source, wanted);
+    let root;
+    if (entry) {
+        root = (await walk.child(entry, 0)).node;
+    }
+    else {
+        const desc = { mediaType: top.mediaType, digest: '', size: indexBytes.length };
+        const loaded = await walk.build(desc, top, indexBytes, 0);
+        if (loaded.height > MAX_INDEX_DEPTH) {
+            throw new errors/* OepError */.$s('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
+        }
+        root = loaded.node;
+    }
+    const skipped = [...walk.skipped];
+    if (wanted && root.kind === 'manifest' && !wanted.some((p) => (0,platform/* platformMatches */.J5)(p, root.platform))) {
+        throw new errors/* OepError */.$s('E_PLATFORM', `${source.name}: the image is for ${(0,platform/* formatPlatform */.Bq)(root.platform)}, not ${wanted.map(platform/* formatPlatform */.Bq).join(', ')}`, {
+            hint: 'leave out --platform for a single-platform image, or name its platform',
+        });
+    }
+    if (wanted && root.kind === 'index' && countImages(root) === 0) {
+        throw new errors/* OepError */.$s('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(platform/* formatPlatform */.Bq).join(', ')}`, {
+            hint: skipped.length
+                ? `platforms here: ${skipped.join(', ')}`
+                : 'this image carries no platform list',
+        });
+    }
+    return { root, entry, skippedPlatforms: skipped };
+}
+/** Every manifest under a node once (a DAG shares nodes), attestation manifests included, in tree order. */
+function manifestNodes(node) {
+    const seen = new Set();
+    const out = [];
+    const visit = (n) => {
+        if (seen.has(n))
+            return;
+        seen.add(n);
+        if (n.kind === 'manifest')
+            out.push(n);
+        else
+            for (const c of n.children)
+                if (c)
+                    visit(c);
+    };
+    visit(node);
+    return out;
+}
+/** The image manifests under a node: attestation manifests left out. */
+function imageManifestNodes(node) {
+    return manifestNodes(node).filter((m) => !(0,model/* isAttestationManifest */.gV)(m.desc));
+}
+/** Every manifest and index once, children before parents: the order a registry accepts them in. */
+function nodesBottomUp(node) {
+    const seen = new Set();
+    const digests = new Set();
+    const out = [];
+    const visit = (n) => {
+        if (seen.has(n))
+            return;
+        seen.add(n);
+        if (n.kind === 'index')
+            for (const c of n.children)
+                if (c)
+                    visit(c);
+        if (!digests.has(n.desc.digest)) {
+            digests.add(n.desc.digest);
+            out.push(n);
+        }
+    };
+    visit(node);
+    return out;
+}
+function countImages(node) {
+    return imageManifestNodes(node).length;
+}
+/** The node of a manifest read outside a walk (an attestation-marked one found to be an image). */
+async function manifestNode(source, desc, doc, bytes) {
+    const config = await source.read(doc.config);
+    return { kind: 'manifest', desc, doc, bytes, config, platform: desc.platform ?? configPlatform(config) };
 }
 
 
@@ -72075,9 +72537,9 @@ function freshSecrets() {
 }
 function checkLengths(s) {
     if (s.key.length !== KEY_LENGTH)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
     if (s.nonce.length !== NONCE_LENGTH)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 /**
  * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
@@ -72113,7 +72575,7 @@ class LayerCipher {
     }
 }
 function integrityError() {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
         hint: 'nothing was written; fetch the image again from a trusted source',
     });
 }
@@ -72153,7 +72615,7 @@ class LayerDecryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform 
     constructor(secrets, expectedHmac) {
         super();
         if (expectedHmac.length !== HMAC_LENGTH) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
         this.#cipher = new LayerCipher(secrets, 'decrypt');
         this.#expected = expectedHmac;
@@ -72169,310 +72631,23 @@ class LayerDecryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform 
 
 /***/ }),
 
-/***/ 321:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C0: () => (/* binding */ encodePublicOptions),
-/* harmony export */   EG: () => (/* binding */ ANNOTATION_KEYS_PREFIX),
-/* harmony export */   Si: () => (/* binding */ decodePublicOptions),
-/* harmony export */   mm: () => (/* binding */ encodePrivateOptions),
-/* harmony export */   tL: () => (/* binding */ decodeStdBase64),
-/* harmony export */   ul: () => (/* binding */ ANNOTATION_PUBOPTS)
-/* harmony export */ });
-/* unused harmony exports ANNOTATION_PREFIX, decodePrivateOptions, layerSecrets */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7569);
-/**
- * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
- * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
- * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
- */
-
-
-const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
-const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
-const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
-function encodePrivateOptions(o) {
-    return Buffer.from(JSON.stringify({
-        symkey: o.symkey.toString('base64'),
-        digest: o.digest,
-        cipheroptions: { nonce: o.nonce.toString('base64') },
-    }));
-}
-function encodePublicOptions(hmac) {
-    return Buffer.from(JSON.stringify({ cipher: _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .CIPHER_AES_CTR */ .cq, hmac: hmac.toString('base64'), cipheroptions: {} }));
-}
-/** Go decodes JSON field names case-insensitively. */
-function field(obj, name) {
-    if (name in obj)
-        return obj[name];
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : obj[key];
-}
-function object(bytes, what) {
-    let v;
-    try {
-        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not valid JSON`);
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not a JSON object`);
-    return v;
-}
-/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
-function decodeStdBase64(s, what) {
-    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `${what} is not standard base64`);
-    }
-    return Buffer.from(s, 'base64');
-}
-function optionalBytes(obj, name, what) {
-    const v = field(obj, name);
-    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
-}
-function cipherOptions(obj) {
-    const co = field(obj, 'cipheroptions');
-    return typeof co === 'object' && co !== null ? co : {};
-}
-function decodePrivateOptions(bytes) {
-    const o = object(bytes, 'wrapped layer options');
-    const symkey = optionalBytes(o, 'symkey', 'layer key');
-    if (!symkey)
-        throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
-    const digest = field(o, 'digest');
-    return {
-        symkey,
-        digest: typeof digest === 'string' ? digest : '',
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-function decodePublicOptions(annotation) {
-    if (annotation === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
-    }
-    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
-    const cipher = field(o, 'cipher');
-    return {
-        cipher: typeof cipher === 'string' ? cipher : '',
-        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-/**
- * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
- * random one and return garbage that still passes the MAC), and every length must be exact.
- */
-function layerSecrets(priv, pub) {
-    if (pub.cipher !== CIPHER_AES_CTR) {
-        throw new OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
-            hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
-        });
-    }
-    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
-    // options could be swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so a
-    // swapped nonce would decrypt to garbage that passes it. A public one that disagrees is refused.
-    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
-        throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
-    }
-    const nonce = priv.nonce ?? pub.nonce;
-    if (priv.symkey.length !== KEY_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
-    if (!nonce || nonce.length !== NONCE_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
-    if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
-    return { key: priv.symkey, nonce, hmac: pub.hmac };
-}
-
-
-/***/ }),
-
-/***/ 4115:
+/***/ 5450:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  R: () => (/* binding */ encryptImage)
+  U: () => (/* binding */ assertEncryptedLayer),
+  $d: () => (/* binding */ describeLayer),
+  FL: () => (/* binding */ encryptLayer)
 });
+
+// UNUSED EXPORTS: DEFAULT_WRAPPERS, decryptLayer
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
-var layout_source = __nccwpck_require__(2499);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/temps.ts
-var temps = __nccwpck_require__(9656);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/layout/verify.ts
-var verify = __nccwpck_require__(6575);
-;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
-/**
- * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
- * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
- * becomes the destination in one rename at the very end. On failure the staging folder is removed.
- */
-
-
-
-
-
-
-
-
-
-
-class LayoutWriter {
-    #staging;
-    #final;
-    /** digest -> size of every blob written so far. */
-    #known = new Map();
-    #done = false;
-    constructor(final, staging) {
-        this.#final = final;
-        this.#staging = staging;
-    }
-    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
-    static async create(output) {
-        const final = (0,external_node_path_.resolve)(output);
-        try {
-            const st = await (0,promises_.stat)(final);
-            if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
-                throw new errors/* OepError */.$('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
-                    hint: 'choose a new path or remove the old one',
-                });
-            }
-        }
-        catch (err) {
-            if (err instanceof errors/* OepError */.$)
-                throw err;
-            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
-            if (err.code !== 'ENOENT') {
-                throw new errors/* OepError */.$('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
-                    hint: 'choose a path inside a writable folder',
-                });
-            }
-        }
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        (0,temps/* trackTemp */.EO)(staging); // before it exists: a signal arriving while it is being made must still remove it
-        try {
-            await (0,promises_.mkdir)(staging); // not recursive: a missing parent is the user's to create, not ours to leave behind
-            await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true });
-        }
-        catch (err) {
-            (0,temps/* untrackTemp */.bK)(staging);
-            throw new errors/* OepError */.$('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
-                hint: 'check that the parent folder exists and is writable',
-            });
-        }
-        return new LayoutWriter(final, staging);
-    }
-    get path() {
-        return this.#final;
-    }
-    /**
-     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
-     * The file appears under its digest only once the whole pipeline succeeded.
-     */
-    async writeStream(source, transforms = [], signal) {
-        const tmp = this.tempPath();
-        const counter = new verify/* DigestCounter */.VR();
-        const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024 });
-        try {
-            await (0,external_node_stream_promises_.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
-        }
-        catch (err) {
-            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
-            // open completes. Wait for the stream to close, or the file would appear after it was removed.
-            if (!sink.closed)
-                await new Promise((r) => sink.once('close', () => r()));
-            await (0,promises_.rm)(tmp, { force: true });
-            throw err;
-        }
-        const digest = counter.digest();
-        await (0,promises_.rename)(tmp, this.#blobPath(digest));
-        this.#known.set(digest, counter.size);
-        return { digest, size: counter.size };
-    }
-    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
-    tempPath() {
-        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
-    }
-    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
-    async adopt(tmp, written) {
-        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
-        this.#known.set(written.digest, written.size);
-        return written;
-    }
-    async writeBytes(bytes) {
-        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-        if (!this.#known.has(digest)) {
-            await (0,promises_.writeFile)(this.#blobPath(digest), bytes);
-            this.#known.set(digest, bytes.length);
-        }
-        return { digest, size: bytes.length };
-    }
-    has(digest) {
-        return this.#known.has(digest);
-    }
-    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
-    locate(digest) {
-        const size = this.#known.get(digest);
-        if (size === undefined)
-            throw new Error(`internal: blob ${digest} was not written here`);
-        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
-        return { path: (0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
-    }
-    #blobPath(digest) {
-        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
-        return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
-    }
-    /** Write index.json and oci-layout, then move the staging folder into place. */
-    async commit(manifests) {
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), (0,model/* serialize */.lK)({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-        try {
-            await (0,promises_.rmdir)(this.#final);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT')
-                throw err;
-        }
-        // Synchronous, so the move and the flag change together; a reader holding the staging path from before
-        // re-locates on ENOENT (uploadChunks).
-        (0,external_node_fs_.renameSync)(this.#staging, this.#final);
-        this.#done = true;
-        (0,temps/* untrackTemp */.bK)(this.#staging);
-    }
-    /** Remove everything written so far. Safe to call after commit (does nothing then). */
-    async abort() {
-        if (!this.#done)
-            await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
-        (0,temps/* untrackTemp */.bK)(this.#staging);
-    }
-}
-
 // EXTERNAL MODULE: ./src/oci/mediatypes.ts
 var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/oci/platform.ts
-var platform = __nccwpck_require__(1890);
-// EXTERNAL MODULE: ./src/oci/tree.ts
-var tree = __nccwpck_require__(7897);
 // EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
 var blockcipher = __nccwpck_require__(7569);
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
@@ -73812,10 +73987,10 @@ function parseJwe(item) {
         v = JSON.parse(Buffer.from(item).toString('utf8'));
     }
     catch {
-        throw new errors/* OepError */.$('E_INTEGRITY', 'a JWE key annotation item is not JSON');
+        throw new errors/* OepError */.$s('E_INTEGRITY', 'a JWE key annotation item is not JSON');
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        throw new errors/* OepError */.$('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+        throw new errors/* OepError */.$s('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
     }
     return v;
 }
@@ -73882,7 +74057,7 @@ class JweKeyWrapper {
         const jwe = parseJwe(item);
         const shared = { ...decodeHeader(jwe.protected), ...(jwe.unprotected ?? {}) };
         if (Array.isArray(jwe.recipients)) {
-            return jwe.recipients.map((r) => info({ ...shared, ...(r.header ?? {}) }));
+            return jwe.recipients.map((r) => info({ ...shared, ...(r?.header ?? {}) }));
         }
         return [info({ ...shared, ...(jwe.header ?? {}) })];
     }
@@ -73908,7 +74083,7 @@ const DEFAULT_WRAPPERS = [new JweKeyWrapper()];
  */
 async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
     if (!(0,mediatypes/* isEncryptableLayer */.Rr)(desc.mediaType)) {
-        throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+        throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
     }
     const secrets = (0,blockcipher/* freshSecrets */.kh)();
     const priv = (0,options/* encodePrivateOptions */.mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
@@ -73919,7 +74094,7 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
     }
     if (Object.keys(keyAnnotations).length === 0) {
-        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'no recipient to encrypt for', {
             hint: 'give at least one public key',
         });
     }
@@ -73943,50 +74118,56 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
         }),
     };
 }
+/** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
 function wrappedItems(desc, w) {
     const value = desc.annotations?.[w.annotationId];
-    if (!value)
-        return [];
-    return value.split(',').map((item) => decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
+    return value ? value.split(',') : [];
 }
 function keyProtocols(desc) {
     return Object.keys(desc.annotations ?? {})
         .filter((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG))
         .map((k) => k.slice(options/* ANNOTATION_KEYS_PREFIX */.EG.length));
 }
-/** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
-async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
-    let priv;
-    let malformed;
+/**
+ * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
+ * a JWE) does not hide the items after it; only when nothing opens does the count of malformed items matter.
+ */
+async function unwrapPrivateOptions(desc, keys, wrappers) {
+    let tried = 0;
+    const malformed = [];
     for (const w of wrappers) {
         for (const item of wrappedItems(desc, w)) {
+            tried++;
             try {
-                priv = await w.unwrap(keys, item);
+                const priv = await w.unwrap(keys, decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
+                if (priv)
+                    return priv;
             }
             catch (err) {
-                // As ocicrypt's preUnwrapKey: a malformed item does not hide the items after it.
-                malformed ??= err;
+                malformed.push(err);
             }
-            if (priv)
-                break;
         }
-        if (priv)
-            break;
     }
-    if (!priv && malformed !== undefined)
-        throw malformed;
-    if (!priv) {
-        const protocols = keyProtocols(desc);
-        const usable = wrappers.filter((w) => desc.annotations?.[w.annotationId]);
-        if (usable.length === 0) {
-            throw new OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, {
-                hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys`,
-            });
-        }
-        throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}`, {
-            hint: 'give the private key matching one of the public keys the image was encrypted for',
+    if (tried > 0 && malformed.length === tried) {
+        const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
+        throw new OepError('E_INTEGRITY', tried === 1
+            ? `the key item of layer ${desc.digest} is malformed: ${first}`
+            : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`, {
+            hint: 'the key annotations (org.opencontainers.image.enc.keys.*) were damaged; re-encrypt the image',
         });
     }
+    const protocols = keyProtocols(desc);
+    if (tried === 0) {
+        throw new OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
+    }
+    const note = malformed.length ? ` (${malformed.length} of ${tried} key items are malformed)` : '';
+    throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
+        hint: 'give the private key matching one of the public keys the image was encrypted for',
+    });
+}
+/** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
+async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
+    const priv = await unwrapPrivateOptions(desc, keys, wrappers);
     const secrets = layerSecrets(decodePrivateOptions(priv), decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]));
     const transform = new LayerDecryptor(secrets, secrets.hmac);
     return {
@@ -74003,6 +74184,24 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
             return out;
         },
     };
+}
+/**
+ * A `+encrypted` layer that is passed through must look encrypted beyond its media type: the public options and
+ * at least one key annotation. Without them it is plaintext (or unreadable ciphertext) under a label that
+ * reports and readers take for "encrypted". `where` names the layer for the user.
+ */
+function assertEncryptedLayer(desc, where) {
+    const a = desc.annotations ?? {};
+    const keyed = Object.entries(a).some(([k, v]) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG) && v !== '');
+    if (a[options/* ANNOTATION_PUBOPTS */.ul] && keyed)
+        return;
+    const lacks = [
+        ...(a[options/* ANNOTATION_PUBOPTS */.ul] ? [] : [options/* ANNOTATION_PUBOPTS */.ul]),
+        ...(keyed ? [] : [`${options/* ANNOTATION_KEYS_PREFIX */.EG}*`]),
+    ];
+    throw new errors/* OepError */.$s('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
+        hint: `an encrypted layer carries ${options/* ANNOTATION_PUBOPTS */.ul} and ${options/* ANNOTATION_KEYS_PREFIX */.EG}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
+    });
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
@@ -74037,6 +74236,418 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     return out;
 }
 
+
+/***/ }),
+
+/***/ 321:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C0: () => (/* binding */ encodePublicOptions),
+/* harmony export */   EG: () => (/* binding */ ANNOTATION_KEYS_PREFIX),
+/* harmony export */   Si: () => (/* binding */ decodePublicOptions),
+/* harmony export */   mm: () => (/* binding */ encodePrivateOptions),
+/* harmony export */   tL: () => (/* binding */ decodeStdBase64),
+/* harmony export */   ul: () => (/* binding */ ANNOTATION_PUBOPTS)
+/* harmony export */ });
+/* unused harmony exports ANNOTATION_PREFIX, decodePrivateOptions, layerSecrets */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7569);
+/**
+ * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
+ * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
+ * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
+ */
+
+
+const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
+const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
+const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
+function encodePrivateOptions(o) {
+    return Buffer.from(JSON.stringify({
+        symkey: o.symkey.toString('base64'),
+        digest: o.digest,
+        cipheroptions: { nonce: o.nonce.toString('base64') },
+    }));
+}
+function encodePublicOptions(hmac) {
+    return Buffer.from(JSON.stringify({ cipher: _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .CIPHER_AES_CTR */ .cq, hmac: hmac.toString('base64'), cipheroptions: {} }));
+}
+/** Go decodes JSON field names case-insensitively. */
+function field(obj, name) {
+    if (name in obj)
+        return obj[name];
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : obj[key];
+}
+function object(bytes, what) {
+    let v;
+    try {
+        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `${what} is not valid JSON`);
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `${what} is not a JSON object`);
+    return v;
+}
+/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
+function decodeStdBase64(s, what) {
+    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `${what} is not standard base64`);
+    }
+    return Buffer.from(s, 'base64');
+}
+function optionalBytes(obj, name, what) {
+    const v = field(obj, name);
+    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
+}
+function cipherOptions(obj) {
+    const co = field(obj, 'cipheroptions');
+    return typeof co === 'object' && co !== null ? co : {};
+}
+function decodePrivateOptions(bytes) {
+    const o = object(bytes, 'wrapped layer options');
+    const symkey = optionalBytes(o, 'symkey', 'layer key');
+    if (!symkey)
+        throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
+    const digest = field(o, 'digest');
+    return {
+        symkey,
+        digest: typeof digest === 'string' ? digest : '',
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
+}
+function decodePublicOptions(annotation) {
+    if (annotation === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
+    }
+    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
+    const cipher = field(o, 'cipher');
+    return {
+        cipher: typeof cipher === 'string' ? cipher : '',
+        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
+}
+/**
+ * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
+ * random one and return garbage that still passes the MAC), and every length must be exact.
+ */
+function layerSecrets(priv, pub) {
+    if (pub.cipher !== CIPHER_AES_CTR) {
+        throw new OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
+            hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
+        });
+    }
+    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
+    // options could be set or swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so
+    // such a nonce would decrypt to garbage that passes it. A public one that disagrees, or stands alone, is refused.
+    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
+        throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
+    }
+    if (!priv.nonce && pub.nonce) {
+        throw new OepError('E_INTEGRITY', 'layer nonce is only in the public options, not in the wrapped ones', {
+            hint: 'ocicrypt wraps the nonce with the key; re-encrypt the image with a tool that does',
+        });
+    }
+    const nonce = priv.nonce;
+    if (priv.symkey.length !== KEY_LENGTH)
+        throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
+    if (!nonce || nonce.length !== NONCE_LENGTH)
+        throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
+    if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
+        throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
+    return { key: priv.symkey, nonce, hmac: pub.hmac };
+}
+
+
+/***/ }),
+
+/***/ 1955:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P3: () => (/* binding */ parseAttestationMode),
+/* harmony export */   fP: () => (/* binding */ settleAttestations),
+/* harmony export */   r1: () => (/* binding */ attestationNotice)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9495);
+/* harmony import */ var _oci_model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6244);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1890);
+/* harmony import */ var _oci_tree_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8635);
+/**
+ * What becomes of BuildKit attestation manifests (SBOM: every package; provenance: the source repository) when an
+ * image is encrypted. ocicrypt cannot encrypt them, so by default they are dropped, and the front ends say so;
+ * `keep` ships them plaintext beside the encrypted image. A manifest merely annotated as an attestation (its
+ * layers are not in-toto documents) is an image: it loses the mark and is encrypted like any other.
+ */
+
+
+
+
+
+/** The `attestations` input and `--attestations` flag: one message for every front end. */
+function parseAttestationMode(value) {
+    const v = (value ?? '').trim();
+    if (v === '' || v === 'drop')
+        return 'drop';
+    if (v === 'keep')
+        return 'keep';
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_USAGE', `attestations: ${JSON.stringify(value)} is not drop or keep`, {
+        hint: 'allowed values: drop, the default, or keep',
+    });
+}
+/** The one line front ends print when attestations were dropped; `keepHow` is their own way to keep them. */
+function attestationNotice(dropped, keepHow) {
+    return `notice: dropped ${dropped} attestation manifest(s) (SBOM/provenance stay plaintext in ocicrypt); pass ${keepHow} to keep them`;
+}
+/**
+ * Settle every attestation-marked manifest of a loaded image, in place: real attestations are dropped (or kept),
+ * disguised images become images. Returns how many attestations were dropped.
+ */
+async function settleAttestations(source, image, opts) {
+    let dropped = 0;
+    const visit = async (node) => {
+        for (const [i, desc] of node.doc.manifests.entries()) {
+            const child = node.children[i];
+            if (child?.kind === 'index')
+                await visit(child);
+            if (child?.kind === 'index' || !(0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(desc))
+                continue;
+            // The tree loads an attestation only when its image is selected; an unloaded one may still be an image.
+            const m = child ?? (await readManifest(source, desc));
+            if (!m)
+                continue;
+            if ((0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestation */ .H3)(m.desc, m.doc)) {
+                if (child && opts.mode === 'drop') {
+                    node.children[i] = undefined;
+                    dropped++;
+                }
+                continue;
+            }
+            node.children[i] = selectImage({ ...m, desc: (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutAttestationMark */ .gK)(m.desc) }, image, opts.platforms);
+        }
+    };
+    if (image.root.kind === 'index')
+        await visit(image.root);
+    return dropped;
+}
+async function readManifest(source, desc) {
+    const read = await (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .readNode */ .XH)(source, desc);
+    // An index under the mark is left out, as the tree leaves it: nothing of it is written, plaintext or not.
+    if (read.doc.kind !== 'manifest')
+        return undefined;
+    return (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .manifestNode */ .Ut)(source, desc, read.doc, read.bytes);
+}
+/** An image found under the attestation mark goes through the platform selection like the others. */
+function selectImage(m, image, wanted) {
+    if (!wanted?.length || wanted.some((p) => (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, m.platform)))
+        return m;
+    image.skippedPlatforms.push((0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(m.platform));
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6203:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  R: () => (/* binding */ encryptImage)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
+var layout_source = __nccwpck_require__(2499);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/temps.ts
+var temps = __nccwpck_require__(9656);
+// EXTERNAL MODULE: ./src/oci/digest.ts
+var oci_digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: ./src/oci/layout/verify.ts
+var verify = __nccwpck_require__(6575);
+;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
+/**
+ * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
+ * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
+ * becomes the destination in one rename at the very end. On failure the staging folder is removed.
+ * A private writer (decrypt output: plaintext) makes every folder 0700 and every file 0600 as it creates them,
+ * whatever the umask, so no other user can read a byte of plaintext, verified or not.
+ */
+
+
+
+
+
+
+
+
+
+
+class LayoutWriter {
+    #staging;
+    #final;
+    /** The mode every file is created with; for a layer written elsewhere too (FileJob.fileMode). */
+    fileMode;
+    /** digest -> size of every blob written so far. */
+    #known = new Map();
+    #done = false;
+    constructor(final, staging, opts) {
+        this.#final = final;
+        this.#staging = staging;
+        this.fileMode = opts.private ? 0o600 : 0o666;
+    }
+    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
+    static async create(output, opts = {}) {
+        const final = (0,external_node_path_.resolve)(output);
+        try {
+            const st = await (0,promises_.stat)(final);
+            if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
+                throw new errors/* OepError */.$s('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+                    hint: 'choose a new path or remove the old one',
+                });
+            }
+        }
+        catch (err) {
+            if (err instanceof errors/* OepError */.$s)
+                throw err;
+            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
+            if (err.code !== 'ENOENT') {
+                throw new errors/* OepError */.$s('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
+                    hint: 'choose a path inside a writable folder',
+                });
+            }
+        }
+        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        (0,temps/* trackTemp */.EO)(staging); // before it exists: a signal arriving while it is being made must still remove it
+        try {
+            const mode = opts.private ? 0o700 : 0o777;
+            await (0,promises_.mkdir)(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
+            await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true, mode });
+        }
+        catch (err) {
+            (0,temps/* untrackTemp */.bK)(staging);
+            throw new errors/* OepError */.$s('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
+                hint: 'check that the parent folder exists and is writable',
+            });
+        }
+        return new LayoutWriter(final, staging, opts);
+    }
+    get path() {
+        return this.#final;
+    }
+    /**
+     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
+     * The file appears under its digest only once the whole pipeline succeeded.
+     */
+    async writeStream(source, transforms = [], signal) {
+        const tmp = this.tempPath();
+        const counter = new verify/* DigestCounter */.VR();
+        const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024, mode: this.fileMode });
+        try {
+            await (0,external_node_stream_promises_.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
+        }
+        catch (err) {
+            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
+            // open completes. Wait for the stream to close, or the file would appear after it was removed.
+            if (!sink.closed)
+                await new Promise((r) => sink.once('close', () => r()));
+            await (0,promises_.rm)(tmp, { force: true });
+            throw err;
+        }
+        const digest = counter.digest();
+        await (0,promises_.rename)(tmp, this.#blobPath(digest));
+        this.#known.set(digest, counter.size);
+        return { digest, size: counter.size };
+    }
+    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
+    tempPath() {
+        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    }
+    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
+    async adopt(tmp, written) {
+        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
+        this.#known.set(written.digest, written.size);
+        return written;
+    }
+    async writeBytes(bytes) {
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (!this.#known.has(digest)) {
+            await (0,promises_.writeFile)(this.#blobPath(digest), bytes, { mode: this.fileMode });
+            this.#known.set(digest, bytes.length);
+        }
+        return { digest, size: bytes.length };
+    }
+    has(digest) {
+        return this.#known.has(digest);
+    }
+    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
+    locate(digest) {
+        const size = this.#known.get(digest);
+        if (size === undefined)
+            throw new Error(`internal: blob ${digest} was not written here`);
+        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
+        return { path: (0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
+    }
+    #blobPath(digest) {
+        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
+        return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
+    }
+    /** Write index.json and oci-layout, then move the staging folder into place. */
+    async commit(manifests) {
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), (0,model/* serialize */.lK)({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), { mode: this.fileMode });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', {
+            mode: this.fileMode,
+        });
+        try {
+            await (0,promises_.rmdir)(this.#final);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+        // Synchronous, so the move and the flag change together; a reader holding the staging path from before
+        // re-locates on ENOENT (uploadChunks).
+        (0,external_node_fs_.renameSync)(this.#staging, this.#final);
+        this.#done = true;
+        (0,temps/* untrackTemp */.bK)(this.#staging);
+    }
+    /** Remove everything written so far. Safe to call after commit (does nothing then). */
+    async abort() {
+        if (!this.#done)
+            await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
+        (0,temps/* untrackTemp */.bK)(this.#staging);
+    }
+}
+
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
+// EXTERNAL MODULE: ./src/oci/platform.ts
+var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
+var tree = __nccwpck_require__(8635);
+// EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
+var ocicrypt_layer = __nccwpck_require__(5450);
+// EXTERNAL MODULE: ./src/pipeline/attestations.ts
+var attestations = __nccwpck_require__(1955);
 // EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
 var layer_workers = __nccwpck_require__(4213);
 ;// CONCATENATED MODULE: ./src/pipeline/report.ts
@@ -74074,7 +74685,7 @@ function toImageReport(r, extra, skipped) {
                     action,
                 };
                 if (encrypted)
-                    report.recipients = describeLayer(l.result).protocols;
+                    report.recipients = (0,ocicrypt_layer/* describeLayer */.$d)(l.result).protocols;
                 return report;
             }),
         })),
@@ -74108,15 +74719,20 @@ var selection = __nccwpck_require__(5704);
 
 
 
+
 async function encryptImage(opts) {
     const log = opts.log ?? (() => { });
     if (opts.recipients.length === 0) {
-        throw new errors/* OepError */.$('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
+        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
             hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
         });
     }
     const source = await (0,layout_source/* openLayout */.B)(opts.layout);
     const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
+    const droppedAttestations = await (0,attestations/* settleAttestations */.fP)(source, image, {
+        mode: opts.attestations ?? 'drop',
+        platforms: opts.platforms,
+    });
     // Check every selection before writing anything.
     const selected = new Map();
     for (const m of (0,tree/* imageManifestNodes */.uw)(image.root)) {
@@ -74127,7 +74743,7 @@ async function encryptImage(opts) {
             // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
             if ((0,rewrite/* isExternal */.g)(layer) && !(await source.has(layer))) {
                 if (opts.encryptLayers) {
-                    throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                    throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
                         hint: 'leave it out with --encrypt-layers',
                     });
                 }
@@ -74136,7 +74752,7 @@ async function encryptImage(opts) {
                 continue;
             }
             if (!(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) && !(0,mediatypes/* isEncryptableLayer */.Rr)(layer.mediaType)) {
-                throw new errors/* OepError */.$('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+                throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
                     hint: 'leave it out with --encrypt-layers',
                 });
             }
@@ -74155,7 +74771,7 @@ async function encryptImage(opts) {
             // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
             // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
             select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
-            prepare: (layer) => encryptLayer(layer, opts.recipients),
+            prepare: (layer) => (0,ocicrypt_layer/* encryptLayer */.FL)(layer, opts.recipients),
         }, {
             ...(0,layer_workers/* rewriteRuntime */.xA)(opts, workers),
             log,
@@ -74164,7 +74780,7 @@ async function encryptImage(opts) {
         });
         const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
         // The report first: nothing that can fail may come after the layout is in place.
-        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
+        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}), droppedAttestations }, image.skippedPlatforms);
         report.recipients = opts.recipients.map((r) => ({
             type: r.type,
             alg: r.alg,
@@ -74198,6 +74814,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:v8"
@@ -74225,6 +74843,7 @@ var blockcipher = __nccwpck_require__(7569);
 
 
 
+
 const CHUNK = 1024 * 1024;
 /**
  * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
@@ -74238,7 +74857,7 @@ const collectYoung = typeof gc === 'function'
     ? gc
     : () => { }; // a runtime without the flag only loses the memory bound, not correctness
 function mismatch(job, what) {
-    return new errors/* OepError */.$('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
+    return new errors/* OepError */.$s('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
         hint: 'the layout is corrupt or was modified; rebuild it',
     });
 }
@@ -74246,6 +74865,21 @@ async function writeAll(fh, buf) {
     let off = 0;
     while (off < buf.length)
         off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+}
+/**
+ * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
+ * (the digest check stands behind this, but a hang or a read of another file must not start).
+ */
+async function openSource(job) {
+    const flags = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK;
+    const fh = await (0,promises_.open)(job.source.path, flags).catch((err) => {
+        throw err.code === 'ELOOP' ? mismatch(job, 'is now a symbolic link') : err;
+    });
+    if (!(await fh.stat()).isFile()) {
+        await fh.close();
+        throw mismatch(job, 'is no longer a regular file');
+    }
+    return fh;
 }
 async function runFileJob(job, onProgress) {
     const { algorithm, hex } = (0,digest/* parseDigest */.m)(job.expected.digest, job.sourceName);
@@ -74257,11 +74891,11 @@ async function runFileJob(job, onProgress) {
         : new blockcipher/* LayerCipher */.xW({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
     const inHash = (0,external_node_crypto_.createHash)(algorithm);
     const outHash = (0,external_node_crypto_.createHash)('sha256');
-    const input = await (0,promises_.open)(job.source.path, 'r');
+    const input = await openSource(job);
     let output;
     let pending = Promise.resolve();
     try {
-        output = await (0,promises_.open)(job.out, 'wx');
+        output = await (0,promises_.open)(job.out, 'wx', job.fileMode ?? 0o666);
         const buf = Buffer.allocUnsafe(CHUNK);
         let done = 0;
         let chunks = 0;
@@ -74323,7 +74957,7 @@ async function* uploadChunks(locate, expected) {
     }
     try {
         if (location.size !== expected.size) {
-            throw new errors/* OepError */.$('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+            throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
         }
         let done = 0;
         let chunks = 0;
@@ -74331,7 +74965,7 @@ async function* uploadChunks(locate, expected) {
             const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
             const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
             if (bytesRead === 0)
-                throw new errors/* OepError */.$('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
+                throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
             done += bytesRead;
             yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
             if (++chunks % COLLECT_EVERY === 0)
@@ -74475,7 +75109,7 @@ class LayerWorkers {
                     resolve(msg.result);
                 else {
                     const { code, message, hint } = msg.error;
-                    reject(code ? new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .OepError */ .$(code, message, hint ? { hint } : {}) : new Error(message));
+                    reject(code ? new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .OepError */ .$s(code, message, hint ? { hint } : {}) : new Error(message));
                 }
             };
             // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
@@ -74517,7 +75151,7 @@ function rewriteRuntime(opts, workers) {
 
 /***/ }),
 
-/***/ 1130:
+/***/ 5048:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74547,8 +75181,8 @@ var layout_source = __nccwpck_require__(2499);
 var mediatypes = __nccwpck_require__(9572);
 // EXTERNAL MODULE: ./src/oci/model.ts
 var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/tree.ts
-var tree = __nccwpck_require__(7897);
+// EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
+var tree = __nccwpck_require__(8635);
 // EXTERNAL MODULE: ./src/ocicrypt/options.ts
 var options = __nccwpck_require__(321);
 // EXTERNAL MODULE: ./src/oci/digest.ts
@@ -74570,7 +75204,7 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 function bad(input, why) {
-    return new errors/* OepError */.$('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+    return new errors/* OepError */.$s('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
         hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
     });
 }
@@ -74662,6 +75296,8 @@ function resolveTag(tag, main) {
     return { ...ref, tag: ref.tag ?? 'latest' };
 }
 
+// EXTERNAL MODULE: ./src/escape.ts
+var src_escape = __nccwpck_require__(2988);
 ;// CONCATENATED MODULE: ./src/registry/transport/errors.ts
 /**
  * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
@@ -74669,7 +75305,8 @@ function resolveTag(tag, main) {
  * worth retrying is decided here, from fixed sets, and nowhere else.
  */
 
-class RegistryError extends errors/* OepError */.$ {
+
+class RegistryError extends errors/* OepError */.$s {
     status;
     diagnostics;
     /** Worth another try: 5xx, 408, 429, resets, timeouts. */
@@ -74729,9 +75366,10 @@ function hintFor(status, diags, what) {
 }
 function httpError(status, headers, body, what) {
     const diagnostics = parseDiagnostics(body);
-    const detail = diagnostics.length
+    // The registry's words go into a message that reaches terminals and CI logs: escaped (the diagnostics stay raw).
+    const detail = (0,src_escape/* escapeTerminal */.en)(diagnostics.length
         ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
-        : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details';
+        : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details');
     const retryAfter = headers['retry-after'];
     const transient = TRANSIENT_STATUS.has(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
     const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
@@ -74746,14 +75384,14 @@ function httpError(status, headers, body, what) {
 const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
 /** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
 function networkError(err, what) {
-    if (err instanceof errors/* OepError */.$)
+    if (err instanceof errors/* OepError */.$s)
         return err; // already ours: e.g. a digest check failing in a body stream
     const e = err;
     const code = e.code ?? e.cause?.code ?? '';
     const message = e.cause?.message ?? e.message ?? String(err);
     // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
     const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(`${code} ${message}`);
-    return new RegistryError('E_NETWORK', `${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, {
+    return new RegistryError('E_NETWORK', (0,src_escape/* escapeTerminal */.en)(`${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`), {
         transient: !tls &&
             (TRANSIENT_NET.test(code) ||
                 TRANSIENT_NET.test(message) ||
@@ -74766,6 +75404,23 @@ function networkError(err, what) {
 }
 function isTransient(err) {
     return err instanceof RegistryError && err.transient;
+}
+/**
+ * The failure came before any HTTP answer could: the connection was refused, or TLS could not be set up (e.g.
+ * the port speaks plain HTTP). Only then may --tls-verify=false try plain HTTP; a reset or a timeout once
+ * a TLS connection stood is an HTTPS server failing, and no reason to send the same request in clear.
+ */
+function failedBeforeResponse(err) {
+    if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK')
+        return false;
+    const cause = err.cause;
+    const code = cause?.code ?? cause?.cause?.code ?? '';
+    return code === 'ECONNREFUSED' || code === 'EPROTO' || /^ERR_(SSL|TLS)_/.test(code);
+}
+/** The low-level code of a network failure (ECONNREFUSED, ERR_SSL_…), for a log line. */
+function networkCode(err) {
+    const cause = err.cause;
+    return cause?.code ?? cause?.cause?.code ?? 'network error';
 }
 
 ;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
@@ -74922,22 +75577,35 @@ async function pushTags(targets, root, opts) {
     }
 }
 
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 20 modules
-var encrypt = __nccwpck_require__(4115);
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 2 modules
+var encrypt = __nccwpck_require__(6203);
 // EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
 var layer_workers = __nccwpck_require__(4213);
 // EXTERNAL MODULE: ./src/oci/source.ts
 var source = __nccwpck_require__(8540);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/registry/transport/http.ts
 
 
+
 function proxyEnv(env, name) {
     return env[name] ?? env[name.toLowerCase()];
 }
-function createDispatcher(opts) {
-    const tls = { rejectUnauthorized: opts.tlsVerify, ...(opts.ca ? { ca: opts.ca } : {}) };
+/**
+ * The CAs to trust: Node's default store plus the extra PEM. undici's `connect.ca`, like tls.connect's, replaces
+ * the default store, so a private CA alone would break token realms and blob redirects on public hosts.
+ * undefined (no extra CA): Node's defaults, untouched.
+ */
+function trustedCas(extra, defaults = external_node_tls_.rootCertificates) {
+    return extra ? [...defaults, extra] : undefined;
+}
+/** `defaults`: the default trust store (Node's; a test passes its own stand-in for a public CA). */
+function createDispatcher(opts, defaults = external_node_tls_.rootCertificates) {
+    const ca = trustedCas(opts.ca, defaults);
+    const tls = { rejectUnauthorized: opts.tlsVerify, ...(ca ? { ca } : {}) };
     const common = {
         connect: tls,
         headersTimeout: opts.timeoutMs,
@@ -75054,12 +75722,19 @@ class Authorizer {
     #tokens = new Map();
     #challenge;
     #pending = new Map();
-    #allowPlainRealm;
-    /** allowPlainRealm: only with TLS verification off may credentials go to a plain-HTTP token endpoint. */
-    constructor(send, credential, allowPlainRealm = false) {
+    #plainRealmHost;
+    #log;
+    #warnedPlain = false;
+    /**
+     * plainRealmHost: the registry's hostname when TLS verification is off. Only then, and only on that host,
+     * may credentials go to a plain-HTTP token endpoint (a realm elsewhere is someone else's to read them).
+     * log: where the warning goes when they do.
+     */
+    constructor(send, credential, opts = {}) {
         this.#send = send;
         this.#credential = credential;
-        this.#allowPlainRealm = allowPlainRealm;
+        this.#plainRealmHost = opts.plainRealmHost;
+        this.#log = opts.log ?? (() => { });
     }
     /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
     async hasCredential() {
@@ -75082,7 +75757,7 @@ class Authorizer {
             return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
         }
         if (c.scheme !== 'bearer') {
-            throw new errors/* OepError */.$('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
+            throw new errors/* OepError */.$s('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
         }
         const key = [...new Set(scopes)].sort().join(' ');
         const cached = this.#tokens.get(key);
@@ -75104,22 +75779,35 @@ class Authorizer {
         const extra = (challenge?.params.scope?.split(' ').filter(Boolean) ?? []).map(normaliseScope);
         return [...new Set([...scopes, ...extra])];
     }
+    /** https, or plain HTTP on the registry's own host with TLS verification off (then with a warning, once). */
+    #checkRealm(url) {
+        if (url.protocol === 'https:')
+            return;
+        const plainOk = url.protocol === 'http:' && url.hostname === this.#plainRealmHost;
+        if (!plainOk) {
+            throw new errors/* OepError */.$s('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
+                hint: this.#plainRealmHost === undefined
+                    ? 'use --tls-verify=false only for a test registry you trust'
+                    : `plain HTTP is accepted only on the registry's own host (${this.#plainRealmHost}): serve the token endpoint over HTTPS`,
+            });
+        }
+        if (!this.#warnedPlain) {
+            this.#warnedPlain = true;
+            this.#log(`warning: token endpoint ${url.host} is plain HTTP: credentials and tokens travel unencrypted`);
+        }
+    }
     async #fetchToken(c, scopes) {
         const realm = c.params.realm;
         if (!realm)
-            throw new errors/* OepError */.$('E_AUTH', 'the registry sent a Bearer challenge without a realm');
+            throw new errors/* OepError */.$s('E_AUTH', 'the registry sent a Bearer challenge without a realm');
         let url;
         try {
             url = new URL(realm);
         }
         catch {
-            throw new errors/* OepError */.$('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+            throw new errors/* OepError */.$s('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
         }
-        if (url.protocol !== 'https:' && !this.#allowPlainRealm) {
-            throw new errors/* OepError */.$('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
-                hint: 'use --tls-verify=false only for a test registry you trust',
-            });
-        }
+        this.#checkRealm(url);
         const cred = await this.#credential();
         let res;
         if (cred?.identityToken) {
@@ -75168,17 +75856,215 @@ class Authorizer {
             doc = JSON.parse(body);
         }
         catch {
-            throw new errors/* OepError */.$('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+            throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
         }
         const token = doc.token ?? doc.access_token;
         if (!token)
-            throw new errors/* OepError */.$('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+            throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} returned no token`);
         const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
         this.#tokens.set([...new Set(scopes)].sort().join(' '), {
             token,
             expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
         });
         return token;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/transport/redirects.ts
+/**
+ * Which redirects a registry client follows (GET and HEAD only: an upload is never replayed elsewhere), and where
+ * it stops. Blob GETs may redirect to storage on another origin (design.md); what may go there is decided by the
+ * caller (no Authorization, no challenge taken from its answers). Here: at most MAX_REDIRECTS hops, never from
+ * https to http (a signed storage URL, or the bytes themselves, would travel in clear), http(s) only.
+ */
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** A URL for messages: origin and path, never the query (storage redirects carry signatures there). */
+function showUrl(url) {
+    return `${url.origin}${url.pathname}`;
+}
+/**
+ * The next URL to request after `res` (the answer to hop number `hop`, 0 for the first request), or undefined
+ * when `res` is the final answer. Throws when the redirect must not be followed.
+ */
+function nextHop(method, res, hop, what) {
+    const location = res.headers.location;
+    if ((method !== 'GET' && method !== 'HEAD') || !REDIRECT_STATUS.has(res.status) || !location) {
+        return undefined;
+    }
+    let next;
+    try {
+        next = new URL(Array.isArray(location) ? location[0] : location, res.url);
+    }
+    catch {
+        throw new RegistryError('E_REGISTRY', `${what}: ${res.url.host} redirected to an invalid URL`, {
+            status: res.status,
+        });
+    }
+    const fix = `the registry at ${res.url.host} or its storage is misconfigured: ask its operator to fix its redirects`;
+    if (hop >= MAX_REDIRECTS) {
+        throw new RegistryError('E_REGISTRY', `${what}: more than ${MAX_REDIRECTS} redirects (the last from ${showUrl(res.url)} to ${showUrl(next)})`, { status: res.status, hint: fix });
+    }
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new RegistryError('E_REGISTRY', `${what}: redirected to a ${next.protocol} URL`, {
+            status: res.status,
+            hint: fix,
+        });
+    }
+    if (res.url.protocol === 'https:' && next.protocol === 'http:') {
+        throw new RegistryError('E_REGISTRY', `${what}: ${res.url.host} redirected from https to plain ${showUrl(next)}, which is refused`, { status: res.status, hint: fix });
+    }
+    return next;
+}
+
+;// CONCATENATED MODULE: ./src/registry/session.ts
+
+
+
+
+/** GET /v2/: 200 open, 401 with the challenge the auth layer keeps; anything else is not a usable registry. */
+async function ping(send, auth, base, apiHost) {
+    const res = await send({ method: 'GET', url: new URL('/v2/', base) });
+    await discard(res);
+    if (res.status === 401)
+        return auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
+    if (res.status !== 200) {
+        const down = res.status === 429 || res.status >= 500;
+        throw httpError(res.status, res.headers, '', `${apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
+    }
+}
+class Session {
+    host;
+    base;
+    dispatcher;
+    #send;
+    #auth;
+    constructor(host, base, send, auth, dispatcher) {
+        this.host = host;
+        this.base = base;
+        this.#send = send;
+        this.#auth = auth;
+        this.dispatcher = dispatcher;
+    }
+    /**
+     * 1. GET /v2/ over HTTPS. With TLS verification off, and only when HTTPS failed before any answer
+     *    (connection refused, TLS handshake failure: the port speaks plain HTTP), over plain HTTP, as skopeo does,
+     *    with a warning naming the host.
+     * 2. Keep the challenge of a 401 for the auth layer.
+     */
+    static async open(ref, opts) {
+        const log = opts.log ?? (() => { });
+        const dispatcher = createDispatcher(opts);
+        const send = createSend(opts, dispatcher);
+        const hostname = new URL(`http://${ref.apiHost}`).hostname;
+        const auth = new Authorizer(send, opts.credential, {
+            ...(opts.tlsVerify ? {} : { plainRealmHost: hostname }),
+            log,
+        });
+        let base = new URL(`https://${ref.apiHost}`);
+        try {
+            try {
+                await ping(send, auth, base, ref.apiHost);
+            }
+            catch (err) {
+                if (opts.tlsVerify || !failedBeforeResponse(err))
+                    throw err;
+                base = new URL(`http://${ref.apiHost}`);
+                await ping(send, auth, base, ref.apiHost);
+                log(`warning: ${ref.apiHost} does not answer HTTPS (${networkCode(err)}): using plain HTTP, unencrypted (--tls-verify=false)`);
+            }
+        }
+        catch (err) {
+            await dispatcher.destroy().catch(() => { }); // no client came of it: its connections go now
+            throw err;
+        }
+        return new Session(ref.apiHost, base, send, auth, dispatcher);
+    }
+    /**
+     * Send with auth and follow redirects (nextHop). A 401 counts as the registry's only when the registry's own
+     * origin answered it: only then is its challenge taken and the request sent once more with new credentials. A
+     * 401 from a host the registry redirected to is a failure of that request (its challenge could point our
+     * credentials at any realm it likes).
+     */
+    async call(method, url, opts) {
+        let scopes = opts.scopes;
+        for (let authTry = 0;; authTry++) {
+            const { res, sentAuth } = await this.#follow(method, url, scopes, opts);
+            const own = res.url.origin === this.base.origin;
+            if (res.status === 401 && own && authTry === 0) {
+                await discard(res);
+                scopes = this.#auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
+                continue;
+            }
+            if (opts.ok.includes(res.status))
+                return res;
+            throw await this.#failure(method, res, opts.what, own && sentAuth);
+        }
+    }
+    /** One request and its redirects; Authorization goes to the registry's own origin only. */
+    async #follow(method, url, scopes, opts) {
+        let target = url;
+        for (let hop = 0;; hop++) {
+            const authz = target.origin === this.base.origin ? await this.#authorization(scopes, opts.what) : undefined;
+            const headers = { ...opts.headers, ...(authz ? { authorization: authz } : {}) };
+            const body = hop === 0 ? await opts.body?.() : undefined;
+            const res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
+            let next;
+            try {
+                next = nextHop(method, res, hop, opts.what);
+            }
+            catch (err) {
+                await discard(res);
+                throw err;
+            }
+            if (!next)
+                return { res, sentAuth: authz !== undefined };
+            await discard(res);
+            target = next;
+        }
+    }
+    /** The Authorization header for the registry; a token endpoint's failure named as this request's. */
+    async #authorization(scopes, what) {
+        try {
+            return await this.#auth.header(scopes);
+        }
+        catch (err) {
+            // The realm alone may be another host: say which request needed it.
+            if (!(err instanceof RegistryError))
+                throw err;
+            throw new RegistryError(err.code, `${what}: ${err.message}`, {
+                ...(err.status !== undefined ? { status: err.status } : {}),
+                diagnostics: err.diagnostics,
+                transient: err.transient,
+                ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+                ...(err.hint !== undefined ? { hint: err.hint } : {}),
+                cause: err,
+            });
+        }
+    }
+    /** The error for an unexpected final answer. `authenticated`: we sent credentials to the registry itself. */
+    async #failure(method, res, what, authenticated) {
+        const text = method === 'HEAD' ? '' : await readText(res);
+        if (res.url.origin !== this.base.origin) {
+            const err = httpError(res.status, res.headers, text, `${what} (redirected by ${this.host} to ${res.url.host})`);
+            return new RegistryError('E_REGISTRY', err.message, {
+                status: res.status,
+                diagnostics: err.diagnostics,
+                transient: err.transient,
+                hint: `credentials go to ${this.host} only, never to a host it redirects to: ask the registry's operator to fix its storage redirects`,
+            });
+        }
+        const err = httpError(res.status, res.headers, text, what);
+        if (res.status === 401 && authenticated && (await this.#auth.hasCredential())) {
+            // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
+            return new RegistryError('E_AUTH', err.message, {
+                status: 401,
+                diagnostics: err.diagnostics,
+                hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
+            });
+        }
+        return err;
     }
 }
 
@@ -75190,7 +76076,6 @@ class Authorizer {
 
 
 const MANIFEST_ACCEPT = [mediatypes.MT.ociIndex, mediatypes.MT.ociManifest, mediatypes.MT.dockerManifestList, mediatypes.MT.dockerManifest].join(', ');
-const MAX_REDIRECTS = 5;
 function pullScope(repo) {
     return `repository:${repo}:pull`;
 }
@@ -75199,127 +76084,30 @@ function pushScope(repo) {
 }
 class RegistryClient {
     host;
-    #send;
-    #auth;
+    #session;
     #chunked;
-    #base;
-    #dispatcher;
-    constructor(host, base, send, auth, chunked, dispatcher) {
-        this.#dispatcher = dispatcher;
-        this.host = host;
-        this.#base = base;
-        this.#send = send;
-        this.#auth = auth;
+    constructor(session, chunked) {
+        this.host = session.host;
+        this.#session = session;
         this.#chunked = chunked;
     }
-    /**
-     * 1. GET /v2/ over HTTPS; with TLS verification off and HTTPS failing, over plain HTTP (as skopeo does).
-     * 2. Keep the challenge of a 401 for the auth layer.
-     */
+    /** Open a session (see Session.open: HTTPS, the plain-HTTP rule, the challenge). */
     static async connect(ref, opts) {
-        const dispatcher = createDispatcher(opts);
-        const send = createSend(opts, dispatcher);
-        const auth = new Authorizer(send, opts.credential, !opts.tlsVerify);
-        const schemes = opts.tlsVerify ? ['https'] : ['https', 'http'];
-        let lastError;
-        for (const scheme of schemes) {
-            const base = new URL(`${scheme}://${ref.apiHost}`);
-            try {
-                const res = await send({ method: 'GET', url: new URL('/v2/', base) });
-                await discard(res);
-                if (res.status === 401)
-                    auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
-                else if (res.status !== 200) {
-                    const down = res.status === 429 || res.status >= 500;
-                    throw httpError(res.status, res.headers, '', `${ref.apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
-                }
-                return new RegistryClient(ref.apiHost, base, send, auth, opts.chunked ?? false, dispatcher);
-            }
-            catch (err) {
-                lastError = err;
-                if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK')
-                    break;
-            }
-        }
-        await dispatcher.destroy().catch(() => { }); // no client came of it: its connections go now
-        throw lastError;
+        return new RegistryClient(await Session.open(ref, opts), opts.chunked ?? false);
     }
-    /** Send with auth; one re-auth on 401; follow redirects, never carrying Authorization to another origin. */
-    async #call(method, url, opts) {
-        let scopes = opts.scopes;
-        let sentAuth = false;
-        for (let authTry = 0;; authTry++) {
-            let target = url;
-            let res;
-            for (let hop = 0;; hop++) {
-                const headers = { ...opts.headers };
-                sentAuth = false;
-                if (target.origin === this.#base.origin) {
-                    let authz;
-                    try {
-                        authz = await this.#auth.header(scopes);
-                    }
-                    catch (err) {
-                        // A token endpoint's failure is about this request: name it (the realm alone may be another host).
-                        if (!(err instanceof RegistryError))
-                            throw err;
-                        throw new RegistryError(err.code, `${opts.what}: ${err.message}`, {
-                            ...(err.status !== undefined ? { status: err.status } : {}),
-                            diagnostics: err.diagnostics,
-                            transient: err.transient,
-                            ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-                            ...(err.hint !== undefined ? { hint: err.hint } : {}),
-                            cause: err,
-                        });
-                    }
-                    if (authz)
-                        headers.authorization = authz;
-                    sentAuth = authz !== undefined;
-                }
-                const body = hop === 0 ? await opts.body?.() : undefined;
-                res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
-                const location = res.headers.location;
-                if ((method === 'GET' || method === 'HEAD') &&
-                    [301, 302, 303, 307, 308].includes(res.status) &&
-                    location &&
-                    hop < MAX_REDIRECTS) {
-                    await discard(res);
-                    target = new URL(Array.isArray(location) ? location[0] : location, target);
-                    continue;
-                }
-                break;
-            }
-            if (res.status === 401 && authTry === 0) {
-                await discard(res);
-                scopes = this.#auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
-                continue;
-            }
-            if (!opts.ok.includes(res.status)) {
-                const text = method === 'HEAD' ? '' : await readText(res);
-                const err = httpError(res.status, res.headers, text, opts.what);
-                if (res.status === 401 && sentAuth && (await this.#auth.hasCredential())) {
-                    // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
-                    throw new RegistryError('E_AUTH', err.message, {
-                        status: 401,
-                        diagnostics: err.diagnostics,
-                        hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
-                    });
-                }
-                throw err;
-            }
-            return res;
-        }
+    #call(method, url, opts) {
+        return this.#session.call(method, url, opts);
     }
     /** Close kept-alive connections, so a finished CLI run exits at once. */
     async close() {
-        await this.#dispatcher.close();
+        await this.#session.dispatcher.close();
     }
     /** Abort every request under way (a failed run must not wait for uploads nobody will use). */
     async destroy() {
-        await this.#dispatcher.destroy();
+        await this.#session.dispatcher.destroy();
     }
     #url(path) {
-        return new URL(path, this.#base);
+        return new URL(path, this.#session.base);
     }
     /**
      * GET /v2/ with the push token of `repo` (or Basic credentials): refused credentials fail here, in a second,
@@ -75458,11 +76246,11 @@ class RegistryClient {
         const length = Number(res.headers['content-length'] ?? 0);
         if (length > source/* MAX_JSON_BLOB */.O) {
             await discard(res);
-            throw new errors/* OepError */.$('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+            throw new errors/* OepError */.$s('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
         const bytes = await readBytes(res, source/* MAX_JSON_BLOB */.O + 1);
         if (bytes.length > source/* MAX_JSON_BLOB */.O)
-            throw new errors/* OepError */.$('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+            throw new errors/* OepError */.$s('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
         const dg = res.headers['docker-content-digest'];
         return {
@@ -75547,7 +76335,7 @@ async function readConfig(path) {
         return JSON.parse(text);
     }
     catch {
-        throw new errors/* OepError */.$('E_AUTH', `${path} is not valid JSON`, {
+        throw new errors/* OepError */.$s('E_AUTH', `${path} is not valid JSON`, {
             hint: 'fix or remove the file, or pass username/password',
         });
     }
@@ -75559,7 +76347,7 @@ function helperServer(ref) {
 /** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
 async function runCredentialHelper(name, server, env) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
-        throw new errors/* OepError */.$('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
+        throw new errors/* OepError */.$s('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
     const program = `docker-credential-${name}`;
     const { code, stdout, stderr } = await new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], {
@@ -75577,29 +76365,34 @@ async function runCredentialHelper(name, server, env) {
         child.stdin.on('error', () => { });
         child.stdin.end(server);
     }).catch((err) => {
-        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
+        throw new errors/* OepError */.$s('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
             hint: `install ${program}, or remove it from the docker config`,
         });
     });
     if (code !== 0) {
         if (/credentials not found/i.test(stdout + stderr))
             return undefined;
-        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+        throw new errors/* OepError */.$s('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
     }
+    return parseHelperOutput(stdout, program);
+}
+/** The JSON a credential helper printed for `get` (`{"Username":…,"Secret":…}`) as a credential. */
+function parseHelperOutput(stdout, program) {
     let doc;
     try {
         doc = JSON.parse(stdout);
     }
     catch {
-        throw new errors/* OepError */.$('E_AUTH', `credential helper ${program} did not answer with JSON`);
+        throw new errors/* OepError */.$s('E_AUTH', `credential helper ${program} did not answer with JSON`);
     }
-    if (!doc.Secret)
+    // As for config files: a field of the wrong type (or output that is not an object) is ignored.
+    if (typeof doc?.Secret !== 'string' || !doc.Secret)
         return undefined;
     const source = `credential helper ${program}`;
     // Username "<token>" marks an identity token, as the docker CLI reads it.
     if (doc.Username === '<token>')
         return { identityToken: doc.Secret, source };
-    return { username: doc.Username ?? '', password: doc.Secret, source };
+    return { username: typeof doc.Username === 'string' ? doc.Username : '', password: doc.Secret, source };
 }
 async function fromDockerConfig(ref, env) {
     const dir = env.DOCKER_CONFIG ?? (env.HOME ? (0,external_node_path_.join)(env.HOME, '.docker') : undefined);
@@ -75637,7 +76430,7 @@ async function fromContainersAuth(ref, env) {
 async function findCredential(ref, opts) {
     if (opts.username !== undefined || opts.password !== undefined) {
         if (!opts.username || !opts.password) {
-            throw new errors/* OepError */.$('E_USAGE', 'username and password go together: one was given without the other', {
+            throw new errors/* OepError */.$s('E_USAGE', 'username and password go together: one was given without the other', {
                 hint: 'give both, or neither to use docker/podman login credentials',
             });
         }
@@ -75662,14 +76455,33 @@ function retryPolicy(opts, log) {
         log,
     };
 }
+/**
+ * The credential lookup for one registry, run once, when the registry first asks. Explicit username/password
+ * belong to `explicitFor` (the image's registry): a tag on another registry must not receive them (a GitHub
+ * token is no business of Docker Hub's). The log names the source per host, never the secret.
+ */
+function credentialFor(ref, explicitFor, opts, log) {
+    const mine = ref.registry === explicitFor;
+    const given = opts.username !== undefined || opts.password !== undefined;
+    let cached;
+    const lookup = async () => {
+        const cred = await findCredential(ref, {
+            ...(mine ? { username: opts.username, password: opts.password } : {}),
+            env: opts.env,
+        });
+        const note = given && !mine ? `; username/password are for ${explicitFor} only` : '';
+        log(`credentials for ${ref.registry}: ${cred ? cred.source : `none (anonymous${note})`}`);
+        return cred;
+    };
+    return () => (cached ??= lookup());
+}
 /** One client per registry host, each reached (and its auth scheme learned) with retries. */
 async function connectClients(refs, opts, log = () => { }) {
     const clients = new Map();
     for (const ref of refs) {
         if (clients.has(ref.apiHost))
             continue;
-        let cached;
-        const credential = () => (cached ??= findCredential(ref, { username: opts.username, password: opts.password, env: opts.env }));
+        const credential = credentialFor(ref, refs[0]?.registry, opts, log);
         try {
             const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
                 tlsVerify: opts.tlsVerify,
@@ -75678,6 +76490,7 @@ async function connectClients(refs, opts, log = () => { }) {
                 env: opts.env,
                 userAgent: opts.userAgent ?? 'oci-encrypt-push',
                 credential,
+                log,
                 chunked: opts.chunked ?? false,
             }));
             clients.set(ref.apiHost, client);
@@ -75724,7 +76537,7 @@ var rewrite = __nccwpck_require__(8700);
 function pushTargets(image, tags = []) {
     const main = parseReference(image);
     if (main.digest) {
-        throw new errors/* OepError */.$('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+        throw new errors/* OepError */.$s('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
             hint: 'write REPO[:TAG]; the digest is an output',
         });
     }
@@ -75823,7 +76636,7 @@ async function pushImage(opts) {
             open: async (desc) => {
                 const locate = staged.get(desc.digest);
                 if (!locate)
-                    throw new errors/* OepError */.$('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+                    throw new errors/* OepError */.$s('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
                 // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
                 return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
             },
@@ -75855,7 +76668,7 @@ async function pushImage(opts) {
         const manifests = (0,tree/* nodesBottomUp */.It)(image.root).map((n) => ({ desc: n.desc, bytes: n.bytes }));
         const root = manifests[manifests.length - 1];
         if (root.desc.digest !== report.digest)
-            throw new errors/* OepError */.$('E_VERIFY', 'internal: the encrypted layout changed under us');
+            throw new errors/* OepError */.$s('E_VERIFY', 'internal: the encrypted layout changed under us');
         // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
         const blobs = [];
         for (const b of blobsOf(image.root))
@@ -75921,8 +76734,8 @@ var mediatypes = __nccwpck_require__(9572);
 var model = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./src/oci/platform.ts
 var platform = __nccwpck_require__(1890);
-// EXTERNAL MODULE: ./src/oci/tree.ts
-var tree = __nccwpck_require__(7897);
+// EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
+var tree = __nccwpck_require__(8635);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/limit.ts
@@ -75962,6 +76775,10 @@ async function mapLimit(items, limit, fn, stop) {
     return results;
 }
 
+// EXTERNAL MODULE: ./src/oci/attestation.ts
+var attestation = __nccwpck_require__(9495);
+// EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
+var ocicrypt_layer = __nccwpck_require__(5450);
 // EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
 var layer_files = __nccwpck_require__(2376);
 ;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
@@ -75971,6 +76788,8 @@ var layer_files = __nccwpck_require__(2376);
  * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
  * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
  */
+
+
 
 
 
@@ -76019,6 +76838,13 @@ async function rewriteImage(source, image, writer, ops, opts) {
     const jobs = new Map();
     for (const m of manifests) {
         const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : ops.select(layer, i, m));
+        // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
+        m.doc.layers.forEach((layer, i) => {
+            if (actions[i] === 'copy' && (0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType)) {
+                const where = `layer ${i} (${layer.digest}) of the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image (manifest ${m.desc.digest})`;
+                (0,ocicrypt_layer/* assertEncryptedLayer */.U)(layer, `${source.name}: ${where}`);
+            }
+        });
         plans.set(m, actions);
         m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
     }
@@ -76037,6 +76863,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
                 expected: { digest: layer.digest, size: layer.size },
                 sourceName: source.name,
                 out,
+                fileMode: writer.fileMode,
             };
             const r = opts.workers && layer.size >= WORKER_FROM
                 ? await opts.workers.run(job, signal, onProgress)
@@ -76063,7 +76890,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
             const { written } = await moveBlob(layer, undefined, signal);
             if (written.digest !== layer.digest) {
                 // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
-                throw new errors/* OepError */.$('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
+                throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
             }
             done.set(key, { desc: layer, action: 'copied' });
             opts.onBlob?.(layer, () => writer.locate(layer.digest));
@@ -76082,7 +76909,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
     for (const m of manifests) {
         const w = await writer.writeBytes(m.config);
         if (w.digest !== m.doc.config.digest) {
-            throw new errors/* OepError */.$('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
+            throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
         }
         opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
     }
@@ -76120,24 +76947,38 @@ async function rewriteImage(source, image, writer, ops, opts) {
         }
         return result;
     }
-    async function rebuild(node) {
-        if (node.kind === 'manifest')
-            return rebuildManifest(node);
-        return rebuildIndex(node);
+    // A node shared by several parents (the tree is a DAG) is rebuilt once: O(n) in distinct manifests.
+    const rebuilt = new Map();
+    function rebuild(node) {
+        let p = rebuilt.get(node);
+        if (!p) {
+            p = node.kind === 'manifest' ? rebuildManifest(node) : rebuildIndex(node);
+            rebuilt.set(node, p);
+        }
+        return p;
     }
+    /** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
+    const repoint = (own, r) => ({
+        ...own,
+        mediaType: r.mediaType,
+        digest: r.digest,
+        size: r.size,
+    });
     async function rebuildIndex(node) {
         const kept = [];
         // Images first, so that attestations can point at their new digests.
         const results = new Map();
         for (const [i, child] of node.children.entries()) {
-            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc))
-                results.set(i, await rebuild(child));
+            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc)) {
+                // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
+                results.set(i, repoint((0,attestation/* withoutAttestationMark */.gK)(node.doc.manifests[i]), await rebuild(child)));
+            }
         }
         for (const [i, child] of node.children.entries()) {
             if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
                 continue;
-            const copied = await rebuild(child);
-            const ref = child.desc.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
+            const copied = repoint(node.doc.manifests[i], await rebuild(child));
+            const ref = copied.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
             const target = newDigest.get(ref) ?? ref;
             attestations.push({ digest: copied.digest, reference: target });
             results.set(i, {
@@ -76188,7 +77029,7 @@ function parseLayerList(spec) {
     return spec.split(',').map((part) => {
         const t = part.trim();
         if (!/^-?\d+$/.test(t)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
                 hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
             });
         }
@@ -76215,7 +77056,7 @@ function resolveLayerIndexes(wanted, count, image) {
     for (const i of wanted) {
         const abs = i < 0 ? count + i : i;
         if (abs < 0 || abs >= count) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
                 hint: `use 0..${count - 1}, or -1..-${count} from the top`,
             });
         }

@@ -59,9 +59,23 @@ class errors_OepError extends Error {
 function isOepError(err, code) {
     return err instanceof errors_OepError && (code === undefined || err.code === code);
 }
+/**
+ * `JSON.stringify` for a message that quotes untrusted JSON: a value nested too deep to print (a hostile
+ * manifest's `[[[…]]]`, which JSON.parse accepts but JSON.stringify overflows the stack on) is named instead.
+ */
+function quote(v) {
+    try {
+        return String(JSON.stringify(v));
+    }
+    catch {
+        return Array.isArray(v) ? 'a deeply nested array' : 'a deeply nested object';
+    }
+}
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:v8"
@@ -81,7 +95,7 @@ function parseDigest(digest, where) {
             return { algorithm: m[1], hex: m[2] };
         }
     }
-    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${JSON.stringify(digest)}`, {
+    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${quote(digest)}`, {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
 }
@@ -212,6 +226,7 @@ class LayerDecryptor extends external_node_stream_namespaceObject.Transform {
 
 
 
+
 const CHUNK = 1024 * 1024;
 /**
  * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
@@ -234,6 +249,21 @@ async function writeAll(fh, buf) {
     while (off < buf.length)
         off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
 }
+/**
+ * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
+ * (the digest check stands behind this, but a hang or a read of another file must not start).
+ */
+async function openSource(job) {
+    const flags = external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK;
+    const fh = await (0,promises_namespaceObject.open)(job.source.path, flags).catch((err) => {
+        throw err.code === 'ELOOP' ? mismatch(job, 'is now a symbolic link') : err;
+    });
+    if (!(await fh.stat()).isFile()) {
+        await fh.close();
+        throw mismatch(job, 'is no longer a regular file');
+    }
+    return fh;
+}
 async function layer_files_runFileJob(job, onProgress) {
     const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
     if (job.source.size !== job.expected.size) {
@@ -244,11 +274,11 @@ async function layer_files_runFileJob(job, onProgress) {
         : new LayerCipher({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
     const inHash = (0,external_node_crypto_namespaceObject.createHash)(algorithm);
     const outHash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    const input = await (0,promises_namespaceObject.open)(job.source.path, 'r');
+    const input = await openSource(job);
     let output;
     let pending = Promise.resolve();
     try {
-        output = await (0,promises_namespaceObject.open)(job.out, 'wx');
+        output = await (0,promises_namespaceObject.open)(job.out, 'wx', job.fileMode ?? 0o666);
         const buf = Buffer.allocUnsafe(CHUNK);
         let done = 0;
         let chunks = 0;
