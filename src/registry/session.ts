@@ -5,6 +5,7 @@
  * a challenge from one. The handshake steps are numbered on `open`.
  */
 import type { Readable } from 'node:stream';
+import { OepError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import type { Reference } from './reference.js';
 import { Authorizer, parseChallenge } from './transport/auth.js';
@@ -156,8 +157,11 @@ export class Session {
     try {
       return await this.#auth.header(scopes);
     } catch (err) {
-      // The realm alone may be another host: say which request needed it.
-      if (!(err instanceof RegistryError)) throw err;
+      // The realm alone may be another host, and an unusable challenge names none: say which request needed it.
+      if (!(err instanceof OepError)) throw err;
+      if (!(err instanceof RegistryError)) {
+        throw new OepError(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
+      }
       throw new RegistryError(err.code, `${what}: ${err.message}`, {
         ...(err.status !== undefined ? { status: err.status } : {}),
         diagnostics: err.diagnostics,
