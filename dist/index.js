@@ -75923,6 +75923,7 @@ function nextHop(method, res, hop, what) {
 
 
 
+
 /** GET /v2/: 200 open, 401 with the challenge the auth layer keeps; anything else is not a usable registry. */
 async function ping(send, auth, base, apiHost) {
     const res = await send({ method: 'GET', url: new URL('/v2/', base) });
@@ -76030,9 +76031,12 @@ class Session {
             return await this.#auth.header(scopes);
         }
         catch (err) {
-            // The realm alone may be another host: say which request needed it.
-            if (!(err instanceof RegistryError))
+            // The realm alone may be another host, and an unusable challenge names none: say which request needed it.
+            if (!(err instanceof errors/* OepError */.$s))
                 throw err;
+            if (!(err instanceof RegistryError)) {
+                throw new errors/* OepError */.$s(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
+            }
             throw new RegistryError(err.code, `${what}: ${err.message}`, {
                 ...(err.status !== undefined ? { status: err.status } : {}),
                 diagnostics: err.diagnostics,
