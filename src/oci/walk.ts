@@ -3,6 +3,7 @@
  * whichever parent asks first, under caps on the number of distinct documents and on index nesting.
  */
 import { OepError } from '../errors.js';
+import { withoutAttestationMark } from './attestation.js';
 import { isIndexMediaType, isManifestMediaType } from './mediatypes.js';
 import {
   ANNOTATION_REFERENCE_DIGEST,
@@ -107,10 +108,11 @@ export class Walk {
       if (isImage && this.wanted && !this.wanted.some((p) => platformMatches(p, child.platform))) {
         this.skipped.add(formatPlatform(child.platform));
         children.push(undefined);
-      } else if (isAttestationManifest(child)) {
+      } else if (isAttestationManifest(child) && !isIndexMediaType(child.mediaType)) {
         children.push(undefined); // decided once the images are known (see below)
       } else {
-        const loaded = await this.child(child, depth + 1);
+        // An index is never an attestation: under the mark it is walked like any other, the mark dropped.
+        const loaded = await this.child(withoutAttestationMark(child), depth + 1);
         children.push(loaded.node);
         below = Math.max(below, loaded.height);
         selected.add(child.digest);

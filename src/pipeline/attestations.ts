@@ -9,7 +9,14 @@ import { isAttestation, withoutAttestationMark } from '../oci/attestation.js';
 import { isAttestationManifest, type Descriptor } from '../oci/model.js';
 import { formatPlatform, platformMatches, type Platform } from '../oci/platform.js';
 import type { BlobSource } from '../oci/source.js';
-import { manifestNode, readNode, type IndexNode, type LoadedImage, type ManifestNode } from '../oci/tree.js';
+import {
+  manifestNode,
+  manifestNodes,
+  readNode,
+  type IndexNode,
+  type LoadedImage,
+  type ManifestNode,
+} from '../oci/tree.js';
 
 export type AttestationMode = 'drop' | 'keep';
 
@@ -61,8 +68,38 @@ export async function settleAttestations(
       node.children[i] = selectImage({ ...m, desc: withoutAttestationMark(m.desc) }, image, opts.platforms);
     }
   };
+  settleRoot(image);
   if (image.root.kind === 'index') await visit(image.root);
+  // Whatever still carries the mark is copied as plaintext: it must be an attestation in fact, not in name.
+  for (const m of manifestNodes(image.root)) {
+    if (isAttestationManifest(m.desc) && !isAttestation(m.desc, m.doc)) {
+      throw new OepError(
+        'E_MANIFEST',
+        `${source.name}: ${m.desc.digest} is marked as an attestation but is not one`,
+      );
+    }
+  }
   return dropped;
+}
+
+/**
+ * index.json's own entry can carry the mark too. On an image (or an index) it means nothing: the mark goes and
+ * the image is encrypted. A real attestation selected as the image is refused: there is nothing to encrypt.
+ */
+function settleRoot(image: LoadedImage): void {
+  const { root, entry } = image;
+  if (!isAttestationManifest(root.desc) && !(entry && isAttestationManifest(entry))) return;
+  if (root.kind === 'manifest' && isAttestation(root.desc, root.doc)) {
+    throw new OepError(
+      'E_MANIFEST',
+      `${root.desc.digest} is an attestation manifest (in-toto statements), not an image`,
+      {
+        hint: 'select the image it describes (--ref-name), or the index that holds both',
+      },
+    );
+  }
+  image.root = { ...root, desc: withoutAttestationMark(root.desc) };
+  if (entry) image.entry = withoutAttestationMark(entry);
 }
 
 async function readManifest(source: BlobSource, desc: Descriptor): Promise<ManifestNode | undefined> {

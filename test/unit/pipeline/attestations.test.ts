@@ -146,6 +146,68 @@ describe('a manifest annotated as an attestation that holds image layers is an i
   }
 });
 
+describe("the attestation mark on index.json's own entry, or on an index, exempts nothing", () => {
+  const dir = tempDir();
+  const kp = keyPair('p256');
+  const mark = { [REF_TYPE]: 'attestation-manifest' };
+
+  it('a marked image at the root is encrypted (no plaintext written, the mark gone)', async () => {
+    const src = join(dir, 'root-image');
+    const img = buildImage(src, {
+      layers: [{ files: { 'app/s.txt': `root ${SECRET}` }, compression: 'none' }],
+    });
+    writeIndexJson(src, [{ ...img.manifest, annotations: { ...mark, [REF_NAME]: 'v1' } }]);
+    const enc = join(dir, 'enc-root-image');
+    const report = await encryptImage({ layout: src, output: enc, recipients: recipients(kp) });
+    assert.deepEqual(filesContaining(enc, SECRET), [], 'the secret is in a plaintext blob');
+    const entry = indexJson(enc).manifests[0]!;
+    assert.equal(entry.annotations?.[REF_TYPE], undefined);
+    const m = blobJson<ManifestDoc>(enc, entry.digest);
+    assert.ok(
+      m.layers.every((l) => l.mediaType.endsWith('+encrypted')),
+      JSON.stringify(m.layers),
+    );
+    assert.equal(report.platforms.length, 1);
+  });
+
+  it('a real attestation selected as the root is refused: there is no image to encrypt', async () => {
+    const src = join(dir, 'root-att');
+    const att = buildImage(src, {
+      layers: [
+        {
+          files: { s: '{"_type":"https://in-toto.io/Statement/v1"}' },
+          mediaType: MT.inToto,
+          compression: 'none',
+        },
+      ],
+    });
+    writeIndexJson(src, [{ ...att.manifest, annotations: { ...mark, [REF_NAME]: 'v1' } }]);
+    const out = join(dir, 'enc-root-att');
+    await assert.rejects(
+      encryptImage({ layout: src, output: out, recipients: recipients(kp) }),
+      (e) => isOepError(e, 'E_MANIFEST') && e.message.includes('attestation'),
+    );
+    assert.throws(() => indexJson(out), /ENOENT/);
+  });
+
+  it('an index under the mark is walked and its images encrypted, not dropped', async () => {
+    const src = join(dir, 'marked-index');
+    const img = buildImage(src, {
+      layers: [{ files: { 'app/s.txt': `index ${SECRET}` }, compression: 'none' }],
+    });
+    const inner = putIndex(src, [img.manifest]);
+    const outer = putIndex(src, [{ ...inner, annotations: mark }]);
+    writeIndexJson(src, [{ ...outer, annotations: { [REF_NAME]: 'v1' } }]);
+    const enc = join(dir, 'enc-marked-index');
+    const report = await encryptImage({ layout: src, output: enc, recipients: recipients(kp) });
+    assert.deepEqual(filesContaining(enc, SECRET), [], 'the secret is in a plaintext blob');
+    assert.equal(report.platforms.length, 1, 'the image under the marked index is in the output');
+    const outerDoc = nested(enc);
+    assert.equal(outerDoc.manifests.length, 1);
+    assert.equal(outerDoc.manifests[0]!.annotations?.[REF_TYPE], undefined);
+  });
+});
+
 describe('what counts as an in-toto layer', () => {
   it('BuildKit statements and docker/attest DSSE envelopes; nothing else', () => {
     for (const mt of [
