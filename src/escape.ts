@@ -21,14 +21,16 @@ function visible(c: string): string {
 }
 
 /**
- * Text for one terminal or log line: every unsafe character replaced by a visible escape, and a leading `::` or
- * `##[` (a GitHub Actions workflow command, which the runner obeys after trimming) broken. Backslashes are left
- * as they are, so escaping twice changes nothing.
+ * Text for one terminal or log line: every unsafe character replaced by a visible escape, and GitHub Actions
+ * workflow commands broken: a leading `::` (the runner trims any Unicode white space first) and `##[` anywhere
+ * (its legacy parser looks for it anywhere in a line). Backslashes are left as they are, so escaping twice
+ * changes nothing.
  */
 export function escapeTerminal(text: string): string {
   return text
     .replace(UNSAFE, visible)
-    .replace(/^( *)(::|##\[)/, (_m, sp: string, cmd: string) => `${sp}${visible(cmd[0]!)}${cmd.slice(1)}`);
+    .replace(/##\[/g, `${visible('#')}#[`)
+    .replace(/^(\s*)::/u, (_m, sp: string) => `${sp}${visible(':')}:`);
 }
 
 const MARKDOWN: Record<string, string> = {
@@ -54,7 +56,13 @@ const MARKDOWN: Record<string, string> = {
  * table pipes) turned into entities that GitHub renders as the characters themselves.
  */
 export function escapeMarkdown(text: string): string {
-  return escapeTerminal(text).replace(/[&<>"'`[\]*_~\\|]/g, (c) => MARKDOWN[c]!);
+  return (
+    escapeTerminal(text)
+      .replace(/[&<>"'`[\]*_~\\|]/g, (c) => MARKDOWN[c]!)
+      // GitHub links bare URLs and www. names by itself: an entity keeps them as text.
+      .replace(/:\/\//g, '&#58;//')
+      .replace(/\b(www)\./gi, '$1&#46;')
+  );
 }
 
 /** JSON.stringify leaves DEL, C1 controls and bidi characters raw: these `\uXXXX` forms decode to the same data. */

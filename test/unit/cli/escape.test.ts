@@ -36,6 +36,15 @@ describe('escapeTerminal: one visible line', () => {
     assert.equal(escapeTerminal('a::b'), 'a::b');
   });
 
+  test('##[ is broken anywhere in a line (the legacy parser of the runner finds it anywhere), :: after any space', () => {
+    const line = escapeTerminal('retrying: x ##[set-output name=digest;]sha256:evil');
+    assert.ok(!line.includes('##['), line);
+    for (const space of ['\u00a0', '\u2003', '\u3000', '\t']) {
+      const out = escapeTerminal(`${space}::error::x`);
+      assert.ok(!/^\s*::/u.test(out), JSON.stringify(out));
+    }
+  });
+
   test('a lone surrogate is shown, not passed on', () => {
     assert.equal(escapeTerminal('a\ud800b'), 'a\\u{d800}b');
   });
@@ -47,6 +56,12 @@ describe('escapeMarkdown: one table cell or line of the job summary', () => {
     assert.ok(!/[<>`[\]*_~]/.test(md), md);
     assert.ok(!/(^|[^\\])\|/.test(md), `an unescaped pipe: ${md}`);
     assert.ok(md.includes('&lt;img'), md);
+  });
+
+  test('URLs from the image are not turned into links by the GitHub autolinker', () => {
+    const md = escapeMarkdown('see https://evil.example/login or WWW.evil.example');
+    assert.ok(!/https?:\/\//i.test(md), md);
+    assert.ok(!/www\./i.test(md), md);
   });
 
   test('controls and bidi are visible escapes, newlines included', () => {
