@@ -123,8 +123,10 @@ export class RegistryClient {
     const location = res.headers.location;
     if (res.status === 201) return { mounted: true, location: url };
     if (!location) throw new RegistryError('E_REGISTRY', `${this.host} started an upload without a Location`);
-    // Relative Locations resolve against the request they answer (RFC 9110), as `/v2/...` does against any.
-    return { mounted: false, location: new URL(Array.isArray(location) ? location[0]! : location, url) };
+    return {
+      mounted: false,
+      location: uploadLocation(location, url, `starting an upload to ${this.host}/${repo}`),
+    };
   }
 
   /**
@@ -171,7 +173,7 @@ export class RegistryClient {
     });
     await discard(patched);
     const next = patched.headers.location;
-    const commit = new URL(next ? (Array.isArray(next) ? next[0]! : next) : location.href, location);
+    const commit = next ? uploadLocation(next, location, what) : new URL(location);
     commit.searchParams.set('digest', desc.digest);
     const res = await this.#call('PUT', commit, {
       scopes,
@@ -247,4 +249,30 @@ export class RegistryClient {
     });
     return res.body;
   }
+}
+
+/**
+ * Where an upload goes next. Relative Locations resolve against the request they answer (RFC 9110), as
+ * `/v2/...` does against any. Blob bytes never leave HTTPS for plain HTTP (nor for another scheme), whatever
+ * the registry answers: the same rule as for redirects.
+ */
+export function uploadLocation(header: string | string[], base: URL, what: string): URL {
+  const value = Array.isArray(header) ? header[0]! : header;
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    throw new RegistryError('E_REGISTRY', `${what}: the registry answered an invalid upload Location`);
+  }
+  const downgrade = base.protocol === 'https:' && url.protocol !== 'https:';
+  if (downgrade || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new RegistryError(
+      'E_REGISTRY',
+      `${what}: the registry sent the upload to ${url.protocol}//${url.host}`,
+      {
+        hint: 'blobs go over HTTPS when the registry speaks HTTPS: ask its operator to fix its upload Location',
+      },
+    );
+  }
+  return url;
 }

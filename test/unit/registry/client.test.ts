@@ -7,6 +7,7 @@ import {
   MANIFEST_ACCEPT,
   pushScope,
   RegistryClient,
+  uploadLocation,
   type ClientOptions,
 } from '../../../src/registry/client.js';
 import type { Credential } from '../../../src/registry/credentials.js';
@@ -516,5 +517,23 @@ describe('other calls', () => {
       assert.ok(e.message.includes(`/v2/${REPO}/manifests/v1`), e.message);
       return true;
     });
+  });
+});
+
+describe('upload Locations', () => {
+  const base = new URL('https://reg.example/v2/team/app/blobs/uploads/');
+  it('resolve relative to the request, and may stay on HTTPS elsewhere', () => {
+    assert.equal(uploadLocation('/v2/u/1?x=1', base, 'w').href, 'https://reg.example/v2/u/1?x=1');
+    assert.equal(uploadLocation(['https://s3.example/up'], base, 'w').host, 's3.example');
+  });
+  it('never go from HTTPS to plain HTTP or another scheme (the blob would travel in clear)', () => {
+    for (const bad of ['http://reg.example/v2/u/1', 'ftp://reg.example/u', 'file:///etc/passwd']) {
+      assert.throws(
+        () => uploadLocation(bad, base, 'uploading x'),
+        (e) => isOepError(e, 'E_REGISTRY') && e.message.startsWith('uploading x'),
+        bad,
+      );
+    }
+    assert.equal(uploadLocation('http://reg/u', new URL('http://reg/v2/'), 'w').protocol, 'http:');
   });
 });
