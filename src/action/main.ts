@@ -135,7 +135,7 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
             tags: o.tags,
             output,
             tempDir: process.env.RUNNER_TEMP || tmpdir(),
-            registry: o.registry,
+            registry: { ...o.registry, onSecret: (s: string) => core.setSecret(s) },
             verify: o.verify,
           })
         : encryptImage({ ...common, output: output! }),

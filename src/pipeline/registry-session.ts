@@ -21,6 +21,8 @@ export interface RegistryOptions {
   retryBaseMs?: number;
   chunked?: boolean;
   userAgent?: string;
+  /** Called with every secret a credential lookup finds (the Action masks each with core.setSecret). */
+  onSecret?: (value: string) => void;
 }
 
 export function retryPolicy(opts: RegistryOptions, log: (line: string) => void): RetryPolicy {
@@ -37,6 +39,14 @@ export function retryPolicy(opts: RegistryOptions, log: (line: string) => void):
  * belong to `explicitFor` (the image's registry): a tag on another registry must not receive them (a GitHub
  * token is no business of Docker Hub's). The log names the source per host, never the secret.
  */
+/** The secret strings of a credential as they may appear anywhere: raw, and in a Basic header. */
+function secretsOf(cred: Credential): string[] {
+  const out = [cred.password, cred.identityToken].filter((v): v is string => !!v);
+  if (cred.username && cred.password)
+    out.push(Buffer.from(`${cred.username}:${cred.password}`).toString('base64'));
+  return out;
+}
+
 function credentialFor(
   ref: Reference,
   explicitFor: string | undefined,
@@ -51,6 +61,7 @@ function credentialFor(
       ...(mine ? { username: opts.username, password: opts.password } : {}),
       env: opts.env,
     });
+    if (cred) secretsOf(cred).forEach((v) => opts.onSecret?.(v));
     const note = given && !mine ? `; username/password are for ${explicitFor} only` : '';
     log(`credentials for ${ref.registry}: ${cred ? cred.source : `none (anonymous${note})`}`);
     return cred;

@@ -177,7 +177,12 @@ export class Authorizer {
     }
     const body = await readText(res);
     if (res.status !== 200) {
-      const err = httpError(res.status, res.headers, body, `token request to ${url.origin}${url.pathname}`);
+      const err = httpError(
+        res.status,
+        res.headers,
+        tokenErrorCodes(body),
+        `token request to ${url.origin}${url.pathname}`,
+      );
       if (res.status === 401 || res.status === 403) {
         throw new RegistryError('E_AUTH', err.message, {
           status: res.status,
@@ -203,4 +208,26 @@ export class Authorizer {
     });
     return token;
   }
+}
+
+const CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * What of a token endpoint's error body may reach a message: its codes only (Distribution `errors[].code`, OAuth
+ * `error`). The rest is free text from a server that just received our credentials, and may reflect them.
+ */
+export function tokenErrorCodes(body: string): string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return '';
+  }
+  if (!doc || typeof doc !== 'object') return '';
+  const { errors, error } = doc as { errors?: unknown; error?: unknown };
+  const codes = (Array.isArray(errors) ? errors : [])
+    .map((e) => (e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined))
+    .filter((c): c is string => typeof c === 'string' && CODE_RE.test(c));
+  if (codes.length) return JSON.stringify({ errors: codes.map((code) => ({ code, message: '' })) });
+  return typeof error === 'string' && CODE_RE.test(error) ? `error: ${error}` : '';
 }

@@ -37,12 +37,17 @@ test('explicit credentials go to the image registry only; a tag registry uses it
     }),
   );
 
+  const secrets: string[] = [];
   const r = await pushInProcess(sourceImage(), endpoint(main), 'team/app:v1', {
     tags: [`${otherProxy.host}/mirror/app:v1`],
-    registry: { env: { DOCKER_CONFIG: dockerDir } },
+    registry: { env: { DOCKER_CONFIG: dockerDir }, onSecret: (s: string) => secrets.push(s) },
   });
 
   assert.equal(r.error, undefined, String(r.error));
+  // Every secret found is handed to the front end to mask (the Action's core.setSecret), the config's too.
+  for (const s of ['alice-secret-pw-1', 'bob-secret-pw-2', basic('bob', 'bob-secret-pw-2').slice(6)]) {
+    assert.ok(secrets.includes(s), `${s.slice(0, 3)}… was not handed over to be masked`);
+  }
   assert.deepEqual(r.report!.tags, [`${main.host}/team/app:v1`, `${otherProxy.host}/mirror/app:v1`]);
   const sent = otherProxy.log.map((e) => e.authorization).filter((a) => a !== undefined);
   assert.ok(sent.length > 0, 'the tag registry was authenticated to');

@@ -114,6 +114,30 @@ describe('Authorizer', () => {
     assert.equal(ts.requests.length, 0);
   });
 
+  it('a token endpoint that reflects what it received in its error body cannot put a secret in our message', async () => {
+    for (const status of [401, 400, 500]) {
+      const ts = await tokenServer((req) => ({
+        status,
+        raw: JSON.stringify({
+          errors: [{ code: 'DENIED', message: `you sent ${req.headers.authorization} ${req.url.search}` }],
+          error: 'invalid_grant',
+          error_description: `refresh ${String(req.headers.authorization)}`,
+        }),
+      }));
+      const { a } = authorizer({ username: 'u', password: 'reflected-pw-77', source: 'test' });
+      a.setChallenge(ts.challenge);
+      await assert.rejects(a.header([PULL]), (e) => {
+        assert.ok(isOepError(e), String(e));
+        const text = `${e.describe()} ${JSON.stringify((e as RegistryError).diagnostics ?? [])}`;
+        assert.ok(!text.includes(Buffer.from('u:reflected-pw-77').toString('base64')), text);
+        assert.ok(!text.includes('reflected-pw-77'), text);
+        assert.match(text, /DENIED|invalid_grant/);
+        return true;
+      });
+      await ts.close();
+    }
+  });
+
   it('sends nothing before the registry asked for authentication', async () => {
     const { a, asked } = authorizer({ username: 'u', password: 'p', source: 'test' });
     assert.equal(await a.header([PULL]), undefined);
