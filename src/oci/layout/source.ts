@@ -186,7 +186,10 @@ class ArchiveSource implements BlobSource {
     private readonly entries: Map<string, TarEntry>,
   ) {}
 
-  static async open(name: string, path: string): Promise<ArchiveSource> {
+  static async open(name: string, given: string): Promise<ArchiveSource> {
+    // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
+    // file (layer jobs refuse to follow links) reads the file that was indexed.
+    const path = await realpath(given);
     const entries = await indexTar(path);
     const src = new ArchiveSource(name, path, entries);
     const marker = entries.get('oci-layout');

@@ -113,6 +113,21 @@ describe('OCI archive input', () => {
     });
   }
 
+  it('encrypts from an archive given through a symlink (a workspace mount), as from the file itself', async () => {
+    const work = join(dir, 'via-link');
+    mkdirSync(work);
+    ourTar(layout, join(work, 'image.tar'));
+    symlinkSync(join(work, 'image.tar'), join(work, 'link.tar'));
+    const enc = join(work, 'enc');
+    const report = await encryptImage({
+      layout: join(work, 'link.tar'),
+      output: enc,
+      recipients: recipients(kp),
+    });
+    assert.equal(report.digest, onlyManifest(enc).desc.digest);
+    assert.deepEqual(filesContaining(enc, SECRET), []);
+  });
+
   it('inspects and decrypts an encrypted layout given as an archive', async () => {
     const enc = join(dir, 'enc-for-tar');
     await encryptImage({ layout, output: enc, recipients: recipients(kp) });
