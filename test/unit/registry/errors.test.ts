@@ -9,7 +9,7 @@ import {
   parseRetryAfter,
   RegistryError,
 } from '../../../src/registry/transport/errors.js';
-import { withRetry, type RetryPolicy } from '../../../src/registry/transport/retry.js';
+import { retryOperation, type RetryPolicy } from '../../../src/registry/retry.js';
 
 const errorsBody = (...errors: { code: string; message: string; detail?: unknown }[]) =>
   JSON.stringify({ errors });
@@ -198,7 +198,7 @@ describe('networkError', () => {
   });
 });
 
-describe('withRetry', () => {
+describe('retryOperation', () => {
   function policy(retries: number, extra: Partial<RetryPolicy> = {}) {
     const lines: string[] = [];
     return { lines, policy: { retries, baseMs: 1, maxMs: 50, log: (l: string) => lines.push(l), ...extra } };
@@ -212,14 +212,14 @@ describe('withRetry', () => {
 
   it('returns the first success without logging', async () => {
     const { lines, policy: p } = policy(3);
-    assert.equal(await withRetry('op', p, async () => 42), 42);
+    assert.equal(await retryOperation('op', p, async () => 42), 42);
     assert.deepEqual(lines, []);
   });
 
   it('retries transient failures and logs each retry with its cause', async () => {
     const { lines, policy: p } = policy(3);
     const attempts: number[] = [];
-    const got = await withRetry('blob sha256:abc to ghcr.io/a/b', p, async (attempt) => {
+    const got = await retryOperation('blob sha256:abc to ghcr.io/a/b', p, async (attempt) => {
       attempts.push(attempt);
       if (attempt < 2) throw transient(`boom ${attempt}`);
       return 'ok';
@@ -235,7 +235,7 @@ describe('withRetry', () => {
     const { lines, policy: p } = policy(2);
     let calls = 0;
     await assert.rejects(
-      withRetry('op', p, async () => {
+      retryOperation('op', p, async () => {
         calls++;
         throw transient(`boom ${calls}`);
       }),
@@ -254,7 +254,7 @@ describe('withRetry', () => {
       const { lines, policy: p } = policy(5);
       let calls = 0;
       await assert.rejects(
-        withRetry('op', p, async () => {
+        retryOperation('op', p, async () => {
           calls++;
           throw err;
         }),
@@ -269,7 +269,7 @@ describe('withRetry', () => {
     const { policy: p } = policy(0);
     let calls = 0;
     await assert.rejects(
-      withRetry('op', p, async () => {
+      retryOperation('op', p, async () => {
         calls++;
         throw transient();
       }),
@@ -280,7 +280,7 @@ describe('withRetry', () => {
   it('waits for Retry-After, capped by maxMs', async () => {
     const { lines, policy: p } = policy(2, { maxMs: 120 });
     const times: number[] = [];
-    await withRetry('op', p, async (attempt) => {
+    await retryOperation('op', p, async (attempt) => {
       times.push(Date.now());
       if (attempt === 0) throw transient('HTTP 429', 60);
       if (attempt === 1) throw transient('HTTP 429', 3_600_000);
@@ -296,7 +296,7 @@ describe('withRetry', () => {
   it('backs off exponentially, within maxMs', async () => {
     const { lines, policy: p } = policy(4, { baseMs: 20, maxMs: 40 });
     const times: number[] = [];
-    await withRetry('op', p, async (attempt) => {
+    await retryOperation('op', p, async (attempt) => {
       times.push(Date.now());
       if (attempt < 4) throw transient();
       return 'ok';
