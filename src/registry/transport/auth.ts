@@ -237,7 +237,7 @@ function parseToken(body: string, url: URL): { token: string; ttl: number } {
  * answered: then its challenge is taken and the request sent once more with new credentials. A 401 from a host
  * the registry redirected to is that request's failure (its challenge could point our credentials at any realm).
  */
-export function withAuth(next: Send, auth: Authorizer, origin: string): Send {
+export function withAuth(next: Send, auth: Pick<Authorizer, 'header' | 'invalidate'>, origin: string): Send {
   return async (req) => {
     let scopes = req.scopes ?? [];
     for (let attempt = 0; ; attempt++) {
@@ -256,7 +256,7 @@ export function withAuth(next: Send, auth: Authorizer, origin: string): Send {
 
 /** The Authorization header; a token endpoint's failure told as this request's (the realm may be any host). */
 async function authorization(
-  auth: Authorizer,
+  auth: Pick<Authorizer, 'header'>,
   scopes: string[],
   req: HttpRequest,
 ): Promise<string | undefined> {

@@ -7,6 +7,7 @@ import {
   networkError,
   parseDiagnostics,
   parseRetryAfter,
+  inContext,
   RegistryError,
 } from '../../../src/registry/transport/errors.js';
 import { retryOperation, type RetryPolicy } from '../../../src/registry/retry.js';
@@ -306,5 +307,45 @@ describe('retryOperation', () => {
     assert.ok(waits[0]! >= 9, `first wait ${waits[0]}`);
     for (const w of waits.slice(1)) assert.ok(w >= 19 && w < 1000, `wait ${w}`);
     assert.equal(lines.length, 4);
+  });
+});
+
+describe('RegistryError.withContext and explained', () => {
+  const base = new RegistryError('E_REGISTRY', 'HTTP 503 (UNAVAILABLE: busy)', {
+    status: 503,
+    diagnostics: [{ code: 'UNAVAILABLE', message: 'busy' }],
+    transient: true,
+    retryAfterMs: 2000,
+    hint: 'try later',
+  });
+
+  it('withContext names the request and keeps every field, the original as the cause', () => {
+    const e = base.withContext('uploading blob x');
+    assert.ok(e instanceof RegistryError);
+    assert.equal(e.message, 'uploading blob x: HTTP 503 (UNAVAILABLE: busy)');
+    assert.deepEqual(
+      [e.code, e.status, e.diagnostics, e.transient, e.retryAfterMs, e.hint, e.cause],
+      ['E_REGISTRY', 503, base.diagnostics, true, 2000, 'try later', base],
+    );
+  });
+
+  it('inContext does the same for an OepError that is no RegistryError, keeping its hint', () => {
+    const plain = new OepError('E_AUTH', 'realm is not a URL', { hint: 'h' });
+    const e = inContext(plain, 'reading manifest t');
+    assert.ok(!(e instanceof RegistryError));
+    assert.deepEqual(
+      [e.code, e.message, e.hint, e.cause],
+      ['E_AUTH', 'reading manifest t: realm is not a URL', 'h', plain],
+    );
+    assert.equal(inContext(base, 'w').message, `w: ${base.message}`);
+  });
+
+  it('explained changes code and hint, keeps message, status and diagnostics; a refusal is never transient', () => {
+    const e = base.explained('E_REGISTRY', 'fix the redirects');
+    assert.deepEqual(
+      [e.code, e.message, e.status, e.diagnostics, e.transient, e.retryAfterMs, e.hint],
+      ['E_REGISTRY', base.message, 503, base.diagnostics, true, undefined, 'fix the redirects'],
+    );
+    assert.equal(base.explained('E_AUTH', 'refused').transient, false);
   });
 });
