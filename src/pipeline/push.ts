@@ -23,8 +23,8 @@ import {
   resolveTag,
   type Reference,
 } from '../registry/reference.js';
-import { RegistryError } from '../registry/transport/errors.js';
-import { withRetry } from '../registry/transport/retry.js';
+import { RegistryError } from '../registry/errors.js';
+import { retryOperation } from '../registry/retry.js';
 import { encryptImage, type EncryptOptions } from './encrypt.js';
 import { defaultConcurrency } from './layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
@@ -155,7 +155,7 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
   try {
     // Refused credentials fail now, in a second, not after encrypting a gigabyte.
     for (const ref of new Map(refs.map((r) => [repositoryName(r), r])).values()) {
-      await withRetry(`authenticating to ${repositoryName(ref)}`, retry, () =>
+      await retryOperation(`authenticating to ${repositoryName(ref)}`, retry, () =>
         clients.get(ref.apiHost)!.checkPushAccess(ref.repository),
       );
     }

@@ -5,7 +5,7 @@
 import { RegistryClient } from '../registry/client.js';
 import { findCredential, type Credential } from '../registry/credentials.js';
 import type { Reference } from '../registry/reference.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../registry/transport/retry.js';
+import { DEFAULT_RETRY, retryOperation, type RetryPolicy } from '../registry/retry.js';
 
 export interface RegistryOptions {
   tlsVerify: boolean;
@@ -80,7 +80,7 @@ export async function connectClients(
     if (clients.has(ref.apiHost)) continue;
     const credential = credentialFor(ref, refs[0]?.registry, opts, log);
     try {
-      const client = await withRetry(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () =>
+      const client = await retryOperation(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () =>
         RegistryClient.connect(ref, {
           tlsVerify: opts.tlsVerify,
           ...(opts.ca ? { ca: opts.ca } : {}),

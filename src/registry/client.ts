@@ -1,6 +1,7 @@
 /**
- * One method per Distribution API call, over the transport stack (send → auth → redirects). Each method names
- * its request and the statuses it accepts. Retries are not here: callers retry whole operations.
+ * One method per Distribution API call, over the session's transport stack (withAuth(withRedirects(withRetry(
+ * send)))). Each method names its request and the statuses it accepts; the session maps any other status to an
+ * error. Retries are not here: callers retry whole operations (retry.ts).
  */
 import type { Readable } from 'node:stream';
 import { OepError } from '../errors.js';

@@ -3,14 +3,14 @@
  * Order is what keeps registries consistent: all blobs, then child manifests, then the root by digest, in
  * every repository; only then any tag. Each blob is checked first (HEAD) and skipped when present; within a
  * registry a blob already pushed to another repository is mounted instead of uploaded. Every operation is
- * retried as a whole on transient failures.
+ * retried as a whole on transient failures (retryOperation), with transport retries off.
  */
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../oci/model.js';
 import type { RegistryClient } from './client.js';
 import { repositoryName, type Reference } from './reference.js';
-import { RegistryError } from './transport/errors.js';
-import { withRetry, type RetryPolicy } from './transport/retry.js';
+import { RegistryError } from './errors.js';
+import { retryOperation, type RetryPolicy } from './retry.js';
 
 export interface PushContent {
   /** Layers and configs, each once. */
@@ -108,7 +108,7 @@ export class BlobPusher {
       const name = repositoryName(ref);
       const repo = ref.repository;
       const mountFrom = holders.get(client.host);
-      await withRetry(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+      await retryOperation(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
         if (this.#aborted) throw new Error('push aborted');
         if (await client.blobExists(repo, blob)) {
           this.stats.skipped++;
@@ -145,7 +145,7 @@ export async function pushManifests(
   for (const { ref, client } of distinctRepositories(targets)) {
     const name = repositoryName(ref);
     for (const m of manifests) {
-      await withRetry(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
+      await retryOperation(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
         const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
         if (got && got !== m.desc.digest) {
           throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
@@ -176,7 +176,7 @@ export async function pushTags(
 ): Promise<void> {
   for (const { ref, client } of targets) {
     if (!ref.tag) continue;
-    await withRetry(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
+    await retryOperation(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
       const got = await client.putManifest(ref.repository, ref.tag!, root.bytes, root.desc.mediaType);
       if (got && got !== root.desc.digest) {
         throw new RegistryError(

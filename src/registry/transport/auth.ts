@@ -6,8 +6,8 @@
  */
 import { OepError } from '../../errors.js';
 import type { Credential } from '../credentials.js';
-import { httpError, RegistryError } from './errors.js';
-import { readText, type Send } from './http.js';
+import { httpError, inContext, type RegistryError } from './errors.js';
+import { discard, readText, type HttpRequest, type HttpResponse, type Send } from './http.js';
 
 export interface Challenge {
   scheme: string;
@@ -140,7 +140,23 @@ export class Authorizer {
     }
   }
 
+  /** Ask the realm for a token for `scopes` and cache it until shortly before it expires. */
   async #fetchToken(c: Challenge, scopes: string[]): Promise<string> {
+    const url = this.#realm(c);
+    const cred = await this.#credential();
+    const res = await this.#send(tokenRequest(url, c, scopes, cred));
+    const body = await readText(res);
+    if (res.status !== 200) throw tokenRefused(res, body, url, cred);
+    const { token, ttl } = parseToken(body, url);
+    this.#tokens.set([...new Set(scopes)].sort().join(' '), {
+      token,
+      expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
+    });
+    return token;
+  }
+
+  /** The challenge's realm as a URL we may send credentials to (#checkRealm). */
+  #realm(c: Challenge): URL {
     const realm = c.params.realm;
     if (!realm) throw new OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
     let url: URL;
@@ -150,63 +166,111 @@ export class Authorizer {
       throw new OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
     }
     this.#checkRealm(url);
-    const cred = await this.#credential();
-    let res;
-    if (cred?.identityToken) {
-      const form = new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: cred.identityToken,
-        client_id: 'oci-encrypt-push',
-      });
-      if (c.params.service) form.set('service', c.params.service);
-      if (scopes.length) form.set('scope', scopes.join(' '));
-      res = await this.#send({
-        method: 'POST',
-        url,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-      });
-    } else {
-      if (c.params.service) url.searchParams.set('service', c.params.service);
-      for (const s of scopes) url.searchParams.append('scope', s);
-      const headers: Record<string, string> = {};
-      if (cred?.username && cred.password !== undefined) {
-        headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-      }
-      res = await this.#send({ method: 'GET', url, headers });
-    }
-    const body = await readText(res);
-    if (res.status !== 200) {
-      const err = httpError(
-        res.status,
-        res.headers,
-        tokenErrorCodes(body),
-        `token request to ${url.origin}${url.pathname}`,
-      );
-      if (res.status === 401 || res.status === 403) {
-        throw new RegistryError('E_AUTH', err.message, {
-          status: res.status,
-          hint: cred
-            ? `the credentials from ${cred.source} were refused`
-            : 'no credentials were found: pass username/password or log in with docker/podman first',
-        });
-      }
-      throw err;
-    }
-    let doc: { token?: string; access_token?: string; expires_in?: number };
-    try {
-      doc = JSON.parse(body) as typeof doc;
-    } catch {
-      throw new OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
-    }
-    const token = doc.token ?? doc.access_token;
-    if (!token) throw new OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
-    const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
-    this.#tokens.set([...new Set(scopes)].sort().join(' '), {
-      token,
-      expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
+    return url;
+  }
+}
+
+/**
+ * The token request: an OAuth2 refresh-token POST for an identity token, else GET realm?service=&scope= with
+ * Basic credentials when we have them.
+ */
+function tokenRequest(url: URL, c: Challenge, scopes: string[], cred: Credential | undefined): HttpRequest {
+  if (cred?.identityToken) {
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: cred.identityToken,
+      client_id: 'oci-encrypt-push',
     });
-    return token;
+    if (c.params.service) form.set('service', c.params.service);
+    if (scopes.length) form.set('scope', scopes.join(' '));
+    return {
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: async () => form.toString(),
+    };
+  }
+  const get = new URL(url);
+  if (c.params.service) get.searchParams.set('service', c.params.service);
+  for (const s of scopes) get.searchParams.append('scope', s);
+  const headers: Record<string, string> = {};
+  if (cred?.username && cred.password !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+  }
+  return { method: 'GET', url: get, headers };
+}
+
+/** The error for a token endpoint's non-200 answer: a 401/403 says whose credentials were refused. */
+function tokenRefused(
+  res: HttpResponse,
+  body: string,
+  url: URL,
+  cred: Credential | undefined,
+): RegistryError {
+  // Only the codes: the free text comes from a server that just received our credentials, and may reflect them.
+  const err = httpError(
+    res.status,
+    res.headers,
+    tokenErrorCodes(body),
+    `token request to ${url.origin}${url.pathname}`,
+  );
+  if (res.status !== 401 && res.status !== 403) return err;
+  return err.explained(
+    'E_AUTH',
+    cred
+      ? `the credentials from ${cred.source} were refused`
+      : 'no credentials were found: pass username/password or log in with docker/podman first',
+  );
+}
+
+/** The token and its lifetime in seconds (60 when the endpoint gives none) from the endpoint's JSON. */
+function parseToken(body: string, url: URL): { token: string; ttl: number } {
+  let doc: { token?: string; access_token?: string; expires_in?: number };
+  try {
+    doc = JSON.parse(body) as typeof doc;
+  } catch {
+    throw new OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+  }
+  const token = doc.token ?? doc.access_token;
+  if (!token) throw new OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+  const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
+  return { token, ttl };
+}
+
+/**
+ * The auth layer for requests to the registry at `origin`: each gets the Authorization header for its scopes
+ * (none elsewhere: withRedirects keeps it on that origin). A 401 counts as the registry's only when its own origin
+ * answered: then its challenge is taken and the request sent once more with new credentials. A 401 from a host
+ * the registry redirected to is that request's failure (its challenge could point our credentials at any realm).
+ */
+export function withAuth(next: Send, auth: Pick<Authorizer, 'header' | 'invalidate'>, origin: string): Send {
+  return async (req) => {
+    let scopes = req.scopes ?? [];
+    for (let attempt = 0; ; attempt++) {
+      const authz = req.url.origin === origin ? await authorization(auth, scopes, req) : undefined;
+      const headers = { ...req.headers, ...(authz ? { authorization: authz } : {}) };
+      const res = await next({ ...req, headers });
+      if (res.status === 401 && res.url.origin === origin && attempt === 0) {
+        await discard(res);
+        scopes = auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
+        continue;
+      }
+      return authz ? Object.assign(res, { authorized: true }) : res;
+    }
+  };
+}
+
+/** The Authorization header; a token endpoint's failure told as this request's (the realm may be any host). */
+async function authorization(
+  auth: Pick<Authorizer, 'header'>,
+  scopes: string[],
+  req: HttpRequest,
+): Promise<string | undefined> {
+  try {
+    return await auth.header(scopes);
+  } catch (err) {
+    if (!(err instanceof OepError)) throw err;
+    throw inContext(err, req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`);
   }
 }
 

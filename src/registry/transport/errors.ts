@@ -38,10 +38,55 @@ export class RegistryError extends OepError {
     this.transient = opts.transient ?? false;
     this.retryAfterMs = opts.retryAfterMs;
   }
+
+  /**
+   * The same failure named from the request that met it (`what: message`): status, diagnostics, transience,
+   * Retry-After and hint kept, this error as the cause. E.g. a token endpoint's refusal, told as the push's.
+   */
+  withContext(what: string): RegistryError {
+    return new RegistryError(this.code, `${what}: ${this.message}`, {
+      ...this.#facts(),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+      ...(this.hint !== undefined ? { hint: this.hint } : {}),
+      cause: this,
+    });
+  }
+
+  /**
+   * The same answer explained better: another code and hint, the same message, status and diagnostics. A refusal
+   * of credentials (E_AUTH) is never worth another try; otherwise transience is kept.
+   */
+  explained(code: ErrorCode, hint: string): RegistryError {
+    const facts = this.#facts();
+    return new RegistryError(code, this.message, {
+      ...facts,
+      transient: code !== 'E_AUTH' && facts.transient,
+      hint,
+    });
+  }
+
+  #facts(): { status?: number; diagnostics: Diagnostic[]; transient: boolean } {
+    return {
+      ...(this.status !== undefined ? { status: this.status } : {}),
+      diagnostics: this.diagnostics,
+      transient: this.transient,
+    };
+  }
+}
+
+/** An OepError told as the failure of `what`: a RegistryError keeps its fields (withContext), any other its hint. */
+export function inContext(err: OepError, what: string): OepError {
+  if (err instanceof RegistryError) return err.withContext(what);
+  return new OepError(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
 }
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
+
+/** 408, 429 and the 5xx a server recovers from: worth another try whatever the body says. */
+export function isTransientStatus(status: number): boolean {
+  return TRANSIENT_STATUS.has(status);
+}
 
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
@@ -94,7 +139,7 @@ export function httpError(
       : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details',
   );
   const retryAfter = headers['retry-after'];
-  const transient = TRANSIENT_STATUS.has(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
+  const transient = isTransientStatus(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
   const code: ErrorCode = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
   return new RegistryError(code, `${what}: HTTP ${status} (${detail})`, {
     status,

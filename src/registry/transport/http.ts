@@ -15,16 +15,28 @@ export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers?: Record<string, string>;
-  body?: Readable | Buffer | string;
+  /** Opened when the request is sent, so that a layer may send it again (a fresh stream each time). */
+  body?: () => Promise<Readable | Buffer | string | undefined>;
+  /** The token scopes the request needs (read by withAuth). */
+  scopes?: string[];
+  /** The request in words, for error messages ("uploading blob sha256:… to host/repo"). */
+  what?: string;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
+  /** The URL that answered: after redirects, maybe another origin than the request's. */
   url: URL;
+  /** Set by withAuth: the answer is to a request that carried our Authorization header. */
+  authorized?: boolean;
 }
 
+/**
+ * One HTTP exchange. Every layer of the stack has this type and wraps the next one:
+ * withAuth(withRedirects(withRetry(createSend(...)))), so a test can replace any of them with a fake.
+ */
 export type Send = (req: HttpRequest) => Promise<HttpResponse>;
 
 export interface TransportOptions {
@@ -83,11 +95,12 @@ export function createDispatcher(
 export function createSend(opts: TransportOptions, dispatcher = createDispatcher(opts)): Send {
   return async (req) => {
     const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
+    const body = await req.body?.(); // outside the try: a source that cannot open is no network failure
     try {
       const res = await request(req.url, {
         method: req.method,
         headers: { 'user-agent': opts.userAgent, ...req.headers },
-        body: req.body ?? null,
+        body: body ?? null,
         dispatcher,
         headersTimeout: opts.timeoutMs,
         bodyTimeout: opts.timeoutMs,

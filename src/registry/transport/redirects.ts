@@ -1,11 +1,11 @@
 /**
  * Which redirects a registry client follows (GET and HEAD only: an upload is never replayed elsewhere), and where
- * it stops. Blob GETs may redirect to storage on another origin (design.md); what may go there is decided by the
- * caller (no Authorization, no challenge taken from its answers). Here: at most MAX_REDIRECTS hops, never from
- * https to http (a signed storage URL, or the bytes themselves, would travel in clear), http(s) only.
+ * it stops. Blob GETs may redirect to storage on another origin (design.md): Authorization never goes there, and
+ * withAuth takes no challenge from its answers. Here: at most MAX_REDIRECTS hops, never from https to http (a
+ * signed storage URL, or the bytes themselves, would travel in clear), http(s) only.
  */
 import { RegistryError } from './errors.js';
-import type { HttpRequest, HttpResponse } from './http.js';
+import { discard, type HttpRequest, type HttpResponse, type Send } from './http.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
@@ -59,4 +59,35 @@ export function nextHop(
     );
   }
   return next;
+}
+
+/**
+ * Follow redirects in code (nextHop). The Authorization header goes only to hops on the origin of the first
+ * request (the one it was made for); the body only with the first request.
+ */
+export function withRedirects(send: Send): Send {
+  return async (req) => {
+    const what = req.what ?? `${req.method} ${showUrl(req.url)}`;
+    const { authorization, ...anywhere } = req.headers ?? {};
+    let target = req.url;
+    for (let hop = 0; ; hop++) {
+      const own = target.origin === req.url.origin && authorization !== undefined;
+      const res = await send({
+        ...req,
+        url: target,
+        headers: own ? { ...anywhere, authorization } : anywhere,
+        body: hop === 0 ? req.body : undefined,
+      });
+      let next: URL | undefined;
+      try {
+        next = nextHop(req.method, res, hop, what);
+      } catch (err) {
+        await discard(res);
+        throw err;
+      }
+      if (!next) return res;
+      await discard(res);
+      target = next;
+    }
+  };
 }

@@ -7,9 +7,10 @@ import {
   networkError,
   parseDiagnostics,
   parseRetryAfter,
+  inContext,
   RegistryError,
 } from '../../../src/registry/transport/errors.js';
-import { withRetry, type RetryPolicy } from '../../../src/registry/transport/retry.js';
+import { retryOperation, type RetryPolicy } from '../../../src/registry/retry.js';
 
 const errorsBody = (...errors: { code: string; message: string; detail?: unknown }[]) =>
   JSON.stringify({ errors });
@@ -198,7 +199,7 @@ describe('networkError', () => {
   });
 });
 
-describe('withRetry', () => {
+describe('retryOperation', () => {
   function policy(retries: number, extra: Partial<RetryPolicy> = {}) {
     const lines: string[] = [];
     return { lines, policy: { retries, baseMs: 1, maxMs: 50, log: (l: string) => lines.push(l), ...extra } };
@@ -212,14 +213,14 @@ describe('withRetry', () => {
 
   it('returns the first success without logging', async () => {
     const { lines, policy: p } = policy(3);
-    assert.equal(await withRetry('op', p, async () => 42), 42);
+    assert.equal(await retryOperation('op', p, async () => 42), 42);
     assert.deepEqual(lines, []);
   });
 
   it('retries transient failures and logs each retry with its cause', async () => {
     const { lines, policy: p } = policy(3);
     const attempts: number[] = [];
-    const got = await withRetry('blob sha256:abc to ghcr.io/a/b', p, async (attempt) => {
+    const got = await retryOperation('blob sha256:abc to ghcr.io/a/b', p, async (attempt) => {
       attempts.push(attempt);
       if (attempt < 2) throw transient(`boom ${attempt}`);
       return 'ok';
@@ -235,7 +236,7 @@ describe('withRetry', () => {
     const { lines, policy: p } = policy(2);
     let calls = 0;
     await assert.rejects(
-      withRetry('op', p, async () => {
+      retryOperation('op', p, async () => {
         calls++;
         throw transient(`boom ${calls}`);
       }),
@@ -254,7 +255,7 @@ describe('withRetry', () => {
       const { lines, policy: p } = policy(5);
       let calls = 0;
       await assert.rejects(
-        withRetry('op', p, async () => {
+        retryOperation('op', p, async () => {
           calls++;
           throw err;
         }),
@@ -269,7 +270,7 @@ describe('withRetry', () => {
     const { policy: p } = policy(0);
     let calls = 0;
     await assert.rejects(
-      withRetry('op', p, async () => {
+      retryOperation('op', p, async () => {
         calls++;
         throw transient();
       }),
@@ -280,7 +281,7 @@ describe('withRetry', () => {
   it('waits for Retry-After, capped by maxMs', async () => {
     const { lines, policy: p } = policy(2, { maxMs: 120 });
     const times: number[] = [];
-    await withRetry('op', p, async (attempt) => {
+    await retryOperation('op', p, async (attempt) => {
       times.push(Date.now());
       if (attempt === 0) throw transient('HTTP 429', 60);
       if (attempt === 1) throw transient('HTTP 429', 3_600_000);
@@ -296,7 +297,7 @@ describe('withRetry', () => {
   it('backs off exponentially, within maxMs', async () => {
     const { lines, policy: p } = policy(4, { baseMs: 20, maxMs: 40 });
     const times: number[] = [];
-    await withRetry('op', p, async (attempt) => {
+    await retryOperation('op', p, async (attempt) => {
       times.push(Date.now());
       if (attempt < 4) throw transient();
       return 'ok';
@@ -306,5 +307,45 @@ describe('withRetry', () => {
     assert.ok(waits[0]! >= 9, `first wait ${waits[0]}`);
     for (const w of waits.slice(1)) assert.ok(w >= 19 && w < 1000, `wait ${w}`);
     assert.equal(lines.length, 4);
+  });
+});
+
+describe('RegistryError.withContext and explained', () => {
+  const base = new RegistryError('E_REGISTRY', 'HTTP 503 (UNAVAILABLE: busy)', {
+    status: 503,
+    diagnostics: [{ code: 'UNAVAILABLE', message: 'busy' }],
+    transient: true,
+    retryAfterMs: 2000,
+    hint: 'try later',
+  });
+
+  it('withContext names the request and keeps every field, the original as the cause', () => {
+    const e = base.withContext('uploading blob x');
+    assert.ok(e instanceof RegistryError);
+    assert.equal(e.message, 'uploading blob x: HTTP 503 (UNAVAILABLE: busy)');
+    assert.deepEqual(
+      [e.code, e.status, e.diagnostics, e.transient, e.retryAfterMs, e.hint, e.cause],
+      ['E_REGISTRY', 503, base.diagnostics, true, 2000, 'try later', base],
+    );
+  });
+
+  it('inContext does the same for an OepError that is no RegistryError, keeping its hint', () => {
+    const plain = new OepError('E_AUTH', 'realm is not a URL', { hint: 'h' });
+    const e = inContext(plain, 'reading manifest t');
+    assert.ok(!(e instanceof RegistryError));
+    assert.deepEqual(
+      [e.code, e.message, e.hint, e.cause],
+      ['E_AUTH', 'reading manifest t: realm is not a URL', 'h', plain],
+    );
+    assert.equal(inContext(base, 'w').message, `w: ${base.message}`);
+  });
+
+  it('explained changes code and hint, keeps message, status and diagnostics; a refusal is never transient', () => {
+    const e = base.explained('E_REGISTRY', 'fix the redirects');
+    assert.deepEqual(
+      [e.code, e.message, e.status, e.diagnostics, e.transient, e.retryAfterMs, e.hint],
+      ['E_REGISTRY', base.message, 503, base.diagnostics, true, undefined, 'fix the redirects'],
+    );
+    assert.equal(base.explained('E_AUTH', 'refused').transient, false);
   });
 });
