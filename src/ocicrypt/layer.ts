@@ -13,8 +13,8 @@ import {
 } from '../oci/mediatypes.js';
 import { freshSecrets } from './blockcipher.js';
 import type { DecryptionKey, Recipient } from './keys.js';
-import { JweKeyWrapper } from './keywrap/jwe.js';
 import type { KeyWrapper, RecipientInfo } from './keywrap/keywrapper.js';
+import { keyWrappers } from './keywrap/registry.js';
 import type { LayerParams } from './loop.js';
 import {
   ANNOTATION_KEYS_PREFIX,
@@ -28,7 +28,7 @@ import {
   layerSecrets,
 } from './options.js';
 
-export const DEFAULT_WRAPPERS: readonly KeyWrapper[] = [new JweKeyWrapper()];
+export const DEFAULT_WRAPPERS: readonly KeyWrapper[] = keyWrappers();
 
 /** What the layer loop measured once the bytes went through (LoopResult, with the digest of what was written). */
 export interface LayerWritten {
