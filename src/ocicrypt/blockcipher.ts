@@ -2,7 +2,7 @@
  * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
  * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
  * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
- * Both directions stream: constant memory whatever the layer size.
+ * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
  */
 import {
   createCipheriv,
@@ -12,7 +12,6 @@ import {
   timingSafeEqual,
   type Hmac,
 } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 import { OepError } from '../errors.js';
 
 export const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
@@ -36,8 +35,8 @@ function checkLengths(s: LayerSecrets): void {
 }
 
 /**
- * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
- * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
+ * outputs; decrypting MACs what it takes in.
  */
 export class LayerCipher {
   readonly #cipher;
@@ -78,56 +77,4 @@ export function integrityError(): OepError {
 /** Constant-time comparison of a computed and an expected MAC. */
 export function hmacMatches(got: Buffer, expected: Buffer): boolean {
   return got.length === expected.length && timingSafeEqual(got, expected);
-}
-
-/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
-export class LayerEncryptor extends Transform {
-  readonly #cipher: LayerCipher;
-  #result: Buffer | undefined;
-
-  constructor(secrets: LayerSecrets) {
-    super();
-    this.#cipher = new LayerCipher(secrets, 'encrypt');
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    cb(null, this.#cipher.update(chunk));
-  }
-
-  override _flush(cb: TransformCallback): void {
-    this.#result = this.#cipher.finish();
-    cb();
-  }
-
-  /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
-  hmac(): Buffer {
-    if (!this.#result) throw new Error('LayerEncryptor.hmac() called before the stream was finished');
-    return this.#result;
-  }
-}
-
-/**
- * Ciphertext in, plaintext out. The MAC is checked when the input ends and a mismatch fails the stream, so a
- * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
- */
-export class LayerDecryptor extends Transform {
-  readonly #cipher: LayerCipher;
-  readonly #expected: Buffer;
-
-  constructor(secrets: LayerSecrets, expectedHmac: Buffer) {
-    super();
-    if (expectedHmac.length !== HMAC_LENGTH) {
-      throw new OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
-    }
-    this.#cipher = new LayerCipher(secrets, 'decrypt');
-    this.#expected = expectedHmac;
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    cb(null, this.#cipher.update(chunk));
-  }
-
-  override _flush(cb: TransformCallback): void {
-    cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
-  }
 }

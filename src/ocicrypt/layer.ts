@@ -1,7 +1,7 @@
 /**
  * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
- * descriptors. Knows no files and no registries: callers feed the blob through the returned transform and
- * hand back the digest and size of what came out.
+ * descriptors. Knows no files and no registries: callers run the returned parameters through the layer loop
+ * (loop.ts) and hand what it measured to the finalizer.
  */
 import { OepError } from '../errors.js';
 import type { Descriptor } from '../oci/model.js';
@@ -11,10 +11,11 @@ import {
   isEncryptableLayer,
   isEncryptedMediaType,
 } from '../oci/mediatypes.js';
-import { freshSecrets, LayerDecryptor, LayerEncryptor } from './blockcipher.js';
+import { freshSecrets } from './blockcipher.js';
 import type { DecryptionKey, Recipient } from './keys.js';
-import { JweKeyWrapper } from './keywrap/jwe.js';
 import type { KeyWrapper, RecipientInfo } from './keywrap/keywrapper.js';
+import { keyWrappers } from './keywrap/registry.js';
+import type { LayerParams } from './loop.js';
 import {
   ANNOTATION_KEYS_PREFIX,
   ANNOTATION_PREFIX,
@@ -27,48 +28,34 @@ import {
   layerSecrets,
 } from './options.js';
 
-export const DEFAULT_WRAPPERS: readonly KeyWrapper[] = [new JweKeyWrapper()];
+export const DEFAULT_WRAPPERS: readonly KeyWrapper[] = keyWrappers();
 
-export interface Written {
+/** What the layer loop measured once the bytes went through (LoopResult, with the digest of what was written). */
+export interface LayerWritten {
   digest: string;
   size: number;
+  /** The MAC of the ciphertext: required to finalize an encryption. */
+  hmac?: Uint8Array;
 }
 
 /**
- * What a LayerCipher needs to run one layer elsewhere (a worker thread): the secrets, and for decryption the
- * MAC to check at the end. Plain data, so it can cross a thread boundary.
+ * One prepared layer, as ocicrypt's EncryptLayer / DecryptLayer return it: plain parameters for the layer loop
+ * (they cross thread boundaries) and a finalizer that, once the loop ran, gives the new layer's descriptor.
  */
-export interface LayerJob {
-  mode: 'encrypt' | 'decrypt';
-  key: Buffer;
-  nonce: Buffer;
-  expectedHmac?: Buffer;
-}
-
-export interface LayerEncryption {
-  /** Plaintext in, ciphertext out. */
-  transform: LayerEncryptor;
-  /** The same work as a job, for callers that drive a LayerCipher themselves. */
-  job: LayerJob;
-  /** Once the bytes went through: the descriptor of the encrypted blob (hmac: from the job's run). */
-  descriptor(written: Written, hmac?: Buffer): Descriptor;
-}
-
-export interface LayerDecryption {
-  transform: LayerDecryptor;
-  job: LayerJob;
-  descriptor(written: Written): Descriptor;
+export interface LayerOperation {
+  params: LayerParams;
+  finalize(written: LayerWritten): Descriptor;
 }
 
 /**
  * Prepare the encryption of one layer: fresh key and nonce, wrapped for every recipient up front (so a key
- * problem fails before any byte is read), public options filled in when the stream has been MACed.
+ * problem fails before any byte is read); the public options (the HMAC) are filled in by the finalizer.
  */
 export async function encryptLayer(
   desc: Descriptor,
   recipients: Recipient[],
   wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
-): Promise<LayerEncryption> {
+): Promise<LayerOperation> {
   if (!isEncryptableLayer(desc.mediaType)) {
     throw new OepError('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
   }
@@ -84,24 +71,25 @@ export async function encryptLayer(
       hint: 'give at least one public key',
     });
   }
-  const transform = new LayerEncryptor(secrets);
   // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
   // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
   const { data: _data, urls: _urls, ...base } = desc;
   return {
-    transform,
-    job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
-    descriptor: (written, hmac) => ({
-      ...base,
-      mediaType: encryptedMediaType(desc.mediaType),
-      digest: written.digest,
-      size: written.size,
-      annotations: {
-        ...(desc.annotations ?? {}),
-        ...keyAnnotations,
-        [ANNOTATION_PUBOPTS]: encodePublicOptions(hmac ?? transform.hmac()).toString('base64'),
-      },
-    }),
+    params: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
+    finalize: ({ digest, size, hmac }) => {
+      if (!hmac) throw new Error('internal: an encrypted layer is finalized without its HMAC');
+      return {
+        ...base,
+        mediaType: encryptedMediaType(desc.mediaType),
+        digest,
+        size,
+        annotations: {
+          ...(desc.annotations ?? {}),
+          ...keyAnnotations,
+          [ANNOTATION_PUBOPTS]: encodePublicOptions(Buffer.from(hmac)).toString('base64'),
+        },
+      };
+    },
   };
 }
 
@@ -165,27 +153,25 @@ async function unwrapPrivateOptions(
   });
 }
 
-/** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
+/** Find the layer's private options with any of the keys; the loop then checks the MAC as it decrypts. */
 export async function decryptLayer(
   desc: Descriptor,
   keys: DecryptionKey[],
   wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
-): Promise<LayerDecryption> {
+): Promise<LayerOperation> {
   const priv = await unwrapPrivateOptions(desc, keys, wrappers);
   const secrets = layerSecrets(
     decodePrivateOptions(priv),
     decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]),
   );
-  const transform = new LayerDecryptor(secrets, secrets.hmac);
   return {
-    transform,
-    job: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
-    descriptor: (written) => {
+    params: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
+    finalize: ({ digest, size }) => {
       const annotations = Object.fromEntries(
         Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)),
       );
       const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
-      const out: Descriptor = { ...base, mediaType: decryptedMediaType(desc.mediaType), ...written };
+      const out: Descriptor = { ...base, mediaType: decryptedMediaType(desc.mediaType), digest, size };
       if (Object.keys(annotations).length) out.annotations = annotations;
       else delete out.annotations;
       return out;

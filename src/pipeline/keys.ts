@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
 import { parseRecipients, type Recipient } from '../ocicrypt/keys.js';
+import { keyWrapper } from '../ocicrypt/keywrap/registry.js';
 
 export {
   parseDecryptionKeys,
@@ -26,18 +27,19 @@ export function readKeyFile(path: string, input: string): Buffer {
 }
 
 /**
- * `jwe:FILE`, or a bare FILE meaning the same (skopeo's --encryption-key takes it with its prefix). Other
- * protocols (pkcs7, pgp, provider) are refused by name until they exist.
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
+ * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
+ * name until their wrapper exists.
  */
 export function recipientsFromSpec(spec: string, input: string): Recipient[] {
   const m = /^([a-z0-9]+):(.*)$/.exec(spec);
   const prefixed = m !== null && !existsSync(spec);
   const scheme = prefixed ? m[1]! : 'jwe';
   const file = prefixed ? m[2]! : spec;
-  if (scheme !== 'jwe') {
+  if (!keyWrapper(scheme)) {
     throw new OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
       hint: 'use jwe:FILE with an RSA or EC public key',
     });
   }
-  return parseRecipients(readKeyFile(file, input), file);
+  return parseRecipients(readKeyFile(file, input), file, scheme);
 }

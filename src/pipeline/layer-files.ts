@@ -1,18 +1,17 @@
 /**
  * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
- * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
- * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
- * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ * and write what the engine's layer loop (ocicrypt/loop.ts: digest check, cipher, HMAC, output hash) makes of
+ * it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the next
+ * read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
  */
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OepError } from '../errors.js';
-import { parseDigest } from '../oci/digest.js';
 import type { BlobLocation } from '../oci/source.js';
-import { hmacMatches, integrityError, LayerCipher } from '../ocicrypt/blockcipher.js';
+import { DigestVerifier } from '../oci/verifier.js';
+import { LayerLoop, type LayerParams } from '../ocicrypt/loop.js';
 
 const CHUNK = 1024 * 1024;
 
@@ -22,18 +21,25 @@ const CHUNK = 1024 * 1024;
  * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
  */
 const COLLECT_EVERY = 8;
-v8.setFlagsFromString('--expose-gc');
-const gc: unknown = runInNewContext('gc');
-const collectYoung =
-  typeof gc === 'function'
-    ? (gc as (opts: { type: 'minor' | 'major'; execution: 'sync' }) => void)
-    : () => {}; // a runtime without the flag only loses the memory bound, not correctness
+type Collect = (opts: { type: 'minor' | 'major'; execution: 'sync' }) => void;
+let collector: Collect | undefined;
 
-export interface FileJob {
-  mode: 'encrypt' | 'decrypt' | 'copy';
-  key?: Uint8Array;
-  nonce?: Uint8Array;
-  expectedHmac?: Uint8Array;
+/**
+ * The collector of this thread, set up when its first file loop starts (not at import: exposing `gc` is a
+ * process-wide V8 flag, which a library must not flip by being imported).
+ */
+function collect(): Collect {
+  if (!collector) {
+    v8.setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    // A runtime without the flag only loses the memory bound, not correctness.
+    collector = typeof gc === 'function' ? (gc as Collect) : () => {};
+  }
+  return collector;
+}
+
+/** One layer loop over files: the engine's parameters, and where to read and write. */
+export type FileJob = LayerParams & {
   source: BlobLocation;
   /** The descriptor the source bytes must match. */
   expected: { digest: string; size: number };
@@ -43,19 +49,13 @@ export interface FileJob {
   out: string;
   /** Its mode, set at creation whatever the umask: 0o600 for plaintext (the writer's fileMode). */
   fileMode?: number;
-}
+};
 
 export interface FileJobResult {
   digest: string;
   size: number;
   /** The ciphertext MAC (encrypt and decrypt). */
   hmac?: Uint8Array;
-}
-
-function mismatch(job: FileJob, what: string): OepError {
-  return new OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
-    hint: 'the layout is corrupt or was modified; rebuild it',
-  });
 }
 
 async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
@@ -67,60 +67,65 @@ async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
  * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
  * (the digest check stands behind this, but a hang or a read of another file must not start).
  */
-async function openSource(job: FileJob): Promise<FileHandle> {
+async function openSource(path: string, verify: DigestVerifier): Promise<FileHandle> {
   const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-  const fh = await open(job.source.path, flags).catch((err: NodeJS.ErrnoException) => {
-    throw err.code === 'ELOOP' ? mismatch(job, 'is now a symbolic link') : err;
+  const fh = await open(path, flags).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ELOOP' ? verify.error('is now a symbolic link') : err;
   });
   if (!(await fh.stat()).isFile()) {
     await fh.close();
-    throw mismatch(job, 'is no longer a regular file');
+    throw verify.error('is no longer a regular file');
   }
   return fh;
 }
 
-export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => void): Promise<FileJobResult> {
-  const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
-  if (job.source.size !== job.expected.size) {
-    throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
-  }
-  const cipher =
-    job.mode === 'copy'
-      ? undefined
-      : new LayerCipher({ key: Buffer.from(job.key!), nonce: Buffer.from(job.nonce!) }, job.mode);
-  const inHash = createHash(algorithm);
-  const outHash = createHash('sha256');
-  const input = await openSource(job);
-  let output: FileHandle | undefined;
+/**
+ * Read the blob once with positional reads into one reused buffer, each chunk through the layer loop, each
+ * output written while the next chunk is read. Returns the loop's result; the checks are the loop's.
+ */
+async function pump(
+  job: FileJob,
+  io: { input: FileHandle; output: FileHandle; loop: LayerLoop; verify: DigestVerifier },
+  onProgress?: (bytes: number) => void,
+): Promise<FileJobResult> {
+  const { input, output, loop, verify } = io;
+  const gc = collect();
+  const buf = Buffer.allocUnsafe(CHUNK);
   let pending: Promise<void> = Promise.resolve();
+  let done = 0;
   try {
-    output = await open(job.out, 'wx', job.fileMode ?? 0o666);
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let done = 0;
-    let chunks = 0;
-    while (done < job.expected.size) {
+    for (let chunks = 1; done < job.expected.size; chunks++) {
       const want = Math.min(CHUNK, job.expected.size - done);
       const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
       if (bytesRead === 0)
-        throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+        throw verify.error(`ends after ${done} bytes, its descriptor says ${job.expected.size}`);
       const chunk = buf.subarray(0, bytesRead);
-      inHash.update(chunk);
-      // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
-      const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
-      outHash.update(out);
+      const out = loop.update(chunk);
       await pending;
-      pending = writeAll(output, out);
+      // A copy comes back as the read buffer itself, which the next read reuses: the write gets its own.
+      pending = writeAll(output, out === chunk ? Buffer.from(chunk) : out);
       done += bytesRead;
       onProgress?.(done);
-      if (++chunks % COLLECT_EVERY === 0) collectYoung({ type: 'minor', execution: 'sync' });
+      if (chunks % COLLECT_EVERY === 0) gc({ type: 'minor', execution: 'sync' });
     }
-    await pending;
-    if (inHash.digest('hex') !== hex) throw mismatch(job, 'does not match its digest');
-    const hmac = cipher?.finish();
-    if (job.mode === 'decrypt' && !hmacMatches(hmac!, Buffer.from(job.expectedHmac!))) throw integrityError();
-    return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
-  } catch (err) {
+  } finally {
     await pending.catch(() => {}); // a write still under way must end before its file goes
+  }
+  await pending;
+  const r = loop.finish();
+  return { digest: r.digest!, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) };
+}
+
+export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => void): Promise<FileJobResult> {
+  const verify = new DigestVerifier(job.expected, job.sourceName);
+  verify.checkSize(job.source.size);
+  const loop = new LayerLoop(job, { verify });
+  const input = await openSource(job.source.path, verify);
+  let output: FileHandle | undefined;
+  try {
+    output = await open(job.out, 'wx', job.fileMode ?? 0o666);
+    return await pump(job, { input, output, loop, verify }, onProgress);
+  } catch (err) {
     await output?.close();
     output = undefined;
     await rm(job.out, { force: true });
@@ -167,7 +172,7 @@ export async function* uploadChunks(
       done += bytesRead;
       yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
       if (++chunks % COLLECT_EVERY === 0)
-        collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+        collect()({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
     }
   } finally {
     await fh.close();

@@ -25,17 +25,16 @@ import {
 import { OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
 import { withoutAttestationMark } from '../oci/attestation.js';
-import { assertEncryptedLayer, type LayerJob } from '../ocicrypt/layer.js';
+import { assertEncryptedLayer, type LayerOperation } from '../ocicrypt/layer.js';
+import { LayerStream } from '../ocicrypt/loop.js';
 import { runFileJob, type FileJob } from './layer-files.js';
 import type { LayerWorkers } from './layer-workers.js';
 
-export interface LayerTransform {
-  /** The work as a stream stage, for sources that are not local files (registries). */
-  transform: Transform;
-  /** The same work as a job for the file loop (layouts and archives), run inline or in a worker. */
-  job: LayerJob;
-  descriptor(written: { digest: string; size: number }, hmac?: Buffer): Descriptor;
-}
+/**
+ * The engine's prepared layer: parameters for the layer loop, run by the file loop (layouts and archives,
+ * inline or in a worker) or as a stream stage (registries), and the finalizer that gives its descriptor.
+ */
+export type LayerTransform = LayerOperation;
 
 export interface LayerOps {
   /** What to do with layer `index` of an image manifest: transform it, or copy it as it is. */
@@ -161,15 +160,13 @@ export async function rewriteImage(
     layer: Descriptor,
     t: LayerTransform | undefined,
     signal: AbortSignal,
-  ): Promise<{ written: WrittenBlob; hmac?: Buffer }> => {
+  ): Promise<{ written: WrittenBlob; hmac?: Uint8Array }> => {
     const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
     const location = source.locate ? await source.locate(layer) : undefined;
     if (location) {
       const out = writer.tempPath();
       const job: FileJob = {
-        mode: t ? t.job.mode : 'copy',
-        ...(t ? { key: t.job.key, nonce: t.job.nonce } : {}),
-        ...(t?.job.expectedHmac ? { expectedHmac: t.job.expectedHmac } : {}),
+        ...(t ? t.params : { mode: 'copy' }),
         source: location,
         expected: { digest: layer.digest, size: layer.size },
         sourceName: source.name,
@@ -181,11 +178,15 @@ export async function rewriteImage(
           ? await opts.workers.run(job, signal, onProgress)
           : await runFileJob(job, onProgress);
       const written = await writer.adopt(out, { digest: r.digest, size: r.size });
-      return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
+      return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
     }
-    const stages: Transform[] = t ? [t.transform] : [];
+    // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
+    const loop = t ? new LayerStream(t.params, { hashOutput: false }) : undefined;
+    const stages: Transform[] = loop ? [loop] : [];
     if (onProgress) stages.push(progressStage(onProgress));
-    return { written: await writer.writeStream(await source.open(layer), stages, signal) };
+    const written = await writer.writeStream(await source.open(layer), stages, signal);
+    const hmac = loop?.result().hmac;
+    return { written, ...(hmac ? { hmac } : {}) };
   };
 
   const done = new Map<string, { desc: Descriptor; action: LayerOutcome['action'] }>();
@@ -221,7 +222,7 @@ export async function rewriteImage(
       opts.log(
         `${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,
       );
-      const desc = t.descriptor(written, hmac);
+      const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
       done.set(key, { desc, action: 'transformed' });
       opts.onBlob?.(desc, () => writer.locate(desc.digest));
     },

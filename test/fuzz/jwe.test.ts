@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parseRecipients, type DecryptionKey } from '../../src/ocicrypt/keys.js';
 import { JweKeyWrapper } from '../../src/ocicrypt/keywrap/jwe.js';
 import { decryptLayer, describeLayer } from '../../src/ocicrypt/layer.js';
+import type { LayerParams } from '../../src/ocicrypt/loop.js';
 import { ANNOTATION_PUBOPTS, encodePrivateOptions, encodePublicOptions } from '../../src/ocicrypt/options.js';
 import { keyPair } from '../helpers/fixtures.js';
 import {
@@ -127,11 +128,11 @@ describe('fuzz: JWE key annotations', () => {
         await parsesOrTypedAsync(
           () => decryptLayer(descriptor(jwe, pub), keys),
           (d) => {
-            assert.equal(d.job.mode, 'decrypt');
-            assert.equal(d.job.key.length, 32);
-            assert.equal(d.job.nonce.length, 16);
-            assert.equal(d.job.expectedHmac?.length, 32);
-            d.transform.destroy();
+            assert.equal(d.params.mode, 'decrypt');
+            const p = d.params as Extract<LayerParams, { mode: 'decrypt' }>;
+            assert.equal(p.key.length, 32);
+            assert.equal(p.nonce.length, 16);
+            assert.equal(p.expectedHmac.length, 32);
           },
           ['E_INTEGRITY', 'E_DECRYPT', 'E_UNSUPPORTED'],
         );

@@ -13,12 +13,12 @@ import {
   type GeneralJWE,
 } from 'jose';
 import { OepError } from '../../errors.js';
-import type { DecryptionKey, Recipient } from '../keys.js';
+import type { DecryptionKey } from '../private-keys.js';
+import { recipientOf, type PublicKey, type Recipient } from '../recipient.js';
+import { jweAlgorithm, KEY_ALGS } from './jwe-algorithms.js';
 import type { KeyWrapper, RecipientInfo } from './keywrapper.js';
 
 const ENC = 'A256GCM';
-/** What go-jose v4 (ocicrypt >= 1.2) accepts; we accept no more. */
-const KEY_ALGS = ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'];
 const CONTENT_ALGS = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
 
 function parseJwe(item: Uint8Array): FlattenedJWE | GeneralJWE {
@@ -56,6 +56,10 @@ export class JweKeyWrapper implements KeyWrapper {
   readonly scheme = 'jwe' as const;
   readonly annotationId = 'org.opencontainers.image.enc.keys.jwe';
 
+  recipient(pk: PublicKey): Recipient {
+    return recipientOf(pk, this.scheme, jweAlgorithm(pk));
+  }
+
   async wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined> {
     const mine = recipients.filter((r) => r.scheme === this.scheme);
     if (mine.length === 0) return undefined;
@@ -76,7 +80,7 @@ export class JweKeyWrapper implements KeyWrapper {
 
   async unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined> {
     const jwe = parseJwe(item);
-    const options = { keyManagementAlgorithms: KEY_ALGS, contentEncryptionAlgorithms: CONTENT_ALGS };
+    const options = { keyManagementAlgorithms: [...KEY_ALGS], contentEncryptionAlgorithms: CONTENT_ALGS };
     for (const { key } of keys) {
       try {
         const res =

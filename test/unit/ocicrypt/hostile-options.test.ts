@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isOepError } from '../../../src/errors.js';
 import type { Descriptor } from '../../../src/oci/model.js';
-import { freshSecrets, LayerEncryptor } from '../../../src/ocicrypt/blockcipher.js';
+import { freshSecrets } from '../../../src/ocicrypt/blockcipher.js';
 import { parseRecipients, type DecryptionKey, type Recipient } from '../../../src/ocicrypt/keys.js';
 import { JweKeyWrapper } from '../../../src/ocicrypt/keywrap/jwe.js';
 import { decryptLayer, encryptLayer } from '../../../src/ocicrypt/layer.js';
 import { encodePrivateOptions, layerSecrets } from '../../../src/ocicrypt/options.js';
 import { keyPair, sha256, type KeyPair } from '../../helpers/fixtures.js';
-import { chunked, through } from './streams.js';
+import { chunked, encryptor as encryptorOf, hmacOf, runLayer, through } from './streams.js';
 
 const KEYS_JWE = 'org.opencontainers.image.enc.keys.jwe';
 const PUBOPTS = 'org.opencontainers.image.enc.pubopts';
@@ -35,8 +35,8 @@ function oepError(code: string, pattern: RegExp): (err: unknown) => boolean {
 
 async function encrypted(plaintext: Buffer, to: Recipient[]) {
   const enc = await encryptLayer({ mediaType: GZIP, digest: sha256(plaintext), size: plaintext.length }, to);
-  const ciphertext = await through(enc.transform, chunked(plaintext, [777]));
-  return { ciphertext, desc: enc.descriptor({ digest: sha256(ciphertext), size: ciphertext.length }) };
+  const { out: ciphertext, desc } = await runLayer(enc, chunked(plaintext, [777]));
+  return { ciphertext, desc };
 }
 
 describe('the nonce is authoritative only in the wrapped options', () => {
@@ -49,7 +49,7 @@ describe('the nonce is authoritative only in the wrapped options', () => {
   test('a layer whose wrapped options lack the nonce, with one in pubopts, is E_INTEGRITY', async () => {
     const plaintext = randomBytes(500);
     const secrets = freshSecrets();
-    const encryptor = new LayerEncryptor(secrets);
+    const encryptor = encryptorOf(secrets);
     const ciphertext = await through(encryptor, [plaintext]);
     const withNonce = JSON.parse(
       encodePrivateOptions({
@@ -62,7 +62,7 @@ describe('the nonce is authoritative only in the wrapped options', () => {
     const item = await new JweKeyWrapper().wrap([recipientOf(bob, 'bob')], priv);
     const pub = {
       cipher: 'AES_256_CTR_HMAC_SHA256',
-      hmac: encryptor.hmac().toString('base64'),
+      hmac: hmacOf(encryptor).toString('base64'),
       cipheroptions: { nonce: secrets.nonce.toString('base64') },
     };
     const desc: Descriptor = {
@@ -84,7 +84,7 @@ describe('comma-joined key items: one malformed item does not stop the others', 
     const enc = await encrypted(plaintext, [recipientOf(bob, 'bob')]);
     enc.desc.annotations![KEYS_JWE] = `garbage,${enc.desc.annotations![KEYS_JWE]!}`;
     const dec = await decryptLayer(enc.desc, [keyOf(bob, 'bob')]);
-    assert.deepEqual(await through(dec.transform, [enc.ciphertext]), plaintext);
+    assert.deepEqual((await runLayer(dec, [enc.ciphertext])).out, plaintext);
   });
 
   test('a malformed item and one the keys do not open: E_DECRYPT that says an item was malformed', async () => {

@@ -1,0 +1,113 @@
+/**
+ * The one layer loop of the engine: every byte of a transformed or copied layer goes through `update`, and
+ * `finish` raises the integrity errors (the source's digest and size, the ciphertext's HMAC). It works on
+ * chunks and hashes and knows no files or streams: the file loop (pipeline/layer-files.ts, in worker threads)
+ * and `LayerStream` below adapt it. Its parameters are plain data, so they cross a thread boundary.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { OepError } from '../errors.js';
+import type { DigestVerifier } from '../oci/verifier.js';
+import { HMAC_LENGTH, hmacMatches, integrityError, LayerCipher } from './blockcipher.js';
+
+/** What the loop does to one layer (ocicrypt's LayerBlockCipherOptions, reduced to what the cipher needs). */
+export type LayerParams =
+  | { mode: 'copy' }
+  | { mode: 'encrypt'; key: Uint8Array; nonce: Uint8Array }
+  | { mode: 'decrypt'; key: Uint8Array; nonce: Uint8Array; expectedHmac: Uint8Array };
+
+/** What came out: its digest (unless not hashed) and size, and the MAC of the ciphertext (encrypt and decrypt). */
+export interface LoopResult {
+  digest?: string;
+  size: number;
+  hmac?: Uint8Array;
+}
+
+export interface LoopOptions {
+  /** Checks the bytes that go in against their descriptor; without one the reader has checked them. */
+  verify?: DigestVerifier;
+  /** Hash what comes out (default); off when the consumer counts it itself (the layout writer's streams). */
+  hashOutput?: boolean;
+}
+
+export class LayerLoop {
+  readonly #cipher: LayerCipher | undefined;
+  readonly #expectedHmac: Buffer | undefined;
+  readonly #verify: DigestVerifier | undefined;
+  readonly #out: Hash | undefined;
+  #size = 0;
+
+  constructor(params: LayerParams, opts: LoopOptions = {}) {
+    if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
+      throw new OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+    }
+    this.#cipher =
+      params.mode === 'copy'
+        ? undefined
+        : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
+    this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
+    this.#verify = opts.verify;
+    this.#out = opts.hashOutput === false ? undefined : createHash('sha256');
+  }
+
+  /**
+   * One chunk in, its output out: a new buffer from the cipher, or, when copying, `chunk` itself (a caller that
+   * reuses its read buffer copies it before the next read).
+   */
+  update(chunk: Buffer): Buffer {
+    this.#verify?.update(chunk);
+    const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
+    this.#out?.update(out);
+    this.#size += out.length;
+    return out;
+  }
+
+  /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
+  finish(): LoopResult {
+    this.#verify?.finish();
+    const hmac = this.#cipher?.finish();
+    if (this.#expectedHmac && !hmacMatches(hmac!, this.#expectedHmac)) throw integrityError();
+    return {
+      ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
+      size: this.#size,
+      ...(hmac ? { hmac } : {}),
+    };
+  }
+}
+
+/**
+ * The loop as a stream stage, for sources that are not local files. A failed check fails the stream at its
+ * end, so a consumer that commits only on success (the layout writer renames a temp file) never publishes
+ * bad bytes. `result()` is available once the stream has flushed.
+ */
+export class LayerStream extends Transform {
+  readonly #loop: LayerLoop;
+  #result: LoopResult | undefined;
+
+  constructor(params: LayerParams, opts?: LoopOptions) {
+    super();
+    this.#loop = new LayerLoop(params, opts);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      cb(null, this.#loop.update(chunk));
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  override _flush(cb: TransformCallback): void {
+    try {
+      this.#result = this.#loop.finish();
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  result(): LoopResult {
+    if (!this.#result) throw new Error('LayerStream.result() called before the stream was finished');
+    return this.#result;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
+ * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
+ * a message.
+ */
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { OepError } from '../errors.js';
+import * as formats from './key-formats.js';
+import { blockName, pemBlocks, type PemBlock } from './pem.js';
+
+export interface DecryptionKey {
+  key: KeyObject;
+  source: string;
+}
+
+function wrongPassphrase(source: string, given: boolean): OepError {
+  return given
+    ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
+        hint: 'check the passphrase given after the key path',
+      })
+    : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
+        hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
+      });
+}
+
+/**
+ * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
+ * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
+ */
+function privateKeyFromPem(b: PemBlock, where: string, passphrase?: string): KeyObject | undefined {
+  switch (b.label) {
+    case 'CERTIFICATE':
+      formats.parseWith(() => new X509Certificate(b.text), where, b.label);
+      return undefined;
+    case 'PUBLIC KEY':
+    case 'RSA PUBLIC KEY':
+      formats.parseWith(() => createPublicKey(b.text), where, b.label);
+      return undefined;
+    case 'EC PARAMETERS':
+      return undefined;
+  }
+  if (!b.label.includes('PRIVATE KEY')) {
+    throw new OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
+      hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
+    });
+  }
+  const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+  if (encrypted && !passphrase) throw wrongPassphrase(where, false);
+  try {
+    return createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
+  } catch {
+    if (encrypted) throw wrongPassphrase(where, true);
+    throw new OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
+      hint: 'the key is corrupt or truncated',
+    });
+  }
+}
+
+/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
+export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase?: string): DecryptionKey[] {
+  const buf = Buffer.from(data);
+  const text = buf.toString('utf8');
+  const keys: KeyObject[] = [];
+  const format = formats.keyFormat(buf, text);
+  if (format === 'pem') {
+    const blocks = pemBlocks(text, source);
+    for (const b of blocks) {
+      const where = blocks.length > 1 ? blockName(source, b.number) : source;
+      const k = privateKeyFromPem(b, where, passphrase);
+      if (k) keys.push(k);
+    }
+  } else if (format === 'jwk') {
+    for (const jwk of formats.jwksOf(text, source)) {
+      if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
+        keys.push(
+          formats.parseWith(() => createPrivateKey({ key: jwk as never, format: 'jwk' }), source, 'JWK'),
+        );
+      }
+    }
+  } else if (format === 'der') {
+    const k = formats.tryPrivateDer(buf, passphrase);
+    if (k) keys.push(k);
+    else if (formats.tryPrivateDerEncrypted(buf)) throw wrongPassphrase(source, Boolean(passphrase));
+  }
+  if (keys.length === 0) {
+    throw new OepError('E_KEY', `${source} holds no private key`, {
+      hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
+    });
+  }
+  return keys.map((key) => ({ key, source }));
+}

@@ -1,0 +1,58 @@
+/**
+ * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
+ * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
+ * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+
+/** A public key as parsed, before any protocol looked at it. */
+export interface PublicKey {
+  key: KeyObject;
+  /** Where the key came from, for messages and reports ("keys/alice.pem", "public-keys block 2"). */
+  source: string;
+  /** What the key's own format declares about its use (a JWK's alg and kid): its wrapper honours or refuses it. */
+  declared?: { alg?: unknown; kid?: unknown };
+}
+
+export interface Recipient {
+  /** The key-wrapping protocol that wraps for this recipient ("jwe"): a scheme of the wrapper registry. */
+  scheme: string;
+  key: KeyObject;
+  /** The key-management algorithm its wrapper chose (RSA-OAEP, ECDH-ES+A256KW, ...), for reports. */
+  alg: string;
+  kid?: string;
+  source: string;
+  /** "RSA-4096" or "EC-P-256". */
+  type: string;
+  /** sha256 of the SubjectPublicKeyInfo DER, hex: safe to print, identifies the key. */
+  fingerprint: string;
+}
+
+/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
+const NIST_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
+export function nistCurve(key: KeyObject): string | undefined {
+  return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+}
+
+export function fingerprint(key: KeyObject): string {
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
+}
+
+function keyType(key: KeyObject): string {
+  if (key.asymmetricKeyType === 'rsa') return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
+  if (key.asymmetricKeyType === 'ec') return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
+  return key.asymmetricKeyType ?? 'unknown';
+}
+
+/** The recipient a wrapper accepted, with the algorithm it chose. */
+export function recipientOf(pk: PublicKey, scheme: string, alg: string): Recipient {
+  const { key, source } = pk;
+  const r: Recipient = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
+  const kid = pk.declared?.kid;
+  if (typeof kid === 'string' && kid !== '') r.kid = kid;
+  return r;
+}
