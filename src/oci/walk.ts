@@ -26,6 +26,11 @@ import type { TreeNode } from './tree.js';
  */
 export const MAX_DOCUMENTS = 10_000;
 export const MAX_INDEX_DEPTH = 8;
+/**
+ * All manifests, indexes and configs of one graph are held in memory until it is rebuilt: 10,000 documents of up
+ * to 4 MiB (plus their configs) would be unbounded in practice. Real images use well under a MiB.
+ */
+export const MAX_GRAPH_BYTES = 256 * 1024 * 1024;
 
 export async function readNode(
   source: BlobSource,
@@ -56,10 +61,26 @@ export class Walk {
   readonly #configs = new Map<string, Promise<Buffer>>();
   readonly skipped = new Set<string>();
 
+  #bytes = 0;
+
   constructor(
     readonly source: BlobSource,
     readonly wanted: Platform[] | undefined,
+    readonly budget = MAX_GRAPH_BYTES,
   ) {}
+
+  /** Count what a read holds in memory against the budget. */
+  #held(bytes: Buffer): Buffer {
+    this.#bytes += bytes.length;
+    if (this.#bytes > this.budget) {
+      throw new OepError(
+        'E_MANIFEST',
+        `${this.source.name}: its manifests, indexes and configs exceed ${Math.round(this.budget / 1048576)} MiB`,
+        { hint: 'this graph is malformed or hostile; push or encrypt its images separately' },
+      );
+    }
+    return bytes;
+  }
 
   #tooDeep(): OepError {
     return new OepError('E_MANIFEST', `${this.source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`, {
@@ -80,7 +101,7 @@ export class Walk {
           { hint: 'this graph is malformed or hostile; push or encrypt its images separately' },
         );
       }
-      p = readNode(this.source, desc).then((r) => this.build(desc, r.doc, r.bytes, depth));
+      p = readNode(this.source, desc).then((r) => this.build(desc, r.doc, this.#held(r.bytes), depth));
       this.#docs.set(key, p);
     }
     const loaded = await p;
@@ -133,7 +154,7 @@ export class Walk {
     const key = `${desc.digest} ${desc.size}`;
     let p = this.#configs.get(key);
     if (!p) {
-      p = this.source.read(desc);
+      p = this.source.read(desc).then((b) => this.#held(b));
       this.#configs.set(key, p);
     }
     return p;

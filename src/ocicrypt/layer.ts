@@ -29,6 +29,12 @@ import {
 } from './options.js';
 
 export const DEFAULT_WRAPPERS: readonly KeyWrapper[] = keyWrappers();
+/**
+ * Each try of an item is a private-key operation per key: a hostile manifest must not buy minutes of CPU per
+ * layer. ocicrypt writes one item per encryption run (recipients added later append one each).
+ */
+export const MAX_KEY_ITEMS = 64;
+export { MAX_JWE_RECIPIENTS } from './keywrap/jwe.js';
 
 /** What the layer loop measured once the bytes went through (LoopResult, with the digest of what was written). */
 export interface LayerWritten {
@@ -96,7 +102,17 @@ export async function encryptLayer(
 /** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
 function wrappedItems(desc: Descriptor, w: KeyWrapper): string[] {
   const value = desc.annotations?.[w.annotationId];
-  return value ? value.split(',') : [];
+  const items = value ? value.split(',') : [];
+  if (items.length > MAX_KEY_ITEMS) {
+    throw new OepError(
+      'E_MANIFEST',
+      `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`,
+      {
+        hint: 'an ocicrypt layer carries one item per encryption run; this manifest is malformed or hostile',
+      },
+    );
+  }
+  return items;
 }
 
 function keyProtocols(desc: Descriptor): string[] {

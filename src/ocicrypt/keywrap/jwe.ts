@@ -21,6 +21,9 @@ import type { KeyWrapper, RecipientInfo } from './keywrapper.js';
 const ENC = 'A256GCM';
 const CONTENT_ALGS = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
 
+/** Recipients tried per JWE item: each is a private-key operation per key (see MAX_KEY_ITEMS in layer.ts). */
+export const MAX_JWE_RECIPIENTS = 64;
+
 function parseJwe(item: Uint8Array): FlattenedJWE | GeneralJWE {
   let v: unknown;
   try {
@@ -30,6 +33,13 @@ function parseJwe(item: Uint8Array): FlattenedJWE | GeneralJWE {
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new OepError('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+  }
+  const recipients = (v as { recipients?: unknown }).recipients;
+  if (Array.isArray(recipients) && recipients.length > MAX_JWE_RECIPIENTS) {
+    throw new OepError(
+      'E_INTEGRITY',
+      `a JWE key annotation item lists ${recipients.length} recipients: at most ${MAX_JWE_RECIPIENTS} are tried`,
+    );
   }
   return v as FlattenedJWE | GeneralJWE;
 }

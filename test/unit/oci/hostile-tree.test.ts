@@ -12,9 +12,18 @@ import { isOepError, type ErrorCode } from '../../../src/errors.js';
 import { openLayout } from '../../../src/oci/layout/source.js';
 import { MT } from '../../../src/oci/mediatypes.js';
 import type { BlobSource } from '../../../src/oci/source.js';
+import type { Descriptor } from '../../../src/oci/model.js';
 import { countImages, loadImage, manifestNodes, nodesBottomUp } from '../../../src/oci/tree.js';
+import { MAX_GRAPH_BYTES, Walk } from '../../../src/oci/walk.js';
 import { inspectImage } from '../../../src/pipeline/inspect.js';
-import { buildImage, putJsonBlob, sha256, tempDir, writeIndexJson } from '../../helpers/fixtures.js';
+import {
+  buildImage,
+  makeLayout,
+  putJsonBlob,
+  sha256,
+  tempDir,
+  writeIndexJson,
+} from '../../helpers/fixtures.js';
 
 type Desc = { mediaType: string; digest: string; size: number; [k: string]: unknown };
 
@@ -208,5 +217,23 @@ describe('caps', () => {
     const root = src.put({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: [chain, deep] });
     src.index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [root] }));
     await assert.rejects(loadImage(src), fails('E_MANIFEST', 'deeper than 8'));
+  });
+});
+
+describe('the memory a graph may hold', () => {
+  it('is bounded: past the budget of manifest, index and config bytes, one clear error', async () => {
+    const dir = tempDir();
+    const layout = join(dir, 'big');
+    makeLayout(layout, { layers: [{ files: { a: 'a' } }, { files: { b: 'b' } }] });
+    const source = await openLayout(layout);
+    const index = JSON.parse((await source.indexJson()).toString('utf8')) as { manifests: Descriptor[] };
+    const walk = new Walk(source, undefined, 200);
+    await assert.rejects(
+      walk.child(index.manifests[0]!, 0),
+      (e) => isOepError(e, 'E_MANIFEST') && /exceed/.test(e.message),
+    );
+    const roomy = new Walk(source, undefined);
+    assert.equal((await roomy.child(index.manifests[0]!, 0)).node.kind, 'manifest');
+    assert.ok(MAX_GRAPH_BYTES <= 256 * 1024 * 1024);
   });
 });
