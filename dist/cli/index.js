@@ -39021,7 +39021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3411:
+/***/ 8406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39050,8 +39050,8 @@ var mediatypes = __nccwpck_require__(9572);
 var model = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
 var tree = __nccwpck_require__(8635);
-// EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
-var ocicrypt_layer = __nccwpck_require__(5450);
+// EXTERNAL MODULE: ./src/ocicrypt/layer.ts
+var ocicrypt_layer = __nccwpck_require__(7050);
 // EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
 var layer_workers = __nccwpck_require__(4213);
 // EXTERNAL MODULE: ./src/pipeline/report.ts
@@ -39066,8 +39066,8 @@ var source = __nccwpck_require__(2499);
 var verify = __nccwpck_require__(6575);
 // EXTERNAL MODULE: ./src/oci/source.ts
 var oci_source = __nccwpck_require__(8540);
-// EXTERNAL MODULE: ./src/registry/client.ts + 4 modules
-var client = __nccwpck_require__(4809);
+// EXTERNAL MODULE: ./src/registry/client.ts + 3 modules
+var client = __nccwpck_require__(5104);
 // EXTERNAL MODULE: ./src/registry/reference.ts
 var reference = __nccwpck_require__(9310);
 // EXTERNAL MODULE: ./src/pipeline/registry-session.ts + 2 modules
@@ -39257,8 +39257,8 @@ async function inspectImage(opts) {
     };
 }
 
-// EXTERNAL MODULE: ./src/pipeline/push.ts + 1 modules
-var push = __nccwpck_require__(6472);
+// EXTERNAL MODULE: ./src/pipeline/push.ts + 2 modules
+var push = __nccwpck_require__(8922);
 // EXTERNAL MODULE: ./src/pipeline/selection.ts
 var selection = __nccwpck_require__(5704);
 ;// CONCATENATED MODULE: ./src/pipeline/ca.ts
@@ -39499,6 +39499,59 @@ function parseCommand(argv) {
     return cmd;
 }
 
+// EXTERNAL MODULE: ./src/ocicrypt/recipient.ts
+var recipient = __nccwpck_require__(9300);
+// EXTERNAL MODULE: ./src/ocicrypt/keywrap/registry.ts
+var registry = __nccwpck_require__(2708);
+;// CONCATENATED MODULE: ./src/ocicrypt/key-formats.ts
+/** What parsing public and private keys shares: format sniffing, parse errors, private DER probing. */
+
+
+/** How a key file is encoded, by its first bytes: PEM anywhere in it, a JSON object, or an ASN.1 SEQUENCE. */
+function keyFormat(buf, text) {
+    if (text.includes('-----BEGIN'))
+        return 'pem';
+    if (text.trimStart().startsWith('{'))
+        return 'jwk';
+    return buf.length > 0 && buf[0] === 0x30 ? 'der' : undefined;
+}
+function parseWith(fn, source, what) {
+    try {
+        return fn();
+    }
+    catch {
+        throw new errors/* OepError */.$s('E_KEY', `${source}: cannot parse the ${what}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
+/** The JWKs of a JWK or JWK set document. */
+function jwksOf(text, source) {
+    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+    return Array.isArray(doc.keys) ? doc.keys : [doc];
+}
+function tryPrivateDer(der, passphrase) {
+    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
+        try {
+            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
+        }
+        catch {
+            /* try the next encoding */
+        }
+    }
+    return undefined;
+}
+/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
+function tryPrivateDerEncrypted(der) {
+    try {
+        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
+        return false;
+    }
+    catch (err) {
+        return /passphrase/i.test(String(err.message));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
 /**
  * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
@@ -39572,92 +39625,35 @@ function pemBlocks(text, source) {
     return blocks;
 }
 
-;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+;// CONCATENATED MODULE: ./src/ocicrypt/public-keys.ts
 /**
- * Parsing the keys users hand us. Recipients (public keys) for encryption; private keys for decryption.
- * Every refusal names the key's source and says what to give instead. Key material never appears in a message.
+ * Parsing recipients: public keys in PEM (SPKI, PKCS#1, X.509 certificates), JWK (and JWK sets) and DER. Each
+ * key, as soon as it is parsed, goes to the key wrapper of the recipient's scheme, which accepts it (choosing
+ * its algorithm) or refuses it. Every refusal names the key's source and says what to give instead; key
+ * material never appears in a message.
  */
 
 
 
-const CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-const RSA_ALGS = new Set(['RSA-OAEP', 'RSA-OAEP-256']);
-const EC_ALGS = new Set(['ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
-const MIN_RSA_BITS = 2048;
-function looksLikeJson(text) {
-    return text.trimStart().startsWith('{');
-}
-function fingerprint(key) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(key.export({ type: 'spki', format: 'der' }))
-        .digest('hex');
-}
+
+
 function privateKeyGiven(source) {
     return new errors/* OepError */.$s('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
         hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
     });
 }
-/** Check a public key is one ocicrypt (go-jose) can wrap to, and pick its algorithm. */
-function toRecipient(key, source, jwkAlg, kid) {
-    const type = key.asymmetricKeyType;
-    let alg;
-    let desc;
-    if (type === 'rsa') {
-        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-        if (bits < MIN_RSA_BITS) {
-            throw new errors/* OepError */.$s('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
-                hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
-            });
-        }
-        alg = 'RSA-OAEP';
-        desc = `RSA-${bits}`;
-        if (jwkAlg !== undefined) {
-            if (!RSA_ALGS.has(jwkAlg)) {
-                throw new errors/* OepError */.$s('E_KEY', `${source}: JWK alg ${(0,errors/* quote */.hD)(jwkAlg)} cannot wrap layer keys`, {
-                    hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys',
-                });
-            }
-            alg = jwkAlg;
-        }
-    }
-    else if (type === 'ec') {
-        const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-        if (!curve) {
-            throw new errors/* OepError */.$s('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
-                hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
-            });
-        }
-        alg = 'ECDH-ES+A256KW';
-        desc = `EC-${curve}`;
-        if (jwkAlg !== undefined) {
-            if (!EC_ALGS.has(jwkAlg)) {
-                throw new errors/* OepError */.$s('E_KEY', `${source}: JWK alg ${(0,errors/* quote */.hD)(jwkAlg)} cannot wrap layer keys`, {
-                    hint: 'use ECDH-ES+A256KW for EC keys',
-                });
-            }
-            alg = jwkAlg;
-        }
-    }
-    else {
-        throw new errors/* OepError */.$s('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
-            hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
-        });
-    }
-    const r = { scheme: 'jwe', key, alg, source, type: desc, fingerprint: fingerprint(key) };
-    if (typeof kid === 'string' && kid !== '')
-        r.kid = kid;
-    return r;
-}
 /** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
-function recipientFromPem(block, where) {
+function recipientFromPem(block, where, accept) {
     switch (block.label) {
         case 'PUBLIC KEY':
         case 'RSA PUBLIC KEY':
-            return toRecipient(parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), where);
-        case 'CERTIFICATE': {
+            return accept({ key: parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), source: where });
+        case 'CERTIFICATE':
             // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
-            return toRecipient(parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label), where);
-        }
+            return accept({
+                key: parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label),
+                source: where,
+            });
         case 'EC PARAMETERS':
             return undefined; // openssl ecparam writes these before a key; they carry no key
         default:
@@ -39672,26 +39668,15 @@ function recipientFromPem(block, where) {
  * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
  * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
  */
-function recipientsFromPem(text, source) {
+function recipientsFromPem(text, source, accept) {
     const blocks = pemBlocks(text, source);
     return blocks.flatMap((b) => {
-        const r = recipientFromPem(b, blocks.length > 1 ? blockName(source, b.number) : source);
+        const r = recipientFromPem(b, blocks.length > 1 ? blockName(source, b.number) : source, accept);
         return r ? [r] : [];
     });
 }
-function parseWith(fn, source, what) {
-    try {
-        return fn();
-    }
-    catch {
-        throw new errors/* OepError */.$s('E_KEY', `${source}: cannot parse the ${what}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-function recipientFromJwk(text, source) {
-    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-    const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
+function recipientsFromJwk(text, source, accept) {
+    const jwks = jwksOf(text, source);
     return jwks.map((jwk, i) => {
         const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
         if (typeof jwk !== 'object' || jwk === null)
@@ -39704,28 +39689,26 @@ function recipientFromJwk(text, source) {
             });
         }
         const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
-        return toRecipient(key, where, jwk.alg, jwk.kid);
+        return accept({ key, source: where, declared: { alg: jwk.alg, kid: jwk.kid } });
     });
 }
-function recipientFromDer(der, source) {
+function recipientFromDer(der, source, accept) {
     // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
     if (tryPrivateDer(der))
         throw privateKeyGiven(source);
-    for (const type of ['spki', 'pkcs1']) {
+    const readers = [
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'spki' }),
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'pkcs1' }),
+        () => new external_node_crypto_.X509Certificate(der).publicKey,
+    ];
+    for (const read of readers) {
         try {
-            return toRecipient((0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type }), source);
+            return accept({ key: read(), source });
         }
         catch (err) {
             if (err instanceof errors/* OepError */.$s)
                 throw err;
         }
-    }
-    try {
-        return toRecipient(new external_node_crypto_.X509Certificate(der).publicKey, source);
-    }
-    catch (err) {
-        if (err instanceof errors/* OepError */.$s)
-            throw err;
     }
     if (tryPrivateDerEncrypted(der))
         throw privateKeyGiven(source);
@@ -39734,25 +39717,24 @@ function recipientFromDer(der, source) {
     });
 }
 /**
- * All recipients in one file or secret. Several PEM blocks (or a JWK set) are several recipients, so a secret
- * holding the team's keys works as one input.
+ * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
+ * several recipients, so a secret holding the team's keys works as one input.
  */
-function parseRecipients(data, source) {
+function parseRecipients(data, source, scheme = 'jwe') {
+    const wrapper = (0,registry/* keyWrapper */.jg)(scheme);
+    if (!wrapper)
+        throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
+    const accept = (pk) => wrapper.recipient(pk);
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     const text = buf.toString('utf8');
-    let out;
-    if (text.includes('-----BEGIN')) {
-        out = recipientsFromPem(text, source);
-    }
-    else if (looksLikeJson(text)) {
-        out = recipientFromJwk(text, source);
-    }
-    else if (buf.length > 0 && buf[0] === 0x30) {
-        out = [recipientFromDer(buf, source)];
-    }
-    else {
-        out = [];
-    }
+    const format = keyFormat(buf, text);
+    let out = [];
+    if (format === 'pem')
+        out = recipientsFromPem(text, source, accept);
+    else if (format === 'jwk')
+        out = recipientsFromJwk(text, source, accept);
+    else if (format === 'der')
+        out = [recipientFromDer(buf, source, accept)];
     if (out.length === 0) {
         throw new errors/* OepError */.$s('E_KEY', `${source} holds no public key`, {
             hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
@@ -39760,17 +39742,17 @@ function parseRecipients(data, source) {
     }
     return out;
 }
-function tryPrivateDer(der, passphrase) {
-    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
-        try {
-            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
-        }
-        catch {
-            /* try the next encoding */
-        }
-    }
-    return undefined;
-}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/private-keys.ts
+/**
+ * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
+ * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
+ * a message.
+ */
+
+
+
+
 function wrongPassphrase(source, given) {
     return given
         ? new errors/* OepError */.$s('E_KEY', `${source}: the passphrase does not open this private key`, {
@@ -39820,7 +39802,8 @@ function parseDecryptionKeys(data, source, passphrase) {
     const buf = Buffer.from(data);
     const text = buf.toString('utf8');
     const keys = [];
-    if (text.includes('-----BEGIN')) {
+    const format = keyFormat(buf, text);
+    if (format === 'pem') {
         const blocks = pemBlocks(text, source);
         for (const b of blocks) {
             const where = blocks.length > 1 ? blockName(source, b.number) : source;
@@ -39829,16 +39812,14 @@ function parseDecryptionKeys(data, source, passphrase) {
                 keys.push(k);
         }
     }
-    else if (looksLikeJson(text)) {
-        const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-        const jwks = Array.isArray(doc.keys) ? doc.keys : [doc];
-        for (const jwk of jwks) {
+    else if (format === 'jwk') {
+        for (const jwk of jwksOf(text, source)) {
             if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
                 keys.push(parseWith(() => (0,external_node_crypto_.createPrivateKey)({ key: jwk, format: 'jwk' }), source, 'JWK'));
             }
         }
     }
-    else if (buf.length > 0 && buf[0] === 0x30) {
+    else if (format === 'der') {
         const k = tryPrivateDer(buf, passphrase);
         if (k)
             keys.push(k);
@@ -39852,19 +39833,19 @@ function parseDecryptionKeys(data, source, passphrase) {
     }
     return keys.map((key) => ({ key, source }));
 }
-/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
-function tryPrivateDerEncrypted(der) {
-    try {
-        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
-        return false;
-    }
-    catch (err) {
-        return /passphrase/i.test(String(err.message));
-    }
-}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+/**
+ * The keys users hand us: recipients (public keys, accepted by the wrapper of their scheme) for encryption and
+ * private keys for decryption.
+ */
+
+
+
 
 ;// CONCATENATED MODULE: ./src/pipeline/keys.ts
 /** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
+
 
 
 
@@ -39881,20 +39862,21 @@ function readKeyFile(path, input) {
     }
 }
 /**
- * `jwe:FILE`, or a bare FILE meaning the same (skopeo's --encryption-key takes it with its prefix). Other
- * protocols (pkcs7, pgp, provider) are refused by name until they exist.
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
+ * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
+ * name until their wrapper exists.
  */
 function recipientsFromSpec(spec, input) {
     const m = /^([a-z0-9]+):(.*)$/.exec(spec);
     const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
     const scheme = prefixed ? m[1] : 'jwe';
     const file = prefixed ? m[2] : spec;
-    if (scheme !== 'jwe') {
+    if (!(0,registry/* keyWrapper */.jg)(scheme)) {
         throw new errors/* OepError */.$s('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
             hint: 'use jwe:FILE with an RSA or EC public key',
         });
     }
-    return parseRecipients(readKeyFile(file, input), file);
+    return parseRecipients(readKeyFile(file, input), file, scheme);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/keys.ts
@@ -40194,8 +40176,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6472);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3411);
+/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8922);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8406);
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 
 
@@ -40290,14 +40272,16 @@ function visible(c) {
     return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 /**
- * Text for one terminal or log line: every unsafe character replaced by a visible escape, and a leading `::` or
- * `##[` (a GitHub Actions workflow command, which the runner obeys after trimming) broken. Backslashes are left
- * as they are, so escaping twice changes nothing.
+ * Text for one terminal or log line: every unsafe character replaced by a visible escape, and GitHub Actions
+ * workflow commands broken: a leading `::` (the runner trims any Unicode white space first) and `##[` anywhere
+ * (its legacy parser looks for it anywhere in a line). Backslashes are left as they are, so escaping twice
+ * changes nothing.
  */
 function escapeTerminal(text) {
     return text
         .replace(UNSAFE, visible)
-        .replace(/^( *)(::|##\[)/, (_m, sp, cmd) => `${sp}${visible(cmd[0])}${cmd.slice(1)}`);
+        .replace(/##\[/g, `${visible('#')}#[`)
+        .replace(/^(\s*)::/u, (_m, sp) => `${sp}${visible(':')}:`);
 }
 const MARKDOWN = {
     '&': '&amp;',
@@ -40321,7 +40305,11 @@ const MARKDOWN = {
  * table pipes) turned into entities that GitHub renders as the characters themselves.
  */
 function escapeMarkdown(text) {
-    return escapeTerminal(text).replace(/[&<>"'`[\]*_~\\|]/g, (c) => MARKDOWN[c]);
+    return (escapeTerminal(text)
+        .replace(/[&<>"'`[\]*_~\\|]/g, (c) => MARKDOWN[c])
+        // GitHub links bare URLs and www. names by itself: an entity keeps them as text.
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\b(www)\./gi, '$1&#46;'));
 }
 /** JSON.stringify leaves DEL, C1 controls and bidi characters raw: these `\uXXXX` forms decode to the same data. */
 const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
@@ -40782,7 +40770,10 @@ class ArchiveSource {
         this.path = path;
         this.entries = entries;
     }
-    static async open(name, path) {
+    static async open(name, given) {
+        // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
+        // file (layer jobs refuse to follow links) reads the file that was indexed.
+        const path = await (0,promises_.realpath)(given);
         const entries = await indexTar(path);
         const src = new ArchiveSource(name, path, entries);
         const marker = entries.get('oci-layout');
@@ -41423,6 +41414,8 @@ var errors = __nccwpck_require__(3916);
 var model = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./src/oci/platform.ts
 var platform = __nccwpck_require__(1890);
+// EXTERNAL MODULE: ./src/oci/attestation.ts
+var attestation = __nccwpck_require__(9495);
 // EXTERNAL MODULE: ./src/oci/mediatypes.ts
 var mediatypes = __nccwpck_require__(9572);
 ;// CONCATENATED MODULE: ./src/oci/walk.ts
@@ -41430,6 +41423,7 @@ var mediatypes = __nccwpck_require__(9572);
  * One walk over an untrusted image graph: each manifest, index and config read once (memoised by descriptor),
  * whichever parent asks first, under caps on the number of distinct documents and on index nesting.
  */
+
 
 
 
@@ -41443,6 +41437,11 @@ var mediatypes = __nccwpck_require__(9572);
  */
 const MAX_DOCUMENTS = 10_000;
 const MAX_INDEX_DEPTH = 8;
+/**
+ * All manifests, indexes and configs of one graph are held in memory until it is rebuilt: 10,000 documents of up
+ * to 4 MiB (plus their configs) would be unbounded in practice. Real images use well under a MiB.
+ */
+const MAX_GRAPH_BYTES = 256 * 1024 * 1024;
 async function readNode(source, desc) {
     if (!(0,mediatypes/* isIndexMediaType */.$$)(desc.mediaType) && !(0,mediatypes/* isManifestMediaType */.CM)(desc.mediaType)) {
         throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
@@ -41456,12 +41455,23 @@ async function readNode(source, desc) {
 class Walk {
     source;
     wanted;
+    budget;
     #docs = new Map();
     #configs = new Map();
     skipped = new Set();
-    constructor(source, wanted) {
+    #bytes = 0;
+    constructor(source, wanted, budget = MAX_GRAPH_BYTES) {
         this.source = source;
         this.wanted = wanted;
+        this.budget = budget;
+    }
+    /** Count what a read holds in memory against the budget. */
+    #held(bytes) {
+        this.#bytes += bytes.length;
+        if (this.#bytes > this.budget) {
+            throw new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: its manifests, indexes and configs exceed ${Math.round(this.budget / 1048576)} MiB`, { hint: 'this graph is malformed or hostile; push or encrypt its images separately' });
+        }
+        return bytes;
     }
     #tooDeep() {
         return new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`, {
@@ -41478,7 +41488,7 @@ class Walk {
             if (this.#docs.size >= MAX_DOCUMENTS) {
                 throw new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: the image has more than ${MAX_DOCUMENTS} distinct manifests and indexes`, { hint: 'this graph is malformed or hostile; push or encrypt its images separately' });
             }
-            p = readNode(this.source, desc).then((r) => this.build(desc, r.doc, r.bytes, depth));
+            p = readNode(this.source, desc).then((r) => this.build(desc, r.doc, this.#held(r.bytes), depth));
             this.#docs.set(key, p);
         }
         const loaded = await p;
@@ -41502,11 +41512,12 @@ class Walk {
                 this.skipped.add((0,platform/* formatPlatform */.Bq)(child.platform));
                 children.push(undefined);
             }
-            else if ((0,model/* isAttestationManifest */.gV)(child)) {
+            else if ((0,model/* isAttestationManifest */.gV)(child) && !(0,mediatypes/* isIndexMediaType */.$$)(child.mediaType)) {
                 children.push(undefined); // decided once the images are known (see below)
             }
             else {
-                const loaded = await this.child(child, depth + 1);
+                // An index is never an attestation: under the mark it is walked like any other, the mark dropped.
+                const loaded = await this.child((0,attestation/* withoutAttestationMark */.gK)(child), depth + 1);
                 children.push(loaded.node);
                 below = Math.max(below, loaded.height);
                 selected.add(child.digest);
@@ -41526,7 +41537,7 @@ class Walk {
         const key = `${desc.digest} ${desc.size}`;
         let p = this.#configs.get(key);
         if (!p) {
-            p = this.source.read(desc);
+            p = this.source.read(desc).then((b) => this.#held(b));
             this.#configs.set(key, p);
         }
         return p;
@@ -41694,27 +41705,22 @@ async function manifestNode(source, desc, doc, bytes) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J4: () => (/* binding */ KEY_LENGTH),
 /* harmony export */   PX: () => (/* binding */ NONCE_LENGTH),
-/* harmony export */   Sx: () => (/* binding */ LayerDecryptor),
 /* harmony export */   TG: () => (/* binding */ HMAC_LENGTH),
 /* harmony export */   Tg: () => (/* binding */ hmacMatches),
 /* harmony export */   Wn: () => (/* binding */ integrityError),
 /* harmony export */   cq: () => (/* binding */ CIPHER_AES_CTR),
 /* harmony export */   kh: () => (/* binding */ freshSecrets),
-/* harmony export */   mH: () => (/* binding */ LayerEncryptor),
 /* harmony export */   xW: () => (/* binding */ LayerCipher)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 /**
  * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
  * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
  * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
- * Both directions stream: constant memory whatever the layer size.
+ * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
  */
-
 
 
 const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
@@ -41726,13 +41732,13 @@ function freshSecrets() {
 }
 function checkLengths(s) {
     if (s.key.length !== KEY_LENGTH)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OepError */ .$s('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
     if (s.nonce.length !== NONCE_LENGTH)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OepError */ .$s('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 /**
- * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
- * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
+ * outputs; decrypting MACs what it takes in.
  */
 class LayerCipher {
     #cipher;
@@ -41764,7 +41770,7 @@ class LayerCipher {
     }
 }
 function integrityError() {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OepError */ .$s('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
         hint: 'nothing was written; fetch the image again from a trusted source',
     });
 }
@@ -41772,74 +41778,21 @@ function integrityError() {
 function hmacMatches(got, expected) {
     return got.length === expected.length && (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(got, expected);
 }
-/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
-class LayerEncryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
-    #cipher;
-    #result;
-    constructor(secrets) {
-        super();
-        this.#cipher = new LayerCipher(secrets, 'encrypt');
-    }
-    _transform(chunk, _enc, cb) {
-        cb(null, this.#cipher.update(chunk));
-    }
-    _flush(cb) {
-        this.#result = this.#cipher.finish();
-        cb();
-    }
-    /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
-    hmac() {
-        if (!this.#result)
-            throw new Error('LayerEncryptor.hmac() called before the stream was finished');
-        return this.#result;
-    }
-}
-/**
- * Ciphertext in, plaintext out. The MAC is checked when the input ends and a mismatch fails the stream, so a
- * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
- */
-class LayerDecryptor extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
-    #cipher;
-    #expected;
-    constructor(secrets, expectedHmac) {
-        super();
-        if (expectedHmac.length !== HMAC_LENGTH) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
-        }
-        this.#cipher = new LayerCipher(secrets, 'decrypt');
-        this.#expected = expectedHmac;
-    }
-    _transform(chunk, _enc, cb) {
-        cb(null, this.#cipher.update(chunk));
-    }
-    _flush(cb) {
-        cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
-    }
-}
 
 
 /***/ }),
 
-/***/ 5450:
+/***/ 7315:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  U: () => (/* binding */ assertEncryptedLayer),
-  Lq: () => (/* binding */ decryptLayer),
-  $d: () => (/* binding */ describeLayer),
-  FL: () => (/* binding */ encryptLayer)
+  P: () => (/* binding */ JweKeyWrapper)
 });
 
-// UNUSED EXPORTS: DEFAULT_WRAPPERS
+// UNUSED EXPORTS: MAX_JWE_RECIPIENTS
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/mediatypes.ts
-var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
-var blockcipher = __nccwpck_require__(7569);
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
 class JOSEError extends Error {
   static code = "ERR_JOSE_GENERIC";
@@ -43158,6 +43111,65 @@ async function flattenedDecrypt(jwe, key, options) {
 }
 
 
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/ocicrypt/recipient.ts
+var recipient = __nccwpck_require__(9300);
+;// CONCATENATED MODULE: ./src/ocicrypt/keywrap/jwe-algorithms.ts
+/**
+ * The JWE wrapper's algorithm table (ocicrypt keywrap/jwe, go-jose): which public keys it wraps to and with
+ * which key-management algorithm. RSA keys get RSA-OAEP, P-curve keys ECDH-ES+A256KW, unless a JWK declares
+ * another algorithm of the same family. Unwrapping accepts exactly these algorithms.
+ */
+
+
+const MIN_RSA_BITS = 2048;
+const FAMILIES = {
+    rsa: { algs: ['RSA-OAEP', 'RSA-OAEP-256'], hint: 'use RSA-OAEP or RSA-OAEP-256 for RSA keys' },
+    ec: {
+        algs: ['ECDH-ES+A256KW', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW'],
+        hint: 'use ECDH-ES+A256KW for EC keys',
+    },
+};
+/** What go-jose v4 (ocicrypt >= 1.2) accepts; we accept no more. */
+const KEY_ALGS = [...FAMILIES.rsa.algs, ...FAMILIES.ec.algs];
+/** The family of a key ocicrypt (go-jose) can wrap to; the refusal says which key to use instead. */
+function familyOf({ key, source }) {
+    const type = key.asymmetricKeyType;
+    if (type === 'rsa') {
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (bits < MIN_RSA_BITS) {
+            throw new errors/* OepError */.$s('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
+                hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
+            });
+        }
+        return FAMILIES.rsa;
+    }
+    if (type === 'ec') {
+        if ((0,recipient/* nistCurve */.OZ)(key))
+            return FAMILIES.ec;
+        throw new errors/* OepError */.$s('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
+            hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
+        });
+    }
+    throw new errors/* OepError */.$s('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
+        hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+    });
+}
+/** The key-management algorithm for a recipient key: its family's default, or the one its JWK declares. */
+function jwe_algorithms_jweAlgorithm(pk) {
+    const family = familyOf(pk);
+    const declared = pk.declared?.alg;
+    if (declared === undefined)
+        return family.algs[0];
+    if (!family.algs.includes(declared)) {
+        throw new errors/* OepError */.$s('E_KEY', `${pk.source}: JWK alg ${(0,errors/* quote */.hD)(declared)} cannot wrap layer keys`, {
+            hint: family.hint,
+        });
+    }
+    return declared;
+}
+
 ;// CONCATENATED MODULE: ./src/ocicrypt/keywrap/jwe.ts
 /**
  * The JWE key wrapper (ocicrypt keywrap/jwe). The plaintext is the layer's private-options JSON, content
@@ -43167,10 +43179,12 @@ async function flattenedDecrypt(jwe, key, options) {
  */
 
 
+
+
 const jwe_ENC = 'A256GCM';
-/** What go-jose v4 (ocicrypt >= 1.2) accepts; we accept no more. */
-const KEY_ALGS = ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'];
 const CONTENT_ALGS = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
+/** Recipients tried per JWE item: each is a private-key operation per key (see MAX_KEY_ITEMS in layer.ts). */
+const MAX_JWE_RECIPIENTS = 64;
 function parseJwe(item) {
     let v;
     try {
@@ -43181,6 +43195,10 @@ function parseJwe(item) {
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         throw new errors/* OepError */.$s('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+    }
+    const recipients = v.recipients;
+    if (Array.isArray(recipients) && recipients.length > MAX_JWE_RECIPIENTS) {
+        throw new errors/* OepError */.$s('E_INTEGRITY', `a JWE key annotation item lists ${recipients.length} recipients: at most ${MAX_JWE_RECIPIENTS} are tried`);
     }
     return v;
 }
@@ -43207,6 +43225,9 @@ function info(h) {
 class JweKeyWrapper {
     scheme = 'jwe';
     annotationId = 'org.opencontainers.image.enc.keys.jwe';
+    recipient(pk) {
+        return (0,recipient/* recipientOf */.du)(pk, this.scheme, jwe_algorithms_jweAlgorithm(pk));
+    }
     async wrap(recipients, privateOptions) {
         const mine = recipients.filter((r) => r.scheme === this.scheme);
         if (mine.length === 0)
@@ -43228,7 +43249,7 @@ class JweKeyWrapper {
     }
     async unwrap(keys, item) {
         const jwe = parseJwe(item);
-        const options = { keyManagementAlgorithms: KEY_ALGS, contentEncryptionAlgorithms: CONTENT_ALGS };
+        const options = { keyManagementAlgorithms: [...KEY_ALGS], contentEncryptionAlgorithms: CONTENT_ALGS };
         for (const { key } of keys) {
             try {
                 const res = 'recipients' in jwe && Array.isArray(jwe.recipients)
@@ -43253,30 +43274,83 @@ class JweKeyWrapper {
     }
 }
 
-// EXTERNAL MODULE: ./src/ocicrypt/options.ts
-var options = __nccwpck_require__(321);
-;// CONCATENATED MODULE: ./src/ocicrypt/layer.ts
+
+/***/ }),
+
+/***/ 2708:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ac: () => (/* binding */ keyWrappers),
+/* harmony export */   jg: () => (/* binding */ keyWrapper)
+/* harmony export */ });
+/* unused harmony export wrapperForAnnotation */
+/* harmony import */ var _jwe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7315);
+/**
+ * The key wrappers this engine knows (ocicrypt's RegisterKeyWrapper): by scheme, for recipients, and by
+ * annotation, for encrypted layers. A new protocol is one file in this folder and one line in WRAPPERS.
+ */
+
+const WRAPPERS = [new _jwe_js__WEBPACK_IMPORTED_MODULE_0__/* .JweKeyWrapper */ .P()];
+/** Every wrapper, in the order encryption runs them. */
+function keyWrappers() {
+    return WRAPPERS;
+}
+/** The wrapper for a recipient scheme ("jwe"), if this engine has one. */
+function keyWrapper(scheme) {
+    return WRAPPERS.find((w) => w.scheme === scheme);
+}
+/** The wrapper whose items go into this layer annotation, if this engine has one. */
+function wrapperForAnnotation(annotationId) {
+    return WRAPPERS.find((w) => w.annotationId === annotationId);
+}
+
+
+/***/ }),
+
+/***/ 7050:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $d: () => (/* binding */ describeLayer),
+/* harmony export */   FL: () => (/* binding */ encryptLayer),
+/* harmony export */   Lq: () => (/* binding */ decryptLayer),
+/* harmony export */   U: () => (/* binding */ assertEncryptedLayer)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_WRAPPERS, MAX_KEY_ITEMS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9572);
+/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7569);
+/* harmony import */ var _keywrap_registry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2708);
+/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(321);
+/* harmony import */ var _keywrap_jwe_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7315);
 /**
  * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
- * descriptors. Knows no files and no registries: callers feed the blob through the returned transform and
- * hand back the digest and size of what came out.
+ * descriptors. Knows no files and no registries: callers run the returned parameters through the layer loop
+ * (loop.ts) and hand what it measured to the finalizer.
  */
 
 
 
 
 
-const DEFAULT_WRAPPERS = [new JweKeyWrapper()];
+const DEFAULT_WRAPPERS = (0,_keywrap_registry_js__WEBPACK_IMPORTED_MODULE_3__/* .keyWrappers */ .ac)();
+/**
+ * Each try of an item is a private-key operation per key: a hostile manifest must not buy minutes of CPU per
+ * layer. ocicrypt writes one item per encryption run (recipients added later append one each).
+ */
+const MAX_KEY_ITEMS = 64;
+
 /**
  * Prepare the encryption of one layer: fresh key and nonce, wrapped for every recipient up front (so a key
- * problem fails before any byte is read), public options filled in when the stream has been MACed.
+ * problem fails before any byte is read); the public options (the HMAC) are filled in by the finalizer.
  */
 async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
-    if (!(0,mediatypes/* isEncryptableLayer */.Rr)(desc.mediaType)) {
-        throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+    if (!(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__/* .isEncryptableLayer */ .Rr)(desc.mediaType)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
     }
-    const secrets = (0,blockcipher/* freshSecrets */.kh)();
-    const priv = (0,options/* encodePrivateOptions */.mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
+    const secrets = (0,_blockcipher_js__WEBPACK_IMPORTED_MODULE_2__/* .freshSecrets */ .kh)();
+    const priv = (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .encodePrivateOptions */ .mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
     const keyAnnotations = {};
     for (const w of wrappers) {
         const item = await w.wrap(recipients, priv);
@@ -43284,39 +43358,47 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
     }
     if (Object.keys(keyAnnotations).length === 0) {
-        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_NO_RECIPIENT', 'no recipient to encrypt for', {
             hint: 'give at least one public key',
         });
     }
-    const transform = new blockcipher/* LayerEncryptor */.mH(secrets);
     // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
     // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
     const { data: _data, urls: _urls, ...base } = desc;
     return {
-        transform,
-        job: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
-        descriptor: (written, hmac) => ({
-            ...base,
-            mediaType: (0,mediatypes/* encryptedMediaType */.NG)(desc.mediaType),
-            digest: written.digest,
-            size: written.size,
-            annotations: {
-                ...(desc.annotations ?? {}),
-                ...keyAnnotations,
-                [options/* ANNOTATION_PUBOPTS */.ul]: (0,options/* encodePublicOptions */.C0)(hmac ?? transform.hmac()).toString('base64'),
-            },
-        }),
+        params: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
+        finalize: ({ digest, size, hmac }) => {
+            if (!hmac)
+                throw new Error('internal: an encrypted layer is finalized without its HMAC');
+            return {
+                ...base,
+                mediaType: (0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__/* .encryptedMediaType */ .NG)(desc.mediaType),
+                digest,
+                size,
+                annotations: {
+                    ...(desc.annotations ?? {}),
+                    ...keyAnnotations,
+                    [_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul]: (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .encodePublicOptions */ .C0)(Buffer.from(hmac)).toString('base64'),
+                },
+            };
+        },
     };
 }
 /** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
 function wrappedItems(desc, w) {
     const value = desc.annotations?.[w.annotationId];
-    return value ? value.split(',') : [];
+    const items = value ? value.split(',') : [];
+    if (items.length > MAX_KEY_ITEMS) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`, {
+            hint: 'an ocicrypt layer carries one item per encryption run; this manifest is malformed or hostile',
+        });
+    }
+    return items;
 }
 function keyProtocols(desc) {
     return Object.keys(desc.annotations ?? {})
-        .filter((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG))
-        .map((k) => k.slice(options/* ANNOTATION_KEYS_PREFIX */.EG.length));
+        .filter((k) => k.startsWith(_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG))
+        .map((k) => k.slice(_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG.length));
 }
 /**
  * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
@@ -43329,7 +43411,7 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
         for (const item of wrappedItems(desc, w)) {
             tried++;
             try {
-                const priv = await w.unwrap(keys, (0,options/* decodeStdBase64 */.tL)(item, `${w.annotationId} of layer ${desc.digest}`));
+                const priv = await w.unwrap(keys, (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeStdBase64 */ .tL)(item, `${w.annotationId} of layer ${desc.digest}`));
                 if (priv)
                     return priv;
             }
@@ -43340,7 +43422,7 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
     }
     if (tried > 0 && malformed.length === tried) {
         const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
-        throw new errors/* OepError */.$s('E_INTEGRITY', tried === 1
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', tried === 1
             ? `the key item of layer ${desc.digest} is malformed: ${first}`
             : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`, {
             hint: 'the key annotations (org.opencontainers.image.enc.keys.*) were damaged; re-encrypt the image',
@@ -43348,25 +43430,23 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
     }
     const protocols = keyProtocols(desc);
     if (tried === 0) {
-        throw new errors/* OepError */.$s('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
     }
     const note = malformed.length ? ` (${malformed.length} of ${tried} key items are malformed)` : '';
-    throw new errors/* OepError */.$s('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
         hint: 'give the private key matching one of the public keys the image was encrypted for',
     });
 }
-/** Find the layer's private options with any of the keys, then set up the MAC-checked decryption. */
+/** Find the layer's private options with any of the keys; the loop then checks the MAC as it decrypts. */
 async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
     const priv = await unwrapPrivateOptions(desc, keys, wrappers);
-    const secrets = (0,options/* layerSecrets */.vG)((0,options/* decodePrivateOptions */.K0)(priv), (0,options/* decodePublicOptions */.Si)(desc.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]));
-    const transform = new blockcipher/* LayerDecryptor */.Sx(secrets, secrets.hmac);
+    const secrets = (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .layerSecrets */ .vG)((0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .decodePrivateOptions */ .K0)(priv), (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .decodePublicOptions */ .Si)(desc.annotations?.[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul]));
     return {
-        transform,
-        job: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
-        descriptor: (written) => {
-            const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(options/* ANNOTATION_PREFIX */.Lz)));
+        params: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
+        finalize: ({ digest, size }) => {
+            const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PREFIX */ .Lz)));
             const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
-            const out = { ...base, mediaType: (0,mediatypes/* decryptedMediaType */.pG)(desc.mediaType), ...written };
+            const out = { ...base, mediaType: (0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__/* .decryptedMediaType */ .pG)(desc.mediaType), digest, size };
             if (Object.keys(annotations).length)
                 out.annotations = annotations;
             else
@@ -43382,32 +43462,32 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
  */
 function assertEncryptedLayer(desc, where) {
     const a = desc.annotations ?? {};
-    const keyed = Object.entries(a).some(([k, v]) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG) && v !== '');
-    if (a[options/* ANNOTATION_PUBOPTS */.ul] && keyed)
+    const keyed = Object.entries(a).some(([k, v]) => k.startsWith(_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG) && v !== '');
+    if (a[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul] && keyed)
         return;
     const lacks = [
-        ...(a[options/* ANNOTATION_PUBOPTS */.ul] ? [] : [options/* ANNOTATION_PUBOPTS */.ul]),
-        ...(keyed ? [] : [`${options/* ANNOTATION_KEYS_PREFIX */.EG}*`]),
+        ...(a[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul] ? [] : [_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul]),
+        ...(keyed ? [] : [`${_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG}*`]),
     ];
-    throw new errors/* OepError */.$s('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
-        hint: `an encrypted layer carries ${options/* ANNOTATION_PUBOPTS */.ul} and ${options/* ANNOTATION_KEYS_PREFIX */.EG}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
+        hint: `an encrypted layer carries ${_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul} and ${_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
     });
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
-    if (!(0,mediatypes/* isEncryptedMediaType */.hO)(desc.mediaType))
+    if (!(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__/* .isEncryptedMediaType */ .hO)(desc.mediaType))
         return { encrypted: false, protocols: [] };
     const out = { encrypted: true, protocols: [] };
     try {
-        out.cipher = (0,options/* decodePublicOptions */.Si)(desc.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]).cipher;
+        out.cipher = (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .decodePublicOptions */ .Si)(desc.annotations?.[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul]).cipher;
     }
     catch {
         out.cipher = 'unreadable';
     }
     for (const scheme of keyProtocols(desc)) {
-        const w = wrappers.find((x) => x.annotationId === options/* ANNOTATION_KEYS_PREFIX */.EG + scheme);
+        const w = wrappers.find((x) => x.annotationId === _options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG + scheme);
         if (!w) {
-            const items = desc.annotations[options/* ANNOTATION_KEYS_PREFIX */.EG + scheme].split(',').length;
+            const items = desc.annotations[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG + scheme].split(',').length;
             out.protocols.push({ scheme, items, recipients: [] });
             continue;
         }
@@ -43415,7 +43495,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         const raw = desc.annotations[w.annotationId].split(',');
         const recipients = raw.flatMap((item) => {
             try {
-                return w.describe((0,options/* decodeStdBase64 */.tL)(item, w.annotationId));
+                return w.describe((0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeStdBase64 */ .tL)(item, w.annotationId));
             }
             catch {
                 return [{ alg: 'unreadable' }];
@@ -43424,6 +43504,110 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         out.protocols.push({ scheme, items: raw.length, recipients });
     }
     return out;
+}
+
+
+/***/ }),
+
+/***/ 6629:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ LayerLoop),
+/* harmony export */   s: () => (/* binding */ LayerStream)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7569);
+/**
+ * The one layer loop of the engine: every byte of a transformed or copied layer goes through `update`, and
+ * `finish` raises the integrity errors (the source's digest and size, the ciphertext's HMAC). It works on
+ * chunks and hashes and knows no files or streams: the file loop (pipeline/layer-files.ts, in worker threads)
+ * and `LayerStream` below adapt it. Its parameters are plain data, so they cross a thread boundary.
+ */
+
+
+
+
+class LayerLoop {
+    #cipher;
+    #expectedHmac;
+    #verify;
+    #out;
+    #size = 0;
+    constructor(params, opts = {}) {
+        if (params.mode === 'decrypt' && params.expectedHmac.length !== _blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .HMAC_LENGTH */ .TG) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer HMAC must be ${_blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .HMAC_LENGTH */ .TG} bytes`);
+        }
+        this.#cipher =
+            params.mode === 'copy'
+                ? undefined
+                : new _blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .LayerCipher */ .xW({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
+        this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
+        this.#verify = opts.verify;
+        this.#out = opts.hashOutput === false ? undefined : (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    }
+    /**
+     * One chunk in, its output out: a new buffer from the cipher, or, when copying, `chunk` itself (a caller that
+     * reuses its read buffer copies it before the next read).
+     */
+    update(chunk) {
+        this.#verify?.update(chunk);
+        const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
+        this.#out?.update(out);
+        this.#size += out.length;
+        return out;
+    }
+    /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
+    finish() {
+        this.#verify?.finish();
+        const hmac = this.#cipher?.finish();
+        if (this.#expectedHmac && !(0,_blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .hmacMatches */ .Tg)(hmac, this.#expectedHmac))
+            throw (0,_blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .integrityError */ .Wn)();
+        return {
+            ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
+            size: this.#size,
+            ...(hmac ? { hmac } : {}),
+        };
+    }
+}
+/**
+ * The loop as a stream stage, for sources that are not local files. A failed check fails the stream at its
+ * end, so a consumer that commits only on success (the layout writer renames a temp file) never publishes
+ * bad bytes. `result()` is available once the stream has flushed.
+ */
+class LayerStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
+    #loop;
+    #result;
+    constructor(params, opts) {
+        super();
+        this.#loop = new LayerLoop(params, opts);
+    }
+    _transform(chunk, _enc, cb) {
+        try {
+            cb(null, this.#loop.update(chunk));
+        }
+        catch (err) {
+            cb(err);
+        }
+    }
+    _flush(cb) {
+        try {
+            this.#result = this.#loop.finish();
+            cb();
+        }
+        catch (err) {
+            cb(err);
+        }
+    }
+    result() {
+        if (!this.#result)
+            throw new Error('LayerStream.result() called before the stream was finished');
+        return this.#result;
+    }
 }
 
 
@@ -43557,6 +43741,53 @@ function layerSecrets(priv, pub) {
 
 /***/ }),
 
+/***/ 9300:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OZ: () => (/* binding */ nistCurve),
+/* harmony export */   du: () => (/* binding */ recipientOf)
+/* harmony export */ });
+/* unused harmony export fingerprint */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
+ * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
+ * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
+ */
+
+/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
+const NIST_CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
+function nistCurve(key) {
+    return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+}
+function fingerprint(key) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
+}
+function keyType(key) {
+    if (key.asymmetricKeyType === 'rsa')
+        return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
+    if (key.asymmetricKeyType === 'ec')
+        return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
+    return key.asymmetricKeyType ?? 'unknown';
+}
+/** The recipient a wrapper accepted, with the algorithm it chose. */
+function recipientOf(pk, scheme, alg) {
+    const { key, source } = pk;
+    const r = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
+    const kid = pk.declared?.kid;
+    if (typeof kid === 'string' && kid !== '')
+        r.kid = kid;
+    return r;
+}
+
+
+/***/ }),
+
 /***/ 1955:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -43623,9 +43854,33 @@ async function settleAttestations(source, image, opts) {
             node.children[i] = selectImage({ ...m, desc: (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutAttestationMark */ .gK)(m.desc) }, image, opts.platforms);
         }
     };
+    settleRoot(image);
     if (image.root.kind === 'index')
         await visit(image.root);
+    // Whatever still carries the mark is copied as plaintext: it must be an attestation in fact, not in name.
+    for (const m of (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .manifestNodes */ .$P)(image.root)) {
+        if ((0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(m.desc) && !(0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestation */ .H3)(m.desc, m.doc)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${source.name}: ${m.desc.digest} is marked as an attestation but is not one`);
+        }
+    }
     return dropped;
+}
+/**
+ * index.json's own entry can carry the mark too. On an image (or an index) it means nothing: the mark goes and
+ * the image is encrypted. A real attestation selected as the image is refused: there is nothing to encrypt.
+ */
+function settleRoot(image) {
+    const { root, entry } = image;
+    if (!(0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(root.desc) && !(entry && (0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(entry)))
+        return;
+    if (root.kind === 'manifest' && (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestation */ .H3)(root.desc, root.doc)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${root.desc.digest} is an attestation manifest (in-toto statements), not an image`, {
+            hint: 'select the image it describes (--ref-name), or the index that holds both',
+        });
+    }
+    image.root = { ...root, desc: (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutAttestationMark */ .gK)(root.desc) };
+    if (entry)
+        image.entry = (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutAttestationMark */ .gK)(entry);
 }
 async function readManifest(source, desc) {
     const read = await (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .readNode */ .XH)(source, desc);
@@ -43658,7 +43913,7 @@ function selectImage(m, image, wanted) {
 /* harmony import */ var _oci_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6244);
 /* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1890);
 /* harmony import */ var _oci_tree_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8635);
-/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5450);
+/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7050);
 /* harmony import */ var _attestations_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1955);
 /* harmony import */ var _layer_workers_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4213);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2222);
@@ -43763,7 +44018,7 @@ async function encryptImage(opts) {
 
 /***/ }),
 
-/***/ 2376:
+/***/ 1338:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43773,8 +44028,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Y: () => (/* binding */ uploadChunks)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -43786,18 +44039,72 @@ var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/oci/digest.ts
 var digest = __nccwpck_require__(8825);
-// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
-var blockcipher = __nccwpck_require__(7569);
+;// CONCATENATED MODULE: ./src/oci/verifier.ts
+/**
+ * The digest and size check of a blob we read, chunk by chunk. Every reader uses it: the layout and registry
+ * streams (through VerifyingStream) and the engine's layer loop. A blob longer than its descriptor fails as soon
+ * as it overflows; a short blob or a wrong digest fails at the end, before the reader reports success.
+ */
+
+
+
+class DigestVerifier {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    /** `where` names the source in messages (a layout, an archive, a registry repository). */
+    constructor(desc, where) {
+        const { algorithm, hex } = (0,digest/* parseDigest */.m)(desc.digest, where);
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    update(chunk) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            throw this.error(`is larger than its descriptor's size ${this.#expected.size}`);
+        }
+        this.#hash.update(chunk);
+    }
+    /** A size known before reading (a file's, an entry's) must be the descriptor's. */
+    checkSize(size) {
+        if (size !== this.#expected.size)
+            throw this.#sizeError(size);
+    }
+    /** All bytes seen: the size and the digest must match. */
+    finish() {
+        if (this.#seen !== this.#expected.size)
+            throw this.#sizeError(this.#seen);
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            throw this.error(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`);
+        }
+    }
+    /** An E_DIGEST error about this blob: "<where>: blob <digest> <what>". */
+    error(what) {
+        return new errors/* OepError */.$s('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
+    #sizeError(size) {
+        return this.error(`has ${size} bytes, its descriptor says ${this.#expected.size}`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/ocicrypt/loop.ts
+var ocicrypt_loop = __nccwpck_require__(6629);
 ;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
 /**
  * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
- * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
- * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
- * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ * and write what the engine's layer loop (ocicrypt/loop.ts: digest check, cipher, HMAC, output hash) makes of
+ * it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the next
+ * read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
  */
-
 
 
 
@@ -43812,15 +44119,19 @@ const CHUNK = 1024 * 1024;
  * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
  */
 const COLLECT_EVERY = 8;
-external_node_v8_default().setFlagsFromString('--expose-gc');
-const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-const collectYoung = typeof gc === 'function'
-    ? gc
-    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
-function mismatch(job, what) {
-    return new errors/* OepError */.$s('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
-        hint: 'the layout is corrupt or was modified; rebuild it',
-    });
+let collector;
+/**
+ * The collector of this thread, set up when its first file loop starts (not at import: exposing `gc` is a
+ * process-wide V8 flag, which a library must not flip by being imported).
+ */
+function collect() {
+    if (!collector) {
+        external_node_v8_default().setFlagsFromString('--expose-gc');
+        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        // A runtime without the flag only loses the memory bound, not correctness.
+        collector = typeof gc === 'function' ? gc : () => { };
+    }
+    return collector;
 }
 async function writeAll(fh, buf) {
     let off = 0;
@@ -43831,62 +44142,62 @@ async function writeAll(fh, buf) {
  * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
  * (the digest check stands behind this, but a hang or a read of another file must not start).
  */
-async function openSource(job) {
+async function openSource(path, verify) {
     const flags = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK;
-    const fh = await (0,promises_.open)(job.source.path, flags).catch((err) => {
-        throw err.code === 'ELOOP' ? mismatch(job, 'is now a symbolic link') : err;
+    const fh = await (0,promises_.open)(path, flags).catch((err) => {
+        throw err.code === 'ELOOP' ? verify.error('is now a symbolic link') : err;
     });
     if (!(await fh.stat()).isFile()) {
         await fh.close();
-        throw mismatch(job, 'is no longer a regular file');
+        throw verify.error('is no longer a regular file');
     }
     return fh;
 }
-async function runFileJob(job, onProgress) {
-    const { algorithm, hex } = (0,digest/* parseDigest */.m)(job.expected.digest, job.sourceName);
-    if (job.source.size !== job.expected.size) {
-        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
-    }
-    const cipher = job.mode === 'copy'
-        ? undefined
-        : new blockcipher/* LayerCipher */.xW({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
-    const inHash = (0,external_node_crypto_.createHash)(algorithm);
-    const outHash = (0,external_node_crypto_.createHash)('sha256');
-    const input = await openSource(job);
-    let output;
+/**
+ * Read the blob once with positional reads into one reused buffer, each chunk through the layer loop, each
+ * output written while the next chunk is read. Returns the loop's result; the checks are the loop's.
+ */
+async function pump(job, io, onProgress) {
+    const { input, output, loop, verify } = io;
+    const gc = collect();
+    const buf = Buffer.allocUnsafe(CHUNK);
     let pending = Promise.resolve();
+    let done = 0;
     try {
-        output = await (0,promises_.open)(job.out, 'wx', job.fileMode ?? 0o666);
-        const buf = Buffer.allocUnsafe(CHUNK);
-        let done = 0;
-        let chunks = 0;
-        while (done < job.expected.size) {
+        for (let chunks = 1; done < job.expected.size; chunks++) {
             const want = Math.min(CHUNK, job.expected.size - done);
             const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
             if (bytesRead === 0)
-                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+                throw verify.error(`ends after ${done} bytes, its descriptor says ${job.expected.size}`);
             const chunk = buf.subarray(0, bytesRead);
-            inHash.update(chunk);
-            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
-            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
-            outHash.update(out);
+            const out = loop.update(chunk);
             await pending;
-            pending = writeAll(output, out);
+            // A copy comes back as the read buffer itself, which the next read reuses: the write gets its own.
+            pending = writeAll(output, out === chunk ? Buffer.from(chunk) : out);
             done += bytesRead;
             onProgress?.(done);
-            if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: 'minor', execution: 'sync' });
+            if (chunks % COLLECT_EVERY === 0)
+                gc({ type: 'minor', execution: 'sync' });
         }
-        await pending;
-        if (inHash.digest('hex') !== hex)
-            throw mismatch(job, 'does not match its digest');
-        const hmac = cipher?.finish();
-        if (job.mode === 'decrypt' && !(0,blockcipher/* hmacMatches */.Tg)(hmac, Buffer.from(job.expectedHmac)))
-            throw (0,blockcipher/* integrityError */.Wn)();
-        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
+    }
+    finally {
+        await pending.catch(() => { }); // a write still under way must end before its file goes
+    }
+    await pending;
+    const r = loop.finish();
+    return { digest: r.digest, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) };
+}
+async function runFileJob(job, onProgress) {
+    const verify = new DigestVerifier(job.expected, job.sourceName);
+    verify.checkSize(job.source.size);
+    const loop = new ocicrypt_loop/* LayerLoop */.E(job, { verify });
+    const input = await openSource(job.source.path, verify);
+    let output;
+    try {
+        output = await (0,promises_.open)(job.out, 'wx', job.fileMode ?? 0o666);
+        return await pump(job, { input, output, loop, verify }, onProgress);
     }
     catch (err) {
-        await pending.catch(() => { }); // a write still under way must end before its file goes
         await output?.close();
         output = undefined;
         await (0,promises_.rm)(job.out, { force: true });
@@ -43930,7 +44241,7 @@ async function* uploadChunks(locate, expected) {
             done += bytesRead;
             yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
             if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+                collect()({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
         }
     }
     finally {
@@ -43957,7 +44268,7 @@ async function* uploadChunks(locate, expected) {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _layer_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2376);
+/* harmony import */ var _layer_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1338);
 /**
  * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
  * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
@@ -44112,7 +44423,7 @@ function rewriteRuntime(opts, workers) {
 
 /***/ }),
 
-/***/ 6472:
+/***/ 8922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44150,8 +44461,12 @@ var options = __nccwpck_require__(321);
 var reference = __nccwpck_require__(9310);
 // EXTERNAL MODULE: ./src/registry/transport/errors.ts
 var transport_errors = __nccwpck_require__(3758);
-// EXTERNAL MODULE: ./src/registry/transport/retry.ts
-var transport_retry = __nccwpck_require__(7779);
+;// CONCATENATED MODULE: ./src/registry/errors.ts
+/** The registry's error type and its retry predicate, for the use cases (transport/ stays private to registry/). */
+
+
+// EXTERNAL MODULE: ./src/registry/retry.ts
+var registry_retry = __nccwpck_require__(1521);
 ;// CONCATENATED MODULE: ./src/registry/push.ts
 
 
@@ -44220,7 +44535,7 @@ class BlobPusher {
             const name = (0,reference/* repositoryName */.aR)(ref);
             const repo = ref.repository;
             const mountFrom = holders.get(client.host);
-            await (0,transport_retry/* withRetry */.b)(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+            await (0,registry_retry/* retryOperation */.U)(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
                 if (this.#aborted)
                     throw new Error('push aborted');
                 if (await client.blobExists(repo, blob)) {
@@ -44249,7 +44564,7 @@ async function pushManifests(targets, manifests, opts) {
     for (const { ref, client } of distinctRepositories(targets)) {
         const name = (0,reference/* repositoryName */.aR)(ref);
         for (const m of manifests) {
-            await (0,transport_retry/* withRetry */.b)(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
+            await (0,registry_retry/* retryOperation */.U)(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
                 const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
                 if (got && got !== m.desc.digest) {
                     throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
@@ -44270,7 +44585,7 @@ async function pushTags(targets, root, opts) {
     for (const { ref, client } of targets) {
         if (!ref.tag)
             continue;
-        await (0,transport_retry/* withRetry */.b)(`tag ${ref.tag} of ${(0,reference/* repositoryName */.aR)(ref)}`, opts.retry, async () => {
+        await (0,registry_retry/* retryOperation */.U)(`tag ${ref.tag} of ${(0,reference/* repositoryName */.aR)(ref)}`, opts.retry, async () => {
             const got = await client.putManifest(ref.repository, ref.tag, root.bytes, root.desc.mediaType);
             if (got && got !== root.desc.digest) {
                 throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${(0,reference/* repositoryName */.aR)(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`);
@@ -44285,8 +44600,8 @@ var encrypt = __nccwpck_require__(3647);
 var layer_workers = __nccwpck_require__(4213);
 // EXTERNAL MODULE: ./src/pipeline/registry-session.ts + 2 modules
 var registry_session = __nccwpck_require__(699);
-// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
-var layer_files = __nccwpck_require__(2376);
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
+var layer_files = __nccwpck_require__(1338);
 // EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
 var rewrite = __nccwpck_require__(8700);
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
@@ -44404,7 +44719,7 @@ async function pushImage(opts) {
     try {
         // Refused credentials fail now, in a second, not after encrypting a gigabyte.
         for (const ref of new Map(refs.map((r) => [(0,reference/* repositoryName */.aR)(r), r])).values()) {
-            await (0,transport_retry/* withRetry */.b)(`authenticating to ${(0,reference/* repositoryName */.aR)(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
+            await (0,registry_retry/* retryOperation */.U)(`authenticating to ${(0,reference/* repositoryName */.aR)(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
         }
         staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
         if (staging)
@@ -44508,8 +44823,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   J: () => (/* binding */ retryPolicy)
 });
 
-// EXTERNAL MODULE: ./src/registry/client.ts + 4 modules
-var registry_client = __nccwpck_require__(4809);
+// EXTERNAL MODULE: ./src/registry/client.ts + 3 modules
+var registry_client = __nccwpck_require__(5104);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -44687,8 +45002,8 @@ async function findCredential(ref, opts) {
     return (await fromDockerConfig(ref, opts.env)) ?? (await fromContainersAuth(ref, opts.env));
 }
 
-// EXTERNAL MODULE: ./src/registry/transport/retry.ts
-var retry = __nccwpck_require__(7779);
+// EXTERNAL MODULE: ./src/registry/retry.ts
+var retry = __nccwpck_require__(1521);
 ;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
 /**
  * Registry sessions for the use cases: the options every front end fills in, one connected client per host
@@ -44710,6 +45025,13 @@ function retryPolicy(opts, log) {
  * belong to `explicitFor` (the image's registry): a tag on another registry must not receive them (a GitHub
  * token is no business of Docker Hub's). The log names the source per host, never the secret.
  */
+/** The secret strings of a credential as they may appear anywhere: raw, and in a Basic header. */
+function secretsOf(cred) {
+    const out = [cred.password, cred.identityToken].filter((v) => !!v);
+    if (cred.username && cred.password)
+        out.push(Buffer.from(`${cred.username}:${cred.password}`).toString('base64'));
+    return out;
+}
 function credentialFor(ref, explicitFor, opts, log) {
     const mine = ref.registry === explicitFor;
     const given = opts.username !== undefined || opts.password !== undefined;
@@ -44719,6 +45041,8 @@ function credentialFor(ref, explicitFor, opts, log) {
             ...(mine ? { username: opts.username, password: opts.password } : {}),
             env: opts.env,
         });
+        if (cred)
+            secretsOf(cred).forEach((v) => opts.onSecret?.(v));
         const note = given && !mine ? `; username/password are for ${explicitFor} only` : '';
         log(`credentials for ${ref.registry}: ${cred ? cred.source : `none (anonymous${note})`}`);
         return cred;
@@ -44733,7 +45057,7 @@ async function connectClients(refs, opts, log = () => { }) {
             continue;
         const credential = credentialFor(ref, refs[0]?.registry, opts, log);
         try {
-            const client = await (0,retry/* withRetry */.b)(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => registry_client/* RegistryClient */.bP.connect(ref, {
+            const client = await (0,retry/* retryOperation */.U)(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => registry_client/* RegistryClient */.bP.connect(ref, {
                 tlsVerify: opts.tlsVerify,
                 ...(opts.ca ? { ca: opts.ca } : {}),
                 timeoutMs: opts.timeoutMs ?? 60_000,
@@ -44764,7 +45088,7 @@ async function connectClients(refs, opts, log = () => { }) {
 /* harmony export */   h: () => (/* binding */ toImageReport)
 /* harmony export */ });
 /* harmony import */ var _oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9572);
-/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5450);
+/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7050);
 /** Turning a rewrite's outcome into the ImageReport every front end formats. */
 
 
@@ -44876,10 +45200,12 @@ async function mapLimit(items, limit, fn, stop) {
 
 // EXTERNAL MODULE: ./src/oci/attestation.ts
 var attestation = __nccwpck_require__(9495);
-// EXTERNAL MODULE: ./src/ocicrypt/layer.ts + 17 modules
-var ocicrypt_layer = __nccwpck_require__(5450);
-// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 2 modules
-var layer_files = __nccwpck_require__(2376);
+// EXTERNAL MODULE: ./src/ocicrypt/layer.ts
+var ocicrypt_layer = __nccwpck_require__(7050);
+// EXTERNAL MODULE: ./src/ocicrypt/loop.ts
+var ocicrypt_loop = __nccwpck_require__(6629);
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
+var layer_files = __nccwpck_require__(1338);
 ;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
 /**
  * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
@@ -44887,6 +45213,7 @@ var layer_files = __nccwpck_require__(2376);
  * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
  * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
  */
+
 
 
 
@@ -44955,9 +45282,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
         if (location) {
             const out = writer.tempPath();
             const job = {
-                mode: t ? t.job.mode : 'copy',
-                ...(t ? { key: t.job.key, nonce: t.job.nonce } : {}),
-                ...(t?.job.expectedHmac ? { expectedHmac: t.job.expectedHmac } : {}),
+                ...(t ? t.params : { mode: 'copy' }),
                 source: location,
                 expected: { digest: layer.digest, size: layer.size },
                 sourceName: source.name,
@@ -44968,12 +45293,16 @@ async function rewriteImage(source, image, writer, ops, opts) {
                 ? await opts.workers.run(job, signal, onProgress)
                 : await (0,layer_files/* runFileJob */.z)(job, onProgress);
             const written = await writer.adopt(out, { digest: r.digest, size: r.size });
-            return { written, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
+            return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
         }
-        const stages = t ? [t.transform] : [];
+        // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
+        const loop = t ? new ocicrypt_loop/* LayerStream */.s(t.params, { hashOutput: false }) : undefined;
+        const stages = loop ? [loop] : [];
         if (onProgress)
             stages.push(progressStage(onProgress));
-        return { written: await writer.writeStream(await source.open(layer), stages, signal) };
+        const written = await writer.writeStream(await source.open(layer), stages, signal);
+        const hmac = loop?.result().hmac;
+        return { written, ...(hmac ? { hmac } : {}) };
     };
     const done = new Map();
     await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
@@ -45000,7 +45329,7 @@ async function rewriteImage(source, image, writer, ops, opts) {
         const { written, hmac } = await moveBlob(layer, t, signal);
         const secs = (Date.now() - started) / 1000;
         opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
-        const desc = t.descriptor(written, hmac);
+        const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
         done.set(key, { desc, action: 'transformed' });
         opts.onBlob?.(desc, () => writer.locate(desc.digest));
     }, opts.signal);
@@ -45167,7 +45496,7 @@ function resolveLayerIndexes(wanted, count, image) {
 
 /***/ }),
 
-/***/ 4809:
+/***/ 5104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45177,7 +45506,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iH: () => (/* binding */ pullScope)
 });
 
-// UNUSED EXPORTS: MANIFEST_ACCEPT, pushScope
+// UNUSED EXPORTS: MANIFEST_ACCEPT, pushScope, uploadLocation
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -45187,104 +45516,8 @@ var mediatypes = __nccwpck_require__(9572);
 var source = __nccwpck_require__(8540);
 // EXTERNAL MODULE: ./src/registry/transport/errors.ts
 var transport_errors = __nccwpck_require__(3758);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/registry/transport/http.ts
-
-
-
-function proxyEnv(env, name) {
-    return env[name] ?? env[name.toLowerCase()];
-}
-/**
- * The CAs to trust: Node's default store plus the extra PEM. undici's `connect.ca`, like tls.connect's, replaces
- * the default store, so a private CA alone would break token realms and blob redirects on public hosts.
- * undefined (no extra CA): Node's defaults, untouched.
- */
-function trustedCas(extra, defaults = external_node_tls_.rootCertificates) {
-    return extra ? [...defaults, extra] : undefined;
-}
-/** `defaults`: the default trust store (Node's; a test passes its own stand-in for a public CA). */
-function createDispatcher(opts, defaults = external_node_tls_.rootCertificates) {
-    const ca = trustedCas(opts.ca, defaults);
-    const tls = { rejectUnauthorized: opts.tlsVerify, ...(ca ? { ca } : {}) };
-    const common = {
-        connect: tls,
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-        connections: 8,
-    };
-    const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
-    const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
-    if (!httpsProxy && !httpProxy)
-        return new undici/* Agent */.g6(common);
-    return new undici/* EnvHttpProxyAgent */.J2({
-        ...common,
-        requestTls: tls,
-        ...(httpsProxy ? { httpsProxy } : {}),
-        ...(httpProxy ? { httpProxy } : {}),
-        noProxy: proxyEnv(opts.env, 'NO_PROXY') ?? '',
-    });
-}
-function createSend(opts, dispatcher = createDispatcher(opts)) {
-    return async (req) => {
-        const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
-        try {
-            const res = await (0,undici/* request */.Em)(req.url, {
-                method: req.method,
-                headers: { 'user-agent': opts.userAgent, ...req.headers },
-                body: req.body ?? null,
-                dispatcher,
-                headersTimeout: opts.timeoutMs,
-                bodyTimeout: opts.timeoutMs,
-            });
-            return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
-        }
-        catch (err) {
-            throw (0,transport_errors/* networkError */.x6)(err, what);
-        }
-    };
-}
-/** Read a small response body as text, cut at `limit` bytes (error bodies, tokens, manifests). */
-async function readText(res, limit = 64 * 1024) {
-    const buf = await readBytes(res, limit);
-    return buf.toString('utf8');
-}
-/** The first `limit` bytes of a body; the rest is dropped with the connection. */
-async function readBytes(res, limit) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of res.body) {
-            const buf = chunk;
-            if (size + buf.length > limit) {
-                // Keep what fits, so the caller gets exactly `limit` bytes and can tell a body that was too long.
-                chunks.push(buf.subarray(0, limit - size));
-                res.body.destroy();
-                break;
-            }
-            size += buf.length;
-            chunks.push(buf);
-        }
-    }
-    catch (err) {
-        // A reset or stall after the headers is as transient as one before them: same error type, same retries.
-        throw (0,transport_errors/* networkError */.x6)(err, `reading ${res.url.origin}${res.url.pathname}`);
-    }
-    return Buffer.concat(chunks);
-}
-/** Drain and discard a body so the connection can be reused. */
-async function discard(res) {
-    try {
-        await res.body.dump();
-    }
-    catch {
-        /* the connection is dropped instead */
-    }
-}
-
+// EXTERNAL MODULE: ./src/registry/transport/http.ts
+var http = __nccwpck_require__(393);
 ;// CONCATENATED MODULE: ./src/registry/transport/auth.ts
 /**
  * Registry authentication: Basic, and Bearer tokens from the `WWW-Authenticate` challenge (the Docker token
@@ -45400,7 +45633,23 @@ class Authorizer {
             this.#log(`warning: token endpoint ${url.host} is plain HTTP: credentials and tokens travel unencrypted`);
         }
     }
+    /** Ask the realm for a token for `scopes` and cache it until shortly before it expires. */
     async #fetchToken(c, scopes) {
+        const url = this.#realm(c);
+        const cred = await this.#credential();
+        const res = await this.#send(tokenRequest(url, c, scopes, cred));
+        const body = await (0,http/* readText */.yR)(res);
+        if (res.status !== 200)
+            throw tokenRefused(res, body, url, cred);
+        const { token, ttl } = parseToken(body, url);
+        this.#tokens.set([...new Set(scopes)].sort().join(' '), {
+            token,
+            expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
+        });
+        return token;
+    }
+    /** The challenge's realm as a URL we may send credentials to (#checkRealm). */
+    #realm(c) {
         const realm = c.params.realm;
         if (!realm)
             throw new errors/* OepError */.$s('E_AUTH', 'the registry sent a Bearer challenge without a realm');
@@ -45412,75 +45661,132 @@ class Authorizer {
             throw new errors/* OepError */.$s('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
         }
         this.#checkRealm(url);
-        const cred = await this.#credential();
-        let res;
-        if (cred?.identityToken) {
-            const form = new URLSearchParams({
-                grant_type: 'refresh_token',
-                refresh_token: cred.identityToken,
-                client_id: 'oci-encrypt-push',
-            });
-            if (c.params.service)
-                form.set('service', c.params.service);
-            if (scopes.length)
-                form.set('scope', scopes.join(' '));
-            res = await this.#send({
-                method: 'POST',
-                url,
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-            });
-        }
-        else {
-            if (c.params.service)
-                url.searchParams.set('service', c.params.service);
-            for (const s of scopes)
-                url.searchParams.append('scope', s);
-            const headers = {};
-            if (cred?.username && cred.password !== undefined) {
-                headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-            }
-            res = await this.#send({ method: 'GET', url, headers });
-        }
-        const body = await readText(res);
-        if (res.status !== 200) {
-            const err = (0,transport_errors/* httpError */.p2)(res.status, res.headers, body, `token request to ${url.origin}${url.pathname}`);
-            if (res.status === 401 || res.status === 403) {
-                throw new transport_errors/* RegistryError */.gl('E_AUTH', err.message, {
-                    status: res.status,
-                    hint: cred
-                        ? `the credentials from ${cred.source} were refused`
-                        : 'no credentials were found: pass username/password or log in with docker/podman first',
-                });
-            }
-            throw err;
-        }
-        let doc;
-        try {
-            doc = JSON.parse(body);
-        }
-        catch {
-            throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
-        }
-        const token = doc.token ?? doc.access_token;
-        if (!token)
-            throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} returned no token`);
-        const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
-        this.#tokens.set([...new Set(scopes)].sort().join(' '), {
-            token,
-            expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
-        });
-        return token;
+        return url;
     }
+}
+/**
+ * The token request: an OAuth2 refresh-token POST for an identity token, else GET realm?service=&scope= with
+ * Basic credentials when we have them.
+ */
+function tokenRequest(url, c, scopes, cred) {
+    if (cred?.identityToken) {
+        const form = new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: cred.identityToken,
+            client_id: 'oci-encrypt-push',
+        });
+        if (c.params.service)
+            form.set('service', c.params.service);
+        if (scopes.length)
+            form.set('scope', scopes.join(' '));
+        return {
+            method: 'POST',
+            url,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: async () => form.toString(),
+        };
+    }
+    const get = new URL(url);
+    if (c.params.service)
+        get.searchParams.set('service', c.params.service);
+    for (const s of scopes)
+        get.searchParams.append('scope', s);
+    const headers = {};
+    if (cred?.username && cred.password !== undefined) {
+        headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+    }
+    return { method: 'GET', url: get, headers };
+}
+/** The error for a token endpoint's non-200 answer: a 401/403 says whose credentials were refused. */
+function tokenRefused(res, body, url, cred) {
+    // Only the codes: the free text comes from a server that just received our credentials, and may reflect them.
+    const err = (0,transport_errors/* httpError */.p2)(res.status, res.headers, tokenErrorCodes(body), `token request to ${url.origin}${url.pathname}`);
+    if (res.status !== 401 && res.status !== 403)
+        return err;
+    return err.explained('E_AUTH', cred
+        ? `the credentials from ${cred.source} were refused`
+        : 'no credentials were found: pass username/password or log in with docker/podman first');
+}
+/** The token and its lifetime in seconds (60 when the endpoint gives none) from the endpoint's JSON. */
+function parseToken(body, url) {
+    let doc;
+    try {
+        doc = JSON.parse(body);
+    }
+    catch {
+        throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+    }
+    const token = doc.token ?? doc.access_token;
+    if (!token)
+        throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+    const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
+    return { token, ttl };
+}
+/**
+ * The auth layer for requests to the registry at `origin`: each gets the Authorization header for its scopes
+ * (none elsewhere: withRedirects keeps it on that origin). A 401 counts as the registry's only when its own origin
+ * answered: then its challenge is taken and the request sent once more with new credentials. A 401 from a host
+ * the registry redirected to is that request's failure (its challenge could point our credentials at any realm).
+ */
+function withAuth(next, auth, origin) {
+    return async (req) => {
+        let scopes = req.scopes ?? [];
+        for (let attempt = 0;; attempt++) {
+            const authz = req.url.origin === origin ? await authorization(auth, scopes, req) : undefined;
+            const headers = { ...req.headers, ...(authz ? { authorization: authz } : {}) };
+            const res = await next({ ...req, headers });
+            if (res.status === 401 && res.url.origin === origin && attempt === 0) {
+                await (0,http/* discard */.vf)(res);
+                scopes = auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
+                continue;
+            }
+            return authz ? Object.assign(res, { authorized: true }) : res;
+        }
+    };
+}
+/** The Authorization header; a token endpoint's failure told as this request's (the realm may be any host). */
+async function authorization(auth, scopes, req) {
+    try {
+        return await auth.header(scopes);
+    }
+    catch (err) {
+        if (!(err instanceof errors/* OepError */.$s))
+            throw err;
+        throw (0,transport_errors/* inContext */.Vc)(err, req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`);
+    }
+}
+const CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * What of a token endpoint's error body may reach a message: its codes only (Distribution `errors[].code`, OAuth
+ * `error`). The rest is free text from a server that just received our credentials, and may reflect them.
+ */
+function tokenErrorCodes(body) {
+    let doc;
+    try {
+        doc = JSON.parse(body);
+    }
+    catch {
+        return '';
+    }
+    if (!doc || typeof doc !== 'object')
+        return '';
+    const { errors, error } = doc;
+    const codes = (Array.isArray(errors) ? errors : [])
+        .map((e) => (e && typeof e === 'object' ? e.code : undefined))
+        .filter((c) => typeof c === 'string' && CODE_RE.test(c));
+    if (codes.length)
+        return JSON.stringify({ errors: codes.map((code) => ({ code, message: '' })) });
+    return typeof error === 'string' && CODE_RE.test(error) ? `error: ${error}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/registry/transport/redirects.ts
 /**
  * Which redirects a registry client follows (GET and HEAD only: an upload is never replayed elsewhere), and where
- * it stops. Blob GETs may redirect to storage on another origin (design.md); what may go there is decided by the
- * caller (no Authorization, no challenge taken from its answers). Here: at most MAX_REDIRECTS hops, never from
- * https to http (a signed storage URL, or the bytes themselves, would travel in clear), http(s) only.
+ * it stops. Blob GETs may redirect to storage on another origin (design.md): Authorization never goes there, and
+ * withAuth takes no challenge from its answers. Here: at most MAX_REDIRECTS hops, never from https to http (a
+ * signed storage URL, or the bytes themselves, would travel in clear), http(s) only.
  */
+
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
@@ -45521,7 +45827,41 @@ function nextHop(method, res, hop, what) {
     }
     return next;
 }
+/**
+ * Follow redirects in code (nextHop). The Authorization header goes only to hops on the origin of the first
+ * request (the one it was made for); the body only with the first request.
+ */
+function withRedirects(send) {
+    return async (req) => {
+        const what = req.what ?? `${req.method} ${showUrl(req.url)}`;
+        const { authorization, ...anywhere } = req.headers ?? {};
+        let target = req.url;
+        for (let hop = 0;; hop++) {
+            const own = target.origin === req.url.origin && authorization !== undefined;
+            const res = await send({
+                ...req,
+                url: target,
+                headers: own ? { ...anywhere, authorization } : anywhere,
+                body: hop === 0 ? req.body : undefined,
+            });
+            let next;
+            try {
+                next = nextHop(req.method, res, hop, what);
+            }
+            catch (err) {
+                await (0,http/* discard */.vf)(res);
+                throw err;
+            }
+            if (!next)
+                return res;
+            await (0,http/* discard */.vf)(res);
+            target = next;
+        }
+    };
+}
 
+// EXTERNAL MODULE: ./src/registry/transport/retry.ts
+var retry = __nccwpck_require__(7779);
 ;// CONCATENATED MODULE: ./src/registry/session.ts
 
 
@@ -45531,13 +45871,18 @@ function nextHop(method, res, hop, what) {
 /** GET /v2/: 200 open, 401 with the challenge the auth layer keeps; anything else is not a usable registry. */
 async function ping(send, auth, base, apiHost) {
     const res = await send({ method: 'GET', url: new URL('/v2/', base) });
-    await discard(res);
+    await (0,http/* discard */.vf)(res);
     if (res.status === 401)
         return auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
     if (res.status !== 200) {
         const down = res.status === 429 || res.status >= 500;
         throw (0,transport_errors/* httpError */.p2)(res.status, res.headers, '', `${apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
     }
+}
+/** The transport stack under the auth layer (its token requests use it too): undici, retries of GET/HEAD. */
+function baseSend(opts, dispatcher) {
+    const noRetry = { retries: 0, baseMs: 0, maxMs: 0, log: () => { } };
+    return (0,retry/* withRetry */.bD)((0,http/* createSend */.Rx)(opts, dispatcher), opts.requestRetry ?? noRetry);
 }
 class Session {
     host;
@@ -45548,7 +45893,7 @@ class Session {
     constructor(host, base, send, auth, dispatcher) {
         this.host = host;
         this.base = base;
-        this.#send = send;
+        this.#send = withAuth(withRedirects(send), auth, base.origin);
         this.#auth = auth;
         this.dispatcher = dispatcher;
     }
@@ -45557,11 +45902,12 @@ class Session {
      *    (connection refused, TLS handshake failure: the port speaks plain HTTP), over plain HTTP, as skopeo does,
      *    with a warning naming the host.
      * 2. Keep the challenge of a 401 for the auth layer.
+     * 3. Stack the layers for the origin that answered: withAuth(withRedirects(withRetry(send))).
      */
     static async open(ref, opts) {
         const log = opts.log ?? (() => { });
-        const dispatcher = createDispatcher(opts);
-        const send = createSend(opts, dispatcher);
+        const dispatcher = (0,http/* createDispatcher */.SM)(opts);
+        const send = baseSend(opts, dispatcher);
         const hostname = new URL(`http://${ref.apiHost}`).hostname;
         const auth = new Authorizer(send, opts.credential, {
             ...(opts.tlsVerify ? {} : { plainRealmHost: hostname }),
@@ -45586,91 +45932,24 @@ class Session {
         }
         return new Session(ref.apiHost, base, send, auth, dispatcher);
     }
-    /**
-     * Send with auth and follow redirects (nextHop). A 401 counts as the registry's only when the registry's own
-     * origin answered it: only then is its challenge taken and the request sent once more with new credentials. A
-     * 401 from a host the registry redirected to is a failure of that request (its challenge could point our
-     * credentials at any realm it likes).
-     */
+    /** One request through the stack; an answer not in `ok` becomes the error that explains it. */
     async call(method, url, opts) {
-        let scopes = opts.scopes;
-        for (let authTry = 0;; authTry++) {
-            const { res, sentAuth } = await this.#follow(method, url, scopes, opts);
-            const own = res.url.origin === this.base.origin;
-            if (res.status === 401 && own && authTry === 0) {
-                await discard(res);
-                scopes = this.#auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
-                continue;
-            }
-            if (opts.ok.includes(res.status))
-                return res;
-            throw await this.#failure(method, res, opts.what, own && sentAuth);
-        }
+        const { ok, ...rest } = opts;
+        const res = await this.#send({ method, url, ...rest });
+        if (ok.includes(res.status))
+            return res;
+        throw await this.#failure(method, res, opts.what);
     }
-    /** One request and its redirects; Authorization goes to the registry's own origin only. */
-    async #follow(method, url, scopes, opts) {
-        let target = url;
-        for (let hop = 0;; hop++) {
-            const authz = target.origin === this.base.origin ? await this.#authorization(scopes, opts.what) : undefined;
-            const headers = { ...opts.headers, ...(authz ? { authorization: authz } : {}) };
-            const body = hop === 0 ? await opts.body?.() : undefined;
-            const res = await this.#send({ method, url: target, headers, ...(body !== undefined ? { body } : {}) });
-            let next;
-            try {
-                next = nextHop(method, res, hop, opts.what);
-            }
-            catch (err) {
-                await discard(res);
-                throw err;
-            }
-            if (!next)
-                return { res, sentAuth: authz !== undefined };
-            await discard(res);
-            target = next;
-        }
-    }
-    /** The Authorization header for the registry; a token endpoint's failure named as this request's. */
-    async #authorization(scopes, what) {
-        try {
-            return await this.#auth.header(scopes);
-        }
-        catch (err) {
-            // The realm alone may be another host, and an unusable challenge names none: say which request needed it.
-            if (!(err instanceof errors/* OepError */.$s))
-                throw err;
-            if (!(err instanceof transport_errors/* RegistryError */.gl)) {
-                throw new errors/* OepError */.$s(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
-            }
-            throw new transport_errors/* RegistryError */.gl(err.code, `${what}: ${err.message}`, {
-                ...(err.status !== undefined ? { status: err.status } : {}),
-                diagnostics: err.diagnostics,
-                transient: err.transient,
-                ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-                ...(err.hint !== undefined ? { hint: err.hint } : {}),
-                cause: err,
-            });
-        }
-    }
-    /** The error for an unexpected final answer. `authenticated`: we sent credentials to the registry itself. */
-    async #failure(method, res, what, authenticated) {
-        const text = method === 'HEAD' ? '' : await readText(res);
+    /** The error for an unexpected final answer. */
+    async #failure(method, res, what) {
+        const text = method === 'HEAD' ? '' : await (0,http/* readText */.yR)(res);
         if (res.url.origin !== this.base.origin) {
-            const err = (0,transport_errors/* httpError */.p2)(res.status, res.headers, text, `${what} (redirected by ${this.host} to ${res.url.host})`);
-            return new transport_errors/* RegistryError */.gl('E_REGISTRY', err.message, {
-                status: res.status,
-                diagnostics: err.diagnostics,
-                transient: err.transient,
-                hint: `credentials go to ${this.host} only, never to a host it redirects to: ask the registry's operator to fix its storage redirects`,
-            });
+            return (0,transport_errors/* httpError */.p2)(res.status, res.headers, text, `${what} (redirected by ${this.host} to ${res.url.host})`).explained('E_REGISTRY', `credentials go to ${this.host} only, never to a host it redirects to: ask the registry's operator to fix its storage redirects`);
         }
         const err = (0,transport_errors/* httpError */.p2)(res.status, res.headers, text, what);
-        if (res.status === 401 && authenticated && (await this.#auth.hasCredential())) {
+        if (res.status === 401 && res.authorized && (await this.#auth.hasCredential())) {
             // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
-            return new transport_errors/* RegistryError */.gl('E_AUTH', err.message, {
-                status: 401,
-                diagnostics: err.diagnostics,
-                hint: 'the registry refused the credentials: check the username and password or token, and its push rights',
-            });
+            return err.explained('E_AUTH', 'the registry refused the credentials: check the username and password or token, and its push rights');
         }
         return err;
     }
@@ -45727,7 +46006,7 @@ class RegistryClient {
             ok: [200],
             what: `authenticating to ${this.host}/${repo}`,
         });
-        await discard(res);
+        await (0,http/* discard */.vf)(res);
     }
     /** HEAD /v2/<repo>/blobs/<digest>: 200 present (its size must match), 404 absent. */
     async blobExists(repo, desc, scopes = [pushScope(repo)]) {
@@ -45736,7 +46015,7 @@ class RegistryClient {
             ok: [200, 404],
             what: `checking blob ${desc.digest} in ${this.host}/${repo}`,
         });
-        await discard(res);
+        await (0,http/* discard */.vf)(res);
         if (res.status === 404)
             return false;
         const length = res.headers['content-length'];
@@ -45763,14 +46042,16 @@ class RegistryClient {
             what: `starting an upload to ${this.host}/${repo}`,
             headers: { 'content-length': '0' },
         });
-        await discard(res);
+        await (0,http/* discard */.vf)(res);
         const location = res.headers.location;
         if (res.status === 201)
             return { mounted: true, location: url };
         if (!location)
             throw new transport_errors/* RegistryError */.gl('E_REGISTRY', `${this.host} started an upload without a Location`);
-        // Relative Locations resolve against the request they answer (RFC 9110), as `/v2/...` does against any.
-        return { mounted: false, location: new URL(Array.isArray(location) ? location[0] : location, url) };
+        return {
+            mounted: false,
+            location: uploadLocation(location, url, `starting an upload to ${this.host}/${repo}`),
+        };
     }
     /**
      * PUT <location>&digest=: the whole blob in one request, streamed with its length (distribution 2.8 has no
@@ -45791,7 +46072,7 @@ class RegistryClient {
                     headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
                     body: open,
                 });
-                await discard(res);
+                await (0,http/* discard */.vf)(res);
                 this.#checkDigestHeader(res, desc.digest, what);
                 return;
             }
@@ -45811,9 +46092,9 @@ class RegistryClient {
             },
             body: open,
         });
-        await discard(patched);
+        await (0,http/* discard */.vf)(patched);
         const next = patched.headers.location;
-        const commit = new URL(next ? (Array.isArray(next) ? next[0] : next) : location.href, location);
+        const commit = next ? uploadLocation(next, location, what) : new URL(location);
         commit.searchParams.set('digest', desc.digest);
         const res = await this.#call('PUT', commit, {
             scopes,
@@ -45821,7 +46102,7 @@ class RegistryClient {
             what,
             headers: { 'content-length': '0' },
         });
-        await discard(res);
+        await (0,http/* discard */.vf)(res);
         this.#checkDigestHeader(res, desc.digest, what);
     }
     #checkDigestHeader(res, digest, what) {
@@ -45839,7 +46120,7 @@ class RegistryClient {
             headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
             body: async () => bytes,
         });
-        await discard(res);
+        await (0,http/* discard */.vf)(res);
         const d = res.headers['docker-content-digest'];
         return Array.isArray(d) ? d[0] : d;
     }
@@ -45853,10 +46134,10 @@ class RegistryClient {
         });
         const length = Number(res.headers['content-length'] ?? 0);
         if (length > source/* MAX_JSON_BLOB */.O) {
-            await discard(res);
+            await (0,http/* discard */.vf)(res);
             throw new errors/* OepError */.$s('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
-        const bytes = await readBytes(res, source/* MAX_JSON_BLOB */.O + 1);
+        const bytes = await (0,http/* readBytes */.io)(res, source/* MAX_JSON_BLOB */.O + 1);
         if (bytes.length > source/* MAX_JSON_BLOB */.O)
             throw new errors/* OepError */.$s('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
@@ -45876,6 +46157,28 @@ class RegistryClient {
         });
         return res.body;
     }
+}
+/**
+ * Where an upload goes next. Relative Locations resolve against the request they answer (RFC 9110), as
+ * `/v2/...` does against any. Blob bytes never leave HTTPS for plain HTTP (nor for another scheme), whatever
+ * the registry answers: the same rule as for redirects.
+ */
+function uploadLocation(header, base, what) {
+    const value = Array.isArray(header) ? header[0] : header;
+    let url;
+    try {
+        url = new URL(value, base);
+    }
+    catch {
+        throw new transport_errors/* RegistryError */.gl('E_REGISTRY', `${what}: the registry answered an invalid upload Location`);
+    }
+    const downgrade = base.protocol === 'https:' && url.protocol !== 'https:';
+    if (downgrade || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+        throw new transport_errors/* RegistryError */.gl('E_REGISTRY', `${what}: the registry sent the upload to ${url.protocol}//${url.host}`, {
+            hint: 'blobs go over HTTPS when the registry speaks HTTPS: ask its operator to fix its upload Location',
+        });
+    }
+    return url;
 }
 
 
@@ -46005,11 +46308,43 @@ function resolveTag(tag, main) {
 
 /***/ }),
 
+/***/ 1521:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ retryOperation),
+/* harmony export */   v: () => (/* reexport safe */ _transport_retry_js__WEBPACK_IMPORTED_MODULE_0__.vI)
+/* harmony export */ });
+/* harmony import */ var _transport_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7779);
+/**
+ * Retries for whole operations (a blob upload session, a manifest PUT, a connection with its handshake), never
+ * for single requests inside them: a half-done upload session is abandoned and started again (style.md 2.3).
+ * Only transient failures are retried (transport/errors.ts); Retry-After is honoured, capped.
+ */
+
+
+async function retryOperation(what, policy, fn) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (!(await (0,_transport_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .backoff */ .JN)(what, policy, attempt, err)))
+                throw err;
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 3758:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   A$: () => (/* binding */ failedBeforeResponse),
+/* harmony export */   Dm: () => (/* binding */ isTransientStatus),
+/* harmony export */   Vc: () => (/* binding */ inContext),
 /* harmony export */   dg: () => (/* binding */ isTransient),
 /* harmony export */   e8: () => (/* binding */ networkCode),
 /* harmony export */   gl: () => (/* binding */ RegistryError),
@@ -46041,9 +46376,50 @@ class RegistryError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError 
         this.transient = opts.transient ?? false;
         this.retryAfterMs = opts.retryAfterMs;
     }
+    /**
+     * The same failure named from the request that met it (`what: message`): status, diagnostics, transience,
+     * Retry-After and hint kept, this error as the cause. E.g. a token endpoint's refusal, told as the push's.
+     */
+    withContext(what) {
+        return new RegistryError(this.code, `${what}: ${this.message}`, {
+            ...this.#facts(),
+            ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+            ...(this.hint !== undefined ? { hint: this.hint } : {}),
+            cause: this,
+        });
+    }
+    /**
+     * The same answer explained better: another code and hint, the same message, status and diagnostics. A refusal
+     * of credentials (E_AUTH) is never worth another try; otherwise transience is kept.
+     */
+    explained(code, hint) {
+        const facts = this.#facts();
+        return new RegistryError(code, this.message, {
+            ...facts,
+            transient: code !== 'E_AUTH' && facts.transient,
+            hint,
+        });
+    }
+    #facts() {
+        return {
+            ...(this.status !== undefined ? { status: this.status } : {}),
+            diagnostics: this.diagnostics,
+            transient: this.transient,
+        };
+    }
+}
+/** An OepError told as the failure of `what`: a RegistryError keeps its fields (withContext), any other its hint. */
+function inContext(err, what) {
+    if (err instanceof RegistryError)
+        return err.withContext(what);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
 }
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
+/** 408, 429 and the 5xx a server recovers from: worth another try whatever the body says. */
+function isTransientStatus(status) {
+    return TRANSIENT_STATUS.has(status);
+}
 function parseRetryAfter(value, now = Date.now()) {
     if (!value)
         return undefined;
@@ -46091,7 +46467,7 @@ function httpError(status, headers, body, what) {
         ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
         : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details');
     const retryAfter = headers['retry-after'];
-    const transient = TRANSIENT_STATUS.has(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
+    const transient = isTransientStatus(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
     const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
     return new RegistryError(code, `${what}: HTTP ${status} (${detail})`, {
         status,
@@ -46146,38 +46522,179 @@ function networkCode(err) {
 
 /***/ }),
 
+/***/ 393:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rx: () => (/* binding */ createSend),
+/* harmony export */   SM: () => (/* binding */ createDispatcher),
+/* harmony export */   io: () => (/* binding */ readBytes),
+/* harmony export */   vf: () => (/* binding */ discard),
+/* harmony export */   yR: () => (/* binding */ readText)
+/* harmony export */ });
+/* unused harmony export trustedCas */
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1692);
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6752);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3758);
+
+
+
+function proxyEnv(env, name) {
+    return env[name] ?? env[name.toLowerCase()];
+}
+/**
+ * The CAs to trust: Node's default store plus the extra PEM. undici's `connect.ca`, like tls.connect's, replaces
+ * the default store, so a private CA alone would break token realms and blob redirects on public hosts.
+ * undefined (no extra CA): Node's defaults, untouched.
+ */
+function trustedCas(extra, defaults = node_tls__WEBPACK_IMPORTED_MODULE_0__.rootCertificates) {
+    return extra ? [...defaults, extra] : undefined;
+}
+/** `defaults`: the default trust store (Node's; a test passes its own stand-in for a public CA). */
+function createDispatcher(opts, defaults = node_tls__WEBPACK_IMPORTED_MODULE_0__.rootCertificates) {
+    const ca = trustedCas(opts.ca, defaults);
+    const tls = { rejectUnauthorized: opts.tlsVerify, ...(ca ? { ca } : {}) };
+    const common = {
+        connect: tls,
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+        connections: 8,
+    };
+    const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
+    const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
+    if (!httpsProxy && !httpProxy)
+        return new undici__WEBPACK_IMPORTED_MODULE_1__/* .Agent */ .g6(common);
+    return new undici__WEBPACK_IMPORTED_MODULE_1__/* .EnvHttpProxyAgent */ .J2({
+        ...common,
+        requestTls: tls,
+        ...(httpsProxy ? { httpsProxy } : {}),
+        ...(httpProxy ? { httpProxy } : {}),
+        noProxy: proxyEnv(opts.env, 'NO_PROXY') ?? '',
+    });
+}
+function createSend(opts, dispatcher = createDispatcher(opts)) {
+    return async (req) => {
+        const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
+        const body = await req.body?.(); // outside the try: a source that cannot open is no network failure
+        try {
+            const res = await (0,undici__WEBPACK_IMPORTED_MODULE_1__/* .request */ .Em)(req.url, {
+                method: req.method,
+                headers: { 'user-agent': opts.userAgent, ...req.headers },
+                body: body ?? null,
+                dispatcher,
+                headersTimeout: opts.timeoutMs,
+                bodyTimeout: opts.timeoutMs,
+            });
+            return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+        }
+        catch (err) {
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .networkError */ .x6)(err, what);
+        }
+    };
+}
+/** Read a small response body as text, cut at `limit` bytes (error bodies, tokens, manifests). */
+async function readText(res, limit = 64 * 1024) {
+    const buf = await readBytes(res, limit);
+    return buf.toString('utf8');
+}
+/** The first `limit` bytes of a body; the rest is dropped with the connection. */
+async function readBytes(res, limit) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of res.body) {
+            const buf = chunk;
+            if (size + buf.length > limit) {
+                // Keep what fits, so the caller gets exactly `limit` bytes and can tell a body that was too long.
+                chunks.push(buf.subarray(0, limit - size));
+                res.body.destroy();
+                break;
+            }
+            size += buf.length;
+            chunks.push(buf);
+        }
+    }
+    catch (err) {
+        // A reset or stall after the headers is as transient as one before them: same error type, same retries.
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .networkError */ .x6)(err, `reading ${res.url.origin}${res.url.pathname}`);
+    }
+    return Buffer.concat(chunks);
+}
+/** Drain and discard a body so the connection can be reused. */
+async function discard(res) {
+    try {
+        await res.body.dump();
+    }
+    catch {
+        /* the connection is dropped instead */
+    }
+}
+
+
+/***/ }),
+
 /***/ 7779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ withRetry),
-/* harmony export */   v: () => (/* binding */ DEFAULT_RETRY)
+/* harmony export */   JN: () => (/* binding */ backoff),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3758);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(393);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3758);
 /**
- * Retries with exponential backoff and full jitter, for whole operations (a blob upload session, a manifest
- * PUT), never for single requests inside them: a half-done upload session is abandoned and started again.
- * Only transient failures are retried (see errors.ts); Retry-After is honoured, capped.
+ * Backoff (exponential, full jitter, Retry-After honoured and capped) and `withRetry`, the transport layer that
+ * retries single idempotent requests (GET, HEAD). Whole operations (a blob upload session, a manifest PUT) are
+ * retried by their callers with retryOperation (../retry.ts), which shares this backoff.
  */
+
 
 const DEFAULT_RETRY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function withRetry(what, policy, fn) {
-    for (let attempt = 0;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(err) || attempt >= policy.retries)
+/**
+ * When `err` is worth attempt number `attempt + 2`: log it, wait, and return true. False when it is not
+ * transient or the policy's retries are spent.
+ */
+async function backoff(what, policy, attempt, err) {
+    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isTransient */ .dg)(err) || attempt >= policy.retries)
+        return false;
+    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+    const wait = err.retryAfterMs !== undefined
+        ? Math.min(policy.maxMs, err.retryAfterMs)
+        : Math.round(exp / 2 + Math.random() * (exp / 2));
+    policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
+    await sleep(wait);
+    return true;
+}
+/**
+ * Retry GET and HEAD on transient failures: a network error before the answer, or 408/429/5xx (the body is
+ * dropped, and the last answer is returned as it came, for the caller to map). Other methods pass through:
+ * a POST, PATCH or PUT is one step of an upload session, which is retried as a whole or not at all.
+ */
+function withRetry(send, policy) {
+    return async (req) => {
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+            return send(req);
+        const what = req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`;
+        for (let attempt = 0;; attempt++) {
+            let res;
+            try {
+                res = await send(req);
+            }
+            catch (err) {
+                if (await backoff(what, policy, attempt, err))
+                    continue;
                 throw err;
-            const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-            const wait = err.retryAfterMs !== undefined
-                ? Math.min(policy.maxMs, err.retryAfterMs)
-                : Math.round(backoff / 2 + Math.random() * (backoff / 2));
-            policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
-            await sleep(wait);
+            }
+            if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isTransientStatus */ .Dm)(res.status) || attempt >= policy.retries)
+                return res;
+            const err = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .httpError */ .p2)(res.status, res.headers, '', what);
+            await (0,_http_js__WEBPACK_IMPORTED_MODULE_0__/* .discard */ .vf)(res);
+            await backoff(what, policy, attempt, err);
         }
-    }
+    };
 }
 
 

@@ -72,8 +72,6 @@ function quote(v) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -83,6 +81,8 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
 ;// CONCATENATED MODULE: external "node:vm"
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/oci/digest.ts
 
 /** Algorithms the OCI spec registers, with the hex length of their encoded part. */
@@ -100,6 +100,59 @@ function parseDigest(digest, where) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/verifier.ts
+/**
+ * The digest and size check of a blob we read, chunk by chunk. Every reader uses it: the layout and registry
+ * streams (through VerifyingStream) and the engine's layer loop. A blob longer than its descriptor fails as soon
+ * as it overflows; a short blob or a wrong digest fails at the end, before the reader reports success.
+ */
+
+
+
+class DigestVerifier {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    /** `where` names the source in messages (a layout, an archive, a registry repository). */
+    constructor(desc, where) {
+        const { algorithm, hex } = parseDigest(desc.digest, where);
+        this.#hash = (0,external_node_crypto_namespaceObject.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    update(chunk) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            throw this.error(`is larger than its descriptor's size ${this.#expected.size}`);
+        }
+        this.#hash.update(chunk);
+    }
+    /** A size known before reading (a file's, an entry's) must be the descriptor's. */
+    checkSize(size) {
+        if (size !== this.#expected.size)
+            throw this.#sizeError(size);
+    }
+    /** All bytes seen: the size and the digest must match. */
+    finish() {
+        if (this.#seen !== this.#expected.size)
+            throw this.#sizeError(this.#seen);
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            throw this.error(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`);
+        }
+    }
+    /** An E_DIGEST error about this blob: "<where>: blob <digest> <what>". */
+    error(what) {
+        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
+    #sizeError(size) {
+        return this.error(`has ${size} bytes, its descriptor says ${this.#expected.size}`);
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
@@ -107,9 +160,8 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
  * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
  * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
  * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
- * Both directions stream: constant memory whatever the layer size.
+ * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
  */
-
 
 
 const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
@@ -126,8 +178,8 @@ function checkLengths(s) {
         throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 /**
- * The cipher of one layer, chunk by chunk: the core both stream classes below and the pipeline's file loop
- * (which runs in worker threads) share. Encrypting MACs what it outputs; decrypting MACs what it takes in.
+ * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
+ * outputs; decrypting MACs what it takes in.
  */
 class LayerCipher {
     #cipher;
@@ -167,59 +219,103 @@ function integrityError() {
 function hmacMatches(got, expected) {
     return got.length === expected.length && (0,external_node_crypto_namespaceObject.timingSafeEqual)(got, expected);
 }
-/** Plaintext in, ciphertext out; `hmac()` is available once the stream has flushed. */
-class LayerEncryptor extends external_node_stream_namespaceObject.Transform {
+
+;// CONCATENATED MODULE: ./src/ocicrypt/loop.ts
+/**
+ * The one layer loop of the engine: every byte of a transformed or copied layer goes through `update`, and
+ * `finish` raises the integrity errors (the source's digest and size, the ciphertext's HMAC). It works on
+ * chunks and hashes and knows no files or streams: the file loop (pipeline/layer-files.ts, in worker threads)
+ * and `LayerStream` below adapt it. Its parameters are plain data, so they cross a thread boundary.
+ */
+
+
+
+
+class LayerLoop {
     #cipher;
-    #result;
-    constructor(secrets) {
-        super();
-        this.#cipher = new LayerCipher(secrets, 'encrypt');
+    #expectedHmac;
+    #verify;
+    #out;
+    #size = 0;
+    constructor(params, opts = {}) {
+        if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
+            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+        }
+        this.#cipher =
+            params.mode === 'copy'
+                ? undefined
+                : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
+        this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
+        this.#verify = opts.verify;
+        this.#out = opts.hashOutput === false ? undefined : (0,external_node_crypto_namespaceObject.createHash)('sha256');
     }
-    _transform(chunk, _enc, cb) {
-        cb(null, this.#cipher.update(chunk));
+    /**
+     * One chunk in, its output out: a new buffer from the cipher, or, when copying, `chunk` itself (a caller that
+     * reuses its read buffer copies it before the next read).
+     */
+    update(chunk) {
+        this.#verify?.update(chunk);
+        const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
+        this.#out?.update(out);
+        this.#size += out.length;
+        return out;
     }
-    _flush(cb) {
-        this.#result = this.#cipher.finish();
-        cb();
-    }
-    /** The HMAC of the ciphertext. Asking before the stream ended is a programming error. */
-    hmac() {
-        if (!this.#result)
-            throw new Error('LayerEncryptor.hmac() called before the stream was finished');
-        return this.#result;
+    /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
+    finish() {
+        this.#verify?.finish();
+        const hmac = this.#cipher?.finish();
+        if (this.#expectedHmac && !hmacMatches(hmac, this.#expectedHmac))
+            throw integrityError();
+        return {
+            ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
+            size: this.#size,
+            ...(hmac ? { hmac } : {}),
+        };
     }
 }
 /**
- * Ciphertext in, plaintext out. The MAC is checked when the input ends and a mismatch fails the stream, so a
- * consumer that commits only on success (our layout writer renames a temp file) never publishes bad plaintext.
+ * The loop as a stream stage, for sources that are not local files. A failed check fails the stream at its
+ * end, so a consumer that commits only on success (the layout writer renames a temp file) never publishes
+ * bad bytes. `result()` is available once the stream has flushed.
  */
-class LayerDecryptor extends external_node_stream_namespaceObject.Transform {
-    #cipher;
-    #expected;
-    constructor(secrets, expectedHmac) {
+class LayerStream extends external_node_stream_namespaceObject.Transform {
+    #loop;
+    #result;
+    constructor(params, opts) {
         super();
-        if (expectedHmac.length !== HMAC_LENGTH) {
-            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
-        }
-        this.#cipher = new LayerCipher(secrets, 'decrypt');
-        this.#expected = expectedHmac;
+        this.#loop = new LayerLoop(params, opts);
     }
     _transform(chunk, _enc, cb) {
-        cb(null, this.#cipher.update(chunk));
+        try {
+            cb(null, this.#loop.update(chunk));
+        }
+        catch (err) {
+            cb(err);
+        }
     }
     _flush(cb) {
-        cb(hmacMatches(this.#cipher.finish(), this.#expected) ? undefined : integrityError());
+        try {
+            this.#result = this.#loop.finish();
+            cb();
+        }
+        catch (err) {
+            cb(err);
+        }
+    }
+    result() {
+        if (!this.#result)
+            throw new Error('LayerStream.result() called before the stream was finished');
+        return this.#result;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
 /**
  * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
- * check its digest and size, run the layer cipher (or nothing, for a verified copy), hash what comes out and
- * write it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the
- * next read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ * and write what the engine's layer loop (ocicrypt/loop.ts: digest check, cipher, HMAC, output hash) makes of
+ * it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the next
+ * read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
  */
-
 
 
 
@@ -234,15 +330,19 @@ const CHUNK = 1024 * 1024;
  * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
  */
 const COLLECT_EVERY = 8;
-external_node_v8_default().setFlagsFromString('--expose-gc');
-const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-const collectYoung = typeof gc === 'function'
-    ? gc
-    : () => { }; // a runtime without the flag only loses the memory bound, not correctness
-function mismatch(job, what) {
-    return new errors_OepError('E_DIGEST', `${job.sourceName}: blob ${job.expected.digest} ${what}`, {
-        hint: 'the layout is corrupt or was modified; rebuild it',
-    });
+let collector;
+/**
+ * The collector of this thread, set up when its first file loop starts (not at import: exposing `gc` is a
+ * process-wide V8 flag, which a library must not flip by being imported).
+ */
+function collect() {
+    if (!collector) {
+        external_node_v8_default().setFlagsFromString('--expose-gc');
+        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        // A runtime without the flag only loses the memory bound, not correctness.
+        collector = typeof gc === 'function' ? gc : () => { };
+    }
+    return collector;
 }
 async function writeAll(fh, buf) {
     let off = 0;
@@ -253,62 +353,62 @@ async function writeAll(fh, buf) {
  * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
  * (the digest check stands behind this, but a hang or a read of another file must not start).
  */
-async function openSource(job) {
+async function openSource(path, verify) {
     const flags = external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK;
-    const fh = await (0,promises_namespaceObject.open)(job.source.path, flags).catch((err) => {
-        throw err.code === 'ELOOP' ? mismatch(job, 'is now a symbolic link') : err;
+    const fh = await (0,promises_namespaceObject.open)(path, flags).catch((err) => {
+        throw err.code === 'ELOOP' ? verify.error('is now a symbolic link') : err;
     });
     if (!(await fh.stat()).isFile()) {
         await fh.close();
-        throw mismatch(job, 'is no longer a regular file');
+        throw verify.error('is no longer a regular file');
     }
     return fh;
 }
-async function layer_files_runFileJob(job, onProgress) {
-    const { algorithm, hex } = parseDigest(job.expected.digest, job.sourceName);
-    if (job.source.size !== job.expected.size) {
-        throw mismatch(job, `has ${job.source.size} bytes, its descriptor says ${job.expected.size}`);
-    }
-    const cipher = job.mode === 'copy'
-        ? undefined
-        : new LayerCipher({ key: Buffer.from(job.key), nonce: Buffer.from(job.nonce) }, job.mode);
-    const inHash = (0,external_node_crypto_namespaceObject.createHash)(algorithm);
-    const outHash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    const input = await openSource(job);
-    let output;
+/**
+ * Read the blob once with positional reads into one reused buffer, each chunk through the layer loop, each
+ * output written while the next chunk is read. Returns the loop's result; the checks are the loop's.
+ */
+async function pump(job, io, onProgress) {
+    const { input, output, loop, verify } = io;
+    const gc = collect();
+    const buf = Buffer.allocUnsafe(CHUNK);
     let pending = Promise.resolve();
+    let done = 0;
     try {
-        output = await (0,promises_namespaceObject.open)(job.out, 'wx', job.fileMode ?? 0o666);
-        const buf = Buffer.allocUnsafe(CHUNK);
-        let done = 0;
-        let chunks = 0;
-        while (done < job.expected.size) {
+        for (let chunks = 1; done < job.expected.size; chunks++) {
             const want = Math.min(CHUNK, job.expected.size - done);
             const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
             if (bytesRead === 0)
-                throw mismatch(job, `ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+                throw verify.error(`ends after ${done} bytes, its descriptor says ${job.expected.size}`);
             const chunk = buf.subarray(0, bytesRead);
-            inHash.update(chunk);
-            // The cipher makes a new buffer; a copy must not keep the read buffer, which the next read reuses.
-            const out = cipher ? cipher.update(chunk) : Buffer.from(chunk);
-            outHash.update(out);
+            const out = loop.update(chunk);
             await pending;
-            pending = writeAll(output, out);
+            // A copy comes back as the read buffer itself, which the next read reuses: the write gets its own.
+            pending = writeAll(output, out === chunk ? Buffer.from(chunk) : out);
             done += bytesRead;
             onProgress?.(done);
-            if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: 'minor', execution: 'sync' });
+            if (chunks % COLLECT_EVERY === 0)
+                gc({ type: 'minor', execution: 'sync' });
         }
-        await pending;
-        if (inHash.digest('hex') !== hex)
-            throw mismatch(job, 'does not match its digest');
-        const hmac = cipher?.finish();
-        if (job.mode === 'decrypt' && !hmacMatches(hmac, Buffer.from(job.expectedHmac)))
-            throw integrityError();
-        return { digest: `sha256:${outHash.digest('hex')}`, size: done, ...(hmac ? { hmac } : {}) };
+    }
+    finally {
+        await pending.catch(() => { }); // a write still under way must end before its file goes
+    }
+    await pending;
+    const r = loop.finish();
+    return { digest: r.digest, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) };
+}
+async function layer_files_runFileJob(job, onProgress) {
+    const verify = new DigestVerifier(job.expected, job.sourceName);
+    verify.checkSize(job.source.size);
+    const loop = new LayerLoop(job, { verify });
+    const input = await openSource(job.source.path, verify);
+    let output;
+    try {
+        output = await (0,promises_namespaceObject.open)(job.out, 'wx', job.fileMode ?? 0o666);
+        return await pump(job, { input, output, loop, verify }, onProgress);
     }
     catch (err) {
-        await pending.catch(() => { }); // a write still under way must end before its file goes
         await output?.close();
         output = undefined;
         await (0,promises_namespaceObject.rm)(job.out, { force: true });
@@ -352,7 +452,7 @@ async function* uploadChunks(locate, expected) {
             done += bytesRead;
             yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
             if (++chunks % COLLECT_EVERY === 0)
-                collectYoung({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+                collect()({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
         }
     }
     finally {
