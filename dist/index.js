@@ -71141,12 +71141,20 @@ function setOutputs(r, digestFile) {
     if (digestFile)
         setOutput('digest-file', digestFile);
 }
+const masked = new Set();
+/** Mask a secret once: the runner hides every later occurrence; a second add-mask line would only be noise. */
+function mask(secret) {
+    if (masked.has(secret))
+        return;
+    masked.add(secret);
+    core_setSecret(secret);
+}
 async function run(runtime = {}) {
     try {
         const inputs = getInputs();
         // Mask first: nothing below may print them, but a library error message might echo a header.
         if (inputs.password)
-            core_setSecret(inputs.password);
+            mask(inputs.password);
         const o = optionsFrom(inputs, process.env);
         const common = {
             layout: o.layout,
@@ -71168,7 +71176,7 @@ async function run(runtime = {}) {
                 tags: o.tags,
                 output,
                 tempDir: process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
-                registry: { ...o.registry, onSecret: (s) => core_setSecret(s) },
+                registry: { ...o.registry, onSecret: mask },
                 verify: o.verify,
             })
             : (0,encrypt/* encryptImage */.R)({ ...common, output: output }));

@@ -105,11 +105,19 @@ function setOutputs(r: ImageReport | PushReport, digestFile: string | undefined)
   if (digestFile) core.setOutput('digest-file', digestFile);
 }
 
+const masked = new Set<string>();
+/** Mask a secret once: the runner hides every later occurrence; a second add-mask line would only be noise. */
+function mask(secret: string): void {
+  if (masked.has(secret)) return;
+  masked.add(secret);
+  core.setSecret(secret);
+}
+
 export async function run(runtime: { workerScript?: string } = {}): Promise<void> {
   try {
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
-    if (inputs.password) core.setSecret(inputs.password);
+    if (inputs.password) mask(inputs.password);
     const o = optionsFrom(inputs, process.env);
     const common = {
       layout: o.layout,
@@ -135,7 +143,7 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
             tags: o.tags,
             output,
             tempDir: process.env.RUNNER_TEMP || tmpdir(),
-            registry: { ...o.registry, onSecret: (s: string) => core.setSecret(s) },
+            registry: { ...o.registry, onSecret: mask },
             verify: o.verify,
           })
         : encryptImage({ ...common, output: output! }),
