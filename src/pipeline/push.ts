@@ -12,7 +12,7 @@ import { trackTemp, untrackTemp } from '../temps.js';
 import { openLayout } from '../oci/layout/source.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
-import type { BlobLocation } from '../oci/source.js';
+import type { BlobHandle } from '../oci/layout/writer.js';
 import { loadImage, manifestNodes, nodesBottomUp, type TreeNode } from '../oci/tree.js';
 import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
 import { BlobPusher, pushManifests, pushTags, type PushStats, type PushTarget } from '../registry/push.js';
@@ -165,14 +165,14 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
     // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
     // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
-    const staged = new Map<string, () => BlobLocation>();
+    const staged = new Map<string, BlobHandle>();
     const reader = {
       open: async (desc: Descriptor) => {
-        const locate = staged.get(desc.digest);
-        if (!locate)
+        const handle = staged.get(desc.digest);
+        if (!handle)
           throw new OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
         // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-        return Readable.from(uploadChunks(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+        return Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
       },
     };
     const blobPusher = new BlobPusher(targets, reader, pushOpts);
@@ -184,8 +184,8 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
         ...opts,
         output: layoutDir,
         signal: stop.signal,
-        onBlob: (desc, locate) => {
-          staged.set(desc.digest, locate);
+        onBlob: (desc, handle) => {
+          staged.set(desc.digest, handle);
           blobPusher.push(desc).catch((err: unknown) => stop.abort(err)); // also thrown by settle() below
         },
       });
