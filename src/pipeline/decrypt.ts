@@ -1,16 +1,14 @@
 /** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
 import { LayoutWriter } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
-import { ANNOTATION_REF_NAME } from '../oci/model.js';
 import type { Platform } from '../oci/platform.js';
 import { loadImage } from '../oci/tree.js';
 import type { DecryptionKey } from '../ocicrypt/keys.js';
 import { decryptLayer } from '../ocicrypt/layer.js';
 import { rewriteRuntime, startWorkers } from './layer-workers.js';
-import { pick, toImageReport } from './report.js';
 import type { ImageReport } from './result.js';
 import { openSource, type SourceOptions } from './registry-source.js';
-import { rewriteImage } from './rewrite.js';
+import { rewriteToLayout } from './rewrite.js';
 
 export interface DecryptOptions extends SourceOptions {
   refName?: string;
@@ -35,7 +33,7 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
     const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
     // Private: plaintext, verified or not, must never be readable by other users of the machine.
     writer = await LayoutWriter.create(opts.output, { private: true });
-    const result = await rewriteImage(
+    const { report } = await rewriteToLayout(
       source,
       image,
       writer,
@@ -47,14 +45,6 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
       },
       { ...rewriteRuntime(opts, workers), log },
     );
-    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    // The report first: nothing that can fail may come after the layout is in place.
-    const report = toImageReport(
-      result,
-      { output: writer.path, ...(refName ? { refName } : {}) },
-      image.skippedPlatforms,
-    );
-    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
     return report;
   } catch (err) {
     await writer?.abort().catch(() => {}); // the first error is the one to report

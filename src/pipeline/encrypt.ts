@@ -6,16 +6,16 @@ import { OepError } from '../errors.js';
 import { openLayout } from '../oci/layout/source.js';
 import { LayoutWriter } from '../oci/layout/writer.js';
 import { isEncryptableLayer, isEncryptedMediaType } from '../oci/mediatypes.js';
-import { ANNOTATION_REF_NAME } from '../oci/model.js';
+import type { Descriptor } from '../oci/model.js';
 import { formatPlatform, type Platform } from '../oci/platform.js';
-import { imageManifestNodes, loadImage, type ManifestNode } from '../oci/tree.js';
+import { imageManifestNodes, loadImage, type LoadedImage } from '../oci/tree.js';
+import type { BlobSource } from '../oci/source.js';
 import type { Recipient } from '../ocicrypt/keys.js';
 import { encryptLayer } from '../ocicrypt/layer.js';
 import { settleAttestations, type AttestationMode } from './attestations.js';
 import { rewriteRuntime, startWorkers } from './layer-workers.js';
-import { pick, toImageReport } from './report.js';
 import type { ImageReport } from './result.js';
-import { isExternal, rewriteImage, type BlobListener } from './rewrite.js';
+import { isExternal, rewriteToLayout, type BlobListener, type RewriteResult } from './rewrite.js';
 import { resolveLayerIndexes } from './selection.js';
 
 export interface EncryptOptions {
@@ -34,14 +34,71 @@ export interface EncryptOptions {
    * With it, large layers are processed on all cores; without it, on this thread.
    */
   workerScript?: string;
-  /** See RewriteOptions.onBlob. */
+  /** Told of each layer and config as soon as it is final in the output: a push starts uploading it. */
   onBlob?: BlobListener;
-  /** See RewriteOptions.signal. */
+  /** Stops the run from outside (a push whose upload failed), failing it with the signal's reason. */
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
-export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
+/** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
+async function encryptable(
+  source: BlobSource,
+  layer: Descriptor,
+  where: { i: number; name: string },
+  opts: Pick<EncryptOptions, 'encryptLayers'>,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const { i, name } = where;
+  // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
+  if (isExternal(layer) && !(await source.has(layer))) {
+    if (opts.encryptLayers) {
+      throw new OepError(
+        'E_UNSUPPORTED',
+        `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`,
+        {
+          hint: 'leave it out with --encrypt-layers',
+        },
+      );
+    }
+    log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls![0]}: left as it is`);
+    return false;
+  }
+  if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
+    throw new OepError(
+      'E_UNSUPPORTED',
+      `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`,
+      {
+        hint: 'leave it out with --encrypt-layers',
+      },
+    );
+  }
+  return true;
+}
+
+/** Check every selection before writing anything: the digests of the layers selected, in any image. */
+async function chooseLayers(
+  source: BlobSource,
+  image: LoadedImage,
+  opts: EncryptOptions,
+  log: (line: string) => void,
+): Promise<Set<string>> {
+  const chosen = new Set<string>();
+  for (const m of imageManifestNodes(image.root)) {
+    const name = `the ${formatPlatform(m.platform)} image`;
+    const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
+    for (const i of [...indexes]) {
+      if (!(await encryptable(source, m.doc.layers[i]!, { i, name }, opts, log))) indexes.delete(i);
+    }
+    for (const i of indexes) chosen.add(m.doc.layers[i]!.digest);
+  }
+  return chosen;
+}
+
+/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
+export async function encryptToLayout(
+  opts: EncryptOptions,
+): Promise<{ report: ImageReport; result: RewriteResult }> {
   const log = opts.log ?? (() => {});
   if (opts.recipients.length === 0) {
     throw new OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
@@ -54,88 +111,42 @@ export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
     mode: opts.attestations ?? 'drop',
     platforms: opts.platforms,
   });
-
-  // Check every selection before writing anything.
-  const selected = new Map<ManifestNode, Set<number>>();
-  for (const m of imageManifestNodes(image.root)) {
-    const name = `the ${formatPlatform(m.platform)} image`;
-    const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
-    for (const i of [...indexes]) {
-      const layer = m.doc.layers[i]!;
-      // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
-      if (isExternal(layer) && !(await source.has(layer))) {
-        if (opts.encryptLayers) {
-          throw new OepError(
-            'E_UNSUPPORTED',
-            `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`,
-            {
-              hint: 'leave it out with --encrypt-layers',
-            },
-          );
-        }
-        indexes.delete(i);
-        log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls![0]}: left as it is`);
-        continue;
-      }
-      if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
-        throw new OepError(
-          'E_UNSUPPORTED',
-          `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`,
-          {
-            hint: 'leave it out with --encrypt-layers',
-          },
-        );
-      }
-    }
-    selected.set(m, indexes);
-  }
+  const chosen = await chooseLayers(source, image, opts, log);
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
-
-  const chosen = new Set(
-    [...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i]!.digest)),
-  );
   const writer = await LayoutWriter.create(opts.output);
   const workers = startWorkers(opts);
   try {
-    const result = await rewriteImage(
-      source,
-      image,
-      writer,
-      {
-        verb: 'encrypted',
-        convertDockerToOci: true,
-        // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
-        // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
-        select: (layer) =>
-          chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
-        prepare: (layer) => encryptLayer(layer, opts.recipients),
-      },
-      {
-        ...rewriteRuntime(opts, workers),
-        log,
-        ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      },
-    );
-    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    // The report first: nothing that can fail may come after the layout is in place.
-    const report = toImageReport(
-      result,
-      { output: writer.path, ...(refName ? { refName } : {}), droppedAttestations },
-      image.skippedPlatforms,
-    );
-    report.recipients = opts.recipients.map((r) => ({
+    const ops = {
+      verb: 'encrypted',
+      convertDockerToOci: true,
+      // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
+      // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
+      select: (layer: Descriptor) =>
+        chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
+      prepare: (layer: Descriptor) => encryptLayer(layer, opts.recipients),
+    } as const;
+    const out = await rewriteToLayout(source, image, writer, ops, {
+      ...rewriteRuntime(opts, workers),
+      log,
+      ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      report: { droppedAttestations },
+    });
+    out.report.recipients = opts.recipients.map((r) => ({
       type: r.type,
       alg: r.alg,
       fingerprint: r.fingerprint,
       source: r.source,
     }));
-    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-    return report;
+    return out;
   } catch (err) {
     await writer.abort().catch(() => {}); // the first error is the one to report
     throw err;
   } finally {
     await workers?.close();
   }
+}
+
+export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
+  return (await encryptToLayout(opts)).report;
 }

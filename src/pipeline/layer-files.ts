@@ -10,6 +10,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OepError } from '../errors.js';
 import type { BlobLocation } from '../oci/source.js';
+import type { BlobHandle } from '../oci/layout/writer.js';
 import { DigestVerifier } from '../oci/verifier.js';
 import { LayerLoop, type LayerParams } from '../ocicrypt/loop.js';
 
@@ -143,31 +144,22 @@ export async function runFileJob(job: FileJob, onProgress?: (bytes: number) => v
  * blob's size and every manifest after the push.
  */
 export async function* uploadChunks(
-  locate: () => BlobLocation,
+  blob: Pick<BlobHandle, 'size' | 'open'>,
   expected: { digest: string; size: number },
 ): AsyncGenerator<Buffer> {
-  let location = locate();
-  let fh: FileHandle;
+  const fh = await blob.open();
   try {
-    fh = await open(location.path, 'r');
-  } catch (err) {
-    // The layout may have moved from its staging folder to its destination since we asked: ask again.
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    location = locate();
-    fh = await open(location.path, 'r');
-  }
-  try {
-    if (location.size !== expected.size) {
+    if (blob.size !== expected.size) {
       throw new OepError(
         'E_DIGEST',
-        `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`,
+        `blob ${expected.digest} has ${blob.size} bytes on disk, expected ${expected.size}`,
       );
     }
     let done = 0;
     let chunks = 0;
     while (done < expected.size) {
       const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, done);
       if (bytesRead === 0) throw new OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
       done += bytesRead;
       yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);

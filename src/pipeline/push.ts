@@ -9,13 +9,20 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { OepError } from '../errors.js';
 import { trackTemp, untrackTemp } from '../temps.js';
-import { openLayout } from '../oci/layout/source.js';
+import type { BlobHandle } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
-import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
-import type { BlobLocation } from '../oci/source.js';
-import { loadImage, manifestNodes, nodesBottomUp, type TreeNode } from '../oci/tree.js';
+import type { Descriptor } from '../oci/model.js';
 import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
-import { BlobPusher, pushManifests, pushTags, type PushStats, type PushTarget } from '../registry/push.js';
+import {
+  BlobPusher,
+  pushManifests,
+  pushTags,
+  type BlobReader,
+  type PushContent,
+  type PushOptions,
+  type PushStats,
+  type PushTarget,
+} from '../registry/push.js';
 import {
   formatReference,
   parseReference,
@@ -23,14 +30,12 @@ import {
   resolveTag,
   type Reference,
 } from '../registry/reference.js';
-import { RegistryError } from '../registry/errors.js';
-import { retryOperation } from '../registry/retry.js';
-import { encryptImage, type EncryptOptions } from './encrypt.js';
+import { verifyPushAccess, verifyPushed, verifyTags } from '../registry/verify.js';
+import { encryptToLayout, type EncryptOptions } from './encrypt.js';
 import { defaultConcurrency } from './layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
 import type { ImageReport } from './result.js';
 import { uploadChunks } from './layer-files.js';
-import { isExternal } from './rewrite.js';
 
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   /** REPO[:TAG]; no tag means latest. */
@@ -77,158 +82,137 @@ export function pushTargets(image: string, tags: string[] = []): Reference[] {
   });
 }
 
-/** Every manifest and index of the tree, children first, root last, each once. */
-/** The configs and layers of every manifest under a node, each digest once. */
-function blobsOf(node: TreeNode): Descriptor[] {
-  const out = new Map<string, Descriptor>();
-  for (const m of manifestNodes(node)) for (const d of [m.doc.config, ...m.doc.layers]) out.set(d.digest, d);
-  return [...out.values()];
+/** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
+function encryptionIntact(l: Descriptor): boolean {
+  const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
+  return isEncryptedMediaType(l.mediaType) && keys && Boolean(l.annotations?.[ANNOTATION_PUBOPTS]);
 }
 
 /**
- * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
- * layer this run encrypted served as +encrypted with its key and pubopts annotations.
+ * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
+ * uploadChunks); anything else is verified.
  */
-async function verifyPushed(
-  targets: PushTarget[],
-  manifests: { desc: Descriptor; bytes: Buffer }[],
-  blobs: Descriptor[],
-  encrypted: Set<string>,
-): Promise<void> {
-  const done = new Set<string>();
-  for (const { ref, client } of targets) {
-    const name = repositoryName(ref);
-    if (done.has(name)) continue;
-    done.add(name);
-    for (const m of manifests) {
-      const got = await client.getManifest(ref.repository, m.desc.digest);
-      if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
-        throw new RegistryError(
-          'E_VERIFY',
-          `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`,
-        );
-      }
-      const doc = parseManifestOrIndex(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
-      if (doc.kind !== 'manifest') continue;
-      for (const l of doc.layers) {
-        if (!encrypted.has(l.digest)) continue;
-        const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
-        if (!isEncryptedMediaType(l.mediaType) || !keys || !l.annotations?.[ANNOTATION_PUBOPTS]) {
-          throw new RegistryError(
-            'E_VERIFY',
-            `${name}: layer ${l.digest} landed without its encryption media type or annotations`,
-          );
-        }
-      }
-    }
-    for (const b of blobs) {
-      if (!(await client.blobExists(ref.repository, b))) {
-        throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
-      }
-    }
+class StagedBlobs implements BlobReader {
+  readonly #handles = new Map<string, BlobHandle>();
+
+  add(desc: Descriptor, handle: BlobHandle): void {
+    this.#handles.set(desc.digest, handle);
+  }
+
+  async open(desc: Descriptor): Promise<Readable> {
+    const handle = this.#handles.get(desc.digest);
+    if (!handle) throw new OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+    // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+    return Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
   }
 }
 
-/** Every tag, of every repository, must now serve the root's exact bytes. */
-async function verifyTags(targets: PushTarget[], root: { desc: Descriptor; bytes: Buffer }): Promise<void> {
-  for (const { ref, client } of targets) {
-    if (!ref.tag) continue;
-    const tagged = await client.getManifest(ref.repository, ref.tag);
-    if (!tagged.bytes.equals(root.bytes)) {
-      throw new RegistryError(
-        'E_VERIFY',
-        `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`,
-      );
-    }
+/** The registries of a push, reached (and their auth schemes learnt) before anything is encrypted. */
+async function connect(refs: Reference[], opts: PushImageOptions, log: (line: string) => void) {
+  const clients = await connectClients(refs, opts.registry, log);
+  const targets: PushTarget[] = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost)! }));
+  const retry = retryPolicy(opts.registry, log);
+  const close = () => Promise.all([...clients.values()].map((c) => c.close().catch(() => {})));
+  const destroy = () => Promise.all([...clients.values()].map((c) => c.destroy()));
+  return { clients, targets, retry, close, destroy };
+}
+type Connection = Awaited<ReturnType<typeof connect>>;
+
+/**
+ * Encrypt into `layoutDir`; blobs go up as soon as they are final on disk, while later layers are still being
+ * encrypted. A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
+ */
+async function encryptUploading(
+  opts: PushImageOptions,
+  layoutDir: string,
+  conn: Connection,
+  pushOpts: PushOptions,
+): Promise<Awaited<ReturnType<typeof encryptToLayout>> & { pusher: BlobPusher; staged: StagedBlobs }> {
+  const staged = new StagedBlobs();
+  const pusher = new BlobPusher(conn.targets, staged, pushOpts);
+  const stop = new AbortController();
+  try {
+    const out = await encryptToLayout({
+      ...opts,
+      output: layoutDir,
+      signal: stop.signal,
+      onBlob: (desc, handle) => {
+        staged.add(desc, handle);
+        pusher.push(desc).catch((err: unknown) => stop.abort(err)); // also thrown by settle()
+      },
+    });
+    for (const b of out.result.blobs) staged.add(b.desc, b.handle);
+    return { ...out, pusher, staged };
+  } catch (err) {
+    // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
+    pusher.abort();
+    await conn.destroy();
+    await pusher.settle().catch(() => {});
+    throw err;
   }
+}
+
+/** Every blob (most are under way already), everywhere, before any manifest; then the manifests. */
+async function pushEverything(
+  conn: Connection,
+  content: PushContent,
+  pusher: BlobPusher,
+  pushOpts: PushOptions,
+): Promise<PushStats> {
+  const names = [...new Set(conn.targets.map((t) => repositoryName(t.ref)))].join(', ');
+  pushOpts.log(`pushing ${content.blobs.length} blobs and ${content.manifests.length} manifests to ${names}`);
+  await Promise.all(content.blobs.map((b) => pusher.push(b)));
+  await pusher.settle();
+  const pushed = pusher.stats;
+  await pushManifests(conn.targets, content.manifests, pushOpts);
+  pushOpts.log(
+    `blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`,
+  );
+  return pushed;
+}
+
+/** A staging folder for the layout when no output was asked for; removed when the push is done. */
+async function layoutFolder(opts: PushImageOptions): Promise<{ dir: string; remove(): Promise<void> }> {
+  if (opts.output) return { dir: opts.output, remove: async () => {} };
+  const staging = await mkdtemp(join(opts.tempDir, 'oep-push-'));
+  trackTemp(staging);
+  return {
+    dir: join(staging, `layout-${randomBytes(4).toString('hex')}`),
+    remove: async () => {
+      await rm(staging, { recursive: true, force: true });
+      untrackTemp(staging);
+    },
+  };
 }
 
 export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
   const log = opts.log ?? (() => {});
   const refs = pushTargets(opts.image, opts.tags);
-  const main = refs[0]!;
-  // Reach every registry (and learn its auth scheme) before encrypting anything.
-  const clients = await connectClients(refs, opts.registry, log);
-  const targets: PushTarget[] = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost)! }));
-  const retry = retryPolicy(opts.registry, log);
-  let staging: string | undefined;
+  const conn = await connect(refs, opts, log);
+  let folder: Awaited<ReturnType<typeof layoutFolder>> | undefined;
   try {
     // Refused credentials fail now, in a second, not after encrypting a gigabyte.
-    for (const ref of new Map(refs.map((r) => [repositoryName(r), r])).values()) {
-      await retryOperation(`authenticating to ${repositoryName(ref)}`, retry, () =>
-        clients.get(ref.apiHost)!.checkPushAccess(ref.repository),
-      );
-    }
-    staging = opts.output ? undefined : await mkdtemp(join(opts.tempDir, 'oep-push-'));
-    if (staging) trackTemp(staging);
-    const layoutDir = opts.output ?? join(staging!, `layout-${randomBytes(4).toString('hex')}`);
-    const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()), log };
-    // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
-    // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
-    const staged = new Map<string, () => BlobLocation>();
-    const reader = {
-      open: async (desc: Descriptor) => {
-        const locate = staged.get(desc.digest);
-        if (!locate)
-          throw new OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
-        // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-        return Readable.from(uploadChunks(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
-      },
+    await verifyPushAccess(conn.targets, conn.retry);
+    folder = await layoutFolder(opts);
+    const pushOpts = {
+      retry: conn.retry,
+      concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
+      log,
     };
-    const blobPusher = new BlobPusher(targets, reader, pushOpts);
-    let report: ImageReport;
-    // A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
-    const stop = new AbortController();
-    try {
-      report = await encryptImage({
-        ...opts,
-        output: layoutDir,
-        signal: stop.signal,
-        onBlob: (desc, locate) => {
-          staged.set(desc.digest, locate);
-          blobPusher.push(desc).catch((err: unknown) => stop.abort(err)); // also thrown by settle() below
-        },
-      });
-    } catch (err) {
-      // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
-      blobPusher.abort();
-      await Promise.all([...clients.values()].map((c) => c.destroy()));
-      await blobPusher.settle().catch(() => {});
-      throw err;
-    }
-    const source = await openLayout(layoutDir);
-    const image = await loadImage(source);
-    const manifests = nodesBottomUp(image.root).map((n) => ({ desc: n.desc, bytes: n.bytes }));
-    const root = manifests[manifests.length - 1]!;
-    if (root.desc.digest !== report.digest)
-      throw new OepError('E_VERIFY', 'internal: the encrypted layout changed under us');
-    // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
-    const blobs: Descriptor[] = [];
-    for (const b of blobsOf(image.root)) if (!isExternal(b) || (await source.has(b))) blobs.push(b);
-    log(
-      `pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`,
-    );
-    // Every blob the image needs (most are under way already), everywhere, before any manifest.
-    await Promise.all(blobs.map((b) => blobPusher.push(b)));
-    await blobPusher.settle();
-    const pushed = blobPusher.stats;
-    await pushManifests(targets, manifests, pushOpts);
-    log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
+    const { report, result, pusher } = await encryptUploading(opts, folder.dir, conn, pushOpts);
+    const content = { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) };
+    const root = content.manifests[content.manifests.length - 1]!;
+    const pushed = await pushEverything(conn, content, pusher, pushOpts);
     // Content is checked by digest before any tag moves: a tag never points at something that failed.
+    const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted'));
+    const digests = new Set(encrypted.map((l) => l.digest));
+    if (opts.verify) await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
+    await pushTags(conn.targets, root, pushOpts);
     if (opts.verify) {
-      const encrypted = new Set(
-        report.platforms.flatMap((p) =>
-          p.layers.filter((l) => l.action === 'encrypted').map((l) => l.digest),
-        ),
-      );
-      await verifyPushed(targets, manifests, blobs, encrypted);
-    }
-    await pushTags(targets, root, pushOpts);
-    if (opts.verify) {
-      await verifyTags(targets, root);
+      await verifyTags(conn.targets, root);
       log(`verified ${root.desc.digest} in ${[...new Set(refs.map(repositoryName))].join(', ')}`);
     }
-    const imageName = repositoryName(main);
+    const imageName = repositoryName(refs[0]!);
     return {
       ...report,
       ...(opts.output ? {} : { output: undefined }),
@@ -239,11 +223,8 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
       pushed,
     };
   } finally {
-    if (staging) {
-      await rm(staging, { recursive: true, force: true });
-      untrackTemp(staging);
-    }
-    await Promise.all([...clients.values()].map((c) => c.close().catch(() => {})));
+    await folder?.remove();
+    await conn.close();
   }
 }
 

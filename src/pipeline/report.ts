@@ -2,9 +2,13 @@
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { describeLayer } from '../ocicrypt/layer.js';
 import type { ImageReport, LayerReport } from './result.js';
-import type { RewriteResult } from './rewrite.js';
+import type { Mutation } from '../oci/mutate.js';
 
-export function toImageReport(r: RewriteResult, extra: Partial<ImageReport>, skipped: string[]): ImageReport {
+export function toImageReport(
+  r: Pick<Mutation, 'root' | 'manifests' | 'attestations'>,
+  extra: Partial<ImageReport>,
+  skipped: string[],
+): ImageReport {
   return {
     digest: r.root.digest,
     mediaType: r.root.mediaType,

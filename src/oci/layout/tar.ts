@@ -78,6 +78,17 @@ async function readAt(fh: FileHandle, offset: number, length: number): Promise<B
   return buf.subarray(0, bytesRead);
 }
 
+/** The size of the entry a header starts: its pax `size` record, when there is one, wins over the header's. */
+function entrySize(header: Buffer, pax: Record<string, string>, path: string): number {
+  const size = octal(header, 124, 12, path);
+  if (pax.size === undefined) return size;
+  const paxSize = Number(pax.size);
+  if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(paxSize)) {
+    throw new OepError('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+  }
+  return paxSize;
+}
+
 export async function indexTar(path: string): Promise<Map<string, TarEntry>> {
   const fh = await open(path, 'r');
   try {
@@ -93,19 +104,10 @@ export async function indexTar(path: string): Promise<Map<string, TarEntry>> {
       if (header.length < BLOCK) throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
       if (header.every((b) => b === 0)) break;
       const type = String.fromCharCode(header[156] || 0x30);
-      let size = octal(header, 124, 12, path);
+      const size = entrySize(header, pax, path);
       const prefix = cstr(header, 345, 155);
       let name =
         longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-      if (pax.size !== undefined) {
-        size = Number(pax.size);
-        if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
-          throw new OepError(
-            'E_LAYOUT',
-            `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`,
-          );
-        }
-      }
       const dataOffset = offset + BLOCK;
       if (dataOffset + size > fileSize) throw new OepError('E_LAYOUT', `${path}: truncated tar archive`);
       const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;

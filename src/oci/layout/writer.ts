@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, renameSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,12 +15,22 @@ import { OepError } from '../../errors.js';
 import { trackTemp, untrackTemp } from '../../temps.js';
 import { parseDigest } from '../digest.js';
 import { serialize, type Descriptor } from '../model.js';
-import type { BlobLocation } from '../source.js';
 import { DigestCounter } from './verify.js';
 
 export interface WrittenBlob {
   digest: string;
   size: number;
+}
+
+/**
+ * A blob this writer wrote, readable for as long as the writer lives: before the commit from the staging folder,
+ * after it from the destination. An open never races the move (the commit waits for opens under way, and an
+ * open handle survives the rename), so readers need no retry.
+ */
+export interface BlobHandle {
+  readonly digest: string;
+  readonly size: number;
+  open(): Promise<FileHandle>;
 }
 
 export interface WriterOptions {
@@ -35,6 +45,8 @@ export class LayoutWriter {
   readonly fileMode: number;
   /** digest -> size of every blob written so far. */
   readonly #known = new Map<string, number>();
+  /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
+  readonly #opening = new Set<Promise<unknown>>();
   #done = false;
 
   private constructor(final: string, staging: string, opts: WriterOptions) {
@@ -133,12 +145,20 @@ export class LayoutWriter {
     return this.#known.has(digest);
   }
 
-  /** Where a written blob is now: in the staging folder, or in the destination once committed. */
-  locate(digest: string): BlobLocation {
+  /** A stable handle on a written blob (see BlobHandle). */
+  handle(digest: string): BlobHandle {
     const size = this.#known.get(digest);
     if (size === undefined) throw new Error(`internal: blob ${digest} was not written here`);
     const { algorithm, hex } = parseDigest(digest, this.#final);
-    return { path: join(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
+    return {
+      digest,
+      size,
+      open: () => {
+        const p = open(join(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), 'r');
+        this.#opening.add(p);
+        return p.finally(() => this.#opening.delete(p));
+      },
+    };
   }
 
   #blobPath(digest: string): string {
@@ -161,8 +181,9 @@ export class LayoutWriter {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    // Synchronous, so the move and the flag change together; a reader holding the staging path from before
-    // re-locates on ENOENT (uploadChunks).
+    // No handle may be opening a staging path when the folder moves; the check, the move and the flag change
+    // run in one synchronous step, so an open started after it uses the destination.
+    while (this.#opening.size > 0) await Promise.allSettled([...this.#opening]);
     renameSync(this.#staging, this.#final);
     this.#done = true;
     untrackTemp(this.#staging);

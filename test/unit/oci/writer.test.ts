@@ -51,6 +51,40 @@ describe('LayoutWriter', () => {
     assert.ok(existsSync(join(out, 'index.json')));
   });
 
+  it('hands out blob handles that read the same bytes before, during and after the commit', async () => {
+    const out = join(dir, 'handles');
+    const w = await LayoutWriter.create(out);
+    const bytes = Buffer.from('a blob that is read while the layout moves');
+    const { digest } = await w.writeBytes(bytes);
+    const handle = w.handle(digest);
+    assert.deepEqual([handle.digest, handle.size], [digest, bytes.length]);
+    const read = async (): Promise<Buffer> => {
+      const fh = await handle.open();
+      try {
+        return (await fh.read(Buffer.alloc(handle.size), 0, handle.size, 0)).buffer;
+      } finally {
+        await fh.close();
+      }
+    };
+    const before = await handle.open(); // held open across the move
+    // Readers that keep opening the blob while the commit runs: some open is always under way when it moves.
+    let moved = false;
+    const keepReading = async (): Promise<Buffer[]> => {
+      const got: Buffer[] = [];
+      while (!moved) got.push(await read());
+      return got;
+    };
+    const readers = Array.from({ length: 4 }, keepReading);
+    await w.commit([]);
+    moved = true;
+    const during = (await Promise.all(readers)).flat();
+    const after = await read();
+    const held = (await before.read(Buffer.alloc(handle.size), 0, handle.size, 0)).buffer;
+    await before.close();
+    for (const b of [...during, after, held]) assert.deepEqual(b, bytes);
+    assert.throws(() => w.handle(sha256(Buffer.from('never written'))), /was not written here/);
+  });
+
   it('abort removes everything', async () => {
     const out = join(dir, 'aborted');
     const w = await LayoutWriter.create(out);

@@ -1,0 +1,152 @@
+/**
+ * The I/O half of a rewrite: every distinct layer blob transformed (encrypted or decrypted, through the engine)
+ * or copied verified into the output layout, in parallel, each once; then the configs, copied as they are.
+ * Local files go through the file loop (in a worker when large), other sources through stream stages; both
+ * check digests and sizes as they read. Each blob is announced as soon as it is final, so a push can start
+ * uploading while later layers are still being encrypted.
+ */
+import type { Transform } from 'node:stream';
+import { OepError } from '../errors.js';
+import { mapLimit } from '../limit.js';
+import type { BlobHandle, LayoutWriter, WrittenBlob } from '../oci/layout/writer.js';
+import type { Descriptor } from '../oci/model.js';
+import type { LayerOutcome } from '../oci/mutate.js';
+import type { BlobSource } from '../oci/source.js';
+import type { ManifestNode } from '../oci/tree.js';
+import type { LayerOperation } from '../ocicrypt/layer.js';
+import { LayerStream } from '../ocicrypt/loop.js';
+import { runFileJob, type FileJob } from './layer-files.js';
+import type { LayerWorkers } from './layer-workers.js';
+import { isExternal, type BlobJob } from './layer-plan.js';
+import { mib, progressLogger, progressStage } from './progress.js';
+
+/**
+ * The engine's prepared layer: parameters for the layer loop, run by the file loop (layouts and archives,
+ * inline or in a worker) or as a stream stage (registries), and the finalizer that gives its descriptor.
+ */
+export type LayerTransform = LayerOperation;
+
+/** Told of each layer and config blob once it is final in the output, with a handle to read it by. */
+export type BlobListener = (desc: Descriptor, blob: BlobHandle) => void;
+
+export interface BlobStageOptions {
+  concurrency: number;
+  log: (line: string) => void;
+  /** Worker threads for large layers; without them every layer runs on this thread. */
+  workers?: LayerWorkers;
+  /** Stops the run from outside (a push whose upload failed), failing it with the signal's reason. */
+  signal?: AbortSignal;
+  onBlob?: BlobListener;
+}
+
+export interface LayerWork {
+  /** Word for the log ("encrypted", "decrypted"). */
+  verb: string;
+  /** Set up the transform for one layer (called once per distinct blob). */
+  prepare(layer: Descriptor): Promise<LayerTransform>;
+}
+
+export interface MovedBlob {
+  desc: Descriptor;
+  action: LayerOutcome['action'];
+}
+
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
+
+function notSha256(source: BlobSource, what: string, digest: string): OepError {
+  // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+  return new OepError(
+    'E_UNSUPPORTED',
+    `${source.name}: ${what} ${digest} is not sha256; only sha256 blobs can be rewritten`,
+  );
+}
+
+export class BlobStage {
+  constructor(
+    readonly source: BlobSource,
+    readonly writer: LayoutWriter,
+    readonly work: LayerWork,
+    readonly opts: BlobStageOptions,
+  ) {}
+
+  /** Run every job; the result maps each job's key to the blob it produced. */
+  async run(jobs: Map<string, BlobJob>): Promise<Map<string, MovedBlob>> {
+    const done = new Map<string, MovedBlob>();
+    await mapLimit(
+      [...jobs.entries()],
+      this.opts.concurrency,
+      async ([key, { layer, action }], signal) => {
+        done.set(
+          key,
+          action === 'copy' ? await this.#copy(layer, signal) : await this.#transform(layer, signal),
+        );
+      },
+      this.opts.signal,
+    );
+    return done;
+  }
+
+  /** Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified. */
+  async writeConfigs(manifests: ManifestNode[]): Promise<void> {
+    for (const m of manifests) {
+      const w = await this.writer.writeBytes(m.config);
+      if (w.digest !== m.doc.config.digest) throw notSha256(this.source, 'config', m.doc.config.digest);
+      this.opts.onBlob?.(m.doc.config, this.writer.handle(m.doc.config.digest));
+    }
+  }
+
+  async #copy(layer: Descriptor, signal: AbortSignal): Promise<MovedBlob> {
+    if (this.writer.has(layer.digest)) return { desc: layer, action: 'copied' };
+    if (isExternal(layer) && !(await this.source.has(layer))) return { desc: layer, action: 'external' };
+    const { written } = await this.#move(layer, undefined, signal);
+    if (written.digest !== layer.digest) throw notSha256(this.source, 'blob', layer.digest);
+    this.opts.onBlob?.(layer, this.writer.handle(layer.digest));
+    return { desc: layer, action: 'copied' };
+  }
+
+  async #transform(layer: Descriptor, signal: AbortSignal): Promise<MovedBlob> {
+    const t = await this.work.prepare(layer);
+    const started = Date.now();
+    const { written, hmac } = await this.#move(layer, t, signal);
+    const secs = (Date.now() - started) / 1000;
+    this.opts.log(
+      `${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,
+    );
+    const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
+    this.opts.onBlob?.(desc, this.writer.handle(desc.digest));
+    return { desc, action: 'transformed' };
+  }
+
+  async #move(
+    layer: Descriptor,
+    t: LayerTransform | undefined,
+    signal: AbortSignal,
+  ): Promise<{ written: WrittenBlob; hmac?: Uint8Array }> {
+    const onProgress = progressLogger(layer, this.work.verb, this.opts.log);
+    const location = this.source.locate ? await this.source.locate(layer) : undefined;
+    if (!location) {
+      // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
+      const loop = t ? new LayerStream(t.params, { hashOutput: false }) : undefined;
+      const stages: Transform[] = loop ? [loop] : [];
+      if (onProgress) stages.push(progressStage(onProgress));
+      const written = await this.writer.writeStream(await this.source.open(layer), stages, signal);
+      const hmac = loop?.result().hmac;
+      return { written, ...(hmac ? { hmac } : {}) };
+    }
+    const job: FileJob = {
+      ...(t ? t.params : { mode: 'copy' }),
+      source: location,
+      expected: { digest: layer.digest, size: layer.size },
+      sourceName: this.source.name,
+      out: this.writer.tempPath(),
+      fileMode: this.writer.fileMode,
+    };
+    const r =
+      this.opts.workers && layer.size >= WORKER_FROM
+        ? await this.opts.workers.run(job, signal, onProgress)
+        : await runFileJob(job, onProgress);
+    const written = await this.writer.adopt(job.out, { digest: r.digest, size: r.size });
+    return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
+  }
+}
