@@ -22,7 +22,7 @@ const api = __nccwpck_require__(5407)
 const buildConnector = __nccwpck_require__(2296)
 const MockClient = __nccwpck_require__(8957)
 const MockAgent = __nccwpck_require__(5973)
-const MockPool = __nccwpck_require__(6399)
+const MockPool = __nccwpck_require__(8780)
 const mockErrors = __nccwpck_require__(5445)
 const RetryHandler = __nccwpck_require__(112)
 const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5837)
@@ -6021,7 +6021,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4092:
+/***/ 1711:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6883,7 +6883,7 @@ const {
   kResume
 } = __nccwpck_require__(9411)
 const connectH1 = __nccwpck_require__(1557)
-const connectH2 = __nccwpck_require__(4092)
+const connectH2 = __nccwpck_require__(1711)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -10426,7 +10426,7 @@ const {
   kFactory
 } = __nccwpck_require__(8149)
 const MockClient = __nccwpck_require__(8957)
-const MockPool = __nccwpck_require__(6399)
+const MockPool = __nccwpck_require__(8780)
 const { matchValue, buildMockOptions } = __nccwpck_require__(1725)
 const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8091)
 const Dispatcher = __nccwpck_require__(2091)
@@ -10889,7 +10889,7 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 6399:
+/***/ 8780:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -67397,7 +67397,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8780);
+/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1153);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(130);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
@@ -70391,10 +70391,10 @@ var errors = __nccwpck_require__(3916);
 var src_escape = __nccwpck_require__(2988);
 // EXTERNAL MODULE: ./src/pipeline/attestations.ts
 var pipeline_attestations = __nccwpck_require__(1955);
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 2 modules
-var encrypt = __nccwpck_require__(6203);
-// EXTERNAL MODULE: ./src/pipeline/push.ts + 14 modules
-var push = __nccwpck_require__(8780);
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 13 modules
+var encrypt = __nccwpck_require__(4092);
+// EXTERNAL MODULE: ./src/pipeline/push.ts + 15 modules
+var push = __nccwpck_require__(1153);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/pipeline/ca.ts
@@ -71379,568 +71379,6 @@ function parseDigest(digest, where) {
     throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: invalid digest ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(digest)}`, {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
-}
-
-
-/***/ }),
-
-/***/ 2499:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  B: () => (/* binding */ openLayout)
-});
-
-// UNUSED EXPORTS: MAX_JSON_BLOB
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
-// EXTERNAL MODULE: ./src/oci/source.ts
-var source = __nccwpck_require__(8540);
-;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
-/**
- * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
- * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
- * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
- * Also a small ustar writer, used to build sample images and fixtures without external tools.
- */
-
-
-const BLOCK = 512;
-/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
-const MAX_TAR_META = 1024 * 1024;
-/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
-const SPECIAL_TYPES = {
-    '1': 'a hard link',
-    '2': 'a symbolic link',
-    '3': 'a character device',
-    '4': 'a block device',
-    '6': 'a FIFO',
-};
-function cstr(buf, start, len) {
-    const slice = buf.subarray(start, start + len);
-    const nul = slice.indexOf(0);
-    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
-}
-function octal(buf, start, len, where) {
-    const field = buf.subarray(start, start + len);
-    if ((field[0] & 0x80) !== 0) {
-        // GNU base-256 for sizes over 8 GiB.
-        let n = 0;
-        for (let i = 1; i < field.length; i++)
-            n = n * 256 + field[i];
-        return n;
-    }
-    const text = cstr(buf, start, len).trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: corrupt tar header`);
-    return parseInt(text, 8);
-}
-function parsePax(data) {
-    const out = {};
-    let pos = 0;
-    while (pos < data.length) {
-        const space = data.indexOf(0x20, pos);
-        if (space === -1)
-            break;
-        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
-        if (!Number.isFinite(len) || len <= 0)
-            break;
-        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        pos += len;
-    }
-    return out;
-}
-/** Normalise an entry name and refuse anything that could escape the archive's root. */
-function safeEntryName(name, where) {
-    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
-    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
-            hint: 'OCI archives hold only relative paths',
-        });
-    }
-    return clean;
-}
-async function readAt(fh, offset, length) {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-}
-async function indexTar(path) {
-    const fh = await (0,promises_.open)(path, 'r');
-    try {
-        const st = await fh.stat();
-        if (!st.isFile())
-            throw new errors/* OepError */.$s('E_LAYOUT', `${path} is not a regular file`);
-        const fileSize = st.size;
-        const entries = new Map();
-        let offset = 0;
-        let pax = {};
-        let longName;
-        for (;;) {
-            const header = await readAt(fh, offset, BLOCK);
-            if (header.length < BLOCK)
-                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
-            if (header.every((b) => b === 0))
-                break;
-            const type = String.fromCharCode(header[156] || 0x30);
-            let size = octal(header, 124, 12, path);
-            const prefix = cstr(header, 345, 155);
-            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-            if (pax.size !== undefined) {
-                size = Number(pax.size);
-                if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
-                    throw new errors/* OepError */.$s('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
-                }
-            }
-            const dataOffset = offset + BLOCK;
-            if (dataOffset + size > fileSize)
-                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
-            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-            if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
-                if (size > MAX_TAR_META) {
-                    throw new errors/* OepError */.$s('E_LAYOUT', `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`, { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' });
-                }
-                const data = await readAt(fh, dataOffset, size);
-                if (type === 'x')
-                    pax = parsePax(data);
-                if (type === 'L')
-                    longName = cstr(data, 0, data.length);
-                offset = next;
-                continue;
-            }
-            name = safeEntryName(name, path);
-            if (SPECIAL_TYPES[type]) {
-                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
-                    hint: 'OCI archives must hold regular files only',
-                });
-            }
-            if (type === '0' || type === '\0' || type === '7')
-                entries.set(name, { name, offset: dataOffset, size });
-            pax = {};
-            longName = undefined;
-            offset = next;
-        }
-        return entries;
-    }
-    finally {
-        await fh.close();
-    }
-}
-function header(name, size, type) {
-    const h = Buffer.alloc(BLOCK);
-    let prefix = '';
-    let base = name;
-    if (Buffer.byteLength(name) > 100) {
-        const cut = name.lastIndexOf('/', 155);
-        prefix = name.slice(0, cut);
-        base = name.slice(cut + 1);
-    }
-    h.write(base, 0, 100, 'utf8');
-    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
-    h.write('0000000\0', 108, 'ascii');
-    h.write('0000000\0', 116, 'ascii');
-    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
-    h.write('00000000000\0', 136, 'ascii');
-    h.write('        ', 148, 'ascii');
-    h.write(type, 156, 'ascii');
-    h.write('ustar\x0000', 257, 'binary');
-    h.write(prefix, 345, 155, 'utf8');
-    let sum = 0;
-    for (const b of h)
-        sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
-    return h;
-}
-/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
-function buildTar(files) {
-    const parts = [];
-    for (const f of files) {
-        const data = Buffer.from(f.data ?? new Uint8Array());
-        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
-        if (!f.dir && data.length) {
-            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
-        }
-    }
-    parts.push(Buffer.alloc(BLOCK * 2));
-    return Buffer.concat(parts);
-}
-
-// EXTERNAL MODULE: ./src/oci/layout/verify.ts
-var verify = __nccwpck_require__(6575);
-;// CONCATENATED MODULE: ./src/oci/layout/source.ts
-/**
- * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
- * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
- */
-
-
-
-
-
-
-
-
-
-
-function blobPath(digest, where) {
-    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, where);
-    return `blobs/${algorithm}/${hex}`;
-}
-function missing(name, digest) {
-    return new errors/* OepError */.$s('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
-        hint: 'the layout is incomplete; rebuild or re-export it',
-    });
-}
-/** oci-layout holds one small JSON object. */
-const MAX_MARKER = 4096;
-function notRegular(name, rel, why) {
-    return new errors/* OepError */.$s('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
-        hint: 'layouts must hold regular files only: no links, FIFOs or devices',
-    });
-}
-/**
- * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
- * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
- * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
- */
-async function openRegular(root, rel, name) {
-    const parts = rel.split('/');
-    let at = root;
-    try {
-        for (const [i, part] of parts.entries()) {
-            at = (0,external_node_path_.join)(at, part);
-            const st = await (0,promises_.lstat)(at);
-            const last = i === parts.length - 1;
-            if (last ? !st.isFile() : !st.isDirectory())
-                throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
-        }
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw err;
-    }
-    const fh = await (0,promises_.open)(at, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((err) => {
-        throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
-    });
-    try {
-        if (!(await fh.stat()).isFile())
-            throw notRegular(name, rel, 'it changed while being opened');
-        const real = await (0,promises_.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
-        if (real !== at)
-            throw notRegular(name, rel, `it resolves to ${real}`);
-        return fh;
-    }
-    catch (err) {
-        await fh.close();
-        throw err;
-    }
-}
-/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
-async function readCapped(fh, cap, what) {
-    try {
-        const buf = Buffer.alloc(cap + 1);
-        let n = 0;
-        for (;;) {
-            const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-            if (bytesRead === 0)
-                break;
-            n += bytesRead;
-            if (n > cap)
-                throw new errors/* OepError */.$s('E_LAYOUT', `${what} is larger than ${cap} bytes`);
-        }
-        return buf.subarray(0, n);
-    }
-    finally {
-        await fh.close();
-    }
-}
-function blobNotRegular(name, digest, cause) {
-    return new errors/* OepError */.$s('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
-        hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
-    });
-}
-function checkLayoutMarker(name, text) {
-    if (text === undefined) {
-        throw new errors/* OepError */.$s('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
-            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
-        });
-    }
-    let version;
-    try {
-        version = JSON.parse(text).imageLayoutVersion;
-    }
-    catch {
-        version = undefined;
-    }
-    if (version !== '1.0.0') {
-        throw new errors/* OepError */.$s('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
-            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
-        });
-    }
-}
-class DirSource {
-    name;
-    root;
-    constructor(name, root) {
-        this.name = name;
-        this.root = root;
-    }
-    static async open(name, root) {
-        const real = await (0,promises_.realpath)(root);
-        const fh = await openRegular(real, 'oci-layout', name);
-        const marker = fh
-            ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
-            : undefined;
-        checkLayoutMarker(name, marker);
-        return new DirSource(name, real);
-    }
-    async indexJson() {
-        const fh = await openRegular(this.root, 'index.json', this.name);
-        if (!fh) {
-            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
-                hint: 'an OCI layout needs an index.json next to oci-layout',
-            });
-        }
-        return readCapped(fh, source/* MAX_JSON_BLOB */.O, `${this.name}: index.json`);
-    }
-    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
-    async #checkedPath(digest) {
-        return (await this.#checked(digest))?.path;
-    }
-    async #checked(digest) {
-        const rel = blobPath(digest, this.name);
-        const fh = await openRegular(this.root, rel, this.name).catch((err) => {
-            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
-        });
-        if (!fh)
-            return undefined;
-        const { size } = await fh.stat().finally(() => fh.close());
-        return { path: (0,external_node_path_.join)(this.root, rel), offset: 0, size };
-    }
-    async has(desc) {
-        return (await this.#checkedPath(desc.digest)) !== undefined;
-    }
-    async locate(desc) {
-        const loc = await this.#checked(desc.digest);
-        if (!loc)
-            throw missing(this.name, desc.digest);
-        return loc;
-    }
-    async open(desc) {
-        const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch((err) => {
-            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
-        });
-        if (!fh)
-            throw missing(this.name, desc.digest);
-        // Read from the checked descriptor, not the path again.
-        return (0,verify/* verified */.zr)(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
-    }
-    async read(desc) {
-        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
-    }
-}
-class ArchiveSource {
-    name;
-    path;
-    entries;
-    constructor(name, path, entries) {
-        this.name = name;
-        this.path = path;
-        this.entries = entries;
-    }
-    static async open(name, given) {
-        // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
-        // file (layer jobs refuse to follow links) reads the file that was indexed.
-        const path = await (0,promises_.realpath)(given);
-        const entries = await indexTar(path);
-        const src = new ArchiveSource(name, path, entries);
-        const marker = entries.get('oci-layout');
-        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
-        return src;
-    }
-    async #bytes(e) {
-        const chunks = [];
-        await (0,external_node_stream_promises_.pipeline)(this.#stream(e), async function* (src) {
-            for await (const c of src)
-                chunks.push(c);
-        });
-        return Buffer.concat(chunks);
-    }
-    #stream(e) {
-        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
-        if (e.size === 0)
-            return external_node_stream_.Readable.from([]);
-        return (0,external_node_fs_.createReadStream)(this.path, {
-            start: e.offset,
-            end: e.offset + e.size - 1,
-            highWaterMark: 1024 * 1024,
-        });
-    }
-    async indexJson() {
-        const e = this.entries.get('index.json');
-        if (!e || e.size > source/* MAX_JSON_BLOB */.O) {
-            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
-                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
-            });
-        }
-        return this.#bytes(e);
-    }
-    async has(desc) {
-        return this.entries.has(blobPath(desc.digest, this.name));
-    }
-    async locate(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return { path: this.path, offset: e.offset, size: e.size };
-    }
-    async open(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return (0,verify/* verified */.zr)(this.#stream(e), desc, this.name);
-    }
-    async read(desc) {
-        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
-    }
-}
-/** Open a layout folder or an OCI archive file. */
-async function openLayout(path) {
-    let st;
-    try {
-        st = await (0,promises_.lstat)(path);
-    }
-    catch {
-        throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} does not exist`, {
-            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
-        });
-    }
-    // The layout path itself may be a link (a workspace mount); links inside it are refused.
-    if (st.isSymbolicLink())
-        st = await (0,promises_.stat)(path);
-    if (st.isDirectory())
-        return DirSource.open(path, path);
-    if (st.isFile())
-        return ArchiveSource.open(path, path);
-    throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
-}
-
-
-
-/***/ }),
-
-/***/ 6575:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VR: () => (/* binding */ DigestCounter),
-/* harmony export */   zr: () => (/* binding */ verified)
-/* harmony export */ });
-/* unused harmony export VerifyingStream */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8825);
-/**
- * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
- * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
- * before the consumer sees the stream finish.
- */
-
-
-
-
-/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
-class DigestCounter extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
-    #hash;
-    size = 0;
-    constructor(algorithm = 'sha256') {
-        super();
-        this.#hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm);
-    }
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.size += chunk.length;
-        cb(null, chunk);
-    }
-    #digest;
-    /** Valid once the stream has ended. */
-    digest() {
-        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
-        return this.#digest;
-    }
-}
-class VerifyingStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
-    #hash;
-    #expected;
-    #where;
-    #seen = 0;
-    constructor(desc, where) {
-        super();
-        const { algorithm, hex } = (0,_digest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDigest */ .m)(desc.digest, where);
-        this.#hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)(algorithm);
-        this.#expected = { digest: desc.digest, hex, size: desc.size };
-        this.#where = where;
-    }
-    _transform(chunk, _enc, cb) {
-        this.#seen += chunk.length;
-        if (this.#seen > this.#expected.size) {
-            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
-            return;
-        }
-        this.#hash.update(chunk);
-        cb(null, chunk);
-    }
-    _flush(cb) {
-        if (this.#seen !== this.#expected.size) {
-            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
-            return;
-        }
-        const got = this.#hash.digest('hex');
-        if (got !== this.#expected.hex) {
-            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
-            return;
-        }
-        cb();
-    }
-    #mismatch(what) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-            hint: 'the layout is corrupt or was modified; rebuild it',
-        });
-    }
-}
-/**
- * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
- * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
- */
-function verified(raw, desc, where) {
-    const verify = new VerifyingStream(desc, where);
-    raw.on('error', (e) => verify.destroy(e));
-    verify.once('close', () => raw.destroy());
-    return raw.pipe(verify);
 }
 
 
@@ -74129,206 +73567,6 @@ function wrapperForAnnotation(annotationId) {
 
 /***/ }),
 
-/***/ 7050:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $d: () => (/* binding */ describeLayer),
-/* harmony export */   FL: () => (/* binding */ encryptLayer),
-/* harmony export */   U: () => (/* binding */ assertEncryptedLayer)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_WRAPPERS, MAX_KEY_ITEMS, decryptLayer */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9572);
-/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7569);
-/* harmony import */ var _keywrap_registry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2708);
-/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(321);
-/* harmony import */ var _keywrap_jwe_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7315);
-/**
- * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
- * descriptors. Knows no files and no registries: callers run the returned parameters through the layer loop
- * (loop.ts) and hand what it measured to the finalizer.
- */
-
-
-
-
-
-const DEFAULT_WRAPPERS = (0,_keywrap_registry_js__WEBPACK_IMPORTED_MODULE_3__/* .keyWrappers */ .ac)();
-/**
- * Each try of an item is a private-key operation per key: a hostile manifest must not buy minutes of CPU per
- * layer. ocicrypt writes one item per encryption run (recipients added later append one each).
- */
-const MAX_KEY_ITEMS = 64;
-
-/**
- * Prepare the encryption of one layer: fresh key and nonce, wrapped for every recipient up front (so a key
- * problem fails before any byte is read); the public options (the HMAC) are filled in by the finalizer.
- */
-async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
-    if (!(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__/* .isEncryptableLayer */ .Rr)(desc.mediaType)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
-    }
-    const secrets = (0,_blockcipher_js__WEBPACK_IMPORTED_MODULE_2__/* .freshSecrets */ .kh)();
-    const priv = (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .encodePrivateOptions */ .mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
-    const keyAnnotations = {};
-    for (const w of wrappers) {
-        const item = await w.wrap(recipients, priv);
-        if (item)
-            keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
-    }
-    if (Object.keys(keyAnnotations).length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_NO_RECIPIENT', 'no recipient to encrypt for', {
-            hint: 'give at least one public key',
-        });
-    }
-    // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
-    // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
-    const { data: _data, urls: _urls, ...base } = desc;
-    return {
-        params: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
-        finalize: ({ digest, size, hmac }) => {
-            if (!hmac)
-                throw new Error('internal: an encrypted layer is finalized without its HMAC');
-            return {
-                ...base,
-                mediaType: (0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__/* .encryptedMediaType */ .NG)(desc.mediaType),
-                digest,
-                size,
-                annotations: {
-                    ...(desc.annotations ?? {}),
-                    ...keyAnnotations,
-                    [_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul]: (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .encodePublicOptions */ .C0)(Buffer.from(hmac)).toString('base64'),
-                },
-            };
-        },
-    };
-}
-/** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
-function wrappedItems(desc, w) {
-    const value = desc.annotations?.[w.annotationId];
-    const items = value ? value.split(',') : [];
-    if (items.length > MAX_KEY_ITEMS) {
-        throw new OepError('E_MANIFEST', `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`, {
-            hint: 'an ocicrypt layer carries one item per encryption run; this manifest is malformed or hostile',
-        });
-    }
-    return items;
-}
-function keyProtocols(desc) {
-    return Object.keys(desc.annotations ?? {})
-        .filter((k) => k.startsWith(_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG))
-        .map((k) => k.slice(_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG.length));
-}
-/**
- * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
- * a JWE) does not hide the items after it; only when nothing opens does the count of malformed items matter.
- */
-async function unwrapPrivateOptions(desc, keys, wrappers) {
-    let tried = 0;
-    const malformed = [];
-    for (const w of wrappers) {
-        for (const item of wrappedItems(desc, w)) {
-            tried++;
-            try {
-                const priv = await w.unwrap(keys, decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
-                if (priv)
-                    return priv;
-            }
-            catch (err) {
-                malformed.push(err);
-            }
-        }
-    }
-    if (tried > 0 && malformed.length === tried) {
-        const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
-        throw new OepError('E_INTEGRITY', tried === 1
-            ? `the key item of layer ${desc.digest} is malformed: ${first}`
-            : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`, {
-            hint: 'the key annotations (org.opencontainers.image.enc.keys.*) were damaged; re-encrypt the image',
-        });
-    }
-    const protocols = keyProtocols(desc);
-    if (tried === 0) {
-        throw new OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
-    }
-    const note = malformed.length ? ` (${malformed.length} of ${tried} key items are malformed)` : '';
-    throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
-        hint: 'give the private key matching one of the public keys the image was encrypted for',
-    });
-}
-/** Find the layer's private options with any of the keys; the loop then checks the MAC as it decrypts. */
-async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
-    const priv = await unwrapPrivateOptions(desc, keys, wrappers);
-    const secrets = layerSecrets(decodePrivateOptions(priv), decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]));
-    return {
-        params: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
-        finalize: ({ digest, size }) => {
-            const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)));
-            const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
-            const out = { ...base, mediaType: decryptedMediaType(desc.mediaType), digest, size };
-            if (Object.keys(annotations).length)
-                out.annotations = annotations;
-            else
-                delete out.annotations;
-            return out;
-        },
-    };
-}
-/**
- * A `+encrypted` layer that is passed through must look encrypted beyond its media type: the public options and
- * at least one key annotation. Without them it is plaintext (or unreadable ciphertext) under a label that
- * reports and readers take for "encrypted". `where` names the layer for the user.
- */
-function assertEncryptedLayer(desc, where) {
-    const a = desc.annotations ?? {};
-    const keyed = Object.entries(a).some(([k, v]) => k.startsWith(_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG) && v !== '');
-    if (a[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul] && keyed)
-        return;
-    const lacks = [
-        ...(a[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul] ? [] : [_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul]),
-        ...(keyed ? [] : [`${_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG}*`]),
-    ];
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
-        hint: `an encrypted layer carries ${_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul} and ${_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
-    });
-}
-/** What an encrypted layer is wrapped for, read from its annotations without any key. */
-function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
-    if (!(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_1__/* .isEncryptedMediaType */ .hO)(desc.mediaType))
-        return { encrypted: false, protocols: [] };
-    const out = { encrypted: true, protocols: [] };
-    try {
-        out.cipher = (0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .decodePublicOptions */ .Si)(desc.annotations?.[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_PUBOPTS */ .ul]).cipher;
-    }
-    catch {
-        out.cipher = 'unreadable';
-    }
-    for (const scheme of keyProtocols(desc)) {
-        const w = wrappers.find((x) => x.annotationId === _options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG + scheme);
-        if (!w) {
-            const items = desc.annotations[_options_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_KEYS_PREFIX */ .EG + scheme].split(',').length;
-            out.protocols.push({ scheme, items, recipients: [] });
-            continue;
-        }
-        // Describing is for reports: an unreadable item is shown as such, never an error.
-        const raw = desc.annotations[w.annotationId].split(',');
-        const recipients = raw.flatMap((item) => {
-            try {
-                return w.describe((0,_options_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeStdBase64 */ .tL)(item, w.annotationId));
-            }
-            catch {
-                return [{ alg: 'unreadable' }];
-            }
-        });
-        out.protocols.push({ scheme, items: raw.length, recipients });
-    }
-    return out;
-}
-
-
-/***/ }),
-
 /***/ 6629:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -74718,37 +73956,557 @@ function selectImage(m, image, wanted) {
 
 /***/ }),
 
-/***/ 6203:
+/***/ 4092:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  R: () => (/* binding */ encryptImage)
+  R: () => (/* binding */ encryptImage),
+  f: () => (/* binding */ encryptToLayout)
 });
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
-var layout_source = __nccwpck_require__(2499);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream/promises"
-var external_node_stream_promises_ = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/temps.ts
-var temps = __nccwpck_require__(9656);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./src/oci/digest.ts
 var oci_digest = __nccwpck_require__(8825);
+// EXTERNAL MODULE: ./src/oci/source.ts
+var source = __nccwpck_require__(8540);
+;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
+/**
+ * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
+ * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
+ * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
+ * Also a small ustar writer, used to build sample images and fixtures without external tools.
+ */
+
+
+const BLOCK = 512;
+/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
+const MAX_TAR_META = 1024 * 1024;
+/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
+const SPECIAL_TYPES = {
+    '1': 'a hard link',
+    '2': 'a symbolic link',
+    '3': 'a character device',
+    '4': 'a block device',
+    '6': 'a FIFO',
+};
+function cstr(buf, start, len) {
+    const slice = buf.subarray(start, start + len);
+    const nul = slice.indexOf(0);
+    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
+}
+function octal(buf, start, len, where) {
+    const field = buf.subarray(start, start + len);
+    if ((field[0] & 0x80) !== 0) {
+        // GNU base-256 for sizes over 8 GiB.
+        let n = 0;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        return n;
+    }
+    const text = cstr(buf, start, len).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: corrupt tar header`);
+    return parseInt(text, 8);
+}
+function parsePax(data) {
+    const out = {};
+    let pos = 0;
+    while (pos < data.length) {
+        const space = data.indexOf(0x20, pos);
+        if (space === -1)
+            break;
+        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
+        if (!Number.isFinite(len) || len <= 0)
+            break;
+        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        pos += len;
+    }
+    return out;
+}
+/** Normalise an entry name and refuse anything that could escape the archive's root. */
+function safeEntryName(name, where) {
+    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+            hint: 'OCI archives hold only relative paths',
+        });
+    }
+    return clean;
+}
+async function readAt(fh, offset, length) {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
+}
+/** The size of the entry a header starts: its pax `size` record, when there is one, wins over the header's. */
+function entrySize(header, pax, path) {
+    const size = octal(header, 124, 12, path);
+    if (pax.size === undefined)
+        return size;
+    const paxSize = Number(pax.size);
+    if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(paxSize)) {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+    }
+    return paxSize;
+}
+async function indexTar(path) {
+    const fh = await (0,promises_.open)(path, 'r');
+    try {
+        const st = await fh.stat();
+        if (!st.isFile())
+            throw new errors/* OepError */.$s('E_LAYOUT', `${path} is not a regular file`);
+        const fileSize = st.size;
+        const entries = new Map();
+        let offset = 0;
+        let pax = {};
+        let longName;
+        for (;;) {
+            const header = await readAt(fh, offset, BLOCK);
+            if (header.length < BLOCK)
+                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
+            if (header.every((b) => b === 0))
+                break;
+            const type = String.fromCharCode(header[156] || 0x30);
+            const size = entrySize(header, pax, path);
+            const prefix = cstr(header, 345, 155);
+            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
+            const dataOffset = offset + BLOCK;
+            if (dataOffset + size > fileSize)
+                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
+            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+            if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+                if (size > MAX_TAR_META) {
+                    throw new errors/* OepError */.$s('E_LAYOUT', `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`, { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' });
+                }
+                const data = await readAt(fh, dataOffset, size);
+                if (type === 'x')
+                    pax = parsePax(data);
+                if (type === 'L')
+                    longName = cstr(data, 0, data.length);
+                offset = next;
+                continue;
+            }
+            name = safeEntryName(name, path);
+            if (SPECIAL_TYPES[type]) {
+                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
+                    hint: 'OCI archives must hold regular files only',
+                });
+            }
+            if (type === '0' || type === '\0' || type === '7')
+                entries.set(name, { name, offset: dataOffset, size });
+            pax = {};
+            longName = undefined;
+            offset = next;
+        }
+        return entries;
+    }
+    finally {
+        await fh.close();
+    }
+}
+function header(name, size, type) {
+    const h = Buffer.alloc(BLOCK);
+    let prefix = '';
+    let base = name;
+    if (Buffer.byteLength(name) > 100) {
+        const cut = name.lastIndexOf('/', 155);
+        prefix = name.slice(0, cut);
+        base = name.slice(cut + 1);
+    }
+    h.write(base, 0, 100, 'utf8');
+    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
+    h.write('0000000\0', 108, 'ascii');
+    h.write('0000000\0', 116, 'ascii');
+    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
+    h.write('00000000000\0', 136, 'ascii');
+    h.write('        ', 148, 'ascii');
+    h.write(type, 156, 'ascii');
+    h.write('ustar\x0000', 257, 'binary');
+    h.write(prefix, 345, 155, 'utf8');
+    let sum = 0;
+    for (const b of h)
+        sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+    return h;
+}
+/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
+function buildTar(files) {
+    const parts = [];
+    for (const f of files) {
+        const data = Buffer.from(f.data ?? new Uint8Array());
+        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
+        if (!f.dir && data.length) {
+            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+        }
+    }
+    parts.push(Buffer.alloc(BLOCK * 2));
+    return Buffer.concat(parts);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
+/**
+ * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
+ * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
+ * before the consumer sees the stream finish.
+ */
+
+
+
+
+/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
+class DigestCounter extends external_node_stream_.Transform {
+    #hash;
+    size = 0;
+    constructor(algorithm = 'sha256') {
+        super();
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+    }
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.size += chunk.length;
+        cb(null, chunk);
+    }
+    #digest;
+    /** Valid once the stream has ended. */
+    digest() {
+        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+        return this.#digest;
+    }
+}
+class VerifyingStream extends external_node_stream_.Transform {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    constructor(desc, where) {
+        super();
+        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(desc.digest, where);
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    _transform(chunk, _enc, cb) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
+            return;
+        }
+        this.#hash.update(chunk);
+        cb(null, chunk);
+    }
+    _flush(cb) {
+        if (this.#seen !== this.#expected.size) {
+            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
+            return;
+        }
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
+            return;
+        }
+        cb();
+    }
+    #mismatch(what) {
+        return new errors/* OepError */.$s('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
+}
+/**
+ * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
+ * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
+ */
+function verified(raw, desc, where) {
+    const verify = new VerifyingStream(desc, where);
+    raw.on('error', (e) => verify.destroy(e));
+    verify.once('close', () => raw.destroy());
+    return raw.pipe(verify);
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/source.ts
+/**
+ * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
+ * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
+ */
+
+
+
+
+
+
+
+
+
+
+function blobPath(digest, where) {
+    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, where);
+    return `blobs/${algorithm}/${hex}`;
+}
+function missing(name, digest) {
+    return new errors/* OepError */.$s('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+        hint: 'the layout is incomplete; rebuild or re-export it',
+    });
+}
+/** oci-layout holds one small JSON object. */
+const MAX_MARKER = 4096;
+function notRegular(name, rel, why) {
+    return new errors/* OepError */.$s('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
+        hint: 'layouts must hold regular files only: no links, FIFOs or devices',
+    });
+}
+/**
+ * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
+ * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
+ * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
+ */
+async function openRegular(root, rel, name) {
+    const parts = rel.split('/');
+    let at = root;
+    try {
+        for (const [i, part] of parts.entries()) {
+            at = (0,external_node_path_.join)(at, part);
+            const st = await (0,promises_.lstat)(at);
+            const last = i === parts.length - 1;
+            if (last ? !st.isFile() : !st.isDirectory())
+                throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
+        }
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    }
+    const fh = await (0,promises_.open)(at, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((err) => {
+        throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
+    });
+    try {
+        if (!(await fh.stat()).isFile())
+            throw notRegular(name, rel, 'it changed while being opened');
+        const real = await (0,promises_.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
+        if (real !== at)
+            throw notRegular(name, rel, `it resolves to ${real}`);
+        return fh;
+    }
+    catch (err) {
+        await fh.close();
+        throw err;
+    }
+}
+/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
+async function readCapped(fh, cap, what) {
+    try {
+        const buf = Buffer.alloc(cap + 1);
+        let n = 0;
+        for (;;) {
+            const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+            if (bytesRead === 0)
+                break;
+            n += bytesRead;
+            if (n > cap)
+                throw new errors/* OepError */.$s('E_LAYOUT', `${what} is larger than ${cap} bytes`);
+        }
+        return buf.subarray(0, n);
+    }
+    finally {
+        await fh.close();
+    }
+}
+function blobNotRegular(name, digest, cause) {
+    return new errors/* OepError */.$s('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
+        hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
+    });
+}
+function checkLayoutMarker(name, text) {
+    if (text === undefined) {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
+        });
+    }
+    let version;
+    try {
+        version = JSON.parse(text).imageLayoutVersion;
+    }
+    catch {
+        version = undefined;
+    }
+    if (version !== '1.0.0') {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
+        });
+    }
+}
+class DirSource {
+    name;
+    root;
+    constructor(name, root) {
+        this.name = name;
+        this.root = root;
+    }
+    static async open(name, root) {
+        const real = await (0,promises_.realpath)(root);
+        const fh = await openRegular(real, 'oci-layout', name);
+        const marker = fh
+            ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
+            : undefined;
+        checkLayoutMarker(name, marker);
+        return new DirSource(name, real);
+    }
+    async indexJson() {
+        const fh = await openRegular(this.root, 'index.json', this.name);
+        if (!fh) {
+            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
+                hint: 'an OCI layout needs an index.json next to oci-layout',
+            });
+        }
+        return readCapped(fh, source/* MAX_JSON_BLOB */.O, `${this.name}: index.json`);
+    }
+    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
+    async #checkedPath(digest) {
+        return (await this.#checked(digest))?.path;
+    }
+    async #checked(digest) {
+        const rel = blobPath(digest, this.name);
+        const fh = await openRegular(this.root, rel, this.name).catch((err) => {
+            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
+        });
+        if (!fh)
+            return undefined;
+        const { size } = await fh.stat().finally(() => fh.close());
+        return { path: (0,external_node_path_.join)(this.root, rel), offset: 0, size };
+    }
+    async has(desc) {
+        return (await this.#checkedPath(desc.digest)) !== undefined;
+    }
+    async locate(desc) {
+        const loc = await this.#checked(desc.digest);
+        if (!loc)
+            throw missing(this.name, desc.digest);
+        return loc;
+    }
+    async open(desc) {
+        const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch((err) => {
+            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
+        });
+        if (!fh)
+            throw missing(this.name, desc.digest);
+        // Read from the checked descriptor, not the path again.
+        return verified(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
+    }
+    async read(desc) {
+        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
+    }
+}
+class ArchiveSource {
+    name;
+    path;
+    entries;
+    constructor(name, path, entries) {
+        this.name = name;
+        this.path = path;
+        this.entries = entries;
+    }
+    static async open(name, given) {
+        // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
+        // file (layer jobs refuse to follow links) reads the file that was indexed.
+        const path = await (0,promises_.realpath)(given);
+        const entries = await indexTar(path);
+        const src = new ArchiveSource(name, path, entries);
+        const marker = entries.get('oci-layout');
+        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
+        return src;
+    }
+    async #bytes(e) {
+        const chunks = [];
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
+            for await (const c of src)
+                chunks.push(c);
+        });
+        return Buffer.concat(chunks);
+    }
+    #stream(e) {
+        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
+        if (e.size === 0)
+            return external_node_stream_.Readable.from([]);
+        return (0,external_node_fs_.createReadStream)(this.path, {
+            start: e.offset,
+            end: e.offset + e.size - 1,
+            highWaterMark: 1024 * 1024,
+        });
+    }
+    async indexJson() {
+        const e = this.entries.get('index.json');
+        if (!e || e.size > source/* MAX_JSON_BLOB */.O) {
+            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
+            });
+        }
+        return this.#bytes(e);
+    }
+    async has(desc) {
+        return this.entries.has(blobPath(desc.digest, this.name));
+    }
+    async locate(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return { path: this.path, offset: e.offset, size: e.size };
+    }
+    async open(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return verified(this.#stream(e), desc, this.name);
+    }
+    async read(desc) {
+        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
+    }
+}
+/** Open a layout folder or an OCI archive file. */
+async function openLayout(path) {
+    let st;
+    try {
+        st = await (0,promises_.lstat)(path);
+    }
+    catch {
+        throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} does not exist`, {
+            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
+        });
+    }
+    // The layout path itself may be a link (a workspace mount); links inside it are refused.
+    if (st.isSymbolicLink())
+        st = await (0,promises_.stat)(path);
+    if (st.isDirectory())
+        return DirSource.open(path, path);
+    if (st.isFile())
+        return ArchiveSource.open(path, path);
+    throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+}
+
+
+// EXTERNAL MODULE: ./src/temps.ts
+var temps = __nccwpck_require__(9656);
 // EXTERNAL MODULE: ./src/oci/model.ts
 var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/layout/verify.ts
-var verify = __nccwpck_require__(6575);
 ;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
 /**
  * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
@@ -74774,6 +74532,8 @@ class LayoutWriter {
     fileMode;
     /** digest -> size of every blob written so far. */
     #known = new Map();
+    /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
+    #opening = new Set();
     #done = false;
     constructor(final, staging, opts) {
         this.#final = final;
@@ -74825,10 +74585,10 @@ class LayoutWriter {
      */
     async writeStream(source, transforms = [], signal) {
         const tmp = this.tempPath();
-        const counter = new verify/* DigestCounter */.VR();
+        const counter = new DigestCounter();
         const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024, mode: this.fileMode });
         try {
-            await (0,external_node_stream_promises_.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
+            await (0,external_node_stream_promises_namespaceObject.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
         }
         catch (err) {
             // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
@@ -74864,13 +74624,21 @@ class LayoutWriter {
     has(digest) {
         return this.#known.has(digest);
     }
-    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
-    locate(digest) {
+    /** A stable handle on a written blob (see BlobHandle). */
+    handle(digest) {
         const size = this.#known.get(digest);
         if (size === undefined)
             throw new Error(`internal: blob ${digest} was not written here`);
         const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
-        return { path: (0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
+        return {
+            digest,
+            size,
+            open: () => {
+                const p = (0,promises_.open)((0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), 'r');
+                this.#opening.add(p);
+                return p.finally(() => this.#opening.delete(p));
+            },
+        };
     }
     #blobPath(digest) {
         const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
@@ -74889,8 +74657,10 @@ class LayoutWriter {
             if (err.code !== 'ENOENT')
                 throw err;
         }
-        // Synchronous, so the move and the flag change together; a reader holding the staging path from before
-        // re-locates on ENOENT (uploadChunks).
+        // No handle may be opening a staging path when the folder moves; the check, the move and the flag change
+        // run in one synchronous step, so an open started after it uses the destination.
+        while (this.#opening.size > 0)
+            await Promise.allSettled([...this.#opening]);
         (0,external_node_fs_.renameSync)(this.#staging, this.#final);
         this.#done = true;
         (0,temps/* untrackTemp */.bK)(this.#staging);
@@ -74909,12 +74679,527 @@ var mediatypes = __nccwpck_require__(9572);
 var platform = __nccwpck_require__(1890);
 // EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
 var tree = __nccwpck_require__(8635);
-// EXTERNAL MODULE: ./src/ocicrypt/layer.ts
-var ocicrypt_layer = __nccwpck_require__(7050);
+// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
+var blockcipher = __nccwpck_require__(7569);
+// EXTERNAL MODULE: ./src/ocicrypt/keywrap/registry.ts
+var registry = __nccwpck_require__(2708);
+// EXTERNAL MODULE: ./src/ocicrypt/options.ts
+var options = __nccwpck_require__(321);
+// EXTERNAL MODULE: ./src/ocicrypt/keywrap/jwe.ts + 17 modules
+var jwe = __nccwpck_require__(7315);
+;// CONCATENATED MODULE: ./src/ocicrypt/layer.ts
+/**
+ * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
+ * descriptors. Knows no files and no registries: callers run the returned parameters through the layer loop
+ * (loop.ts) and hand what it measured to the finalizer.
+ */
+
+
+
+
+
+const DEFAULT_WRAPPERS = (0,registry/* keyWrappers */.ac)();
+/**
+ * Each try of an item is a private-key operation per key: a hostile manifest must not buy minutes of CPU per
+ * layer. ocicrypt writes one item per encryption run (recipients added later append one each).
+ */
+const MAX_KEY_ITEMS = 64;
+
+/**
+ * Prepare the encryption of one layer: fresh key and nonce, wrapped for every recipient up front (so a key
+ * problem fails before any byte is read); the public options (the HMAC) are filled in by the finalizer.
+ */
+async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
+    if (!(0,mediatypes/* isEncryptableLayer */.Rr)(desc.mediaType)) {
+        throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+    }
+    const secrets = (0,blockcipher/* freshSecrets */.kh)();
+    const priv = (0,options/* encodePrivateOptions */.mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
+    const keyAnnotations = {};
+    for (const w of wrappers) {
+        const item = await w.wrap(recipients, priv);
+        if (item)
+            keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
+    }
+    if (Object.keys(keyAnnotations).length === 0) {
+        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+            hint: 'give at least one public key',
+        });
+    }
+    // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
+    // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
+    const { data: _data, urls: _urls, ...base } = desc;
+    return {
+        params: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
+        finalize: ({ digest, size, hmac }) => {
+            if (!hmac)
+                throw new Error('internal: an encrypted layer is finalized without its HMAC');
+            return {
+                ...base,
+                mediaType: (0,mediatypes/* encryptedMediaType */.NG)(desc.mediaType),
+                digest,
+                size,
+                annotations: {
+                    ...(desc.annotations ?? {}),
+                    ...keyAnnotations,
+                    [options/* ANNOTATION_PUBOPTS */.ul]: (0,options/* encodePublicOptions */.C0)(Buffer.from(hmac)).toString('base64'),
+                },
+            };
+        },
+    };
+}
+/** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
+function wrappedItems(desc, w) {
+    const value = desc.annotations?.[w.annotationId];
+    const items = value ? value.split(',') : [];
+    if (items.length > MAX_KEY_ITEMS) {
+        throw new OepError('E_MANIFEST', `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`, {
+            hint: 'an ocicrypt layer carries one item per encryption run; this manifest is malformed or hostile',
+        });
+    }
+    return items;
+}
+function keyProtocols(desc) {
+    return Object.keys(desc.annotations ?? {})
+        .filter((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG))
+        .map((k) => k.slice(options/* ANNOTATION_KEYS_PREFIX */.EG.length));
+}
+/**
+ * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
+ * a JWE) does not hide the items after it; only when nothing opens does the count of malformed items matter.
+ */
+async function unwrapPrivateOptions(desc, keys, wrappers) {
+    let tried = 0;
+    const malformed = [];
+    for (const w of wrappers) {
+        for (const item of wrappedItems(desc, w)) {
+            tried++;
+            try {
+                const priv = await w.unwrap(keys, decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
+                if (priv)
+                    return priv;
+            }
+            catch (err) {
+                malformed.push(err);
+            }
+        }
+    }
+    if (tried > 0 && malformed.length === tried) {
+        const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
+        throw new OepError('E_INTEGRITY', tried === 1
+            ? `the key item of layer ${desc.digest} is malformed: ${first}`
+            : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`, {
+            hint: 'the key annotations (org.opencontainers.image.enc.keys.*) were damaged; re-encrypt the image',
+        });
+    }
+    const protocols = keyProtocols(desc);
+    if (tried === 0) {
+        throw new OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
+    }
+    const note = malformed.length ? ` (${malformed.length} of ${tried} key items are malformed)` : '';
+    throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
+        hint: 'give the private key matching one of the public keys the image was encrypted for',
+    });
+}
+/** Find the layer's private options with any of the keys; the loop then checks the MAC as it decrypts. */
+async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
+    const priv = await unwrapPrivateOptions(desc, keys, wrappers);
+    const secrets = layerSecrets(decodePrivateOptions(priv), decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]));
+    return {
+        params: { mode: 'decrypt', key: secrets.key, nonce: secrets.nonce, expectedHmac: secrets.hmac },
+        finalize: ({ digest, size }) => {
+            const annotations = Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)));
+            const { data: _data, ...base } = desc; // embedded `data` would be the ciphertext
+            const out = { ...base, mediaType: decryptedMediaType(desc.mediaType), digest, size };
+            if (Object.keys(annotations).length)
+                out.annotations = annotations;
+            else
+                delete out.annotations;
+            return out;
+        },
+    };
+}
+/**
+ * A `+encrypted` layer that is passed through must look encrypted beyond its media type: the public options and
+ * at least one key annotation. Without them it is plaintext (or unreadable ciphertext) under a label that
+ * reports and readers take for "encrypted". `where` names the layer for the user.
+ */
+function assertEncryptedLayer(desc, where) {
+    const a = desc.annotations ?? {};
+    const keyed = Object.entries(a).some(([k, v]) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG) && v !== '');
+    if (a[options/* ANNOTATION_PUBOPTS */.ul] && keyed)
+        return;
+    const lacks = [
+        ...(a[options/* ANNOTATION_PUBOPTS */.ul] ? [] : [options/* ANNOTATION_PUBOPTS */.ul]),
+        ...(keyed ? [] : [`${options/* ANNOTATION_KEYS_PREFIX */.EG}*`]),
+    ];
+    throw new errors/* OepError */.$s('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
+        hint: `an encrypted layer carries ${options/* ANNOTATION_PUBOPTS */.ul} and ${options/* ANNOTATION_KEYS_PREFIX */.EG}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
+    });
+}
+/** What an encrypted layer is wrapped for, read from its annotations without any key. */
+function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
+    if (!(0,mediatypes/* isEncryptedMediaType */.hO)(desc.mediaType))
+        return { encrypted: false, protocols: [] };
+    const out = { encrypted: true, protocols: [] };
+    try {
+        out.cipher = (0,options/* decodePublicOptions */.Si)(desc.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]).cipher;
+    }
+    catch {
+        out.cipher = 'unreadable';
+    }
+    for (const scheme of keyProtocols(desc)) {
+        const w = wrappers.find((x) => x.annotationId === options/* ANNOTATION_KEYS_PREFIX */.EG + scheme);
+        if (!w) {
+            const items = desc.annotations[options/* ANNOTATION_KEYS_PREFIX */.EG + scheme].split(',').length;
+            out.protocols.push({ scheme, items, recipients: [] });
+            continue;
+        }
+        // Describing is for reports: an unreadable item is shown as such, never an error.
+        const raw = desc.annotations[w.annotationId].split(',');
+        const recipients = raw.flatMap((item) => {
+            try {
+                return w.describe((0,options/* decodeStdBase64 */.tL)(item, w.annotationId));
+            }
+            catch {
+                return [{ alg: 'unreadable' }];
+            }
+        });
+        out.protocols.push({ scheme, items: raw.length, recipients });
+    }
+    return out;
+}
+
 // EXTERNAL MODULE: ./src/pipeline/attestations.ts
 var attestations = __nccwpck_require__(1955);
 // EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
 var layer_workers = __nccwpck_require__(4213);
+// EXTERNAL MODULE: ./src/oci/attestation.ts
+var attestation = __nccwpck_require__(9495);
+;// CONCATENATED MODULE: ./src/oci/mutate.ts
+/**
+ * The pure half of a rewrite (go-containerregistry's `mutate`): given the loaded image graph and what became of
+ * each layer, rebuild every manifest and index bottom-up, computed once per node of the DAG. No I/O: the result
+ * holds each document's bytes and descriptor, and the caller writes or pushes them. Manifests and indexes are
+ * rebuilt only where something below them changed, so untouched parts keep their exact bytes; a rebuilt index
+ * repoints its attestations at the new image digests; a docker manifest that gets a transformed layer becomes
+ * OCI (with `convertDockerToOci`), and a docker list that then holds an OCI manifest becomes an OCI index.
+ */
+
+
+
+
+
+
+/** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
+function repoint(own, r) {
+    return { ...own, mediaType: r.mediaType, digest: r.digest, size: r.size };
+}
+function sha256(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** The node's own bytes when nothing changed (and it has a digest of its own), else the new document. */
+function emit(node, changed, doc, mediaType) {
+    const bytes = changed || node.desc.digest === '' ? (0,model/* serialize */.lK)(doc) : node.bytes;
+    return { bytes, desc: { ...node.desc, mediaType, digest: sha256(bytes), size: bytes.length } };
+}
+/** One rebuild of an image graph; each node is rebuilt once however many parents share it. */
+class Mutator {
+    layers;
+    opts;
+    #rebuilt = new Map();
+    /** Source digest -> rebuilt digest, for attestations that refer to an image by digest. */
+    #newDigest = new Map();
+    manifests = [];
+    attestations = [];
+    constructor(layers, opts) {
+        this.layers = layers;
+        this.opts = opts;
+    }
+    rebuild(node) {
+        let r = this.#rebuilt.get(node);
+        if (!r) {
+            r = node.kind === 'manifest' ? this.#manifest(node) : this.#index(node);
+            this.#rebuilt.set(node, r);
+        }
+        return r;
+    }
+    #manifest(node) {
+        const layers = this.layers(node);
+        const changed = layers.some((l) => l.action === 'transformed');
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
+        let config = node.doc.config;
+        if (changed && this.opts.convertDockerToOci && mediaType === mediatypes.MT.dockerManifest) {
+            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
+            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
+            mediaType = mediatypes.MT.ociManifest;
+            config = { ...node.doc.config, mediaType: mediatypes.MT.ociConfig };
+            Object.assign(raw, { mediaType, config });
+            raw.layers = layers.map((l) => ({ ...l.result, mediaType: (0,mediatypes/* ociLayerMediaType */.$9)(l.result.mediaType) }));
+        }
+        const doc = emit(node, changed, raw, mediaType);
+        this.#newDigest.set(node.desc.digest, doc.desc.digest);
+        if (!(0,model/* isAttestationManifest */.gV)(node.desc)) {
+            this.manifests.push({
+                platform: (0,platform/* formatPlatform */.Bq)(node.platform),
+                source: node.desc,
+                result: doc.desc,
+                layers,
+            });
+        }
+        return { ...doc, blobs: [config, ...raw.layers] };
+    }
+    #index(node) {
+        // Images first, so that attestations can point at their new digests.
+        const results = new Map();
+        for (const [i, child] of node.children.entries()) {
+            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc)) {
+                // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
+                results.set(i, repoint((0,attestation/* withoutAttestationMark */.gK)(node.doc.manifests[i]), this.rebuild(child).desc));
+            }
+        }
+        for (const [i, child] of node.children.entries()) {
+            if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
+                continue;
+            const copied = repoint(node.doc.manifests[i], this.rebuild(child).desc);
+            const ref = copied.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
+            const target = this.#newDigest.get(ref) ?? ref;
+            this.attestations.push({ digest: copied.digest, reference: target });
+            results.set(i, {
+                ...copied,
+                annotations: { ...copied.annotations, [model/* ANNOTATION_REFERENCE_DIGEST */.Jp]: target },
+            });
+        }
+        const kept = node.children.flatMap((_, i) => (results.has(i) ? [results.get(i)] : []));
+        const changed = kept.length !== node.doc.manifests.length ||
+            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, manifests: kept };
+        if (changed && mediaType === mediatypes.MT.dockerManifestList && kept.some((d) => d.mediaType === mediatypes.MT.ociManifest)) {
+            mediaType = mediatypes.MT.ociIndex;
+            raw.mediaType = mediaType;
+        }
+        return emit(node, changed, raw, mediaType);
+    }
+}
+/** Each element once by key, in first-seen order; a later duplicate's value replaces the earlier one's. */
+function byKey(items, key) {
+    return [...new Map(items.map((t) => [key(t), t])).values()];
+}
+/**
+ * Rebuild the image under `root` from what became of its layers. Pure and synchronous: nothing is read or
+ * written, so the same inputs always give the same bytes.
+ */
+function mutateImage(root, layers, opts) {
+    const m = new Mutator(layers, opts);
+    const top = m.rebuild(root);
+    const documents = byKey((0,tree/* nodesBottomUp */.It)(root).map((n) => m.rebuild(n)), (d) => d.desc.digest).map(({ desc, bytes }) => ({ desc, bytes }));
+    const blobs = byKey((0,tree/* manifestNodes */.$P)(root).flatMap((n) => m.rebuild(n).blobs), (d) => d.digest);
+    return { root: top.desc, documents, manifests: m.manifests, attestations: m.attestations, blobs };
+}
+
+;// CONCATENATED MODULE: ./src/limit.ts
+/**
+ * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
+ * streams stop instead of finishing work nobody will use), waits for the others to settle, and is rethrown.
+ * An outside signal (`stop`) aborts the same way, with its reason as the failure.
+ */
+async function mapLimit(items, limit, fn, stop) {
+    const controller = new AbortController();
+    let failure;
+    const onStop = () => {
+        failure ??= { err: stop.reason };
+        controller.abort(stop.reason);
+    };
+    if (stop?.aborted)
+        onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
+    const results = new Array(items.length);
+    let next = 0;
+    async function worker() {
+        while (!failure && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], controller.signal);
+            }
+            catch (err) {
+                failure ??= { err };
+                controller.abort(err);
+            }
+        }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    stop?.removeEventListener('abort', onStop);
+    if (failure)
+        throw failure.err;
+    return results;
+}
+
+// EXTERNAL MODULE: ./src/ocicrypt/loop.ts
+var ocicrypt_loop = __nccwpck_require__(6629);
+// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
+var layer_files = __nccwpck_require__(1338);
+;// CONCATENATED MODULE: ./src/pipeline/layer-plan.ts
+/**
+ * The first step of a rewrite: what to do with every layer of every manifest (transform it or copy it), and the
+ * distinct blob jobs that follow, so that each blob is processed once however many manifests share it.
+ */
+
+
+
+
+function jobKey(action, layer) {
+    return `${action}:${layer.digest}`;
+}
+/** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
+function isExternal(d) {
+    const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
+    return foreign && Array.isArray(d.urls) && d.urls.length > 0;
+}
+/** Plan every manifest (attestation manifests are copied); `sourceName` names the source in messages. */
+function planLayers(manifests, select, sourceName) {
+    const plan = { actions: new Map(), jobs: new Map() };
+    for (const m of manifests) {
+        const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : select(layer, i, m));
+        // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
+        m.doc.layers.forEach((layer, i) => {
+            if (actions[i] === 'copy' && (0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType)) {
+                const where = `layer ${i} (${layer.digest}) of the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image (manifest ${m.desc.digest})`;
+                assertEncryptedLayer(layer, `${sourceName}: ${where}`);
+            }
+        });
+        plan.actions.set(m, actions);
+        m.doc.layers.forEach((layer, i) => plan.jobs.set(jobKey(actions[i], layer), { layer, action: actions[i] }));
+    }
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/progress.ts
+/** Progress lines for large layers, so a CI log shows a long run is alive. */
+
+/** Layers this large get progress lines, every 256 MiB. */
+const PROGRESS_FROM = 512 * 1024 * 1024;
+const PROGRESS_STEP = 256 * 1024 * 1024;
+function mib(n) {
+    return `${(n / 1048576).toFixed(1)} MiB`;
+}
+/** A callback taking the bytes done so far, for layers large enough to report on; undefined for the rest. */
+function progressLogger(layer, verb, log) {
+    if (layer.size < PROGRESS_FROM)
+        return undefined;
+    let next = PROGRESS_STEP;
+    return (bytes) => {
+        if (bytes >= next && bytes < layer.size) {
+            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
+            while (next <= bytes)
+                next += PROGRESS_STEP;
+        }
+    };
+}
+/** A pass-through stream stage that reports the bytes seen. */
+function progressStage(onProgress) {
+    let seen = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, cb) {
+            seen += chunk.length;
+            onProgress(seen);
+            cb(null, chunk);
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/blob-stage.ts
+
+
+
+
+
+
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
+function notSha256(source, what, digest) {
+    // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+    return new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: ${what} ${digest} is not sha256; only sha256 blobs can be rewritten`);
+}
+class BlobStage {
+    source;
+    writer;
+    work;
+    opts;
+    constructor(source, writer, work, opts) {
+        this.source = source;
+        this.writer = writer;
+        this.work = work;
+        this.opts = opts;
+    }
+    /** Run every job; the result maps each job's key to the blob it produced. */
+    async run(jobs) {
+        const done = new Map();
+        await mapLimit([...jobs.entries()], this.opts.concurrency, async ([key, { layer, action }], signal) => {
+            done.set(key, action === 'copy' ? await this.#copy(layer, signal) : await this.#transform(layer, signal));
+        }, this.opts.signal);
+        return done;
+    }
+    /** Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified. */
+    async writeConfigs(manifests) {
+        for (const m of manifests) {
+            const w = await this.writer.writeBytes(m.config);
+            if (w.digest !== m.doc.config.digest)
+                throw notSha256(this.source, 'config', m.doc.config.digest);
+            this.opts.onBlob?.(m.doc.config, this.writer.handle(m.doc.config.digest));
+        }
+    }
+    async #copy(layer, signal) {
+        if (this.writer.has(layer.digest))
+            return { desc: layer, action: 'copied' };
+        if (isExternal(layer) && !(await this.source.has(layer)))
+            return { desc: layer, action: 'external' };
+        const { written } = await this.#move(layer, undefined, signal);
+        if (written.digest !== layer.digest)
+            throw notSha256(this.source, 'blob', layer.digest);
+        this.opts.onBlob?.(layer, this.writer.handle(layer.digest));
+        return { desc: layer, action: 'copied' };
+    }
+    async #transform(layer, signal) {
+        const t = await this.work.prepare(layer);
+        const started = Date.now();
+        const { written, hmac } = await this.#move(layer, t, signal);
+        const secs = (Date.now() - started) / 1000;
+        this.opts.log(`${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
+        const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
+        this.opts.onBlob?.(desc, this.writer.handle(desc.digest));
+        return { desc, action: 'transformed' };
+    }
+    async #move(layer, t, signal) {
+        const onProgress = progressLogger(layer, this.work.verb, this.opts.log);
+        const location = this.source.locate ? await this.source.locate(layer) : undefined;
+        if (!location) {
+            // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
+            const loop = t ? new ocicrypt_loop/* LayerStream */.s(t.params, { hashOutput: false }) : undefined;
+            const stages = loop ? [loop] : [];
+            if (onProgress)
+                stages.push(progressStage(onProgress));
+            const written = await this.writer.writeStream(await this.source.open(layer), stages, signal);
+            const hmac = loop?.result().hmac;
+            return { written, ...(hmac ? { hmac } : {}) };
+        }
+        const job = {
+            ...(t ? t.params : { mode: 'copy' }),
+            source: location,
+            expected: { digest: layer.digest, size: layer.size },
+            sourceName: this.source.name,
+            out: this.writer.tempPath(),
+            fileMode: this.writer.fileMode,
+        };
+        const r = this.opts.workers && layer.size >= WORKER_FROM
+            ? await this.opts.workers.run(job, signal, onProgress)
+            : await (0,layer_files/* runFileJob */.z)(job, onProgress);
+        const written = await this.writer.adopt(job.out, { digest: r.digest, size: r.size });
+        return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/report.ts
 /** Turning a rewrite's outcome into the ImageReport every front end formats. */
 
@@ -74950,7 +75235,7 @@ function toImageReport(r, extra, skipped) {
                     action,
                 };
                 if (encrypted)
-                    report.recipients = (0,ocicrypt_layer/* describeLayer */.$d)(l.result).protocols;
+                    report.recipients = describeLayer(l.result).protocols;
                 return report;
             }),
         })),
@@ -74963,8 +75248,55 @@ function pick(d) {
     return { mediaType: d.mediaType, digest: d.digest, size: d.size };
 }
 
-// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
-var rewrite = __nccwpck_require__(8700);
+;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
+/**
+ * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt, in four steps.
+ * Plan what becomes of each layer (layer-plan.ts); run the layers, each distinct blob once, in parallel
+ * (blob-stage.ts); rebuild the manifests and indexes from the new layers, a pure step (oci/mutate.ts); write
+ * them. Untouched parts keep their exact bytes and digests.
+ */
+
+
+
+
+
+
+
+/** What became of the layers of one manifest. */
+function layerOutcomes(m, plan, moved) {
+    const actions = plan.actions.get(m);
+    return m.doc.layers.map((layer, index) => {
+        const d = moved.get(jobKey(actions[index], layer));
+        // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
+        return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
+    });
+}
+async function rewriteImage(source, image, writer, ops, opts) {
+    const manifests = (0,tree/* manifestNodes */.$P)(image.root);
+    const plan = planLayers(manifests, ops.select, source.name);
+    const stage = new BlobStage(source, writer, ops, opts);
+    const moved = await stage.run(plan.jobs);
+    await stage.writeConfigs(manifests);
+    const mutation = mutateImage(image.root, (m) => layerOutcomes(m, plan, moved), ops);
+    for (const d of mutation.documents)
+        await writer.writeBytes(d.bytes);
+    const blobs = mutation.blobs
+        .filter((b) => !isExternal(b) || writer.has(b.digest))
+        .map((desc) => ({ desc, handle: writer.handle(desc.digest) }));
+    return { ...mutation, blobs };
+}
+/**
+ * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
+ * The report is made first: nothing that can fail may come after the layout is in place.
+ */
+async function rewriteToLayout(source, image, writer, ops, opts) {
+    const result = await rewriteImage(source, image, writer, ops, opts);
+    const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
+    const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}), ...opts.report }, image.skippedPlatforms);
+    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+    return { report, result };
+}
+
 // EXTERNAL MODULE: ./src/pipeline/selection.ts
 var selection = __nccwpck_require__(5704);
 ;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
@@ -74983,77 +75315,83 @@ var selection = __nccwpck_require__(5704);
 
 
 
-
-
-async function encryptImage(opts) {
+/** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
+async function encryptable(source, layer, where, opts, log) {
+    const { i, name } = where;
+    // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
+    if (isExternal(layer) && !(await source.has(layer))) {
+        if (opts.encryptLayers) {
+            throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                hint: 'leave it out with --encrypt-layers',
+            });
+        }
+        log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
+        return false;
+    }
+    if (!(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) && !(0,mediatypes/* isEncryptableLayer */.Rr)(layer.mediaType)) {
+        throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+            hint: 'leave it out with --encrypt-layers',
+        });
+    }
+    return true;
+}
+/** Check every selection before writing anything: the digests of the layers selected, in any image. */
+async function chooseLayers(source, image, opts, log) {
+    const chosen = new Set();
+    for (const m of (0,tree/* imageManifestNodes */.uw)(image.root)) {
+        const name = `the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image`;
+        const indexes = (0,selection/* resolveLayerIndexes */.cR)(opts.encryptLayers, m.doc.layers.length, name);
+        for (const i of [...indexes]) {
+            if (!(await encryptable(source, m.doc.layers[i], { i, name }, opts, log)))
+                indexes.delete(i);
+        }
+        for (const i of indexes)
+            chosen.add(m.doc.layers[i].digest);
+    }
+    return chosen;
+}
+/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
+async function encryptToLayout(opts) {
     const log = opts.log ?? (() => { });
     if (opts.recipients.length === 0) {
         throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
             hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
         });
     }
-    const source = await (0,layout_source/* openLayout */.B)(opts.layout);
+    const source = await openLayout(opts.layout);
     const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
     const droppedAttestations = await (0,attestations/* settleAttestations */.fP)(source, image, {
         mode: opts.attestations ?? 'drop',
         platforms: opts.platforms,
     });
-    // Check every selection before writing anything.
-    const selected = new Map();
-    for (const m of (0,tree/* imageManifestNodes */.uw)(image.root)) {
-        const name = `the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image`;
-        const indexes = (0,selection/* resolveLayerIndexes */.cR)(opts.encryptLayers, m.doc.layers.length, name);
-        for (const i of [...indexes]) {
-            const layer = m.doc.layers[i];
-            // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
-            if ((0,rewrite/* isExternal */.g)(layer) && !(await source.has(layer))) {
-                if (opts.encryptLayers) {
-                    throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
-                        hint: 'leave it out with --encrypt-layers',
-                    });
-                }
-                indexes.delete(i);
-                log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
-                continue;
-            }
-            if (!(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) && !(0,mediatypes/* isEncryptableLayer */.Rr)(layer.mediaType)) {
-                throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
-                    hint: 'leave it out with --encrypt-layers',
-                });
-            }
-        }
-        selected.set(m, indexes);
-    }
+    const chosen = await chooseLayers(source, image, opts, log);
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
-    const chosen = new Set([...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i].digest)));
     const writer = await LayoutWriter.create(opts.output);
     const workers = (0,layer_workers/* startWorkers */.Gf)(opts);
     try {
-        const result = await (0,rewrite/* rewriteImage */.i)(source, image, writer, {
+        const ops = {
             verb: 'encrypted',
             convertDockerToOci: true,
             // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
             // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
             select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
-            prepare: (layer) => (0,ocicrypt_layer/* encryptLayer */.FL)(layer, opts.recipients),
-        }, {
+            prepare: (layer) => encryptLayer(layer, opts.recipients),
+        };
+        const out = await rewriteToLayout(source, image, writer, ops, {
             ...(0,layer_workers/* rewriteRuntime */.xA)(opts, workers),
             log,
             ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
+            report: { droppedAttestations },
         });
-        const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
-        // The report first: nothing that can fail may come after the layout is in place.
-        const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}), droppedAttestations }, image.skippedPlatforms);
-        report.recipients = opts.recipients.map((r) => ({
+        out.report.recipients = opts.recipients.map((r) => ({
             type: r.type,
             alg: r.alg,
             fingerprint: r.fingerprint,
             source: r.source,
         }));
-        await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-        return report;
+        return out;
     }
     catch (err) {
         await writer.abort().catch(() => { }); // the first error is the one to report
@@ -75062,6 +75400,9 @@ async function encryptImage(opts) {
     finally {
         await workers?.close();
     }
+}
+async function encryptImage(opts) {
+    return (await encryptToLayout(opts)).report;
 }
 
 
@@ -75263,28 +75604,17 @@ async function runFileJob(job, onProgress) {
  * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
  * blob's size and every manifest after the push.
  */
-async function* uploadChunks(locate, expected) {
-    let location = locate();
-    let fh;
+async function* uploadChunks(blob, expected) {
+    const fh = await blob.open();
     try {
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    catch (err) {
-        // The layout may have moved from its staging folder to its destination since we asked: ask again.
-        if (err.code !== 'ENOENT')
-            throw err;
-        location = locate();
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    try {
-        if (location.size !== expected.size) {
-            throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        if (blob.size !== expected.size) {
+            throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} has ${blob.size} bytes on disk, expected ${expected.size}`);
         }
         let done = 0;
         let chunks = 0;
         while (done < expected.size) {
             const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
-            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            const { bytesRead } = await fh.read(buf, 0, buf.length, done);
             if (bytesRead === 0)
                 throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
             done += bytesRead;
@@ -75472,7 +75802,7 @@ function rewriteRuntime(opts, workers) {
 
 /***/ }),
 
-/***/ 8780:
+/***/ 1153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75496,14 +75826,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/temps.ts
 var temps = __nccwpck_require__(9656);
-// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
-var layout_source = __nccwpck_require__(2499);
 // EXTERNAL MODULE: ./src/oci/mediatypes.ts
 var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
-var tree = __nccwpck_require__(8635);
 // EXTERNAL MODULE: ./src/ocicrypt/options.ts
 var options = __nccwpck_require__(321);
 // EXTERNAL MODULE: ./src/oci/digest.ts
@@ -76089,8 +76413,72 @@ async function pushTags(targets, root, opts) {
     }
 }
 
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 2 modules
-var encrypt = __nccwpck_require__(6203);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+;// CONCATENATED MODULE: ./src/registry/verify.ts
+/**
+ * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
+ * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
+ * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
+ */
+
+
+
+
+/** Push access to every repository of `targets` (once each), checked before any work is done. */
+async function verifyPushAccess(targets, retry) {
+    for (const { ref, client } of new Map(targets.map((t) => [repositoryName(t.ref), t])).values()) {
+        await retryOperation(`authenticating to ${repositoryName(ref)}`, retry, () => client.checkPushAccess(ref.repository));
+    }
+}
+/** The content of one repository, read back by digest. */
+async function verifyRepository({ ref, client }, content, encrypted) {
+    const name = repositoryName(ref);
+    for (const m of content.manifests) {
+        const got = await client.getManifest(ref.repository, m.desc.digest);
+        if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
+            throw new RegistryError('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
+        }
+        const doc = (0,model/* parseManifestOrIndex */.yA)(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
+        if (doc.kind !== 'manifest')
+            continue;
+        for (const l of doc.layers) {
+            if (encrypted.digests.has(l.digest) && !encrypted.intact(l)) {
+                throw new RegistryError('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
+            }
+        }
+    }
+    for (const b of content.blobs) {
+        if (!(await client.blobExists(ref.repository, b))) {
+            throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
+        }
+    }
+}
+/** Every repository of `targets` (once each) serves `content` as pushed. */
+async function verifyPushed(targets, content, encrypted) {
+    const done = new Set();
+    for (const target of targets) {
+        const name = repositoryName(target.ref);
+        if (done.has(name))
+            continue;
+        done.add(name);
+        await verifyRepository(target, content, encrypted);
+    }
+}
+/** Every tag, of every repository, must now serve the root's exact bytes. */
+async function verifyTags(targets, root) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        const tagged = await client.getManifest(ref.repository, ref.tag);
+        if (!tagged.bytes.equals(root.bytes)) {
+            throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 13 modules
+var encrypt = __nccwpck_require__(4092);
 // EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
 var layer_workers = __nccwpck_require__(4213);
 // EXTERNAL MODULE: ./src/oci/source.ts
@@ -77000,19 +77388,12 @@ async function connectClients(refs, opts, log = () => { }) {
 
 // EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
 var layer_files = __nccwpck_require__(1338);
-// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
-var rewrite = __nccwpck_require__(8700);
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
 /**
  * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
  * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
  * reported after the registry has served back exactly the bytes we pushed.
  */
-
-
-
-
-
 
 
 
@@ -77050,143 +77431,121 @@ function pushTargets(image, tags = []) {
         return true;
     });
 }
-/** Every manifest and index of the tree, children first, root last, each once. */
-/** The configs and layers of every manifest under a node, each digest once. */
-function blobsOf(node) {
-    const out = new Map();
-    for (const m of (0,tree/* manifestNodes */.$P)(node))
-        for (const d of [m.doc.config, ...m.doc.layers])
-            out.set(d.digest, d);
-    return [...out.values()];
+/** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
+function encryptionIntact(l) {
+    const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG));
+    return (0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType) && keys && Boolean(l.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]);
 }
 /**
- * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
- * layer this run encrypted served as +encrypted with its key and pubopts annotations.
+ * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
+ * uploadChunks); anything else is verified.
  */
-async function verifyPushed(targets, manifests, blobs, encrypted) {
-    const done = new Set();
-    for (const { ref, client } of targets) {
-        const name = repositoryName(ref);
-        if (done.has(name))
-            continue;
-        done.add(name);
-        for (const m of manifests) {
-            const got = await client.getManifest(ref.repository, m.desc.digest);
-            if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
-                throw new RegistryError('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
-            }
-            const doc = (0,model/* parseManifestOrIndex */.yA)(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
-            if (doc.kind !== 'manifest')
-                continue;
-            for (const l of doc.layers) {
-                if (!encrypted.has(l.digest))
-                    continue;
-                const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG));
-                if (!(0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType) || !keys || !l.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]) {
-                    throw new RegistryError('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
-                }
-            }
-        }
-        for (const b of blobs) {
-            if (!(await client.blobExists(ref.repository, b))) {
-                throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
-            }
-        }
+class StagedBlobs {
+    #handles = new Map();
+    add(desc, handle) {
+        this.#handles.set(desc.digest, handle);
+    }
+    async open(desc) {
+        const handle = this.#handles.get(desc.digest);
+        if (!handle)
+            throw new errors/* OepError */.$s('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+        // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+        return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
     }
 }
-/** Every tag, of every repository, must now serve the root's exact bytes. */
-async function verifyTags(targets, root) {
-    for (const { ref, client } of targets) {
-        if (!ref.tag)
-            continue;
-        const tagged = await client.getManifest(ref.repository, ref.tag);
-        if (!tagged.bytes.equals(root.bytes)) {
-            throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
-        }
+/** The registries of a push, reached (and their auth schemes learnt) before anything is encrypted. */
+async function connect(refs, opts, log) {
+    const clients = await connectClients(refs, opts.registry, log);
+    const targets = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost) }));
+    const retry = retryPolicy(opts.registry, log);
+    const close = () => Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
+    const destroy = () => Promise.all([...clients.values()].map((c) => c.destroy()));
+    return { clients, targets, retry, close, destroy };
+}
+/**
+ * Encrypt into `layoutDir`; blobs go up as soon as they are final on disk, while later layers are still being
+ * encrypted. A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
+ */
+async function encryptUploading(opts, layoutDir, conn, pushOpts) {
+    const staged = new StagedBlobs();
+    const pusher = new BlobPusher(conn.targets, staged, pushOpts);
+    const stop = new AbortController();
+    try {
+        const out = await (0,encrypt/* encryptToLayout */.f)({
+            ...opts,
+            output: layoutDir,
+            signal: stop.signal,
+            onBlob: (desc, handle) => {
+                staged.add(desc, handle);
+                pusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle()
+            },
+        });
+        for (const b of out.result.blobs)
+            staged.add(b.desc, b.handle);
+        return { ...out, pusher, staged };
     }
+    catch (err) {
+        // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
+        pusher.abort();
+        await conn.destroy();
+        await pusher.settle().catch(() => { });
+        throw err;
+    }
+}
+/** Every blob (most are under way already), everywhere, before any manifest; then the manifests. */
+async function pushEverything(conn, content, pusher, pushOpts) {
+    const names = [...new Set(conn.targets.map((t) => repositoryName(t.ref)))].join(', ');
+    pushOpts.log(`pushing ${content.blobs.length} blobs and ${content.manifests.length} manifests to ${names}`);
+    await Promise.all(content.blobs.map((b) => pusher.push(b)));
+    await pusher.settle();
+    const pushed = pusher.stats;
+    await pushManifests(conn.targets, content.manifests, pushOpts);
+    pushOpts.log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
+    return pushed;
+}
+/** A staging folder for the layout when no output was asked for; removed when the push is done. */
+async function layoutFolder(opts) {
+    if (opts.output)
+        return { dir: opts.output, remove: async () => { } };
+    const staging = await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
+    (0,temps/* trackTemp */.EO)(staging);
+    return {
+        dir: (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`),
+        remove: async () => {
+            await (0,promises_.rm)(staging, { recursive: true, force: true });
+            (0,temps/* untrackTemp */.bK)(staging);
+        },
+    };
 }
 async function pushImage(opts) {
     const log = opts.log ?? (() => { });
     const refs = pushTargets(opts.image, opts.tags);
-    const main = refs[0];
-    // Reach every registry (and learn its auth scheme) before encrypting anything.
-    const clients = await connectClients(refs, opts.registry, log);
-    const targets = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost) }));
-    const retry = retryPolicy(opts.registry, log);
-    let staging;
+    const conn = await connect(refs, opts, log);
+    let folder;
     try {
         // Refused credentials fail now, in a second, not after encrypting a gigabyte.
-        for (const ref of new Map(refs.map((r) => [repositoryName(r), r])).values()) {
-            await retryOperation(`authenticating to ${repositoryName(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
-        }
-        staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
-        if (staging)
-            (0,temps/* trackTemp */.EO)(staging);
-        const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,layer_workers/* defaultConcurrency */.PV)()), log };
-        // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
-        // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
-        const staged = new Map();
-        const reader = {
-            open: async (desc) => {
-                const locate = staged.get(desc.digest);
-                if (!locate)
-                    throw new errors/* OepError */.$s('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
-                // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-                return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
-            },
+        await verifyPushAccess(conn.targets, conn.retry);
+        folder = await layoutFolder(opts);
+        const pushOpts = {
+            retry: conn.retry,
+            concurrency: Math.min(4, opts.concurrency ?? (0,layer_workers/* defaultConcurrency */.PV)()),
+            log,
         };
-        const blobPusher = new BlobPusher(targets, reader, pushOpts);
-        let report;
-        // A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
-        const stop = new AbortController();
-        try {
-            report = await (0,encrypt/* encryptImage */.R)({
-                ...opts,
-                output: layoutDir,
-                signal: stop.signal,
-                onBlob: (desc, locate) => {
-                    staged.set(desc.digest, locate);
-                    blobPusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle() below
-                },
-            });
-        }
-        catch (err) {
-            // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
-            blobPusher.abort();
-            await Promise.all([...clients.values()].map((c) => c.destroy()));
-            await blobPusher.settle().catch(() => { });
-            throw err;
-        }
-        const source = await (0,layout_source/* openLayout */.B)(layoutDir);
-        const image = await (0,tree/* loadImage */.yt)(source);
-        const manifests = (0,tree/* nodesBottomUp */.It)(image.root).map((n) => ({ desc: n.desc, bytes: n.bytes }));
-        const root = manifests[manifests.length - 1];
-        if (root.desc.digest !== report.digest)
-            throw new errors/* OepError */.$s('E_VERIFY', 'internal: the encrypted layout changed under us');
-        // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
-        const blobs = [];
-        for (const b of blobsOf(image.root))
-            if (!(0,rewrite/* isExternal */.g)(b) || (await source.has(b)))
-                blobs.push(b);
-        log(`pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(repositoryName))].join(', ')}`);
-        // Every blob the image needs (most are under way already), everywhere, before any manifest.
-        await Promise.all(blobs.map((b) => blobPusher.push(b)));
-        await blobPusher.settle();
-        const pushed = blobPusher.stats;
-        await pushManifests(targets, manifests, pushOpts);
-        log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
+        const { report, result, pusher } = await encryptUploading(opts, folder.dir, conn, pushOpts);
+        const content = { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) };
+        const root = content.manifests[content.manifests.length - 1];
+        const pushed = await pushEverything(conn, content, pusher, pushOpts);
         // Content is checked by digest before any tag moves: a tag never points at something that failed.
+        const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted'));
+        const digests = new Set(encrypted.map((l) => l.digest));
+        if (opts.verify)
+            await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
+        await pushTags(conn.targets, root, pushOpts);
         if (opts.verify) {
-            const encrypted = new Set(report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted').map((l) => l.digest)));
-            await verifyPushed(targets, manifests, blobs, encrypted);
-        }
-        await pushTags(targets, root, pushOpts);
-        if (opts.verify) {
-            await verifyTags(targets, root);
+            await verifyTags(conn.targets, root);
             log(`verified ${root.desc.digest} in ${[...new Set(refs.map(repositoryName))].join(', ')}`);
         }
-        const imageName = repositoryName(main);
+        const imageName = repositoryName(refs[0]);
         return {
             ...report,
             ...(opts.output ? {} : { output: undefined }),
@@ -77198,310 +77557,12 @@ async function pushImage(opts) {
         };
     }
     finally {
-        if (staging) {
-            await (0,promises_.rm)(staging, { recursive: true, force: true });
-            (0,temps/* untrackTemp */.bK)(staging);
-        }
-        await Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
+        await folder?.remove();
+        await conn.close();
     }
 }
 /** For front ends: remove every staging and temp folder of runs under way (on SIGINT/SIGTERM). */
 
-
-
-/***/ }),
-
-/***/ 8700:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  g: () => (/* binding */ isExternal),
-  i: () => (/* binding */ rewriteImage)
-});
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/oci/mediatypes.ts
-var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/platform.ts
-var platform = __nccwpck_require__(1890);
-// EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
-var tree = __nccwpck_require__(8635);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/limit.ts
-/**
- * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
- * streams stop instead of finishing work nobody will use), waits for the others to settle, and is rethrown.
- * An outside signal (`stop`) aborts the same way, with its reason as the failure.
- */
-async function mapLimit(items, limit, fn, stop) {
-    const controller = new AbortController();
-    let failure;
-    const onStop = () => {
-        failure ??= { err: stop.reason };
-        controller.abort(stop.reason);
-    };
-    if (stop?.aborted)
-        onStop();
-    stop?.addEventListener('abort', onStop, { once: true });
-    const results = new Array(items.length);
-    let next = 0;
-    async function worker() {
-        while (!failure && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], controller.signal);
-            }
-            catch (err) {
-                failure ??= { err };
-                controller.abort(err);
-            }
-        }
-    }
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    stop?.removeEventListener('abort', onStop);
-    if (failure)
-        throw failure.err;
-    return results;
-}
-
-// EXTERNAL MODULE: ./src/oci/attestation.ts
-var attestation = __nccwpck_require__(9495);
-// EXTERNAL MODULE: ./src/ocicrypt/layer.ts
-var ocicrypt_layer = __nccwpck_require__(7050);
-// EXTERNAL MODULE: ./src/ocicrypt/loop.ts
-var ocicrypt_loop = __nccwpck_require__(6629);
-// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
-var layer_files = __nccwpck_require__(1338);
-;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
-/**
- * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
- * either transformed (encrypted or decrypted, streamed through the engine) or copied verified; configs are
- * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
- * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
- */
-
-
-
-
-
-
-
-
-
-
-
-/** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
-function isExternal(d) {
-    const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
-    return foreign && Array.isArray(d.urls) && d.urls.length > 0;
-}
-/** Layers this large get progress lines, every 256 MiB, so a CI log shows the run is alive. */
-const PROGRESS_FROM = 512 * 1024 * 1024;
-const PROGRESS_STEP = 256 * 1024 * 1024;
-/** Below this a worker's start and message round trip cost more than they save. */
-const WORKER_FROM = 4 * 1024 * 1024;
-function progressLogger(layer, verb, log) {
-    let next = PROGRESS_STEP;
-    return (bytes) => {
-        if (bytes >= next && bytes < layer.size) {
-            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
-            while (next <= bytes)
-                next += PROGRESS_STEP;
-        }
-    };
-}
-function progressStage(onProgress) {
-    let seen = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _enc, cb) {
-            seen += chunk.length;
-            onProgress(seen);
-            cb(null, chunk);
-        },
-    });
-}
-function mib(n) {
-    return `${(n / 1048576).toFixed(1)} MiB`;
-}
-async function rewriteImage(source, image, writer, ops, opts) {
-    const manifests = (0,tree/* manifestNodes */.$P)(image.root);
-    // 1. Plan: the action of every layer, and the distinct blob jobs.
-    const plans = new Map();
-    const jobs = new Map();
-    for (const m of manifests) {
-        const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : ops.select(layer, i, m));
-        // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
-        m.doc.layers.forEach((layer, i) => {
-            if (actions[i] === 'copy' && (0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType)) {
-                const where = `layer ${i} (${layer.digest}) of the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image (manifest ${m.desc.digest})`;
-                (0,ocicrypt_layer/* assertEncryptedLayer */.U)(layer, `${source.name}: ${where}`);
-            }
-        });
-        plans.set(m, actions);
-        m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
-    }
-    // 2. Blobs: transformed or copied, in parallel, each once. Local files go through the file loop (in a
-    // worker when large), other sources through stream stages; both check digests and sizes as they read.
-    const moveBlob = async (layer, t, signal) => {
-        const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
-        const location = source.locate ? await source.locate(layer) : undefined;
-        if (location) {
-            const out = writer.tempPath();
-            const job = {
-                ...(t ? t.params : { mode: 'copy' }),
-                source: location,
-                expected: { digest: layer.digest, size: layer.size },
-                sourceName: source.name,
-                out,
-                fileMode: writer.fileMode,
-            };
-            const r = opts.workers && layer.size >= WORKER_FROM
-                ? await opts.workers.run(job, signal, onProgress)
-                : await (0,layer_files/* runFileJob */.z)(job, onProgress);
-            const written = await writer.adopt(out, { digest: r.digest, size: r.size });
-            return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
-        }
-        // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
-        const loop = t ? new ocicrypt_loop/* LayerStream */.s(t.params, { hashOutput: false }) : undefined;
-        const stages = loop ? [loop] : [];
-        if (onProgress)
-            stages.push(progressStage(onProgress));
-        const written = await writer.writeStream(await source.open(layer), stages, signal);
-        const hmac = loop?.result().hmac;
-        return { written, ...(hmac ? { hmac } : {}) };
-    };
-    const done = new Map();
-    await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
-        if (action === 'copy') {
-            if (writer.has(layer.digest)) {
-                done.set(key, { desc: layer, action: 'copied' });
-                return;
-            }
-            if (isExternal(layer) && !(await source.has(layer))) {
-                done.set(key, { desc: layer, action: 'external' });
-                return;
-            }
-            const { written } = await moveBlob(layer, undefined, signal);
-            if (written.digest !== layer.digest) {
-                // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
-                throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
-            }
-            done.set(key, { desc: layer, action: 'copied' });
-            opts.onBlob?.(layer, () => writer.locate(layer.digest));
-            return;
-        }
-        const t = await ops.prepare(layer);
-        const started = Date.now();
-        const { written, hmac } = await moveBlob(layer, t, signal);
-        const secs = (Date.now() - started) / 1000;
-        opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
-        const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
-        done.set(key, { desc, action: 'transformed' });
-        opts.onBlob?.(desc, () => writer.locate(desc.digest));
-    }, opts.signal);
-    // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
-    for (const m of manifests) {
-        const w = await writer.writeBytes(m.config);
-        if (w.digest !== m.doc.config.digest) {
-            throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
-        }
-        opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
-    }
-    // 4. Manifests and indexes, bottom-up.
-    const outcomes = [];
-    const attestations = [];
-    const newDigest = new Map();
-    async function emit(node, changed, doc, mediaType) {
-        const bytes = changed || node.desc.digest === '' ? (0,model/* serialize */.lK)(doc) : node.bytes;
-        const w = await writer.writeBytes(bytes);
-        return { ...node.desc, mediaType, digest: w.digest, size: w.size };
-    }
-    async function rebuildManifest(node) {
-        const actions = plans.get(node);
-        const layers = node.doc.layers.map((layer, index) => {
-            const d = done.get(`${actions[index]}:${layer.digest}`);
-            // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
-            return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
-        });
-        const changed = layers.some((l) => l.action === 'transformed');
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
-        if (changed && ops.convertDockerToOci && mediaType === mediatypes.MT.dockerManifest) {
-            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
-            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
-            mediaType = mediatypes.MT.ociManifest;
-            raw.mediaType = mediaType;
-            raw.config = { ...node.doc.config, mediaType: mediatypes.MT.ociConfig };
-            raw.layers = layers.map((l) => ({ ...l.result, mediaType: (0,mediatypes/* ociLayerMediaType */.$9)(l.result.mediaType) }));
-        }
-        const result = await emit(node, changed, raw, mediaType);
-        newDigest.set(node.desc.digest, result.digest);
-        if (!(0,model/* isAttestationManifest */.gV)(node.desc)) {
-            outcomes.push({ platform: (0,platform/* formatPlatform */.Bq)(node.platform), source: node.desc, result, layers });
-        }
-        return result;
-    }
-    // A node shared by several parents (the tree is a DAG) is rebuilt once: O(n) in distinct manifests.
-    const rebuilt = new Map();
-    function rebuild(node) {
-        let p = rebuilt.get(node);
-        if (!p) {
-            p = node.kind === 'manifest' ? rebuildManifest(node) : rebuildIndex(node);
-            rebuilt.set(node, p);
-        }
-        return p;
-    }
-    /** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
-    const repoint = (own, r) => ({
-        ...own,
-        mediaType: r.mediaType,
-        digest: r.digest,
-        size: r.size,
-    });
-    async function rebuildIndex(node) {
-        const kept = [];
-        // Images first, so that attestations can point at their new digests.
-        const results = new Map();
-        for (const [i, child] of node.children.entries()) {
-            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc)) {
-                // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
-                results.set(i, repoint((0,attestation/* withoutAttestationMark */.gK)(node.doc.manifests[i]), await rebuild(child)));
-            }
-        }
-        for (const [i, child] of node.children.entries()) {
-            if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
-                continue;
-            const copied = repoint(node.doc.manifests[i], await rebuild(child));
-            const ref = copied.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
-            const target = newDigest.get(ref) ?? ref;
-            attestations.push({ digest: copied.digest, reference: target });
-            results.set(i, {
-                ...copied,
-                annotations: { ...copied.annotations, [model/* ANNOTATION_REFERENCE_DIGEST */.Jp]: target },
-            });
-        }
-        for (const [i] of node.children.entries())
-            if (results.has(i))
-                kept.push(results.get(i));
-        const changed = kept.length !== node.doc.manifests.length ||
-            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, manifests: kept };
-        if (changed && mediaType === mediatypes.MT.dockerManifestList && kept.some((d) => d.mediaType === mediatypes.MT.ociManifest)) {
-            mediaType = mediatypes.MT.ociIndex;
-            raw.mediaType = mediaType;
-        }
-        return emit(node, changed, raw, mediaType);
-    }
-    const root = await rebuild(image.root);
-    return { root, manifests: outcomes, attestations };
-}
 
 
 /***/ }),
@@ -77771,13 +77832,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 6466:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 

@@ -39046,16 +39046,12 @@ var attestations = __nccwpck_require__(1955);
 var layout_writer = __nccwpck_require__(3557);
 // EXTERNAL MODULE: ./src/oci/mediatypes.ts
 var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
 var tree = __nccwpck_require__(8635);
 // EXTERNAL MODULE: ./src/ocicrypt/layer.ts
 var ocicrypt_layer = __nccwpck_require__(7050);
 // EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
 var layer_workers = __nccwpck_require__(4213);
-// EXTERNAL MODULE: ./src/pipeline/report.ts
-var pipeline_report = __nccwpck_require__(2222);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -39064,6 +39060,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 var source = __nccwpck_require__(2499);
 // EXTERNAL MODULE: ./src/oci/layout/verify.ts
 var verify = __nccwpck_require__(6575);
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./src/oci/source.ts
 var oci_source = __nccwpck_require__(8540);
 // EXTERNAL MODULE: ./src/registry/client.ts + 3 modules
@@ -39152,12 +39150,10 @@ async function openSource(opts) {
     return Object.assign(layout, { close: async () => { } });
 }
 
-// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
-var rewrite = __nccwpck_require__(8700);
+// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 6 modules
+var rewrite = __nccwpck_require__(5947);
 ;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
 /** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
-
-
 
 
 
@@ -39174,16 +39170,12 @@ async function decryptImage(opts) {
         const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
         // Private: plaintext, verified or not, must never be readable by other users of the machine.
         writer = await layout_writer/* LayoutWriter */.s.create(opts.output, { private: true });
-        const result = await (0,rewrite/* rewriteImage */.i)(source, image, writer, {
+        const { report } = await (0,rewrite/* rewriteToLayout */.aQ)(source, image, writer, {
             verb: 'decrypted',
             convertDockerToOci: false,
             select: (layer) => ((0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy'),
             prepare: (layer) => (0,ocicrypt_layer/* decryptLayer */.Lq)(layer, opts.keys),
         }, { ...(0,layer_workers/* rewriteRuntime */.xA)(opts, workers), log });
-        const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
-        // The report first: nothing that can fail may come after the layout is in place.
-        const report = (0,pipeline_report/* toImageReport */.h)(result, { output: writer.path, ...(refName ? { refName } : {}) }, image.skippedPlatforms);
-        await writer.commit([image.entry ? { ...image.entry, ...(0,pipeline_report/* pick */.U)(result.root) } : result.root]);
         return report;
     }
     catch (err) {
@@ -39257,8 +39249,8 @@ async function inspectImage(opts) {
     };
 }
 
-// EXTERNAL MODULE: ./src/pipeline/push.ts + 2 modules
-var push = __nccwpck_require__(8922);
+// EXTERNAL MODULE: ./src/pipeline/push.ts + 3 modules
+var push = __nccwpck_require__(968);
 // EXTERNAL MODULE: ./src/pipeline/selection.ts
 var selection = __nccwpck_require__(5704);
 ;// CONCATENATED MODULE: ./src/pipeline/ca.ts
@@ -40176,7 +40168,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8922);
+/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(968);
 /* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8406);
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 
@@ -40486,6 +40478,17 @@ async function readAt(fh, offset, length) {
     const { bytesRead } = await fh.read(buf, 0, length, offset);
     return buf.subarray(0, bytesRead);
 }
+/** The size of the entry a header starts: its pax `size` record, when there is one, wins over the header's. */
+function entrySize(header, pax, path) {
+    const size = octal(header, 124, 12, path);
+    if (pax.size === undefined)
+        return size;
+    const paxSize = Number(pax.size);
+    if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(paxSize)) {
+        throw new errors/* OepError */.$s('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+    }
+    return paxSize;
+}
 async function indexTar(path) {
     const fh = await (0,promises_.open)(path, 'r');
     try {
@@ -40504,15 +40507,9 @@ async function indexTar(path) {
             if (header.every((b) => b === 0))
                 break;
             const type = String.fromCharCode(header[156] || 0x30);
-            let size = octal(header, 124, 12, path);
+            const size = entrySize(header, pax, path);
             const prefix = cstr(header, 345, 155);
             let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-            if (pax.size !== undefined) {
-                size = Number(pax.size);
-                if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size)) {
-                    throw new errors/* OepError */.$s('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
-                }
-            }
             const dataOffset = offset + BLOCK;
             if (dataOffset + size > fileSize)
                 throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
@@ -40992,6 +40989,8 @@ class LayoutWriter {
     fileMode;
     /** digest -> size of every blob written so far. */
     #known = new Map();
+    /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
+    #opening = new Set();
     #done = false;
     constructor(final, staging, opts) {
         this.#final = final;
@@ -41082,13 +41081,21 @@ class LayoutWriter {
     has(digest) {
         return this.#known.has(digest);
     }
-    /** Where a written blob is now: in the staging folder, or in the destination once committed. */
-    locate(digest) {
+    /** A stable handle on a written blob (see BlobHandle). */
+    handle(digest) {
         const size = this.#known.get(digest);
         if (size === undefined)
             throw new Error(`internal: blob ${digest} was not written here`);
         const { algorithm, hex } = (0,_digest_js__WEBPACK_IMPORTED_MODULE_7__/* .parseDigest */ .m)(digest, this.#final);
-        return { path: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), offset: 0, size };
+        return {
+            digest,
+            size,
+            open: () => {
+                const p = (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), 'r');
+                this.#opening.add(p);
+                return p.finally(() => this.#opening.delete(p));
+            },
+        };
     }
     #blobPath(digest) {
         const { algorithm, hex } = (0,_digest_js__WEBPACK_IMPORTED_MODULE_7__/* .parseDigest */ .m)(digest, this.#final);
@@ -41107,8 +41114,10 @@ class LayoutWriter {
             if (err.code !== 'ENOENT')
                 throw err;
         }
-        // Synchronous, so the move and the flag change together; a reader holding the staging path from before
-        // re-locates on ENOENT (uploadChunks).
+        // No handle may be opening a staging path when the folder moves; the check, the move and the flag change
+        // run in one synchronous step, so an open started after it uses the destination.
+        while (this.#opening.size > 0)
+            await Promise.allSettled([...this.#opening]);
         (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync)(this.#staging, this.#final);
         this.#done = true;
         (0,_temps_js__WEBPACK_IMPORTED_MODULE_6__/* .untrackTemp */ .bK)(this.#staging);
@@ -43904,21 +43913,20 @@ function selectImage(m, image, wanted) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ encryptImage)
+/* harmony export */   R: () => (/* binding */ encryptImage),
+/* harmony export */   f: () => (/* binding */ encryptToLayout)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _oci_layout_source_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2499);
 /* harmony import */ var _oci_layout_writer_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3557);
 /* harmony import */ var _oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9572);
-/* harmony import */ var _oci_model_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6244);
-/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1890);
-/* harmony import */ var _oci_tree_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8635);
-/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7050);
-/* harmony import */ var _attestations_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1955);
-/* harmony import */ var _layer_workers_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4213);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2222);
-/* harmony import */ var _rewrite_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8700);
-/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5704);
+/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1890);
+/* harmony import */ var _oci_tree_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8635);
+/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7050);
+/* harmony import */ var _attestations_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1955);
+/* harmony import */ var _layer_workers_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4213);
+/* harmony import */ var _rewrite_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5947);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5704);
 /**
  * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
  * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
@@ -43934,9 +43942,43 @@ function selectImage(m, image, wanted) {
 
 
 
-
-
-async function encryptImage(opts) {
+/** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
+async function encryptable(source, layer, where, opts, log) {
+    const { i, name } = where;
+    // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
+    if ((0,_rewrite_js__WEBPACK_IMPORTED_MODULE_9__/* .isExternal */ .ge)(layer) && !(await source.has(layer))) {
+        if (opts.encryptLayers) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                hint: 'leave it out with --encrypt-layers',
+            });
+        }
+        log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
+        return false;
+    }
+    if (!(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptedMediaType */ .hO)(layer.mediaType) && !(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptableLayer */ .Rr)(layer.mediaType)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+            hint: 'leave it out with --encrypt-layers',
+        });
+    }
+    return true;
+}
+/** Check every selection before writing anything: the digests of the layers selected, in any image. */
+async function chooseLayers(source, image, opts, log) {
+    const chosen = new Set();
+    for (const m of (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .imageManifestNodes */ .uw)(image.root)) {
+        const name = `the ${(0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .formatPlatform */ .Bq)(m.platform)} image`;
+        const indexes = (0,_selection_js__WEBPACK_IMPORTED_MODULE_10__/* .resolveLayerIndexes */ .cR)(opts.encryptLayers, m.doc.layers.length, name);
+        for (const i of [...indexes]) {
+            if (!(await encryptable(source, m.doc.layers[i], { i, name }, opts, log)))
+                indexes.delete(i);
+        }
+        for (const i of indexes)
+            chosen.add(m.doc.layers[i].digest);
+    }
+    return chosen;
+}
+/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
+async function encryptToLayout(opts) {
     const log = opts.log ?? (() => { });
     if (opts.recipients.length === 0) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
@@ -43944,67 +43986,39 @@ async function encryptImage(opts) {
         });
     }
     const source = await (0,_oci_layout_source_js__WEBPACK_IMPORTED_MODULE_1__/* .openLayout */ .B)(opts.layout);
-    const image = await (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_6__/* .loadImage */ .yt)(source, { refName: opts.refName, platforms: opts.platforms });
-    const droppedAttestations = await (0,_attestations_js__WEBPACK_IMPORTED_MODULE_8__/* .settleAttestations */ .fP)(source, image, {
+    const image = await (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .loadImage */ .yt)(source, { refName: opts.refName, platforms: opts.platforms });
+    const droppedAttestations = await (0,_attestations_js__WEBPACK_IMPORTED_MODULE_7__/* .settleAttestations */ .fP)(source, image, {
         mode: opts.attestations ?? 'drop',
         platforms: opts.platforms,
     });
-    // Check every selection before writing anything.
-    const selected = new Map();
-    for (const m of (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_6__/* .imageManifestNodes */ .uw)(image.root)) {
-        const name = `the ${(0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_5__/* .formatPlatform */ .Bq)(m.platform)} image`;
-        const indexes = (0,_selection_js__WEBPACK_IMPORTED_MODULE_12__/* .resolveLayerIndexes */ .cR)(opts.encryptLayers, m.doc.layers.length, name);
-        for (const i of [...indexes]) {
-            const layer = m.doc.layers[i];
-            // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
-            if ((0,_rewrite_js__WEBPACK_IMPORTED_MODULE_11__/* .isExternal */ .g)(layer) && !(await source.has(layer))) {
-                if (opts.encryptLayers) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
-                        hint: 'leave it out with --encrypt-layers',
-                    });
-                }
-                indexes.delete(i);
-                log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
-                continue;
-            }
-            if (!(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptedMediaType */ .hO)(layer.mediaType) && !(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptableLayer */ .Rr)(layer.mediaType)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
-                    hint: 'leave it out with --encrypt-layers',
-                });
-            }
-        }
-        selected.set(m, indexes);
-    }
+    const chosen = await chooseLayers(source, image, opts, log);
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
-    const chosen = new Set([...selected].flatMap(([m, indexes]) => [...indexes].map((i) => m.doc.layers[i].digest)));
     const writer = await _oci_layout_writer_js__WEBPACK_IMPORTED_MODULE_2__/* .LayoutWriter */ .s.create(opts.output);
-    const workers = (0,_layer_workers_js__WEBPACK_IMPORTED_MODULE_9__/* .startWorkers */ .Gf)(opts);
+    const workers = (0,_layer_workers_js__WEBPACK_IMPORTED_MODULE_8__/* .startWorkers */ .Gf)(opts);
     try {
-        const result = await (0,_rewrite_js__WEBPACK_IMPORTED_MODULE_11__/* .rewriteImage */ .i)(source, image, writer, {
+        const ops = {
             verb: 'encrypted',
             convertDockerToOci: true,
             // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
             // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
             select: (layer) => chosen.has(layer.digest) && !(0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_3__/* .isEncryptedMediaType */ .hO)(layer.mediaType) ? 'transform' : 'copy',
-            prepare: (layer) => (0,_ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_7__/* .encryptLayer */ .FL)(layer, opts.recipients),
-        }, {
-            ...(0,_layer_workers_js__WEBPACK_IMPORTED_MODULE_9__/* .rewriteRuntime */ .xA)(opts, workers),
+            prepare: (layer) => (0,_ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_6__/* .encryptLayer */ .FL)(layer, opts.recipients),
+        };
+        const out = await (0,_rewrite_js__WEBPACK_IMPORTED_MODULE_9__/* .rewriteToLayout */ .aQ)(source, image, writer, ops, {
+            ...(0,_layer_workers_js__WEBPACK_IMPORTED_MODULE_8__/* .rewriteRuntime */ .xA)(opts, workers),
             log,
             ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
+            report: { droppedAttestations },
         });
-        const refName = image.entry?.annotations?.[_oci_model_js__WEBPACK_IMPORTED_MODULE_4__/* .ANNOTATION_REF_NAME */ ._0];
-        // The report first: nothing that can fail may come after the layout is in place.
-        const report = (0,_report_js__WEBPACK_IMPORTED_MODULE_10__/* .toImageReport */ .h)(result, { output: writer.path, ...(refName ? { refName } : {}), droppedAttestations }, image.skippedPlatforms);
-        report.recipients = opts.recipients.map((r) => ({
+        out.report.recipients = opts.recipients.map((r) => ({
             type: r.type,
             alg: r.alg,
             fingerprint: r.fingerprint,
             source: r.source,
         }));
-        await writer.commit([image.entry ? { ...image.entry, ...(0,_report_js__WEBPACK_IMPORTED_MODULE_10__/* .pick */ .U)(result.root) } : result.root]);
-        return report;
+        return out;
     }
     catch (err) {
         await writer.abort().catch(() => { }); // the first error is the one to report
@@ -44013,6 +44027,9 @@ async function encryptImage(opts) {
     finally {
         await workers?.close();
     }
+}
+async function encryptImage(opts) {
+    return (await encryptToLayout(opts)).report;
 }
 
 
@@ -44214,28 +44231,17 @@ async function runFileJob(job, onProgress) {
  * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
  * blob's size and every manifest after the push.
  */
-async function* uploadChunks(locate, expected) {
-    let location = locate();
-    let fh;
+async function* uploadChunks(blob, expected) {
+    const fh = await blob.open();
     try {
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    catch (err) {
-        // The layout may have moved from its staging folder to its destination since we asked: ask again.
-        if (err.code !== 'ENOENT')
-            throw err;
-        location = locate();
-        fh = await (0,promises_.open)(location.path, 'r');
-    }
-    try {
-        if (location.size !== expected.size) {
-            throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        if (blob.size !== expected.size) {
+            throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} has ${blob.size} bytes on disk, expected ${expected.size}`);
         }
         let done = 0;
         let chunks = 0;
         while (done < expected.size) {
             const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
-            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            const { bytesRead } = await fh.read(buf, 0, buf.length, done);
             if (bytesRead === 0)
                 throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
             done += bytesRead;
@@ -44423,7 +44429,7 @@ function rewriteRuntime(opts, workers) {
 
 /***/ }),
 
-/***/ 8922:
+/***/ 968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44447,14 +44453,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/temps.ts
 var temps = __nccwpck_require__(9656);
-// EXTERNAL MODULE: ./src/oci/layout/source.ts + 1 modules
-var layout_source = __nccwpck_require__(2499);
 // EXTERNAL MODULE: ./src/oci/mediatypes.ts
 var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
-var tree = __nccwpck_require__(8635);
 // EXTERNAL MODULE: ./src/ocicrypt/options.ts
 var options = __nccwpck_require__(321);
 // EXTERNAL MODULE: ./src/registry/reference.ts
@@ -44594,6 +44594,70 @@ async function pushTags(targets, root, opts) {
     }
 }
 
+// EXTERNAL MODULE: ./src/oci/model.ts
+var model = __nccwpck_require__(6244);
+;// CONCATENATED MODULE: ./src/registry/verify.ts
+/**
+ * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
+ * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
+ * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
+ */
+
+
+
+
+/** Push access to every repository of `targets` (once each), checked before any work is done. */
+async function verifyPushAccess(targets, retry) {
+    for (const { ref, client } of new Map(targets.map((t) => [(0,reference/* repositoryName */.aR)(t.ref), t])).values()) {
+        await (0,registry_retry/* retryOperation */.U)(`authenticating to ${(0,reference/* repositoryName */.aR)(ref)}`, retry, () => client.checkPushAccess(ref.repository));
+    }
+}
+/** The content of one repository, read back by digest. */
+async function verifyRepository({ ref, client }, content, encrypted) {
+    const name = (0,reference/* repositoryName */.aR)(ref);
+    for (const m of content.manifests) {
+        const got = await client.getManifest(ref.repository, m.desc.digest);
+        if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
+            throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
+        }
+        const doc = (0,model/* parseManifestOrIndex */.yA)(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
+        if (doc.kind !== 'manifest')
+            continue;
+        for (const l of doc.layers) {
+            if (encrypted.digests.has(l.digest) && !encrypted.intact(l)) {
+                throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
+            }
+        }
+    }
+    for (const b of content.blobs) {
+        if (!(await client.blobExists(ref.repository, b))) {
+            throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
+        }
+    }
+}
+/** Every repository of `targets` (once each) serves `content` as pushed. */
+async function verifyPushed(targets, content, encrypted) {
+    const done = new Set();
+    for (const target of targets) {
+        const name = (0,reference/* repositoryName */.aR)(target.ref);
+        if (done.has(name))
+            continue;
+        done.add(name);
+        await verifyRepository(target, content, encrypted);
+    }
+}
+/** Every tag, of every repository, must now serve the root's exact bytes. */
+async function verifyTags(targets, root) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        const tagged = await client.getManifest(ref.repository, ref.tag);
+        if (!tagged.bytes.equals(root.bytes)) {
+            throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${(0,reference/* repositoryName */.aR)(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./src/pipeline/encrypt.ts
 var encrypt = __nccwpck_require__(3647);
 // EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
@@ -44602,19 +44666,12 @@ var layer_workers = __nccwpck_require__(4213);
 var registry_session = __nccwpck_require__(699);
 // EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
 var layer_files = __nccwpck_require__(1338);
-// EXTERNAL MODULE: ./src/pipeline/rewrite.ts + 1 modules
-var rewrite = __nccwpck_require__(8700);
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
 /**
  * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
  * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
  * reported after the registry has served back exactly the bytes we pushed.
  */
-
-
-
-
-
 
 
 
@@ -44652,143 +44709,121 @@ function pushTargets(image, tags = []) {
         return true;
     });
 }
-/** Every manifest and index of the tree, children first, root last, each once. */
-/** The configs and layers of every manifest under a node, each digest once. */
-function blobsOf(node) {
-    const out = new Map();
-    for (const m of (0,tree/* manifestNodes */.$P)(node))
-        for (const d of [m.doc.config, ...m.doc.layers])
-            out.set(d.digest, d);
-    return [...out.values()];
+/** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
+function encryptionIntact(l) {
+    const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG));
+    return (0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType) && keys && Boolean(l.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]);
 }
 /**
- * Read back what landed, by digest: every manifest byte-identical, every blob present with its size, and every
- * layer this run encrypted served as +encrypted with its key and pubopts annotations.
+ * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
+ * uploadChunks); anything else is verified.
  */
-async function verifyPushed(targets, manifests, blobs, encrypted) {
-    const done = new Set();
-    for (const { ref, client } of targets) {
-        const name = (0,reference/* repositoryName */.aR)(ref);
-        if (done.has(name))
-            continue;
-        done.add(name);
-        for (const m of manifests) {
-            const got = await client.getManifest(ref.repository, m.desc.digest);
-            if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
-                throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
-            }
-            const doc = (0,model/* parseManifestOrIndex */.yA)(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
-            if (doc.kind !== 'manifest')
-                continue;
-            for (const l of doc.layers) {
-                if (!encrypted.has(l.digest))
-                    continue;
-                const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG));
-                if (!(0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType) || !keys || !l.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]) {
-                    throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
-                }
-            }
-        }
-        for (const b of blobs) {
-            if (!(await client.blobExists(ref.repository, b))) {
-                throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
-            }
-        }
+class StagedBlobs {
+    #handles = new Map();
+    add(desc, handle) {
+        this.#handles.set(desc.digest, handle);
+    }
+    async open(desc) {
+        const handle = this.#handles.get(desc.digest);
+        if (!handle)
+            throw new errors/* OepError */.$s('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+        // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+        return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
     }
 }
-/** Every tag, of every repository, must now serve the root's exact bytes. */
-async function verifyTags(targets, root) {
-    for (const { ref, client } of targets) {
-        if (!ref.tag)
-            continue;
-        const tagged = await client.getManifest(ref.repository, ref.tag);
-        if (!tagged.bytes.equals(root.bytes)) {
-            throw new transport_errors/* RegistryError */.gl('E_VERIFY', `${(0,reference/* repositoryName */.aR)(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
-        }
+/** The registries of a push, reached (and their auth schemes learnt) before anything is encrypted. */
+async function connect(refs, opts, log) {
+    const clients = await (0,registry_session/* connectClients */.t)(refs, opts.registry, log);
+    const targets = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost) }));
+    const retry = (0,registry_session/* retryPolicy */.J)(opts.registry, log);
+    const close = () => Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
+    const destroy = () => Promise.all([...clients.values()].map((c) => c.destroy()));
+    return { clients, targets, retry, close, destroy };
+}
+/**
+ * Encrypt into `layoutDir`; blobs go up as soon as they are final on disk, while later layers are still being
+ * encrypted. A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
+ */
+async function encryptUploading(opts, layoutDir, conn, pushOpts) {
+    const staged = new StagedBlobs();
+    const pusher = new BlobPusher(conn.targets, staged, pushOpts);
+    const stop = new AbortController();
+    try {
+        const out = await (0,encrypt/* encryptToLayout */.f)({
+            ...opts,
+            output: layoutDir,
+            signal: stop.signal,
+            onBlob: (desc, handle) => {
+                staged.add(desc, handle);
+                pusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle()
+            },
+        });
+        for (const b of out.result.blobs)
+            staged.add(b.desc, b.handle);
+        return { ...out, pusher, staged };
     }
+    catch (err) {
+        // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
+        pusher.abort();
+        await conn.destroy();
+        await pusher.settle().catch(() => { });
+        throw err;
+    }
+}
+/** Every blob (most are under way already), everywhere, before any manifest; then the manifests. */
+async function pushEverything(conn, content, pusher, pushOpts) {
+    const names = [...new Set(conn.targets.map((t) => (0,reference/* repositoryName */.aR)(t.ref)))].join(', ');
+    pushOpts.log(`pushing ${content.blobs.length} blobs and ${content.manifests.length} manifests to ${names}`);
+    await Promise.all(content.blobs.map((b) => pusher.push(b)));
+    await pusher.settle();
+    const pushed = pusher.stats;
+    await pushManifests(conn.targets, content.manifests, pushOpts);
+    pushOpts.log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
+    return pushed;
+}
+/** A staging folder for the layout when no output was asked for; removed when the push is done. */
+async function layoutFolder(opts) {
+    if (opts.output)
+        return { dir: opts.output, remove: async () => { } };
+    const staging = await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
+    (0,temps/* trackTemp */.EO)(staging);
+    return {
+        dir: (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`),
+        remove: async () => {
+            await (0,promises_.rm)(staging, { recursive: true, force: true });
+            (0,temps/* untrackTemp */.bK)(staging);
+        },
+    };
 }
 async function pushImage(opts) {
     const log = opts.log ?? (() => { });
     const refs = pushTargets(opts.image, opts.tags);
-    const main = refs[0];
-    // Reach every registry (and learn its auth scheme) before encrypting anything.
-    const clients = await (0,registry_session/* connectClients */.t)(refs, opts.registry, log);
-    const targets = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost) }));
-    const retry = (0,registry_session/* retryPolicy */.J)(opts.registry, log);
-    let staging;
+    const conn = await connect(refs, opts, log);
+    let folder;
     try {
         // Refused credentials fail now, in a second, not after encrypting a gigabyte.
-        for (const ref of new Map(refs.map((r) => [(0,reference/* repositoryName */.aR)(r), r])).values()) {
-            await (0,registry_retry/* retryOperation */.U)(`authenticating to ${(0,reference/* repositoryName */.aR)(ref)}`, retry, () => clients.get(ref.apiHost).checkPushAccess(ref.repository));
-        }
-        staging = opts.output ? undefined : await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
-        if (staging)
-            (0,temps/* trackTemp */.EO)(staging);
-        const layoutDir = opts.output ?? (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        const pushOpts = { retry, concurrency: Math.min(4, opts.concurrency ?? (0,layer_workers/* defaultConcurrency */.PV)()), log };
-        // Blobs go up as soon as they are final on disk, while later layers are still being encrypted. Uploads
-        // read our own staged files without hashing them again (see uploadChunks); anything else is verified.
-        const staged = new Map();
-        const reader = {
-            open: async (desc) => {
-                const locate = staged.get(desc.digest);
-                if (!locate)
-                    throw new errors/* OepError */.$s('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
-                // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-                return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(locate, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
-            },
+        await verifyPushAccess(conn.targets, conn.retry);
+        folder = await layoutFolder(opts);
+        const pushOpts = {
+            retry: conn.retry,
+            concurrency: Math.min(4, opts.concurrency ?? (0,layer_workers/* defaultConcurrency */.PV)()),
+            log,
         };
-        const blobPusher = new BlobPusher(targets, reader, pushOpts);
-        let report;
-        // A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
-        const stop = new AbortController();
-        try {
-            report = await (0,encrypt/* encryptImage */.R)({
-                ...opts,
-                output: layoutDir,
-                signal: stop.signal,
-                onBlob: (desc, locate) => {
-                    staged.set(desc.digest, locate);
-                    blobPusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle() below
-                },
-            });
-        }
-        catch (err) {
-            // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
-            blobPusher.abort();
-            await Promise.all([...clients.values()].map((c) => c.destroy()));
-            await blobPusher.settle().catch(() => { });
-            throw err;
-        }
-        const source = await (0,layout_source/* openLayout */.B)(layoutDir);
-        const image = await (0,tree/* loadImage */.yt)(source);
-        const manifests = (0,tree/* nodesBottomUp */.It)(image.root).map((n) => ({ desc: n.desc, bytes: n.bytes }));
-        const root = manifests[manifests.length - 1];
-        if (root.desc.digest !== report.digest)
-            throw new errors/* OepError */.$s('E_VERIFY', 'internal: the encrypted layout changed under us');
-        // Foreign layers that live only at their URLs are referenced, not pushed (registries do the same).
-        const blobs = [];
-        for (const b of blobsOf(image.root))
-            if (!(0,rewrite/* isExternal */.g)(b) || (await source.has(b)))
-                blobs.push(b);
-        log(`pushing ${blobs.length} blobs and ${manifests.length} manifests to ${[...new Set(refs.map(reference/* repositoryName */.aR))].join(', ')}`);
-        // Every blob the image needs (most are under way already), everywhere, before any manifest.
-        await Promise.all(blobs.map((b) => blobPusher.push(b)));
-        await blobPusher.settle();
-        const pushed = blobPusher.stats;
-        await pushManifests(targets, manifests, pushOpts);
-        log(`blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.skipped} already there`);
+        const { report, result, pusher } = await encryptUploading(opts, folder.dir, conn, pushOpts);
+        const content = { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) };
+        const root = content.manifests[content.manifests.length - 1];
+        const pushed = await pushEverything(conn, content, pusher, pushOpts);
         // Content is checked by digest before any tag moves: a tag never points at something that failed.
+        const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted'));
+        const digests = new Set(encrypted.map((l) => l.digest));
+        if (opts.verify)
+            await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
+        await pushTags(conn.targets, root, pushOpts);
         if (opts.verify) {
-            const encrypted = new Set(report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted').map((l) => l.digest)));
-            await verifyPushed(targets, manifests, blobs, encrypted);
-        }
-        await pushTags(targets, root, pushOpts);
-        if (opts.verify) {
-            await verifyTags(targets, root);
+            await verifyTags(conn.targets, root);
             log(`verified ${root.desc.digest} in ${[...new Set(refs.map(reference/* repositoryName */.aR))].join(', ')}`);
         }
-        const imageName = (0,reference/* repositoryName */.aR)(main);
+        const imageName = (0,reference/* repositoryName */.aR)(refs[0]);
         return {
             ...report,
             ...(opts.output ? {} : { output: undefined }),
@@ -44800,11 +44835,8 @@ async function pushImage(opts) {
         };
     }
     finally {
-        if (staging) {
-            await (0,promises_.rm)(staging, { recursive: true, force: true });
-            (0,temps/* untrackTemp */.bK)(staging);
-        }
-        await Promise.all([...clients.values()].map((c) => c.close().catch(() => { })));
+        await folder?.remove();
+        await conn.close();
     }
 }
 /** For front ends: remove every staging and temp folder of runs under way (on SIGINT/SIGTERM). */
@@ -45080,85 +45112,153 @@ async function connectClients(refs, opts, log = () => { }) {
 
 /***/ }),
 
-/***/ 2222:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ pick),
-/* harmony export */   h: () => (/* binding */ toImageReport)
-/* harmony export */ });
-/* harmony import */ var _oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9572);
-/* harmony import */ var _ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7050);
-/** Turning a rewrite's outcome into the ImageReport every front end formats. */
-
-
-function toImageReport(r, extra, skipped) {
-    return {
-        digest: r.root.digest,
-        mediaType: r.root.mediaType,
-        size: r.root.size,
-        ...extra,
-        platforms: r.manifests.map((m) => ({
-            platform: m.platform,
-            digest: m.result.digest,
-            mediaType: m.result.mediaType,
-            layers: m.layers.map((l) => {
-                const encrypted = (0,_oci_mediatypes_js__WEBPACK_IMPORTED_MODULE_0__/* .isEncryptedMediaType */ .hO)(l.result.mediaType);
-                const action = l.action === 'external'
-                    ? 'external'
-                    : l.action === 'transformed'
-                        ? encrypted
-                            ? 'encrypted'
-                            : 'decrypted'
-                        : encrypted
-                            ? 'already-encrypted'
-                            : 'kept';
-                const report = {
-                    index: l.index,
-                    mediaType: l.result.mediaType,
-                    size: l.result.size,
-                    digest: l.result.digest,
-                    sourceDigest: l.source.digest,
-                    encrypted,
-                    action,
-                };
-                if (encrypted)
-                    report.recipients = (0,_ocicrypt_layer_js__WEBPACK_IMPORTED_MODULE_1__/* .describeLayer */ .$d)(l.result).protocols;
-                return report;
-            }),
-        })),
-        skippedPlatforms: skipped,
-        attestations: r.attestations,
-    };
-}
-/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
-function pick(d) {
-    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
-}
-
-
-/***/ }),
-
-/***/ 8700:
+/***/ 5947:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  g: () => (/* binding */ isExternal),
-  i: () => (/* binding */ rewriteImage)
+  ge: () => (/* reexport */ isExternal),
+  aQ: () => (/* binding */ rewriteToLayout)
 });
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/oci/mediatypes.ts
-var mediatypes = __nccwpck_require__(9572);
+// UNUSED EXPORTS: rewriteImage
+
 // EXTERNAL MODULE: ./src/oci/model.ts
 var model = __nccwpck_require__(6244);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/oci/attestation.ts
+var attestation = __nccwpck_require__(9495);
+// EXTERNAL MODULE: ./src/oci/mediatypes.ts
+var mediatypes = __nccwpck_require__(9572);
 // EXTERNAL MODULE: ./src/oci/platform.ts
 var platform = __nccwpck_require__(1890);
 // EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
 var tree = __nccwpck_require__(8635);
+;// CONCATENATED MODULE: ./src/oci/mutate.ts
+/**
+ * The pure half of a rewrite (go-containerregistry's `mutate`): given the loaded image graph and what became of
+ * each layer, rebuild every manifest and index bottom-up, computed once per node of the DAG. No I/O: the result
+ * holds each document's bytes and descriptor, and the caller writes or pushes them. Manifests and indexes are
+ * rebuilt only where something below them changed, so untouched parts keep their exact bytes; a rebuilt index
+ * repoints its attestations at the new image digests; a docker manifest that gets a transformed layer becomes
+ * OCI (with `convertDockerToOci`), and a docker list that then holds an OCI manifest becomes an OCI index.
+ */
+
+
+
+
+
+
+/** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
+function repoint(own, r) {
+    return { ...own, mediaType: r.mediaType, digest: r.digest, size: r.size };
+}
+function sha256(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** The node's own bytes when nothing changed (and it has a digest of its own), else the new document. */
+function emit(node, changed, doc, mediaType) {
+    const bytes = changed || node.desc.digest === '' ? (0,model/* serialize */.lK)(doc) : node.bytes;
+    return { bytes, desc: { ...node.desc, mediaType, digest: sha256(bytes), size: bytes.length } };
+}
+/** One rebuild of an image graph; each node is rebuilt once however many parents share it. */
+class Mutator {
+    layers;
+    opts;
+    #rebuilt = new Map();
+    /** Source digest -> rebuilt digest, for attestations that refer to an image by digest. */
+    #newDigest = new Map();
+    manifests = [];
+    attestations = [];
+    constructor(layers, opts) {
+        this.layers = layers;
+        this.opts = opts;
+    }
+    rebuild(node) {
+        let r = this.#rebuilt.get(node);
+        if (!r) {
+            r = node.kind === 'manifest' ? this.#manifest(node) : this.#index(node);
+            this.#rebuilt.set(node, r);
+        }
+        return r;
+    }
+    #manifest(node) {
+        const layers = this.layers(node);
+        const changed = layers.some((l) => l.action === 'transformed');
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
+        let config = node.doc.config;
+        if (changed && this.opts.convertDockerToOci && mediaType === mediatypes.MT.dockerManifest) {
+            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
+            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
+            mediaType = mediatypes.MT.ociManifest;
+            config = { ...node.doc.config, mediaType: mediatypes.MT.ociConfig };
+            Object.assign(raw, { mediaType, config });
+            raw.layers = layers.map((l) => ({ ...l.result, mediaType: (0,mediatypes/* ociLayerMediaType */.$9)(l.result.mediaType) }));
+        }
+        const doc = emit(node, changed, raw, mediaType);
+        this.#newDigest.set(node.desc.digest, doc.desc.digest);
+        if (!(0,model/* isAttestationManifest */.gV)(node.desc)) {
+            this.manifests.push({
+                platform: (0,platform/* formatPlatform */.Bq)(node.platform),
+                source: node.desc,
+                result: doc.desc,
+                layers,
+            });
+        }
+        return { ...doc, blobs: [config, ...raw.layers] };
+    }
+    #index(node) {
+        // Images first, so that attestations can point at their new digests.
+        const results = new Map();
+        for (const [i, child] of node.children.entries()) {
+            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc)) {
+                // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
+                results.set(i, repoint((0,attestation/* withoutAttestationMark */.gK)(node.doc.manifests[i]), this.rebuild(child).desc));
+            }
+        }
+        for (const [i, child] of node.children.entries()) {
+            if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
+                continue;
+            const copied = repoint(node.doc.manifests[i], this.rebuild(child).desc);
+            const ref = copied.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
+            const target = this.#newDigest.get(ref) ?? ref;
+            this.attestations.push({ digest: copied.digest, reference: target });
+            results.set(i, {
+                ...copied,
+                annotations: { ...copied.annotations, [model/* ANNOTATION_REFERENCE_DIGEST */.Jp]: target },
+            });
+        }
+        const kept = node.children.flatMap((_, i) => (results.has(i) ? [results.get(i)] : []));
+        const changed = kept.length !== node.doc.manifests.length ||
+            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, manifests: kept };
+        if (changed && mediaType === mediatypes.MT.dockerManifestList && kept.some((d) => d.mediaType === mediatypes.MT.ociManifest)) {
+            mediaType = mediatypes.MT.ociIndex;
+            raw.mediaType = mediaType;
+        }
+        return emit(node, changed, raw, mediaType);
+    }
+}
+/** Each element once by key, in first-seen order; a later duplicate's value replaces the earlier one's. */
+function byKey(items, key) {
+    return [...new Map(items.map((t) => [key(t), t])).values()];
+}
+/**
+ * Rebuild the image under `root` from what became of its layers. Pure and synchronous: nothing is read or
+ * written, so the same inputs always give the same bytes.
+ */
+function mutateImage(root, layers, opts) {
+    const m = new Mutator(layers, opts);
+    const top = m.rebuild(root);
+    const documents = byKey((0,tree/* nodesBottomUp */.It)(root).map((n) => m.rebuild(n)), (d) => d.desc.digest).map(({ desc, bytes }) => ({ desc, bytes }));
+    const blobs = byKey((0,tree/* manifestNodes */.$P)(root).flatMap((n) => m.rebuild(n).blobs), (d) => d.digest);
+    return { root: top.desc, documents, manifests: m.manifests, attestations: m.attestations, blobs };
+}
+
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/limit.ts
@@ -45198,43 +45298,62 @@ async function mapLimit(items, limit, fn, stop) {
     return results;
 }
 
-// EXTERNAL MODULE: ./src/oci/attestation.ts
-var attestation = __nccwpck_require__(9495);
-// EXTERNAL MODULE: ./src/ocicrypt/layer.ts
-var ocicrypt_layer = __nccwpck_require__(7050);
 // EXTERNAL MODULE: ./src/ocicrypt/loop.ts
 var ocicrypt_loop = __nccwpck_require__(6629);
 // EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
 var layer_files = __nccwpck_require__(1338);
-;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
+// EXTERNAL MODULE: ./src/ocicrypt/layer.ts
+var ocicrypt_layer = __nccwpck_require__(7050);
+;// CONCATENATED MODULE: ./src/pipeline/layer-plan.ts
 /**
- * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt. Each layer is
- * either transformed (encrypted or decrypted, streamed through the engine) or copied verified; configs are
- * copied; manifests and indexes are rebuilt bottom-up only where something below them changed, so untouched
- * parts keep their exact bytes and digests. Layers run in parallel; each distinct blob is processed once.
+ * The first step of a rewrite: what to do with every layer of every manifest (transform it or copy it), and the
+ * distinct blob jobs that follow, so that each blob is processed once however many manifests share it.
  */
 
 
 
 
-
-
-
-
-
-
-
+function jobKey(action, layer) {
+    return `${action}:${layer.digest}`;
+}
 /** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
 function isExternal(d) {
     const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
     return foreign && Array.isArray(d.urls) && d.urls.length > 0;
 }
-/** Layers this large get progress lines, every 256 MiB, so a CI log shows the run is alive. */
+/** Plan every manifest (attestation manifests are copied); `sourceName` names the source in messages. */
+function planLayers(manifests, select, sourceName) {
+    const plan = { actions: new Map(), jobs: new Map() };
+    for (const m of manifests) {
+        const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : select(layer, i, m));
+        // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
+        m.doc.layers.forEach((layer, i) => {
+            if (actions[i] === 'copy' && (0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType)) {
+                const where = `layer ${i} (${layer.digest}) of the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image (manifest ${m.desc.digest})`;
+                (0,ocicrypt_layer/* assertEncryptedLayer */.U)(layer, `${sourceName}: ${where}`);
+            }
+        });
+        plan.actions.set(m, actions);
+        m.doc.layers.forEach((layer, i) => plan.jobs.set(jobKey(actions[i], layer), { layer, action: actions[i] }));
+    }
+    return plan;
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/pipeline/progress.ts
+/** Progress lines for large layers, so a CI log shows a long run is alive. */
+
+/** Layers this large get progress lines, every 256 MiB. */
 const PROGRESS_FROM = 512 * 1024 * 1024;
 const PROGRESS_STEP = 256 * 1024 * 1024;
-/** Below this a worker's start and message round trip cost more than they save. */
-const WORKER_FROM = 4 * 1024 * 1024;
+function mib(n) {
+    return `${(n / 1048576).toFixed(1)} MiB`;
+}
+/** A callback taking the bytes done so far, for layers large enough to report on; undefined for the rest. */
 function progressLogger(layer, verb, log) {
+    if (layer.size < PROGRESS_FROM)
+        return undefined;
     let next = PROGRESS_STEP;
     return (bytes) => {
         if (bytes >= next && bytes < layer.size) {
@@ -45244,6 +45363,7 @@ function progressLogger(layer, verb, log) {
         }
     };
 }
+/** A pass-through stream stage that reports the bytes seen. */
 function progressStage(onProgress) {
     let seen = 0;
     return new external_node_stream_.Transform({
@@ -45254,181 +45374,193 @@ function progressStage(onProgress) {
         },
     });
 }
-function mib(n) {
-    return `${(n / 1048576).toFixed(1)} MiB`;
+
+;// CONCATENATED MODULE: ./src/pipeline/blob-stage.ts
+
+
+
+
+
+
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
+function notSha256(source, what, digest) {
+    // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+    return new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: ${what} ${digest} is not sha256; only sha256 blobs can be rewritten`);
+}
+class BlobStage {
+    source;
+    writer;
+    work;
+    opts;
+    constructor(source, writer, work, opts) {
+        this.source = source;
+        this.writer = writer;
+        this.work = work;
+        this.opts = opts;
+    }
+    /** Run every job; the result maps each job's key to the blob it produced. */
+    async run(jobs) {
+        const done = new Map();
+        await mapLimit([...jobs.entries()], this.opts.concurrency, async ([key, { layer, action }], signal) => {
+            done.set(key, action === 'copy' ? await this.#copy(layer, signal) : await this.#transform(layer, signal));
+        }, this.opts.signal);
+        return done;
+    }
+    /** Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified. */
+    async writeConfigs(manifests) {
+        for (const m of manifests) {
+            const w = await this.writer.writeBytes(m.config);
+            if (w.digest !== m.doc.config.digest)
+                throw notSha256(this.source, 'config', m.doc.config.digest);
+            this.opts.onBlob?.(m.doc.config, this.writer.handle(m.doc.config.digest));
+        }
+    }
+    async #copy(layer, signal) {
+        if (this.writer.has(layer.digest))
+            return { desc: layer, action: 'copied' };
+        if (isExternal(layer) && !(await this.source.has(layer)))
+            return { desc: layer, action: 'external' };
+        const { written } = await this.#move(layer, undefined, signal);
+        if (written.digest !== layer.digest)
+            throw notSha256(this.source, 'blob', layer.digest);
+        this.opts.onBlob?.(layer, this.writer.handle(layer.digest));
+        return { desc: layer, action: 'copied' };
+    }
+    async #transform(layer, signal) {
+        const t = await this.work.prepare(layer);
+        const started = Date.now();
+        const { written, hmac } = await this.#move(layer, t, signal);
+        const secs = (Date.now() - started) / 1000;
+        this.opts.log(`${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
+        const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
+        this.opts.onBlob?.(desc, this.writer.handle(desc.digest));
+        return { desc, action: 'transformed' };
+    }
+    async #move(layer, t, signal) {
+        const onProgress = progressLogger(layer, this.work.verb, this.opts.log);
+        const location = this.source.locate ? await this.source.locate(layer) : undefined;
+        if (!location) {
+            // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
+            const loop = t ? new ocicrypt_loop/* LayerStream */.s(t.params, { hashOutput: false }) : undefined;
+            const stages = loop ? [loop] : [];
+            if (onProgress)
+                stages.push(progressStage(onProgress));
+            const written = await this.writer.writeStream(await this.source.open(layer), stages, signal);
+            const hmac = loop?.result().hmac;
+            return { written, ...(hmac ? { hmac } : {}) };
+        }
+        const job = {
+            ...(t ? t.params : { mode: 'copy' }),
+            source: location,
+            expected: { digest: layer.digest, size: layer.size },
+            sourceName: this.source.name,
+            out: this.writer.tempPath(),
+            fileMode: this.writer.fileMode,
+        };
+        const r = this.opts.workers && layer.size >= WORKER_FROM
+            ? await this.opts.workers.run(job, signal, onProgress)
+            : await (0,layer_files/* runFileJob */.z)(job, onProgress);
+        const written = await this.writer.adopt(job.out, { digest: r.digest, size: r.size });
+        return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/report.ts
+/** Turning a rewrite's outcome into the ImageReport every front end formats. */
+
+
+function toImageReport(r, extra, skipped) {
+    return {
+        digest: r.root.digest,
+        mediaType: r.root.mediaType,
+        size: r.root.size,
+        ...extra,
+        platforms: r.manifests.map((m) => ({
+            platform: m.platform,
+            digest: m.result.digest,
+            mediaType: m.result.mediaType,
+            layers: m.layers.map((l) => {
+                const encrypted = (0,mediatypes/* isEncryptedMediaType */.hO)(l.result.mediaType);
+                const action = l.action === 'external'
+                    ? 'external'
+                    : l.action === 'transformed'
+                        ? encrypted
+                            ? 'encrypted'
+                            : 'decrypted'
+                        : encrypted
+                            ? 'already-encrypted'
+                            : 'kept';
+                const report = {
+                    index: l.index,
+                    mediaType: l.result.mediaType,
+                    size: l.result.size,
+                    digest: l.result.digest,
+                    sourceDigest: l.source.digest,
+                    encrypted,
+                    action,
+                };
+                if (encrypted)
+                    report.recipients = (0,ocicrypt_layer/* describeLayer */.$d)(l.result).protocols;
+                return report;
+            }),
+        })),
+        skippedPlatforms: skipped,
+        attestations: r.attestations,
+    };
+}
+/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
+function pick(d) {
+    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
+/**
+ * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt, in four steps.
+ * Plan what becomes of each layer (layer-plan.ts); run the layers, each distinct blob once, in parallel
+ * (blob-stage.ts); rebuild the manifests and indexes from the new layers, a pure step (oci/mutate.ts); write
+ * them. Untouched parts keep their exact bytes and digests.
+ */
+
+
+
+
+
+
+
+/** What became of the layers of one manifest. */
+function layerOutcomes(m, plan, moved) {
+    const actions = plan.actions.get(m);
+    return m.doc.layers.map((layer, index) => {
+        const d = moved.get(jobKey(actions[index], layer));
+        // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
+        return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
+    });
 }
 async function rewriteImage(source, image, writer, ops, opts) {
     const manifests = (0,tree/* manifestNodes */.$P)(image.root);
-    // 1. Plan: the action of every layer, and the distinct blob jobs.
-    const plans = new Map();
-    const jobs = new Map();
-    for (const m of manifests) {
-        const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : ops.select(layer, i, m));
-        // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
-        m.doc.layers.forEach((layer, i) => {
-            if (actions[i] === 'copy' && (0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType)) {
-                const where = `layer ${i} (${layer.digest}) of the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image (manifest ${m.desc.digest})`;
-                (0,ocicrypt_layer/* assertEncryptedLayer */.U)(layer, `${source.name}: ${where}`);
-            }
-        });
-        plans.set(m, actions);
-        m.doc.layers.forEach((layer, i) => jobs.set(`${actions[i]}:${layer.digest}`, { layer, action: actions[i] }));
-    }
-    // 2. Blobs: transformed or copied, in parallel, each once. Local files go through the file loop (in a
-    // worker when large), other sources through stream stages; both check digests and sizes as they read.
-    const moveBlob = async (layer, t, signal) => {
-        const onProgress = layer.size >= PROGRESS_FROM ? progressLogger(layer, ops.verb, opts.log) : undefined;
-        const location = source.locate ? await source.locate(layer) : undefined;
-        if (location) {
-            const out = writer.tempPath();
-            const job = {
-                ...(t ? t.params : { mode: 'copy' }),
-                source: location,
-                expected: { digest: layer.digest, size: layer.size },
-                sourceName: source.name,
-                out,
-                fileMode: writer.fileMode,
-            };
-            const r = opts.workers && layer.size >= WORKER_FROM
-                ? await opts.workers.run(job, signal, onProgress)
-                : await (0,layer_files/* runFileJob */.z)(job, onProgress);
-            const written = await writer.adopt(out, { digest: r.digest, size: r.size });
-            return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
-        }
-        // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
-        const loop = t ? new ocicrypt_loop/* LayerStream */.s(t.params, { hashOutput: false }) : undefined;
-        const stages = loop ? [loop] : [];
-        if (onProgress)
-            stages.push(progressStage(onProgress));
-        const written = await writer.writeStream(await source.open(layer), stages, signal);
-        const hmac = loop?.result().hmac;
-        return { written, ...(hmac ? { hmac } : {}) };
-    };
-    const done = new Map();
-    await mapLimit([...jobs.entries()], opts.concurrency, async ([key, { layer, action }], signal) => {
-        if (action === 'copy') {
-            if (writer.has(layer.digest)) {
-                done.set(key, { desc: layer, action: 'copied' });
-                return;
-            }
-            if (isExternal(layer) && !(await source.has(layer))) {
-                done.set(key, { desc: layer, action: 'external' });
-                return;
-            }
-            const { written } = await moveBlob(layer, undefined, signal);
-            if (written.digest !== layer.digest) {
-                // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
-                throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: blob ${layer.digest} is not sha256; only sha256 blobs can be rewritten`);
-            }
-            done.set(key, { desc: layer, action: 'copied' });
-            opts.onBlob?.(layer, () => writer.locate(layer.digest));
-            return;
-        }
-        const t = await ops.prepare(layer);
-        const started = Date.now();
-        const { written, hmac } = await moveBlob(layer, t, signal);
-        const secs = (Date.now() - started) / 1000;
-        opts.log(`${ops.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
-        const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
-        done.set(key, { desc, action: 'transformed' });
-        opts.onBlob?.(desc, () => writer.locate(desc.digest));
-    }, opts.signal);
-    // 3. Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified.
-    for (const m of manifests) {
-        const w = await writer.writeBytes(m.config);
-        if (w.digest !== m.doc.config.digest) {
-            throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: config ${m.doc.config.digest} is not sha256; only sha256 blobs can be rewritten`);
-        }
-        opts.onBlob?.(m.doc.config, () => writer.locate(m.doc.config.digest));
-    }
-    // 4. Manifests and indexes, bottom-up.
-    const outcomes = [];
-    const attestations = [];
-    const newDigest = new Map();
-    async function emit(node, changed, doc, mediaType) {
-        const bytes = changed || node.desc.digest === '' ? (0,model/* serialize */.lK)(doc) : node.bytes;
-        const w = await writer.writeBytes(bytes);
-        return { ...node.desc, mediaType, digest: w.digest, size: w.size };
-    }
-    async function rebuildManifest(node) {
-        const actions = plans.get(node);
-        const layers = node.doc.layers.map((layer, index) => {
-            const d = done.get(`${actions[index]}:${layer.digest}`);
-            // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
-            return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
-        });
-        const changed = layers.some((l) => l.action === 'transformed');
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
-        if (changed && ops.convertDockerToOci && mediaType === mediatypes.MT.dockerManifest) {
-            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
-            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
-            mediaType = mediatypes.MT.ociManifest;
-            raw.mediaType = mediaType;
-            raw.config = { ...node.doc.config, mediaType: mediatypes.MT.ociConfig };
-            raw.layers = layers.map((l) => ({ ...l.result, mediaType: (0,mediatypes/* ociLayerMediaType */.$9)(l.result.mediaType) }));
-        }
-        const result = await emit(node, changed, raw, mediaType);
-        newDigest.set(node.desc.digest, result.digest);
-        if (!(0,model/* isAttestationManifest */.gV)(node.desc)) {
-            outcomes.push({ platform: (0,platform/* formatPlatform */.Bq)(node.platform), source: node.desc, result, layers });
-        }
-        return result;
-    }
-    // A node shared by several parents (the tree is a DAG) is rebuilt once: O(n) in distinct manifests.
-    const rebuilt = new Map();
-    function rebuild(node) {
-        let p = rebuilt.get(node);
-        if (!p) {
-            p = node.kind === 'manifest' ? rebuildManifest(node) : rebuildIndex(node);
-            rebuilt.set(node, p);
-        }
-        return p;
-    }
-    /** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
-    const repoint = (own, r) => ({
-        ...own,
-        mediaType: r.mediaType,
-        digest: r.digest,
-        size: r.size,
-    });
-    async function rebuildIndex(node) {
-        const kept = [];
-        // Images first, so that attestations can point at their new digests.
-        const results = new Map();
-        for (const [i, child] of node.children.entries()) {
-            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc)) {
-                // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
-                results.set(i, repoint((0,attestation/* withoutAttestationMark */.gK)(node.doc.manifests[i]), await rebuild(child)));
-            }
-        }
-        for (const [i, child] of node.children.entries()) {
-            if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
-                continue;
-            const copied = repoint(node.doc.manifests[i], await rebuild(child));
-            const ref = copied.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
-            const target = newDigest.get(ref) ?? ref;
-            attestations.push({ digest: copied.digest, reference: target });
-            results.set(i, {
-                ...copied,
-                annotations: { ...copied.annotations, [model/* ANNOTATION_REFERENCE_DIGEST */.Jp]: target },
-            });
-        }
-        for (const [i] of node.children.entries())
-            if (results.has(i))
-                kept.push(results.get(i));
-        const changed = kept.length !== node.doc.manifests.length ||
-            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, manifests: kept };
-        if (changed && mediaType === mediatypes.MT.dockerManifestList && kept.some((d) => d.mediaType === mediatypes.MT.ociManifest)) {
-            mediaType = mediatypes.MT.ociIndex;
-            raw.mediaType = mediaType;
-        }
-        return emit(node, changed, raw, mediaType);
-    }
-    const root = await rebuild(image.root);
-    return { root, manifests: outcomes, attestations };
+    const plan = planLayers(manifests, ops.select, source.name);
+    const stage = new BlobStage(source, writer, ops, opts);
+    const moved = await stage.run(plan.jobs);
+    await stage.writeConfigs(manifests);
+    const mutation = mutateImage(image.root, (m) => layerOutcomes(m, plan, moved), ops);
+    for (const d of mutation.documents)
+        await writer.writeBytes(d.bytes);
+    const blobs = mutation.blobs
+        .filter((b) => !isExternal(b) || writer.has(b.digest))
+        .map((desc) => ({ desc, handle: writer.handle(desc.digest) }));
+    return { ...mutation, blobs };
+}
+/**
+ * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
+ * The report is made first: nothing that can fail may come after the layout is in place.
+ */
+async function rewriteToLayout(source, image, writer, ops, opts) {
+    const result = await rewriteImage(source, image, writer, ops, opts);
+    const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
+    const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}), ...opts.report }, image.skippedPlatforms);
+    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+    return { report, result };
 }
 
 

@@ -425,28 +425,17 @@ async function layer_files_runFileJob(job, onProgress) {
  * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
  * blob's size and every manifest after the push.
  */
-async function* uploadChunks(locate, expected) {
-    let location = locate();
-    let fh;
+async function* uploadChunks(blob, expected) {
+    const fh = await blob.open();
     try {
-        fh = await open(location.path, 'r');
-    }
-    catch (err) {
-        // The layout may have moved from its staging folder to its destination since we asked: ask again.
-        if (err.code !== 'ENOENT')
-            throw err;
-        location = locate();
-        fh = await open(location.path, 'r');
-    }
-    try {
-        if (location.size !== expected.size) {
-            throw new OepError('E_DIGEST', `blob ${expected.digest} has ${location.size} bytes on disk, expected ${expected.size}`);
+        if (blob.size !== expected.size) {
+            throw new OepError('E_DIGEST', `blob ${expected.digest} has ${blob.size} bytes on disk, expected ${expected.size}`);
         }
         let done = 0;
         let chunks = 0;
         while (done < expected.size) {
             const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
-            const { bytesRead } = await fh.read(buf, 0, buf.length, location.offset + done);
+            const { bytesRead } = await fh.read(buf, 0, buf.length, done);
             if (bytesRead === 0)
                 throw new OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
             done += bytesRead;
