@@ -3,7 +3,6 @@
  * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
  * the input's name and the fix, and sets no output.
  */
-import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { isOepError, type ErrorCode } from '../errors.js';
@@ -11,11 +10,13 @@ import { escapeTerminal } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
 import { encryptImage } from '../pipeline/encrypt.js';
 import { pushImage, type PushReport } from '../pipeline/push.js';
+import { startsWithName } from '../pipeline/request.js';
+import { writeResultFiles } from '../pipeline/result-files.js';
 import type { ImageReport } from '../pipeline/result.js';
-import { inputError, optionsFrom, splitList, startsWithName, type InputName, type Inputs } from './inputs.js';
+import { optionsFrom, splitList, type ActionInput, type Inputs } from './inputs.js';
 import { summaryMarkdown } from './summary.js';
 
-export const INPUT_NAMES: readonly InputName[] = [
+export const INPUT_NAMES: readonly ActionInput[] = [
   'layout',
   'ref-name',
   'image',
@@ -37,7 +38,10 @@ export const INPUT_NAMES: readonly InputName[] = [
 ];
 
 export function getInputs(): Inputs {
-  const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>;
+  const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])) as Record<
+    ActionInput,
+    string
+  >;
   return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) } as Inputs;
 }
 
@@ -56,6 +60,7 @@ const INPUT_OF: Partial<Record<ErrorCode, string>> = {
   E_AUTH: 'username/password',
   E_OUTPUT: 'output',
 };
+// An E_OUTPUT naming digest-file (the request checks its folder) is about digest-file, not output.
 
 /**
  * The `::error::` text. Messages quote registries and images: escaped to one line (a stack, our own, keeps its
@@ -68,7 +73,8 @@ export function failureMessage(err: unknown): string {
   }
   const input = INPUT_OF[err.code];
   const text = escapeTerminal(err.describe());
-  return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
+  const named = ['digest-file', ...(input?.split('/') ?? [])].some((n) => startsWithName(text, n));
+  return input && !named ? `${input}: ${text}` : text;
 }
 
 /** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
@@ -76,21 +82,9 @@ function info(line: string): void {
   core.info(escapeTerminal(line));
 }
 
-/** The digest file first: when it cannot be written the step fails with no digest output at all. */
-function writeDigestFile(path: string, digest: string): void {
-  try {
-    writeFileSync(path, digest);
-  } catch (err) {
-    throw inputError(
-      'digest-file',
-      `cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      'give a path in an existing, writable folder',
-    );
-  }
-}
-
 function setOutputs(r: ImageReport | PushReport, digestFile: string | undefined): void {
-  if (digestFile) writeDigestFile(digestFile, r.digest);
+  // The digest file first: when it cannot be written the step fails with no digest output at all.
+  if (digestFile) writeResultFiles({ digestFile }, r);
   core.setOutput('digest', r.digest);
   if ('imageRef' in r) {
     core.setOutput('image', r.image);
@@ -120,7 +114,7 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
     if (inputs.password) mask(inputs.password);
     const o = optionsFrom(inputs, process.env);
     const common = {
-      layout: o.layout,
+      layout: o.layout!,
       ...(o.refName ? { refName: o.refName } : {}),
       recipients: o.recipients,
       encryptLayers: o.encryptLayers,
@@ -148,7 +142,7 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
           })
         : encryptImage({ ...common, output: output! }),
     );
-    setOutputs(report, o.digestFile);
+    setOutputs(report, o.results.digestFile);
     if (report.droppedAttestations) {
       core.notice(attestationNotice(report.droppedAttestations, 'the input attestations: keep'));
     }

@@ -1,7 +1,7 @@
 /** Command-line parsing: argv → one typed command. No I/O besides what the caller passes in. */
 import { parseArgs } from 'node:util';
 import { OepError } from '../errors.js';
-import { parseAttestationMode, type AttestationMode } from '../pipeline/attestations.js';
+import type { RequestStrings } from '../pipeline/request.js';
 
 export const USAGE = `Usage:
   oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
@@ -9,14 +9,16 @@ export const USAGE = `Usage:
                            (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
                            [--attestations drop|keep]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
-                           [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
+                           [--retries N] [--verify=false] [--digest-file F] [--report F] [--results-dir DIR]
+                           [--json]
   oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
                            --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
   oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
   (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
 
 PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
-from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
+from the top (-1 is the top layer); empty means all. --results-dir writes IMAGE_DIGEST, IMAGE_URL,
+IMAGE_REF and IMAGES files there (Tekton results). Platforms are os/arch[/variant], comma-separated.
 BuildKit attestation manifests (SBOM, provenance) cannot be encrypted: --attestations drop (the default) leaves
 them out, keep pushes them unencrypted.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
@@ -42,6 +44,7 @@ const OPTIONS = {
   verify: { type: 'string' },
   'digest-file': { type: 'string' },
   report: { type: 'string' },
+  'results-dir': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -71,6 +74,7 @@ const ALLOWED: Record<string, OptionName[]> = {
     'verify',
     'digest-file',
     'report',
+    'results-dir',
     'json',
   ],
   decrypt: [
@@ -88,34 +92,13 @@ const ALLOWED: Record<string, OptionName[]> = {
   inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
 };
 
+/** What argv says: the command, the request's strings, and the few things only the CLI has. */
 export interface Command {
   name: 'encrypt' | 'decrypt' | 'inspect' | 'help' | 'version';
-  layout?: string;
-  refName?: string;
-  output?: string;
-  recipients: string[];
+  strings: RequestStrings;
   keys: string[];
-  encryptLayers?: string;
-  platforms?: string;
-  attestations: AttestationMode;
-  digestFile?: string;
-  report?: string;
   json: boolean;
-  image?: string;
-  tags: string[];
-  tlsVerify: boolean;
-  caFile?: string;
-  username?: string;
   passwordStdin: boolean;
-  retries: number;
-  verify: boolean;
-}
-
-function bool(name: string, v: string | undefined, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw usage(`--${name} takes true or false, not ${JSON.stringify(v)}`, `write --${name}=false`);
 }
 
 function usage(message: string, hint = 'run oci-encrypt-push --help'): OepError {
@@ -135,10 +118,9 @@ function joinNegativeLayerLists(argv: string[]): string[] {
   return out;
 }
 
-export function parseCommand(argv: string[]): Command {
-  let parsed;
+function parse(argv: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: joinNegativeLayerLists(argv),
       options: OPTIONS,
       allowPositionals: true,
@@ -148,18 +130,37 @@ export function parseCommand(argv: string[]): Command {
     // Node's messages run over several lines; the first one says what is wrong.
     throw usage((err as Error).message.split('\n')[0]!.replace(/\s*To specify.*$/, ''));
   }
-  const { values, positionals } = parsed;
-  const base = {
-    recipients: [],
-    keys: [],
-    json: values.json === true,
-    tags: [],
-    tlsVerify: true,
-    passwordStdin: false,
-    retries: 3,
-    verify: true,
-    attestations: 'drop' as const,
-  };
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+/** Flags → the request's strings: the CLI's names that differ from the contract's are mapped here, nothing else. */
+function requestStrings(v: Values): RequestStrings {
+  const s: RequestStrings = { tags: v.tag ?? [], recipients: v.recipient ?? [] };
+  const same = [
+    'layout',
+    'ref-name',
+    'output',
+    'image',
+    'encrypt-layers',
+    'attestations',
+    'tls-verify',
+    'username',
+    'retries',
+    'verify',
+    'digest-file',
+    'report',
+    'results-dir',
+  ] as const;
+  for (const k of same) if (v[k] !== undefined) s[k] = v[k];
+  if (v['ca-file'] !== undefined) s['ca-cert'] = v['ca-file'];
+  if (v.platform?.length) s.platforms = v.platform.join(',');
+  return s;
+}
+
+export function parseCommand(argv: string[]): Command {
+  const { values, positionals } = parse(argv);
+  const base = { strings: {}, keys: [], json: values.json === true, passwordStdin: false };
   if (values.version) return { name: 'version', ...base };
   if (values.help || positionals.length === 0) return { name: 'help', ...base };
   const [name, ...extra] = positionals;
@@ -170,47 +171,11 @@ export function parseCommand(argv: string[]): Command {
     if (opt === 'help' || opt === 'version') continue;
     if (!ALLOWED[name]!.includes(opt)) throw usage(`${name} does not take --${opt}`);
   }
-  if (name === 'encrypt' && !values.layout)
-    throw usage('encrypt needs --layout PATH (an OCI layout folder or OCI archive)');
-  if (name !== 'encrypt' && !values.layout === !values.image) {
-    throw usage(`${name} needs either --layout PATH or --image REF`);
-  }
-  if (name === 'decrypt' && !values.output) throw usage('decrypt needs --output DIR');
-  if (name === 'encrypt' && !values.output && !values.image) {
-    throw usage('encrypt needs --image REPO[:TAG] (push) or --output DIR (write a layout), or both');
-  }
-  if (values.tag?.length && !values.image) throw usage('--tag goes with --image');
-  const retries = values.retries === undefined ? 3 : Number(values.retries);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 20)
-    throw usage(`--retries takes a whole number from 0 to 20`);
-  if (name === 'encrypt' && !values.recipient?.length) {
-    throw new OepError('E_NO_RECIPIENT', 'encrypt needs at least one --recipient', {
-      hint: 'give the public key to encrypt for: --recipient jwe:pub.pem',
-    });
-  }
-  if (name === 'decrypt' && !values.key?.length)
-    throw usage('decrypt needs at least one --key FILE (a private key)');
-  const cmd: Command = {
+  return {
     name,
-    ...(values.layout !== undefined ? { layout: values.layout } : {}),
-    recipients: values.recipient ?? [],
+    strings: requestStrings(values),
     keys: values.key ?? [],
     json: values.json === true,
-    tags: values.tag ?? [],
-    tlsVerify: bool('tls-verify', values['tls-verify'], true),
     passwordStdin: values['password-stdin'] === true,
-    retries,
-    verify: bool('verify', values.verify, true),
-    attestations: parseAttestationMode(values.attestations),
   };
-  if (values.image !== undefined) cmd.image = values.image;
-  if (values['ca-file'] !== undefined) cmd.caFile = values['ca-file'];
-  if (values.username !== undefined) cmd.username = values.username;
-  if (values['ref-name'] !== undefined) cmd.refName = values['ref-name'];
-  if (values.output !== undefined) cmd.output = values.output;
-  if (values['encrypt-layers'] !== undefined) cmd.encryptLayers = values['encrypt-layers'];
-  if (values.platform?.length) cmd.platforms = values.platform.join(',');
-  if (values['digest-file'] !== undefined) cmd.digestFile = values['digest-file'];
-  if (values.report !== undefined) cmd.report = values.report;
-  return cmd;
 }

@@ -3,8 +3,6 @@
  * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr
  * naming the input at fault, exit 1 (2 for usage errors).
  */
-import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isOepError, OepError } from '../errors.js';
 import { escapeTerminal, terminalJson } from '../escape.js';
@@ -13,14 +11,12 @@ import { decryptImage } from '../pipeline/decrypt.js';
 import { encryptImage } from '../pipeline/encrypt.js';
 import { inspectImage } from '../pipeline/inspect.js';
 import { pushImage, type PushReport } from '../pipeline/push.js';
-import type { RegistryOptions } from '../pipeline/registry-session.js';
 import type { SourceOptions } from '../pipeline/registry-source.js';
+import { fromStrings, type Request } from '../pipeline/request.js';
+import { writeResultFiles } from '../pipeline/result-files.js';
 import type { ImageReport } from '../pipeline/result.js';
-import { parseLayerList, parsePlatformList } from '../pipeline/selection.js';
-import { checkCaBundle } from '../pipeline/ca.js';
 import { parseCommand, USAGE, type Command } from './args.js';
 import { decryptionKeysFromSpec } from './keys.js';
-import { recipientsFromSpec } from '../pipeline/keys.js';
 import { formatReport } from './format.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -31,41 +27,43 @@ function log(line: string): void {
   process.stderr.write(`${escapeTerminal(line)}\n`);
 }
 
-async function execute(cmd: Command, runtime: Runtime): Promise<ImageReport | undefined> {
-  const platforms = parsePlatformList(cmd.platforms);
-  switch (cmd.name) {
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return undefined;
-    case 'version':
-      process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
-      return undefined;
+async function execute(req: Request, cmd: Command, runtime: Runtime): Promise<ImageReport> {
+  switch (req.command) {
     case 'encrypt':
-      if (cmd.image) return push(cmd, platforms, runtime);
-      return encryptImage({
-        layout: cmd.layout!,
-        refName: cmd.refName,
-        output: cmd.output!,
-        recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
-        encryptLayers: parseLayerList(cmd.encryptLayers),
-        platforms,
-        attestations: cmd.attestations,
-        log,
-        ...runtime,
-      });
+      return req.image
+        ? push(req, runtime)
+        : encryptImage({ ...encryptOptions(req, runtime), output: req.output! });
     case 'decrypt':
+      if (!cmd.keys.length) {
+        throw new OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
+          hint: 'run oci-encrypt-push --help',
+        });
+      }
       return decryptImage({
-        ...(await sourceOptions(cmd)),
-        refName: cmd.refName,
-        output: cmd.output!,
+        ...source(req),
+        refName: req.refName,
+        output: req.output!,
         keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
-        platforms,
+        platforms: req.platforms,
         log,
         ...runtime,
       });
     case 'inspect':
-      return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName, log });
+      return inspectImage({ ...source(req), refName: req.refName, log });
   }
+}
+
+function encryptOptions(req: Request, runtime: Runtime) {
+  return {
+    layout: req.layout!,
+    refName: req.refName,
+    recipients: req.recipients,
+    encryptLayers: req.encryptLayers,
+    platforms: req.platforms,
+    attestations: req.attestations,
+    log,
+    ...runtime,
+  };
 }
 
 async function readStdin(): Promise<string> {
@@ -76,90 +74,41 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-function readCaFile(path: string): string {
-  try {
-    return checkCaBundle(readFileSync(path, 'utf8'), path, '--ca-file');
-  } catch (err) {
-    if (isOepError(err)) throw err;
-    throw new OepError(
-      'E_USAGE',
-      `--ca-file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-}
-
-/** Registry options from flags and env; the password only from stdin or the environment, never argv. */
-async function registryOptions(cmd: Command): Promise<RegistryOptions> {
+/** Argv and env → the request. The password only from stdin or the environment, never argv. */
+async function request(cmd: Command & { name: Request['command'] }): Promise<Request> {
   const env = process.env;
-  const username = cmd.username ?? env.OCI_ENCRYPT_PUSH_USERNAME;
-  let password = env.OCI_ENCRYPT_PUSH_PASSWORD;
+  const strings = { ...cmd.strings };
+  strings.username ??= env.OCI_ENCRYPT_PUSH_USERNAME;
+  strings.password = env.OCI_ENCRYPT_PUSH_PASSWORD;
+  const req = fromStrings(cmd.name, strings, { env, userAgent: `oci-encrypt-push/${VERSION}` });
   if (cmd.passwordStdin) {
-    password = await readStdin();
+    const password = await readStdin();
     if (!password) {
       throw new OepError('E_USAGE', '--password-stdin: standard input was empty', {
         hint: 'pipe the password or token in',
       });
     }
+    req.registry.password = password;
   }
-  return {
-    tlsVerify: cmd.tlsVerify,
-    ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
-    ...(username !== undefined ? { username } : {}),
-    ...(password !== undefined ? { password } : {}),
-    retries: cmd.retries,
-    env,
-    userAgent: `oci-encrypt-push/${VERSION}`,
-  };
+  return req;
 }
 
 /** Where decrypt and inspect read from. */
-async function sourceOptions(cmd: Command): Promise<SourceOptions> {
-  if (cmd.image) return { image: cmd.image, registry: await registryOptions(cmd) };
-  return { layout: cmd.layout! };
+function source(req: Request): SourceOptions {
+  if (req.image) return { image: req.image, registry: req.registry };
+  return { layout: req.layout! };
 }
 
-async function push(
-  cmd: Command,
-  platforms: ReturnType<typeof parsePlatformList>,
-  runtime: Runtime,
-): Promise<PushReport> {
+function push(req: Request, runtime: Runtime): Promise<PushReport> {
   return pushImage({
-    layout: cmd.layout!,
-    refName: cmd.refName,
-    image: cmd.image!,
-    tags: cmd.tags,
-    output: cmd.output,
+    ...encryptOptions(req, runtime),
+    image: req.image!,
+    tags: req.tags,
+    output: req.output,
     tempDir: tmpdir(),
-    recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
-    encryptLayers: parseLayerList(cmd.encryptLayers),
-    platforms,
-    attestations: cmd.attestations,
-    verify: cmd.verify,
-    registry: await registryOptions(cmd),
-    log,
-    ...runtime,
+    verify: req.verify,
+    registry: req.registry,
   });
-}
-
-function checkWritable(flag: string, path: string): void {
-  try {
-    accessSync(dirname(resolve(path)), constants.W_OK);
-  } catch {
-    throw new OepError('E_OUTPUT', `${flag} ${path}: its folder does not exist or is not writable`, {
-      hint: 'create the folder first, or choose another path',
-    });
-  }
-}
-
-function writeResult(flag: string, path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new OepError(
-      'E_OUTPUT',
-      `${flag} ${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
 }
 
 /** What the entry point knows about how it runs. */
@@ -168,29 +117,28 @@ export interface Runtime {
   workerScript?: string;
 }
 
+function printReport(cmd: Command, report: ImageReport): void {
+  if (report.droppedAttestations) log(attestationNotice(report.droppedAttestations, '--attestations keep'));
+  // The report file is the raw data; on stdout the same JSON, with C1 and bidi characters \u-escaped too.
+  if (cmd.json) process.stdout.write(`${terminalJson(report)}\n`);
+  else if (cmd.name === 'inspect') process.stdout.write(`${formatReport(report)}\n`);
+  else {
+    for (const line of formatReport(report).split('\n')) log(line);
+    process.stdout.write(`${escapeTerminal(report.digest)}\n`);
+  }
+}
+
 export async function main(argv: string[], runtime: Runtime = {}): Promise<number> {
-  let cmd: Command | undefined;
   try {
-    cmd = parseCommand(argv);
-    // Result files are checked before the work: a typo must not fail the run after the image has landed.
-    for (const [flag, path] of [
-      ['--digest-file', cmd.digestFile],
-      ['--report', cmd.report],
-    ] as const) {
-      if (path) checkWritable(flag, path);
-    }
-    const report = await execute(cmd, runtime);
-    if (!report) return 0;
-    if (report.droppedAttestations) log(attestationNotice(report.droppedAttestations, '--attestations keep'));
-    if (cmd.digestFile) writeResult('--digest-file', cmd.digestFile, report.digest);
-    if (cmd.report) writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
-    // The report file is the raw data; on stdout the same JSON, with C1 and bidi characters \u-escaped too.
-    if (cmd.json) process.stdout.write(`${terminalJson(report)}\n`);
-    else if (cmd.name === 'inspect') process.stdout.write(`${formatReport(report)}\n`);
-    else {
-      for (const line of formatReport(report).split('\n')) log(line);
-      process.stdout.write(`${escapeTerminal(report.digest)}\n`);
-    }
+    const cmd = parseCommand(argv);
+    if (cmd.name === 'help') process.stdout.write(`${USAGE}\n`);
+    if (cmd.name === 'version') process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
+    if (cmd.name === 'help' || cmd.name === 'version') return 0;
+    // Result files are checked in the request, before the work: a typo must not fail a run that landed.
+    const req = await request({ ...cmd, name: cmd.name });
+    const report = await execute(req, cmd, runtime);
+    writeResultFiles(req.results, report);
+    printReport(cmd, report);
     return 0;
   } catch (err) {
     if (isOepError(err)) {

@@ -8,17 +8,17 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { splitList } from '../../../src/action/inputs.js';
 import {
   caFrom,
   imageFrom,
-  layersFrom,
   parseBool,
   platformsFrom,
   recipientsFrom,
   retriesFrom,
-  splitList,
   startsWithName,
-} from '../../../src/action/inputs.js';
+} from '../../../src/pipeline/request.js';
+import { parseLayerList as layersFrom } from '../../../src/pipeline/selection.js';
 import { failureMessage } from '../../../src/action/main.js';
 import { isOepError, type ErrorCode } from '../../../src/errors.js';
 import { keyPair, tempDir, writeKeyPair } from '../../helpers/fixtures.js';

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { optionsFrom, type ActionOptions } from '../../../src/action/inputs.js';
+import { optionsFrom } from '../../../src/action/inputs.js';
+import type { Request as ActionOptions } from '../../../src/pipeline/request.js';
 import { failureMessage, getInputs } from '../../../src/action/main.js';
 import { OepError, type ErrorCode } from '../../../src/errors.js';
 import { keyPair, tempDir, writeKeyPair } from '../../helpers/fixtures.js';
@@ -61,7 +62,7 @@ describe('INPUT_* → getInputs → optionsFrom', () => {
     assert.equal(o.refName, undefined);
     assert.equal(o.verify, true);
     assert.equal(o.showSummary, true);
-    assert.equal(o.digestFile, undefined);
+    assert.equal(o.results.digestFile, undefined);
     assert.equal(o.attestations, 'drop', 'attestation manifests are dropped unless asked');
     assert.deepEqual(o.registry, {
       tlsVerify: true,
@@ -159,7 +160,7 @@ describe('INPUT_* → getInputs → optionsFrom', () => {
     {
       name: 'digest-file',
       inputs: { output: 'x', 'digest-file': ' digest.txt ' },
-      check: (o) => assert.equal(o.digestFile, 'digest.txt'),
+      check: (o) => assert.equal(o.results.digestFile, 'digest.txt'),
     },
     {
       name: 'attestations keep',

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { recipientsFrom } from '../../../src/action/inputs.js';
+import { recipientsFrom } from '../../../src/pipeline/request.js';
 import { isOepError } from '../../../src/errors.js';
 import { parseDecryptionKeys, parseRecipients } from '../../../src/ocicrypt/keys.js';
 import { keyPair } from '../../helpers/fixtures.js';

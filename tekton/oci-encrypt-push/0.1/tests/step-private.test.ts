@@ -35,7 +35,7 @@ interface Recorded {
   config?: string;
 }
 
-/** A bundle that records its argv and the DOCKER_CONFIG it sees, writes a report, and exits with `status`. */
+/** A bundle that records its argv and the DOCKER_CONFIG it sees, writes IMAGE_DIGEST into --results-dir, and exits with `status`. */
 function recorder(pod: string, status: number): { bundle: string; record: () => Recorded } {
   const dir = podDir(pod, 'recorder', true);
   const out = join(dir, 'record.json');
@@ -53,8 +53,8 @@ if (dir) {
   rec.config = fs.readFileSync(dir + '/config.json', 'utf8');
 }
 fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(rec));
-const report = argv[argv.indexOf('--report') + 1];
-fs.writeFileSync(report, JSON.stringify({ digest: '${DIGEST}', tags: ['r.example/app:v1'], imageRef: 'r.example/app@${DIGEST}' }));
+const results = argv[argv.indexOf('--results-dir') + 1];
+fs.writeFileSync(results + '/IMAGE_DIGEST', '${DIGEST}');
 process.exit(${status});
 `,
   );

@@ -71,6 +71,14 @@ function scriptVariables(script: string): {
   return { reads, assigns, envReads };
 }
 
+/**
+ * A step that runs the CLI with --results-dir, the folder of a result path it is given, writes every declared
+ * result (all of a Task's, or of a step's, share one folder).
+ */
+function writesResultsDir(c: Obj): boolean {
+  return typeof c.script === 'string' && /--results-dir "\$\{RESULT_[A-Z_]+%\/\*\}"/.test(c.script);
+}
+
 const ALWAYS_SET = new Set(['HOME', 'PATH', 'PWD', 'HOSTNAME', 'IFS']);
 
 function checkScript(c: Obj, envFromTemplate: ReadonlySet<string>, path: string, out: Problem[]): void {
@@ -99,7 +107,8 @@ function checkScript(c: Obj, envFromTemplate: ReadonlySet<string>, path: string,
       });
   }
   for (const n of names(c.env)) {
-    if (!reads.has(n) && !envReads.has(n))
+    // HOME and the like are read by the program the script runs (the CLI's credential lookup), not only by it.
+    if (!reads.has(n) && !envReads.has(n) && !ALWAYS_SET.has(n))
       out.push({
         path: `${path}.env`,
         rule: 'unused-env',
@@ -146,6 +155,7 @@ function checkTaskSpec(
     checkReferences(c, p, { ...scope, stepResults: isStep ? names(c.results) : undefined }, usage, out);
     checkScript(c, templateEnv, p, out);
     checkImage(c, template, p, out);
+    if (writesResultsDir(c) && usage.results.size) for (const r of scope.results ?? []) usage.results.add(r);
   }
   for (const [i, s] of steps.entries()) checkWhen(s.when, `${path}.steps[${i}].when`, out);
   for (const p of declaredParams)
@@ -181,6 +191,8 @@ function checkStepAction(doc: Doc, out: Problem[]): void {
   checkParamDefaults(spec, '.spec', out);
   checkReferences(spec, '.spec', scope, usage, out);
   checkScript(spec, new Set(), '.spec', out);
+  if (writesResultsDir(spec) && usage.stepResults.size)
+    for (const r of names(spec.results)) usage.stepResults.add(r);
   for (const p of names(spec.params))
     if (!usage.params.has(p))
       out.push({

@@ -1,0 +1,179 @@
+/**
+ * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
+ * one default, and fails with the one message every front end prints. Messages name the input by its contract
+ * name (`retries: …`); where the command line spells it differently, the hint says so.
+ */
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { OepError } from '../errors.js';
+import { CA_HINT, checkCaBundle } from './ca.js';
+import { parseRecipients, recipientsFromSpec, type Recipient } from './keys.js';
+import { parsePlatformList } from './selection.js';
+
+/** The inputs a request is built from, keyed by the contract's names (action.yml, CLI flags without `--`). */
+export type InputName =
+  | 'layout'
+  | 'ref-name'
+  | 'image'
+  | 'tags'
+  | 'public-keys'
+  | 'recipients'
+  | 'encrypt-layers'
+  | 'platforms'
+  | 'username'
+  | 'password'
+  | 'tls-verify'
+  | 'ca-cert'
+  | 'retries'
+  | 'verify'
+  | 'output'
+  | 'digest-file'
+  | 'report'
+  | 'results-dir'
+  | 'show-summary'
+  | 'attestations';
+
+export const DEFAULT_RETRIES = 3;
+
+export function inputError(name: InputName, message: string, hint?: string): OepError {
+  return new OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
+}
+
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+export function startsWithName(text: string, name: string): boolean {
+  return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
+
+export function parseBool(name: InputName, value: string | undefined, dflt: boolean): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '') return dflt;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw inputError(
+    name,
+    `${JSON.stringify(value)} is not true or false`,
+    `write true or false; on the command line --${name}=false`,
+  );
+}
+
+export function retriesFrom(value: string | undefined): number {
+  if ((value ?? '').trim() === '') return DEFAULT_RETRIES;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 20) {
+    throw inputError(
+      'retries',
+      `${JSON.stringify(value)} is not a whole number from 0 to 20`,
+      `the default is ${DEFAULT_RETRIES}; on the command line --retries N`,
+    );
+  }
+  return n;
+}
+
+/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
+function caFolder(dir: string): string {
+  const files = readdirSync(dir)
+    .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
+    .sort();
+  if (files.length === 0) throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
+  return files.map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
+}
+
+/**
+ * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
+ * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
+ * not trusted" instead.
+ */
+export function caFrom(value: string | undefined): string | undefined {
+  const v = (value ?? '').trim();
+  if (!v) return undefined;
+  if (v.includes('-----BEGIN ')) return checkCaBundle(v, 'the PEM text', 'ca-cert');
+  // Multi-line junk is probably a mangled secret: do not echo it.
+  const source = v.includes('\n') ? 'the value' : v;
+  let text: string;
+  try {
+    text = statSync(v).isDirectory() ? caFolder(v) : readFileSync(v, 'utf8');
+  } catch (err) {
+    if (err instanceof OepError) throw err;
+    throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+  }
+  return checkCaBundle(text, source, 'ca-cert');
+}
+
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
+export function imageFrom(inputs: { image?: string; tags: string[] }): { image?: string; tags: string[] } {
+  const image = (inputs.image ?? '').trim();
+  if (image) return { image, tags: inputs.tags };
+  const first = inputs.tags.find((t) => t.includes('/'));
+  if (!first) {
+    if (inputs.tags.length === 0) return { tags: [] };
+    throw inputError(
+      'tags',
+      `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`,
+      'set image (REGISTRY/REPOSITORY), or give full references in tags',
+    );
+  }
+  return { image: first, tags: inputs.tags.filter((t) => t !== first) };
+}
+
+export function platformsFrom(value: string | undefined) {
+  try {
+    return parsePlatformList(value);
+  } catch (err) {
+    if (err instanceof OepError) throw inputError('platforms', err.message, err.hint);
+    throw err;
+  }
+}
+
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name: InputName, fn: () => Recipient[]): Recipient[] {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof OepError && !startsWithName(err.message, name)) {
+      throw new OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+    }
+    throw err;
+  }
+}
+
+/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
+export function recipientsFrom(inputs: { 'public-keys'?: string; recipients: string[] }): Recipient[] {
+  const out: Recipient[] = [];
+  const text = inputs['public-keys'] ?? '';
+  if (text.trim()) out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
+  for (const spec of inputs.recipients) {
+    out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+  }
+  if (out.length === 0) {
+    throw new OepError(
+      'E_NO_RECIPIENT',
+      'public-keys and recipients are both empty: there is no key to encrypt for',
+      {
+        hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
+      },
+    );
+  }
+  return out;
+}
+
+/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
+export function writablePath(name: InputName, value: string | undefined): string | undefined {
+  const path = (value ?? '').trim();
+  if (!path) return undefined;
+  const dir = name === 'results-dir' ? resolve(path) : dirname(resolve(path));
+  try {
+    accessSync(dir, constants.W_OK);
+    if (name === 'results-dir' && !statSync(dir).isDirectory())
+      throw Object.assign(new Error(), { code: 'ENOTDIR' });
+  } catch (err) {
+    throw new OepError(
+      'E_OUTPUT',
+      `${name}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` },
+    );
+  }
+  return path;
+}

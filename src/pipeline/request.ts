@@ -1,0 +1,155 @@
+/**
+ * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
+ * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
+ * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
+ */
+import { OepError } from '../errors.js';
+import { parseAttestationMode, type AttestationMode } from './attestations.js';
+import type { Recipient } from './keys.js';
+import type { RegistryOptions } from './registry-session.js';
+import {
+  caFrom,
+  imageFrom,
+  inputError,
+  parseBool,
+  platformsFrom,
+  recipientsFrom,
+  retriesFrom,
+  writablePath,
+  type InputName,
+} from './request-values.js';
+import { parseLayerList } from './selection.js';
+
+export * from './request-values.js';
+
+export type Command = 'encrypt' | 'decrypt' | 'inspect';
+
+/** The raw inputs, as a front end read them: lists already split, everything else as given. */
+export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients'>, string>> & {
+  tags?: string[];
+  recipients?: string[];
+};
+
+/** Where the result goes besides the front end's own outputs. */
+export interface ResultFiles {
+  digestFile?: string;
+  report?: string;
+  /** Tekton's IMAGE_DIGEST, IMAGE_URL, IMAGE_REF and IMAGES files. */
+  resultsDir?: string;
+}
+
+export interface Request {
+  command: Command;
+  /** The layout to read; for decrypt and inspect, this or `image`. */
+  layout?: string;
+  refName?: string;
+  /** Where to push (encrypt) or read from (decrypt, inspect). */
+  image?: string;
+  tags: string[];
+  output?: string;
+  recipients: Recipient[];
+  encryptLayers?: number[];
+  platforms?: ReturnType<typeof platformsFrom>;
+  attestations: AttestationMode;
+  verify: boolean;
+  showSummary: boolean;
+  /** How to reach a registry, used when `image` is set. */
+  registry: RegistryOptions;
+  results: ResultFiles;
+}
+
+/** What only the host knows: the environment credentials are looked up in, and who is asking. */
+export interface RequestHost {
+  env: Record<string, string | undefined>;
+  userAgent: string;
+}
+
+function usage(message: string): OepError {
+  return new OepError('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
+}
+
+/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
+function source(command: Command, s: RequestStrings): Pick<Request, 'layout' | 'image' | 'tags' | 'output'> {
+  const layout = (s.layout ?? '').trim() || undefined;
+  const output = (s.output ?? '').trim() || undefined;
+  if (command !== 'encrypt') {
+    const image = (s.image ?? '').trim() || undefined;
+    if (!layout === !image) throw usage(`${command} needs either --layout PATH or --image REF`);
+    if (command === 'decrypt' && !output) throw usage('decrypt needs --output DIR');
+    return {
+      ...(layout ? { layout } : {}),
+      ...(image ? { image } : {}),
+      tags: [],
+      ...(output ? { output } : {}),
+    };
+  }
+  if (!layout) {
+    throw inputError(
+      'layout',
+      'is required',
+      'the OCI layout folder or .tar your build step wrote (--layout PATH)',
+    );
+  }
+  const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
+  if (!image && !output) {
+    throw inputError(
+      'image',
+      'is empty and so is output: nothing to do',
+      'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR',
+    );
+  }
+  return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
+}
+
+function registry(s: RequestStrings, host: RequestHost): RegistryOptions {
+  const ca = caFrom(s['ca-cert']);
+  return {
+    tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
+    ...(ca ? { ca } : {}),
+    ...(s.username ? { username: s.username } : {}),
+    ...(s.password ? { password: s.password } : {}),
+    retries: retriesFrom(s.retries),
+    env: host.env,
+    userAgent: host.userAgent,
+  };
+}
+
+function results(s: RequestStrings): ResultFiles {
+  const out: ResultFiles = {};
+  const digestFile = writablePath('digest-file', s['digest-file']);
+  const report = writablePath('report', s.report);
+  const resultsDir = writablePath('results-dir', s['results-dir']);
+  if (digestFile) out.digestFile = digestFile;
+  if (report) out.report = report;
+  if (resultsDir) out.resultsDir = resultsDir;
+  return out;
+}
+
+/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
+export function fromStrings(command: Command, s: RequestStrings, host: RequestHost): Request {
+  const where = source(command, s);
+  const refName = (s['ref-name'] ?? '').trim();
+  const recipients =
+    command === 'encrypt'
+      ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
+      : [];
+  const encryptLayers = parseLayerList(s['encrypt-layers']);
+  const platforms = platformsFrom(s.platforms);
+  const verify = parseBool('verify', s.verify, true);
+  const reg = registry(s, host);
+  const showSummary = parseBool('show-summary', s['show-summary'], true);
+  const attestations = parseAttestationMode(s.attestations);
+  return {
+    command,
+    ...where,
+    ...(refName ? { refName } : {}),
+    recipients,
+    ...(encryptLayers ? { encryptLayers } : {}),
+    ...(platforms ? { platforms } : {}),
+    attestations,
+    verify,
+    showSummary,
+    registry: reg,
+    results: results(s),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
+ * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
+ * them). Written with no trailing newline: all results of a pod share one small termination message.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OepError } from '../errors.js';
+import type { PushReport } from './push.js';
+import type { ResultFiles } from './request.js';
+import type { ImageReport } from './result.js';
+
+function write(name: string, path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new OepError(
+      'E_OUTPUT',
+      `${name}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { hint: 'give a path in an existing, writable folder' },
+    );
+  }
+}
+
+/** Tekton's results: name → text. */
+export function tektonResults(r: ImageReport | PushReport): Record<string, string> {
+  if (!('imageRef' in r)) return { IMAGE_DIGEST: r.digest };
+  const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
+  return {
+    IMAGE_DIGEST: r.digest,
+    IMAGE_URL: r.tags[0] ?? r.imageRef,
+    IMAGE_REF: r.imageRef,
+    IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
+  };
+}
+
+export function writeResultFiles(files: ResultFiles, r: ImageReport | PushReport): void {
+  if (files.digestFile) write('digest-file', files.digestFile, r.digest);
+  if (files.report) write('report', files.report, `${JSON.stringify(r, null, 2)}\n`);
+  if (files.resultsDir) {
+    for (const [name, text] of Object.entries(tektonResults(r)))
+      write('results-dir', join(files.resultsDir, name), text);
+  }
+}
