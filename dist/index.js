@@ -67398,7 +67398,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1153);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(130);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6454);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
 
@@ -67425,7 +67425,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 130:
+/***/ 6454:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67436,8 +67436,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: INPUT_NAMES, failureMessage, getInputs
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "os"
@@ -70395,6 +70393,10 @@ var pipeline_attestations = __nccwpck_require__(1955);
 var encrypt = __nccwpck_require__(4092);
 // EXTERNAL MODULE: ./src/pipeline/push.ts + 15 modules
 var push = __nccwpck_require__(1153);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/pipeline/ca.ts
@@ -70406,7 +70408,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
+const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
 /** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
 function checkCaBundle(text, source, input) {
     const certs = text.match(CERT_RE) ?? [];
@@ -70808,10 +70810,11 @@ function recipientsFromSpec(spec, input) {
 
 // EXTERNAL MODULE: ./src/pipeline/selection.ts
 var selection = __nccwpck_require__(5704);
-;// CONCATENATED MODULE: ./src/action/inputs.ts
+;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
 /**
- * The Action's inputs: read once into a typed object keyed by the action.yml names (getInputs in main.ts), then
- * turned into pipeline options by pure functions (optionsFrom), so the mapping is tested without a runner.
+ * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
+ * one default, and fails with the one message every front end prints. Messages name the input by its contract
+ * name (`retries: …`); where the command line spells it differently, the hint says so.
  */
 
 
@@ -70819,25 +70822,91 @@ var selection = __nccwpck_require__(5704);
 
 
 
-/** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
-function splitList(value) {
-    return value
-        .split(/[\n,]/)
-        .map((s) => s.trim())
-        .filter(Boolean);
-}
+const DEFAULT_RETRIES = 3;
 function inputError(name, message, hint) {
     return new errors/* OepError */.$s('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
 }
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+function startsWithName(text, name) {
+    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
 function parseBool(name, value, dflt) {
-    const v = value.trim().toLowerCase();
+    const v = (value ?? '').trim().toLowerCase();
     if (v === '')
         return dflt;
     if (v === 'true')
         return true;
     if (v === 'false')
         return false;
-    throw inputError(name, `${JSON.stringify(value)} is not true or false`);
+    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
+}
+function retriesFrom(value) {
+    if ((value ?? '').trim() === '')
+        return DEFAULT_RETRIES;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 20) {
+        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
+    }
+    return n;
+}
+/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
+function caFolder(dir) {
+    const files = (0,external_node_fs_.readdirSync)(dir)
+        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
+        .sort();
+    if (files.length === 0)
+        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
+    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
+}
+/**
+ * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
+ * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
+ * not trusted" instead.
+ */
+function caFrom(value) {
+    const v = (value ?? '').trim();
+    if (!v)
+        return undefined;
+    if (v.includes('-----BEGIN '))
+        return checkCaBundle(v, 'the PEM text', 'ca-cert');
+    // Multi-line junk is probably a mangled secret: do not echo it.
+    const source = v.includes('\n') ? 'the value' : v;
+    let text;
+    try {
+        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$s)
+            throw err;
+        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+    }
+    return checkCaBundle(text, source, 'ca-cert');
+}
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
+function imageFrom(inputs) {
+    const image = (inputs.image ?? '').trim();
+    if (image)
+        return { image, tags: inputs.tags };
+    const first = inputs.tags.find((t) => t.includes('/'));
+    if (!first) {
+        if (inputs.tags.length === 0)
+            return { tags: [] };
+        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+    }
+    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
+}
+function platformsFrom(value) {
+    try {
+        return (0,selection/* parsePlatformList */.VX)(value);
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$s)
+            throw inputError('platforms', err.message, err.hint);
+        throw err;
+    }
 }
 /** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
 function fromInput(name, fn) {
@@ -70851,131 +70920,189 @@ function fromInput(name, fn) {
         throw err;
     }
 }
-/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
-function startsWithName(text, name) {
-    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
-}
-/** public-keys (key text from a secret) and recipients (jwe:FILE lines), all parsed and checked. */
+/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
 function recipientsFrom(inputs) {
     const out = [];
-    if (inputs['public-keys'].trim()) {
-        out.push(...fromInput('public-keys', () => parseRecipients(inputs['public-keys'], 'public-keys')));
-    }
+    const text = inputs['public-keys'] ?? '';
+    if (text.trim())
+        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
     for (const spec of inputs.recipients) {
         out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
     }
     if (out.length === 0) {
         throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
-            hint: 'pass public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (a PEM public key)',
+            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
         });
     }
     return out;
 }
-/**
- * ca-cert takes PEM text (from a secret or a variable) or a path to a PEM file. Every certificate must parse:
- * Node's TLS silently ignores a CA it cannot read, and the user would get "certificate not trusted" instead.
- */
-function caFrom(value) {
-    const v = value.trim();
-    if (!v)
+/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
+function writablePath(name, value) {
+    const path = (value ?? '').trim();
+    if (!path)
         return undefined;
-    let text;
-    let source;
-    if (v.includes('-----BEGIN ')) {
-        text = v;
-        source = 'the PEM text';
-    }
-    else {
-        // Multi-line junk is probably a mangled secret: do not echo it.
-        source = v.includes('\n') ? 'the value' : v;
-        try {
-            text = (0,external_node_fs_.readFileSync)(v, 'utf8');
-        }
-        catch {
-            throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
-        }
-    }
-    return checkCaBundle(text, source, 'ca-cert');
-}
-function retriesFrom(value) {
-    if (value.trim() === '')
-        return 3;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 20)
-        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`);
-    return n;
-}
-/**
- * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
- * with no image have no repository to go to: an error, not a silent layout-only run.
- */
-function imageFrom(inputs) {
-    if (inputs.image.trim())
-        return { image: inputs.image.trim(), tags: inputs.tags };
-    const first = inputs.tags.find((t) => t.includes('/'));
-    if (!first) {
-        if (inputs.tags.length === 0)
-            return { tags: [] };
-        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
-    }
-    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
-}
-function layersFrom(value) {
-    return (0,selection/* parseLayerList */.Xf)(value);
-}
-function platformsFrom(value) {
+    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
     try {
-        return (0,selection/* parsePlatformList */.VX)(value);
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
+            throw Object.assign(new Error(), { code: 'ENOTDIR' });
     }
     catch (err) {
-        if (err instanceof errors/* OepError */.$s)
-            throw inputError('platforms', err.message, err.hint);
-        throw err;
+        throw new errors/* OepError */.$s('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
     }
+    return path;
 }
-/** Inputs → options: pure but for reading the key and CA files the inputs name. */
-function optionsFrom(inputs, env) {
-    const layout = inputs.layout.trim();
-    if (!layout)
-        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote');
-    const { image, tags } = imageFrom(inputs);
-    const output = inputs.output.trim() || undefined;
-    if (!image && !output) {
-        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both');
+
+;// CONCATENATED MODULE: ./src/pipeline/request.ts
+/**
+ * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
+ * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
+ * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
+ */
+
+
+
+
+
+function usage(message) {
+    return new errors/* OepError */.$s('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
+}
+/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
+function source(command, s) {
+    const layout = (s.layout ?? '').trim() || undefined;
+    const output = (s.output ?? '').trim() || undefined;
+    if (command !== 'encrypt') {
+        const image = (s.image ?? '').trim() || undefined;
+        if (!layout === !image)
+            throw usage(`${command} needs either --layout PATH or --image REF`);
+        if (command === 'decrypt' && !output)
+            throw usage('decrypt needs --output DIR');
+        return {
+            ...(layout ? { layout } : {}),
+            ...(image ? { image } : {}),
+            tags: [],
+            ...(output ? { output } : {}),
+        };
     }
-    const refName = inputs['ref-name'].trim();
-    const recipients = recipientsFrom(inputs);
-    const encryptLayers = layersFrom(inputs['encrypt-layers']);
-    const platforms = platformsFrom(inputs.platforms);
-    const verify = parseBool('verify', inputs.verify, true);
-    const ca = caFrom(inputs['ca-cert']);
-    const registry = {
-        tlsVerify: parseBool('tls-verify', inputs['tls-verify'], true),
-        ...(ca ? { ca } : {}),
-        ...(inputs.username ? { username: inputs.username } : {}),
-        ...(inputs.password ? { password: inputs.password } : {}),
-        retries: retriesFrom(inputs.retries),
-        env,
-        userAgent: 'oci-encrypt-push-action',
-    };
-    const showSummary = parseBool('show-summary', inputs['show-summary'], true);
-    const attestations = (0,pipeline_attestations/* parseAttestationMode */.P3)(inputs.attestations);
-    const digestFile = inputs['digest-file'].trim();
+    if (!layout) {
+        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
+    }
+    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
+    if (!image && !output) {
+        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
+    }
+    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
+}
+function request_registry(s, host) {
+    const ca = caFrom(s['ca-cert']);
     return {
-        layout,
+        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
+        ...(ca ? { ca } : {}),
+        ...(s.username ? { username: s.username } : {}),
+        ...(s.password ? { password: s.password } : {}),
+        retries: retriesFrom(s.retries),
+        env: host.env,
+        userAgent: host.userAgent,
+    };
+}
+function results(s) {
+    const out = {};
+    const digestFile = writablePath('digest-file', s['digest-file']);
+    const report = writablePath('report', s.report);
+    const resultsDir = writablePath('results-dir', s['results-dir']);
+    if (digestFile)
+        out.digestFile = digestFile;
+    if (report)
+        out.report = report;
+    if (resultsDir)
+        out.resultsDir = resultsDir;
+    return out;
+}
+/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
+function fromStrings(command, s, host) {
+    const where = source(command, s);
+    const refName = (s['ref-name'] ?? '').trim();
+    const recipients = command === 'encrypt'
+        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
+        : [];
+    const encryptLayers = (0,selection/* parseLayerList */.Xf)(s['encrypt-layers']);
+    const platforms = platformsFrom(s.platforms);
+    const verify = parseBool('verify', s.verify, true);
+    const reg = request_registry(s, host);
+    const showSummary = parseBool('show-summary', s['show-summary'], true);
+    const attestations = (0,pipeline_attestations/* parseAttestationMode */.P3)(s.attestations);
+    return {
+        command,
+        ...where,
         ...(refName ? { refName } : {}),
-        ...(image ? { image } : {}),
-        tags,
-        ...(output ? { output } : {}),
         recipients,
         ...(encryptLayers ? { encryptLayers } : {}),
         ...(platforms ? { platforms } : {}),
-        verify,
-        registry,
-        ...(digestFile ? { digestFile } : {}),
-        showSummary,
         attestations,
+        verify,
+        showSummary,
+        registry: reg,
+        results: results(s),
     };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result-files.ts
+/**
+ * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
+ * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
+ * them). Written with no trailing newline: all results of a pod share one small termination message.
+ */
+
+
+
+function write(name, path, text) {
+    try {
+        (0,external_node_fs_.writeFileSync)(path, text);
+    }
+    catch (err) {
+        throw new errors/* OepError */.$s('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: 'give a path in an existing, writable folder' });
+    }
+}
+/** Tekton's results: name → text. */
+function tektonResults(r) {
+    if (!('imageRef' in r))
+        return { IMAGE_DIGEST: r.digest };
+    const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
+    return {
+        IMAGE_DIGEST: r.digest,
+        IMAGE_URL: r.tags[0] ?? r.imageRef,
+        IMAGE_REF: r.imageRef,
+        IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
+    };
+}
+function writeResultFiles(files, r) {
+    if (files.digestFile)
+        write('digest-file', files.digestFile, r.digest);
+    if (files.report)
+        write('report', files.report, `${JSON.stringify(r, null, 2)}\n`);
+    if (files.resultsDir) {
+        for (const [name, text] of Object.entries(tektonResults(r)))
+            write('results-dir', (0,external_node_path_.join)(files.resultsDir, name), text);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/**
+ * The Action's inputs: read once by getInputs (main.ts) into strings keyed by the action.yml names, then handed
+ * to the one request layer (pipeline/request.ts), which checks them the way the CLI and Tekton are checked.
+ */
+
+/** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
+function splitList(value) {
+    return value
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+}
+/** Inputs → the checked request: pure but for reading the key and CA files the inputs name. */
+function optionsFrom(inputs, env) {
+    const strings = inputs;
+    return fromStrings('encrypt', strings, { env, userAgent: 'oci-encrypt-push-action' });
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
@@ -71062,6 +71189,7 @@ function summaryMarkdown(r) {
 
 
 
+
 const INPUT_NAMES = [
     'layout',
     'ref-name',
@@ -71101,6 +71229,7 @@ const INPUT_OF = {
     E_AUTH: 'username/password',
     E_OUTPUT: 'output',
 };
+// An E_OUTPUT naming digest-file (the request checks its folder) is about digest-file, not output.
 /**
  * The `::error::` text. Messages quote registries and images: escaped to one line (a stack, our own, keeps its
  * lines, each escaped). @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
@@ -71112,24 +71241,17 @@ function failureMessage(err) {
     }
     const input = INPUT_OF[err.code];
     const text = (0,src_escape/* escapeTerminal */.en)(err.describe());
-    return input && !input.split('/').some((n) => startsWithName(text, n)) ? `${input}: ${text}` : text;
+    const named = ['digest-file', ...(input?.split('/') ?? [])].some((n) => startsWithName(text, n));
+    return input && !named ? `${input}: ${text}` : text;
 }
 /** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
 function main_info(line) {
     info((0,src_escape/* escapeTerminal */.en)(line));
 }
-/** The digest file first: when it cannot be written the step fails with no digest output at all. */
-function writeDigestFile(path, digest) {
-    try {
-        (0,external_node_fs_.writeFileSync)(path, digest);
-    }
-    catch (err) {
-        throw inputError('digest-file', `cannot write ${path} (${err.code ?? 'error'})`, 'give a path in an existing, writable folder');
-    }
-}
 function setOutputs(r, digestFile) {
+    // The digest file first: when it cannot be written the step fails with no digest output at all.
     if (digestFile)
-        writeDigestFile(digestFile, r.digest);
+        writeResultFiles({ digestFile }, r);
     setOutput('digest', r.digest);
     if ('imageRef' in r) {
         setOutput('image', r.image);
@@ -71180,7 +71302,7 @@ async function run(runtime = {}) {
                 verify: o.verify,
             })
             : (0,encrypt/* encryptImage */.R)({ ...common, output: output }));
-        setOutputs(report, o.digestFile);
+        setOutputs(report, o.results.digestFile);
         if (report.droppedAttestations) {
             notice((0,pipeline_attestations/* attestationNotice */.r1)(report.droppedAttestations, 'the input attestations: keep'));
         }

@@ -39021,7 +39021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8406:
+/***/ 6491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39030,10 +39030,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -39041,7 +39037,7 @@ var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/escape.ts
 var src_escape = __nccwpck_require__(2988);
 // EXTERNAL MODULE: ./src/pipeline/attestations.ts
-var attestations = __nccwpck_require__(1955);
+var pipeline_attestations = __nccwpck_require__(1955);
 // EXTERNAL MODULE: ./src/oci/layout/writer.ts
 var layout_writer = __nccwpck_require__(3557);
 // EXTERNAL MODULE: ./src/oci/mediatypes.ts
@@ -39251,8 +39247,10 @@ async function inspectImage(opts) {
 
 // EXTERNAL MODULE: ./src/pipeline/push.ts + 3 modules
 var push = __nccwpck_require__(968);
-// EXTERNAL MODULE: ./src/pipeline/selection.ts
-var selection = __nccwpck_require__(5704);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/pipeline/ca.ts
 /**
  * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
@@ -39262,7 +39260,7 @@ var selection = __nccwpck_require__(5704);
 
 
 const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const CA_HINT = 'give the registry CA as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file';
+const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
 /** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
 function checkCaBundle(text, source, input) {
     const certs = text.match(CERT_RE) ?? [];
@@ -39280,215 +39278,6 @@ function checkCaBundle(text, source, input) {
         }
     });
     return text;
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/cli/args.ts
-/** Command-line parsing: argv → one typed command. No I/O besides what the caller passes in. */
-
-
-
-const USAGE = `Usage:
-  oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
-                           (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
-                           (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
-                           [--attestations drop|keep]
-                           [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
-                           [--retries N] [--verify=false] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
-                           --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
-  oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
-  (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
-
-PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
-from the top (-1 is the top layer); empty means all. Platforms are os/arch[/variant], comma-separated.
-BuildKit attestation manifests (SBOM, provenance) cannot be encrypted: --attestations drop (the default) leaves
-them out, keep pushes them unencrypted.
-A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
-Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
-else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
-const OPTIONS = {
-    layout: { type: 'string' },
-    'ref-name': { type: 'string' },
-    output: { type: 'string' },
-    image: { type: 'string' },
-    tag: { type: 'string', multiple: true },
-    recipient: { type: 'string', multiple: true },
-    key: { type: 'string', multiple: true },
-    'encrypt-layers': { type: 'string' },
-    platform: { type: 'string', multiple: true },
-    attestations: { type: 'string' },
-    'tls-verify': { type: 'string' },
-    'ca-file': { type: 'string' },
-    username: { type: 'string' },
-    'password-stdin': { type: 'boolean' },
-    retries: { type: 'string' },
-    verify: { type: 'string' },
-    'digest-file': { type: 'string' },
-    report: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-};
-/** Registry options that reading an image (decrypt, inspect) takes too. */
-const READ_REGISTRY = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
-const ALLOWED = {
-    encrypt: [
-        'layout',
-        'ref-name',
-        'output',
-        'image',
-        'tag',
-        'recipient',
-        'encrypt-layers',
-        'platform',
-        'attestations',
-        'tls-verify',
-        'ca-file',
-        'username',
-        'password-stdin',
-        'retries',
-        'verify',
-        'digest-file',
-        'report',
-        'json',
-    ],
-    decrypt: [
-        'layout',
-        'ref-name',
-        'image',
-        'output',
-        'key',
-        'platform',
-        'digest-file',
-        'report',
-        'json',
-        ...READ_REGISTRY,
-    ],
-    inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
-};
-function bool(name, v, dflt) {
-    if (v === undefined)
-        return dflt;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw usage(`--${name} takes true or false, not ${JSON.stringify(v)}`, `write --${name}=false`);
-}
-function usage(message, hint = 'run oci-encrypt-push --help') {
-    return new errors/* OepError */.$s('E_USAGE', message, { hint });
-}
-/** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
-function joinNegativeLayerLists(argv) {
-    const out = [];
-    for (let i = 0; i < argv.length; i++) {
-        const next = argv[i + 1];
-        if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
-            out.push(`--encrypt-layers=${next}`);
-            i++;
-        }
-        else
-            out.push(argv[i]);
-    }
-    return out;
-}
-function parseCommand(argv) {
-    let parsed;
-    try {
-        parsed = (0,external_node_util_.parseArgs)({
-            args: joinNegativeLayerLists(argv),
-            options: OPTIONS,
-            allowPositionals: true,
-            strict: true,
-        });
-    }
-    catch (err) {
-        // Node's messages run over several lines; the first one says what is wrong.
-        throw usage(err.message.split('\n')[0].replace(/\s*To specify.*$/, ''));
-    }
-    const { values, positionals } = parsed;
-    const base = {
-        recipients: [],
-        keys: [],
-        json: values.json === true,
-        tags: [],
-        tlsVerify: true,
-        passwordStdin: false,
-        retries: 3,
-        verify: true,
-        attestations: 'drop',
-    };
-    if (values.version)
-        return { name: 'version', ...base };
-    if (values.help || positionals.length === 0)
-        return { name: 'help', ...base };
-    const [name, ...extra] = positionals;
-    if (name !== 'encrypt' && name !== 'decrypt' && name !== 'inspect')
-        throw usage(`unknown command ${JSON.stringify(name)}`);
-    if (extra.length)
-        throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
-    for (const opt of Object.keys(values)) {
-        if (opt === 'help' || opt === 'version')
-            continue;
-        if (!ALLOWED[name].includes(opt))
-            throw usage(`${name} does not take --${opt}`);
-    }
-    if (name === 'encrypt' && !values.layout)
-        throw usage('encrypt needs --layout PATH (an OCI layout folder or OCI archive)');
-    if (name !== 'encrypt' && !values.layout === !values.image) {
-        throw usage(`${name} needs either --layout PATH or --image REF`);
-    }
-    if (name === 'decrypt' && !values.output)
-        throw usage('decrypt needs --output DIR');
-    if (name === 'encrypt' && !values.output && !values.image) {
-        throw usage('encrypt needs --image REPO[:TAG] (push) or --output DIR (write a layout), or both');
-    }
-    if (values.tag?.length && !values.image)
-        throw usage('--tag goes with --image');
-    const retries = values.retries === undefined ? 3 : Number(values.retries);
-    if (!Number.isInteger(retries) || retries < 0 || retries > 20)
-        throw usage(`--retries takes a whole number from 0 to 20`);
-    if (name === 'encrypt' && !values.recipient?.length) {
-        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'encrypt needs at least one --recipient', {
-            hint: 'give the public key to encrypt for: --recipient jwe:pub.pem',
-        });
-    }
-    if (name === 'decrypt' && !values.key?.length)
-        throw usage('decrypt needs at least one --key FILE (a private key)');
-    const cmd = {
-        name,
-        ...(values.layout !== undefined ? { layout: values.layout } : {}),
-        recipients: values.recipient ?? [],
-        keys: values.key ?? [],
-        json: values.json === true,
-        tags: values.tag ?? [],
-        tlsVerify: bool('tls-verify', values['tls-verify'], true),
-        passwordStdin: values['password-stdin'] === true,
-        retries,
-        verify: bool('verify', values.verify, true),
-        attestations: (0,attestations/* parseAttestationMode */.P3)(values.attestations),
-    };
-    if (values.image !== undefined)
-        cmd.image = values.image;
-    if (values['ca-file'] !== undefined)
-        cmd.caFile = values['ca-file'];
-    if (values.username !== undefined)
-        cmd.username = values.username;
-    if (values['ref-name'] !== undefined)
-        cmd.refName = values['ref-name'];
-    if (values.output !== undefined)
-        cmd.output = values.output;
-    if (values['encrypt-layers'] !== undefined)
-        cmd.encryptLayers = values['encrypt-layers'];
-    if (values.platform?.length)
-        cmd.platforms = values.platform.join(',');
-    if (values['digest-file'] !== undefined)
-        cmd.digestFile = values['digest-file'];
-    if (values.report !== undefined)
-        cmd.report = values.report;
-    return cmd;
 }
 
 // EXTERNAL MODULE: ./src/ocicrypt/recipient.ts
@@ -39871,6 +39660,458 @@ function recipientsFromSpec(spec, input) {
     return parseRecipients(readKeyFile(file, input), file, scheme);
 }
 
+// EXTERNAL MODULE: ./src/pipeline/selection.ts
+var selection = __nccwpck_require__(5704);
+;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
+/**
+ * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
+ * one default, and fails with the one message every front end prints. Messages name the input by its contract
+ * name (`retries: …`); where the command line spells it differently, the hint says so.
+ */
+
+
+
+
+
+
+const DEFAULT_RETRIES = 3;
+function inputError(name, message, hint) {
+    return new errors/* OepError */.$s('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
+}
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+function startsWithName(text, name) {
+    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
+function parseBool(name, value, dflt) {
+    const v = (value ?? '').trim().toLowerCase();
+    if (v === '')
+        return dflt;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
+}
+function retriesFrom(value) {
+    if ((value ?? '').trim() === '')
+        return DEFAULT_RETRIES;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 20) {
+        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
+    }
+    return n;
+}
+/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
+function caFolder(dir) {
+    const files = (0,external_node_fs_.readdirSync)(dir)
+        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
+        .sort();
+    if (files.length === 0)
+        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
+    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
+}
+/**
+ * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
+ * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
+ * not trusted" instead.
+ */
+function caFrom(value) {
+    const v = (value ?? '').trim();
+    if (!v)
+        return undefined;
+    if (v.includes('-----BEGIN '))
+        return checkCaBundle(v, 'the PEM text', 'ca-cert');
+    // Multi-line junk is probably a mangled secret: do not echo it.
+    const source = v.includes('\n') ? 'the value' : v;
+    let text;
+    try {
+        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$s)
+            throw err;
+        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+    }
+    return checkCaBundle(text, source, 'ca-cert');
+}
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
+function imageFrom(inputs) {
+    const image = (inputs.image ?? '').trim();
+    if (image)
+        return { image, tags: inputs.tags };
+    const first = inputs.tags.find((t) => t.includes('/'));
+    if (!first) {
+        if (inputs.tags.length === 0)
+            return { tags: [] };
+        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+    }
+    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
+}
+function platformsFrom(value) {
+    try {
+        return (0,selection/* parsePlatformList */.VX)(value);
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$s)
+            throw inputError('platforms', err.message, err.hint);
+        throw err;
+    }
+}
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name, fn) {
+    try {
+        return fn();
+    }
+    catch (err) {
+        if (err instanceof errors/* OepError */.$s && !startsWithName(err.message, name)) {
+            throw new errors/* OepError */.$s(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+        }
+        throw err;
+    }
+}
+/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
+function recipientsFrom(inputs) {
+    const out = [];
+    const text = inputs['public-keys'] ?? '';
+    if (text.trim())
+        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
+    for (const spec of inputs.recipients) {
+        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+    }
+    if (out.length === 0) {
+        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
+            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
+        });
+    }
+    return out;
+}
+/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
+function writablePath(name, value) {
+    const path = (value ?? '').trim();
+    if (!path)
+        return undefined;
+    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
+    try {
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
+            throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    }
+    catch (err) {
+        throw new errors/* OepError */.$s('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
+    }
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/request.ts
+/**
+ * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
+ * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
+ * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
+ */
+
+
+
+
+
+function usage(message) {
+    return new errors/* OepError */.$s('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
+}
+/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
+function request_source(command, s) {
+    const layout = (s.layout ?? '').trim() || undefined;
+    const output = (s.output ?? '').trim() || undefined;
+    if (command !== 'encrypt') {
+        const image = (s.image ?? '').trim() || undefined;
+        if (!layout === !image)
+            throw usage(`${command} needs either --layout PATH or --image REF`);
+        if (command === 'decrypt' && !output)
+            throw usage('decrypt needs --output DIR');
+        return {
+            ...(layout ? { layout } : {}),
+            ...(image ? { image } : {}),
+            tags: [],
+            ...(output ? { output } : {}),
+        };
+    }
+    if (!layout) {
+        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
+    }
+    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
+    if (!image && !output) {
+        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
+    }
+    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
+}
+function request_registry(s, host) {
+    const ca = caFrom(s['ca-cert']);
+    return {
+        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
+        ...(ca ? { ca } : {}),
+        ...(s.username ? { username: s.username } : {}),
+        ...(s.password ? { password: s.password } : {}),
+        retries: retriesFrom(s.retries),
+        env: host.env,
+        userAgent: host.userAgent,
+    };
+}
+function results(s) {
+    const out = {};
+    const digestFile = writablePath('digest-file', s['digest-file']);
+    const report = writablePath('report', s.report);
+    const resultsDir = writablePath('results-dir', s['results-dir']);
+    if (digestFile)
+        out.digestFile = digestFile;
+    if (report)
+        out.report = report;
+    if (resultsDir)
+        out.resultsDir = resultsDir;
+    return out;
+}
+/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
+function fromStrings(command, s, host) {
+    const where = request_source(command, s);
+    const refName = (s['ref-name'] ?? '').trim();
+    const recipients = command === 'encrypt'
+        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
+        : [];
+    const encryptLayers = (0,selection/* parseLayerList */.Xf)(s['encrypt-layers']);
+    const platforms = platformsFrom(s.platforms);
+    const verify = parseBool('verify', s.verify, true);
+    const reg = request_registry(s, host);
+    const showSummary = parseBool('show-summary', s['show-summary'], true);
+    const attestations = (0,pipeline_attestations/* parseAttestationMode */.P3)(s.attestations);
+    return {
+        command,
+        ...where,
+        ...(refName ? { refName } : {}),
+        recipients,
+        ...(encryptLayers ? { encryptLayers } : {}),
+        ...(platforms ? { platforms } : {}),
+        attestations,
+        verify,
+        showSummary,
+        registry: reg,
+        results: results(s),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result-files.ts
+/**
+ * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
+ * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
+ * them). Written with no trailing newline: all results of a pod share one small termination message.
+ */
+
+
+
+function write(name, path, text) {
+    try {
+        (0,external_node_fs_.writeFileSync)(path, text);
+    }
+    catch (err) {
+        throw new errors/* OepError */.$s('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: 'give a path in an existing, writable folder' });
+    }
+}
+/** Tekton's results: name → text. */
+function tektonResults(r) {
+    if (!('imageRef' in r))
+        return { IMAGE_DIGEST: r.digest };
+    const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
+    return {
+        IMAGE_DIGEST: r.digest,
+        IMAGE_URL: r.tags[0] ?? r.imageRef,
+        IMAGE_REF: r.imageRef,
+        IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
+    };
+}
+function writeResultFiles(files, r) {
+    if (files.digestFile)
+        write('digest-file', files.digestFile, r.digest);
+    if (files.report)
+        write('report', files.report, `${JSON.stringify(r, null, 2)}\n`);
+    if (files.resultsDir) {
+        for (const [name, text] of Object.entries(tektonResults(r)))
+            write('results-dir', (0,external_node_path_.join)(files.resultsDir, name), text);
+    }
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/cli/args.ts
+/** Command-line parsing: argv → one typed command. No I/O besides what the caller passes in. */
+
+
+const USAGE = `Usage:
+  oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
+                           (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
+                           (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
+                           [--attestations drop|keep]
+                           [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
+                           [--retries N] [--verify=false] [--digest-file F] [--report F] [--results-dir DIR]
+                           [--json]
+  oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
+                           --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
+  oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
+  (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
+
+PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
+from the top (-1 is the top layer); empty means all. --results-dir writes IMAGE_DIGEST, IMAGE_URL,
+IMAGE_REF and IMAGES files there (Tekton results). Platforms are os/arch[/variant], comma-separated.
+BuildKit attestation manifests (SBOM, provenance) cannot be encrypted: --attestations drop (the default) leaves
+them out, keep pushes them unencrypted.
+A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
+Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
+else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
+const OPTIONS = {
+    layout: { type: 'string' },
+    'ref-name': { type: 'string' },
+    output: { type: 'string' },
+    image: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    recipient: { type: 'string', multiple: true },
+    key: { type: 'string', multiple: true },
+    'encrypt-layers': { type: 'string' },
+    platform: { type: 'string', multiple: true },
+    attestations: { type: 'string' },
+    'tls-verify': { type: 'string' },
+    'ca-file': { type: 'string' },
+    username: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    retries: { type: 'string' },
+    verify: { type: 'string' },
+    'digest-file': { type: 'string' },
+    report: { type: 'string' },
+    'results-dir': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+};
+/** Registry options that reading an image (decrypt, inspect) takes too. */
+const READ_REGISTRY = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
+const ALLOWED = {
+    encrypt: [
+        'layout',
+        'ref-name',
+        'output',
+        'image',
+        'tag',
+        'recipient',
+        'encrypt-layers',
+        'platform',
+        'attestations',
+        'tls-verify',
+        'ca-file',
+        'username',
+        'password-stdin',
+        'retries',
+        'verify',
+        'digest-file',
+        'report',
+        'results-dir',
+        'json',
+    ],
+    decrypt: [
+        'layout',
+        'ref-name',
+        'image',
+        'output',
+        'key',
+        'platform',
+        'digest-file',
+        'report',
+        'json',
+        ...READ_REGISTRY,
+    ],
+    inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
+};
+function args_usage(message, hint = 'run oci-encrypt-push --help') {
+    return new errors/* OepError */.$s('E_USAGE', message, { hint });
+}
+/** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
+function joinNegativeLayerLists(argv) {
+    const out = [];
+    for (let i = 0; i < argv.length; i++) {
+        const next = argv[i + 1];
+        if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
+            out.push(`--encrypt-layers=${next}`);
+            i++;
+        }
+        else
+            out.push(argv[i]);
+    }
+    return out;
+}
+function parse(argv) {
+    try {
+        return (0,external_node_util_.parseArgs)({
+            args: joinNegativeLayerLists(argv),
+            options: OPTIONS,
+            allowPositionals: true,
+            strict: true,
+        });
+    }
+    catch (err) {
+        // Node's messages run over several lines; the first one says what is wrong.
+        throw args_usage(err.message.split('\n')[0].replace(/\s*To specify.*$/, ''));
+    }
+}
+/** Flags → the request's strings: the CLI's names that differ from the contract's are mapped here, nothing else. */
+function requestStrings(v) {
+    const s = { tags: v.tag ?? [], recipients: v.recipient ?? [] };
+    const same = [
+        'layout',
+        'ref-name',
+        'output',
+        'image',
+        'encrypt-layers',
+        'attestations',
+        'tls-verify',
+        'username',
+        'retries',
+        'verify',
+        'digest-file',
+        'report',
+        'results-dir',
+    ];
+    for (const k of same)
+        if (v[k] !== undefined)
+            s[k] = v[k];
+    if (v['ca-file'] !== undefined)
+        s['ca-cert'] = v['ca-file'];
+    if (v.platform?.length)
+        s.platforms = v.platform.join(',');
+    return s;
+}
+function parseCommand(argv) {
+    const { values, positionals } = parse(argv);
+    const base = { strings: {}, keys: [], json: values.json === true, passwordStdin: false };
+    if (values.version)
+        return { name: 'version', ...base };
+    if (values.help || positionals.length === 0)
+        return { name: 'help', ...base };
+    const [name, ...extra] = positionals;
+    if (name !== 'encrypt' && name !== 'decrypt' && name !== 'inspect')
+        throw args_usage(`unknown command ${JSON.stringify(name)}`);
+    if (extra.length)
+        throw args_usage(`unexpected argument ${JSON.stringify(extra[0])}`);
+    for (const opt of Object.keys(values)) {
+        if (opt === 'help' || opt === 'version')
+            continue;
+        if (!ALLOWED[name].includes(opt))
+            throw args_usage(`${name} does not take --${opt}`);
+    }
+    return {
+        name,
+        strings: requestStrings(values),
+        keys: values.key ?? [],
+        json: values.json === true,
+        passwordStdin: values['password-stdin'] === true,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/keys.ts
 /** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys. */
 
@@ -39983,50 +40224,47 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 
 
-
-
-
 const VERSION = package_namespaceObject.rE;
 /** One line on stderr. Lines carry registry and image text: escaped, a CR/LF cannot start a forged line. */
 function log(line) {
     process.stderr.write(`${(0,src_escape/* escapeTerminal */.en)(line)}\n`);
 }
-async function execute(cmd, runtime) {
-    const platforms = (0,selection/* parsePlatformList */.VX)(cmd.platforms);
-    switch (cmd.name) {
-        case 'help':
-            process.stdout.write(`${USAGE}\n`);
-            return undefined;
-        case 'version':
-            process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
-            return undefined;
+async function execute(req, cmd, runtime) {
+    switch (req.command) {
         case 'encrypt':
-            if (cmd.image)
-                return cli_push(cmd, platforms, runtime);
-            return (0,encrypt/* encryptImage */.R)({
-                layout: cmd.layout,
-                refName: cmd.refName,
-                output: cmd.output,
-                recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
-                encryptLayers: (0,selection/* parseLayerList */.Xf)(cmd.encryptLayers),
-                platforms,
-                attestations: cmd.attestations,
-                log,
-                ...runtime,
-            });
+            return req.image
+                ? cli_push(req, runtime)
+                : (0,encrypt/* encryptImage */.R)({ ...encryptOptions(req, runtime), output: req.output });
         case 'decrypt':
+            if (!cmd.keys.length) {
+                throw new errors/* OepError */.$s('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
+                    hint: 'run oci-encrypt-push --help',
+                });
+            }
             return decryptImage({
-                ...(await sourceOptions(cmd)),
-                refName: cmd.refName,
-                output: cmd.output,
+                ...cli_source(req),
+                refName: req.refName,
+                output: req.output,
                 keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
-                platforms,
+                platforms: req.platforms,
                 log,
                 ...runtime,
             });
         case 'inspect':
-            return inspectImage({ ...(await sourceOptions(cmd)), refName: cmd.refName, log });
+            return inspectImage({ ...cli_source(req), refName: req.refName, log });
     }
+}
+function encryptOptions(req, runtime) {
+    return {
+        layout: req.layout,
+        refName: req.refName,
+        recipients: req.recipients,
+        encryptLayers: req.encryptLayers,
+        platforms: req.platforms,
+        attestations: req.attestations,
+        log,
+        ...runtime,
+    };
 }
 async function readStdin() {
     const chunks = [];
@@ -40036,112 +40274,69 @@ async function readStdin() {
         .toString('utf8')
         .replace(/\r?\n$/, '');
 }
-function readCaFile(path) {
-    try {
-        return checkCaBundle((0,external_node_fs_.readFileSync)(path, 'utf8'), path, '--ca-file');
-    }
-    catch (err) {
-        if ((0,errors/* isOepError */.l5)(err))
-            throw err;
-        throw new errors/* OepError */.$s('E_USAGE', `--ca-file ${path}: cannot read it (${err.code ?? 'error'})`);
-    }
-}
-/** Registry options from flags and env; the password only from stdin or the environment, never argv. */
-async function registryOptions(cmd) {
+/** Argv and env → the request. The password only from stdin or the environment, never argv. */
+async function request(cmd) {
     const env = process.env;
-    const username = cmd.username ?? env.OCI_ENCRYPT_PUSH_USERNAME;
-    let password = env.OCI_ENCRYPT_PUSH_PASSWORD;
+    const strings = { ...cmd.strings };
+    strings.username ??= env.OCI_ENCRYPT_PUSH_USERNAME;
+    strings.password = env.OCI_ENCRYPT_PUSH_PASSWORD;
+    const req = fromStrings(cmd.name, strings, { env, userAgent: `oci-encrypt-push/${VERSION}` });
     if (cmd.passwordStdin) {
-        password = await readStdin();
+        const password = await readStdin();
         if (!password) {
             throw new errors/* OepError */.$s('E_USAGE', '--password-stdin: standard input was empty', {
                 hint: 'pipe the password or token in',
             });
         }
+        req.registry.password = password;
     }
-    return {
-        tlsVerify: cmd.tlsVerify,
-        ...(cmd.caFile ? { ca: readCaFile(cmd.caFile) } : {}),
-        ...(username !== undefined ? { username } : {}),
-        ...(password !== undefined ? { password } : {}),
-        retries: cmd.retries,
-        env,
-        userAgent: `oci-encrypt-push/${VERSION}`,
-    };
+    return req;
 }
 /** Where decrypt and inspect read from. */
-async function sourceOptions(cmd) {
-    if (cmd.image)
-        return { image: cmd.image, registry: await registryOptions(cmd) };
-    return { layout: cmd.layout };
+function cli_source(req) {
+    if (req.image)
+        return { image: req.image, registry: req.registry };
+    return { layout: req.layout };
 }
-async function cli_push(cmd, platforms, runtime) {
+function cli_push(req, runtime) {
     return (0,push/* pushImage */.GH)({
-        layout: cmd.layout,
-        refName: cmd.refName,
-        image: cmd.image,
-        tags: cmd.tags,
-        output: cmd.output,
+        ...encryptOptions(req, runtime),
+        image: req.image,
+        tags: req.tags,
+        output: req.output,
         tempDir: (0,external_node_os_.tmpdir)(),
-        recipients: cmd.recipients.flatMap((r) => recipientsFromSpec(r, '--recipient')),
-        encryptLayers: (0,selection/* parseLayerList */.Xf)(cmd.encryptLayers),
-        platforms,
-        attestations: cmd.attestations,
-        verify: cmd.verify,
-        registry: await registryOptions(cmd),
-        log,
-        ...runtime,
+        verify: req.verify,
+        registry: req.registry,
     });
 }
-function checkWritable(flag, path) {
-    try {
-        (0,external_node_fs_.accessSync)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)), external_node_fs_.constants.W_OK);
-    }
-    catch {
-        throw new errors/* OepError */.$s('E_OUTPUT', `${flag} ${path}: its folder does not exist or is not writable`, {
-            hint: 'create the folder first, or choose another path',
-        });
-    }
-}
-function writeResult(flag, path, text) {
-    try {
-        (0,external_node_fs_.writeFileSync)(path, text);
-    }
-    catch (err) {
-        throw new errors/* OepError */.$s('E_OUTPUT', `${flag} ${path}: cannot write it (${err.code ?? 'error'})`);
+function printReport(cmd, report) {
+    if (report.droppedAttestations)
+        log((0,pipeline_attestations/* attestationNotice */.r1)(report.droppedAttestations, '--attestations keep'));
+    // The report file is the raw data; on stdout the same JSON, with C1 and bidi characters \u-escaped too.
+    if (cmd.json)
+        process.stdout.write(`${(0,src_escape/* terminalJson */.t3)(report)}\n`);
+    else if (cmd.name === 'inspect')
+        process.stdout.write(`${formatReport(report)}\n`);
+    else {
+        for (const line of formatReport(report).split('\n'))
+            log(line);
+        process.stdout.write(`${(0,src_escape/* escapeTerminal */.en)(report.digest)}\n`);
     }
 }
 async function main(argv, runtime = {}) {
-    let cmd;
     try {
-        cmd = parseCommand(argv);
-        // Result files are checked before the work: a typo must not fail the run after the image has landed.
-        for (const [flag, path] of [
-            ['--digest-file', cmd.digestFile],
-            ['--report', cmd.report],
-        ]) {
-            if (path)
-                checkWritable(flag, path);
-        }
-        const report = await execute(cmd, runtime);
-        if (!report)
+        const cmd = parseCommand(argv);
+        if (cmd.name === 'help')
+            process.stdout.write(`${USAGE}\n`);
+        if (cmd.name === 'version')
+            process.stdout.write(`oci-encrypt-push ${VERSION}\n`);
+        if (cmd.name === 'help' || cmd.name === 'version')
             return 0;
-        if (report.droppedAttestations)
-            log((0,attestations/* attestationNotice */.r1)(report.droppedAttestations, '--attestations keep'));
-        if (cmd.digestFile)
-            writeResult('--digest-file', cmd.digestFile, report.digest);
-        if (cmd.report)
-            writeResult('--report', cmd.report, `${JSON.stringify(report, null, 2)}\n`);
-        // The report file is the raw data; on stdout the same JSON, with C1 and bidi characters \u-escaped too.
-        if (cmd.json)
-            process.stdout.write(`${(0,src_escape/* terminalJson */.t3)(report)}\n`);
-        else if (cmd.name === 'inspect')
-            process.stdout.write(`${formatReport(report)}\n`);
-        else {
-            for (const line of formatReport(report).split('\n'))
-                log(line);
-            process.stdout.write(`${(0,src_escape/* escapeTerminal */.en)(report.digest)}\n`);
-        }
+        // Result files are checked in the request, before the work: a typo must not fail a run that landed.
+        const req = await request({ ...cmd, name: cmd.name });
+        const report = await execute(req, cmd, runtime);
+        writeResultFiles(req.results, report);
+        printReport(cmd, report);
         return 0;
     }
     catch (err) {
@@ -40169,7 +40364,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(968);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8406);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6491);
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 
 
