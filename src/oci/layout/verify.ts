@@ -5,9 +5,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { OepError } from '../../errors.js';
-import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
+import { DigestVerifier } from '../verifier.js';
 
 /** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
 export class DigestCounter extends Transform {
@@ -33,47 +32,33 @@ export class DigestCounter extends Transform {
   }
 }
 
+/** A stream stage over the one DigestVerifier: bytes pass on as they come, the checks fail the stream. */
 export class VerifyingStream extends Transform {
-  readonly #hash: Hash;
-  readonly #expected: { digest: string; hex: string; size: number };
-  readonly #where: string;
-  #seen = 0;
+  readonly #verifier: DigestVerifier;
 
   constructor(desc: Pick<Descriptor, 'digest' | 'size'>, where: string) {
     super();
-    const { algorithm, hex } = parseDigest(desc.digest, where);
-    this.#hash = createHash(algorithm);
-    this.#expected = { digest: desc.digest, hex, size: desc.size };
-    this.#where = where;
+    this.#verifier = new DigestVerifier(desc, where);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.#seen += chunk.length;
-    if (this.#seen > this.#expected.size) {
-      cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
+    try {
+      this.#verifier.update(chunk);
+    } catch (err) {
+      cb(err as Error);
       return;
     }
-    this.#hash.update(chunk);
     cb(null, chunk);
   }
 
   override _flush(cb: TransformCallback): void {
-    if (this.#seen !== this.#expected.size) {
-      cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
-      return;
-    }
-    const got = this.#hash.digest('hex');
-    if (got !== this.#expected.hex) {
-      cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
+    try {
+      this.#verifier.finish();
+    } catch (err) {
+      cb(err as Error);
       return;
     }
     cb();
-  }
-
-  #mismatch(what: string): OepError {
-    return new OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-      hint: 'the layout is corrupt or was modified; rebuild it',
-    });
   }
 }
 
