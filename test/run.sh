@@ -53,7 +53,10 @@ mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' -not -path '*/node_mod
 tap=$(mktemp)
 trap 'rm -f "$tap"' EXIT
 status=0
-node --import tsx --test --test-concurrency=2 \
+# TEST_NAME=regex runs only the tests whose name matches (node's --test-name-pattern).
+name=()
+[ -n "${TEST_NAME:-}" ] && name=(--test-name-pattern="$TEST_NAME")
+node --import tsx --test --test-concurrency=2 "${name[@]}" \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" "${files[@]}" || status=$?
 pass=$(grep -E '^# pass ' "$tap" | awk '{print $3}')
