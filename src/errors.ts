@@ -9,7 +9,7 @@ export type ErrorCode =
   | 'E_BLOB_MISSING' // a blob the image needs is not in the layout
   | 'E_DIGEST' // a blob does not match its digest or size
   | 'E_MANIFEST' // a manifest or index is malformed or of an unsupported type
-  | 'E_REF' // --ref-name is ambiguous or unknown
+  | 'E_REF_NAME' // the ref name (--ref-name, ref-name, REF_NAME) names no image, or the layout needs one
   | 'E_PLATFORM' // --platform matched nothing or is malformed
   | 'E_LAYER_INDEX' // --encrypt-layers is malformed or out of range
   | 'E_KEY' // a key file cannot be used (wrong kind, too weak, unsupported, unreadable)
@@ -18,7 +18,7 @@ export type ErrorCode =
   | 'E_INTEGRITY' // ciphertext failed its HMAC, or options are malformed
   | 'E_OUTPUT' // the output folder cannot be written
   | 'E_UNSUPPORTED' // valid input we do not handle (yet)
-  | 'E_REFERENCE' // an image reference does not parse
+  | 'E_IMAGE_REF' // an image reference (--image, --tag, tags) does not parse, or cannot be pushed to
   | 'E_AUTH' // the registry refused our credentials, or we have none for a push
   | 'E_REGISTRY' // the registry answered with an error
   | 'E_NETWORK' // the registry could not be reached (after retries)

@@ -64,7 +64,7 @@ export interface PushReport extends ImageReport {
 export function pushTargets(image: string, tags: string[] = []): Reference[] {
   const main = parseReference(image);
   if (main.digest) {
-    throw new OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+    throw new OepError('E_IMAGE_REF', `image ${image} names a digest; a push needs a repository and tag`, {
       hint: 'write REPO[:TAG]; the digest is an output',
     });
   }

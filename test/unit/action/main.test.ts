@@ -250,7 +250,7 @@ describe('failureMessage', () => {
       want: 'layout: blob sha256:ab does not match',
     },
     { code: 'E_MANIFEST', message: 'bad manifest', want: 'layout: bad manifest' },
-    { code: 'E_REF', message: 'the layout holds 2 images', want: 'ref-name: the layout holds 2 images' },
+    { code: 'E_REF_NAME', message: 'the layout holds 2 images', want: 'ref-name: the layout holds 2 images' },
     {
       code: 'E_PLATFORM',
       message: 'linux/s390x matched nothing',
@@ -262,7 +262,7 @@ describe('failureMessage', () => {
       want: 'public-keys/recipients: keys/a.pem is too short',
     },
     {
-      code: 'E_REFERENCE',
+      code: 'E_IMAGE_REF',
       message: 'invalid image reference "A"',
       want: 'image/tags: invalid image reference "A"',
     },
@@ -291,7 +291,7 @@ describe('failureMessage', () => {
       message: 'public-keys and recipients are both empty',
       want: 'public-keys and recipients are both empty',
     },
-    { code: 'E_REFERENCE', message: 'image x names a digest', want: 'image x names a digest' },
+    { code: 'E_IMAGE_REF', message: 'image x names a digest', want: 'image x names a digest' },
     { code: 'E_OUTPUT', message: 'output enc already exists', want: 'output enc already exists' },
     // A word, not a prefix: "layouts/…" is a path, not the input.
     {
