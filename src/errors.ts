@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'E_KEY' // a key file cannot be used (wrong kind, too weak, unsupported, unreadable)
   | 'E_NO_RECIPIENT' // encrypt was asked with no recipient
   | 'E_DECRYPT' // no supplied key opens a layer
-  | 'E_INTEGRITY' // ciphertext failed its HMAC, or options are malformed
+  | 'E_OPTIONS' // a layer's encryption options or key annotation items are malformed (bad JSON, base64, lengths)
+  | 'E_INTEGRITY' // a layer's ciphertext failed its HMAC check: modified or corrupted
   | 'E_OUTPUT' // the output folder cannot be written
   | 'E_UNSUPPORTED' // valid input we do not handle (yet)
   | 'E_IMAGE_REF' // an image reference (--image, --tag, tags) does not parse, or cannot be pushed to

@@ -29,9 +29,9 @@ export function freshSecrets(): LayerSecrets {
 }
 
 function checkLengths(s: LayerSecrets): void {
-  if (s.key.length !== KEY_LENGTH) throw new OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+  if (s.key.length !== KEY_LENGTH) throw new OepError('E_OPTIONS', `layer key must be ${KEY_LENGTH} bytes`);
   if (s.nonce.length !== NONCE_LENGTH)
-    throw new OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+    throw new OepError('E_OPTIONS', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 
 /**

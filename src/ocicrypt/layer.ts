@@ -146,7 +146,7 @@ async function unwrapPrivateOptions(
   if (tried > 0 && malformed.length === tried) {
     const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
     throw new OepError(
-      'E_INTEGRITY',
+      'E_OPTIONS',
       tried === 1
         ? `the key item of layer ${desc.digest} is malformed: ${first}`
         : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`,

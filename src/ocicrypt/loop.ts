@@ -39,7 +39,7 @@ export class LayerLoop {
 
   constructor(params: LayerParams, opts: LoopOptions = {}) {
     if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
-      throw new OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+      throw new OepError('E_OPTIONS', `layer HMAC must be ${HMAC_LENGTH} bytes`);
     }
     this.#cipher =
       params.mode === 'copy'

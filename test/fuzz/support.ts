@@ -27,6 +27,7 @@ const CODES = {
   E_KEY: 1,
   E_NO_RECIPIENT: 1,
   E_DECRYPT: 1,
+  E_OPTIONS: 1,
   E_INTEGRITY: 1,
   E_OUTPUT: 1,
   E_UNSUPPORTED: 1,
