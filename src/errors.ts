@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'E_AUTH' // the registry refused our credentials, or we have none for a push
   | 'E_REGISTRY' // the registry answered with an error
   | 'E_NETWORK' // the registry could not be reached (after retries)
-  | 'E_VERIFY'; // what landed in the registry is not what we pushed
+  | 'E_VERIFY' // what landed in the registry is not what we pushed
+  | 'E_INTERNAL'; // a bug of ours: an assertion failed, or something threw that is not an OepError
 
 export class OepError extends Error {
   readonly code: ErrorCode;
@@ -40,6 +41,13 @@ export class OepError extends Error {
   describe(): string {
     return this.hint ? `${this.message} (${this.hint})` : this.message;
   }
+}
+
+const INTERNAL_HINT = 'a bug in oci-encrypt-push: run again with OEP_DEBUG=1 for the stack, and report it';
+
+/** A fault of our own (an assertion that does not hold): E_INTERNAL, and the hint says to report it. */
+export function internalError(message: string): OepError {
+  return new OepError('E_INTERNAL', message, { hint: INTERNAL_HINT });
 }
 
 export function isOepError(err: unknown, code?: ErrorCode): err is OepError {

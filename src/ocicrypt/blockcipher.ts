@@ -12,7 +12,7 @@ import {
   timingSafeEqual,
   type Hmac,
 } from 'node:crypto';
-import { OepError } from '../errors.js';
+import { internalError, OepError } from '../errors.js';
 
 export const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
 export const KEY_LENGTH = 32;
@@ -63,7 +63,7 @@ export class LayerCipher {
   /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
   finish(): Buffer {
     const tail = this.#cipher.final();
-    if (tail.length) throw new Error('internal: AES-CTR produced a final block');
+    if (tail.length) throw internalError('AES-CTR produced a final block');
     return this.#mac.digest();
   }
 }
