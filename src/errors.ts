@@ -37,10 +37,22 @@ export class OepError extends Error {
     this.hint = options.hint;
   }
 
-  /** The one line a front end prints: message, then the fix. */
+  /** The message, then the fix. */
   describe(): string {
     return this.hint ? `${this.message} (${this.hint})` : this.message;
   }
+}
+
+/** The one line every front end prints for a failure: `error[E_CODE]: message (hint)`. */
+export function errorLine(err: OepError, text: string = err.describe()): string {
+  return `error[${err.code}]: ${text}`;
+}
+
+/** The stack of an internal fault, printed under OEP_DEBUG=1 after its line: what a bug report needs. */
+export function debugStack(err: OepError): string[] {
+  if (err.code !== 'E_INTERNAL') return [];
+  const source = err.cause instanceof Error ? err.cause : err;
+  return (source.stack ?? String(source)).split('\n');
 }
 
 const INTERNAL_HINT = 'a bug in oci-encrypt-push: run again with OEP_DEBUG=1 for the stack, and report it';
@@ -48,6 +60,14 @@ const INTERNAL_HINT = 'a bug in oci-encrypt-push: run again with OEP_DEBUG=1 for
 /** A fault of our own (an assertion that does not hold): E_INTERNAL, and the hint says to report it. */
 export function internalError(message: string): OepError {
   return new OepError('E_INTERNAL', message, { hint: INTERNAL_HINT });
+}
+
+/** Any thrown value as an OepError: ours as it is, anything else an internal fault that keeps it as its cause. */
+export function asOepError(err: unknown): OepError {
+  if (err instanceof OepError) return err;
+  // The first line: a message that carries a stack (a layer worker's) keeps it for OEP_DEBUG, not for the line.
+  const message = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0]!;
+  return new OepError('E_INTERNAL', message, { hint: INTERNAL_HINT, cause: err });
 }
 
 export function isOepError(err: unknown, code?: ErrorCode): err is OepError {

@@ -222,8 +222,10 @@ describe('INPUT_* → getInputs → optionsFrom', () => {
         () => optionsOf({ ...base, output: 'x', ...inputs }),
         (err) => {
           const line = failureMessage(err);
-          assert.ok(line.startsWith(`${input}:`) || line.startsWith(`${input} `), line);
-          if (pattern) assert.match(line, pattern);
+          const text = line.replace(/^error\[E_[A-Z_]+\]: /, '');
+          assert.notEqual(text, line, `no error[E_CODE] prefix: ${line}`);
+          assert.ok(text.startsWith(`${input}:`) || text.startsWith(`${input} `), line);
+          if (pattern) assert.match(text, pattern);
           return true;
         },
       );
@@ -311,12 +313,23 @@ describe('failureMessage', () => {
   ];
   for (const { code, message, hint, want } of rows) {
     test(`${code}: ${message}`, () => {
-      assert.equal(failureMessage(new OepError(code, message, hint ? { hint } : {})), want);
+      assert.equal(
+        failureMessage(new OepError(code, message, hint ? { hint } : {})),
+        `error[${code}]: ${want}`,
+      );
     });
   }
 
-  test('anything else is an internal error, with its stack', () => {
-    const line = failureMessage(new TypeError('x is undefined'));
-    assert.match(line, /^internal error: TypeError: x is undefined\n\s+at /);
+  test('anything else is an internal error, with its stack when debugging', () => {
+    const err = new TypeError('x is undefined');
+    assert.match(
+      failureMessage(err),
+      /^error\[E_INTERNAL\]: TypeError: x is undefined \(a bug in oci-encrypt-push[^\n]*\)$/,
+    );
+    const debug = failureMessage(err, true);
+    assert.match(
+      debug,
+      /^error\[E_INTERNAL\]: TypeError: x is undefined \([^\n]*\)\nTypeError: x is undefined\n\s+at /,
+    );
   });
 });
