@@ -2,22 +2,24 @@
  * One error type for the whole project. Every failure carries a stable `code` that callers (front ends, tests)
  * switch on, a message that names the input at fault, and, where we know it, a hint saying how to fix it.
  * Crypto failures deliberately carry no detail about which check failed beyond what the user can act on.
+ * Front ends print `error[E_CODE]: message (hint)` (errorLine); README's "Errors" table gives each code's cause
+ * and fix: keep it in step with this union.
  */
 export type ErrorCode =
-  | 'E_USAGE' // command line / action input is wrong
+  | 'E_USAGE' // a flag, Action input or Tekton param is missing, unknown or has a bad value
   | 'E_LAYOUT' // the OCI layout or archive is missing or malformed
   | 'E_BLOB_MISSING' // a blob the image needs is not in the layout
   | 'E_DIGEST' // a blob does not match its digest or size
   | 'E_MANIFEST' // a manifest or index is malformed or of an unsupported type
   | 'E_REF_NAME' // the ref name (--ref-name, ref-name, REF_NAME) names no image, or the layout needs one
-  | 'E_PLATFORM' // --platform matched nothing or is malformed
+  | 'E_PLATFORM' // --platform matches no platform of the image, or (library calls only) does not parse
   | 'E_LAYER_INDEX' // --encrypt-layers is malformed or out of range
   | 'E_KEY' // a key file cannot be used (wrong kind, too weak, unsupported, unreadable)
   | 'E_NO_RECIPIENT' // encrypt was asked with no recipient
   | 'E_DECRYPT' // no supplied key opens a layer
   | 'E_OPTIONS' // a layer's encryption options or key annotation items are malformed (bad JSON, base64, lengths)
   | 'E_INTEGRITY' // a layer's ciphertext failed its HMAC check: modified or corrupted
-  | 'E_OUTPUT' // the output folder cannot be written
+  | 'E_OUTPUT' // the output, or the folder of a result file (digest, report, results), cannot be written
   | 'E_UNSUPPORTED' // valid input we do not handle (yet)
   | 'E_IMAGE_REF' // an image reference (--image, --tag, tags) does not parse, or cannot be pushed to
   | 'E_AUTH' // the registry refused our credentials, or we have none for a push
