@@ -2,27 +2,31 @@
  * One error type for the whole project. Every failure carries a stable `code` that callers (front ends, tests)
  * switch on, a message that names the input at fault, and, where we know it, a hint saying how to fix it.
  * Crypto failures deliberately carry no detail about which check failed beyond what the user can act on.
+ * Front ends print `error[E_CODE]: message (hint)` (errorLine); README's "Errors" table gives each code's cause
+ * and fix: keep it in step with this union.
  */
 export type ErrorCode =
-  | 'E_USAGE' // command line / action input is wrong
+  | 'E_USAGE' // a flag, Action input or Tekton param is missing, unknown or has a bad value
   | 'E_LAYOUT' // the OCI layout or archive is missing or malformed
   | 'E_BLOB_MISSING' // a blob the image needs is not in the layout
   | 'E_DIGEST' // a blob does not match its digest or size
   | 'E_MANIFEST' // a manifest or index is malformed or of an unsupported type
-  | 'E_REF' // --ref-name is ambiguous or unknown
-  | 'E_PLATFORM' // --platform matched nothing or is malformed
+  | 'E_REF_NAME' // the ref name (--ref-name, ref-name, REF_NAME) names no image, or the layout needs one
+  | 'E_PLATFORM' // --platform matches no platform of the image, or (library calls only) does not parse
   | 'E_LAYER_INDEX' // --encrypt-layers is malformed or out of range
   | 'E_KEY' // a key file cannot be used (wrong kind, too weak, unsupported, unreadable)
   | 'E_NO_RECIPIENT' // encrypt was asked with no recipient
   | 'E_DECRYPT' // no supplied key opens a layer
-  | 'E_INTEGRITY' // ciphertext failed its HMAC, or options are malformed
-  | 'E_OUTPUT' // the output folder cannot be written
+  | 'E_OPTIONS' // a layer's encryption options or key annotation items are malformed (bad JSON, base64, lengths)
+  | 'E_INTEGRITY' // a layer's ciphertext failed its HMAC check: modified or corrupted
+  | 'E_OUTPUT' // the output, or the folder of a result file (digest, report, results), cannot be written
   | 'E_UNSUPPORTED' // valid input we do not handle (yet)
-  | 'E_REFERENCE' // an image reference does not parse
+  | 'E_IMAGE_REF' // an image reference (--image, --tag, tags) does not parse, or cannot be pushed to
   | 'E_AUTH' // the registry refused our credentials, or we have none for a push
   | 'E_REGISTRY' // the registry answered with an error
   | 'E_NETWORK' // the registry could not be reached (after retries)
-  | 'E_VERIFY'; // what landed in the registry is not what we pushed
+  | 'E_VERIFY' // what landed in the registry is not what we pushed
+  | 'E_INTERNAL'; // a bug of ours: an assertion failed, or something threw that is not an OepError
 
 export class OepError extends Error {
   readonly code: ErrorCode;
@@ -35,10 +39,37 @@ export class OepError extends Error {
     this.hint = options.hint;
   }
 
-  /** The one line a front end prints: message, then the fix. */
+  /** The message, then the fix. */
   describe(): string {
     return this.hint ? `${this.message} (${this.hint})` : this.message;
   }
+}
+
+/** The one line every front end prints for a failure: `error[E_CODE]: message (hint)`. */
+export function errorLine(err: OepError, text: string = err.describe()): string {
+  return `error[${err.code}]: ${text}`;
+}
+
+/** The stack of an internal fault, printed under OEP_DEBUG=1 after its line: what a bug report needs. */
+export function debugStack(err: OepError): string[] {
+  if (err.code !== 'E_INTERNAL') return [];
+  const source = err.cause instanceof Error ? err.cause : err;
+  return (source.stack ?? String(source)).split('\n');
+}
+
+const INTERNAL_HINT = 'a bug in oci-encrypt-push: run again with OEP_DEBUG=1 for the stack, and report it';
+
+/** A fault of our own (an assertion that does not hold): E_INTERNAL, and the hint says to report it. */
+export function internalError(message: string): OepError {
+  return new OepError('E_INTERNAL', message, { hint: INTERNAL_HINT });
+}
+
+/** Any thrown value as an OepError: ours as it is, anything else an internal fault that keeps it as its cause. */
+export function asOepError(err: unknown): OepError {
+  if (err instanceof OepError) return err;
+  // The first line: a message that carries a stack (a layer worker's) keeps it for OEP_DEBUG, not for the line.
+  const message = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0]!;
+  return new OepError('E_INTERNAL', message, { hint: INTERNAL_HINT, cause: err });
 }
 
 export function isOepError(err: unknown, code?: ErrorCode): err is OepError {

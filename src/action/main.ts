@@ -5,7 +5,7 @@
  */
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { isOepError, type ErrorCode } from '../errors.js';
+import { asOepError, debugStack, errorLine, type ErrorCode } from '../errors.js';
 import { escapeTerminal } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
 import { encryptImage } from '../pipeline/encrypt.js';
@@ -51,30 +51,29 @@ const INPUT_OF: Partial<Record<ErrorCode, string>> = {
   E_BLOB_MISSING: 'layout',
   E_DIGEST: 'layout',
   E_MANIFEST: 'layout',
-  E_REF: 'ref-name',
+  E_REF_NAME: 'ref-name',
   E_PLATFORM: 'platforms',
   E_LAYER_INDEX: 'encrypt-layers',
   E_KEY: 'public-keys/recipients',
   E_NO_RECIPIENT: 'public-keys',
-  E_REFERENCE: 'image/tags',
+  E_IMAGE_REF: 'image/tags',
   E_AUTH: 'username/password',
   E_OUTPUT: 'output',
 };
 // An E_OUTPUT naming digest-file (the request checks its folder) is about digest-file, not output.
 
 /**
- * The `::error::` text. Messages quote registries and images: escaped to one line (a stack, our own, keeps its
- * lines, each escaped). @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
+ * The `::error::` text, the CLI's line: `error[E_CODE]: message (hint)`. Messages quote registries and images:
+ * escaped to one line. With `debug`, an internal fault's stack (our own) follows, each line escaped.
+ * @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
  */
-export function failureMessage(err: unknown): string {
-  if (!isOepError(err)) {
-    const stack = (err as Error).stack ?? String(err);
-    return `internal error: ${stack.split('\n').map(escapeTerminal).join('\n')}`;
-  }
-  const input = INPUT_OF[err.code];
-  const text = escapeTerminal(err.describe());
+export function failureMessage(err: unknown, debug = false): string {
+  const e = asOepError(err);
+  const input = INPUT_OF[e.code];
+  const text = escapeTerminal(e.describe());
   const named = ['digest-file', ...(input?.split('/') ?? [])].some((n) => startsWithName(text, n));
-  return input && !named ? `${input}: ${text}` : text;
+  const line = errorLine(e, input && !named ? `${input}: ${text}` : text);
+  return debug ? [line, ...debugStack(e).map(escapeTerminal)].join('\n') : line;
 }
 
 /** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
@@ -156,6 +155,6 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
       }
     }
   } catch (err) {
-    core.setFailed(failureMessage(err));
+    core.setFailed(failureMessage(err, process.env.OEP_DEBUG === '1' || core.isDebug()));
   }
 }

@@ -1,10 +1,10 @@
 /**
  * The `oci-encrypt-push` command. Reads argv and env (the only place that does), hands one options object to the
- * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr
- * naming the input at fault, exit 1 (2 for usage errors).
+ * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr,
+ * `error[E_CODE]: message (hint)`, naming the input at fault and the fix, exit 1 (2 for usage errors).
  */
 import { tmpdir } from 'node:os';
-import { isOepError, OepError } from '../errors.js';
+import { asOepError, debugStack, errorLine, OepError } from '../errors.js';
 import { escapeTerminal, terminalJson } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
 import { decryptImage } from '../pipeline/decrypt.js';
@@ -141,13 +141,10 @@ export async function main(argv: string[], runtime: Runtime = {}): Promise<numbe
     printReport(cmd, report);
     return 0;
   } catch (err) {
-    if (isOepError(err)) {
-      log(`oci-encrypt-push: error: ${err.describe()}`);
-      return err.code === 'E_USAGE' ? 2 : 1;
-    }
+    const e = asOepError(err);
+    log(errorLine(e));
     // A stack is several lines of our own; each is escaped on its own (its message may quote a registry).
-    const text = (err as Error).stack ?? String(err);
-    for (const line of `oci-encrypt-push: internal error: ${text}`.split('\n')) log(line);
-    return 1;
+    if (process.env.OEP_DEBUG === '1') for (const line of debugStack(e)) log(line);
+    return e.code === 'E_USAGE' ? 2 : 1;
   }
 }

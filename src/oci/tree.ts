@@ -68,7 +68,7 @@ export function selectEntry(index: ImageIndex, sourceName: string, refName?: str
     if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1) return hits[0];
     const named = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] !== undefined);
     throw new OepError(
-      'E_REF',
+      'E_REF_NAME',
       hits.length > 1
         ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
         : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`,
@@ -82,9 +82,13 @@ export function selectEntry(index: ImageIndex, sourceName: string, refName?: str
   if (entries.length === 1) return entries[0];
   const platformList = entries.every((e) => e.platform && !e.annotations?.[ANNOTATION_REF_NAME]);
   if (platformList) return undefined;
-  throw new OepError('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
-    hint: `candidates: ${candidates(entries)}`,
-  });
+  throw new OepError(
+    'E_REF_NAME',
+    `${sourceName} holds ${entries.length} images; choose one with --ref-name`,
+    {
+      hint: `candidates: ${candidates(entries)}`,
+    },
+  );
 }
 
 export interface LoadOptions {

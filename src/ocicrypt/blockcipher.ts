@@ -12,7 +12,7 @@ import {
   timingSafeEqual,
   type Hmac,
 } from 'node:crypto';
-import { OepError } from '../errors.js';
+import { internalError, OepError } from '../errors.js';
 
 export const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
 export const KEY_LENGTH = 32;
@@ -29,9 +29,9 @@ export function freshSecrets(): LayerSecrets {
 }
 
 function checkLengths(s: LayerSecrets): void {
-  if (s.key.length !== KEY_LENGTH) throw new OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+  if (s.key.length !== KEY_LENGTH) throw new OepError('E_OPTIONS', `layer key must be ${KEY_LENGTH} bytes`);
   if (s.nonce.length !== NONCE_LENGTH)
-    throw new OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+    throw new OepError('E_OPTIONS', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 
 /**
@@ -63,7 +63,7 @@ export class LayerCipher {
   /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
   finish(): Buffer {
     const tail = this.#cipher.final();
-    if (tail.length) throw new Error('internal: AES-CTR produced a final block');
+    if (tail.length) throw internalError('AES-CTR produced a final block');
     return this.#mac.digest();
   }
 }

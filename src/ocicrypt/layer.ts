@@ -3,7 +3,7 @@
  * descriptors. Knows no files and no registries: callers run the returned parameters through the layer loop
  * (loop.ts) and hand what it measured to the finalizer.
  */
-import { OepError } from '../errors.js';
+import { internalError, OepError } from '../errors.js';
 import type { Descriptor } from '../oci/model.js';
 import {
   decryptedMediaType,
@@ -83,7 +83,7 @@ export async function encryptLayer(
   return {
     params: { mode: 'encrypt', key: secrets.key, nonce: secrets.nonce },
     finalize: ({ digest, size, hmac }) => {
-      if (!hmac) throw new Error('internal: an encrypted layer is finalized without its HMAC');
+      if (!hmac) throw internalError('an encrypted layer is finalized without its HMAC');
       return {
         ...base,
         mediaType: encryptedMediaType(desc.mediaType),
@@ -146,7 +146,7 @@ async function unwrapPrivateOptions(
   if (tried > 0 && malformed.length === tried) {
     const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
     throw new OepError(
-      'E_INTEGRITY',
+      'E_OPTIONS',
       tried === 1
         ? `the key item of layer ${desc.digest} is malformed: ${first}`
         : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`,

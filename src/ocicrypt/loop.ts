@@ -6,7 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { OepError } from '../errors.js';
+import { internalError, OepError } from '../errors.js';
 import type { DigestVerifier } from '../oci/verifier.js';
 import { HMAC_LENGTH, hmacMatches, integrityError, LayerCipher } from './blockcipher.js';
 
@@ -39,7 +39,7 @@ export class LayerLoop {
 
   constructor(params: LayerParams, opts: LoopOptions = {}) {
     if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
-      throw new OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+      throw new OepError('E_OPTIONS', `layer HMAC must be ${HMAC_LENGTH} bytes`);
     }
     this.#cipher =
       params.mode === 'copy'
@@ -107,7 +107,7 @@ export class LayerStream extends Transform {
   }
 
   result(): LoopResult {
-    if (!this.#result) throw new Error('LayerStream.result() called before the stream was finished');
+    if (!this.#result) throw internalError('LayerStream.result() called before the stream was finished');
     return this.#result;
   }
 }

@@ -50,17 +50,17 @@ function object(bytes: Uint8Array, what: string): Record<string, unknown> {
   try {
     v = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
-    throw new OepError('E_INTEGRITY', `${what} is not valid JSON`);
+    throw new OepError('E_OPTIONS', `${what} is not valid JSON`);
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new OepError('E_INTEGRITY', `${what} is not a JSON object`);
+    throw new OepError('E_OPTIONS', `${what} is not a JSON object`);
   return v as Record<string, unknown>;
 }
 
 /** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
 export function decodeStdBase64(s: unknown, what: string): Buffer {
   if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
-    throw new OepError('E_INTEGRITY', `${what} is not standard base64`);
+    throw new OepError('E_OPTIONS', `${what} is not standard base64`);
   }
   return Buffer.from(s, 'base64');
 }
@@ -78,7 +78,7 @@ function cipherOptions(obj: Record<string, unknown>): Record<string, unknown> {
 export function decodePrivateOptions(bytes: Uint8Array): PrivateOptions {
   const o = object(bytes, 'wrapped layer options');
   const symkey = optionalBytes(o, 'symkey', 'layer key');
-  if (!symkey) throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
+  if (!symkey) throw new OepError('E_OPTIONS', 'wrapped layer options hold no key');
   const digest = field(o, 'digest');
   return {
     symkey,
@@ -89,7 +89,7 @@ export function decodePrivateOptions(bytes: Uint8Array): PrivateOptions {
 
 export function decodePublicOptions(annotation: string | undefined): PublicOptions {
   if (annotation === undefined) {
-    throw new OepError('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
+    throw new OepError('E_OPTIONS', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
   }
   const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
   const cipher = field(o, 'cipher');
@@ -117,18 +117,18 @@ export function layerSecrets(
   // options could be set or swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so
   // such a nonce would decrypt to garbage that passes it. A public one that disagrees, or stands alone, is refused.
   if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
-    throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
+    throw new OepError('E_OPTIONS', 'layer nonce in the public options differs from the wrapped one');
   }
   if (!priv.nonce && pub.nonce) {
-    throw new OepError('E_INTEGRITY', 'layer nonce is only in the public options, not in the wrapped ones', {
+    throw new OepError('E_OPTIONS', 'layer nonce is only in the public options, not in the wrapped ones', {
       hint: 'ocicrypt wraps the nonce with the key; re-encrypt the image with a tool that does',
     });
   }
   const nonce = priv.nonce;
-  if (priv.symkey.length !== KEY_LENGTH) throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
+  if (priv.symkey.length !== KEY_LENGTH) throw new OepError('E_OPTIONS', 'layer key has the wrong length');
   if (!nonce || nonce.length !== NONCE_LENGTH)
-    throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
+    throw new OepError('E_OPTIONS', 'layer nonce is missing or has the wrong length');
   if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
-    throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
+    throw new OepError('E_OPTIONS', 'layer hmac is missing or has the wrong length');
   return { key: priv.symkey, nonce, hmac: pub.hmac };
 }

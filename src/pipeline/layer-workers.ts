@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
-import { OepError, type ErrorCode } from '../errors.js';
+import { internalError, OepError, type ErrorCode } from '../errors.js';
 import { runFileJob, type FileJob, type FileJobResult } from './layer-files.js';
 
 type Reply =
@@ -18,7 +18,7 @@ type Reply =
 /** Worker side: answer job messages until the pool terminates us. */
 export function serveLayerJobs(): void {
   const port = parentPort;
-  if (!port) throw new Error('serveLayerJobs() runs in a worker thread');
+  if (!port) throw internalError('serveLayerJobs() runs in a worker thread');
   port.on('message', (msg: { id: number; job: FileJob }) => {
     let last = 0;
     const progress = (bytes: number) => {

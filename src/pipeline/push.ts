@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { OepError } from '../errors.js';
+import { internalError, OepError } from '../errors.js';
 import { trackTemp, untrackTemp } from '../temps.js';
 import type { BlobHandle } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
@@ -64,7 +64,7 @@ export interface PushReport extends ImageReport {
 export function pushTargets(image: string, tags: string[] = []): Reference[] {
   const main = parseReference(image);
   if (main.digest) {
-    throw new OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+    throw new OepError('E_IMAGE_REF', `image ${image} names a digest; a push needs a repository and tag`, {
       hint: 'write REPO[:TAG]; the digest is an output',
     });
   }
@@ -101,7 +101,7 @@ class StagedBlobs implements BlobReader {
 
   async open(desc: Descriptor): Promise<Readable> {
     const handle = this.#handles.get(desc.digest);
-    if (!handle) throw new OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+    if (!handle) throw internalError(`blob ${desc.digest} was not written by this run`);
     // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
     return Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
   }

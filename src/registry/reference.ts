@@ -28,7 +28,7 @@ const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 
 function bad(input: string, why: string): OepError {
-  return new OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+  return new OepError('E_IMAGE_REF', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
     hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
   });
 }

@@ -72,13 +72,13 @@ function checkReference(r: Reference): void {
 }
 
 describe('fuzz: image references', () => {
-  it('parseReference returns a reference that round-trips, or an E_REFERENCE error', () => {
+  it('parseReference returns a reference that round-trips, or an E_IMAGE_REF error', () => {
     fuzz('reference.parse', [reference], (s) => {
-      parsesOrTyped(() => parseReference(s), checkReference, ['E_REFERENCE']);
+      parsesOrTyped(() => parseReference(s), checkReference, ['E_IMAGE_REF']);
     });
   });
 
-  it('resolveTag returns a tagged reference without digest, or an E_REFERENCE error', () => {
+  it('resolveTag returns a tagged reference without digest, or an E_IMAGE_REF error', () => {
     const main = parseReference('ghcr.io/org/app:v1');
     const input = fc.oneof(tag, structured, mutatedString(fc.oneof(tag, structured), ':/@.-'));
     fuzz('reference.resolveTag', [input], (s) => {
@@ -91,7 +91,7 @@ describe('fuzz: image references', () => {
           const { digest: _digest, ...rest } = r;
           checkReference(rest);
         },
-        ['E_REFERENCE'],
+        ['E_IMAGE_REF'],
       );
     });
   });

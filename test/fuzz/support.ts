@@ -21,23 +21,25 @@ const CODES = {
   E_BLOB_MISSING: 1,
   E_DIGEST: 1,
   E_MANIFEST: 1,
-  E_REF: 1,
+  E_REF_NAME: 1,
   E_PLATFORM: 1,
   E_LAYER_INDEX: 1,
   E_KEY: 1,
   E_NO_RECIPIENT: 1,
   E_DECRYPT: 1,
+  E_OPTIONS: 1,
   E_INTEGRITY: 1,
   E_OUTPUT: 1,
   E_UNSUPPORTED: 1,
-  E_REFERENCE: 1,
+  E_IMAGE_REF: 1,
   E_AUTH: 1,
   E_REGISTRY: 1,
   E_NETWORK: 1,
   E_VERIFY: 1,
-} satisfies Record<ErrorCode, 1>; // a code added to the union without being listed here fails typecheck
+  E_INTERNAL: 0, // a bug of ours: never an expected failure of a parser
+} satisfies Record<ErrorCode, 0 | 1>; // a code added to the union without being listed here fails typecheck
 
-export const ERROR_CODES = new Set<string>(Object.keys(CODES));
+export const ERROR_CODES = new Set<string>(Object.entries(CODES).flatMap(([code, ok]) => (ok ? [code] : [])));
 
 function envInt(name: string, fallback: number): number {
   const v = process.env[name];

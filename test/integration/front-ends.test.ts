@@ -72,11 +72,11 @@ const ROWS: Row[] = [
   },
 ];
 
-/** The one error line each front end printed, as the user reads it. */
+/** The one error line a CLI run printed, whole, as the user reads it: `error[E_CODE]: message (hint)`. */
 function cliLine(stderr: string): string {
   const lines = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('warning: '));
   assert.equal(lines.length, 1, `one error line:\n${stderr}`);
-  return lines[0]!.replace(/^oci-encrypt-push: error: /, '');
+  return lines[0]!;
 }
 
 test('the CLI, the Action and the Tekton Task reject each bad value with the same line', async (t) => {

@@ -11,7 +11,7 @@ import { mkdir, open, readdir, rename, rm, rmdir, stat, writeFile, type FileHand
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OepError } from '../../errors.js';
+import { internalError, OepError } from '../../errors.js';
 import { trackTemp, untrackTemp } from '../../temps.js';
 import { parseDigest } from '../digest.js';
 import { serialize, type Descriptor } from '../model.js';
@@ -148,7 +148,7 @@ export class LayoutWriter {
   /** A stable handle on a written blob (see BlobHandle). */
   handle(digest: string): BlobHandle {
     const size = this.#known.get(digest);
-    if (size === undefined) throw new Error(`internal: blob ${digest} was not written here`);
+    if (size === undefined) throw internalError(`blob ${digest} was not written here`);
     const { algorithm, hex } = parseDigest(digest, this.#final);
     return {
       digest,

@@ -29,15 +29,15 @@ function parseJwe(item: Uint8Array): FlattenedJWE | GeneralJWE {
   try {
     v = JSON.parse(Buffer.from(item).toString('utf8'));
   } catch {
-    throw new OepError('E_INTEGRITY', 'a JWE key annotation item is not JSON');
+    throw new OepError('E_OPTIONS', 'a JWE key annotation item is not JSON');
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new OepError('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+    throw new OepError('E_OPTIONS', 'a JWE key annotation item is not a JWE object');
   }
   const recipients = (v as { recipients?: unknown }).recipients;
   if (Array.isArray(recipients) && recipients.length > MAX_JWE_RECIPIENTS) {
     throw new OepError(
-      'E_INTEGRITY',
+      'E_OPTIONS',
       `a JWE key annotation item lists ${recipients.length} recipients: at most ${MAX_JWE_RECIPIENTS} are tried`,
     );
   }

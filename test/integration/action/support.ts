@@ -186,11 +186,16 @@ export function assertSucceeded(r: ActionRun): void {
   assert.match(r.outputs.digest ?? '', DIGEST_RE, `no digest output:\n${r.outputFile}`);
 }
 
-/** Exit code 1, exactly one `::error::` line, which names `input`; no digest output. Returns the message. */
+/**
+ * Exit code 1, exactly one `::error::` line, `error[E_CODE]: ` then the message, which names `input` first; no
+ * digest output. Returns the message.
+ */
 export function assertFailedOn(r: ActionRun, input: string): string {
   assert.equal(r.status, 1, `expected exit code 1, got ${r.status}:\n${r.stdout}\n${r.stderr}`);
   assert.equal(r.errors.length, 1, `expected one ::error:: line:\n${r.stdout}`);
-  const message = r.errors[0]!;
+  const line = r.errors[0]!;
+  const message = line.replace(/^error\[E_[A-Z_]+\]: /, '');
+  assert.notEqual(message, line, `no error[E_CODE] prefix: ${line}`);
   assert.ok(
     message.startsWith(`${input}:`) || message.startsWith(`${input} `),
     `the error should name ${input} first: ${message}`,

@@ -19,15 +19,15 @@ import { referenceAndOptionCases } from './options.js';
 import { registryCases } from './registry.js';
 import type { Case, Ctx } from './support.js';
 
-/** Lines that report an error; notices and progress lines may come before the failure. */
+/** Lines that report an error (`error[E_CODE]: …`); notices and progress lines may come before the failure. */
 function errorLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => /\berror\b/i.test(l));
+  return stderr.split('\n').filter((l) => /^error\[E_[A-Z_]+\]: /.test(l));
 }
 
 function check(c: Case, r: CliRun, out: string, registry: FakeRegistry): void {
   const ctx = `${c.name}\n--- stderr ---\n${r.stderr}\n--- stdout ---\n${r.stdout}`;
   assert.notEqual(r.status, 0, `${ctx}\nexpected a non-zero exit`);
-  assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, `${ctx}\nan internal error or stack trace`);
+  assert.doesNotMatch(r.stderr, /error\[E_INTERNAL\]|\n\s+at /, `${ctx}\nan internal error or stack trace`);
   const errors = errorLines(r.stderr);
   assert.equal(errors.length, 1, `${ctx}\nexpected exactly one error line`);
   for (const m of c.mentions) assert.ok(errors[0]!.includes(m), `${ctx}\nthe error should name ${m}`);

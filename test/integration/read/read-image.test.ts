@@ -109,7 +109,7 @@ test('decrypt --image with the wrong key fails with one line and writes nothing'
     .split('\n')
     .filter((l) => !l.startsWith('warning: '));
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^oci-encrypt-push: error: none of the given keys opens layer sha256:[0-9a-f]{64}/);
+  assert.match(lines[0]!, /^error\[E_DECRYPT\]: none of the given keys opens layer sha256:[0-9a-f]{64}/);
   const { existsSync } = await import('node:fs');
   assert.equal(existsSync(out), false);
 });

@@ -21,7 +21,7 @@ import {
 } from './support.js';
 
 function errorLines(r: ProcResult): string[] {
-  return r.stderr.split('\n').filter((l) => l.startsWith('oci-encrypt-push: error:'));
+  return r.stderr.split('\n').filter((l) => /^error\[E_[A-Z_]+\]: /.test(l));
 }
 
 for (const mode of ['htpasswd', 'token'] as RegistryMode[]) {

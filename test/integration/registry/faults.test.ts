@@ -352,7 +352,7 @@ test('retries exhausted (503 forever on the tag PUT, --retries 1) → exit 1, no
   assert.equal(r.status, 1, r.stderr);
   assert.equal(r.stdout, '', 'no digest may be printed');
   assert.equal(rule.hits, 2, 'one try and one retry');
-  const errors = r.stderr.split('\n').filter((l) => l.startsWith('oci-encrypt-push: error:'));
+  const errors = r.stderr.split('\n').filter((l) => /^error\[E_[A-Z_]+\]: /.test(l));
   assert.equal(errors.length, 1, r.stderr);
   assert.match(errors[0]!, /HTTP 503/);
   assert.match(errors[0]!, new RegExp(`${proxy.host}/app`));

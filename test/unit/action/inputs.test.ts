@@ -36,13 +36,19 @@ function fingerprint(key: KeyObject): string {
 
 const certificate = certificatePem(dir, ec);
 
-/** assert.throws matcher: an OepError with `code`, whose Action message (failureMessage) starts with `input`. */
+/**
+ * assert.throws matcher: an OepError with `code`, whose Action message (failureMessage) is `error[code]: ` and
+ * then starts with `input`.
+ */
 function names(input: string, code: ErrorCode = 'E_USAGE', pattern?: RegExp): (err: unknown) => boolean {
   return (err) => {
     assert.ok(isOepError(err), `expected an OepError, got ${String(err)}`);
     assert.equal(err.code, code);
     const line = failureMessage(err);
-    assert.ok(startsWithName(line, input), `${JSON.stringify(line)} should start with ${input}`);
+    const prefix = `error[${code}]: `;
+    assert.ok(line.startsWith(prefix), `${JSON.stringify(line)} should start with ${prefix}`);
+    const text = line.slice(prefix.length);
+    assert.ok(startsWithName(text, input), `${JSON.stringify(line)} should name ${input} first`);
     if (pattern) assert.match(line, pattern);
     return true;
   };

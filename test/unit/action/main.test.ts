@@ -222,8 +222,10 @@ describe('INPUT_* → getInputs → optionsFrom', () => {
         () => optionsOf({ ...base, output: 'x', ...inputs }),
         (err) => {
           const line = failureMessage(err);
-          assert.ok(line.startsWith(`${input}:`) || line.startsWith(`${input} `), line);
-          if (pattern) assert.match(line, pattern);
+          const text = line.replace(/^error\[E_[A-Z_]+\]: /, '');
+          assert.notEqual(text, line, `no error[E_CODE] prefix: ${line}`);
+          assert.ok(text.startsWith(`${input}:`) || text.startsWith(`${input} `), line);
+          if (pattern) assert.match(text, pattern);
           return true;
         },
       );
@@ -250,7 +252,7 @@ describe('failureMessage', () => {
       want: 'layout: blob sha256:ab does not match',
     },
     { code: 'E_MANIFEST', message: 'bad manifest', want: 'layout: bad manifest' },
-    { code: 'E_REF', message: 'the layout holds 2 images', want: 'ref-name: the layout holds 2 images' },
+    { code: 'E_REF_NAME', message: 'the layout holds 2 images', want: 'ref-name: the layout holds 2 images' },
     {
       code: 'E_PLATFORM',
       message: 'linux/s390x matched nothing',
@@ -262,7 +264,7 @@ describe('failureMessage', () => {
       want: 'public-keys/recipients: keys/a.pem is too short',
     },
     {
-      code: 'E_REFERENCE',
+      code: 'E_IMAGE_REF',
       message: 'invalid image reference "A"',
       want: 'image/tags: invalid image reference "A"',
     },
@@ -291,7 +293,7 @@ describe('failureMessage', () => {
       message: 'public-keys and recipients are both empty',
       want: 'public-keys and recipients are both empty',
     },
-    { code: 'E_REFERENCE', message: 'image x names a digest', want: 'image x names a digest' },
+    { code: 'E_IMAGE_REF', message: 'image x names a digest', want: 'image x names a digest' },
     { code: 'E_OUTPUT', message: 'output enc already exists', want: 'output enc already exists' },
     // A word, not a prefix: "layouts/…" is a path, not the input.
     {
@@ -311,12 +313,23 @@ describe('failureMessage', () => {
   ];
   for (const { code, message, hint, want } of rows) {
     test(`${code}: ${message}`, () => {
-      assert.equal(failureMessage(new OepError(code, message, hint ? { hint } : {})), want);
+      assert.equal(
+        failureMessage(new OepError(code, message, hint ? { hint } : {})),
+        `error[${code}]: ${want}`,
+      );
     });
   }
 
-  test('anything else is an internal error, with its stack', () => {
-    const line = failureMessage(new TypeError('x is undefined'));
-    assert.match(line, /^internal error: TypeError: x is undefined\n\s+at /);
+  test('anything else is an internal error, with its stack when debugging', () => {
+    const err = new TypeError('x is undefined');
+    assert.match(
+      failureMessage(err),
+      /^error\[E_INTERNAL\]: TypeError: x is undefined \(a bug in oci-encrypt-push[^\n]*\)$/,
+    );
+    const debug = failureMessage(err, true);
+    assert.match(
+      debug,
+      /^error\[E_INTERNAL\]: TypeError: x is undefined \([^\n]*\)\nTypeError: x is undefined\n\s+at /,
+    );
   });
 });

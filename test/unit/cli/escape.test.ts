@@ -117,7 +117,7 @@ describe('oci-encrypt-push inspect with hostile strings in the image', () => {
     const twin = hostileLayout(join(dir, 'twin'), { twin: true });
     const r = runCli(['inspect', '--layout', twin]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /E_REF|ref-name/);
+    assert.match(r.stderr, /E_REF_NAME|ref-name/);
     assertNoRawControl(r.stderr.replace(/\n/g, ''), 'stderr');
     assertNoWorkflowCommand(r.stderr);
   });

@@ -58,20 +58,20 @@ describe('selectEntry', () => {
 
   it('refuses a ref name that names different images', () => {
     const idx = index([d(1, { annotations: { [REF]: 'a' } }), d(2, { annotations: { [REF]: 'a' } })]);
-    assert.throws(() => selectEntry(idx, 'L', 'a'), fails('E_REF', 'L', '"a"', '2 different images'));
+    assert.throws(() => selectEntry(idx, 'L', 'a'), fails('E_REF_NAME', 'L', '"a"', '2 different images'));
   });
 
   it('refuses an unknown ref name, listing the ref names', () => {
     const idx = index([d(1, { annotations: { [REF]: 'a' } }), d(2, { annotations: { [REF]: 'b' } })]);
-    assert.throws(() => selectEntry(idx, 'L', 'c'), fails('E_REF', 'L', '"c"', 'a, b'));
-    assert.throws(() => selectEntry(index([d(1)]), 'L', 'c'), fails('E_REF', 'no ref names'));
+    assert.throws(() => selectEntry(idx, 'L', 'c'), fails('E_REF_NAME', 'L', '"c"', 'a, b'));
+    assert.throws(() => selectEntry(index([d(1)]), 'L', 'c'), fails('E_REF_NAME', 'no ref names'));
   });
 
   it('refuses several entries without a ref name, listing them', () => {
     const idx = index([d(1, { annotations: { [REF]: 'a' } }), d(2)]);
     assert.throws(
       () => selectEntry(idx, 'L'),
-      fails('E_REF', 'L holds 2 images', '--ref-name', 'a', d(2).digest),
+      fails('E_REF_NAME', 'L holds 2 images', '--ref-name', 'a', d(2).digest),
     );
   });
 

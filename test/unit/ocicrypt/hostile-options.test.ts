@@ -43,10 +43,10 @@ describe('the nonce is authoritative only in the wrapped options', () => {
   test('layerSecrets refuses a nonce found only in the public options', () => {
     const pub = { cipher: 'AES_256_CTR_HMAC_SHA256', hmac: Buffer.alloc(32, 1), nonce: Buffer.alloc(16, 7) };
     const priv = { symkey: Buffer.alloc(32, 2), digest: '', nonce: undefined };
-    assert.throws(() => layerSecrets(priv, pub), oepError('E_INTEGRITY', /nonce.*public options/));
+    assert.throws(() => layerSecrets(priv, pub), oepError('E_OPTIONS', /nonce.*public options/));
   });
 
-  test('a layer whose wrapped options lack the nonce, with one in pubopts, is E_INTEGRITY', async () => {
+  test('a layer whose wrapped options lack the nonce, with one in pubopts, is E_OPTIONS', async () => {
     const plaintext = randomBytes(500);
     const secrets = freshSecrets();
     const encryptor = encryptorOf(secrets);
@@ -74,7 +74,7 @@ describe('the nonce is authoritative only in the wrapped options', () => {
         [PUBOPTS]: Buffer.from(JSON.stringify(pub)).toString('base64'),
       },
     };
-    await assert.rejects(decryptLayer(desc, [keyOf(bob, 'bob')]), oepError('E_INTEGRITY', /nonce/));
+    await assert.rejects(decryptLayer(desc, [keyOf(bob, 'bob')]), oepError('E_OPTIONS', /nonce/));
   });
 });
 
@@ -97,13 +97,13 @@ describe('comma-joined key items: one malformed item does not stop the others', 
     );
   });
 
-  test('every item malformed: E_INTEGRITY that says all of them were', async () => {
+  test('every item malformed: E_OPTIONS that says all of them were', async () => {
     const plaintext = randomBytes(300);
     const enc = await encrypted(plaintext, [recipientOf(bob, 'bob')]);
     enc.desc.annotations![KEYS_JWE] = `garbage,${Buffer.from('not a JWE').toString('base64')}`;
     await assert.rejects(
       decryptLayer(enc.desc, [keyOf(bob, 'bob')]),
-      oepError('E_INTEGRITY', new RegExp(`all 2 .*keys\\.jwe.*${enc.desc.digest}`)),
+      oepError('E_OPTIONS', new RegExp(`all 2 .*keys\\.jwe.*${enc.desc.digest}`)),
     );
   });
 });

@@ -252,10 +252,10 @@ describe('JweKeyWrapper.unwrap', () => {
     assert.equal(await wrapper.unwrap([dk('p256')], item), undefined);
   });
 
-  test('an item that is not a JWE JSON object is E_INTEGRITY', async () => {
+  test('an item that is not a JWE JSON object is E_OPTIONS', async () => {
     for (const bad of ['not json', '[1,2]', 'null']) {
       await assert.rejects(wrapper.unwrap([dk('p256')], Buffer.from(bad)), (err: unknown) => {
-        assert.ok(isOepError(err, 'E_INTEGRITY'), String(err));
+        assert.ok(isOepError(err, 'E_OPTIONS'), String(err));
         assert.match(err.message, /JWE key annotation item/);
         return true;
       });

@@ -265,7 +265,7 @@ describe('decryptLayer', () => {
     await assert.rejects(decryptLayer(desc, [keyOf(alice, 'alice')]), oepError('E_DECRYPT', /no key/));
   });
 
-  test('a malformed JWE item does not hide a good one after it; alone it is E_INTEGRITY', async () => {
+  test('a malformed JWE item does not hide a good one after it; alone it is E_OPTIONS', async () => {
     const plaintext = randomBytes(300);
     const enc = await encrypt(plaintext, plainLayer(plaintext), [recipientOf(bob, 'bob')]);
     const good = enc.desc.annotations![KEYS_JWE]!;
@@ -274,26 +274,26 @@ describe('decryptLayer', () => {
     const dec = await decrypt(enc.ciphertext, enc.desc, [keyOf(bob, 'bob')]);
     assert.deepEqual(dec.plaintext, plaintext);
     enc.desc.annotations![KEYS_JWE] = junk;
-    await assert.rejects(decryptLayer(enc.desc, [keyOf(bob, 'bob')]), oepError('E_INTEGRITY', /JWE/));
+    await assert.rejects(decryptLayer(enc.desc, [keyOf(bob, 'bob')]), oepError('E_OPTIONS', /JWE/));
   });
 
-  test('a missing pubopts annotation is E_INTEGRITY naming it', async () => {
+  test('a missing pubopts annotation is E_OPTIONS naming it', async () => {
     const plaintext = randomBytes(100);
     const enc = await encrypt(plaintext, plainLayer(plaintext), [recipientOf(bob, 'bob')]);
     delete enc.desc.annotations![PUBOPTS];
     await assert.rejects(
       decryptLayer(enc.desc, [keyOf(bob, 'bob')]),
-      oepError('E_INTEGRITY', /org\.opencontainers\.image\.enc\.pubopts/),
+      oepError('E_OPTIONS', /org\.opencontainers\.image\.enc\.pubopts/),
     );
   });
 
-  test('a keys.jwe item that is not standard base64 is E_INTEGRITY naming the annotation', async () => {
+  test('a keys.jwe item that is not standard base64 is E_OPTIONS naming the annotation', async () => {
     const plaintext = randomBytes(100);
     const enc = await encrypt(plaintext, plainLayer(plaintext), [recipientOf(bob, 'bob')]);
     const item = enc.desc.annotations![KEYS_JWE]!;
     enc.desc.annotations![KEYS_JWE] = item.replace(/=+$/, '');
     assert.notEqual(enc.desc.annotations![KEYS_JWE], item, 'fixture must have padding to remove');
-    await assert.rejects(decryptLayer(enc.desc, [keyOf(bob, 'bob')]), oepError('E_INTEGRITY', /keys\.jwe/));
+    await assert.rejects(decryptLayer(enc.desc, [keyOf(bob, 'bob')]), oepError('E_OPTIONS', /keys\.jwe/));
   });
 
   test('tampered ciphertext fails the decrypting stream with E_INTEGRITY', async () => {

@@ -124,23 +124,23 @@ describe('decoding: strict standard base64', () => {
       'AAE=AAAA', // padding in the middle
       'A===',
     ]) {
-      assert.throws(() => decodeStdBase64(bad, 'the thing'), oepError('E_INTEGRITY', /the thing/), bad);
+      assert.throws(() => decodeStdBase64(bad, 'the thing'), oepError('E_OPTIONS', /the thing/), bad);
     }
-    assert.throws(() => decodeStdBase64(42, 'the thing'), oepError('E_INTEGRITY', /the thing/));
+    assert.throws(() => decodeStdBase64(42, 'the thing'), oepError('E_OPTIONS', /the thing/));
   });
 
   test('a URL-safe symkey in the private options is refused, naming the layer key', () => {
     const urlSafe = FB_B64.replace(/\+/g, '-').replace(/\//g, '_');
     assert.throws(
       () => decodePrivateOptions(json({ symkey: urlSafe, cipheroptions: { nonce: NONCE_B64 } })),
-      oepError('E_INTEGRITY', /layer key.*not standard base64/),
+      oepError('E_OPTIONS', /layer key.*not standard base64/),
     );
   });
 
   test('an unpadded nonce in the private options is refused, naming the nonce', () => {
     assert.throws(
       () => decodePrivateOptions(json({ symkey: KEY_B64, cipheroptions: { nonce: NONCE_B64.slice(0, -2) } })),
-      oepError('E_INTEGRITY', /layer nonce.*not standard base64/),
+      oepError('E_OPTIONS', /layer nonce.*not standard base64/),
     );
   });
 
@@ -150,49 +150,46 @@ describe('decoding: strict standard base64', () => {
     assert.match(good, /\+.*\/.*=$/, 'the fixture must exercise the alphabet and the padding');
     assert.equal(decodePublicOptions(good).cipher, 'AES_256_CTR_HMAC_SHA256');
     const urlSafe = good.replace(/\+/g, '-').replace(/\//g, '_');
-    assert.throws(() => decodePublicOptions(urlSafe), oepError('E_INTEGRITY', /enc\.pubopts.*base64/));
+    assert.throws(() => decodePublicOptions(urlSafe), oepError('E_OPTIONS', /enc\.pubopts.*base64/));
     const unpadded = good.replace(/=+$/, '');
-    assert.throws(() => decodePublicOptions(unpadded), oepError('E_INTEGRITY', /enc\.pubopts.*base64/));
+    assert.throws(() => decodePublicOptions(unpadded), oepError('E_OPTIONS', /enc\.pubopts.*base64/));
   });
 
   test('a URL-safe hmac inside the public options is refused, naming the hmac', () => {
     const urlSafe = FB_B64.replace(/\+/g, '-').replace(/\//g, '_');
     assert.throws(
       () => decodePublicOptions(b64(JSON.stringify({ cipher: 'AES_256_CTR_HMAC_SHA256', hmac: urlSafe }))),
-      oepError('E_INTEGRITY', /layer hmac.*not standard base64/),
+      oepError('E_OPTIONS', /layer hmac.*not standard base64/),
     );
   });
 });
 
 describe('decoding: malformed documents', () => {
-  test('private options that are not JSON, or not an object, are E_INTEGRITY', () => {
-    assert.throws(
-      () => decodePrivateOptions(Buffer.from('{nope')),
-      oepError('E_INTEGRITY', /not valid JSON/),
-    );
-    assert.throws(() => decodePrivateOptions(json([KEY_B64])), oepError('E_INTEGRITY', /not a JSON object/));
-    assert.throws(() => decodePrivateOptions(json(null)), oepError('E_INTEGRITY', /not a JSON object/));
+  test('private options that are not JSON, or not an object, are E_OPTIONS', () => {
+    assert.throws(() => decodePrivateOptions(Buffer.from('{nope')), oepError('E_OPTIONS', /not valid JSON/));
+    assert.throws(() => decodePrivateOptions(json([KEY_B64])), oepError('E_OPTIONS', /not a JSON object/));
+    assert.throws(() => decodePrivateOptions(json(null)), oepError('E_OPTIONS', /not a JSON object/));
   });
 
-  test('private options without a key are E_INTEGRITY', () => {
+  test('private options without a key are E_OPTIONS', () => {
     assert.throws(
       () => decodePrivateOptions(json({ digest: DIGEST, cipheroptions: { nonce: NONCE_B64 } })),
-      oepError('E_INTEGRITY', /no key/),
+      oepError('E_OPTIONS', /no key/),
     );
-    assert.throws(() => decodePrivateOptions(json({ symkey: '' })), oepError('E_INTEGRITY', /no key/));
+    assert.throws(() => decodePrivateOptions(json({ symkey: '' })), oepError('E_OPTIONS', /no key/));
   });
 
-  test('a missing pubopts annotation is E_INTEGRITY naming it', () => {
+  test('a missing pubopts annotation is E_OPTIONS naming it', () => {
     assert.throws(
       () => decodePublicOptions(undefined),
-      oepError('E_INTEGRITY', /org\.opencontainers\.image\.enc\.pubopts/),
+      oepError('E_OPTIONS', /org\.opencontainers\.image\.enc\.pubopts/),
     );
   });
 
-  test('pubopts that are not JSON are E_INTEGRITY naming the annotation', () => {
+  test('pubopts that are not JSON are E_OPTIONS naming the annotation', () => {
     assert.throws(
       () => decodePublicOptions(b64('not json')),
-      oepError('E_INTEGRITY', /org\.opencontainers\.image\.enc\.pubopts is not valid JSON/),
+      oepError('E_OPTIONS', /org\.opencontainers\.image\.enc\.pubopts is not valid JSON/),
     );
   });
 });
@@ -222,7 +219,7 @@ describe('layerSecrets', () => {
     const other = Buffer.alloc(16, 0xaa);
     assert.throws(
       () => layerSecrets(priv(), pub({ nonce: other })),
-      (e) => isOepError(e, 'E_INTEGRITY') && /nonce/.test(e.message),
+      (e) => isOepError(e, 'E_OPTIONS') && /nonce/.test(e.message),
     );
     assert.deepEqual(layerSecrets(priv(), pub({ nonce: NONCE })).nonce, NONCE);
     // A public nonce with no wrapped one is refused too (hostile-options.test.ts).
@@ -231,42 +228,42 @@ describe('layerSecrets', () => {
   test('a missing nonce is refused (stricter than Go, which would use a random one)', () => {
     assert.throws(
       () => layerSecrets(priv({ nonce: undefined }), pub()),
-      oepError('E_INTEGRITY', /nonce is missing/),
+      oepError('E_OPTIONS', /nonce is missing/),
     );
   });
 
   test('wrong lengths are refused, naming the field', () => {
     assert.throws(
       () => layerSecrets(priv({ symkey: Buffer.alloc(31) }), pub()),
-      oepError('E_INTEGRITY', /layer key has the wrong length/),
+      oepError('E_OPTIONS', /layer key has the wrong length/),
     );
     assert.throws(
       () => layerSecrets(priv({ symkey: Buffer.alloc(16) }), pub()),
-      oepError('E_INTEGRITY', /layer key/),
+      oepError('E_OPTIONS', /layer key/),
     );
     assert.throws(
       () => layerSecrets(priv({ nonce: Buffer.alloc(12) }), pub()),
-      oepError('E_INTEGRITY', /layer nonce .*wrong length/),
+      oepError('E_OPTIONS', /layer nonce .*wrong length/),
     );
     assert.throws(
       () => layerSecrets(priv(), pub({ nonce: Buffer.alloc(17) })),
-      oepError('E_INTEGRITY', /layer nonce/),
+      oepError('E_OPTIONS', /layer nonce/),
     );
     assert.throws(
       () => layerSecrets(priv(), pub({ hmac: Buffer.alloc(31) })),
-      oepError('E_INTEGRITY', /layer hmac .*wrong length/),
+      oepError('E_OPTIONS', /layer hmac .*wrong length/),
     );
   });
 
   test('a missing hmac is refused', () => {
     assert.throws(
       () => layerSecrets(priv(), pub({ hmac: undefined })),
-      oepError('E_INTEGRITY', /hmac is missing/),
+      oepError('E_OPTIONS', /hmac is missing/),
     );
     const decoded = decodePublicOptions(
       b64('{"cipher":"AES_256_CTR_HMAC_SHA256","hmac":null,"cipheroptions":{}}'),
     );
-    assert.throws(() => layerSecrets(priv(), decoded), oepError('E_INTEGRITY', /hmac is missing/));
+    assert.throws(() => layerSecrets(priv(), decoded), oepError('E_OPTIONS', /hmac is missing/));
   });
 
   test('an unknown cipher is E_UNSUPPORTED naming it', () => {

@@ -218,21 +218,21 @@ describe('bad input: one clear error, nothing written', () => {
       { ...d2, annotations: { [REF_NAME]: 'two' } },
     ]);
 
-    it('two ref names and none given: E_REF listing both', async () => {
+    it('two ref names and none given: E_REF_NAME listing both', async () => {
       const out = join(dir, 'out-ambiguous');
-      await rejectsWith(enc(multi, out), 'E_REF', [multi, '--ref-name', 'one', 'two']);
+      await rejectsWith(enc(multi, out), 'E_REF_NAME', [multi, '--ref-name', 'one', 'two']);
       assertNothingWritten(out);
     });
 
-    it('an unknown ref name: E_REF naming it and listing the candidates', async () => {
+    it('an unknown ref name: E_REF_NAME naming it and listing the candidates', async () => {
       const out = join(dir, 'out-unknown');
       await rejectsWith(
         encryptImage({ layout: multi, refName: 'three', output: out, recipients: recipients(kp) }),
-        'E_REF',
+        'E_REF_NAME',
         [multi, '"three"', 'one', 'two'],
       );
       assertNothingWritten(out);
-      await rejectsWith(inspectImage({ layout: multi, refName: 'three' }), 'E_REF', ['one, two']);
+      await rejectsWith(inspectImage({ layout: multi, refName: 'three' }), 'E_REF_NAME', ['one, two']);
     });
 
     it('a known ref name picks that image', async () => {

@@ -16,12 +16,12 @@ import {
 const SECRET = 'cli-secret-3b4c5d';
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 
-/** The error contract: non-zero exit, exactly one `oci-encrypt-push: error:` line, no stack trace. */
+/** The error contract: non-zero exit, exactly one `error[E_CODE]: ` line, no internal error, no stack trace. */
 function assertOneError(r: CliRun, status: number, mentions: string[]): string {
   assert.equal(r.status, status, `exit status (stderr: ${r.stderr})`);
-  const errors = r.stderr.split('\n').filter((l) => l.startsWith('oci-encrypt-push: error:'));
+  const errors = r.stderr.split('\n').filter((l) => /^error\[E_[A-Z_]+\]: /.test(l));
   assert.equal(errors.length, 1, `exactly one error line in:\n${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, 'no stack trace');
+  assert.doesNotMatch(r.stderr, /error\[E_INTERNAL\]|\n\s+at /, 'no internal error, no stack trace');
   assert.equal(r.stdout, '', 'nothing on stdout');
   for (const m of mentions) assert.ok(errors[0]!.includes(m), `"${errors[0]}" should mention ${m}`);
   return errors[0]!;
@@ -364,7 +364,7 @@ describe('CLI', () => {
       );
       assert.equal(
         line,
-        'oci-encrypt-push: error: attestations: "yes" is not drop or keep (allowed values: drop, the default, or keep)',
+        'error[E_USAGE]: attestations: "yes" is not drop or keep (allowed values: drop, the default, or keep)',
       );
       assertNothingWritten(out);
     });

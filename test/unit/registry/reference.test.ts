@@ -12,11 +12,11 @@ import {
 const HEX = 'a'.repeat(64);
 const DIGEST = `sha256:${HEX}`;
 
-/** The error a user sees: E_REFERENCE, and a message that quotes what they typed. */
+/** The error a user sees: E_IMAGE_REF, and a message that quotes what they typed. */
 const badRef =
   (input: string, fragment = '') =>
   (e: unknown) =>
-    isOepError(e, 'E_REFERENCE') && e.message.includes(JSON.stringify(input)) && e.message.includes(fragment);
+    isOepError(e, 'E_IMAGE_REF') && e.message.includes(JSON.stringify(input)) && e.message.includes(fragment);
 
 describe('parseReference: valid references', () => {
   const table: [string, Reference][] = [
@@ -95,7 +95,7 @@ describe('parseReference: valid references', () => {
   });
 });
 
-describe('parseReference: invalid references fail with E_REFERENCE naming the input', () => {
+describe('parseReference: invalid references fail with E_IMAGE_REF naming the input', () => {
   const table: [string, string, string][] = [
     ['uppercase repository', 'ghcr.io/Org/app', 'lowercase'],
     ['uppercase single-component repository', 'Ubuntu', ''],
@@ -130,7 +130,7 @@ describe('parseReference: invalid references fail with E_REFERENCE naming the in
       parseReference('a//b');
       assert.fail('no error');
     } catch (e) {
-      assert.ok(isOepError(e, 'E_REFERENCE'));
+      assert.ok(isOepError(e, 'E_IMAGE_REF'));
       assert.match(e.hint ?? '', /ghcr\.io\/org\/app:v1/);
     }
   });

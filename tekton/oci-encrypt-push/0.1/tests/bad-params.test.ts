@@ -94,7 +94,7 @@ const CASES: Case[] = [
   {
     title: 'a dockerconfig workspace with neither file',
     workspaces: (pod) => ({ ...withKeys(pod), dockerconfig: podDir(pod.root, 'docker') }),
-    error: /^dockerconfig: neither config\.json nor \.dockerconfigjson/,
+    error: /^error\[E_USAGE\]: dockerconfig: neither config\.json nor \.dockerconfigjson/,
   },
   {
     title: 'a ca-certs workspace with no certificate',
