@@ -11,7 +11,7 @@ import {
   makeBuildKitLayout,
   MT,
   onlyManifest,
-} from './support.js';
+} from '../pipeline/support.js';
 
 const SECRET = 'cli-secret-3b4c5d';
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;

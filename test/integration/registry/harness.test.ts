@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { needPeer } from '../peers.js';
-import { startFaultProxy } from './fault-proxy.js';
-import { fetchSimple, parseChallenge } from './http.js';
-import { useRegistry } from './registry.js';
-import { parseScope, startTokenIssuer } from './token-server.js';
+import { needPeer } from '../../helpers/peers.js';
+import { startFaultProxy } from '../../helpers/registry/fault-proxy.js';
+import { fetchSimple, parseChallenge } from '../../helpers/registry/http.js';
+import { useRegistry } from '../../helpers/registry/registry.js';
+import { parseScope, startTokenIssuer } from '../../helpers/registry/token-server.js';
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 const digestOf = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
