@@ -9,6 +9,7 @@ import { isOepError, type ErrorCode } from '../errors.js';
 import { escapeTerminal } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
 import { encryptImage } from '../pipeline/encrypt.js';
+import type { RunHost } from '../pipeline/host.js';
 import { pushImage, type PushReport } from '../pipeline/push.js';
 import { startsWithName } from '../pipeline/request.js';
 import { writeResultFiles } from '../pipeline/result-files.js';
@@ -107,7 +108,7 @@ function mask(secret: string): void {
   core.setSecret(secret);
 }
 
-export async function run(runtime: { workerScript?: string } = {}): Promise<void> {
+export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {}): Promise<void> {
   try {
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.

@@ -9,6 +9,7 @@ import { escapeTerminal, terminalJson } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
 import { decryptImage } from '../pipeline/decrypt.js';
 import { encryptImage } from '../pipeline/encrypt.js';
+import type { RunHost } from '../pipeline/host.js';
 import { inspectImage } from '../pipeline/inspect.js';
 import { pushImage, type PushReport } from '../pipeline/push.js';
 import type { SourceOptions } from '../pipeline/registry-source.js';
@@ -112,10 +113,7 @@ function push(req: Request, runtime: Runtime): Promise<PushReport> {
 }
 
 /** What the entry point knows about how it runs. */
-export interface Runtime {
-  /** This program's entry script, to start layer workers from. */
-  workerScript?: string;
-}
+export type Runtime = Pick<RunHost, 'workerScript' | 'temps'>;
 
 function printReport(cmd: Command, report: ImageReport): void {
   if (report.droppedAttestations) log(attestationNotice(report.droppedAttestations, '--attestations keep'));
