@@ -67398,7 +67398,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8294);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(732);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(601);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
 
@@ -67426,7 +67426,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 732:
+/***/ 601:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70557,7 +70557,7 @@ function isEncryptableLayer(mt) {
 function encryptedMediaType(mt) {
     return ociLayerMediaType(mt) + ENCRYPTED_SUFFIX;
 }
-function mediatypes_decryptedMediaType(mt) {
+function decryptedMediaType(mt) {
     return isEncryptedMediaType(mt) ? mt.slice(0, -ENCRYPTED_SUFFIX.length) : mt;
 }
 
@@ -71102,780 +71102,72 @@ function selectImage(m, image, wanted) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/oci/source.ts
-
-/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
-const MAX_JSON_BLOB = 4 * 1024 * 1024;
-/** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
-async function readSmall(open, desc, where) {
-    if (desc.size > MAX_JSON_BLOB) {
-        throw new errors_OepError('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
-    }
-    const chunks = [];
-    for await (const c of await open())
-        chunks.push(c);
-    return Buffer.concat(chunks);
-}
-
-;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
-/**
- * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
- * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
- * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
- * Also a small ustar writer, used to build sample images and fixtures without external tools.
- */
-
-
-const BLOCK = 512;
-/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
-const MAX_TAR_META = 1024 * 1024;
-/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
-const SPECIAL_TYPES = {
-    '1': 'a hard link',
-    '2': 'a symbolic link',
-    '3': 'a character device',
-    '4': 'a block device',
-    '6': 'a FIFO',
-};
-function cstr(buf, start, len) {
-    const slice = buf.subarray(start, start + len);
-    const nul = slice.indexOf(0);
-    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
-}
-function octal(buf, start, len, where) {
-    const field = buf.subarray(start, start + len);
-    if ((field[0] & 0x80) !== 0) {
-        // GNU base-256 for sizes over 8 GiB.
-        let n = 0;
-        for (let i = 1; i < field.length; i++)
-            n = n * 256 + field[i];
-        return n;
-    }
-    const text = cstr(buf, start, len).trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new errors_OepError('E_LAYOUT', `${where}: corrupt tar header`);
-    return parseInt(text, 8);
-}
-function parsePax(data) {
-    const out = {};
-    let pos = 0;
-    while (pos < data.length) {
-        const space = data.indexOf(0x20, pos);
-        if (space === -1)
-            break;
-        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
-        if (!Number.isFinite(len) || len <= 0)
-            break;
-        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        pos += len;
-    }
-    return out;
-}
-/** Normalise an entry name and refuse anything that could escape the archive's root. */
-function safeEntryName(name, where) {
-    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
-    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new errors_OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
-            hint: 'OCI archives hold only relative paths',
-        });
-    }
-    return clean;
-}
-async function readAt(fh, offset, length) {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-}
-/** The size of the entry a header starts: its pax `size` record, when there is one, wins over the header's. */
-function entrySize(header, pax, path) {
-    const size = octal(header, 124, 12, path);
-    if (pax.size === undefined)
-        return size;
-    const paxSize = Number(pax.size);
-    if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(paxSize)) {
-        throw new errors_OepError('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
-    }
-    return paxSize;
-}
-async function indexTar(path) {
-    const fh = await (0,promises_.open)(path, 'r');
-    try {
-        const st = await fh.stat();
-        if (!st.isFile())
-            throw new errors_OepError('E_LAYOUT', `${path} is not a regular file`);
-        const fileSize = st.size;
-        const entries = new Map();
-        let offset = 0;
-        let pax = {};
-        let longName;
-        for (;;) {
-            const header = await readAt(fh, offset, BLOCK);
-            if (header.length < BLOCK)
-                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
-            if (header.every((b) => b === 0))
-                break;
-            const type = String.fromCharCode(header[156] || 0x30);
-            const size = entrySize(header, pax, path);
-            const prefix = cstr(header, 345, 155);
-            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-            const dataOffset = offset + BLOCK;
-            if (dataOffset + size > fileSize)
-                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
-            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-            if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
-                if (size > MAX_TAR_META) {
-                    throw new errors_OepError('E_LAYOUT', `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`, { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' });
-                }
-                const data = await readAt(fh, dataOffset, size);
-                if (type === 'x')
-                    pax = parsePax(data);
-                if (type === 'L')
-                    longName = cstr(data, 0, data.length);
-                offset = next;
-                continue;
-            }
-            name = safeEntryName(name, path);
-            if (SPECIAL_TYPES[type]) {
-                throw new errors_OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
-                    hint: 'OCI archives must hold regular files only',
-                });
-            }
-            if (type === '0' || type === '\0' || type === '7')
-                entries.set(name, { name, offset: dataOffset, size });
-            pax = {};
-            longName = undefined;
-            offset = next;
-        }
-        return entries;
-    }
-    finally {
-        await fh.close();
-    }
-}
-function header(name, size, type) {
-    const h = Buffer.alloc(BLOCK);
-    let prefix = '';
-    let base = name;
-    if (Buffer.byteLength(name) > 100) {
-        const cut = name.lastIndexOf('/', 155);
-        prefix = name.slice(0, cut);
-        base = name.slice(cut + 1);
-    }
-    h.write(base, 0, 100, 'utf8');
-    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
-    h.write('0000000\0', 108, 'ascii');
-    h.write('0000000\0', 116, 'ascii');
-    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
-    h.write('00000000000\0', 136, 'ascii');
-    h.write('        ', 148, 'ascii');
-    h.write(type, 156, 'ascii');
-    h.write('ustar\x0000', 257, 'binary');
-    h.write(prefix, 345, 155, 'utf8');
-    let sum = 0;
-    for (const b of h)
-        sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
-    return h;
-}
-/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
-function buildTar(files) {
-    const parts = [];
-    for (const f of files) {
-        const data = Buffer.from(f.data ?? new Uint8Array());
-        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
-        if (!f.dir && data.length) {
-            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
-        }
-    }
-    parts.push(Buffer.alloc(BLOCK * 2));
-    return Buffer.concat(parts);
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
+;// CONCATENATED MODULE: ./src/pipeline/ca.ts
 /**
- * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
- * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
- * before the consumer sees the stream finish.
+ * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
+ * it cannot read, and the user would get "certificate not trusted" from the registry instead of the real cause.
+ * Shared by every front end, so the CLI's --ca-file and the Action's ca-cert fail the same way.
  */
 
 
-
-
-/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
-class DigestCounter extends external_node_stream_.Transform {
-    #hash;
-    size = 0;
-    constructor(algorithm = 'sha256') {
-        super();
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
+/** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
+function checkCaBundle(text, source, input) {
+    const certs = text.match(CERT_RE) ?? [];
+    if (certs.length === 0) {
+        throw new errors_OepError('E_USAGE', `${input}: ${source} holds no PEM certificate`, { hint: CA_HINT });
     }
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.size += chunk.length;
-        cb(null, chunk);
-    }
-    #digest;
-    /** Valid once the stream has ended. */
-    digest() {
-        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
-        return this.#digest;
-    }
-}
-class VerifyingStream extends external_node_stream_.Transform {
-    #hash;
-    #expected;
-    #where;
-    #seen = 0;
-    constructor(desc, where) {
-        super();
-        const { algorithm, hex } = parseDigest(desc.digest, where);
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-        this.#expected = { digest: desc.digest, hex, size: desc.size };
-        this.#where = where;
-    }
-    _transform(chunk, _enc, cb) {
-        this.#seen += chunk.length;
-        if (this.#seen > this.#expected.size) {
-            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
-            return;
+    certs.forEach((pem, i) => {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
         }
-        this.#hash.update(chunk);
-        cb(null, chunk);
-    }
-    _flush(cb) {
-        if (this.#seen !== this.#expected.size) {
-            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
-            return;
-        }
-        const got = this.#hash.digest('hex');
-        if (got !== this.#expected.hex) {
-            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
-            return;
-        }
-        cb();
-    }
-    #mismatch(what) {
-        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-            hint: 'the layout is corrupt or was modified; rebuild it',
-        });
-    }
-}
-/**
- * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
- * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
- */
-function verified(raw, desc, where) {
-    const verify = new VerifyingStream(desc, where);
-    raw.on('error', (e) => verify.destroy(e));
-    verify.once('close', () => raw.destroy());
-    return raw.pipe(verify);
-}
-
-;// CONCATENATED MODULE: ./src/oci/layout/source.ts
-/**
- * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
- * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
- */
-
-
-
-
-
-
-
-
-
-
-function blobPath(digest, where) {
-    const { algorithm, hex } = parseDigest(digest, where);
-    return `blobs/${algorithm}/${hex}`;
-}
-function missing(name, digest) {
-    return new errors_OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
-        hint: 'the layout is incomplete; rebuild or re-export it',
-    });
-}
-/** oci-layout holds one small JSON object. */
-const MAX_MARKER = 4096;
-function notRegular(name, rel, why) {
-    return new errors_OepError('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
-        hint: 'layouts must hold regular files only: no links, FIFOs or devices',
-    });
-}
-/**
- * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
- * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
- * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
- */
-async function openRegular(root, rel, name) {
-    const parts = rel.split('/');
-    let at = root;
-    try {
-        for (const [i, part] of parts.entries()) {
-            at = (0,external_node_path_.join)(at, part);
-            const st = await (0,promises_.lstat)(at);
-            const last = i === parts.length - 1;
-            if (last ? !st.isFile() : !st.isDirectory())
-                throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
-        }
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw err;
-    }
-    const fh = await (0,promises_.open)(at, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((err) => {
-        throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
-    });
-    try {
-        if (!(await fh.stat()).isFile())
-            throw notRegular(name, rel, 'it changed while being opened');
-        const real = await (0,promises_.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
-        if (real !== at)
-            throw notRegular(name, rel, `it resolves to ${real}`);
-        return fh;
-    }
-    catch (err) {
-        await fh.close();
-        throw err;
-    }
-}
-/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
-async function readCapped(fh, cap, what) {
-    try {
-        const buf = Buffer.alloc(cap + 1);
-        let n = 0;
-        for (;;) {
-            const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-            if (bytesRead === 0)
-                break;
-            n += bytesRead;
-            if (n > cap)
-                throw new errors_OepError('E_LAYOUT', `${what} is larger than ${cap} bytes`);
-        }
-        return buf.subarray(0, n);
-    }
-    finally {
-        await fh.close();
-    }
-}
-function blobNotRegular(name, digest, cause) {
-    return new errors_OepError('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
-        hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
-    });
-}
-function checkLayoutMarker(name, text) {
-    if (text === undefined) {
-        throw new errors_OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
-            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
-        });
-    }
-    let version;
-    try {
-        version = JSON.parse(text).imageLayoutVersion;
-    }
-    catch {
-        version = undefined;
-    }
-    if (version !== '1.0.0') {
-        throw new errors_OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
-            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
-        });
-    }
-}
-class DirSource {
-    name;
-    root;
-    constructor(name, root) {
-        this.name = name;
-        this.root = root;
-    }
-    static async open(name, root) {
-        const real = await (0,promises_.realpath)(root);
-        const fh = await openRegular(real, 'oci-layout', name);
-        const marker = fh
-            ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
-            : undefined;
-        checkLayoutMarker(name, marker);
-        return new DirSource(name, real);
-    }
-    async indexJson() {
-        const fh = await openRegular(this.root, 'index.json', this.name);
-        if (!fh) {
-            throw new errors_OepError('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
-                hint: 'an OCI layout needs an index.json next to oci-layout',
+        catch {
+            throw new errors_OepError('E_USAGE', `${input}: certificate ${i + 1} in ${source} cannot be parsed`, {
+                hint: CA_HINT,
             });
         }
-        return readCapped(fh, MAX_JSON_BLOB, `${this.name}: index.json`);
-    }
-    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
-    async #checkedPath(digest) {
-        return (await this.#checked(digest))?.path;
-    }
-    async #checked(digest) {
-        const rel = blobPath(digest, this.name);
-        const fh = await openRegular(this.root, rel, this.name).catch((err) => {
-            throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
-        });
-        if (!fh)
-            return undefined;
-        const { size } = await fh.stat().finally(() => fh.close());
-        return { path: (0,external_node_path_.join)(this.root, rel), offset: 0, size };
-    }
-    async has(desc) {
-        return (await this.#checkedPath(desc.digest)) !== undefined;
-    }
-    async locate(desc) {
-        const loc = await this.#checked(desc.digest);
-        if (!loc)
-            throw missing(this.name, desc.digest);
-        return loc;
-    }
-    async open(desc) {
-        const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch((err) => {
-            throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
-        });
-        if (!fh)
-            throw missing(this.name, desc.digest);
-        // Read from the checked descriptor, not the path again.
-        return verified(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
-    }
-    async read(desc) {
-        return readSmall(() => this.open(desc), desc, this.name);
-    }
-}
-class ArchiveSource {
-    name;
-    path;
-    entries;
-    constructor(name, path, entries) {
-        this.name = name;
-        this.path = path;
-        this.entries = entries;
-    }
-    static async open(name, given) {
-        // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
-        // file (layer jobs refuse to follow links) reads the file that was indexed.
-        const path = await (0,promises_.realpath)(given);
-        const entries = await indexTar(path);
-        const src = new ArchiveSource(name, path, entries);
-        const marker = entries.get('oci-layout');
-        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
-        return src;
-    }
-    async #bytes(e) {
-        const chunks = [];
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
-            for await (const c of src)
-                chunks.push(c);
-        });
-        return Buffer.concat(chunks);
-    }
-    #stream(e) {
-        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
-        if (e.size === 0)
-            return external_node_stream_.Readable.from([]);
-        return (0,external_node_fs_.createReadStream)(this.path, {
-            start: e.offset,
-            end: e.offset + e.size - 1,
-            highWaterMark: 1024 * 1024,
-        });
-    }
-    async indexJson() {
-        const e = this.entries.get('index.json');
-        if (!e || e.size > MAX_JSON_BLOB) {
-            throw new errors_OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
-                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
-            });
-        }
-        return this.#bytes(e);
-    }
-    async has(desc) {
-        return this.entries.has(blobPath(desc.digest, this.name));
-    }
-    async locate(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return { path: this.path, offset: e.offset, size: e.size };
-    }
-    async open(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return verified(this.#stream(e), desc, this.name);
-    }
-    async read(desc) {
-        return readSmall(() => this.open(desc), desc, this.name);
-    }
-}
-/** Open a layout folder or an OCI archive file. */
-async function openLayout(path) {
-    let st;
-    try {
-        st = await (0,promises_.lstat)(path);
-    }
-    catch {
-        throw new errors_OepError('E_LAYOUT', `layout ${path} does not exist`, {
-            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
-        });
-    }
-    // The layout path itself may be a link (a workspace mount); links inside it are refused.
-    if (st.isSymbolicLink())
-        st = await (0,promises_.stat)(path);
-    if (st.isDirectory())
-        return DirSource.open(path, path);
-    if (st.isFile())
-        return ArchiveSource.open(path, path);
-    throw new errors_OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
-}
-
-
-;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
-/**
- * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
- * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
- * becomes the destination in one rename at the very end. On failure the staging folder is removed.
- * A private writer (decrypt output: plaintext) makes every folder 0700 and every file 0600 as it creates them,
- * whatever the umask, so no other user can read a byte of plaintext, verified or not.
- */
-
-
-
-
-
-
-
-
-
-class LayoutWriter {
-    #staging;
-    #final;
-    /** The mode every file is created with; for a layer written elsewhere too (FileJob.fileMode). */
-    fileMode;
-    /** digest -> size of every blob written so far. */
-    #known = new Map();
-    /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
-    #opening = new Set();
-    #done = false;
-    #temps;
-    constructor(final, staging, opts) {
-        this.#final = final;
-        this.#staging = staging;
-        this.fileMode = opts.private ? 0o600 : 0o666;
-        this.#temps = opts.temps;
-    }
-    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
-    static async create(output, opts = {}) {
-        const final = (0,external_node_path_.resolve)(output);
-        try {
-            const st = await (0,promises_.stat)(final);
-            if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
-                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
-                    hint: 'choose a new path or remove the old one',
-                });
-            }
-        }
-        catch (err) {
-            if (err instanceof errors_OepError)
-                throw err;
-            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
-            if (err.code !== 'ENOENT') {
-                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
-                    hint: 'choose a path inside a writable folder',
-                });
-            }
-        }
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        opts.temps?.track(staging); // before it exists: a signal arriving while it is being made must still remove it
-        try {
-            const mode = opts.private ? 0o700 : 0o777;
-            await (0,promises_.mkdir)(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
-            await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true, mode });
-        }
-        catch (err) {
-            opts.temps?.untrack(staging);
-            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
-                hint: 'check that the parent folder exists and is writable',
-            });
-        }
-        return new LayoutWriter(final, staging, opts);
-    }
-    get path() {
-        return this.#final;
-    }
-    /**
-     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
-     * The file appears under its digest only once the whole pipeline succeeded.
-     */
-    async writeStream(source, transforms = [], signal) {
-        const tmp = this.tempPath();
-        const counter = new DigestCounter();
-        const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024, mode: this.fileMode });
-        try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
-        }
-        catch (err) {
-            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
-            // open completes. Wait for the stream to close, or the file would appear after it was removed.
-            if (!sink.closed)
-                await new Promise((r) => sink.once('close', () => r()));
-            await (0,promises_.rm)(tmp, { force: true });
-            throw err;
-        }
-        const digest = counter.digest();
-        await (0,promises_.rename)(tmp, this.#blobPath(digest));
-        this.#known.set(digest, counter.size);
-        return { digest, size: counter.size };
-    }
-    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
-    tempPath() {
-        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
-    }
-    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
-    async adopt(tmp, written) {
-        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
-        this.#known.set(written.digest, written.size);
-        return written;
-    }
-    async writeBytes(bytes) {
-        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-        if (!this.#known.has(digest)) {
-            await (0,promises_.writeFile)(this.#blobPath(digest), bytes, { mode: this.fileMode });
-            this.#known.set(digest, bytes.length);
-        }
-        return { digest, size: bytes.length };
-    }
-    has(digest) {
-        return this.#known.has(digest);
-    }
-    /** A stable handle on a written blob (see BlobHandle). */
-    handle(digest) {
-        const size = this.#known.get(digest);
-        if (size === undefined)
-            throw new Error(`internal: blob ${digest} was not written here`);
-        const { algorithm, hex } = parseDigest(digest, this.#final);
-        return {
-            digest,
-            size,
-            open: () => {
-                const p = (0,promises_.open)((0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), 'r');
-                this.#opening.add(p);
-                return p.finally(() => this.#opening.delete(p));
-            },
-        };
-    }
-    #blobPath(digest) {
-        const { algorithm, hex } = parseDigest(digest, this.#final);
-        return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
-    }
-    /** Write index.json and oci-layout, then move the staging folder into place. */
-    async commit(manifests) {
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), { mode: this.fileMode });
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', {
-            mode: this.fileMode,
-        });
-        try {
-            await (0,promises_.rmdir)(this.#final);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT')
-                throw err;
-        }
-        // No handle may be opening a staging path when the folder moves; the check, the move and the flag change
-        // run in one synchronous step, so an open started after it uses the destination.
-        while (this.#opening.size > 0)
-            await Promise.allSettled([...this.#opening]);
-        (0,external_node_fs_.renameSync)(this.#staging, this.#final);
-        this.#done = true;
-        this.#temps?.untrack(this.#staging);
-    }
-    /** Remove everything written so far. Safe to call after commit (does nothing then). */
-    async abort() {
-        if (!this.#done)
-            await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
-        this.#temps?.untrack(this.#staging);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
-/**
- * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
- * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
- * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
- * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
- */
-
-
-const blockcipher_CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
-const blockcipher_KEY_LENGTH = 32;
-const blockcipher_NONCE_LENGTH = 16;
-const blockcipher_HMAC_LENGTH = 32;
-function freshSecrets() {
-    return { key: (0,external_node_crypto_.randomBytes)(blockcipher_KEY_LENGTH), nonce: (0,external_node_crypto_.randomBytes)(blockcipher_NONCE_LENGTH) };
-}
-function checkLengths(s) {
-    if (s.key.length !== blockcipher_KEY_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer key must be ${blockcipher_KEY_LENGTH} bytes`);
-    if (s.nonce.length !== blockcipher_NONCE_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${blockcipher_NONCE_LENGTH} bytes`);
-}
-/**
- * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
- * outputs; decrypting MACs what it takes in.
- */
-class LayerCipher {
-    #cipher;
-    #mac;
-    #mode;
-    constructor(secrets, mode) {
-        checkLengths(secrets);
-        this.#mode = mode;
-        this.#cipher =
-            mode === 'encrypt'
-                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
-                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
-    }
-    update(chunk) {
-        if (this.#mode === 'decrypt')
-            this.#mac.update(chunk);
-        const out = this.#cipher.update(chunk);
-        if (this.#mode === 'encrypt')
-            this.#mac.update(out);
-        return out;
-    }
-    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
-    finish() {
-        const tail = this.#cipher.final();
-        if (tail.length)
-            throw new Error('internal: AES-CTR produced a final block');
-        return this.#mac.digest();
-    }
-}
-function integrityError() {
-    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
-        hint: 'nothing was written; fetch the image again from a trusted source',
     });
+    return text;
 }
-/** Constant-time comparison of a computed and an expected MAC. */
-function hmacMatches(got, expected) {
-    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
+
+;// CONCATENATED MODULE: ./src/ocicrypt/recipient.ts
+/**
+ * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
+ * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
+ * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
+ */
+
+/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
+const NIST_CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
+function nistCurve(key) {
+    return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+}
+function fingerprint(key) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
+}
+function keyType(key) {
+    if (key.asymmetricKeyType === 'rsa')
+        return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
+    if (key.asymmetricKeyType === 'ec')
+        return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
+    return key.asymmetricKeyType ?? 'unknown';
+}
+/** The recipient a wrapper accepted, with the algorithm it chose. */
+function recipientOf(pk, scheme, alg) {
+    const { key, source } = pk;
+    const r = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
+    const kid = pk.declared?.kid;
+    if (typeof kid === 'string' && kid !== '')
+        r.kid = kid;
+    return r;
 }
 
 ;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/util/errors.js
@@ -73196,41 +72488,6 @@ async function flattenedDecrypt(jwe, key, options) {
 }
 
 
-;// CONCATENATED MODULE: ./src/ocicrypt/recipient.ts
-/**
- * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
- * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
- * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
- */
-
-/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
-const NIST_CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
-function nistCurve(key) {
-    return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-}
-function fingerprint(key) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(key.export({ type: 'spki', format: 'der' }))
-        .digest('hex');
-}
-function keyType(key) {
-    if (key.asymmetricKeyType === 'rsa')
-        return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
-    if (key.asymmetricKeyType === 'ec')
-        return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
-    return key.asymmetricKeyType ?? 'unknown';
-}
-/** The recipient a wrapper accepted, with the algorithm it chose. */
-function recipientOf(pk, scheme, alg) {
-    const { key, source } = pk;
-    const r = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
-    const kid = pk.declared?.kid;
-    if (typeof kid === 'string' && kid !== '')
-        r.kid = kid;
-    return r;
-}
-
 ;// CONCATENATED MODULE: ./src/ocicrypt/keywrap/jwe-algorithms.ts
 /**
  * The JWE wrapper's algorithm table (ocicrypt keywrap/jwe, go-jose): which public keys it wraps to and with
@@ -73410,6 +72667,1064 @@ function wrapperForAnnotation(annotationId) {
     return WRAPPERS.find((w) => w.annotationId === annotationId);
 }
 
+;// CONCATENATED MODULE: ./src/ocicrypt/key-formats.ts
+/** What parsing public and private keys shares: format sniffing, parse errors, private DER probing. */
+
+
+/** How a key file is encoded, by its first bytes: PEM anywhere in it, a JSON object, or an ASN.1 SEQUENCE. */
+function keyFormat(buf, text) {
+    if (text.includes('-----BEGIN'))
+        return 'pem';
+    if (text.trimStart().startsWith('{'))
+        return 'jwk';
+    return buf.length > 0 && buf[0] === 0x30 ? 'der' : undefined;
+}
+function parseWith(fn, source, what) {
+    try {
+        return fn();
+    }
+    catch {
+        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
+/** The JWKs of a JWK or JWK set document. */
+function jwksOf(text, source) {
+    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+    return Array.isArray(doc.keys) ? doc.keys : [doc];
+}
+function tryPrivateDer(der, passphrase) {
+    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
+        try {
+            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
+        }
+        catch {
+            /* try the next encoding */
+        }
+    }
+    return undefined;
+}
+/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
+function tryPrivateDerEncrypted(der) {
+    try {
+        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
+        return false;
+    }
+    catch (err) {
+        return /passphrase/i.test(String(err.message));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
+/**
+ * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
+ * a block that is truncated, mislabelled or malformed must fail the whole input, never vanish, or an image
+ * would be encrypted for fewer recipients than the user listed. Text outside blocks (comments) is allowed.
+ * Messages name the source and the block's number (1-based), never the block's content: it is key material.
+ */
+
+const BEGIN_RE = /^-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/;
+const END_RE = /^-----END (.*)-----$/;
+const HEADER_RE = /^[A-Za-z-]+:/;
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+/** "keys/team.pem (PEM block 2)": how messages name a block. */
+function pem_blockName(source, number) {
+    return `${source} (PEM block ${number})`;
+}
+function bad(source, number, what, label) {
+    const where = label ? `${source} (PEM block ${number}, ${label})` : pem_blockName(source, number);
+    return new errors_OepError('E_KEY', `${where} ${what}`, {
+        hint: 'each key must be whole: a -----BEGIN line, base64 lines, and the matching -----END line, each on its own line',
+    });
+}
+function pem_close(open, source) {
+    const headers = open.body.some((l) => HEADER_RE.test(l));
+    if (!headers && !open.body.every((l) => BASE64_RE.test(l))) {
+        throw bad(source, open.number, 'holds text that is not base64', open.label);
+    }
+    return {
+        label: open.label,
+        number: open.number,
+        headers,
+        text: `-----BEGIN ${open.label}-----\n${open.body.join('\n')}\n-----END ${open.label}-----\n`,
+    };
+}
+/** Every block in `text`, checked for shape (BEGIN, base64, matching END); parsing the keys is the caller's. */
+function pem_pemBlocks(text, source) {
+    const blocks = [];
+    let open;
+    let count = 0;
+    for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
+        const line = raw.trim();
+        if (line.includes('-----BEGIN')) {
+            if (open)
+                throw bad(source, open.number, 'has no END line before the next BEGIN', open.label);
+            const m = BEGIN_RE.exec(line);
+            count += 1;
+            if (!m)
+                throw bad(source, count, 'has a malformed BEGIN line');
+            open = { label: m[1], number: count, body: [] };
+        }
+        else if (line.includes('-----END')) {
+            const m = END_RE.exec(line);
+            if (!open) {
+                throw new errors_OepError('E_KEY', `${source} line ${i + 1}: an END line with no BEGIN line before it`, {
+                    hint: 'the key was cut at its start: copy the whole key, from its -----BEGIN line',
+                });
+            }
+            if (!m || m[1] !== open.label) {
+                const end = m && /^[A-Z0-9 ]{1,64}$/.test(m[1]) ? `END ${m[1]}` : 'a malformed END line';
+                throw bad(source, open.number, `begins with BEGIN ${open.label} but ends with ${end}`);
+            }
+            blocks.push(pem_close(open, source));
+            open = undefined;
+        }
+        else if (open) {
+            open.body.push(line);
+        }
+    }
+    if (open)
+        throw bad(source, open.number, 'has no END line', open.label);
+    return blocks;
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/public-keys.ts
+/**
+ * Parsing recipients: public keys in PEM (SPKI, PKCS#1, X.509 certificates), JWK (and JWK sets) and DER. Each
+ * key, as soon as it is parsed, goes to the key wrapper of the recipient's scheme, which accepts it (choosing
+ * its algorithm) or refuses it. Every refusal names the key's source and says what to give instead; key
+ * material never appears in a message.
+ */
+
+
+
+
+
+function privateKeyGiven(source) {
+    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
+        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
+    });
+}
+/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
+function recipientFromPem(block, where, accept) {
+    switch (block.label) {
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            return accept({ key: parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), source: where });
+        case 'CERTIFICATE':
+            // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
+            return accept({
+                key: parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label),
+                source: where,
+            });
+        case 'EC PARAMETERS':
+            return undefined; // openssl ecparam writes these before a key; they carry no key
+        default:
+            if (block.label.includes('PRIVATE KEY'))
+                throw privateKeyGiven(where);
+            throw new errors_OepError('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
+                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
+            });
+    }
+}
+/**
+ * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
+ * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
+ */
+function recipientsFromPem(text, source, accept) {
+    const blocks = pem_pemBlocks(text, source);
+    return blocks.flatMap((b) => {
+        const r = recipientFromPem(b, blocks.length > 1 ? pem_blockName(source, b.number) : source, accept);
+        return r ? [r] : [];
+    });
+}
+function recipientsFromJwk(text, source, accept) {
+    const jwks = jwksOf(text, source);
+    return jwks.map((jwk, i) => {
+        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
+        if (typeof jwk !== 'object' || jwk === null)
+            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
+        if ('d' in jwk)
+            throw privateKeyGiven(where);
+        if (jwk.kty === 'OKP') {
+            throw new errors_OepError('E_KEY', `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : quote(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
+                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+            });
+        }
+        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
+        return accept({ key, source: where, declared: { alg: jwk.alg, kid: jwk.kid } });
+    });
+}
+function recipientFromDer(der, source, accept) {
+    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
+    if (tryPrivateDer(der))
+        throw privateKeyGiven(source);
+    const readers = [
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'spki' }),
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'pkcs1' }),
+        () => new external_node_crypto_.X509Certificate(der).publicKey,
+    ];
+    for (const read of readers) {
+        try {
+            return accept({ key: read(), source });
+        }
+        catch (err) {
+            if (err instanceof errors_OepError)
+                throw err;
+        }
+    }
+    if (tryPrivateDerEncrypted(der))
+        throw privateKeyGiven(source);
+    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
+        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
+    });
+}
+/**
+ * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
+ * several recipients, so a secret holding the team's keys works as one input.
+ */
+function parseRecipients(data, source, scheme = 'jwe') {
+    const wrapper = keyWrapper(scheme);
+    if (!wrapper)
+        throw new errors_OepError('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
+    const accept = (pk) => wrapper.recipient(pk);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    const text = buf.toString('utf8');
+    const format = keyFormat(buf, text);
+    let out = [];
+    if (format === 'pem')
+        out = recipientsFromPem(text, source, accept);
+    else if (format === 'jwk')
+        out = recipientsFromJwk(text, source, accept);
+    else if (format === 'der')
+        out = [recipientFromDer(buf, source, accept)];
+    if (out.length === 0) {
+        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
+            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/private-keys.ts
+/**
+ * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
+ * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
+ * a message.
+ */
+
+
+
+
+function wrongPassphrase(source, given) {
+    return given
+        ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
+            hint: 'check the passphrase given after the key path',
+        })
+        : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
+            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
+        });
+}
+/**
+ * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
+ * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
+ */
+function privateKeyFromPem(b, where, passphrase) {
+    switch (b.label) {
+        case 'CERTIFICATE':
+            formats.parseWith(() => new X509Certificate(b.text), where, b.label);
+            return undefined;
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            formats.parseWith(() => createPublicKey(b.text), where, b.label);
+            return undefined;
+        case 'EC PARAMETERS':
+            return undefined;
+    }
+    if (!b.label.includes('PRIVATE KEY')) {
+        throw new OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
+            hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
+        });
+    }
+    const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+    if (encrypted && !passphrase)
+        throw wrongPassphrase(where, false);
+    try {
+        return createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
+    }
+    catch {
+        if (encrypted)
+            throw wrongPassphrase(where, true);
+        throw new OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
+/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
+function private_keys_parseDecryptionKeys(data, source, passphrase) {
+    const buf = Buffer.from(data);
+    const text = buf.toString('utf8');
+    const keys = [];
+    const format = formats.keyFormat(buf, text);
+    if (format === 'pem') {
+        const blocks = pemBlocks(text, source);
+        for (const b of blocks) {
+            const where = blocks.length > 1 ? blockName(source, b.number) : source;
+            const k = privateKeyFromPem(b, where, passphrase);
+            if (k)
+                keys.push(k);
+        }
+    }
+    else if (format === 'jwk') {
+        for (const jwk of formats.jwksOf(text, source)) {
+            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
+                keys.push(formats.parseWith(() => createPrivateKey({ key: jwk, format: 'jwk' }), source, 'JWK'));
+            }
+        }
+    }
+    else if (format === 'der') {
+        const k = formats.tryPrivateDer(buf, passphrase);
+        if (k)
+            keys.push(k);
+        else if (formats.tryPrivateDerEncrypted(buf))
+            throw wrongPassphrase(source, Boolean(passphrase));
+    }
+    if (keys.length === 0) {
+        throw new OepError('E_KEY', `${source} holds no private key`, {
+            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
+        });
+    }
+    return keys.map((key) => ({ key, source }));
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+/**
+ * The keys users hand us: recipients (public keys, accepted by the wrapper of their scheme) for encryption and
+ * private keys for decryption.
+ */
+
+
+
+
+;// CONCATENATED MODULE: ./src/pipeline/keys.ts
+/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
+
+
+
+
+
+/** Read a key file, with an error that names the input it came from. */
+function readKeyFile(path, input) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path);
+    }
+    catch (err) {
+        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+            hint: 'check the path',
+        });
+    }
+}
+/**
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
+ * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
+ * name until their wrapper exists.
+ */
+function recipientsFromSpec(spec, input) {
+    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
+    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
+    const scheme = prefixed ? m[1] : 'jwe';
+    const file = prefixed ? m[2] : spec;
+    if (!keyWrapper(scheme)) {
+        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
+            hint: 'use jwe:FILE with an RSA or EC public key',
+        });
+    }
+    return parseRecipients(readKeyFile(file, input), file, scheme);
+}
+/**
+ * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
+ * passphrase off the command line, where other users of the machine could read it; the others are accepted
+ * (skopeo takes them) with a warning.
+ */
+function decryptionKeysFromSpec(spec, env, warn) {
+    let file = spec;
+    let passphrase;
+    const colon = spec.indexOf(':');
+    if (!existsSync(spec) && colon > 0) {
+        file = spec.slice(0, colon);
+        const rest = spec.slice(colon + 1);
+        if (rest.startsWith('file='))
+            passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
+                .toString('utf8')
+                .replace(/\r?\n$/, '');
+        else if (rest.startsWith('env=')) {
+            passphrase = env[rest.slice(4)];
+            if (passphrase === undefined) {
+                throw new OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+            }
+        }
+        else {
+            warn(`--key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`);
+            passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+        }
+    }
+    return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+}
+/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
+function decryptionKeysFrom(keys, env, warn) {
+    if (!keys.length) {
+        throw new OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
+            hint: 'run oci-encrypt-push --help',
+        });
+    }
+    return keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k]));
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/selection.ts
+/**
+ * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
+ * against each image before anything is written.
+ */
+
+
+/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
+function parseLayerList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec.split(',').map((part) => {
+        const t = part.trim();
+        if (!/^-?\d+$/.test(t)) {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
+                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
+            });
+        }
+        return Number(t);
+    });
+}
+function parsePlatformList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(parsePlatform);
+}
+/**
+ * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
+ * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
+ */
+function resolveLayerIndexes(wanted, count, image) {
+    if (!wanted)
+        return new Set(Array.from({ length: count }, (_, i) => i));
+    const out = new Set();
+    for (const i of wanted) {
+        const abs = i < 0 ? count + i : i;
+        if (abs < 0 || abs >= count) {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
+                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
+            });
+        }
+        out.add(abs);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
+/**
+ * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
+ * one default, and fails with the one message every front end prints. Messages name the input by its contract
+ * name (`retries: …`); where the command line spells it differently, the hint says so.
+ */
+
+
+
+
+
+
+const DEFAULT_RETRIES = 3;
+function inputError(name, message, hint) {
+    return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
+}
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+function startsWithName(text, name) {
+    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
+function parseBool(name, value, dflt) {
+    const v = (value ?? '').trim().toLowerCase();
+    if (v === '')
+        return dflt;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
+}
+function retriesFrom(value) {
+    if ((value ?? '').trim() === '')
+        return DEFAULT_RETRIES;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 20) {
+        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
+    }
+    return n;
+}
+/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
+function caFolder(dir) {
+    const files = (0,external_node_fs_.readdirSync)(dir)
+        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
+        .sort();
+    if (files.length === 0)
+        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
+    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
+}
+/**
+ * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
+ * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
+ * not trusted" instead.
+ */
+function caFrom(value) {
+    const v = (value ?? '').trim();
+    if (!v)
+        return undefined;
+    if (v.includes('-----BEGIN '))
+        return checkCaBundle(v, 'the PEM text', 'ca-cert');
+    // Multi-line junk is probably a mangled secret: do not echo it.
+    const source = v.includes('\n') ? 'the value' : v;
+    let text;
+    try {
+        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof errors_OepError)
+            throw err;
+        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+    }
+    return checkCaBundle(text, source, 'ca-cert');
+}
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
+function imageFrom(inputs) {
+    const image = (inputs.image ?? '').trim();
+    if (image)
+        return { image, tags: inputs.tags };
+    const first = inputs.tags.find((t) => t.includes('/'));
+    if (!first) {
+        if (inputs.tags.length === 0)
+            return { tags: [] };
+        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+    }
+    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
+}
+function platformsFrom(value) {
+    try {
+        return parsePlatformList(value);
+    }
+    catch (err) {
+        if (err instanceof errors_OepError)
+            throw inputError('platforms', err.message, err.hint);
+        throw err;
+    }
+}
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name, fn) {
+    try {
+        return fn();
+    }
+    catch (err) {
+        if (err instanceof errors_OepError && !startsWithName(err.message, name)) {
+            throw new errors_OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+        }
+        throw err;
+    }
+}
+/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
+function recipientsFrom(inputs) {
+    const out = [];
+    const text = inputs['public-keys'] ?? '';
+    if (text.trim())
+        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
+    for (const spec of inputs.recipients) {
+        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+    }
+    if (out.length === 0) {
+        throw new errors_OepError('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
+            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
+        });
+    }
+    return out;
+}
+/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
+function writablePath(name, value) {
+    const path = (value ?? '').trim();
+    if (!path)
+        return undefined;
+    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
+    try {
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
+            throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    }
+    catch (err) {
+        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
+    }
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/request.ts
+/**
+ * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
+ * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
+ * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
+ */
+
+
+
+
+
+function usage(message) {
+    return new errors_OepError('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
+}
+/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
+function source(command, s) {
+    const layout = (s.layout ?? '').trim() || undefined;
+    const output = (s.output ?? '').trim() || undefined;
+    if (command !== 'encrypt') {
+        const image = (s.image ?? '').trim() || undefined;
+        if (!layout === !image)
+            throw usage(`${command} needs either --layout PATH or --image REF`);
+        if (command === 'decrypt' && !output)
+            throw usage('decrypt needs --output DIR');
+        return {
+            ...(layout ? { layout } : {}),
+            ...(image ? { image } : {}),
+            tags: [],
+            ...(output ? { output } : {}),
+        };
+    }
+    if (!layout) {
+        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
+    }
+    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
+    if (!image && !output) {
+        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
+    }
+    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
+}
+function registry(s, host) {
+    const ca = caFrom(s['ca-cert']);
+    return {
+        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
+        ...(ca ? { ca } : {}),
+        ...(s.username ? { username: s.username } : {}),
+        ...(s.password ? { password: s.password } : {}),
+        retries: retriesFrom(s.retries),
+        env: host.env,
+        userAgent: host.userAgent,
+    };
+}
+function results(s) {
+    const out = {};
+    const digestFile = writablePath('digest-file', s['digest-file']);
+    const report = writablePath('report', s.report);
+    const resultsDir = writablePath('results-dir', s['results-dir']);
+    if (digestFile)
+        out.digestFile = digestFile;
+    if (report)
+        out.report = report;
+    if (resultsDir)
+        out.resultsDir = resultsDir;
+    return out;
+}
+/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
+function fromStrings(command, s, host) {
+    const where = source(command, s);
+    const refName = (s['ref-name'] ?? '').trim();
+    const recipients = command === 'encrypt'
+        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
+        : [];
+    const encryptLayers = parseLayerList(s['encrypt-layers']);
+    const platforms = platformsFrom(s.platforms);
+    const verify = parseBool('verify', s.verify, true);
+    const reg = registry(s, host);
+    const showSummary = parseBool('show-summary', s['show-summary'], true);
+    const attestations = parseAttestationMode(s.attestations);
+    return {
+        command,
+        ...where,
+        ...(refName ? { refName } : {}),
+        recipients,
+        ...(encryptLayers ? { encryptLayers } : {}),
+        ...(platforms ? { platforms } : {}),
+        attestations,
+        verify,
+        showSummary,
+        registry: reg,
+        results: results(s),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result-files.ts
+/**
+ * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
+ * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
+ * them). Written with no trailing newline: all results of a pod share one small termination message.
+ */
+
+
+
+function write(name, path, text) {
+    try {
+        (0,external_node_fs_.writeFileSync)(path, text);
+    }
+    catch (err) {
+        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: 'give a path in an existing, writable folder' });
+    }
+}
+/** Tekton's results: name → text. */
+function tektonResults(r) {
+    if (!('imageRef' in r))
+        return { IMAGE_DIGEST: r.digest };
+    const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
+    return {
+        IMAGE_DIGEST: r.digest,
+        IMAGE_URL: r.tags[0] ?? r.imageRef,
+        IMAGE_REF: r.imageRef,
+        IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
+    };
+}
+function writeResultFiles(files, r) {
+    if (files.digestFile)
+        write('digest-file', files.digestFile, r.digest);
+    if (files.report)
+        write('report', files.report, `${JSON.stringify(r, null, 2)}\n`);
+    if (files.resultsDir) {
+        for (const [name, text] of Object.entries(tektonResults(r)))
+            write('results-dir', (0,external_node_path_.join)(files.resultsDir, name), text);
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
+/**
+ * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
+ * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
+ * before the consumer sees the stream finish.
+ */
+
+
+
+
+/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
+class DigestCounter extends external_node_stream_.Transform {
+    #hash;
+    size = 0;
+    constructor(algorithm = 'sha256') {
+        super();
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+    }
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.size += chunk.length;
+        cb(null, chunk);
+    }
+    #digest;
+    /** Valid once the stream has ended. */
+    digest() {
+        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+        return this.#digest;
+    }
+}
+class VerifyingStream extends external_node_stream_.Transform {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    constructor(desc, where) {
+        super();
+        const { algorithm, hex } = parseDigest(desc.digest, where);
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    _transform(chunk, _enc, cb) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
+            return;
+        }
+        this.#hash.update(chunk);
+        cb(null, chunk);
+    }
+    _flush(cb) {
+        if (this.#seen !== this.#expected.size) {
+            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
+            return;
+        }
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
+            return;
+        }
+        cb();
+    }
+    #mismatch(what) {
+        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
+}
+/**
+ * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
+ * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
+ */
+function verified(raw, desc, where) {
+    const verify = new VerifyingStream(desc, where);
+    raw.on('error', (e) => verify.destroy(e));
+    verify.once('close', () => raw.destroy());
+    return raw.pipe(verify);
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
+/**
+ * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
+ * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
+ * becomes the destination in one rename at the very end. On failure the staging folder is removed.
+ * A private writer (decrypt output: plaintext) makes every folder 0700 and every file 0600 as it creates them,
+ * whatever the umask, so no other user can read a byte of plaintext, verified or not.
+ */
+
+
+
+
+
+
+
+
+
+class LayoutWriter {
+    #staging;
+    #final;
+    /** The mode every file is created with; for a layer written elsewhere too (FileJob.fileMode). */
+    fileMode;
+    /** digest -> size of every blob written so far. */
+    #known = new Map();
+    /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
+    #opening = new Set();
+    #done = false;
+    #temps;
+    constructor(final, staging, opts) {
+        this.#final = final;
+        this.#staging = staging;
+        this.fileMode = opts.private ? 0o600 : 0o666;
+        this.#temps = opts.temps;
+    }
+    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
+    static async create(output, opts = {}) {
+        const final = (0,external_node_path_.resolve)(output);
+        try {
+            const st = await (0,promises_.stat)(final);
+            if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
+                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+                    hint: 'choose a new path or remove the old one',
+                });
+            }
+        }
+        catch (err) {
+            if (err instanceof errors_OepError)
+                throw err;
+            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
+            if (err.code !== 'ENOENT') {
+                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
+                    hint: 'choose a path inside a writable folder',
+                });
+            }
+        }
+        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        opts.temps?.track(staging); // before it exists: a signal arriving while it is being made must still remove it
+        try {
+            const mode = opts.private ? 0o700 : 0o777;
+            await (0,promises_.mkdir)(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
+            await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true, mode });
+        }
+        catch (err) {
+            opts.temps?.untrack(staging);
+            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
+                hint: 'check that the parent folder exists and is writable',
+            });
+        }
+        return new LayoutWriter(final, staging, opts);
+    }
+    get path() {
+        return this.#final;
+    }
+    /**
+     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
+     * The file appears under its digest only once the whole pipeline succeeded.
+     */
+    async writeStream(source, transforms = [], signal) {
+        const tmp = this.tempPath();
+        const counter = new DigestCounter();
+        const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024, mode: this.fileMode });
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
+        }
+        catch (err) {
+            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
+            // open completes. Wait for the stream to close, or the file would appear after it was removed.
+            if (!sink.closed)
+                await new Promise((r) => sink.once('close', () => r()));
+            await (0,promises_.rm)(tmp, { force: true });
+            throw err;
+        }
+        const digest = counter.digest();
+        await (0,promises_.rename)(tmp, this.#blobPath(digest));
+        this.#known.set(digest, counter.size);
+        return { digest, size: counter.size };
+    }
+    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
+    tempPath() {
+        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    }
+    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
+    async adopt(tmp, written) {
+        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
+        this.#known.set(written.digest, written.size);
+        return written;
+    }
+    async writeBytes(bytes) {
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (!this.#known.has(digest)) {
+            await (0,promises_.writeFile)(this.#blobPath(digest), bytes, { mode: this.fileMode });
+            this.#known.set(digest, bytes.length);
+        }
+        return { digest, size: bytes.length };
+    }
+    has(digest) {
+        return this.#known.has(digest);
+    }
+    /** A stable handle on a written blob (see BlobHandle). */
+    handle(digest) {
+        const size = this.#known.get(digest);
+        if (size === undefined)
+            throw new Error(`internal: blob ${digest} was not written here`);
+        const { algorithm, hex } = parseDigest(digest, this.#final);
+        return {
+            digest,
+            size,
+            open: () => {
+                const p = (0,promises_.open)((0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), 'r');
+                this.#opening.add(p);
+                return p.finally(() => this.#opening.delete(p));
+            },
+        };
+    }
+    #blobPath(digest) {
+        const { algorithm, hex } = parseDigest(digest, this.#final);
+        return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
+    }
+    /** Write index.json and oci-layout, then move the staging folder into place. */
+    async commit(manifests) {
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), { mode: this.fileMode });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', {
+            mode: this.fileMode,
+        });
+        try {
+            await (0,promises_.rmdir)(this.#final);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+        // No handle may be opening a staging path when the folder moves; the check, the move and the flag change
+        // run in one synchronous step, so an open started after it uses the destination.
+        while (this.#opening.size > 0)
+            await Promise.allSettled([...this.#opening]);
+        (0,external_node_fs_.renameSync)(this.#staging, this.#final);
+        this.#done = true;
+        this.#temps?.untrack(this.#staging);
+    }
+    /** Remove everything written so far. Safe to call after commit (does nothing then). */
+    async abort() {
+        if (!this.#done)
+            await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
+        this.#temps?.untrack(this.#staging);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
+/**
+ * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
+ * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
+ * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
+ * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
+ */
+
+
+const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
+const KEY_LENGTH = 32;
+const NONCE_LENGTH = 16;
+const HMAC_LENGTH = 32;
+function freshSecrets() {
+    return { key: (0,external_node_crypto_.randomBytes)(KEY_LENGTH), nonce: (0,external_node_crypto_.randomBytes)(NONCE_LENGTH) };
+}
+function checkLengths(s) {
+    if (s.key.length !== KEY_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+    if (s.nonce.length !== NONCE_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+}
+/**
+ * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
+ * outputs; decrypting MACs what it takes in.
+ */
+class LayerCipher {
+    #cipher;
+    #mac;
+    #mode;
+    constructor(secrets, mode) {
+        checkLengths(secrets);
+        this.#mode = mode;
+        this.#cipher =
+            mode === 'encrypt'
+                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+    }
+    update(chunk) {
+        if (this.#mode === 'decrypt')
+            this.#mac.update(chunk);
+        const out = this.#cipher.update(chunk);
+        if (this.#mode === 'encrypt')
+            this.#mac.update(out);
+        return out;
+    }
+    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+    finish() {
+        const tail = this.#cipher.final();
+        if (tail.length)
+            throw new Error('internal: AES-CTR produced a final block');
+        return this.#mac.digest();
+    }
+}
+function integrityError() {
+    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+        hint: 'nothing was written; fetch the image again from a trusted source',
+    });
+}
+/** Constant-time comparison of a computed and an expected MAC. */
+function hmacMatches(got, expected) {
+    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
+}
+
 ;// CONCATENATED MODULE: ./src/ocicrypt/options.ts
 /**
  * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
@@ -73418,8 +73733,8 @@ function wrapperForAnnotation(annotationId) {
  */
 
 
-const options_ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
-const options_ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
+const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
+const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
 const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
 function encodePrivateOptions(o) {
     return Buffer.from(JSON.stringify({
@@ -73429,7 +73744,7 @@ function encodePrivateOptions(o) {
     }));
 }
 function encodePublicOptions(hmac) {
-    return Buffer.from(JSON.stringify({ cipher: blockcipher_CIPHER_AES_CTR, hmac: hmac.toString('base64'), cipheroptions: {} }));
+    return Buffer.from(JSON.stringify({ cipher: CIPHER_AES_CTR, hmac: hmac.toString('base64'), cipheroptions: {} }));
 }
 /** Go decodes JSON field names case-insensitively. */
 function field(obj, name) {
@@ -73451,7 +73766,7 @@ function object(bytes, what) {
     return v;
 }
 /** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
-function options_decodeStdBase64(s, what) {
+function decodeStdBase64(s, what) {
     if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
         throw new errors_OepError('E_INTEGRITY', `${what} is not standard base64`);
     }
@@ -73459,17 +73774,17 @@ function options_decodeStdBase64(s, what) {
 }
 function optionalBytes(obj, name, what) {
     const v = field(obj, name);
-    return v === undefined || v === null || v === '' ? undefined : options_decodeStdBase64(v, what);
+    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
 }
 function cipherOptions(obj) {
     const co = field(obj, 'cipheroptions');
     return typeof co === 'object' && co !== null ? co : {};
 }
-function options_decodePrivateOptions(bytes) {
+function decodePrivateOptions(bytes) {
     const o = object(bytes, 'wrapped layer options');
     const symkey = optionalBytes(o, 'symkey', 'layer key');
     if (!symkey)
-        throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
+        throw new errors_OepError('E_INTEGRITY', 'wrapped layer options hold no key');
     const digest = field(o, 'digest');
     return {
         symkey,
@@ -73477,11 +73792,11 @@ function options_decodePrivateOptions(bytes) {
         nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
     };
 }
-function options_decodePublicOptions(annotation) {
+function decodePublicOptions(annotation) {
     if (annotation === undefined) {
-        throw new errors_OepError('E_INTEGRITY', `encrypted layer has no ${options_ANNOTATION_PUBOPTS} annotation`);
+        throw new errors_OepError('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
     }
-    const o = object(options_decodeStdBase64(annotation, options_ANNOTATION_PUBOPTS), options_ANNOTATION_PUBOPTS);
+    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
     const cipher = field(o, 'cipher');
     return {
         cipher: typeof cipher === 'string' ? cipher : '',
@@ -73493,9 +73808,9 @@ function options_decodePublicOptions(annotation) {
  * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
  * random one and return garbage that still passes the MAC), and every length must be exact.
  */
-function options_layerSecrets(priv, pub) {
+function layerSecrets(priv, pub) {
     if (pub.cipher !== CIPHER_AES_CTR) {
-        throw new OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
+        throw new errors_OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
             hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
         });
     }
@@ -73503,20 +73818,20 @@ function options_layerSecrets(priv, pub) {
     // options could be set or swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so
     // such a nonce would decrypt to garbage that passes it. A public one that disagrees, or stands alone, is refused.
     if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
-        throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
     }
     if (!priv.nonce && pub.nonce) {
-        throw new OepError('E_INTEGRITY', 'layer nonce is only in the public options, not in the wrapped ones', {
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce is only in the public options, not in the wrapped ones', {
             hint: 'ocicrypt wraps the nonce with the key; re-encrypt the image with a tool that does',
         });
     }
     const nonce = priv.nonce;
     if (priv.symkey.length !== KEY_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
+        throw new errors_OepError('E_INTEGRITY', 'layer key has the wrong length');
     if (!nonce || nonce.length !== NONCE_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
     if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
+        throw new errors_OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
     return { key: priv.symkey, nonce, hmac: pub.hmac };
 }
 
@@ -73575,7 +73890,7 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
                 annotations: {
                     ...(desc.annotations ?? {}),
                     ...keyAnnotations,
-                    [options_ANNOTATION_PUBOPTS]: encodePublicOptions(Buffer.from(hmac)).toString('base64'),
+                    [ANNOTATION_PUBOPTS]: encodePublicOptions(Buffer.from(hmac)).toString('base64'),
                 },
             };
         },
@@ -73586,7 +73901,7 @@ function wrappedItems(desc, w) {
     const value = desc.annotations?.[w.annotationId];
     const items = value ? value.split(',') : [];
     if (items.length > MAX_KEY_ITEMS) {
-        throw new OepError('E_MANIFEST', `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`, {
+        throw new errors_OepError('E_MANIFEST', `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`, {
             hint: 'an ocicrypt layer carries one item per encryption run; this manifest is malformed or hostile',
         });
     }
@@ -73619,7 +73934,7 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
     }
     if (tried > 0 && malformed.length === tried) {
         const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
-        throw new OepError('E_INTEGRITY', tried === 1
+        throw new errors_OepError('E_INTEGRITY', tried === 1
             ? `the key item of layer ${desc.digest} is malformed: ${first}`
             : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`, {
             hint: 'the key annotations (org.opencontainers.image.enc.keys.*) were damaged; re-encrypt the image',
@@ -73627,10 +73942,10 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
     }
     const protocols = keyProtocols(desc);
     if (tried === 0) {
-        throw new OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
+        throw new errors_OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
     }
     const note = malformed.length ? ` (${malformed.length} of ${tried} key items are malformed)` : '';
-    throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
+    throw new errors_OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
         hint: 'give the private key matching one of the public keys the image was encrypted for',
     });
 }
@@ -73660,14 +73975,14 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
 function assertEncryptedLayer(desc, where) {
     const a = desc.annotations ?? {};
     const keyed = Object.entries(a).some(([k, v]) => k.startsWith(ANNOTATION_KEYS_PREFIX) && v !== '');
-    if (a[options_ANNOTATION_PUBOPTS] && keyed)
+    if (a[ANNOTATION_PUBOPTS] && keyed)
         return;
     const lacks = [
-        ...(a[options_ANNOTATION_PUBOPTS] ? [] : [options_ANNOTATION_PUBOPTS]),
+        ...(a[ANNOTATION_PUBOPTS] ? [] : [ANNOTATION_PUBOPTS]),
         ...(keyed ? [] : [`${ANNOTATION_KEYS_PREFIX}*`]),
     ];
     throw new errors_OepError('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
-        hint: `an encrypted layer carries ${options_ANNOTATION_PUBOPTS} and ${ANNOTATION_KEYS_PREFIX}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
+        hint: `an encrypted layer carries ${ANNOTATION_PUBOPTS} and ${ANNOTATION_KEYS_PREFIX}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
     });
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
@@ -73676,7 +73991,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         return { encrypted: false, protocols: [] };
     const out = { encrypted: true, protocols: [] };
     try {
-        out.cipher = options_decodePublicOptions(desc.annotations?.[options_ANNOTATION_PUBOPTS]).cipher;
+        out.cipher = decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]).cipher;
     }
     catch {
         out.cipher = 'unreadable';
@@ -73692,7 +74007,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         const raw = desc.annotations[w.annotationId].split(',');
         const recipients = raw.flatMap((item) => {
             try {
-                return w.describe(options_decodeStdBase64(item, w.annotationId));
+                return w.describe(decodeStdBase64(item, w.annotationId));
             }
             catch {
                 return [{ alg: 'unreadable' }];
@@ -73783,8 +74098,8 @@ class LayerLoop {
     #out;
     #size = 0;
     constructor(params, opts = {}) {
-        if (params.mode === 'decrypt' && params.expectedHmac.length !== blockcipher_HMAC_LENGTH) {
-            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${blockcipher_HMAC_LENGTH} bytes`);
+        if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
+            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
         this.#cipher =
             params.mode === 'copy'
@@ -74144,6 +74459,1902 @@ function startWorkers(opts) {
 }
 function rewriteRuntime(opts, workers) {
     return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/oci/source.ts
+
+/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
+const MAX_JSON_BLOB = 4 * 1024 * 1024;
+/** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
+async function readSmall(open, desc, where) {
+    if (desc.size > MAX_JSON_BLOB) {
+        throw new errors_OepError('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
+    }
+    const chunks = [];
+    for await (const c of await open())
+        chunks.push(c);
+    return Buffer.concat(chunks);
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
+/**
+ * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
+ * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
+ * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
+ * Also a small ustar writer, used to build sample images and fixtures without external tools.
+ */
+
+
+const BLOCK = 512;
+/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
+const MAX_TAR_META = 1024 * 1024;
+/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
+const SPECIAL_TYPES = {
+    '1': 'a hard link',
+    '2': 'a symbolic link',
+    '3': 'a character device',
+    '4': 'a block device',
+    '6': 'a FIFO',
+};
+function cstr(buf, start, len) {
+    const slice = buf.subarray(start, start + len);
+    const nul = slice.indexOf(0);
+    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
+}
+function octal(buf, start, len, where) {
+    const field = buf.subarray(start, start + len);
+    if ((field[0] & 0x80) !== 0) {
+        // GNU base-256 for sizes over 8 GiB.
+        let n = 0;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        return n;
+    }
+    const text = cstr(buf, start, len).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new errors_OepError('E_LAYOUT', `${where}: corrupt tar header`);
+    return parseInt(text, 8);
+}
+function parsePax(data) {
+    const out = {};
+    let pos = 0;
+    while (pos < data.length) {
+        const space = data.indexOf(0x20, pos);
+        if (space === -1)
+            break;
+        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
+        if (!Number.isFinite(len) || len <= 0)
+            break;
+        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        pos += len;
+    }
+    return out;
+}
+/** Normalise an entry name and refuse anything that could escape the archive's root. */
+function safeEntryName(name, where) {
+    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
+        throw new errors_OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+            hint: 'OCI archives hold only relative paths',
+        });
+    }
+    return clean;
+}
+async function readAt(fh, offset, length) {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
+}
+/** The size of the entry a header starts: its pax `size` record, when there is one, wins over the header's. */
+function entrySize(header, pax, path) {
+    const size = octal(header, 124, 12, path);
+    if (pax.size === undefined)
+        return size;
+    const paxSize = Number(pax.size);
+    if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(paxSize)) {
+        throw new errors_OepError('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+    }
+    return paxSize;
+}
+async function indexTar(path) {
+    const fh = await (0,promises_.open)(path, 'r');
+    try {
+        const st = await fh.stat();
+        if (!st.isFile())
+            throw new errors_OepError('E_LAYOUT', `${path} is not a regular file`);
+        const fileSize = st.size;
+        const entries = new Map();
+        let offset = 0;
+        let pax = {};
+        let longName;
+        for (;;) {
+            const header = await readAt(fh, offset, BLOCK);
+            if (header.length < BLOCK)
+                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
+            if (header.every((b) => b === 0))
+                break;
+            const type = String.fromCharCode(header[156] || 0x30);
+            const size = entrySize(header, pax, path);
+            const prefix = cstr(header, 345, 155);
+            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
+            const dataOffset = offset + BLOCK;
+            if (dataOffset + size > fileSize)
+                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
+            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+            if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+                if (size > MAX_TAR_META) {
+                    throw new errors_OepError('E_LAYOUT', `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`, { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' });
+                }
+                const data = await readAt(fh, dataOffset, size);
+                if (type === 'x')
+                    pax = parsePax(data);
+                if (type === 'L')
+                    longName = cstr(data, 0, data.length);
+                offset = next;
+                continue;
+            }
+            name = safeEntryName(name, path);
+            if (SPECIAL_TYPES[type]) {
+                throw new errors_OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
+                    hint: 'OCI archives must hold regular files only',
+                });
+            }
+            if (type === '0' || type === '\0' || type === '7')
+                entries.set(name, { name, offset: dataOffset, size });
+            pax = {};
+            longName = undefined;
+            offset = next;
+        }
+        return entries;
+    }
+    finally {
+        await fh.close();
+    }
+}
+function header(name, size, type) {
+    const h = Buffer.alloc(BLOCK);
+    let prefix = '';
+    let base = name;
+    if (Buffer.byteLength(name) > 100) {
+        const cut = name.lastIndexOf('/', 155);
+        prefix = name.slice(0, cut);
+        base = name.slice(cut + 1);
+    }
+    h.write(base, 0, 100, 'utf8');
+    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
+    h.write('0000000\0', 108, 'ascii');
+    h.write('0000000\0', 116, 'ascii');
+    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
+    h.write('00000000000\0', 136, 'ascii');
+    h.write('        ', 148, 'ascii');
+    h.write(type, 156, 'ascii');
+    h.write('ustar\x0000', 257, 'binary');
+    h.write(prefix, 345, 155, 'utf8');
+    let sum = 0;
+    for (const b of h)
+        sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+    return h;
+}
+/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
+function buildTar(files) {
+    const parts = [];
+    for (const f of files) {
+        const data = Buffer.from(f.data ?? new Uint8Array());
+        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
+        if (!f.dir && data.length) {
+            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+        }
+    }
+    parts.push(Buffer.alloc(BLOCK * 2));
+    return Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/source.ts
+/**
+ * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
+ * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
+ */
+
+
+
+
+
+
+
+
+
+
+function blobPath(digest, where) {
+    const { algorithm, hex } = parseDigest(digest, where);
+    return `blobs/${algorithm}/${hex}`;
+}
+function missing(name, digest) {
+    return new errors_OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+        hint: 'the layout is incomplete; rebuild or re-export it',
+    });
+}
+/** oci-layout holds one small JSON object. */
+const MAX_MARKER = 4096;
+function notRegular(name, rel, why) {
+    return new errors_OepError('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
+        hint: 'layouts must hold regular files only: no links, FIFOs or devices',
+    });
+}
+/**
+ * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
+ * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
+ * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
+ */
+async function openRegular(root, rel, name) {
+    const parts = rel.split('/');
+    let at = root;
+    try {
+        for (const [i, part] of parts.entries()) {
+            at = (0,external_node_path_.join)(at, part);
+            const st = await (0,promises_.lstat)(at);
+            const last = i === parts.length - 1;
+            if (last ? !st.isFile() : !st.isDirectory())
+                throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
+        }
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    }
+    const fh = await (0,promises_.open)(at, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((err) => {
+        throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
+    });
+    try {
+        if (!(await fh.stat()).isFile())
+            throw notRegular(name, rel, 'it changed while being opened');
+        const real = await (0,promises_.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
+        if (real !== at)
+            throw notRegular(name, rel, `it resolves to ${real}`);
+        return fh;
+    }
+    catch (err) {
+        await fh.close();
+        throw err;
+    }
+}
+/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
+async function readCapped(fh, cap, what) {
+    try {
+        const buf = Buffer.alloc(cap + 1);
+        let n = 0;
+        for (;;) {
+            const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+            if (bytesRead === 0)
+                break;
+            n += bytesRead;
+            if (n > cap)
+                throw new errors_OepError('E_LAYOUT', `${what} is larger than ${cap} bytes`);
+        }
+        return buf.subarray(0, n);
+    }
+    finally {
+        await fh.close();
+    }
+}
+function blobNotRegular(name, digest, cause) {
+    return new errors_OepError('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
+        hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
+    });
+}
+function checkLayoutMarker(name, text) {
+    if (text === undefined) {
+        throw new errors_OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
+        });
+    }
+    let version;
+    try {
+        version = JSON.parse(text).imageLayoutVersion;
+    }
+    catch {
+        version = undefined;
+    }
+    if (version !== '1.0.0') {
+        throw new errors_OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
+        });
+    }
+}
+class DirSource {
+    name;
+    root;
+    constructor(name, root) {
+        this.name = name;
+        this.root = root;
+    }
+    static async open(name, root) {
+        const real = await (0,promises_.realpath)(root);
+        const fh = await openRegular(real, 'oci-layout', name);
+        const marker = fh
+            ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
+            : undefined;
+        checkLayoutMarker(name, marker);
+        return new DirSource(name, real);
+    }
+    async indexJson() {
+        const fh = await openRegular(this.root, 'index.json', this.name);
+        if (!fh) {
+            throw new errors_OepError('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
+                hint: 'an OCI layout needs an index.json next to oci-layout',
+            });
+        }
+        return readCapped(fh, MAX_JSON_BLOB, `${this.name}: index.json`);
+    }
+    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
+    async #checkedPath(digest) {
+        return (await this.#checked(digest))?.path;
+    }
+    async #checked(digest) {
+        const rel = blobPath(digest, this.name);
+        const fh = await openRegular(this.root, rel, this.name).catch((err) => {
+            throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
+        });
+        if (!fh)
+            return undefined;
+        const { size } = await fh.stat().finally(() => fh.close());
+        return { path: (0,external_node_path_.join)(this.root, rel), offset: 0, size };
+    }
+    async has(desc) {
+        return (await this.#checkedPath(desc.digest)) !== undefined;
+    }
+    async locate(desc) {
+        const loc = await this.#checked(desc.digest);
+        if (!loc)
+            throw missing(this.name, desc.digest);
+        return loc;
+    }
+    async open(desc) {
+        const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch((err) => {
+            throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
+        });
+        if (!fh)
+            throw missing(this.name, desc.digest);
+        // Read from the checked descriptor, not the path again.
+        return verified(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(() => this.open(desc), desc, this.name);
+    }
+}
+class ArchiveSource {
+    name;
+    path;
+    entries;
+    constructor(name, path, entries) {
+        this.name = name;
+        this.path = path;
+        this.entries = entries;
+    }
+    static async open(name, given) {
+        // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
+        // file (layer jobs refuse to follow links) reads the file that was indexed.
+        const path = await (0,promises_.realpath)(given);
+        const entries = await indexTar(path);
+        const src = new ArchiveSource(name, path, entries);
+        const marker = entries.get('oci-layout');
+        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
+        return src;
+    }
+    async #bytes(e) {
+        const chunks = [];
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
+            for await (const c of src)
+                chunks.push(c);
+        });
+        return Buffer.concat(chunks);
+    }
+    #stream(e) {
+        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
+        if (e.size === 0)
+            return external_node_stream_.Readable.from([]);
+        return (0,external_node_fs_.createReadStream)(this.path, {
+            start: e.offset,
+            end: e.offset + e.size - 1,
+            highWaterMark: 1024 * 1024,
+        });
+    }
+    async indexJson() {
+        const e = this.entries.get('index.json');
+        if (!e || e.size > MAX_JSON_BLOB) {
+            throw new errors_OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
+            });
+        }
+        return this.#bytes(e);
+    }
+    async has(desc) {
+        return this.entries.has(blobPath(desc.digest, this.name));
+    }
+    async locate(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return { path: this.path, offset: e.offset, size: e.size };
+    }
+    async open(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return verified(this.#stream(e), desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(() => this.open(desc), desc, this.name);
+    }
+}
+/** Open a layout folder or an OCI archive file. */
+async function openLayout(path) {
+    let st;
+    try {
+        st = await (0,promises_.lstat)(path);
+    }
+    catch {
+        throw new errors_OepError('E_LAYOUT', `layout ${path} does not exist`, {
+            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
+        });
+    }
+    // The layout path itself may be a link (a workspace mount); links inside it are refused.
+    if (st.isSymbolicLink())
+        st = await (0,promises_.stat)(path);
+    if (st.isDirectory())
+        return DirSource.open(path, path);
+    if (st.isFile())
+        return ArchiveSource.open(path, path);
+    throw new errors_OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
+}
+
+
+;// CONCATENATED MODULE: ./src/registry/transport/errors.ts
+/**
+ * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
+ * registry's own code and message reach the user, with a hint for the cases we know. Whether a failure is
+ * worth retrying is decided here, from fixed sets, and nowhere else.
+ */
+
+
+class RegistryError extends errors_OepError {
+    status;
+    diagnostics;
+    /** Worth another try: 5xx, 408, 429, resets, timeouts. */
+    transient;
+    /** From Retry-After, when the registry said how long to wait. */
+    retryAfterMs;
+    constructor(code, message, opts = {}) {
+        super(code, message, { hint: opts.hint, cause: opts.cause });
+        this.name = 'RegistryError';
+        this.status = opts.status;
+        this.diagnostics = opts.diagnostics ?? [];
+        this.transient = opts.transient ?? false;
+        this.retryAfterMs = opts.retryAfterMs;
+    }
+    /**
+     * The same failure named from the request that met it (`what: message`): status, diagnostics, transience,
+     * Retry-After and hint kept, this error as the cause. E.g. a token endpoint's refusal, told as the push's.
+     */
+    withContext(what) {
+        return new RegistryError(this.code, `${what}: ${this.message}`, {
+            ...this.#facts(),
+            ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+            ...(this.hint !== undefined ? { hint: this.hint } : {}),
+            cause: this,
+        });
+    }
+    /**
+     * The same answer explained better: another code and hint, the same message, status and diagnostics. A refusal
+     * of credentials (E_AUTH) is never worth another try; otherwise transience is kept.
+     */
+    explained(code, hint) {
+        const facts = this.#facts();
+        return new RegistryError(code, this.message, {
+            ...facts,
+            transient: code !== 'E_AUTH' && facts.transient,
+            hint,
+        });
+    }
+    #facts() {
+        return {
+            ...(this.status !== undefined ? { status: this.status } : {}),
+            diagnostics: this.diagnostics,
+            transient: this.transient,
+        };
+    }
+}
+/** An OepError told as the failure of `what`: a RegistryError keeps its fields (withContext), any other its hint. */
+function inContext(err, what) {
+    if (err instanceof RegistryError)
+        return err.withContext(what);
+    return new errors_OepError(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
+}
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
+/** 408, 429 and the 5xx a server recovers from: worth another try whatever the body says. */
+function isTransientStatus(status) {
+    return TRANSIENT_STATUS.has(status);
+}
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+function parseDiagnostics(body) {
+    try {
+        const doc = JSON.parse(body);
+        if (!Array.isArray(doc.errors))
+            return [];
+        return doc.errors
+            .filter((e) => typeof e === 'object' && e !== null)
+            .map((e) => ({ code: String(e.code ?? ''), message: String(e.message ?? '') }));
+    }
+    catch {
+        return [];
+    }
+}
+/** A hint for the failures users meet most. */
+function hintFor(status, diags, what) {
+    const codes = new Set(diags.map((d) => d.code));
+    if (status === 401 || codes.has('UNAUTHORIZED')) {
+        return 'log in first (docker login, or username/password) with an account that may push to this repository';
+    }
+    if (status === 403 || codes.has('DENIED'))
+        return 'the account lacks push permission on this repository';
+    if (codes.has('NAME_UNKNOWN'))
+        return 'the repository does not exist and this registry does not create it on push';
+    if (codes.has('MANIFEST_INVALID') || (status === 415 && what.includes('manifest'))) {
+        return 'the registry refused the manifest: some registries refuse +encrypted layer media types';
+    }
+    if (codes.has('BLOB_UNKNOWN') && what.includes('manifest'))
+        return 'a blob the manifest needs is missing in the registry';
+    if (status === 429)
+        return 'the registry is rate limiting; try again later or raise retries';
+    return undefined;
+}
+function httpError(status, headers, body, what) {
+    const diagnostics = parseDiagnostics(body);
+    // The registry's words go into a message that reaches terminals and CI logs: escaped (the diagnostics stay raw).
+    const detail = escapeTerminal(diagnostics.length
+        ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
+        : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details');
+    const retryAfter = headers['retry-after'];
+    const transient = isTransientStatus(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
+    const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
+    return new RegistryError(code, `${what}: HTTP ${status} (${detail})`, {
+        status,
+        diagnostics,
+        transient,
+        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+        hint: hintFor(status, diagnostics, what),
+    });
+}
+const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
+/** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
+function networkError(err, what) {
+    if (err instanceof errors_OepError)
+        return err; // already ours: e.g. a digest check failing in a body stream
+    const e = err;
+    const code = e.code ?? e.cause?.code ?? '';
+    const message = e.cause?.message ?? e.message ?? String(err);
+    // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(`${code} ${message}`);
+    return new RegistryError('E_NETWORK', escapeTerminal(`${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`), {
+        transient: !tls &&
+            (TRANSIENT_NET.test(code) ||
+                TRANSIENT_NET.test(message) ||
+                /timeout|socket hang up|other side closed/i.test(message)),
+        hint: tls
+            ? 'the registry certificate is not trusted: pass its CA with --ca-file (ca-cert), or --tls-verify=false for a test registry'
+            : undefined,
+        cause: err,
+    });
+}
+function isTransient(err) {
+    return err instanceof RegistryError && err.transient;
+}
+/**
+ * The failure came before any HTTP answer could: the connection was refused, or TLS could not be set up (e.g.
+ * the port speaks plain HTTP). Only then may --tls-verify=false try plain HTTP; a reset or a timeout once
+ * a TLS connection stood is an HTTPS server failing, and no reason to send the same request in clear.
+ */
+function failedBeforeResponse(err) {
+    if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK')
+        return false;
+    const cause = err.cause;
+    const code = cause?.code ?? cause?.cause?.code ?? '';
+    return code === 'ECONNREFUSED' || code === 'EPROTO' || /^ERR_(SSL|TLS)_/.test(code);
+}
+/** The low-level code of a network failure (ECONNREFUSED, ERR_SSL_…), for a log line. */
+function networkCode(err) {
+    const cause = err.cause;
+    return cause?.code ?? cause?.cause?.code ?? 'network error';
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(4718);
+;// CONCATENATED MODULE: ./src/registry/transport/http.ts
+
+
+
+function proxyEnv(env, name) {
+    return env[name] ?? env[name.toLowerCase()];
+}
+/**
+ * The CAs to trust: Node's default store plus the extra PEM. undici's `connect.ca`, like tls.connect's, replaces
+ * the default store, so a private CA alone would break token realms and blob redirects on public hosts.
+ * undefined (no extra CA): Node's defaults, untouched.
+ */
+function trustedCas(extra, defaults = external_node_tls_.rootCertificates) {
+    return extra ? [...defaults, extra] : undefined;
+}
+/** `defaults`: the default trust store (Node's; a test passes its own stand-in for a public CA). */
+function createDispatcher(opts, defaults = external_node_tls_.rootCertificates) {
+    const ca = trustedCas(opts.ca, defaults);
+    const tls = { rejectUnauthorized: opts.tlsVerify, ...(ca ? { ca } : {}) };
+    const common = {
+        connect: tls,
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+        connections: 8,
+    };
+    const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
+    const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
+    if (!httpsProxy && !httpProxy)
+        return new node_modules_undici/* Agent */.g6(common);
+    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        ...common,
+        requestTls: tls,
+        ...(httpsProxy ? { httpsProxy } : {}),
+        ...(httpProxy ? { httpProxy } : {}),
+        noProxy: proxyEnv(opts.env, 'NO_PROXY') ?? '',
+    });
+}
+function createSend(opts, dispatcher = createDispatcher(opts)) {
+    return async (req) => {
+        const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
+        const body = await req.body?.(); // outside the try: a source that cannot open is no network failure
+        try {
+            const res = await (0,node_modules_undici/* request */.Em)(req.url, {
+                method: req.method,
+                headers: { 'user-agent': opts.userAgent, ...req.headers },
+                body: body ?? null,
+                dispatcher,
+                headersTimeout: opts.timeoutMs,
+                bodyTimeout: opts.timeoutMs,
+            });
+            return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+        }
+        catch (err) {
+            throw networkError(err, what);
+        }
+    };
+}
+/** Read a small response body as text, cut at `limit` bytes (error bodies, tokens, manifests). */
+async function readText(res, limit = 64 * 1024) {
+    const buf = await readBytes(res, limit);
+    return buf.toString('utf8');
+}
+/** The first `limit` bytes of a body; the rest is dropped with the connection. */
+async function readBytes(res, limit) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of res.body) {
+            const buf = chunk;
+            if (size + buf.length > limit) {
+                // Keep what fits, so the caller gets exactly `limit` bytes and can tell a body that was too long.
+                chunks.push(buf.subarray(0, limit - size));
+                res.body.destroy();
+                break;
+            }
+            size += buf.length;
+            chunks.push(buf);
+        }
+    }
+    catch (err) {
+        // A reset or stall after the headers is as transient as one before them: same error type, same retries.
+        throw networkError(err, `reading ${res.url.origin}${res.url.pathname}`);
+    }
+    return Buffer.concat(chunks);
+}
+/** Drain and discard a body so the connection can be reused. */
+async function discard(res) {
+    try {
+        await res.body.dump();
+    }
+    catch {
+        /* the connection is dropped instead */
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/transport/auth.ts
+/**
+ * Registry authentication: Basic, and Bearer tokens from the `WWW-Authenticate` challenge (the Docker token
+ * protocol: GET realm?service=&scope= with Basic credentials, or an OAuth2 refresh-token POST for identity
+ * tokens). Tokens are cached per scope set until shortly before they expire; a 401 with a new challenge
+ * (expired token, or a scope we did not ask for) drops the cached one so the caller can ask again once.
+ */
+
+
+
+/** Parse `Bearer realm="https://a/token",service="reg",scope="repository:x:pull"` (one challenge). */
+function parseChallenge(header) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(value);
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of m[2].matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
+        params[p[1].toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    return { scheme: m[1].toLowerCase(), params };
+}
+/** `repository:name:push,pull` → `repository:name:pull,push` (the actions after the last colon, sorted). */
+function normaliseScope(scope) {
+    const i = scope.lastIndexOf(':');
+    if (i === -1)
+        return scope;
+    return `${scope.slice(0, i)}:${scope
+        .slice(i + 1)
+        .split(',')
+        .sort()
+        .join(',')}`;
+}
+class Authorizer {
+    #send;
+    #credential;
+    #tokens = new Map();
+    #challenge;
+    #pending = new Map();
+    #plainRealmHost;
+    #log;
+    #warnedPlain = false;
+    /**
+     * plainRealmHost: the registry's hostname when TLS verification is off. Only then, and only on that host,
+     * may credentials go to a plain-HTTP token endpoint (a realm elsewhere is someone else's to read them).
+     * log: where the warning goes when they do.
+     */
+    constructor(send, credential, opts = {}) {
+        this.#send = send;
+        this.#credential = credential;
+        this.#plainRealmHost = opts.plainRealmHost;
+        this.#log = opts.log ?? (() => { });
+    }
+    /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
+    async hasCredential() {
+        return (await this.#credential()) !== undefined;
+    }
+    /** The registry's challenge from the /v2/ ping (or a later 401). */
+    setChallenge(c) {
+        if (c)
+            this.#challenge = c;
+    }
+    /** The Authorization header for a request needing `scopes`, or undefined for anonymous access. */
+    async header(scopes) {
+        const c = this.#challenge;
+        if (!c)
+            return undefined;
+        if (c.scheme === 'basic') {
+            const cred = await this.#credential();
+            if (!cred?.username || cred.password === undefined)
+                return undefined;
+            return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+        }
+        if (c.scheme !== 'bearer') {
+            throw new errors_OepError('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
+        }
+        const key = [...new Set(scopes)].sort().join(' ');
+        const cached = this.#tokens.get(key);
+        if (cached && cached.expiresAt > Date.now())
+            return `Bearer ${cached.token}`;
+        // One token request per scope set at a time, however many uploads run in parallel.
+        let pending = this.#pending.get(key);
+        if (!pending) {
+            pending = this.#fetchToken(c, [...new Set(scopes)]).finally(() => this.#pending.delete(key));
+            this.#pending.set(key, pending);
+        }
+        return `Bearer ${await pending}`;
+    }
+    /** After a 401: forget the token for these scopes and take the new challenge (it may widen the scopes). */
+    invalidate(scopes, challenge) {
+        this.#tokens.delete([...new Set(scopes)].sort().join(' '));
+        this.setChallenge(challenge);
+        // distribution lists actions in Go map order ("push,pull"): sort them, so equal scopes compare equal.
+        const extra = (challenge?.params.scope?.split(' ').filter(Boolean) ?? []).map(normaliseScope);
+        return [...new Set([...scopes, ...extra])];
+    }
+    /** https, or plain HTTP on the registry's own host with TLS verification off (then with a warning, once). */
+    #checkRealm(url) {
+        if (url.protocol === 'https:')
+            return;
+        const plainOk = url.protocol === 'http:' && url.hostname === this.#plainRealmHost;
+        if (!plainOk) {
+            throw new errors_OepError('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
+                hint: this.#plainRealmHost === undefined
+                    ? 'use --tls-verify=false only for a test registry you trust'
+                    : `plain HTTP is accepted only on the registry's own host (${this.#plainRealmHost}): serve the token endpoint over HTTPS`,
+            });
+        }
+        if (!this.#warnedPlain) {
+            this.#warnedPlain = true;
+            this.#log(`warning: token endpoint ${url.host} is plain HTTP: credentials and tokens travel unencrypted`);
+        }
+    }
+    /** Ask the realm for a token for `scopes` and cache it until shortly before it expires. */
+    async #fetchToken(c, scopes) {
+        const url = this.#realm(c);
+        const cred = await this.#credential();
+        const res = await this.#send(tokenRequest(url, c, scopes, cred));
+        const body = await readText(res);
+        if (res.status !== 200)
+            throw tokenRefused(res, body, url, cred);
+        const { token, ttl } = parseToken(body, url);
+        this.#tokens.set([...new Set(scopes)].sort().join(' '), {
+            token,
+            expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
+        });
+        return token;
+    }
+    /** The challenge's realm as a URL we may send credentials to (#checkRealm). */
+    #realm(c) {
+        const realm = c.params.realm;
+        if (!realm)
+            throw new errors_OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw new errors_OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+        }
+        this.#checkRealm(url);
+        return url;
+    }
+}
+/**
+ * The token request: an OAuth2 refresh-token POST for an identity token, else GET realm?service=&scope= with
+ * Basic credentials when we have them.
+ */
+function tokenRequest(url, c, scopes, cred) {
+    if (cred?.identityToken) {
+        const form = new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: cred.identityToken,
+            client_id: 'oci-encrypt-push',
+        });
+        if (c.params.service)
+            form.set('service', c.params.service);
+        if (scopes.length)
+            form.set('scope', scopes.join(' '));
+        return {
+            method: 'POST',
+            url,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: async () => form.toString(),
+        };
+    }
+    const get = new URL(url);
+    if (c.params.service)
+        get.searchParams.set('service', c.params.service);
+    for (const s of scopes)
+        get.searchParams.append('scope', s);
+    const headers = {};
+    if (cred?.username && cred.password !== undefined) {
+        headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+    }
+    return { method: 'GET', url: get, headers };
+}
+/** The error for a token endpoint's non-200 answer: a 401/403 says whose credentials were refused. */
+function tokenRefused(res, body, url, cred) {
+    // Only the codes: the free text comes from a server that just received our credentials, and may reflect them.
+    const err = httpError(res.status, res.headers, tokenErrorCodes(body), `token request to ${url.origin}${url.pathname}`);
+    if (res.status !== 401 && res.status !== 403)
+        return err;
+    return err.explained('E_AUTH', cred
+        ? `the credentials from ${cred.source} were refused`
+        : 'no credentials were found: pass username/password or log in with docker/podman first');
+}
+/** The token and its lifetime in seconds (60 when the endpoint gives none) from the endpoint's JSON. */
+function parseToken(body, url) {
+    let doc;
+    try {
+        doc = JSON.parse(body);
+    }
+    catch {
+        throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+    }
+    const token = doc.token ?? doc.access_token;
+    if (!token)
+        throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+    const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
+    return { token, ttl };
+}
+/**
+ * The auth layer for requests to the registry at `origin`: each gets the Authorization header for its scopes
+ * (none elsewhere: withRedirects keeps it on that origin). A 401 counts as the registry's only when its own origin
+ * answered: then its challenge is taken and the request sent once more with new credentials. A 401 from a host
+ * the registry redirected to is that request's failure (its challenge could point our credentials at any realm).
+ */
+function withAuth(next, auth, origin) {
+    return async (req) => {
+        let scopes = req.scopes ?? [];
+        for (let attempt = 0;; attempt++) {
+            const authz = req.url.origin === origin ? await authorization(auth, scopes, req) : undefined;
+            const headers = { ...req.headers, ...(authz ? { authorization: authz } : {}) };
+            const res = await next({ ...req, headers });
+            if (res.status === 401 && res.url.origin === origin && attempt === 0) {
+                await discard(res);
+                scopes = auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
+                continue;
+            }
+            return authz ? Object.assign(res, { authorized: true }) : res;
+        }
+    };
+}
+/** The Authorization header; a token endpoint's failure told as this request's (the realm may be any host). */
+async function authorization(auth, scopes, req) {
+    try {
+        return await auth.header(scopes);
+    }
+    catch (err) {
+        if (!(err instanceof errors_OepError))
+            throw err;
+        throw inContext(err, req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`);
+    }
+}
+const CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * What of a token endpoint's error body may reach a message: its codes only (Distribution `errors[].code`, OAuth
+ * `error`). The rest is free text from a server that just received our credentials, and may reflect them.
+ */
+function tokenErrorCodes(body) {
+    let doc;
+    try {
+        doc = JSON.parse(body);
+    }
+    catch {
+        return '';
+    }
+    if (!doc || typeof doc !== 'object')
+        return '';
+    const { errors, error } = doc;
+    const codes = (Array.isArray(errors) ? errors : [])
+        .map((e) => (e && typeof e === 'object' ? e.code : undefined))
+        .filter((c) => typeof c === 'string' && CODE_RE.test(c));
+    if (codes.length)
+        return JSON.stringify({ errors: codes.map((code) => ({ code, message: '' })) });
+    return typeof error === 'string' && CODE_RE.test(error) ? `error: ${error}` : '';
+}
+
+;// CONCATENATED MODULE: ./src/registry/transport/redirects.ts
+/**
+ * Which redirects a registry client follows (GET and HEAD only: an upload is never replayed elsewhere), and where
+ * it stops. Blob GETs may redirect to storage on another origin (design.md): Authorization never goes there, and
+ * withAuth takes no challenge from its answers. Here: at most MAX_REDIRECTS hops, never from https to http (a
+ * signed storage URL, or the bytes themselves, would travel in clear), http(s) only.
+ */
+
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** A URL for messages: origin and path, never the query (storage redirects carry signatures there). */
+function showUrl(url) {
+    return `${url.origin}${url.pathname}`;
+}
+/**
+ * The next URL to request after `res` (the answer to hop number `hop`, 0 for the first request), or undefined
+ * when `res` is the final answer. Throws when the redirect must not be followed.
+ */
+function nextHop(method, res, hop, what) {
+    const location = res.headers.location;
+    if ((method !== 'GET' && method !== 'HEAD') || !REDIRECT_STATUS.has(res.status) || !location) {
+        return undefined;
+    }
+    let next;
+    try {
+        next = new URL(Array.isArray(location) ? location[0] : location, res.url);
+    }
+    catch {
+        throw new RegistryError('E_REGISTRY', `${what}: ${res.url.host} redirected to an invalid URL`, {
+            status: res.status,
+        });
+    }
+    const fix = `the registry at ${res.url.host} or its storage is misconfigured: ask its operator to fix its redirects`;
+    if (hop >= MAX_REDIRECTS) {
+        throw new RegistryError('E_REGISTRY', `${what}: more than ${MAX_REDIRECTS} redirects (the last from ${showUrl(res.url)} to ${showUrl(next)})`, { status: res.status, hint: fix });
+    }
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new RegistryError('E_REGISTRY', `${what}: redirected to a ${next.protocol} URL`, {
+            status: res.status,
+            hint: fix,
+        });
+    }
+    if (res.url.protocol === 'https:' && next.protocol === 'http:') {
+        throw new RegistryError('E_REGISTRY', `${what}: ${res.url.host} redirected from https to plain ${showUrl(next)}, which is refused`, { status: res.status, hint: fix });
+    }
+    return next;
+}
+/**
+ * Follow redirects in code (nextHop). The Authorization header goes only to hops on the origin of the first
+ * request (the one it was made for); the body only with the first request.
+ */
+function withRedirects(send) {
+    return async (req) => {
+        const what = req.what ?? `${req.method} ${showUrl(req.url)}`;
+        const { authorization, ...anywhere } = req.headers ?? {};
+        let target = req.url;
+        for (let hop = 0;; hop++) {
+            const own = target.origin === req.url.origin && authorization !== undefined;
+            const res = await send({
+                ...req,
+                url: target,
+                headers: own ? { ...anywhere, authorization } : anywhere,
+                body: hop === 0 ? req.body : undefined,
+            });
+            let next;
+            try {
+                next = nextHop(req.method, res, hop, what);
+            }
+            catch (err) {
+                await discard(res);
+                throw err;
+            }
+            if (!next)
+                return res;
+            await discard(res);
+            target = next;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
+/**
+ * Backoff (exponential, full jitter, Retry-After honoured and capped) and `withRetry`, the transport layer that
+ * retries single idempotent requests (GET, HEAD). Whole operations (a blob upload session, a manifest PUT) are
+ * retried by their callers with retryOperation (../retry.ts), which shares this backoff.
+ */
+
+
+const DEFAULT_RETRY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * When `err` is worth attempt number `attempt + 2`: log it, wait, and return true. False when it is not
+ * transient or the policy's retries are spent.
+ */
+async function backoff(what, policy, attempt, err) {
+    if (!isTransient(err) || attempt >= policy.retries)
+        return false;
+    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+    const wait = err.retryAfterMs !== undefined
+        ? Math.min(policy.maxMs, err.retryAfterMs)
+        : Math.round(exp / 2 + Math.random() * (exp / 2));
+    policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
+    await sleep(wait);
+    return true;
+}
+/**
+ * Retry GET and HEAD on transient failures: a network error before the answer, or 408/429/5xx (the body is
+ * dropped, and the last answer is returned as it came, for the caller to map). Other methods pass through:
+ * a POST, PATCH or PUT is one step of an upload session, which is retried as a whole or not at all.
+ */
+function withRetry(send, policy) {
+    return async (req) => {
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+            return send(req);
+        const what = req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`;
+        for (let attempt = 0;; attempt++) {
+            let res;
+            try {
+                res = await send(req);
+            }
+            catch (err) {
+                if (await backoff(what, policy, attempt, err))
+                    continue;
+                throw err;
+            }
+            if (!isTransientStatus(res.status) || attempt >= policy.retries)
+                return res;
+            const err = httpError(res.status, res.headers, '', what);
+            await discard(res);
+            await backoff(what, policy, attempt, err);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry/session.ts
+
+
+
+
+
+/** GET /v2/: 200 open, 401 with the challenge the auth layer keeps; anything else is not a usable registry. */
+async function ping(send, auth, base, apiHost) {
+    const res = await send({ method: 'GET', url: new URL('/v2/', base) });
+    await discard(res);
+    if (res.status === 401)
+        return auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
+    if (res.status !== 200) {
+        const down = res.status === 429 || res.status >= 500;
+        throw httpError(res.status, res.headers, '', `${apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
+    }
+}
+/** The transport stack under the auth layer (its token requests use it too): undici, retries of GET/HEAD. */
+function baseSend(opts, dispatcher) {
+    const noRetry = { retries: 0, baseMs: 0, maxMs: 0, log: () => { } };
+    return withRetry(createSend(opts, dispatcher), opts.requestRetry ?? noRetry);
+}
+class Session {
+    host;
+    base;
+    dispatcher;
+    #send;
+    #auth;
+    constructor(host, base, send, auth, dispatcher) {
+        this.host = host;
+        this.base = base;
+        this.#send = withAuth(withRedirects(send), auth, base.origin);
+        this.#auth = auth;
+        this.dispatcher = dispatcher;
+    }
+    /**
+     * 1. GET /v2/ over HTTPS. With TLS verification off, and only when HTTPS failed before any answer
+     *    (connection refused, TLS handshake failure: the port speaks plain HTTP), over plain HTTP, as skopeo does,
+     *    with a warning naming the host.
+     * 2. Keep the challenge of a 401 for the auth layer.
+     * 3. Stack the layers for the origin that answered: withAuth(withRedirects(withRetry(send))).
+     */
+    static async open(ref, opts) {
+        const log = opts.log ?? (() => { });
+        const dispatcher = createDispatcher(opts);
+        const send = baseSend(opts, dispatcher);
+        const hostname = new URL(`http://${ref.apiHost}`).hostname;
+        const auth = new Authorizer(send, opts.credential, {
+            ...(opts.tlsVerify ? {} : { plainRealmHost: hostname }),
+            log,
+        });
+        let base = new URL(`https://${ref.apiHost}`);
+        try {
+            try {
+                await ping(send, auth, base, ref.apiHost);
+            }
+            catch (err) {
+                if (opts.tlsVerify || !failedBeforeResponse(err))
+                    throw err;
+                base = new URL(`http://${ref.apiHost}`);
+                await ping(send, auth, base, ref.apiHost);
+                log(`warning: ${ref.apiHost} does not answer HTTPS (${networkCode(err)}): using plain HTTP, unencrypted (--tls-verify=false)`);
+            }
+        }
+        catch (err) {
+            await dispatcher.destroy().catch(() => { }); // no client came of it: its connections go now
+            throw err;
+        }
+        return new Session(ref.apiHost, base, send, auth, dispatcher);
+    }
+    /** One request through the stack; an answer not in `ok` becomes the error that explains it. */
+    async call(method, url, opts) {
+        const { ok, ...rest } = opts;
+        const res = await this.#send({ method, url, ...rest });
+        if (ok.includes(res.status))
+            return res;
+        throw await this.#failure(method, res, opts.what);
+    }
+    /** The error for an unexpected final answer. */
+    async #failure(method, res, what) {
+        const text = method === 'HEAD' ? '' : await readText(res);
+        if (res.url.origin !== this.base.origin) {
+            return httpError(res.status, res.headers, text, `${what} (redirected by ${this.host} to ${res.url.host})`).explained('E_REGISTRY', `credentials go to ${this.host} only, never to a host it redirects to: ask the registry's operator to fix its storage redirects`);
+        }
+        const err = httpError(res.status, res.headers, text, what);
+        if (res.status === 401 && res.authorized && (await this.#auth.hasCredential())) {
+            // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
+            return err.explained('E_AUTH', 'the registry refused the credentials: check the username and password or token, and its push rights');
+        }
+        return err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(', ');
+function pullScope(repo) {
+    return `repository:${repo}:pull`;
+}
+function pushScope(repo) {
+    return `repository:${repo}:pull,push`;
+}
+class RegistryClient {
+    host;
+    #session;
+    #chunked;
+    constructor(session, chunked) {
+        this.host = session.host;
+        this.#session = session;
+        this.#chunked = chunked;
+    }
+    /** Open a session (see Session.open: HTTPS, the plain-HTTP rule, the challenge). */
+    static async connect(ref, opts) {
+        return new RegistryClient(await Session.open(ref, opts), opts.chunked ?? false);
+    }
+    #call(method, url, opts) {
+        return this.#session.call(method, url, opts);
+    }
+    /** Close kept-alive connections, so a finished CLI run exits at once. */
+    async close() {
+        await this.#session.dispatcher.close();
+    }
+    /** Abort every request under way (a failed run must not wait for uploads nobody will use). */
+    async destroy() {
+        await this.#session.dispatcher.destroy();
+    }
+    #url(path) {
+        return new URL(path, this.#session.base);
+    }
+    /**
+     * GET /v2/ with the push token of `repo` (or Basic credentials): refused credentials fail here, in a second,
+     * before any layer is encrypted. Missing push rights may still only show at the first upload.
+     */
+    async checkPushAccess(repo) {
+        const res = await this.#call('GET', this.#url('/v2/'), {
+            scopes: [pushScope(repo)],
+            ok: [200],
+            what: `authenticating to ${this.host}/${repo}`,
+        });
+        await discard(res);
+    }
+    /** HEAD /v2/<repo>/blobs/<digest>: 200 present (its size must match), 404 absent. */
+    async blobExists(repo, desc, scopes = [pushScope(repo)]) {
+        const res = await this.#call('HEAD', this.#url(`/v2/${repo}/blobs/${desc.digest}`), {
+            scopes,
+            ok: [200, 404],
+            what: `checking blob ${desc.digest} in ${this.host}/${repo}`,
+        });
+        await discard(res);
+        if (res.status === 404)
+            return false;
+        const length = res.headers['content-length'];
+        if (length !== undefined && Number(length) !== desc.size) {
+            throw new RegistryError('E_VERIFY', `${this.host}/${repo} holds blob ${desc.digest} with ${length} bytes, expected ${desc.size}`);
+        }
+        return true;
+    }
+    /**
+     * POST /v2/<repo>/blobs/uploads/[?mount=&from=]: 201 when the registry mounted the blob from the other
+     * repository, 202 with a Location to upload to otherwise (registries answer 202 to a refused mount).
+     */
+    async startUpload(repo, mount) {
+        const url = this.#url(`/v2/${repo}/blobs/uploads/`);
+        const scopes = [pushScope(repo)];
+        if (mount) {
+            url.searchParams.set('mount', mount.digest);
+            url.searchParams.set('from', mount.from);
+            scopes.push(pullScope(mount.from));
+        }
+        const res = await this.#call('POST', url, {
+            scopes,
+            ok: [201, 202],
+            what: `starting an upload to ${this.host}/${repo}`,
+            headers: { 'content-length': '0' },
+        });
+        await discard(res);
+        const location = res.headers.location;
+        if (res.status === 201)
+            return { mounted: true, location: url };
+        if (!location)
+            throw new RegistryError('E_REGISTRY', `${this.host} started an upload without a Location`);
+        return {
+            mounted: false,
+            location: uploadLocation(location, url, `starting an upload to ${this.host}/${repo}`),
+        };
+    }
+    /**
+     * PUT <location>&digest=: the whole blob in one request, streamed with its length (distribution 2.8 has no
+     * single-POST upload, so POST then PUT). With `chunked`, or when the registry refuses the monolithic PUT
+     * with 405/416, one PATCH carries the bytes and an empty PUT commits them.
+     */
+    async uploadBlob(repo, location, desc, open) {
+        const what = `uploading blob ${desc.digest} to ${this.host}/${repo}`;
+        const scopes = [pushScope(repo)];
+        if (!this.#chunked) {
+            const put = new URL(location);
+            put.searchParams.set('digest', desc.digest);
+            try {
+                const res = await this.#call('PUT', put, {
+                    scopes,
+                    ok: [201, 204],
+                    what,
+                    headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+                    body: open,
+                });
+                await discard(res);
+                this.#checkDigestHeader(res, desc.digest, what);
+                return;
+            }
+            catch (err) {
+                if (!(err instanceof RegistryError) || (err.status !== 405 && err.status !== 416))
+                    throw err;
+            }
+        }
+        const patched = await this.#call('PATCH', location, {
+            scopes,
+            ok: [202, 204],
+            what,
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(desc.size),
+                ...(desc.size > 0 ? { 'content-range': `0-${desc.size - 1}` } : {}),
+            },
+            body: open,
+        });
+        await discard(patched);
+        const next = patched.headers.location;
+        const commit = next ? uploadLocation(next, location, what) : new URL(location);
+        commit.searchParams.set('digest', desc.digest);
+        const res = await this.#call('PUT', commit, {
+            scopes,
+            ok: [201, 204],
+            what,
+            headers: { 'content-length': '0' },
+        });
+        await discard(res);
+        this.#checkDigestHeader(res, desc.digest, what);
+    }
+    #checkDigestHeader(res, digest, what) {
+        const got = res.headers['docker-content-digest'];
+        if (got !== undefined && got !== digest) {
+            throw new RegistryError('E_VERIFY', `${what}: the registry stored ${String(got)}, not ${digest}`);
+        }
+    }
+    /** PUT /v2/<repo>/manifests/<tag|digest> with the exact bytes; returns the digest the registry computed. */
+    async putManifest(repo, reference, bytes, mediaType) {
+        const res = await this.#call('PUT', this.#url(`/v2/${repo}/manifests/${reference}`), {
+            scopes: [pushScope(repo)],
+            ok: [200, 201, 202, 204],
+            what: `pushing manifest ${reference} to ${this.host}/${repo}`,
+            headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
+            body: async () => bytes,
+        });
+        await discard(res);
+        const d = res.headers['docker-content-digest'];
+        return Array.isArray(d) ? d[0] : d;
+    }
+    /** GET /v2/<repo>/manifests/<ref>: the exact bytes, their media type and the registry's digest header. */
+    async getManifest(repo, reference, scopes = [pullScope(repo)]) {
+        const res = await this.#call('GET', this.#url(`/v2/${repo}/manifests/${reference}`), {
+            scopes,
+            ok: [200],
+            what: `reading manifest ${reference} from ${this.host}/${repo}`,
+            headers: { accept: MANIFEST_ACCEPT },
+        });
+        const length = Number(res.headers['content-length'] ?? 0);
+        if (length > MAX_JSON_BLOB) {
+            await discard(res);
+            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+        }
+        const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
+        if (bytes.length > MAX_JSON_BLOB)
+            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+        const ct = res.headers['content-type'];
+        const dg = res.headers['docker-content-digest'];
+        return {
+            bytes,
+            mediaType: (Array.isArray(ct) ? ct[0] : ct)?.split(';')[0]?.trim() ?? '',
+            ...(dg ? { digest: Array.isArray(dg) ? dg[0] : dg } : {}),
+        };
+    }
+    /** GET /v2/<repo>/blobs/<digest>: a stream (redirects to storage followed without our credentials). */
+    async getBlob(repo, digest) {
+        const res = await this.#call('GET', this.#url(`/v2/${repo}/blobs/${digest}`), {
+            scopes: [pullScope(repo)],
+            ok: [200],
+            what: `reading blob ${digest} from ${this.host}/${repo}`,
+        });
+        return res.body;
+    }
+}
+/**
+ * Where an upload goes next. Relative Locations resolve against the request they answer (RFC 9110), as
+ * `/v2/...` does against any. Blob bytes never leave HTTPS for plain HTTP (nor for another scheme), whatever
+ * the registry answers: the same rule as for redirects.
+ */
+function uploadLocation(header, base, what) {
+    const value = Array.isArray(header) ? header[0] : header;
+    let url;
+    try {
+        url = new URL(value, base);
+    }
+    catch {
+        throw new RegistryError('E_REGISTRY', `${what}: the registry answered an invalid upload Location`);
+    }
+    const downgrade = base.protocol === 'https:' && url.protocol !== 'https:';
+    if (downgrade || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+        throw new RegistryError('E_REGISTRY', `${what}: the registry sent the upload to ${url.protocol}//${url.host}`, {
+            hint: 'blobs go over HTTPS when the registry speaks HTTPS: ask its operator to fix its upload Location',
+        });
+    }
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+/**
+ * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
+ * and go-containerregistry's name package read it): `[registry/]repository[:tag][@digest]`, where a first
+ * component with a dot, a colon or `localhost` is a registry, and Docker Hub names get `library/`.
+ */
+
+
+const DOCKER_HUB = 'docker.io';
+/** Docker Hub's API lives on another host than its name. */
+const DOCKER_HUB_API = 'registry-1.docker.io';
+/** The key docker login writes Docker Hub credentials under. */
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+function reference_bad(input, why) {
+    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+        hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
+    });
+}
+function isRegistry(first) {
+    return first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
+}
+function parseReference(input) {
+    const s = input.trim();
+    if (s === '')
+        throw reference_bad(input, 'it is empty');
+    if (/[A-Z]/.test(s.split(/[:@]/)[0].split('/').slice(1).join('/'))) {
+        throw reference_bad(input, 'repository names must be lowercase');
+    }
+    let rest = s;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        try {
+            parseDigest(digest, input);
+        }
+        catch {
+            throw reference_bad(input, `${digest} is not a digest`);
+        }
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw reference_bad(input, `${JSON.stringify(tag)} is not a valid tag`);
+    }
+    const parts = rest.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && isRegistry(parts[0])) {
+        registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
+        if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
+            // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
+            throw reference_bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
+        }
+    }
+    if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
+        registry = DOCKER_HUB;
+    if (parts.some((p) => !COMPONENT.test(p)))
+        throw reference_bad(input, 'repository names are lowercase letters, digits and . _ - separators');
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw reference_bad(input, 'the repository name is longer than 255 characters');
+    const ref = {
+        registry,
+        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
+        repository,
+    };
+    if (tag !== undefined)
+        ref.tag = tag;
+    if (digest !== undefined)
+        ref.digest = digest;
+    return ref;
+}
+/** `registry/repository` (the image name, no tag). */
+function repositoryName(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
+function formatReference(ref) {
+    return `${repositoryName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/**
+ * Extra tags: bare tags go to the main repository; full references may name other repositories (as
+ * docker/metadata-action's `tags` output does). Digests are not tags.
+ */
+function resolveTag(tag, main) {
+    const t = tag.trim();
+    if (TAG.test(t))
+        return { ...main, tag: t, digest: undefined };
+    // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
+    if (/^sha(256|384|512):/i.test(t))
+        throw reference_bad(t, 'a tag cannot be a digest');
+    // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
+    if (!/[/:@]/.test(t)) {
+        throw reference_bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
+    }
+    const ref = parseReference(t);
+    if (ref.digest)
+        throw reference_bad(t, 'a tag cannot be a digest reference');
+    return { ...ref, tag: ref.tag ?? 'latest' };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/registry/command.ts
+/**
+ * Running a program for its answer (docker credential helpers): the host may supply its own runner (the Action
+ * could use @actions/exec, a test a fake); the default is node:child_process, with the input on stdin and
+ * never on the command line.
+ */
+
+const spawnCommand = (cmd, args, opts) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
+        ...(opts.env ? { env: opts.env } : {}),
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d) => (err += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+    // A program that exits without reading stdin makes the write fail with EPIPE: its exit code and output
+    // tell what happened, so this must not become an unhandled 'error' event that kills the process.
+    child.stdin.on('error', () => { });
+    child.stdin.end(opts.input);
+});
+
+;// CONCATENATED MODULE: ./src/registry/credentials.ts
+/**
+ * Where push credentials come from, first found wins: explicit username/password → docker config.json
+ * (`credHelpers`, `auths`, `credsStore`; what docker/login-action writes) → containers auth.json (podman,
+ * buildah, skopeo login) → anonymous. Hosts are normalised and matched exactly, never by substring.
+ * Secrets never reach a command line: credential helpers get the server on stdin, as the protocol says.
+ */
+
+
+
+
+
+/** `https://ghcr.io/v1/` → `ghcr.io`; Docker Hub's many names → `docker.io`. Keeps a repository path. */
+function normaliseKey(key) {
+    let k = key.trim().replace(/^[a-z]+:\/\//, '');
+    k = k.replace(/\/v[12]\/?$/, '').replace(/\/+$/, '');
+    const [host, ...path] = k.split('/');
+    const h = host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
+    return [h, ...path].join('/');
+}
+/** The best `auths` entry for an image: the longest key that is the registry or a repository prefix of it. */
+function bestEntry(map, ref) {
+    if (!map)
+        return undefined;
+    const target = `${ref.registry}/${ref.repository}`;
+    let best;
+    for (const [key, value] of Object.entries(map)) {
+        const k = normaliseKey(key);
+        if (k === ref.registry || target === k || target.startsWith(`${k}/`)) {
+            if (!best || k.length > best.len)
+                best = { len: k.length, value };
+        }
+    }
+    return best?.value;
+}
+function fromEntry(e, source) {
+    // The file is hand-editable: a field of the wrong type is ignored rather than crashing Buffer.from.
+    if (!e || typeof e !== 'object')
+        return undefined;
+    if (typeof e.identitytoken === 'string' && e.identitytoken)
+        return { identityToken: e.identitytoken, ...(e.username ? { username: e.username } : {}), source };
+    if (typeof e.auth === 'string' && e.auth) {
+        const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
+        const i = decoded.indexOf(':');
+        if (i > 0)
+            return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
+    }
+    if (e.username && e.password)
+        return { username: e.username, password: e.password, source };
+    return undefined;
+}
+async function readConfig(path) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new errors_OepError('E_AUTH', `${path} is not valid JSON`, {
+            hint: 'fix or remove the file, or pass username/password',
+        });
+    }
+}
+/** The server name a credential helper is asked for: what `docker login` stored it under. */
+function helperServer(ref) {
+    return ref.registry === DOCKER_HUB ? DOCKER_HUB_AUTH_KEY : ref.registry;
+}
+/** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
+async function runCredentialHelper(name, server, env, run = spawnCommand) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+        throw new errors_OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
+    const program = `docker-credential-${name}`;
+    const { code, stdout, stderr } = await run(program, ['get'], { input: server, env }).catch((err) => {
+        throw new errors_OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
+            hint: `install ${program}, or remove it from the docker config`,
+        });
+    });
+    if (code !== 0) {
+        if (/credentials not found/i.test(stdout + stderr))
+            return undefined;
+        throw new errors_OepError('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+    }
+    return parseHelperOutput(stdout, program);
+}
+/** The JSON a credential helper printed for `get` (`{"Username":…,"Secret":…}`) as a credential. */
+function parseHelperOutput(stdout, program) {
+    let doc;
+    try {
+        doc = JSON.parse(stdout);
+    }
+    catch {
+        throw new errors_OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
+    }
+    // As for config files: a field of the wrong type (or output that is not an object) is ignored.
+    if (typeof doc?.Secret !== 'string' || !doc.Secret)
+        return undefined;
+    const source = `credential helper ${program}`;
+    // Username "<token>" marks an identity token, as the docker CLI reads it.
+    if (doc.Username === '<token>')
+        return { identityToken: doc.Secret, source };
+    return { username: typeof doc.Username === 'string' ? doc.Username : '', password: doc.Secret, source };
+}
+async function fromDockerConfig(ref, opts) {
+    const { env, runCommand } = opts;
+    const dir = env.DOCKER_CONFIG ?? (env.HOME ? (0,external_node_path_.join)(env.HOME, '.docker') : undefined);
+    if (!dir)
+        return undefined;
+    const path = (0,external_node_path_.join)(dir, 'config.json');
+    const cfg = await readConfig(path);
+    if (!cfg)
+        return undefined;
+    const helper = bestEntry(cfg.credHelpers, ref);
+    if (helper)
+        return runCredentialHelper(helper, helperServer(ref), env, runCommand);
+    const entry = fromEntry(bestEntry(cfg.auths, ref), `docker config ${path}`);
+    if (entry)
+        return entry;
+    if (cfg.credsStore)
+        return runCredentialHelper(cfg.credsStore, helperServer(ref), env, runCommand);
+    return undefined;
+}
+async function fromContainersAuth(ref, env) {
+    const candidates = env.REGISTRY_AUTH_FILE
+        ? [env.REGISTRY_AUTH_FILE]
+        : [
+            env.XDG_RUNTIME_DIR ? (0,external_node_path_.join)(env.XDG_RUNTIME_DIR, 'containers', 'auth.json') : undefined,
+            env.HOME ? (0,external_node_path_.join)(env.HOME, '.config', 'containers', 'auth.json') : undefined,
+        ].filter((p) => p !== undefined);
+    for (const path of candidates) {
+        const cfg = await readConfig(path);
+        const cred = fromEntry(bestEntry(cfg?.auths, ref), `containers auth file ${path}`);
+        if (cred)
+            return cred;
+    }
+    return undefined;
+}
+async function findCredential(ref, opts) {
+    if (opts.username !== undefined || opts.password !== undefined) {
+        if (!opts.username || !opts.password) {
+            throw new errors_OepError('E_USAGE', 'username and password go together: one was given without the other', {
+                hint: 'give both, or neither to use docker/podman login credentials',
+            });
+        }
+        return { username: opts.username, password: opts.password, source: 'username/password' };
+    }
+    return (await fromDockerConfig(ref, opts)) ?? (await fromContainersAuth(ref, opts.env));
+}
+
+;// CONCATENATED MODULE: ./src/registry/retry.ts
+/**
+ * Retries for whole operations (a blob upload session, a manifest PUT, a connection with its handshake), never
+ * for single requests inside them: a half-done upload session is abandoned and started again (style.md 2.3).
+ * Only transient failures are retried (transport/errors.ts); Retry-After is honoured, capped.
+ */
+
+
+async function retryOperation(what, policy, fn) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (!(await backoff(what, policy, attempt, err)))
+                throw err;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
+/**
+ * Registry sessions for the use cases: the options every front end fills in, one connected client per host
+ * (reached with retries, its auth scheme learned), and the retry policy they share.
+ */
+
+
+
+function retryPolicy(opts, log) {
+    return {
+        ...DEFAULT_RETRY,
+        retries: opts.retries,
+        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
+        log,
+    };
+}
+/**
+ * The credential lookup for one registry, run once, when the registry first asks. Explicit username/password
+ * belong to `explicitFor` (the image's registry): a tag on another registry must not receive them (a GitHub
+ * token is no business of Docker Hub's). The log names the source per host, never the secret.
+ */
+/** The secret strings of a credential as they may appear anywhere: raw, and in a Basic header. */
+function secretsOf(cred) {
+    const out = [cred.password, cred.identityToken].filter((v) => !!v);
+    if (cred.username && cred.password)
+        out.push(Buffer.from(`${cred.username}:${cred.password}`).toString('base64'));
+    return out;
+}
+function credentialFor(ref, explicitFor, opts, log) {
+    const mine = ref.registry === explicitFor;
+    const given = opts.username !== undefined || opts.password !== undefined;
+    let cached;
+    const lookup = async () => {
+        const cred = await findCredential(ref, {
+            ...(mine ? { username: opts.username, password: opts.password } : {}),
+            env: opts.env,
+            ...(opts.runCommand ? { runCommand: opts.runCommand } : {}),
+        });
+        if (cred)
+            secretsOf(cred).forEach((v) => opts.onSecret?.(v));
+        const note = given && !mine ? `; username/password are for ${explicitFor} only` : '';
+        log(`credentials for ${ref.registry}: ${cred ? cred.source : `none (anonymous${note})`}`);
+        return cred;
+    };
+    return () => (cached ??= lookup());
+}
+/** One client per registry host, each reached (and its auth scheme learned) with retries. */
+async function connectClients(refs, opts, log = () => { }) {
+    const clients = new Map();
+    for (const ref of refs) {
+        if (clients.has(ref.apiHost))
+            continue;
+        const credential = credentialFor(ref, refs[0]?.registry, opts, log);
+        try {
+            const client = await retryOperation(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
+                tlsVerify: opts.tlsVerify,
+                ...(opts.ca ? { ca: opts.ca } : {}),
+                timeoutMs: opts.timeoutMs ?? 60_000,
+                env: opts.env,
+                userAgent: opts.userAgent ?? 'oci-encrypt-push',
+                credential,
+                log,
+                chunked: opts.chunked ?? false,
+            }));
+            clients.set(ref.apiHost, client);
+        }
+        catch (err) {
+            await Promise.all([...clients.values()].map((c) => c.close()));
+            throw err;
+        }
+    }
+    return clients;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/registry-source.ts
+/**
+ * An image in a registry as a BlobSource, so inspect and decrypt read `--image` exactly as they read a layout:
+ * the tree loader sees a one-entry index.json naming the manifest the reference resolves to, and every
+ * manifest and blob is verified against its digest and size as it streams in.
+ */
+
+
+
+
+
+
+
+
+
+
+
+class RegistrySource {
+    name;
+    #client;
+    #ref;
+    #manifests = new Map();
+    constructor(client, ref) {
+        this.name = formatReference(ref);
+        this.#client = client;
+        this.#ref = ref;
+    }
+    async indexJson() {
+        const reference = this.#ref.digest ?? this.#ref.tag ?? 'latest';
+        const got = await this.#client.getManifest(this.#ref.repository, reference);
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
+        if (this.#ref.digest && this.#ref.digest !== digest) {
+            throw new errors_OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
+        }
+        if (!isIndexMediaType(got.mediaType) && !isManifestMediaType(got.mediaType)) {
+            throw new errors_OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
+        }
+        this.#manifests.set(digest, got.bytes);
+        const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
+        if (this.#ref.tag)
+            entry.annotations = { [ANNOTATION_REF_NAME]: this.#ref.tag };
+        return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
+    }
+    async open(desc) {
+        let raw;
+        const cached = this.#manifests.get(desc.digest);
+        if (cached)
+            raw = external_node_stream_.Readable.from([cached]);
+        else if (desc.mediaType && (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType))) {
+            raw = external_node_stream_.Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
+        }
+        else
+            raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
+        return verified(raw, desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(() => this.open(desc), desc, this.name);
+    }
+    async has(desc) {
+        return this.#client.blobExists(this.#ref.repository, desc, [pullScope(this.#ref.repository)]);
+    }
+    async close() {
+        await this.#client.close();
+    }
+}
+/** The source a use case reads: a layout, or a registry image. Call close() when done. */
+async function registry_source_openSource(opts) {
+    if (opts.image) {
+        if (!opts.registry)
+            throw new errors_OepError('E_USAGE', 'reading an image from a registry needs registry options');
+        const ref = parseReference(opts.image);
+        const clients = await connectClients([ref], opts.registry, opts.log);
+        return new RegistrySource(clients.get(ref.apiHost), ref);
+    }
+    if (!opts.layout)
+        throw new errors_OepError('E_USAGE', 'give a layout or an image to read');
+    const layout = await openLayout(opts.layout);
+    return Object.assign(layout, { close: async () => { } });
 }
 
 ;// CONCATENATED MODULE: ./src/oci/mutate.ts
@@ -74563,54 +76774,43 @@ async function rewriteToLayout(source, image, writer, ops, opts) {
     return { report, result };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/selection.ts
-/**
- * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
- * against each image before anything is written.
- */
+;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
+/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
 
 
-/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
-function parseLayerList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec.split(',').map((part) => {
-        const t = part.trim();
-        if (!/^-?\d+$/.test(t)) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
-                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
-            });
-        }
-        return Number(t);
-    });
-}
-function parsePlatformList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map(parsePlatform);
-}
-/**
- * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
- * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
- */
-function resolveLayerIndexes(wanted, count, image) {
-    if (!wanted)
-        return new Set(Array.from({ length: count }, (_, i) => i));
-    const out = new Set();
-    for (const i of wanted) {
-        const abs = i < 0 ? count + i : i;
-        if (abs < 0 || abs >= count) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
-                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
-            });
-        }
-        out.add(abs);
+
+
+
+
+
+async function decryptImage(opts) {
+    const log = opts.log ?? (() => { });
+    const source = await registry_source_openSource(opts);
+    let writer;
+    const workers = startWorkers(opts);
+    try {
+        const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+        // Private: plaintext, verified or not, must never be readable by other users of the machine.
+        writer = await LayoutWriter.create(opts.output, {
+            private: true,
+            ...(opts.temps ? { temps: opts.temps } : {}),
+        });
+        const { report } = await rewriteToLayout(source, image, writer, {
+            verb: 'decrypted',
+            convertDockerToOci: false,
+            select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
+            prepare: (layer) => decryptLayer(layer, opts.keys),
+        }, { ...rewriteRuntime(opts, workers), log, ...(opts.signal ? { signal: opts.signal } : {}) });
+        return report;
     }
-    return out;
+    catch (err) {
+        await writer?.abort().catch(() => { }); // the first error is the one to report
+        throw err;
+    }
+    finally {
+        await workers?.close();
+        await source.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
@@ -74719,457 +76919,66 @@ async function encryptImage(opts) {
     return (await encryptToLayout(opts)).report;
 }
 
-;// CONCATENATED MODULE: ./src/registry/reference.ts
-/**
- * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
- * and go-containerregistry's name package read it): `[registry/]repository[:tag][@digest]`, where a first
- * component with a dot, a colon or `localhost` is a registry, and Docker Hub names get `library/`.
- */
+;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
+/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
 
 
-const DOCKER_HUB = 'docker.io';
-/** Docker Hub's API lives on another host than its name. */
-const DOCKER_HUB_API = 'registry-1.docker.io';
-/** The key docker login writes Docker Hub credentials under. */
-const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-function bad(input, why) {
-    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
-        hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
-    });
-}
-function isRegistry(first) {
-    return first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
-}
-function parseReference(input) {
-    const s = input.trim();
-    if (s === '')
-        throw bad(input, 'it is empty');
-    if (/[A-Z]/.test(s.split(/[:@]/)[0].split('/').slice(1).join('/'))) {
-        throw bad(input, 'repository names must be lowercase');
-    }
-    let rest = s;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        try {
-            parseDigest(digest, input);
-        }
-        catch {
-            throw bad(input, `${digest} is not a digest`);
-        }
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            throw bad(input, `${JSON.stringify(tag)} is not a valid tag`);
-    }
-    const parts = rest.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && isRegistry(parts[0])) {
-        registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
-        if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
-            // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
-            throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
-        }
-    }
-    if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
-        registry = DOCKER_HUB;
-    if (parts.some((p) => !COMPONENT.test(p)))
-        throw bad(input, 'repository names are lowercase letters, digits and . _ - separators');
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    const repository = parts.join('/');
-    if (repository.length > 255)
-        throw bad(input, 'the repository name is longer than 255 characters');
-    const ref = {
-        registry,
-        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
-        repository,
+
+
+
+
+function platformReport(node) {
+    return {
+        platform: formatPlatform(node.platform),
+        digest: node.desc.digest,
+        mediaType: node.doc.mediaType,
+        layers: node.doc.layers.map((l, index) => {
+            const encrypted = isEncryptedMediaType(l.mediaType);
+            return {
+                index,
+                mediaType: l.mediaType,
+                size: l.size,
+                digest: l.digest,
+                sourceDigest: l.digest,
+                encrypted,
+                action: encrypted ? 'already-encrypted' : 'kept',
+                ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
+            };
+        }),
     };
-    if (tag !== undefined)
-        ref.tag = tag;
-    if (digest !== undefined)
-        ref.digest = digest;
-    return ref;
 }
-/** `registry/repository` (the image name, no tag). */
-function repositoryName(ref) {
-    return `${ref.registry}/${ref.repository}`;
-}
-function formatReference(ref) {
-    return `${repositoryName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/**
- * Extra tags: bare tags go to the main repository; full references may name other repositories (as
- * docker/metadata-action's `tags` output does). Digests are not tags.
- */
-function resolveTag(tag, main) {
-    const t = tag.trim();
-    if (TAG.test(t))
-        return { ...main, tag: t, digest: undefined };
-    // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
-    if (/^sha(256|384|512):/i.test(t))
-        throw bad(t, 'a tag cannot be a digest');
-    // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
-    if (!/[/:@]/.test(t)) {
-        throw bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
-    }
-    const ref = parseReference(t);
-    if (ref.digest)
-        throw bad(t, 'a tag cannot be a digest reference');
-    return { ...ref, tag: ref.tag ?? 'latest' };
-}
-
-;// CONCATENATED MODULE: ./src/registry/transport/errors.ts
-/**
- * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
- * registry's own code and message reach the user, with a hint for the cases we know. Whether a failure is
- * worth retrying is decided here, from fixed sets, and nowhere else.
- */
-
-
-class RegistryError extends errors_OepError {
-    status;
-    diagnostics;
-    /** Worth another try: 5xx, 408, 429, resets, timeouts. */
-    transient;
-    /** From Retry-After, when the registry said how long to wait. */
-    retryAfterMs;
-    constructor(code, message, opts = {}) {
-        super(code, message, { hint: opts.hint, cause: opts.cause });
-        this.name = 'RegistryError';
-        this.status = opts.status;
-        this.diagnostics = opts.diagnostics ?? [];
-        this.transient = opts.transient ?? false;
-        this.retryAfterMs = opts.retryAfterMs;
-    }
-    /**
-     * The same failure named from the request that met it (`what: message`): status, diagnostics, transience,
-     * Retry-After and hint kept, this error as the cause. E.g. a token endpoint's refusal, told as the push's.
-     */
-    withContext(what) {
-        return new RegistryError(this.code, `${what}: ${this.message}`, {
-            ...this.#facts(),
-            ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
-            ...(this.hint !== undefined ? { hint: this.hint } : {}),
-            cause: this,
-        });
-    }
-    /**
-     * The same answer explained better: another code and hint, the same message, status and diagnostics. A refusal
-     * of credentials (E_AUTH) is never worth another try; otherwise transience is kept.
-     */
-    explained(code, hint) {
-        const facts = this.#facts();
-        return new RegistryError(code, this.message, {
-            ...facts,
-            transient: code !== 'E_AUTH' && facts.transient,
-            hint,
-        });
-    }
-    #facts() {
-        return {
-            ...(this.status !== undefined ? { status: this.status } : {}),
-            diagnostics: this.diagnostics,
-            transient: this.transient,
-        };
-    }
-}
-/** An OepError told as the failure of `what`: a RegistryError keeps its fields (withContext), any other its hint. */
-function inContext(err, what) {
-    if (err instanceof RegistryError)
-        return err.withContext(what);
-    return new errors_OepError(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
-}
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
-/** 408, 429 and the 5xx a server recovers from: worth another try whatever the body says. */
-function isTransientStatus(status) {
-    return TRANSIENT_STATUS.has(status);
-}
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-function parseDiagnostics(body) {
+async function inspectImage(opts) {
+    const source = await registry_source_openSource(opts);
+    let image;
     try {
-        const doc = JSON.parse(body);
-        if (!Array.isArray(doc.errors))
-            return [];
-        return doc.errors
-            .filter((e) => typeof e === 'object' && e !== null)
-            .map((e) => ({ code: String(e.code ?? ''), message: String(e.message ?? '') }));
+        image = await loadImage(source, { refName: opts.refName });
     }
-    catch {
-        return [];
+    finally {
+        await source.close();
     }
-}
-/** A hint for the failures users meet most. */
-function hintFor(status, diags, what) {
-    const codes = new Set(diags.map((d) => d.code));
-    if (status === 401 || codes.has('UNAUTHORIZED')) {
-        return 'log in first (docker login, or username/password) with an account that may push to this repository';
-    }
-    if (status === 403 || codes.has('DENIED'))
-        return 'the account lacks push permission on this repository';
-    if (codes.has('NAME_UNKNOWN'))
-        return 'the repository does not exist and this registry does not create it on push';
-    if (codes.has('MANIFEST_INVALID') || (status === 415 && what.includes('manifest'))) {
-        return 'the registry refused the manifest: some registries refuse +encrypted layer media types';
-    }
-    if (codes.has('BLOB_UNKNOWN') && what.includes('manifest'))
-        return 'a blob the manifest needs is missing in the registry';
-    if (status === 429)
-        return 'the registry is rate limiting; try again later or raise retries';
-    return undefined;
-}
-function httpError(status, headers, body, what) {
-    const diagnostics = parseDiagnostics(body);
-    // The registry's words go into a message that reaches terminals and CI logs: escaped (the diagnostics stay raw).
-    const detail = escapeTerminal(diagnostics.length
-        ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
-        : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details');
-    const retryAfter = headers['retry-after'];
-    const transient = isTransientStatus(status) || diagnostics.some((d) => TRANSIENT_CODES.has(d.code));
-    const code = status === 401 || status === 403 ? 'E_AUTH' : 'E_REGISTRY';
-    return new RegistryError(code, `${what}: HTTP ${status} (${detail})`, {
-        status,
-        diagnostics,
-        transient,
-        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
-        hint: hintFor(status, diagnostics, what),
-    });
-}
-const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
-/** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
-function networkError(err, what) {
-    if (err instanceof errors_OepError)
-        return err; // already ours: e.g. a digest check failing in a body stream
-    const e = err;
-    const code = e.code ?? e.cause?.code ?? '';
-    const message = e.cause?.message ?? e.message ?? String(err);
-    // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
-    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(`${code} ${message}`);
-    return new RegistryError('E_NETWORK', escapeTerminal(`${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`), {
-        transient: !tls &&
-            (TRANSIENT_NET.test(code) ||
-                TRANSIENT_NET.test(message) ||
-                /timeout|socket hang up|other side closed/i.test(message)),
-        hint: tls
-            ? 'the registry certificate is not trusted: pass its CA with --ca-file (ca-cert), or --tls-verify=false for a test registry'
-            : undefined,
-        cause: err,
-    });
-}
-function isTransient(err) {
-    return err instanceof RegistryError && err.transient;
-}
-/**
- * The failure came before any HTTP answer could: the connection was refused, or TLS could not be set up (e.g.
- * the port speaks plain HTTP). Only then may --tls-verify=false try plain HTTP; a reset or a timeout once
- * a TLS connection stood is an HTTPS server failing, and no reason to send the same request in clear.
- */
-function failedBeforeResponse(err) {
-    if (!(err instanceof RegistryError) || err.code !== 'E_NETWORK')
-        return false;
-    const cause = err.cause;
-    const code = cause?.code ?? cause?.cause?.code ?? '';
-    return code === 'ECONNREFUSED' || code === 'EPROTO' || /^ERR_(SSL|TLS)_/.test(code);
-}
-/** The low-level code of a network failure (ECONNREFUSED, ERR_SSL_…), for a log line. */
-function networkCode(err) {
-    const cause = err.cause;
-    return cause?.code ?? cause?.cause?.code ?? 'network error';
+    const nodes = manifestNodes(image.root);
+    const platforms = nodes.filter((n) => !isAttestationManifest(n.desc)).map(platformReport);
+    const attestations = nodes
+        .filter((n) => isAttestationManifest(n.desc))
+        .map((n) => ({
+        digest: n.desc.digest,
+        reference: n.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '',
+    }));
+    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+    return {
+        digest: image.root.desc.digest,
+        mediaType: image.root.doc.mediaType,
+        size: image.root.desc.size,
+        ...(refName ? { refName } : {}),
+        platforms,
+        skippedPlatforms: [],
+        attestations,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/registry/errors.ts
 /** The registry's error type and its retry predicate, for the use cases (transport/ stays private to registry/). */
 
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(4718);
-;// CONCATENATED MODULE: ./src/registry/transport/http.ts
-
-
-
-function proxyEnv(env, name) {
-    return env[name] ?? env[name.toLowerCase()];
-}
-/**
- * The CAs to trust: Node's default store plus the extra PEM. undici's `connect.ca`, like tls.connect's, replaces
- * the default store, so a private CA alone would break token realms and blob redirects on public hosts.
- * undefined (no extra CA): Node's defaults, untouched.
- */
-function trustedCas(extra, defaults = external_node_tls_.rootCertificates) {
-    return extra ? [...defaults, extra] : undefined;
-}
-/** `defaults`: the default trust store (Node's; a test passes its own stand-in for a public CA). */
-function createDispatcher(opts, defaults = external_node_tls_.rootCertificates) {
-    const ca = trustedCas(opts.ca, defaults);
-    const tls = { rejectUnauthorized: opts.tlsVerify, ...(ca ? { ca } : {}) };
-    const common = {
-        connect: tls,
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-        connections: 8,
-    };
-    const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
-    const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
-    if (!httpsProxy && !httpProxy)
-        return new node_modules_undici/* Agent */.g6(common);
-    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
-        ...common,
-        requestTls: tls,
-        ...(httpsProxy ? { httpsProxy } : {}),
-        ...(httpProxy ? { httpProxy } : {}),
-        noProxy: proxyEnv(opts.env, 'NO_PROXY') ?? '',
-    });
-}
-function createSend(opts, dispatcher = createDispatcher(opts)) {
-    return async (req) => {
-        const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
-        const body = await req.body?.(); // outside the try: a source that cannot open is no network failure
-        try {
-            const res = await (0,node_modules_undici/* request */.Em)(req.url, {
-                method: req.method,
-                headers: { 'user-agent': opts.userAgent, ...req.headers },
-                body: body ?? null,
-                dispatcher,
-                headersTimeout: opts.timeoutMs,
-                bodyTimeout: opts.timeoutMs,
-            });
-            return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
-        }
-        catch (err) {
-            throw networkError(err, what);
-        }
-    };
-}
-/** Read a small response body as text, cut at `limit` bytes (error bodies, tokens, manifests). */
-async function readText(res, limit = 64 * 1024) {
-    const buf = await readBytes(res, limit);
-    return buf.toString('utf8');
-}
-/** The first `limit` bytes of a body; the rest is dropped with the connection. */
-async function readBytes(res, limit) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of res.body) {
-            const buf = chunk;
-            if (size + buf.length > limit) {
-                // Keep what fits, so the caller gets exactly `limit` bytes and can tell a body that was too long.
-                chunks.push(buf.subarray(0, limit - size));
-                res.body.destroy();
-                break;
-            }
-            size += buf.length;
-            chunks.push(buf);
-        }
-    }
-    catch (err) {
-        // A reset or stall after the headers is as transient as one before them: same error type, same retries.
-        throw networkError(err, `reading ${res.url.origin}${res.url.pathname}`);
-    }
-    return Buffer.concat(chunks);
-}
-/** Drain and discard a body so the connection can be reused. */
-async function discard(res) {
-    try {
-        await res.body.dump();
-    }
-    catch {
-        /* the connection is dropped instead */
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
-/**
- * Backoff (exponential, full jitter, Retry-After honoured and capped) and `withRetry`, the transport layer that
- * retries single idempotent requests (GET, HEAD). Whole operations (a blob upload session, a manifest PUT) are
- * retried by their callers with retryOperation (../retry.ts), which shares this backoff.
- */
-
-
-const DEFAULT_RETRY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/**
- * When `err` is worth attempt number `attempt + 2`: log it, wait, and return true. False when it is not
- * transient or the policy's retries are spent.
- */
-async function backoff(what, policy, attempt, err) {
-    if (!isTransient(err) || attempt >= policy.retries)
-        return false;
-    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-    const wait = err.retryAfterMs !== undefined
-        ? Math.min(policy.maxMs, err.retryAfterMs)
-        : Math.round(exp / 2 + Math.random() * (exp / 2));
-    policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
-    await sleep(wait);
-    return true;
-}
-/**
- * Retry GET and HEAD on transient failures: a network error before the answer, or 408/429/5xx (the body is
- * dropped, and the last answer is returned as it came, for the caller to map). Other methods pass through:
- * a POST, PATCH or PUT is one step of an upload session, which is retried as a whole or not at all.
- */
-function withRetry(send, policy) {
-    return async (req) => {
-        if (req.method !== 'GET' && req.method !== 'HEAD')
-            return send(req);
-        const what = req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`;
-        for (let attempt = 0;; attempt++) {
-            let res;
-            try {
-                res = await send(req);
-            }
-            catch (err) {
-                if (await backoff(what, policy, attempt, err))
-                    continue;
-                throw err;
-            }
-            if (!isTransientStatus(res.status) || attempt >= policy.retries)
-                return res;
-            const err = httpError(res.status, res.headers, '', what);
-            await discard(res);
-            await backoff(what, policy, attempt, err);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/registry/retry.ts
-/**
- * Retries for whole operations (a blob upload session, a manifest PUT, a connection with its handshake), never
- * for single requests inside them: a half-done upload session is abandoned and started again (style.md 2.3).
- * Only transient failures are retried (transport/errors.ts); Retry-After is honoured, capped.
- */
-
-
-async function retryOperation(what, policy, fn) {
-    for (let attempt = 0;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (!(await backoff(what, policy, attempt, err)))
-                throw err;
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/registry/push.ts
 
@@ -75362,920 +77171,6 @@ async function verifyTags(targets, root) {
 
 // EXTERNAL MODULE: ./src/pipeline/host.ts + 1 modules
 var host = __nccwpck_require__(8294);
-;// CONCATENATED MODULE: ./src/registry/transport/auth.ts
-/**
- * Registry authentication: Basic, and Bearer tokens from the `WWW-Authenticate` challenge (the Docker token
- * protocol: GET realm?service=&scope= with Basic credentials, or an OAuth2 refresh-token POST for identity
- * tokens). Tokens are cached per scope set until shortly before they expire; a 401 with a new challenge
- * (expired token, or a scope we did not ask for) drops the cached one so the caller can ask again once.
- */
-
-
-
-/** Parse `Bearer realm="https://a/token",service="reg",scope="repository:x:pull"` (one challenge). */
-function parseChallenge(header) {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value)
-        return undefined;
-    const m = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(value);
-    if (!m)
-        return undefined;
-    const params = {};
-    for (const p of m[2].matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
-        params[p[1].toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    return { scheme: m[1].toLowerCase(), params };
-}
-/** `repository:name:push,pull` → `repository:name:pull,push` (the actions after the last colon, sorted). */
-function normaliseScope(scope) {
-    const i = scope.lastIndexOf(':');
-    if (i === -1)
-        return scope;
-    return `${scope.slice(0, i)}:${scope
-        .slice(i + 1)
-        .split(',')
-        .sort()
-        .join(',')}`;
-}
-class Authorizer {
-    #send;
-    #credential;
-    #tokens = new Map();
-    #challenge;
-    #pending = new Map();
-    #plainRealmHost;
-    #log;
-    #warnedPlain = false;
-    /**
-     * plainRealmHost: the registry's hostname when TLS verification is off. Only then, and only on that host,
-     * may credentials go to a plain-HTTP token endpoint (a realm elsewhere is someone else's to read them).
-     * log: where the warning goes when they do.
-     */
-    constructor(send, credential, opts = {}) {
-        this.#send = send;
-        this.#credential = credential;
-        this.#plainRealmHost = opts.plainRealmHost;
-        this.#log = opts.log ?? (() => { });
-    }
-    /** Whether we have credentials at all (a 401 then means they were refused, not missing). */
-    async hasCredential() {
-        return (await this.#credential()) !== undefined;
-    }
-    /** The registry's challenge from the /v2/ ping (or a later 401). */
-    setChallenge(c) {
-        if (c)
-            this.#challenge = c;
-    }
-    /** The Authorization header for a request needing `scopes`, or undefined for anonymous access. */
-    async header(scopes) {
-        const c = this.#challenge;
-        if (!c)
-            return undefined;
-        if (c.scheme === 'basic') {
-            const cred = await this.#credential();
-            if (!cred?.username || cred.password === undefined)
-                return undefined;
-            return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-        }
-        if (c.scheme !== 'bearer') {
-            throw new errors_OepError('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
-        }
-        const key = [...new Set(scopes)].sort().join(' ');
-        const cached = this.#tokens.get(key);
-        if (cached && cached.expiresAt > Date.now())
-            return `Bearer ${cached.token}`;
-        // One token request per scope set at a time, however many uploads run in parallel.
-        let pending = this.#pending.get(key);
-        if (!pending) {
-            pending = this.#fetchToken(c, [...new Set(scopes)]).finally(() => this.#pending.delete(key));
-            this.#pending.set(key, pending);
-        }
-        return `Bearer ${await pending}`;
-    }
-    /** After a 401: forget the token for these scopes and take the new challenge (it may widen the scopes). */
-    invalidate(scopes, challenge) {
-        this.#tokens.delete([...new Set(scopes)].sort().join(' '));
-        this.setChallenge(challenge);
-        // distribution lists actions in Go map order ("push,pull"): sort them, so equal scopes compare equal.
-        const extra = (challenge?.params.scope?.split(' ').filter(Boolean) ?? []).map(normaliseScope);
-        return [...new Set([...scopes, ...extra])];
-    }
-    /** https, or plain HTTP on the registry's own host with TLS verification off (then with a warning, once). */
-    #checkRealm(url) {
-        if (url.protocol === 'https:')
-            return;
-        const plainOk = url.protocol === 'http:' && url.hostname === this.#plainRealmHost;
-        if (!plainOk) {
-            throw new errors_OepError('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
-                hint: this.#plainRealmHost === undefined
-                    ? 'use --tls-verify=false only for a test registry you trust'
-                    : `plain HTTP is accepted only on the registry's own host (${this.#plainRealmHost}): serve the token endpoint over HTTPS`,
-            });
-        }
-        if (!this.#warnedPlain) {
-            this.#warnedPlain = true;
-            this.#log(`warning: token endpoint ${url.host} is plain HTTP: credentials and tokens travel unencrypted`);
-        }
-    }
-    /** Ask the realm for a token for `scopes` and cache it until shortly before it expires. */
-    async #fetchToken(c, scopes) {
-        const url = this.#realm(c);
-        const cred = await this.#credential();
-        const res = await this.#send(tokenRequest(url, c, scopes, cred));
-        const body = await readText(res);
-        if (res.status !== 200)
-            throw tokenRefused(res, body, url, cred);
-        const { token, ttl } = parseToken(body, url);
-        this.#tokens.set([...new Set(scopes)].sort().join(' '), {
-            token,
-            expiresAt: Date.now() + Math.max(0, ttl - 10) * 1000,
-        });
-        return token;
-    }
-    /** The challenge's realm as a URL we may send credentials to (#checkRealm). */
-    #realm(c) {
-        const realm = c.params.realm;
-        if (!realm)
-            throw new errors_OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
-        let url;
-        try {
-            url = new URL(realm);
-        }
-        catch {
-            throw new errors_OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
-        }
-        this.#checkRealm(url);
-        return url;
-    }
-}
-/**
- * The token request: an OAuth2 refresh-token POST for an identity token, else GET realm?service=&scope= with
- * Basic credentials when we have them.
- */
-function tokenRequest(url, c, scopes, cred) {
-    if (cred?.identityToken) {
-        const form = new URLSearchParams({
-            grant_type: 'refresh_token',
-            refresh_token: cred.identityToken,
-            client_id: 'oci-encrypt-push',
-        });
-        if (c.params.service)
-            form.set('service', c.params.service);
-        if (scopes.length)
-            form.set('scope', scopes.join(' '));
-        return {
-            method: 'POST',
-            url,
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: async () => form.toString(),
-        };
-    }
-    const get = new URL(url);
-    if (c.params.service)
-        get.searchParams.set('service', c.params.service);
-    for (const s of scopes)
-        get.searchParams.append('scope', s);
-    const headers = {};
-    if (cred?.username && cred.password !== undefined) {
-        headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-    }
-    return { method: 'GET', url: get, headers };
-}
-/** The error for a token endpoint's non-200 answer: a 401/403 says whose credentials were refused. */
-function tokenRefused(res, body, url, cred) {
-    // Only the codes: the free text comes from a server that just received our credentials, and may reflect them.
-    const err = httpError(res.status, res.headers, tokenErrorCodes(body), `token request to ${url.origin}${url.pathname}`);
-    if (res.status !== 401 && res.status !== 403)
-        return err;
-    return err.explained('E_AUTH', cred
-        ? `the credentials from ${cred.source} were refused`
-        : 'no credentials were found: pass username/password or log in with docker/podman first');
-}
-/** The token and its lifetime in seconds (60 when the endpoint gives none) from the endpoint's JSON. */
-function parseToken(body, url) {
-    let doc;
-    try {
-        doc = JSON.parse(body);
-    }
-    catch {
-        throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
-    }
-    const token = doc.token ?? doc.access_token;
-    if (!token)
-        throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
-    const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
-    return { token, ttl };
-}
-/**
- * The auth layer for requests to the registry at `origin`: each gets the Authorization header for its scopes
- * (none elsewhere: withRedirects keeps it on that origin). A 401 counts as the registry's only when its own origin
- * answered: then its challenge is taken and the request sent once more with new credentials. A 401 from a host
- * the registry redirected to is that request's failure (its challenge could point our credentials at any realm).
- */
-function withAuth(next, auth, origin) {
-    return async (req) => {
-        let scopes = req.scopes ?? [];
-        for (let attempt = 0;; attempt++) {
-            const authz = req.url.origin === origin ? await authorization(auth, scopes, req) : undefined;
-            const headers = { ...req.headers, ...(authz ? { authorization: authz } : {}) };
-            const res = await next({ ...req, headers });
-            if (res.status === 401 && res.url.origin === origin && attempt === 0) {
-                await discard(res);
-                scopes = auth.invalidate(scopes, parseChallenge(res.headers['www-authenticate']));
-                continue;
-            }
-            return authz ? Object.assign(res, { authorized: true }) : res;
-        }
-    };
-}
-/** The Authorization header; a token endpoint's failure told as this request's (the realm may be any host). */
-async function authorization(auth, scopes, req) {
-    try {
-        return await auth.header(scopes);
-    }
-    catch (err) {
-        if (!(err instanceof errors_OepError))
-            throw err;
-        throw inContext(err, req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`);
-    }
-}
-const CODE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
-/**
- * What of a token endpoint's error body may reach a message: its codes only (Distribution `errors[].code`, OAuth
- * `error`). The rest is free text from a server that just received our credentials, and may reflect them.
- */
-function tokenErrorCodes(body) {
-    let doc;
-    try {
-        doc = JSON.parse(body);
-    }
-    catch {
-        return '';
-    }
-    if (!doc || typeof doc !== 'object')
-        return '';
-    const { errors, error } = doc;
-    const codes = (Array.isArray(errors) ? errors : [])
-        .map((e) => (e && typeof e === 'object' ? e.code : undefined))
-        .filter((c) => typeof c === 'string' && CODE_RE.test(c));
-    if (codes.length)
-        return JSON.stringify({ errors: codes.map((code) => ({ code, message: '' })) });
-    return typeof error === 'string' && CODE_RE.test(error) ? `error: ${error}` : '';
-}
-
-;// CONCATENATED MODULE: ./src/registry/transport/redirects.ts
-/**
- * Which redirects a registry client follows (GET and HEAD only: an upload is never replayed elsewhere), and where
- * it stops. Blob GETs may redirect to storage on another origin (design.md): Authorization never goes there, and
- * withAuth takes no challenge from its answers. Here: at most MAX_REDIRECTS hops, never from https to http (a
- * signed storage URL, or the bytes themselves, would travel in clear), http(s) only.
- */
-
-
-const MAX_REDIRECTS = 5;
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-/** A URL for messages: origin and path, never the query (storage redirects carry signatures there). */
-function showUrl(url) {
-    return `${url.origin}${url.pathname}`;
-}
-/**
- * The next URL to request after `res` (the answer to hop number `hop`, 0 for the first request), or undefined
- * when `res` is the final answer. Throws when the redirect must not be followed.
- */
-function nextHop(method, res, hop, what) {
-    const location = res.headers.location;
-    if ((method !== 'GET' && method !== 'HEAD') || !REDIRECT_STATUS.has(res.status) || !location) {
-        return undefined;
-    }
-    let next;
-    try {
-        next = new URL(Array.isArray(location) ? location[0] : location, res.url);
-    }
-    catch {
-        throw new RegistryError('E_REGISTRY', `${what}: ${res.url.host} redirected to an invalid URL`, {
-            status: res.status,
-        });
-    }
-    const fix = `the registry at ${res.url.host} or its storage is misconfigured: ask its operator to fix its redirects`;
-    if (hop >= MAX_REDIRECTS) {
-        throw new RegistryError('E_REGISTRY', `${what}: more than ${MAX_REDIRECTS} redirects (the last from ${showUrl(res.url)} to ${showUrl(next)})`, { status: res.status, hint: fix });
-    }
-    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-        throw new RegistryError('E_REGISTRY', `${what}: redirected to a ${next.protocol} URL`, {
-            status: res.status,
-            hint: fix,
-        });
-    }
-    if (res.url.protocol === 'https:' && next.protocol === 'http:') {
-        throw new RegistryError('E_REGISTRY', `${what}: ${res.url.host} redirected from https to plain ${showUrl(next)}, which is refused`, { status: res.status, hint: fix });
-    }
-    return next;
-}
-/**
- * Follow redirects in code (nextHop). The Authorization header goes only to hops on the origin of the first
- * request (the one it was made for); the body only with the first request.
- */
-function withRedirects(send) {
-    return async (req) => {
-        const what = req.what ?? `${req.method} ${showUrl(req.url)}`;
-        const { authorization, ...anywhere } = req.headers ?? {};
-        let target = req.url;
-        for (let hop = 0;; hop++) {
-            const own = target.origin === req.url.origin && authorization !== undefined;
-            const res = await send({
-                ...req,
-                url: target,
-                headers: own ? { ...anywhere, authorization } : anywhere,
-                body: hop === 0 ? req.body : undefined,
-            });
-            let next;
-            try {
-                next = nextHop(req.method, res, hop, what);
-            }
-            catch (err) {
-                await discard(res);
-                throw err;
-            }
-            if (!next)
-                return res;
-            await discard(res);
-            target = next;
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/registry/session.ts
-
-
-
-
-
-/** GET /v2/: 200 open, 401 with the challenge the auth layer keeps; anything else is not a usable registry. */
-async function ping(send, auth, base, apiHost) {
-    const res = await send({ method: 'GET', url: new URL('/v2/', base) });
-    await discard(res);
-    if (res.status === 401)
-        return auth.setChallenge(parseChallenge(res.headers['www-authenticate']));
-    if (res.status !== 200) {
-        const down = res.status === 429 || res.status >= 500;
-        throw httpError(res.status, res.headers, '', `${apiHost} ${down ? 'is unavailable' : 'is not an OCI registry'} (GET /v2/)`);
-    }
-}
-/** The transport stack under the auth layer (its token requests use it too): undici, retries of GET/HEAD. */
-function baseSend(opts, dispatcher) {
-    const noRetry = { retries: 0, baseMs: 0, maxMs: 0, log: () => { } };
-    return withRetry(createSend(opts, dispatcher), opts.requestRetry ?? noRetry);
-}
-class Session {
-    host;
-    base;
-    dispatcher;
-    #send;
-    #auth;
-    constructor(host, base, send, auth, dispatcher) {
-        this.host = host;
-        this.base = base;
-        this.#send = withAuth(withRedirects(send), auth, base.origin);
-        this.#auth = auth;
-        this.dispatcher = dispatcher;
-    }
-    /**
-     * 1. GET /v2/ over HTTPS. With TLS verification off, and only when HTTPS failed before any answer
-     *    (connection refused, TLS handshake failure: the port speaks plain HTTP), over plain HTTP, as skopeo does,
-     *    with a warning naming the host.
-     * 2. Keep the challenge of a 401 for the auth layer.
-     * 3. Stack the layers for the origin that answered: withAuth(withRedirects(withRetry(send))).
-     */
-    static async open(ref, opts) {
-        const log = opts.log ?? (() => { });
-        const dispatcher = createDispatcher(opts);
-        const send = baseSend(opts, dispatcher);
-        const hostname = new URL(`http://${ref.apiHost}`).hostname;
-        const auth = new Authorizer(send, opts.credential, {
-            ...(opts.tlsVerify ? {} : { plainRealmHost: hostname }),
-            log,
-        });
-        let base = new URL(`https://${ref.apiHost}`);
-        try {
-            try {
-                await ping(send, auth, base, ref.apiHost);
-            }
-            catch (err) {
-                if (opts.tlsVerify || !failedBeforeResponse(err))
-                    throw err;
-                base = new URL(`http://${ref.apiHost}`);
-                await ping(send, auth, base, ref.apiHost);
-                log(`warning: ${ref.apiHost} does not answer HTTPS (${networkCode(err)}): using plain HTTP, unencrypted (--tls-verify=false)`);
-            }
-        }
-        catch (err) {
-            await dispatcher.destroy().catch(() => { }); // no client came of it: its connections go now
-            throw err;
-        }
-        return new Session(ref.apiHost, base, send, auth, dispatcher);
-    }
-    /** One request through the stack; an answer not in `ok` becomes the error that explains it. */
-    async call(method, url, opts) {
-        const { ok, ...rest } = opts;
-        const res = await this.#send({ method, url, ...rest });
-        if (ok.includes(res.status))
-            return res;
-        throw await this.#failure(method, res, opts.what);
-    }
-    /** The error for an unexpected final answer. */
-    async #failure(method, res, what) {
-        const text = method === 'HEAD' ? '' : await readText(res);
-        if (res.url.origin !== this.base.origin) {
-            return httpError(res.status, res.headers, text, `${what} (redirected by ${this.host} to ${res.url.host})`).explained('E_REGISTRY', `credentials go to ${this.host} only, never to a host it redirects to: ask the registry's operator to fix its storage redirects`);
-        }
-        const err = httpError(res.status, res.headers, text, what);
-        if (res.status === 401 && res.authorized && (await this.#auth.hasCredential())) {
-            // We did authenticate: the credentials themselves (or their rights) are what the registry refused.
-            return err.explained('E_AUTH', 'the registry refused the credentials: check the username and password or token, and its push rights');
-        }
-        return err;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/client.ts
-
-
-
-
-
-
-const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(', ');
-function pullScope(repo) {
-    return `repository:${repo}:pull`;
-}
-function pushScope(repo) {
-    return `repository:${repo}:pull,push`;
-}
-class RegistryClient {
-    host;
-    #session;
-    #chunked;
-    constructor(session, chunked) {
-        this.host = session.host;
-        this.#session = session;
-        this.#chunked = chunked;
-    }
-    /** Open a session (see Session.open: HTTPS, the plain-HTTP rule, the challenge). */
-    static async connect(ref, opts) {
-        return new RegistryClient(await Session.open(ref, opts), opts.chunked ?? false);
-    }
-    #call(method, url, opts) {
-        return this.#session.call(method, url, opts);
-    }
-    /** Close kept-alive connections, so a finished CLI run exits at once. */
-    async close() {
-        await this.#session.dispatcher.close();
-    }
-    /** Abort every request under way (a failed run must not wait for uploads nobody will use). */
-    async destroy() {
-        await this.#session.dispatcher.destroy();
-    }
-    #url(path) {
-        return new URL(path, this.#session.base);
-    }
-    /**
-     * GET /v2/ with the push token of `repo` (or Basic credentials): refused credentials fail here, in a second,
-     * before any layer is encrypted. Missing push rights may still only show at the first upload.
-     */
-    async checkPushAccess(repo) {
-        const res = await this.#call('GET', this.#url('/v2/'), {
-            scopes: [pushScope(repo)],
-            ok: [200],
-            what: `authenticating to ${this.host}/${repo}`,
-        });
-        await discard(res);
-    }
-    /** HEAD /v2/<repo>/blobs/<digest>: 200 present (its size must match), 404 absent. */
-    async blobExists(repo, desc, scopes = [pushScope(repo)]) {
-        const res = await this.#call('HEAD', this.#url(`/v2/${repo}/blobs/${desc.digest}`), {
-            scopes,
-            ok: [200, 404],
-            what: `checking blob ${desc.digest} in ${this.host}/${repo}`,
-        });
-        await discard(res);
-        if (res.status === 404)
-            return false;
-        const length = res.headers['content-length'];
-        if (length !== undefined && Number(length) !== desc.size) {
-            throw new RegistryError('E_VERIFY', `${this.host}/${repo} holds blob ${desc.digest} with ${length} bytes, expected ${desc.size}`);
-        }
-        return true;
-    }
-    /**
-     * POST /v2/<repo>/blobs/uploads/[?mount=&from=]: 201 when the registry mounted the blob from the other
-     * repository, 202 with a Location to upload to otherwise (registries answer 202 to a refused mount).
-     */
-    async startUpload(repo, mount) {
-        const url = this.#url(`/v2/${repo}/blobs/uploads/`);
-        const scopes = [pushScope(repo)];
-        if (mount) {
-            url.searchParams.set('mount', mount.digest);
-            url.searchParams.set('from', mount.from);
-            scopes.push(pullScope(mount.from));
-        }
-        const res = await this.#call('POST', url, {
-            scopes,
-            ok: [201, 202],
-            what: `starting an upload to ${this.host}/${repo}`,
-            headers: { 'content-length': '0' },
-        });
-        await discard(res);
-        const location = res.headers.location;
-        if (res.status === 201)
-            return { mounted: true, location: url };
-        if (!location)
-            throw new RegistryError('E_REGISTRY', `${this.host} started an upload without a Location`);
-        return {
-            mounted: false,
-            location: uploadLocation(location, url, `starting an upload to ${this.host}/${repo}`),
-        };
-    }
-    /**
-     * PUT <location>&digest=: the whole blob in one request, streamed with its length (distribution 2.8 has no
-     * single-POST upload, so POST then PUT). With `chunked`, or when the registry refuses the monolithic PUT
-     * with 405/416, one PATCH carries the bytes and an empty PUT commits them.
-     */
-    async uploadBlob(repo, location, desc, open) {
-        const what = `uploading blob ${desc.digest} to ${this.host}/${repo}`;
-        const scopes = [pushScope(repo)];
-        if (!this.#chunked) {
-            const put = new URL(location);
-            put.searchParams.set('digest', desc.digest);
-            try {
-                const res = await this.#call('PUT', put, {
-                    scopes,
-                    ok: [201, 204],
-                    what,
-                    headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-                    body: open,
-                });
-                await discard(res);
-                this.#checkDigestHeader(res, desc.digest, what);
-                return;
-            }
-            catch (err) {
-                if (!(err instanceof RegistryError) || (err.status !== 405 && err.status !== 416))
-                    throw err;
-            }
-        }
-        const patched = await this.#call('PATCH', location, {
-            scopes,
-            ok: [202, 204],
-            what,
-            headers: {
-                'content-type': 'application/octet-stream',
-                'content-length': String(desc.size),
-                ...(desc.size > 0 ? { 'content-range': `0-${desc.size - 1}` } : {}),
-            },
-            body: open,
-        });
-        await discard(patched);
-        const next = patched.headers.location;
-        const commit = next ? uploadLocation(next, location, what) : new URL(location);
-        commit.searchParams.set('digest', desc.digest);
-        const res = await this.#call('PUT', commit, {
-            scopes,
-            ok: [201, 204],
-            what,
-            headers: { 'content-length': '0' },
-        });
-        await discard(res);
-        this.#checkDigestHeader(res, desc.digest, what);
-    }
-    #checkDigestHeader(res, digest, what) {
-        const got = res.headers['docker-content-digest'];
-        if (got !== undefined && got !== digest) {
-            throw new RegistryError('E_VERIFY', `${what}: the registry stored ${String(got)}, not ${digest}`);
-        }
-    }
-    /** PUT /v2/<repo>/manifests/<tag|digest> with the exact bytes; returns the digest the registry computed. */
-    async putManifest(repo, reference, bytes, mediaType) {
-        const res = await this.#call('PUT', this.#url(`/v2/${repo}/manifests/${reference}`), {
-            scopes: [pushScope(repo)],
-            ok: [200, 201, 202, 204],
-            what: `pushing manifest ${reference} to ${this.host}/${repo}`,
-            headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
-            body: async () => bytes,
-        });
-        await discard(res);
-        const d = res.headers['docker-content-digest'];
-        return Array.isArray(d) ? d[0] : d;
-    }
-    /** GET /v2/<repo>/manifests/<ref>: the exact bytes, their media type and the registry's digest header. */
-    async getManifest(repo, reference, scopes = [pullScope(repo)]) {
-        const res = await this.#call('GET', this.#url(`/v2/${repo}/manifests/${reference}`), {
-            scopes,
-            ok: [200],
-            what: `reading manifest ${reference} from ${this.host}/${repo}`,
-            headers: { accept: MANIFEST_ACCEPT },
-        });
-        const length = Number(res.headers['content-length'] ?? 0);
-        if (length > MAX_JSON_BLOB) {
-            await discard(res);
-            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
-        }
-        const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
-        if (bytes.length > MAX_JSON_BLOB)
-            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
-        const ct = res.headers['content-type'];
-        const dg = res.headers['docker-content-digest'];
-        return {
-            bytes,
-            mediaType: (Array.isArray(ct) ? ct[0] : ct)?.split(';')[0]?.trim() ?? '',
-            ...(dg ? { digest: Array.isArray(dg) ? dg[0] : dg } : {}),
-        };
-    }
-    /** GET /v2/<repo>/blobs/<digest>: a stream (redirects to storage followed without our credentials). */
-    async getBlob(repo, digest) {
-        const res = await this.#call('GET', this.#url(`/v2/${repo}/blobs/${digest}`), {
-            scopes: [pullScope(repo)],
-            ok: [200],
-            what: `reading blob ${digest} from ${this.host}/${repo}`,
-        });
-        return res.body;
-    }
-}
-/**
- * Where an upload goes next. Relative Locations resolve against the request they answer (RFC 9110), as
- * `/v2/...` does against any. Blob bytes never leave HTTPS for plain HTTP (nor for another scheme), whatever
- * the registry answers: the same rule as for redirects.
- */
-function uploadLocation(header, base, what) {
-    const value = Array.isArray(header) ? header[0] : header;
-    let url;
-    try {
-        url = new URL(value, base);
-    }
-    catch {
-        throw new RegistryError('E_REGISTRY', `${what}: the registry answered an invalid upload Location`);
-    }
-    const downgrade = base.protocol === 'https:' && url.protocol !== 'https:';
-    if (downgrade || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        throw new RegistryError('E_REGISTRY', `${what}: the registry sent the upload to ${url.protocol}//${url.host}`, {
-            hint: 'blobs go over HTTPS when the registry speaks HTTPS: ask its operator to fix its upload Location',
-        });
-    }
-    return url;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/registry/command.ts
-/**
- * Running a program for its answer (docker credential helpers): the host may supply its own runner (the Action
- * could use @actions/exec, a test a fake); the default is node:child_process, with the input on stdin and
- * never on the command line.
- */
-
-const spawnCommand = (cmd, args, opts) => new Promise((resolve, reject) => {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
-        ...(opts.env ? { env: opts.env } : {}),
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d) => (err += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-    // A program that exits without reading stdin makes the write fail with EPIPE: its exit code and output
-    // tell what happened, so this must not become an unhandled 'error' event that kills the process.
-    child.stdin.on('error', () => { });
-    child.stdin.end(opts.input);
-});
-
-;// CONCATENATED MODULE: ./src/registry/credentials.ts
-/**
- * Where push credentials come from, first found wins: explicit username/password → docker config.json
- * (`credHelpers`, `auths`, `credsStore`; what docker/login-action writes) → containers auth.json (podman,
- * buildah, skopeo login) → anonymous. Hosts are normalised and matched exactly, never by substring.
- * Secrets never reach a command line: credential helpers get the server on stdin, as the protocol says.
- */
-
-
-
-
-
-/** `https://ghcr.io/v1/` → `ghcr.io`; Docker Hub's many names → `docker.io`. Keeps a repository path. */
-function normaliseKey(key) {
-    let k = key.trim().replace(/^[a-z]+:\/\//, '');
-    k = k.replace(/\/v[12]\/?$/, '').replace(/\/+$/, '');
-    const [host, ...path] = k.split('/');
-    const h = host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
-    return [h, ...path].join('/');
-}
-/** The best `auths` entry for an image: the longest key that is the registry or a repository prefix of it. */
-function bestEntry(map, ref) {
-    if (!map)
-        return undefined;
-    const target = `${ref.registry}/${ref.repository}`;
-    let best;
-    for (const [key, value] of Object.entries(map)) {
-        const k = normaliseKey(key);
-        if (k === ref.registry || target === k || target.startsWith(`${k}/`)) {
-            if (!best || k.length > best.len)
-                best = { len: k.length, value };
-        }
-    }
-    return best?.value;
-}
-function fromEntry(e, source) {
-    // The file is hand-editable: a field of the wrong type is ignored rather than crashing Buffer.from.
-    if (!e || typeof e !== 'object')
-        return undefined;
-    if (typeof e.identitytoken === 'string' && e.identitytoken)
-        return { identityToken: e.identitytoken, ...(e.username ? { username: e.username } : {}), source };
-    if (typeof e.auth === 'string' && e.auth) {
-        const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
-        const i = decoded.indexOf(':');
-        if (i > 0)
-            return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
-    }
-    if (e.username && e.password)
-        return { username: e.username, password: e.password, source };
-    return undefined;
-}
-async function readConfig(path) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new errors_OepError('E_AUTH', `${path} is not valid JSON`, {
-            hint: 'fix or remove the file, or pass username/password',
-        });
-    }
-}
-/** The server name a credential helper is asked for: what `docker login` stored it under. */
-function helperServer(ref) {
-    return ref.registry === DOCKER_HUB ? DOCKER_HUB_AUTH_KEY : ref.registry;
-}
-/** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
-async function runCredentialHelper(name, server, env, run = spawnCommand) {
-    if (!/^[A-Za-z0-9._-]+$/.test(name))
-        throw new errors_OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
-    const program = `docker-credential-${name}`;
-    const { code, stdout, stderr } = await run(program, ['get'], { input: server, env }).catch((err) => {
-        throw new errors_OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
-            hint: `install ${program}, or remove it from the docker config`,
-        });
-    });
-    if (code !== 0) {
-        if (/credentials not found/i.test(stdout + stderr))
-            return undefined;
-        throw new errors_OepError('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
-    }
-    return parseHelperOutput(stdout, program);
-}
-/** The JSON a credential helper printed for `get` (`{"Username":…,"Secret":…}`) as a credential. */
-function parseHelperOutput(stdout, program) {
-    let doc;
-    try {
-        doc = JSON.parse(stdout);
-    }
-    catch {
-        throw new errors_OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
-    }
-    // As for config files: a field of the wrong type (or output that is not an object) is ignored.
-    if (typeof doc?.Secret !== 'string' || !doc.Secret)
-        return undefined;
-    const source = `credential helper ${program}`;
-    // Username "<token>" marks an identity token, as the docker CLI reads it.
-    if (doc.Username === '<token>')
-        return { identityToken: doc.Secret, source };
-    return { username: typeof doc.Username === 'string' ? doc.Username : '', password: doc.Secret, source };
-}
-async function fromDockerConfig(ref, opts) {
-    const { env, runCommand } = opts;
-    const dir = env.DOCKER_CONFIG ?? (env.HOME ? (0,external_node_path_.join)(env.HOME, '.docker') : undefined);
-    if (!dir)
-        return undefined;
-    const path = (0,external_node_path_.join)(dir, 'config.json');
-    const cfg = await readConfig(path);
-    if (!cfg)
-        return undefined;
-    const helper = bestEntry(cfg.credHelpers, ref);
-    if (helper)
-        return runCredentialHelper(helper, helperServer(ref), env, runCommand);
-    const entry = fromEntry(bestEntry(cfg.auths, ref), `docker config ${path}`);
-    if (entry)
-        return entry;
-    if (cfg.credsStore)
-        return runCredentialHelper(cfg.credsStore, helperServer(ref), env, runCommand);
-    return undefined;
-}
-async function fromContainersAuth(ref, env) {
-    const candidates = env.REGISTRY_AUTH_FILE
-        ? [env.REGISTRY_AUTH_FILE]
-        : [
-            env.XDG_RUNTIME_DIR ? (0,external_node_path_.join)(env.XDG_RUNTIME_DIR, 'containers', 'auth.json') : undefined,
-            env.HOME ? (0,external_node_path_.join)(env.HOME, '.config', 'containers', 'auth.json') : undefined,
-        ].filter((p) => p !== undefined);
-    for (const path of candidates) {
-        const cfg = await readConfig(path);
-        const cred = fromEntry(bestEntry(cfg?.auths, ref), `containers auth file ${path}`);
-        if (cred)
-            return cred;
-    }
-    return undefined;
-}
-async function findCredential(ref, opts) {
-    if (opts.username !== undefined || opts.password !== undefined) {
-        if (!opts.username || !opts.password) {
-            throw new errors_OepError('E_USAGE', 'username and password go together: one was given without the other', {
-                hint: 'give both, or neither to use docker/podman login credentials',
-            });
-        }
-        return { username: opts.username, password: opts.password, source: 'username/password' };
-    }
-    return (await fromDockerConfig(ref, opts)) ?? (await fromContainersAuth(ref, opts.env));
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
-/**
- * Registry sessions for the use cases: the options every front end fills in, one connected client per host
- * (reached with retries, its auth scheme learned), and the retry policy they share.
- */
-
-
-
-function retryPolicy(opts, log) {
-    return {
-        ...DEFAULT_RETRY,
-        retries: opts.retries,
-        ...(opts.retryBaseMs !== undefined ? { baseMs: opts.retryBaseMs } : {}),
-        log,
-    };
-}
-/**
- * The credential lookup for one registry, run once, when the registry first asks. Explicit username/password
- * belong to `explicitFor` (the image's registry): a tag on another registry must not receive them (a GitHub
- * token is no business of Docker Hub's). The log names the source per host, never the secret.
- */
-/** The secret strings of a credential as they may appear anywhere: raw, and in a Basic header. */
-function secretsOf(cred) {
-    const out = [cred.password, cred.identityToken].filter((v) => !!v);
-    if (cred.username && cred.password)
-        out.push(Buffer.from(`${cred.username}:${cred.password}`).toString('base64'));
-    return out;
-}
-function credentialFor(ref, explicitFor, opts, log) {
-    const mine = ref.registry === explicitFor;
-    const given = opts.username !== undefined || opts.password !== undefined;
-    let cached;
-    const lookup = async () => {
-        const cred = await findCredential(ref, {
-            ...(mine ? { username: opts.username, password: opts.password } : {}),
-            env: opts.env,
-            ...(opts.runCommand ? { runCommand: opts.runCommand } : {}),
-        });
-        if (cred)
-            secretsOf(cred).forEach((v) => opts.onSecret?.(v));
-        const note = given && !mine ? `; username/password are for ${explicitFor} only` : '';
-        log(`credentials for ${ref.registry}: ${cred ? cred.source : `none (anonymous${note})`}`);
-        return cred;
-    };
-    return () => (cached ??= lookup());
-}
-/** One client per registry host, each reached (and its auth scheme learned) with retries. */
-async function connectClients(refs, opts, log = () => { }) {
-    const clients = new Map();
-    for (const ref of refs) {
-        if (clients.has(ref.apiHost))
-            continue;
-        const credential = credentialFor(ref, refs[0]?.registry, opts, log);
-        try {
-            const client = await retryOperation(`connecting to ${ref.apiHost}`, retryPolicy(opts, log), () => RegistryClient.connect(ref, {
-                tlsVerify: opts.tlsVerify,
-                ...(opts.ca ? { ca: opts.ca } : {}),
-                timeoutMs: opts.timeoutMs ?? 60_000,
-                env: opts.env,
-                userAgent: opts.userAgent ?? 'oci-encrypt-push',
-                credential,
-                log,
-                chunked: opts.chunked ?? false,
-            }));
-            clients.set(ref.apiHost, client);
-        }
-        catch (err) {
-            await Promise.all([...clients.values()].map((c) => c.close()));
-            throw err;
-        }
-    }
-    return clients;
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
 /**
  * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
@@ -76322,7 +77217,7 @@ function pushTargets(image, tags = []) {
 /** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
 function encryptionIntact(l) {
     const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
-    return isEncryptedMediaType(l.mediaType) && keys && Boolean(l.annotations?.[options_ANNOTATION_PUBOPTS]);
+    return isEncryptedMediaType(l.mediaType) && keys && Boolean(l.annotations?.[ANNOTATION_PUBOPTS]);
 }
 /**
  * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
@@ -76450,684 +77345,62 @@ async function pushImage(opts) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/ca.ts
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
 /**
- * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
- * it cannot read, and the user would get "certificate not trusted" from the registry instead of the real cause.
- * Shared by every front end, so the CLI's --ca-file and the Action's ca-cert fail the same way.
+ * A checked request, run: the one place that turns a Request into the use case it asks for (encrypt into a
+ * layout, encrypt and push, decrypt, inspect). The CLI, the Action and the library each build the request
+ * their way and hand it here with what their host supplies.
  */
 
 
-const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
-/** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
-function checkCaBundle(text, source, input) {
-    const certs = text.match(CERT_RE) ?? [];
-    if (certs.length === 0) {
-        throw new errors_OepError('E_USAGE', `${input}: ${source} holds no PEM certificate`, { hint: CA_HINT });
-    }
-    certs.forEach((pem, i) => {
-        try {
-            new external_node_crypto_.X509Certificate(pem);
-        }
-        catch {
-            throw new errors_OepError('E_USAGE', `${input}: certificate ${i + 1} in ${source} cannot be parsed`, {
-                hint: CA_HINT,
-            });
-        }
-    });
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/key-formats.ts
-/** What parsing public and private keys shares: format sniffing, parse errors, private DER probing. */
 
 
-/** How a key file is encoded, by its first bytes: PEM anywhere in it, a JSON object, or an ASN.1 SEQUENCE. */
-function keyFormat(buf, text) {
-    if (text.includes('-----BEGIN'))
-        return 'pem';
-    if (text.trimStart().startsWith('{'))
-        return 'jwk';
-    return buf.length > 0 && buf[0] === 0x30 ? 'der' : undefined;
+/** Where decrypt and inspect read from. */
+function run_source(req, registry, log) {
+    const where = req.image ? { image: req.image, registry } : { layout: req.layout };
+    return { ...where, ...(log ? { log } : {}) };
 }
-function parseWith(fn, source, what) {
-    try {
-        return fn();
-    }
-    catch {
-        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-/** The JWKs of a JWK or JWK set document. */
-function jwksOf(text, source) {
-    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-    return Array.isArray(doc.keys) ? doc.keys : [doc];
-}
-function tryPrivateDer(der, passphrase) {
-    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
-        try {
-            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
-        }
-        catch {
-            /* try the next encoding */
-        }
-    }
-    return undefined;
-}
-/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
-function tryPrivateDerEncrypted(der) {
-    try {
-        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
-        return false;
-    }
-    catch (err) {
-        return /passphrase/i.test(String(err.message));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
-/**
- * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
- * a block that is truncated, mislabelled or malformed must fail the whole input, never vanish, or an image
- * would be encrypted for fewer recipients than the user listed. Text outside blocks (comments) is allowed.
- * Messages name the source and the block's number (1-based), never the block's content: it is key material.
- */
-
-const BEGIN_RE = /^-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/;
-const END_RE = /^-----END (.*)-----$/;
-const HEADER_RE = /^[A-Za-z-]+:/;
-const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-/** "keys/team.pem (PEM block 2)": how messages name a block. */
-function pem_blockName(source, number) {
-    return `${source} (PEM block ${number})`;
-}
-function pem_bad(source, number, what, label) {
-    const where = label ? `${source} (PEM block ${number}, ${label})` : pem_blockName(source, number);
-    return new errors_OepError('E_KEY', `${where} ${what}`, {
-        hint: 'each key must be whole: a -----BEGIN line, base64 lines, and the matching -----END line, each on its own line',
-    });
-}
-function pem_close(open, source) {
-    const headers = open.body.some((l) => HEADER_RE.test(l));
-    if (!headers && !open.body.every((l) => BASE64_RE.test(l))) {
-        throw pem_bad(source, open.number, 'holds text that is not base64', open.label);
-    }
+/** The options every encryption takes, push or not. */
+function encryptOptions(req, host) {
     return {
-        label: open.label,
-        number: open.number,
-        headers,
-        text: `-----BEGIN ${open.label}-----\n${open.body.join('\n')}\n-----END ${open.label}-----\n`,
+        layout: req.layout,
+        ...(req.refName ? { refName: req.refName } : {}),
+        recipients: req.recipients,
+        encryptLayers: req.encryptLayers,
+        platforms: req.platforms,
+        attestations: req.attestations,
+        ...host,
     };
 }
-/** Every block in `text`, checked for shape (BEGIN, base64, matching END); parsing the keys is the caller's. */
-function pem_pemBlocks(text, source) {
-    const blocks = [];
-    let open;
-    let count = 0;
-    for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
-        const line = raw.trim();
-        if (line.includes('-----BEGIN')) {
-            if (open)
-                throw pem_bad(source, open.number, 'has no END line before the next BEGIN', open.label);
-            const m = BEGIN_RE.exec(line);
-            count += 1;
-            if (!m)
-                throw pem_bad(source, count, 'has a malformed BEGIN line');
-            open = { label: m[1], number: count, body: [] };
-        }
-        else if (line.includes('-----END')) {
-            const m = END_RE.exec(line);
-            if (!open) {
-                throw new errors_OepError('E_KEY', `${source} line ${i + 1}: an END line with no BEGIN line before it`, {
-                    hint: 'the key was cut at its start: copy the whole key, from its -----BEGIN line',
-                });
-            }
-            if (!m || m[1] !== open.label) {
-                const end = m && /^[A-Z0-9 ]{1,64}$/.test(m[1]) ? `END ${m[1]}` : 'a malformed END line';
-                throw pem_bad(source, open.number, `begins with BEGIN ${open.label} but ends with ${end}`);
-            }
-            blocks.push(pem_close(open, source));
-            open = undefined;
-        }
-        else if (open) {
-            open.body.push(line);
-        }
-    }
-    if (open)
-        throw pem_bad(source, open.number, 'has no END line', open.label);
-    return blocks;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/public-keys.ts
-/**
- * Parsing recipients: public keys in PEM (SPKI, PKCS#1, X.509 certificates), JWK (and JWK sets) and DER. Each
- * key, as soon as it is parsed, goes to the key wrapper of the recipient's scheme, which accepts it (choosing
- * its algorithm) or refuses it. Every refusal names the key's source and says what to give instead; key
- * material never appears in a message.
- */
-
-
-
-
-
-function privateKeyGiven(source) {
-    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
-        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
-    });
-}
-/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
-function recipientFromPem(block, where, accept) {
-    switch (block.label) {
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            return accept({ key: parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), source: where });
-        case 'CERTIFICATE':
-            // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
-            return accept({
-                key: parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label),
-                source: where,
-            });
-        case 'EC PARAMETERS':
-            return undefined; // openssl ecparam writes these before a key; they carry no key
-        default:
-            if (block.label.includes('PRIVATE KEY'))
-                throw privateKeyGiven(where);
-            throw new errors_OepError('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
-                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
-            });
-    }
-}
-/**
- * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
- * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
- */
-function recipientsFromPem(text, source, accept) {
-    const blocks = pem_pemBlocks(text, source);
-    return blocks.flatMap((b) => {
-        const r = recipientFromPem(b, blocks.length > 1 ? pem_blockName(source, b.number) : source, accept);
-        return r ? [r] : [];
-    });
-}
-function recipientsFromJwk(text, source, accept) {
-    const jwks = jwksOf(text, source);
-    return jwks.map((jwk, i) => {
-        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
-        if (typeof jwk !== 'object' || jwk === null)
-            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
-        if ('d' in jwk)
-            throw privateKeyGiven(where);
-        if (jwk.kty === 'OKP') {
-            throw new errors_OepError('E_KEY', `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : quote(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
-                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+function runRequest(req, runner) {
+    const { tempDir, keys, registry: extra, ...host } = runner;
+    const registry = { ...req.registry, ...extra };
+    switch (req.command) {
+        case 'encrypt': {
+            const common = encryptOptions(req, host);
+            if (!req.image)
+                return encryptImage({ ...common, output: req.output });
+            return pushImage({
+                ...common,
+                image: req.image,
+                tags: req.tags,
+                output: req.output,
+                tempDir,
+                verify: req.verify,
+                registry,
             });
         }
-        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
-        return accept({ key, source: where, declared: { alg: jwk.alg, kid: jwk.kid } });
-    });
-}
-function recipientFromDer(der, source, accept) {
-    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
-    if (tryPrivateDer(der))
-        throw privateKeyGiven(source);
-    const readers = [
-        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'spki' }),
-        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'pkcs1' }),
-        () => new external_node_crypto_.X509Certificate(der).publicKey,
-    ];
-    for (const read of readers) {
-        try {
-            return accept({ key: read(), source });
-        }
-        catch (err) {
-            if (err instanceof errors_OepError)
-                throw err;
-        }
-    }
-    if (tryPrivateDerEncrypted(der))
-        throw privateKeyGiven(source);
-    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
-        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
-    });
-}
-/**
- * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
- * several recipients, so a secret holding the team's keys works as one input.
- */
-function parseRecipients(data, source, scheme = 'jwe') {
-    const wrapper = keyWrapper(scheme);
-    if (!wrapper)
-        throw new errors_OepError('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
-    const accept = (pk) => wrapper.recipient(pk);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    const text = buf.toString('utf8');
-    const format = keyFormat(buf, text);
-    let out = [];
-    if (format === 'pem')
-        out = recipientsFromPem(text, source, accept);
-    else if (format === 'jwk')
-        out = recipientsFromJwk(text, source, accept);
-    else if (format === 'der')
-        out = [recipientFromDer(buf, source, accept)];
-    if (out.length === 0) {
-        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
-            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
-        });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/private-keys.ts
-/**
- * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
- * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
- * a message.
- */
-
-
-
-
-function wrongPassphrase(source, given) {
-    return given
-        ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
-            hint: 'check the passphrase given after the key path',
-        })
-        : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
-            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
-        });
-}
-/**
- * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
- * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
- */
-function privateKeyFromPem(b, where, passphrase) {
-    switch (b.label) {
-        case 'CERTIFICATE':
-            formats.parseWith(() => new X509Certificate(b.text), where, b.label);
-            return undefined;
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            formats.parseWith(() => createPublicKey(b.text), where, b.label);
-            return undefined;
-        case 'EC PARAMETERS':
-            return undefined;
-    }
-    if (!b.label.includes('PRIVATE KEY')) {
-        throw new OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
-            hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
-        });
-    }
-    const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
-    if (encrypted && !passphrase)
-        throw wrongPassphrase(where, false);
-    try {
-        return createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
-    }
-    catch {
-        if (encrypted)
-            throw wrongPassphrase(where, true);
-        throw new OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-function parseDecryptionKeys(data, source, passphrase) {
-    const buf = Buffer.from(data);
-    const text = buf.toString('utf8');
-    const keys = [];
-    const format = formats.keyFormat(buf, text);
-    if (format === 'pem') {
-        const blocks = pemBlocks(text, source);
-        for (const b of blocks) {
-            const where = blocks.length > 1 ? blockName(source, b.number) : source;
-            const k = privateKeyFromPem(b, where, passphrase);
-            if (k)
-                keys.push(k);
-        }
-    }
-    else if (format === 'jwk') {
-        for (const jwk of formats.jwksOf(text, source)) {
-            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
-                keys.push(formats.parseWith(() => createPrivateKey({ key: jwk, format: 'jwk' }), source, 'JWK'));
-            }
-        }
-    }
-    else if (format === 'der') {
-        const k = formats.tryPrivateDer(buf, passphrase);
-        if (k)
-            keys.push(k);
-        else if (formats.tryPrivateDerEncrypted(buf))
-            throw wrongPassphrase(source, Boolean(passphrase));
-    }
-    if (keys.length === 0) {
-        throw new OepError('E_KEY', `${source} holds no private key`, {
-            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
-        });
-    }
-    return keys.map((key) => ({ key, source }));
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
-/**
- * The keys users hand us: recipients (public keys, accepted by the wrapper of their scheme) for encryption and
- * private keys for decryption.
- */
-
-
-
-
-;// CONCATENATED MODULE: ./src/pipeline/keys.ts
-/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
-
-
-
-
-
-/** Read a key file, with an error that names the input it came from. */
-function readKeyFile(path, input) {
-    try {
-        return (0,external_node_fs_.readFileSync)(path);
-    }
-    catch (err) {
-        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
-            hint: 'check the path',
-        });
-    }
-}
-/**
- * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
- * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
- * name until their wrapper exists.
- */
-function recipientsFromSpec(spec, input) {
-    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
-    const scheme = prefixed ? m[1] : 'jwe';
-    const file = prefixed ? m[2] : spec;
-    if (!keyWrapper(scheme)) {
-        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
-            hint: 'use jwe:FILE with an RSA or EC public key',
-        });
-    }
-    return parseRecipients(readKeyFile(file, input), file, scheme);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
-/**
- * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
- * one default, and fails with the one message every front end prints. Messages name the input by its contract
- * name (`retries: …`); where the command line spells it differently, the hint says so.
- */
-
-
-
-
-
-
-const DEFAULT_RETRIES = 3;
-function inputError(name, message, hint) {
-    return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
-}
-/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
-function startsWithName(text, name) {
-    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
-}
-function parseBool(name, value, dflt) {
-    const v = (value ?? '').trim().toLowerCase();
-    if (v === '')
-        return dflt;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
-}
-function retriesFrom(value) {
-    if ((value ?? '').trim() === '')
-        return DEFAULT_RETRIES;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 20) {
-        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
-    }
-    return n;
-}
-/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
-function caFolder(dir) {
-    const files = (0,external_node_fs_.readdirSync)(dir)
-        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
-        .sort();
-    if (files.length === 0)
-        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
-    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
-}
-/**
- * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
- * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
- * not trusted" instead.
- */
-function caFrom(value) {
-    const v = (value ?? '').trim();
-    if (!v)
-        return undefined;
-    if (v.includes('-----BEGIN '))
-        return checkCaBundle(v, 'the PEM text', 'ca-cert');
-    // Multi-line junk is probably a mangled secret: do not echo it.
-    const source = v.includes('\n') ? 'the value' : v;
-    let text;
-    try {
-        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
-    }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw err;
-        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
-    }
-    return checkCaBundle(text, source, 'ca-cert');
-}
-/**
- * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
- * with no image have no repository to go to: an error, not a silent layout-only run.
- */
-function imageFrom(inputs) {
-    const image = (inputs.image ?? '').trim();
-    if (image)
-        return { image, tags: inputs.tags };
-    const first = inputs.tags.find((t) => t.includes('/'));
-    if (!first) {
-        if (inputs.tags.length === 0)
-            return { tags: [] };
-        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
-    }
-    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
-}
-function platformsFrom(value) {
-    try {
-        return parsePlatformList(value);
-    }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw inputError('platforms', err.message, err.hint);
-        throw err;
-    }
-}
-/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
-function fromInput(name, fn) {
-    try {
-        return fn();
-    }
-    catch (err) {
-        if (err instanceof errors_OepError && !startsWithName(err.message, name)) {
-            throw new errors_OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
-        }
-        throw err;
-    }
-}
-/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
-function recipientsFrom(inputs) {
-    const out = [];
-    const text = inputs['public-keys'] ?? '';
-    if (text.trim())
-        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
-    for (const spec of inputs.recipients) {
-        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
-    }
-    if (out.length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
-            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
-        });
-    }
-    return out;
-}
-/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
-function writablePath(name, value) {
-    const path = (value ?? '').trim();
-    if (!path)
-        return undefined;
-    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
-    try {
-        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
-        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
-            throw Object.assign(new Error(), { code: 'ENOTDIR' });
-    }
-    catch (err) {
-        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
-    }
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/request.ts
-/**
- * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
- * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
- * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
- */
-
-
-
-
-
-function usage(message) {
-    return new errors_OepError('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
-}
-/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
-function source(command, s) {
-    const layout = (s.layout ?? '').trim() || undefined;
-    const output = (s.output ?? '').trim() || undefined;
-    if (command !== 'encrypt') {
-        const image = (s.image ?? '').trim() || undefined;
-        if (!layout === !image)
-            throw usage(`${command} needs either --layout PATH or --image REF`);
-        if (command === 'decrypt' && !output)
-            throw usage('decrypt needs --output DIR');
-        return {
-            ...(layout ? { layout } : {}),
-            ...(image ? { image } : {}),
-            tags: [],
-            ...(output ? { output } : {}),
-        };
-    }
-    if (!layout) {
-        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
-    }
-    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
-    if (!image && !output) {
-        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
-    }
-    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
-}
-function registry(s, host) {
-    const ca = caFrom(s['ca-cert']);
-    return {
-        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
-        ...(ca ? { ca } : {}),
-        ...(s.username ? { username: s.username } : {}),
-        ...(s.password ? { password: s.password } : {}),
-        retries: retriesFrom(s.retries),
-        env: host.env,
-        userAgent: host.userAgent,
-    };
-}
-function results(s) {
-    const out = {};
-    const digestFile = writablePath('digest-file', s['digest-file']);
-    const report = writablePath('report', s.report);
-    const resultsDir = writablePath('results-dir', s['results-dir']);
-    if (digestFile)
-        out.digestFile = digestFile;
-    if (report)
-        out.report = report;
-    if (resultsDir)
-        out.resultsDir = resultsDir;
-    return out;
-}
-/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
-function fromStrings(command, s, host) {
-    const where = source(command, s);
-    const refName = (s['ref-name'] ?? '').trim();
-    const recipients = command === 'encrypt'
-        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
-        : [];
-    const encryptLayers = parseLayerList(s['encrypt-layers']);
-    const platforms = platformsFrom(s.platforms);
-    const verify = parseBool('verify', s.verify, true);
-    const reg = registry(s, host);
-    const showSummary = parseBool('show-summary', s['show-summary'], true);
-    const attestations = parseAttestationMode(s.attestations);
-    return {
-        command,
-        ...where,
-        ...(refName ? { refName } : {}),
-        recipients,
-        ...(encryptLayers ? { encryptLayers } : {}),
-        ...(platforms ? { platforms } : {}),
-        attestations,
-        verify,
-        showSummary,
-        registry: reg,
-        results: results(s),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/result-files.ts
-/**
- * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
- * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
- * them). Written with no trailing newline: all results of a pod share one small termination message.
- */
-
-
-
-function write(name, path, text) {
-    try {
-        (0,external_node_fs_.writeFileSync)(path, text);
-    }
-    catch (err) {
-        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: 'give a path in an existing, writable folder' });
-    }
-}
-/** Tekton's results: name → text. */
-function tektonResults(r) {
-    if (!('imageRef' in r))
-        return { IMAGE_DIGEST: r.digest };
-    const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
-    return {
-        IMAGE_DIGEST: r.digest,
-        IMAGE_URL: r.tags[0] ?? r.imageRef,
-        IMAGE_REF: r.imageRef,
-        IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
-    };
-}
-function writeResultFiles(files, r) {
-    if (files.digestFile)
-        write('digest-file', files.digestFile, r.digest);
-    if (files.report)
-        write('report', files.report, `${JSON.stringify(r, null, 2)}\n`);
-    if (files.resultsDir) {
-        for (const [name, text] of Object.entries(tektonResults(r)))
-            write('results-dir', (0,external_node_path_.join)(files.resultsDir, name), text);
+        case 'decrypt':
+            return decryptImage({
+                ...run_source(req, registry),
+                ...host,
+                refName: req.refName,
+                output: req.output,
+                keys: keys ?? [],
+                platforms: req.platforms,
+            });
+        case 'inspect':
+            return inspectImage({ ...run_source(req, registry, host.log), refName: req.refName });
     }
 }
 
@@ -77234,7 +77507,6 @@ function summaryMarkdown(r) {
 
 
 
-
 const INPUT_NAMES = [
     'layout',
     'ref-name',
@@ -77323,30 +77595,15 @@ async function run(runtime = {}) {
         if (inputs.password)
             mask(inputs.password);
         const o = optionsFrom(inputs, process.env);
-        const common = {
-            layout: o.layout,
-            ...(o.refName ? { refName: o.refName } : {}),
-            recipients: o.recipients,
-            encryptLayers: o.encryptLayers,
-            platforms: o.platforms,
-            attestations: o.attestations,
-            log: main_info,
-            ...runtime,
-        };
         main_info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
         const { image, output } = o;
         const title = escapeTerminal(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`);
-        const report = await group(title, () => image
-            ? pushImage({
-                ...common,
-                image,
-                tags: o.tags,
-                output,
-                tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
-                registry: { ...o.registry, onSecret: mask },
-                verify: o.verify,
-            })
-            : encryptImage({ ...common, output: output }));
+        const report = await group(title, () => runRequest(o, {
+            ...runtime,
+            log: main_info,
+            tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
+            registry: { onSecret: mask },
+        }));
         setOutputs(report, o.results.digestFile);
         if (report.droppedAttestations) {
             notice(attestationNotice(report.droppedAttestations, 'the input attestations: keep'));

@@ -39021,7 +39021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4247:
+/***/ 6654:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39748,328 +39748,74 @@ function selectImage(m, image, wanted) {
     return undefined;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/pipeline/ca.ts
 /**
- * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
- * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
- * before the consumer sees the stream finish.
+ * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
+ * it cannot read, and the user would get "certificate not trusted" from the registry instead of the real cause.
+ * Shared by every front end, so the CLI's --ca-file and the Action's ca-cert fail the same way.
  */
 
 
-
-
-/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
-class DigestCounter extends external_node_stream_.Transform {
-    #hash;
-    size = 0;
-    constructor(algorithm = 'sha256') {
-        super();
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
+/** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
+function checkCaBundle(text, source, input) {
+    const certs = text.match(CERT_RE) ?? [];
+    if (certs.length === 0) {
+        throw new errors_OepError('E_USAGE', `${input}: ${source} holds no PEM certificate`, { hint: CA_HINT });
     }
-    _transform(chunk, _enc, cb) {
-        this.#hash.update(chunk);
-        this.size += chunk.length;
-        cb(null, chunk);
-    }
-    #digest;
-    /** Valid once the stream has ended. */
-    digest() {
-        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
-        return this.#digest;
-    }
-}
-class VerifyingStream extends external_node_stream_.Transform {
-    #hash;
-    #expected;
-    #where;
-    #seen = 0;
-    constructor(desc, where) {
-        super();
-        const { algorithm, hex } = parseDigest(desc.digest, where);
-        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
-        this.#expected = { digest: desc.digest, hex, size: desc.size };
-        this.#where = where;
-    }
-    _transform(chunk, _enc, cb) {
-        this.#seen += chunk.length;
-        if (this.#seen > this.#expected.size) {
-            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
-            return;
-        }
-        this.#hash.update(chunk);
-        cb(null, chunk);
-    }
-    _flush(cb) {
-        if (this.#seen !== this.#expected.size) {
-            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
-            return;
-        }
-        const got = this.#hash.digest('hex');
-        if (got !== this.#expected.hex) {
-            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
-            return;
-        }
-        cb();
-    }
-    #mismatch(what) {
-        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-            hint: 'the layout is corrupt or was modified; rebuild it',
-        });
-    }
-}
-/**
- * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
- * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
- */
-function verified(raw, desc, where) {
-    const verify = new VerifyingStream(desc, where);
-    raw.on('error', (e) => verify.destroy(e));
-    verify.once('close', () => raw.destroy());
-    return raw.pipe(verify);
-}
-
-;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
-/**
- * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
- * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
- * becomes the destination in one rename at the very end. On failure the staging folder is removed.
- * A private writer (decrypt output: plaintext) makes every folder 0700 and every file 0600 as it creates them,
- * whatever the umask, so no other user can read a byte of plaintext, verified or not.
- */
-
-
-
-
-
-
-
-
-
-class LayoutWriter {
-    #staging;
-    #final;
-    /** The mode every file is created with; for a layer written elsewhere too (FileJob.fileMode). */
-    fileMode;
-    /** digest -> size of every blob written so far. */
-    #known = new Map();
-    /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
-    #opening = new Set();
-    #done = false;
-    #temps;
-    constructor(final, staging, opts) {
-        this.#final = final;
-        this.#staging = staging;
-        this.fileMode = opts.private ? 0o600 : 0o666;
-        this.#temps = opts.temps;
-    }
-    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
-    static async create(output, opts = {}) {
-        const final = (0,external_node_path_.resolve)(output);
+    certs.forEach((pem, i) => {
         try {
-            const st = await (0,promises_.stat)(final);
-            if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
-                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
-                    hint: 'choose a new path or remove the old one',
-                });
-            }
+            new external_node_crypto_.X509Certificate(pem);
         }
-        catch (err) {
-            if (err instanceof errors_OepError)
-                throw err;
-            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
-            if (err.code !== 'ENOENT') {
-                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
-                    hint: 'choose a path inside a writable folder',
-                });
-            }
-        }
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        opts.temps?.track(staging); // before it exists: a signal arriving while it is being made must still remove it
-        try {
-            const mode = opts.private ? 0o700 : 0o777;
-            await (0,promises_.mkdir)(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
-            await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true, mode });
-        }
-        catch (err) {
-            opts.temps?.untrack(staging);
-            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
-                hint: 'check that the parent folder exists and is writable',
+        catch {
+            throw new errors_OepError('E_USAGE', `${input}: certificate ${i + 1} in ${source} cannot be parsed`, {
+                hint: CA_HINT,
             });
         }
-        return new LayoutWriter(final, staging, opts);
-    }
-    get path() {
-        return this.#final;
-    }
-    /**
-     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
-     * The file appears under its digest only once the whole pipeline succeeded.
-     */
-    async writeStream(source, transforms = [], signal) {
-        const tmp = this.tempPath();
-        const counter = new DigestCounter();
-        const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024, mode: this.fileMode });
-        try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
-        }
-        catch (err) {
-            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
-            // open completes. Wait for the stream to close, or the file would appear after it was removed.
-            if (!sink.closed)
-                await new Promise((r) => sink.once('close', () => r()));
-            await (0,promises_.rm)(tmp, { force: true });
-            throw err;
-        }
-        const digest = counter.digest();
-        await (0,promises_.rename)(tmp, this.#blobPath(digest));
-        this.#known.set(digest, counter.size);
-        return { digest, size: counter.size };
-    }
-    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
-    tempPath() {
-        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
-    }
-    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
-    async adopt(tmp, written) {
-        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
-        this.#known.set(written.digest, written.size);
-        return written;
-    }
-    async writeBytes(bytes) {
-        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-        if (!this.#known.has(digest)) {
-            await (0,promises_.writeFile)(this.#blobPath(digest), bytes, { mode: this.fileMode });
-            this.#known.set(digest, bytes.length);
-        }
-        return { digest, size: bytes.length };
-    }
-    has(digest) {
-        return this.#known.has(digest);
-    }
-    /** A stable handle on a written blob (see BlobHandle). */
-    handle(digest) {
-        const size = this.#known.get(digest);
-        if (size === undefined)
-            throw new Error(`internal: blob ${digest} was not written here`);
-        const { algorithm, hex } = parseDigest(digest, this.#final);
-        return {
-            digest,
-            size,
-            open: () => {
-                const p = (0,promises_.open)((0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), 'r');
-                this.#opening.add(p);
-                return p.finally(() => this.#opening.delete(p));
-            },
-        };
-    }
-    #blobPath(digest) {
-        const { algorithm, hex } = parseDigest(digest, this.#final);
-        return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
-    }
-    /** Write index.json and oci-layout, then move the staging folder into place. */
-    async commit(manifests) {
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), { mode: this.fileMode });
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', {
-            mode: this.fileMode,
-        });
-        try {
-            await (0,promises_.rmdir)(this.#final);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT')
-                throw err;
-        }
-        // No handle may be opening a staging path when the folder moves; the check, the move and the flag change
-        // run in one synchronous step, so an open started after it uses the destination.
-        while (this.#opening.size > 0)
-            await Promise.allSettled([...this.#opening]);
-        (0,external_node_fs_.renameSync)(this.#staging, this.#final);
-        this.#done = true;
-        this.#temps?.untrack(this.#staging);
-    }
-    /** Remove everything written so far. Safe to call after commit (does nothing then). */
-    async abort() {
-        if (!this.#done)
-            await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
-        this.#temps?.untrack(this.#staging);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
-/**
- * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
- * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
- * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
- * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
- */
-
-
-const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
-const KEY_LENGTH = 32;
-const NONCE_LENGTH = 16;
-const HMAC_LENGTH = 32;
-function freshSecrets() {
-    return { key: (0,external_node_crypto_.randomBytes)(KEY_LENGTH), nonce: (0,external_node_crypto_.randomBytes)(NONCE_LENGTH) };
-}
-function checkLengths(s) {
-    if (s.key.length !== KEY_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
-    if (s.nonce.length !== NONCE_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
-}
-/**
- * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
- * outputs; decrypting MACs what it takes in.
- */
-class LayerCipher {
-    #cipher;
-    #mac;
-    #mode;
-    constructor(secrets, mode) {
-        checkLengths(secrets);
-        this.#mode = mode;
-        this.#cipher =
-            mode === 'encrypt'
-                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
-                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
-    }
-    update(chunk) {
-        if (this.#mode === 'decrypt')
-            this.#mac.update(chunk);
-        const out = this.#cipher.update(chunk);
-        if (this.#mode === 'encrypt')
-            this.#mac.update(out);
-        return out;
-    }
-    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
-    finish() {
-        const tail = this.#cipher.final();
-        if (tail.length)
-            throw new Error('internal: AES-CTR produced a final block');
-        return this.#mac.digest();
-    }
-}
-function integrityError() {
-    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
-        hint: 'nothing was written; fetch the image again from a trusted source',
     });
+    return text;
 }
-/** Constant-time comparison of a computed and an expected MAC. */
-function hmacMatches(got, expected) {
-    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
+
+;// CONCATENATED MODULE: ./src/ocicrypt/recipient.ts
+/**
+ * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
+ * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
+ * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
+ */
+
+/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
+const NIST_CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
+function nistCurve(key) {
+    return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+}
+function fingerprint(key) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
+}
+function keyType(key) {
+    if (key.asymmetricKeyType === 'rsa')
+        return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
+    if (key.asymmetricKeyType === 'ec')
+        return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
+    return key.asymmetricKeyType ?? 'unknown';
+}
+/** The recipient a wrapper accepted, with the algorithm it chose. */
+function recipientOf(pk, scheme, alg) {
+    const { key, source } = pk;
+    const r = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
+    const kid = pk.declared?.kid;
+    if (typeof kid === 'string' && kid !== '')
+        r.kid = kid;
+    return r;
 }
 
 ;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/util/errors.js
@@ -41390,41 +41136,6 @@ async function flattenedDecrypt(jwe, key, options) {
 }
 
 
-;// CONCATENATED MODULE: ./src/ocicrypt/recipient.ts
-/**
- * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
- * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
- * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
- */
-
-/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
-const NIST_CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
-function nistCurve(key) {
-    return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-}
-function fingerprint(key) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(key.export({ type: 'spki', format: 'der' }))
-        .digest('hex');
-}
-function keyType(key) {
-    if (key.asymmetricKeyType === 'rsa')
-        return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
-    if (key.asymmetricKeyType === 'ec')
-        return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
-    return key.asymmetricKeyType ?? 'unknown';
-}
-/** The recipient a wrapper accepted, with the algorithm it chose. */
-function recipientOf(pk, scheme, alg) {
-    const { key, source } = pk;
-    const r = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
-    const kid = pk.declared?.kid;
-    if (typeof kid === 'string' && kid !== '')
-        r.kid = kid;
-    return r;
-}
-
 ;// CONCATENATED MODULE: ./src/ocicrypt/keywrap/jwe-algorithms.ts
 /**
  * The JWE wrapper's algorithm table (ocicrypt keywrap/jwe, go-jose): which public keys it wraps to and with
@@ -41602,6 +41313,1024 @@ function keyWrapper(scheme) {
 /** The wrapper whose items go into this layer annotation, if this engine has one. */
 function wrapperForAnnotation(annotationId) {
     return WRAPPERS.find((w) => w.annotationId === annotationId);
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/key-formats.ts
+/** What parsing public and private keys shares: format sniffing, parse errors, private DER probing. */
+
+
+/** How a key file is encoded, by its first bytes: PEM anywhere in it, a JSON object, or an ASN.1 SEQUENCE. */
+function keyFormat(buf, text) {
+    if (text.includes('-----BEGIN'))
+        return 'pem';
+    if (text.trimStart().startsWith('{'))
+        return 'jwk';
+    return buf.length > 0 && buf[0] === 0x30 ? 'der' : undefined;
+}
+function parseWith(fn, source, what) {
+    try {
+        return fn();
+    }
+    catch {
+        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
+/** The JWKs of a JWK or JWK set document. */
+function jwksOf(text, source) {
+    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+    return Array.isArray(doc.keys) ? doc.keys : [doc];
+}
+function tryPrivateDer(der, passphrase) {
+    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
+        try {
+            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
+        }
+        catch {
+            /* try the next encoding */
+        }
+    }
+    return undefined;
+}
+/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
+function tryPrivateDerEncrypted(der) {
+    try {
+        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
+        return false;
+    }
+    catch (err) {
+        return /passphrase/i.test(String(err.message));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
+/**
+ * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
+ * a block that is truncated, mislabelled or malformed must fail the whole input, never vanish, or an image
+ * would be encrypted for fewer recipients than the user listed. Text outside blocks (comments) is allowed.
+ * Messages name the source and the block's number (1-based), never the block's content: it is key material.
+ */
+
+const BEGIN_RE = /^-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/;
+const END_RE = /^-----END (.*)-----$/;
+const HEADER_RE = /^[A-Za-z-]+:/;
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+/** "keys/team.pem (PEM block 2)": how messages name a block. */
+function blockName(source, number) {
+    return `${source} (PEM block ${number})`;
+}
+function bad(source, number, what, label) {
+    const where = label ? `${source} (PEM block ${number}, ${label})` : blockName(source, number);
+    return new errors_OepError('E_KEY', `${where} ${what}`, {
+        hint: 'each key must be whole: a -----BEGIN line, base64 lines, and the matching -----END line, each on its own line',
+    });
+}
+function pem_close(open, source) {
+    const headers = open.body.some((l) => HEADER_RE.test(l));
+    if (!headers && !open.body.every((l) => BASE64_RE.test(l))) {
+        throw bad(source, open.number, 'holds text that is not base64', open.label);
+    }
+    return {
+        label: open.label,
+        number: open.number,
+        headers,
+        text: `-----BEGIN ${open.label}-----\n${open.body.join('\n')}\n-----END ${open.label}-----\n`,
+    };
+}
+/** Every block in `text`, checked for shape (BEGIN, base64, matching END); parsing the keys is the caller's. */
+function pemBlocks(text, source) {
+    const blocks = [];
+    let open;
+    let count = 0;
+    for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
+        const line = raw.trim();
+        if (line.includes('-----BEGIN')) {
+            if (open)
+                throw bad(source, open.number, 'has no END line before the next BEGIN', open.label);
+            const m = BEGIN_RE.exec(line);
+            count += 1;
+            if (!m)
+                throw bad(source, count, 'has a malformed BEGIN line');
+            open = { label: m[1], number: count, body: [] };
+        }
+        else if (line.includes('-----END')) {
+            const m = END_RE.exec(line);
+            if (!open) {
+                throw new errors_OepError('E_KEY', `${source} line ${i + 1}: an END line with no BEGIN line before it`, {
+                    hint: 'the key was cut at its start: copy the whole key, from its -----BEGIN line',
+                });
+            }
+            if (!m || m[1] !== open.label) {
+                const end = m && /^[A-Z0-9 ]{1,64}$/.test(m[1]) ? `END ${m[1]}` : 'a malformed END line';
+                throw bad(source, open.number, `begins with BEGIN ${open.label} but ends with ${end}`);
+            }
+            blocks.push(pem_close(open, source));
+            open = undefined;
+        }
+        else if (open) {
+            open.body.push(line);
+        }
+    }
+    if (open)
+        throw bad(source, open.number, 'has no END line', open.label);
+    return blocks;
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/public-keys.ts
+/**
+ * Parsing recipients: public keys in PEM (SPKI, PKCS#1, X.509 certificates), JWK (and JWK sets) and DER. Each
+ * key, as soon as it is parsed, goes to the key wrapper of the recipient's scheme, which accepts it (choosing
+ * its algorithm) or refuses it. Every refusal names the key's source and says what to give instead; key
+ * material never appears in a message.
+ */
+
+
+
+
+
+function privateKeyGiven(source) {
+    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
+        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
+    });
+}
+/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
+function recipientFromPem(block, where, accept) {
+    switch (block.label) {
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            return accept({ key: parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), source: where });
+        case 'CERTIFICATE':
+            // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
+            return accept({
+                key: parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label),
+                source: where,
+            });
+        case 'EC PARAMETERS':
+            return undefined; // openssl ecparam writes these before a key; they carry no key
+        default:
+            if (block.label.includes('PRIVATE KEY'))
+                throw privateKeyGiven(where);
+            throw new errors_OepError('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
+                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
+            });
+    }
+}
+/**
+ * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
+ * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
+ */
+function recipientsFromPem(text, source, accept) {
+    const blocks = pemBlocks(text, source);
+    return blocks.flatMap((b) => {
+        const r = recipientFromPem(b, blocks.length > 1 ? blockName(source, b.number) : source, accept);
+        return r ? [r] : [];
+    });
+}
+function recipientsFromJwk(text, source, accept) {
+    const jwks = jwksOf(text, source);
+    return jwks.map((jwk, i) => {
+        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
+        if (typeof jwk !== 'object' || jwk === null)
+            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
+        if ('d' in jwk)
+            throw privateKeyGiven(where);
+        if (jwk.kty === 'OKP') {
+            throw new errors_OepError('E_KEY', `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : quote(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
+                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+            });
+        }
+        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
+        return accept({ key, source: where, declared: { alg: jwk.alg, kid: jwk.kid } });
+    });
+}
+function recipientFromDer(der, source, accept) {
+    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
+    if (tryPrivateDer(der))
+        throw privateKeyGiven(source);
+    const readers = [
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'spki' }),
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'pkcs1' }),
+        () => new external_node_crypto_.X509Certificate(der).publicKey,
+    ];
+    for (const read of readers) {
+        try {
+            return accept({ key: read(), source });
+        }
+        catch (err) {
+            if (err instanceof errors_OepError)
+                throw err;
+        }
+    }
+    if (tryPrivateDerEncrypted(der))
+        throw privateKeyGiven(source);
+    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
+        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
+    });
+}
+/**
+ * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
+ * several recipients, so a secret holding the team's keys works as one input.
+ */
+function parseRecipients(data, source, scheme = 'jwe') {
+    const wrapper = keyWrapper(scheme);
+    if (!wrapper)
+        throw new errors_OepError('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
+    const accept = (pk) => wrapper.recipient(pk);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    const text = buf.toString('utf8');
+    const format = keyFormat(buf, text);
+    let out = [];
+    if (format === 'pem')
+        out = recipientsFromPem(text, source, accept);
+    else if (format === 'jwk')
+        out = recipientsFromJwk(text, source, accept);
+    else if (format === 'der')
+        out = [recipientFromDer(buf, source, accept)];
+    if (out.length === 0) {
+        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
+            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/private-keys.ts
+/**
+ * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
+ * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
+ * a message.
+ */
+
+
+
+
+function wrongPassphrase(source, given) {
+    return given
+        ? new errors_OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
+            hint: 'check the passphrase given after the key path',
+        })
+        : new errors_OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
+            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
+        });
+}
+/**
+ * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
+ * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
+ */
+function privateKeyFromPem(b, where, passphrase) {
+    switch (b.label) {
+        case 'CERTIFICATE':
+            parseWith(() => new external_node_crypto_.X509Certificate(b.text), where, b.label);
+            return undefined;
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            parseWith(() => (0,external_node_crypto_.createPublicKey)(b.text), where, b.label);
+            return undefined;
+        case 'EC PARAMETERS':
+            return undefined;
+    }
+    if (!b.label.includes('PRIVATE KEY')) {
+        throw new errors_OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
+            hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
+        });
+    }
+    const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+    if (encrypted && !passphrase)
+        throw wrongPassphrase(where, false);
+    try {
+        return (0,external_node_crypto_.createPrivateKey)({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
+    }
+    catch {
+        if (encrypted)
+            throw wrongPassphrase(where, true);
+        throw new errors_OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
+            hint: 'the key is corrupt or truncated',
+        });
+    }
+}
+/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
+function parseDecryptionKeys(data, source, passphrase) {
+    const buf = Buffer.from(data);
+    const text = buf.toString('utf8');
+    const keys = [];
+    const format = keyFormat(buf, text);
+    if (format === 'pem') {
+        const blocks = pemBlocks(text, source);
+        for (const b of blocks) {
+            const where = blocks.length > 1 ? blockName(source, b.number) : source;
+            const k = privateKeyFromPem(b, where, passphrase);
+            if (k)
+                keys.push(k);
+        }
+    }
+    else if (format === 'jwk') {
+        for (const jwk of jwksOf(text, source)) {
+            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
+                keys.push(parseWith(() => (0,external_node_crypto_.createPrivateKey)({ key: jwk, format: 'jwk' }), source, 'JWK'));
+            }
+        }
+    }
+    else if (format === 'der') {
+        const k = tryPrivateDer(buf, passphrase);
+        if (k)
+            keys.push(k);
+        else if (tryPrivateDerEncrypted(buf))
+            throw wrongPassphrase(source, Boolean(passphrase));
+    }
+    if (keys.length === 0) {
+        throw new errors_OepError('E_KEY', `${source} holds no private key`, {
+            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
+        });
+    }
+    return keys.map((key) => ({ key, source }));
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+/**
+ * The keys users hand us: recipients (public keys, accepted by the wrapper of their scheme) for encryption and
+ * private keys for decryption.
+ */
+
+
+
+
+;// CONCATENATED MODULE: ./src/pipeline/keys.ts
+/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
+
+
+
+
+
+/** Read a key file, with an error that names the input it came from. */
+function readKeyFile(path, input) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path);
+    }
+    catch (err) {
+        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+            hint: 'check the path',
+        });
+    }
+}
+/**
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
+ * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
+ * name until their wrapper exists.
+ */
+function recipientsFromSpec(spec, input) {
+    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
+    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
+    const scheme = prefixed ? m[1] : 'jwe';
+    const file = prefixed ? m[2] : spec;
+    if (!keyWrapper(scheme)) {
+        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
+            hint: 'use jwe:FILE with an RSA or EC public key',
+        });
+    }
+    return parseRecipients(readKeyFile(file, input), file, scheme);
+}
+/**
+ * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
+ * passphrase off the command line, where other users of the machine could read it; the others are accepted
+ * (skopeo takes them) with a warning.
+ */
+function decryptionKeysFromSpec(spec, env, warn) {
+    let file = spec;
+    let passphrase;
+    const colon = spec.indexOf(':');
+    if (!(0,external_node_fs_.existsSync)(spec) && colon > 0) {
+        file = spec.slice(0, colon);
+        const rest = spec.slice(colon + 1);
+        if (rest.startsWith('file='))
+            passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
+                .toString('utf8')
+                .replace(/\r?\n$/, '');
+        else if (rest.startsWith('env=')) {
+            passphrase = env[rest.slice(4)];
+            if (passphrase === undefined) {
+                throw new errors_OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+            }
+        }
+        else {
+            warn(`--key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`);
+            passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+        }
+    }
+    return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+}
+/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
+function decryptionKeysFrom(keys, env, warn) {
+    if (!keys.length) {
+        throw new errors_OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
+            hint: 'run oci-encrypt-push --help',
+        });
+    }
+    return keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k]));
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/selection.ts
+/**
+ * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
+ * against each image before anything is written.
+ */
+
+
+/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
+function parseLayerList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec.split(',').map((part) => {
+        const t = part.trim();
+        if (!/^-?\d+$/.test(t)) {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
+                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
+            });
+        }
+        return Number(t);
+    });
+}
+function parsePlatformList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(parsePlatform);
+}
+/**
+ * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
+ * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
+ */
+function resolveLayerIndexes(wanted, count, image) {
+    if (!wanted)
+        return new Set(Array.from({ length: count }, (_, i) => i));
+    const out = new Set();
+    for (const i of wanted) {
+        const abs = i < 0 ? count + i : i;
+        if (abs < 0 || abs >= count) {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
+                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
+            });
+        }
+        out.add(abs);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
+/**
+ * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
+ * one default, and fails with the one message every front end prints. Messages name the input by its contract
+ * name (`retries: …`); where the command line spells it differently, the hint says so.
+ */
+
+
+
+
+
+
+const DEFAULT_RETRIES = 3;
+function inputError(name, message, hint) {
+    return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
+}
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+function startsWithName(text, name) {
+    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
+function parseBool(name, value, dflt) {
+    const v = (value ?? '').trim().toLowerCase();
+    if (v === '')
+        return dflt;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
+}
+function retriesFrom(value) {
+    if ((value ?? '').trim() === '')
+        return DEFAULT_RETRIES;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 20) {
+        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
+    }
+    return n;
+}
+/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
+function caFolder(dir) {
+    const files = (0,external_node_fs_.readdirSync)(dir)
+        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
+        .sort();
+    if (files.length === 0)
+        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
+    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
+}
+/**
+ * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
+ * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
+ * not trusted" instead.
+ */
+function caFrom(value) {
+    const v = (value ?? '').trim();
+    if (!v)
+        return undefined;
+    if (v.includes('-----BEGIN '))
+        return checkCaBundle(v, 'the PEM text', 'ca-cert');
+    // Multi-line junk is probably a mangled secret: do not echo it.
+    const source = v.includes('\n') ? 'the value' : v;
+    let text;
+    try {
+        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof errors_OepError)
+            throw err;
+        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+    }
+    return checkCaBundle(text, source, 'ca-cert');
+}
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
+function imageFrom(inputs) {
+    const image = (inputs.image ?? '').trim();
+    if (image)
+        return { image, tags: inputs.tags };
+    const first = inputs.tags.find((t) => t.includes('/'));
+    if (!first) {
+        if (inputs.tags.length === 0)
+            return { tags: [] };
+        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+    }
+    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
+}
+function platformsFrom(value) {
+    try {
+        return parsePlatformList(value);
+    }
+    catch (err) {
+        if (err instanceof errors_OepError)
+            throw inputError('platforms', err.message, err.hint);
+        throw err;
+    }
+}
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name, fn) {
+    try {
+        return fn();
+    }
+    catch (err) {
+        if (err instanceof errors_OepError && !startsWithName(err.message, name)) {
+            throw new errors_OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+        }
+        throw err;
+    }
+}
+/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
+function recipientsFrom(inputs) {
+    const out = [];
+    const text = inputs['public-keys'] ?? '';
+    if (text.trim())
+        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
+    for (const spec of inputs.recipients) {
+        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+    }
+    if (out.length === 0) {
+        throw new errors_OepError('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
+            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
+        });
+    }
+    return out;
+}
+/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
+function writablePath(name, value) {
+    const path = (value ?? '').trim();
+    if (!path)
+        return undefined;
+    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
+    try {
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
+            throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    }
+    catch (err) {
+        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
+    }
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/request.ts
+/**
+ * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
+ * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
+ * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
+ */
+
+
+
+
+
+function usage(message) {
+    return new errors_OepError('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
+}
+/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
+function source(command, s) {
+    const layout = (s.layout ?? '').trim() || undefined;
+    const output = (s.output ?? '').trim() || undefined;
+    if (command !== 'encrypt') {
+        const image = (s.image ?? '').trim() || undefined;
+        if (!layout === !image)
+            throw usage(`${command} needs either --layout PATH or --image REF`);
+        if (command === 'decrypt' && !output)
+            throw usage('decrypt needs --output DIR');
+        return {
+            ...(layout ? { layout } : {}),
+            ...(image ? { image } : {}),
+            tags: [],
+            ...(output ? { output } : {}),
+        };
+    }
+    if (!layout) {
+        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
+    }
+    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
+    if (!image && !output) {
+        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
+    }
+    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
+}
+function registry(s, host) {
+    const ca = caFrom(s['ca-cert']);
+    return {
+        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
+        ...(ca ? { ca } : {}),
+        ...(s.username ? { username: s.username } : {}),
+        ...(s.password ? { password: s.password } : {}),
+        retries: retriesFrom(s.retries),
+        env: host.env,
+        userAgent: host.userAgent,
+    };
+}
+function results(s) {
+    const out = {};
+    const digestFile = writablePath('digest-file', s['digest-file']);
+    const report = writablePath('report', s.report);
+    const resultsDir = writablePath('results-dir', s['results-dir']);
+    if (digestFile)
+        out.digestFile = digestFile;
+    if (report)
+        out.report = report;
+    if (resultsDir)
+        out.resultsDir = resultsDir;
+    return out;
+}
+/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
+function fromStrings(command, s, host) {
+    const where = source(command, s);
+    const refName = (s['ref-name'] ?? '').trim();
+    const recipients = command === 'encrypt'
+        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
+        : [];
+    const encryptLayers = parseLayerList(s['encrypt-layers']);
+    const platforms = platformsFrom(s.platforms);
+    const verify = parseBool('verify', s.verify, true);
+    const reg = registry(s, host);
+    const showSummary = parseBool('show-summary', s['show-summary'], true);
+    const attestations = parseAttestationMode(s.attestations);
+    return {
+        command,
+        ...where,
+        ...(refName ? { refName } : {}),
+        recipients,
+        ...(encryptLayers ? { encryptLayers } : {}),
+        ...(platforms ? { platforms } : {}),
+        attestations,
+        verify,
+        showSummary,
+        registry: reg,
+        results: results(s),
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
+/**
+ * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
+ * than its descriptor fails as soon as it overflows, and a wrong digest or a short blob fails at the end,
+ * before the consumer sees the stream finish.
+ */
+
+
+
+
+/** A pass-through that hashes and counts what flows, for computing the digest of bytes we produce. */
+class DigestCounter extends external_node_stream_.Transform {
+    #hash;
+    size = 0;
+    constructor(algorithm = 'sha256') {
+        super();
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+    }
+    _transform(chunk, _enc, cb) {
+        this.#hash.update(chunk);
+        this.size += chunk.length;
+        cb(null, chunk);
+    }
+    #digest;
+    /** Valid once the stream has ended. */
+    digest() {
+        this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+        return this.#digest;
+    }
+}
+class VerifyingStream extends external_node_stream_.Transform {
+    #hash;
+    #expected;
+    #where;
+    #seen = 0;
+    constructor(desc, where) {
+        super();
+        const { algorithm, hex } = parseDigest(desc.digest, where);
+        this.#hash = (0,external_node_crypto_.createHash)(algorithm);
+        this.#expected = { digest: desc.digest, hex, size: desc.size };
+        this.#where = where;
+    }
+    _transform(chunk, _enc, cb) {
+        this.#seen += chunk.length;
+        if (this.#seen > this.#expected.size) {
+            cb(this.#mismatch(`is larger than its descriptor's size ${this.#expected.size}`));
+            return;
+        }
+        this.#hash.update(chunk);
+        cb(null, chunk);
+    }
+    _flush(cb) {
+        if (this.#seen !== this.#expected.size) {
+            cb(this.#mismatch(`has ${this.#seen} bytes, its descriptor says ${this.#expected.size}`));
+            return;
+        }
+        const got = this.#hash.digest('hex');
+        if (got !== this.#expected.hex) {
+            cb(this.#mismatch(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`));
+            return;
+        }
+        cb();
+    }
+    #mismatch(what) {
+        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+            hint: 'the layout is corrupt or was modified; rebuild it',
+        });
+    }
+}
+/**
+ * `raw` through a VerifyingStream, with both ends tied: an error of `raw` fails the result, and a result that
+ * fails or is given up closes `raw` (a file descriptor, or an HTTP body holding its connection).
+ */
+function verified(raw, desc, where) {
+    const verify = new VerifyingStream(desc, where);
+    raw.on('error', (e) => verify.destroy(e));
+    verify.once('close', () => raw.destroy());
+    return raw.pipe(verify);
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
+/**
+ * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
+ * next to the destination, each blob to a temp file renamed once its digest is known, and the staging folder
+ * becomes the destination in one rename at the very end. On failure the staging folder is removed.
+ * A private writer (decrypt output: plaintext) makes every folder 0700 and every file 0600 as it creates them,
+ * whatever the umask, so no other user can read a byte of plaintext, verified or not.
+ */
+
+
+
+
+
+
+
+
+
+class LayoutWriter {
+    #staging;
+    #final;
+    /** The mode every file is created with; for a layer written elsewhere too (FileJob.fileMode). */
+    fileMode;
+    /** digest -> size of every blob written so far. */
+    #known = new Map();
+    /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
+    #opening = new Set();
+    #done = false;
+    #temps;
+    constructor(final, staging, opts) {
+        this.#final = final;
+        this.#staging = staging;
+        this.fileMode = opts.private ? 0o600 : 0o666;
+        this.#temps = opts.temps;
+    }
+    /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
+    static async create(output, opts = {}) {
+        const final = (0,external_node_path_.resolve)(output);
+        try {
+            const st = await (0,promises_.stat)(final);
+            if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
+                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+                    hint: 'choose a new path or remove the old one',
+                });
+            }
+        }
+        catch (err) {
+            if (err instanceof errors_OepError)
+                throw err;
+            // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
+            if (err.code !== 'ENOENT') {
+                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
+                    hint: 'choose a path inside a writable folder',
+                });
+            }
+        }
+        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        opts.temps?.track(staging); // before it exists: a signal arriving while it is being made must still remove it
+        try {
+            const mode = opts.private ? 0o700 : 0o777;
+            await (0,promises_.mkdir)(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
+            await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true, mode });
+        }
+        catch (err) {
+            opts.temps?.untrack(staging);
+            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
+                hint: 'check that the parent folder exists and is writable',
+            });
+        }
+        return new LayoutWriter(final, staging, opts);
+    }
+    get path() {
+        return this.#final;
+    }
+    /**
+     * Stream a blob into the layout through optional transforms (e.g. a cipher), hashing what is written.
+     * The file appears under its digest only once the whole pipeline succeeded.
+     */
+    async writeStream(source, transforms = [], signal) {
+        const tmp = this.tempPath();
+        const counter = new DigestCounter();
+        const sink = (0,external_node_fs_.createWriteStream)(tmp, { highWaterMark: 1024 * 1024, mode: this.fileMode });
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)([source, ...transforms, counter, sink], signal ? { signal } : {});
+        }
+        catch (err) {
+            // The file is opened asynchronously: a pipeline failing at once (an aborted signal) rejects before the
+            // open completes. Wait for the stream to close, or the file would appear after it was removed.
+            if (!sink.closed)
+                await new Promise((r) => sink.once('close', () => r()));
+            await (0,promises_.rm)(tmp, { force: true });
+            throw err;
+        }
+        const digest = counter.digest();
+        await (0,promises_.rename)(tmp, this.#blobPath(digest));
+        this.#known.set(digest, counter.size);
+        return { digest, size: counter.size };
+    }
+    /** A fresh temp file path inside the staging folder, for a blob written by someone else (a layer worker). */
+    tempPath() {
+        return (0,external_node_path_.join)(this.#staging, 'blobs', `.tmp-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
+    }
+    /** Take a temp file written elsewhere as the blob with this digest (the writer computed and checked it). */
+    async adopt(tmp, written) {
+        await (0,promises_.rename)(tmp, this.#blobPath(written.digest));
+        this.#known.set(written.digest, written.size);
+        return written;
+    }
+    async writeBytes(bytes) {
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (!this.#known.has(digest)) {
+            await (0,promises_.writeFile)(this.#blobPath(digest), bytes, { mode: this.fileMode });
+            this.#known.set(digest, bytes.length);
+        }
+        return { digest, size: bytes.length };
+    }
+    has(digest) {
+        return this.#known.has(digest);
+    }
+    /** A stable handle on a written blob (see BlobHandle). */
+    handle(digest) {
+        const size = this.#known.get(digest);
+        if (size === undefined)
+            throw new Error(`internal: blob ${digest} was not written here`);
+        const { algorithm, hex } = parseDigest(digest, this.#final);
+        return {
+            digest,
+            size,
+            open: () => {
+                const p = (0,promises_.open)((0,external_node_path_.join)(this.#done ? this.#final : this.#staging, 'blobs', algorithm, hex), 'r');
+                this.#opening.add(p);
+                return p.finally(() => this.#opening.delete(p));
+            },
+        };
+    }
+    #blobPath(digest) {
+        const { algorithm, hex } = parseDigest(digest, this.#final);
+        return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
+    }
+    /** Write index.json and oci-layout, then move the staging folder into place. */
+    async commit(manifests) {
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), { mode: this.fileMode });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', {
+            mode: this.fileMode,
+        });
+        try {
+            await (0,promises_.rmdir)(this.#final);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+        // No handle may be opening a staging path when the folder moves; the check, the move and the flag change
+        // run in one synchronous step, so an open started after it uses the destination.
+        while (this.#opening.size > 0)
+            await Promise.allSettled([...this.#opening]);
+        (0,external_node_fs_.renameSync)(this.#staging, this.#final);
+        this.#done = true;
+        this.#temps?.untrack(this.#staging);
+    }
+    /** Remove everything written so far. Safe to call after commit (does nothing then). */
+    async abort() {
+        if (!this.#done)
+            await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
+        this.#temps?.untrack(this.#staging);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
+/**
+ * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
+ * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
+ * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
+ * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
+ */
+
+
+const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
+const KEY_LENGTH = 32;
+const NONCE_LENGTH = 16;
+const HMAC_LENGTH = 32;
+function freshSecrets() {
+    return { key: (0,external_node_crypto_.randomBytes)(KEY_LENGTH), nonce: (0,external_node_crypto_.randomBytes)(NONCE_LENGTH) };
+}
+function checkLengths(s) {
+    if (s.key.length !== KEY_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+    if (s.nonce.length !== NONCE_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+}
+/**
+ * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
+ * outputs; decrypting MACs what it takes in.
+ */
+class LayerCipher {
+    #cipher;
+    #mac;
+    #mode;
+    constructor(secrets, mode) {
+        checkLengths(secrets);
+        this.#mode = mode;
+        this.#cipher =
+            mode === 'encrypt'
+                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+    }
+    update(chunk) {
+        if (this.#mode === 'decrypt')
+            this.#mac.update(chunk);
+        const out = this.#cipher.update(chunk);
+        if (this.#mode === 'encrypt')
+            this.#mac.update(out);
+        return out;
+    }
+    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+    finish() {
+        const tail = this.#cipher.final();
+        if (tail.length)
+            throw new Error('internal: AES-CTR produced a final block');
+        return this.#mac.digest();
+    }
+}
+function integrityError() {
+    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+        hint: 'nothing was written; fetch the image again from a trusted source',
+    });
+}
+/** Constant-time comparison of a computed and an expected MAC. */
+function hmacMatches(got, expected) {
+    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
 }
 
 ;// CONCATENATED MODULE: ./src/ocicrypt/options.ts
@@ -43790,7 +44519,7 @@ const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-function bad(input, why) {
+function reference_bad(input, why) {
     return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
         hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
     });
@@ -43801,9 +44530,9 @@ function isRegistry(first) {
 function parseReference(input) {
     const s = input.trim();
     if (s === '')
-        throw bad(input, 'it is empty');
+        throw reference_bad(input, 'it is empty');
     if (/[A-Z]/.test(s.split(/[:@]/)[0].split('/').slice(1).join('/'))) {
-        throw bad(input, 'repository names must be lowercase');
+        throw reference_bad(input, 'repository names must be lowercase');
     }
     let rest = s;
     let digest;
@@ -43815,7 +44544,7 @@ function parseReference(input) {
             parseDigest(digest, input);
         }
         catch {
-            throw bad(input, `${digest} is not a digest`);
+            throw reference_bad(input, `${digest} is not a digest`);
         }
     }
     let tag;
@@ -43824,7 +44553,7 @@ function parseReference(input) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
         if (!TAG.test(tag))
-            throw bad(input, `${JSON.stringify(tag)} is not a valid tag`);
+            throw reference_bad(input, `${JSON.stringify(tag)} is not a valid tag`);
     }
     const parts = rest.split('/');
     let registry = DOCKER_HUB;
@@ -43832,18 +44561,18 @@ function parseReference(input) {
         registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
         if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
             // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
-            throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
+            throw reference_bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
         }
     }
     if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
         registry = DOCKER_HUB;
     if (parts.some((p) => !COMPONENT.test(p)))
-        throw bad(input, 'repository names are lowercase letters, digits and . _ - separators');
+        throw reference_bad(input, 'repository names are lowercase letters, digits and . _ - separators');
     if (registry === DOCKER_HUB && parts.length === 1)
         parts.unshift('library');
     const repository = parts.join('/');
     if (repository.length > 255)
-        throw bad(input, 'the repository name is longer than 255 characters');
+        throw reference_bad(input, 'the repository name is longer than 255 characters');
     const ref = {
         registry,
         apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
@@ -43872,14 +44601,14 @@ function resolveTag(tag, main) {
         return { ...main, tag: t, digest: undefined };
     // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
     if (/^sha(256|384|512):/i.test(t))
-        throw bad(t, 'a tag cannot be a digest');
+        throw reference_bad(t, 'a tag cannot be a digest');
     // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
     if (!/[/:@]/.test(t)) {
-        throw bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
+        throw reference_bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
     }
     const ref = parseReference(t);
     if (ref.digest)
-        throw bad(t, 'a tag cannot be a digest reference');
+        throw reference_bad(t, 'a tag cannot be a digest reference');
     return { ...ref, tag: ref.tag ?? 'latest' };
 }
 
@@ -44692,56 +45421,6 @@ async function decryptImage(opts) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/selection.ts
-/**
- * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
- * against each image before anything is written.
- */
-
-
-/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
-function parseLayerList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec.split(',').map((part) => {
-        const t = part.trim();
-        if (!/^-?\d+$/.test(t)) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
-                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
-            });
-        }
-        return Number(t);
-    });
-}
-function parsePlatformList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map(parsePlatform);
-}
-/**
- * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
- * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
- */
-function resolveLayerIndexes(wanted, count, image) {
-    if (!wanted)
-        return new Set(Array.from({ length: count }, (_, i) => i));
-    const out = new Set();
-    for (const i of wanted) {
-        const abs = i < 0 ? count + i : i;
-        if (abs < 0 || abs >= count) {
-            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
-                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
-            });
-        }
-        out.add(abs);
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
 /**
  * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
@@ -45274,645 +45953,63 @@ async function pushImage(opts) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/ca.ts
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
 /**
- * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
- * it cannot read, and the user would get "certificate not trusted" from the registry instead of the real cause.
- * Shared by every front end, so the CLI's --ca-file and the Action's ca-cert fail the same way.
+ * A checked request, run: the one place that turns a Request into the use case it asks for (encrypt into a
+ * layout, encrypt and push, decrypt, inspect). The CLI, the Action and the library each build the request
+ * their way and hand it here with what their host supplies.
  */
 
 
-const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
-/** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
-function checkCaBundle(text, source, input) {
-    const certs = text.match(CERT_RE) ?? [];
-    if (certs.length === 0) {
-        throw new errors_OepError('E_USAGE', `${input}: ${source} holds no PEM certificate`, { hint: CA_HINT });
-    }
-    certs.forEach((pem, i) => {
-        try {
-            new external_node_crypto_.X509Certificate(pem);
-        }
-        catch {
-            throw new errors_OepError('E_USAGE', `${input}: certificate ${i + 1} in ${source} cannot be parsed`, {
-                hint: CA_HINT,
-            });
-        }
-    });
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/key-formats.ts
-/** What parsing public and private keys shares: format sniffing, parse errors, private DER probing. */
 
 
-/** How a key file is encoded, by its first bytes: PEM anywhere in it, a JSON object, or an ASN.1 SEQUENCE. */
-function keyFormat(buf, text) {
-    if (text.includes('-----BEGIN'))
-        return 'pem';
-    if (text.trimStart().startsWith('{'))
-        return 'jwk';
-    return buf.length > 0 && buf[0] === 0x30 ? 'der' : undefined;
+/** Where decrypt and inspect read from. */
+function run_source(req, registry, log) {
+    const where = req.image ? { image: req.image, registry } : { layout: req.layout };
+    return { ...where, ...(log ? { log } : {}) };
 }
-function parseWith(fn, source, what) {
-    try {
-        return fn();
-    }
-    catch {
-        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-/** The JWKs of a JWK or JWK set document. */
-function jwksOf(text, source) {
-    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-    return Array.isArray(doc.keys) ? doc.keys : [doc];
-}
-function tryPrivateDer(der, passphrase) {
-    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
-        try {
-            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
-        }
-        catch {
-            /* try the next encoding */
-        }
-    }
-    return undefined;
-}
-/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
-function tryPrivateDerEncrypted(der) {
-    try {
-        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
-        return false;
-    }
-    catch (err) {
-        return /passphrase/i.test(String(err.message));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
-/**
- * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
- * a block that is truncated, mislabelled or malformed must fail the whole input, never vanish, or an image
- * would be encrypted for fewer recipients than the user listed. Text outside blocks (comments) is allowed.
- * Messages name the source and the block's number (1-based), never the block's content: it is key material.
- */
-
-const BEGIN_RE = /^-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/;
-const END_RE = /^-----END (.*)-----$/;
-const HEADER_RE = /^[A-Za-z-]+:/;
-const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-/** "keys/team.pem (PEM block 2)": how messages name a block. */
-function blockName(source, number) {
-    return `${source} (PEM block ${number})`;
-}
-function pem_bad(source, number, what, label) {
-    const where = label ? `${source} (PEM block ${number}, ${label})` : blockName(source, number);
-    return new errors_OepError('E_KEY', `${where} ${what}`, {
-        hint: 'each key must be whole: a -----BEGIN line, base64 lines, and the matching -----END line, each on its own line',
-    });
-}
-function pem_close(open, source) {
-    const headers = open.body.some((l) => HEADER_RE.test(l));
-    if (!headers && !open.body.every((l) => BASE64_RE.test(l))) {
-        throw pem_bad(source, open.number, 'holds text that is not base64', open.label);
-    }
+/** The options every encryption takes, push or not. */
+function encryptOptions(req, host) {
     return {
-        label: open.label,
-        number: open.number,
-        headers,
-        text: `-----BEGIN ${open.label}-----\n${open.body.join('\n')}\n-----END ${open.label}-----\n`,
+        layout: req.layout,
+        ...(req.refName ? { refName: req.refName } : {}),
+        recipients: req.recipients,
+        encryptLayers: req.encryptLayers,
+        platforms: req.platforms,
+        attestations: req.attestations,
+        ...host,
     };
 }
-/** Every block in `text`, checked for shape (BEGIN, base64, matching END); parsing the keys is the caller's. */
-function pemBlocks(text, source) {
-    const blocks = [];
-    let open;
-    let count = 0;
-    for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
-        const line = raw.trim();
-        if (line.includes('-----BEGIN')) {
-            if (open)
-                throw pem_bad(source, open.number, 'has no END line before the next BEGIN', open.label);
-            const m = BEGIN_RE.exec(line);
-            count += 1;
-            if (!m)
-                throw pem_bad(source, count, 'has a malformed BEGIN line');
-            open = { label: m[1], number: count, body: [] };
-        }
-        else if (line.includes('-----END')) {
-            const m = END_RE.exec(line);
-            if (!open) {
-                throw new errors_OepError('E_KEY', `${source} line ${i + 1}: an END line with no BEGIN line before it`, {
-                    hint: 'the key was cut at its start: copy the whole key, from its -----BEGIN line',
-                });
-            }
-            if (!m || m[1] !== open.label) {
-                const end = m && /^[A-Z0-9 ]{1,64}$/.test(m[1]) ? `END ${m[1]}` : 'a malformed END line';
-                throw pem_bad(source, open.number, `begins with BEGIN ${open.label} but ends with ${end}`);
-            }
-            blocks.push(pem_close(open, source));
-            open = undefined;
-        }
-        else if (open) {
-            open.body.push(line);
-        }
-    }
-    if (open)
-        throw pem_bad(source, open.number, 'has no END line', open.label);
-    return blocks;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/public-keys.ts
-/**
- * Parsing recipients: public keys in PEM (SPKI, PKCS#1, X.509 certificates), JWK (and JWK sets) and DER. Each
- * key, as soon as it is parsed, goes to the key wrapper of the recipient's scheme, which accepts it (choosing
- * its algorithm) or refuses it. Every refusal names the key's source and says what to give instead; key
- * material never appears in a message.
- */
-
-
-
-
-
-function privateKeyGiven(source) {
-    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
-        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
-    });
-}
-/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
-function recipientFromPem(block, where, accept) {
-    switch (block.label) {
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            return accept({ key: parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), source: where });
-        case 'CERTIFICATE':
-            // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
-            return accept({
-                key: parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label),
-                source: where,
-            });
-        case 'EC PARAMETERS':
-            return undefined; // openssl ecparam writes these before a key; they carry no key
-        default:
-            if (block.label.includes('PRIVATE KEY'))
-                throw privateKeyGiven(where);
-            throw new errors_OepError('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
-                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
-            });
-    }
-}
-/**
- * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
- * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
- */
-function recipientsFromPem(text, source, accept) {
-    const blocks = pemBlocks(text, source);
-    return blocks.flatMap((b) => {
-        const r = recipientFromPem(b, blocks.length > 1 ? blockName(source, b.number) : source, accept);
-        return r ? [r] : [];
-    });
-}
-function recipientsFromJwk(text, source, accept) {
-    const jwks = jwksOf(text, source);
-    return jwks.map((jwk, i) => {
-        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
-        if (typeof jwk !== 'object' || jwk === null)
-            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
-        if ('d' in jwk)
-            throw privateKeyGiven(where);
-        if (jwk.kty === 'OKP') {
-            throw new errors_OepError('E_KEY', `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : quote(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
-                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+function runRequest(req, runner) {
+    const { tempDir, keys, registry: extra, ...host } = runner;
+    const registry = { ...req.registry, ...extra };
+    switch (req.command) {
+        case 'encrypt': {
+            const common = encryptOptions(req, host);
+            if (!req.image)
+                return encryptImage({ ...common, output: req.output });
+            return pushImage({
+                ...common,
+                image: req.image,
+                tags: req.tags,
+                output: req.output,
+                tempDir,
+                verify: req.verify,
+                registry,
             });
         }
-        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
-        return accept({ key, source: where, declared: { alg: jwk.alg, kid: jwk.kid } });
-    });
-}
-function recipientFromDer(der, source, accept) {
-    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
-    if (tryPrivateDer(der))
-        throw privateKeyGiven(source);
-    const readers = [
-        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'spki' }),
-        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'pkcs1' }),
-        () => new external_node_crypto_.X509Certificate(der).publicKey,
-    ];
-    for (const read of readers) {
-        try {
-            return accept({ key: read(), source });
-        }
-        catch (err) {
-            if (err instanceof errors_OepError)
-                throw err;
-        }
+        case 'decrypt':
+            return decryptImage({
+                ...run_source(req, registry),
+                ...host,
+                refName: req.refName,
+                output: req.output,
+                keys: keys ?? [],
+                platforms: req.platforms,
+            });
+        case 'inspect':
+            return inspectImage({ ...run_source(req, registry, host.log), refName: req.refName });
     }
-    if (tryPrivateDerEncrypted(der))
-        throw privateKeyGiven(source);
-    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
-        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
-    });
-}
-/**
- * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
- * several recipients, so a secret holding the team's keys works as one input.
- */
-function parseRecipients(data, source, scheme = 'jwe') {
-    const wrapper = keyWrapper(scheme);
-    if (!wrapper)
-        throw new errors_OepError('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
-    const accept = (pk) => wrapper.recipient(pk);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    const text = buf.toString('utf8');
-    const format = keyFormat(buf, text);
-    let out = [];
-    if (format === 'pem')
-        out = recipientsFromPem(text, source, accept);
-    else if (format === 'jwk')
-        out = recipientsFromJwk(text, source, accept);
-    else if (format === 'der')
-        out = [recipientFromDer(buf, source, accept)];
-    if (out.length === 0) {
-        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
-            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
-        });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/private-keys.ts
-/**
- * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
- * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
- * a message.
- */
-
-
-
-
-function wrongPassphrase(source, given) {
-    return given
-        ? new errors_OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
-            hint: 'check the passphrase given after the key path',
-        })
-        : new errors_OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
-            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
-        });
-}
-/**
- * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
- * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
- */
-function privateKeyFromPem(b, where, passphrase) {
-    switch (b.label) {
-        case 'CERTIFICATE':
-            parseWith(() => new external_node_crypto_.X509Certificate(b.text), where, b.label);
-            return undefined;
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            parseWith(() => (0,external_node_crypto_.createPublicKey)(b.text), where, b.label);
-            return undefined;
-        case 'EC PARAMETERS':
-            return undefined;
-    }
-    if (!b.label.includes('PRIVATE KEY')) {
-        throw new errors_OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
-            hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
-        });
-    }
-    const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
-    if (encrypted && !passphrase)
-        throw wrongPassphrase(where, false);
-    try {
-        return (0,external_node_crypto_.createPrivateKey)({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
-    }
-    catch {
-        if (encrypted)
-            throw wrongPassphrase(where, true);
-        throw new errors_OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-function parseDecryptionKeys(data, source, passphrase) {
-    const buf = Buffer.from(data);
-    const text = buf.toString('utf8');
-    const keys = [];
-    const format = keyFormat(buf, text);
-    if (format === 'pem') {
-        const blocks = pemBlocks(text, source);
-        for (const b of blocks) {
-            const where = blocks.length > 1 ? blockName(source, b.number) : source;
-            const k = privateKeyFromPem(b, where, passphrase);
-            if (k)
-                keys.push(k);
-        }
-    }
-    else if (format === 'jwk') {
-        for (const jwk of jwksOf(text, source)) {
-            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
-                keys.push(parseWith(() => (0,external_node_crypto_.createPrivateKey)({ key: jwk, format: 'jwk' }), source, 'JWK'));
-            }
-        }
-    }
-    else if (format === 'der') {
-        const k = tryPrivateDer(buf, passphrase);
-        if (k)
-            keys.push(k);
-        else if (tryPrivateDerEncrypted(buf))
-            throw wrongPassphrase(source, Boolean(passphrase));
-    }
-    if (keys.length === 0) {
-        throw new errors_OepError('E_KEY', `${source} holds no private key`, {
-            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
-        });
-    }
-    return keys.map((key) => ({ key, source }));
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
-/**
- * The keys users hand us: recipients (public keys, accepted by the wrapper of their scheme) for encryption and
- * private keys for decryption.
- */
-
-
-
-
-;// CONCATENATED MODULE: ./src/pipeline/keys.ts
-/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
-
-
-
-
-
-/** Read a key file, with an error that names the input it came from. */
-function readKeyFile(path, input) {
-    try {
-        return (0,external_node_fs_.readFileSync)(path);
-    }
-    catch (err) {
-        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
-            hint: 'check the path',
-        });
-    }
-}
-/**
- * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
- * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
- * name until their wrapper exists.
- */
-function recipientsFromSpec(spec, input) {
-    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
-    const scheme = prefixed ? m[1] : 'jwe';
-    const file = prefixed ? m[2] : spec;
-    if (!keyWrapper(scheme)) {
-        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
-            hint: 'use jwe:FILE with an RSA or EC public key',
-        });
-    }
-    return parseRecipients(readKeyFile(file, input), file, scheme);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
-/**
- * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
- * one default, and fails with the one message every front end prints. Messages name the input by its contract
- * name (`retries: …`); where the command line spells it differently, the hint says so.
- */
-
-
-
-
-
-
-const DEFAULT_RETRIES = 3;
-function inputError(name, message, hint) {
-    return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
-}
-/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
-function startsWithName(text, name) {
-    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
-}
-function parseBool(name, value, dflt) {
-    const v = (value ?? '').trim().toLowerCase();
-    if (v === '')
-        return dflt;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
-}
-function retriesFrom(value) {
-    if ((value ?? '').trim() === '')
-        return DEFAULT_RETRIES;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 20) {
-        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
-    }
-    return n;
-}
-/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
-function caFolder(dir) {
-    const files = (0,external_node_fs_.readdirSync)(dir)
-        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
-        .sort();
-    if (files.length === 0)
-        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
-    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
-}
-/**
- * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
- * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
- * not trusted" instead.
- */
-function caFrom(value) {
-    const v = (value ?? '').trim();
-    if (!v)
-        return undefined;
-    if (v.includes('-----BEGIN '))
-        return checkCaBundle(v, 'the PEM text', 'ca-cert');
-    // Multi-line junk is probably a mangled secret: do not echo it.
-    const source = v.includes('\n') ? 'the value' : v;
-    let text;
-    try {
-        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
-    }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw err;
-        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
-    }
-    return checkCaBundle(text, source, 'ca-cert');
-}
-/**
- * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
- * with no image have no repository to go to: an error, not a silent layout-only run.
- */
-function imageFrom(inputs) {
-    const image = (inputs.image ?? '').trim();
-    if (image)
-        return { image, tags: inputs.tags };
-    const first = inputs.tags.find((t) => t.includes('/'));
-    if (!first) {
-        if (inputs.tags.length === 0)
-            return { tags: [] };
-        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
-    }
-    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
-}
-function platformsFrom(value) {
-    try {
-        return parsePlatformList(value);
-    }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw inputError('platforms', err.message, err.hint);
-        throw err;
-    }
-}
-/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
-function fromInput(name, fn) {
-    try {
-        return fn();
-    }
-    catch (err) {
-        if (err instanceof errors_OepError && !startsWithName(err.message, name)) {
-            throw new errors_OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
-        }
-        throw err;
-    }
-}
-/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
-function recipientsFrom(inputs) {
-    const out = [];
-    const text = inputs['public-keys'] ?? '';
-    if (text.trim())
-        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
-    for (const spec of inputs.recipients) {
-        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
-    }
-    if (out.length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
-            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
-        });
-    }
-    return out;
-}
-/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
-function writablePath(name, value) {
-    const path = (value ?? '').trim();
-    if (!path)
-        return undefined;
-    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
-    try {
-        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
-        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
-            throw Object.assign(new Error(), { code: 'ENOTDIR' });
-    }
-    catch (err) {
-        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
-    }
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/request.ts
-/**
- * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
- * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
- * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
- */
-
-
-
-
-
-function usage(message) {
-    return new errors_OepError('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
-}
-/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
-function source(command, s) {
-    const layout = (s.layout ?? '').trim() || undefined;
-    const output = (s.output ?? '').trim() || undefined;
-    if (command !== 'encrypt') {
-        const image = (s.image ?? '').trim() || undefined;
-        if (!layout === !image)
-            throw usage(`${command} needs either --layout PATH or --image REF`);
-        if (command === 'decrypt' && !output)
-            throw usage('decrypt needs --output DIR');
-        return {
-            ...(layout ? { layout } : {}),
-            ...(image ? { image } : {}),
-            tags: [],
-            ...(output ? { output } : {}),
-        };
-    }
-    if (!layout) {
-        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
-    }
-    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
-    if (!image && !output) {
-        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
-    }
-    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
-}
-function registry(s, host) {
-    const ca = caFrom(s['ca-cert']);
-    return {
-        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
-        ...(ca ? { ca } : {}),
-        ...(s.username ? { username: s.username } : {}),
-        ...(s.password ? { password: s.password } : {}),
-        retries: retriesFrom(s.retries),
-        env: host.env,
-        userAgent: host.userAgent,
-    };
-}
-function results(s) {
-    const out = {};
-    const digestFile = writablePath('digest-file', s['digest-file']);
-    const report = writablePath('report', s.report);
-    const resultsDir = writablePath('results-dir', s['results-dir']);
-    if (digestFile)
-        out.digestFile = digestFile;
-    if (report)
-        out.report = report;
-    if (resultsDir)
-        out.resultsDir = resultsDir;
-    return out;
-}
-/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
-function fromStrings(command, s, host) {
-    const where = source(command, s);
-    const refName = (s['ref-name'] ?? '').trim();
-    const recipients = command === 'encrypt'
-        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
-        : [];
-    const encryptLayers = parseLayerList(s['encrypt-layers']);
-    const platforms = platformsFrom(s.platforms);
-    const verify = parseBool('verify', s.verify, true);
-    const reg = registry(s, host);
-    const showSummary = parseBool('show-summary', s['show-summary'], true);
-    const attestations = parseAttestationMode(s.attestations);
-    return {
-        command,
-        ...where,
-        ...(refName ? { refName } : {}),
-        recipients,
-        ...(encryptLayers ? { encryptLayers } : {}),
-        ...(platforms ? { platforms } : {}),
-        attestations,
-        verify,
-        showSummary,
-        registry: reg,
-        results: results(s),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/result-files.ts
@@ -46130,39 +46227,12 @@ function parseCommand(argv) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/keys.ts
-/** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys. */
+/** Turning CLI `--key FILE[:PASSPHRASE]` arguments into decryption keys (the parsing is the pipeline's). */
 
 
-
-
-/**
- * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
- * passphrase off the command line, where other users of the machine could read it.
- */
-function decryptionKeysFromSpec(spec, env) {
-    let file = spec;
-    let passphrase;
-    const colon = spec.indexOf(':');
-    if (!(0,external_node_fs_.existsSync)(spec) && colon > 0) {
-        file = spec.slice(0, colon);
-        const rest = spec.slice(colon + 1);
-        if (rest.startsWith('file='))
-            passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
-                .toString('utf8')
-                .replace(/\r?\n$/, '');
-        else if (rest.startsWith('env=')) {
-            passphrase = env[rest.slice(4)];
-            if (passphrase === undefined) {
-                throw new errors_OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
-            }
-        }
-        else {
-            // Accepted for skopeo compatibility, but a command line is visible to every user of the machine.
-            process.stderr.write(`oci-encrypt-push: warning: --key ${escapeTerminal(file)}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR\n`);
-            passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
-        }
-    }
-    return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+/** Every `--key`, at least one; a passphrase seen on the command line is warned about on stderr. */
+function decryptionKeys(specs, env) {
+    return decryptionKeysFrom(specs, env, (line) => process.stderr.write(`oci-encrypt-push: warning: ${escapeTerminal(line)}\n`));
 }
 
 ;// CONCATENATED MODULE: ./src/cli/format.ts
@@ -46238,50 +46308,14 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 
 
-
-
-
 const VERSION = package_namespaceObject.rE;
 /** One line on stderr. Lines carry registry and image text: escaped, a CR/LF cannot start a forged line. */
 function log(line) {
     process.stderr.write(`${escapeTerminal(line)}\n`);
 }
 async function execute(req, cmd, runtime) {
-    switch (req.command) {
-        case 'encrypt':
-            return req.image
-                ? push(req, runtime)
-                : encryptImage({ ...encryptOptions(req, runtime), output: req.output });
-        case 'decrypt':
-            if (!cmd.keys.length) {
-                throw new errors_OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
-                    hint: 'run oci-encrypt-push --help',
-                });
-            }
-            return decryptImage({
-                ...cli_source(req),
-                refName: req.refName,
-                output: req.output,
-                keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
-                platforms: req.platforms,
-                log,
-                ...runtime,
-            });
-        case 'inspect':
-            return inspectImage({ ...cli_source(req), refName: req.refName, log });
-    }
-}
-function encryptOptions(req, runtime) {
-    return {
-        layout: req.layout,
-        refName: req.refName,
-        recipients: req.recipients,
-        encryptLayers: req.encryptLayers,
-        platforms: req.platforms,
-        attestations: req.attestations,
-        log,
-        ...runtime,
-    };
+    const keys = req.command === 'decrypt' ? decryptionKeys(cmd.keys, process.env) : undefined;
+    return runRequest(req, { ...runtime, log, tempDir: (0,external_node_os_namespaceObject.tmpdir)(), ...(keys ? { keys } : {}) });
 }
 async function readStdin() {
     const chunks = [];
@@ -46308,23 +46342,6 @@ async function request(cmd) {
         req.registry.password = password;
     }
     return req;
-}
-/** Where decrypt and inspect read from. */
-function cli_source(req) {
-    if (req.image)
-        return { image: req.image, registry: req.registry };
-    return { layout: req.layout };
-}
-function push(req, runtime) {
-    return pushImage({
-        ...encryptOptions(req, runtime),
-        image: req.image,
-        tags: req.tags,
-        output: req.output,
-        tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
-        verify: req.verify,
-        registry: req.registry,
-    });
 }
 function printReport(cmd, report) {
     if (report.droppedAttestations)
@@ -46381,7 +46398,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8294);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4247);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6654);
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 
 

@@ -37,6 +37,8 @@ import { connectClients, retryPolicy, type RegistryOptions } from './registry-se
 import type { ImageReport } from './result.js';
 import { uploadChunks } from './layer-files.js';
 
+export type { PushStats };
+
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   /** REPO[:TAG]; no tag means latest. */
   image: string;
