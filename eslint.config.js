@@ -4,6 +4,11 @@ import tseslint from 'typescript-eslint';
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const FRONT_ENDS = { group: ['**/cli/**', '**/action/**'], message: 'nothing imports a front end' };
+// The library entry (src/index.ts): the front ends may use it, nothing below them.
+const LIBRARY = {
+  group: ['../index.js', '../../index.js'],
+  message: 'only the front ends import the library entry',
+};
 // The transport stack is registry/'s own: others use client, session, errors and retry.
 const TRANSPORT = {
   group: ['**/registry/transport', '**/registry/transport/**'],
@@ -29,6 +34,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/index.ts'],
+    rules: restrict([
+      FRONT_ENDS,
+      {
+        group: ['./oci/**', './ocicrypt/**', './registry/**', './*.js', '!./errors.js'],
+        message: 'the library entry imports the pipeline and errors only',
+      },
+    ]),
+  },
+  {
     files: ['src/errors.ts'],
     rules: restrict([{ group: ['./*', '../*'], message: 'errors.ts imports nothing' }]),
   },
@@ -36,6 +51,7 @@ export default tseslint.config(
     files: ['src/oci/**'],
     rules: restrict([
       FRONT_ENDS,
+      LIBRARY,
       {
         group: ['**/pipeline/**', '**/ocicrypt/**', '**/registry/**'],
         message: 'oci/ is the model: it imports only errors',
@@ -46,6 +62,7 @@ export default tseslint.config(
     files: ['src/ocicrypt/**'],
     rules: restrict([
       FRONT_ENDS,
+      LIBRARY,
       {
         group: ['**/pipeline/**', '**/registry/**', '**/layout/**', 'node:fs*'],
         message: 'the engine knows no files or registries',
@@ -56,13 +73,14 @@ export default tseslint.config(
     files: ['src/registry/**'],
     rules: restrict([
       FRONT_ENDS,
+      LIBRARY,
       {
         group: ['**/pipeline/**', '**/ocicrypt/**', '**/layout/**'],
         message: 'registry/ imports only the oci model and errors',
       },
     ]),
   },
-  { files: ['src/pipeline/**'], rules: restrict([FRONT_ENDS, TRANSPORT]) },
+  { files: ['src/pipeline/**'], rules: restrict([FRONT_ENDS, LIBRARY, TRANSPORT]) },
   {
     files: ['src/cli/**'],
     rules: restrict([

@@ -1,34 +1,34 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3368:
+/***/ 2638:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3069)
-const Dispatcher = __nccwpck_require__(2091)
-const Pool = __nccwpck_require__(7404)
-const BalancedPool = __nccwpck_require__(8973)
-const Agent = __nccwpck_require__(6261)
-const ProxyAgent = __nccwpck_require__(9848)
-const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(9501)
-const errors = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+const Client = __nccwpck_require__(415)
+const Dispatcher = __nccwpck_require__(793)
+const Pool = __nccwpck_require__(6878)
+const BalancedPool = __nccwpck_require__(9911)
+const Agent = __nccwpck_require__(7347)
+const ProxyAgent = __nccwpck_require__(4734)
+const EnvHttpProxyAgent = __nccwpck_require__(155)
+const RetryAgent = __nccwpck_require__(8456)
+const errors = __nccwpck_require__(2225)
+const util = __nccwpck_require__(7130)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5407)
-const buildConnector = __nccwpck_require__(2296)
-const MockClient = __nccwpck_require__(8957)
-const MockAgent = __nccwpck_require__(5973)
-const MockPool = __nccwpck_require__(8780)
-const mockErrors = __nccwpck_require__(5445)
-const RetryHandler = __nccwpck_require__(112)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5837)
-const DecoratorHandler = __nccwpck_require__(7011)
-const RedirectHandler = __nccwpck_require__(5050)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const api = __nccwpck_require__(3857)
+const buildConnector = __nccwpck_require__(3714)
+const MockClient = __nccwpck_require__(8727)
+const MockAgent = __nccwpck_require__(8251)
+const MockPool = __nccwpck_require__(2102)
+const mockErrors = __nccwpck_require__(6691)
+const RetryHandler = __nccwpck_require__(9990)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4583)
+const DecoratorHandler = __nccwpck_require__(1461)
+const RedirectHandler = __nccwpck_require__(5728)
+const createRedirectInterceptor = __nccwpck_require__(5402)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -46,10 +46,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(3650),
-  retry: __nccwpck_require__(3874),
-  dump: __nccwpck_require__(2375),
-  dns: __nccwpck_require__(7251)
+  redirect: __nccwpck_require__(6812),
+  retry: __nccwpck_require__(6292),
+  dump: __nccwpck_require__(1018),
+  dns: __nccwpck_require__(5749)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -111,7 +111,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(7302).fetch)
+const fetchImpl = (__nccwpck_require__(9724).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -123,39 +123,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(3676).Headers
-/* unused reexport */ __nccwpck_require__(9107).Response
-/* unused reexport */ __nccwpck_require__(6055).Request
-/* unused reexport */ __nccwpck_require__(9662).FormData
+/* unused reexport */ __nccwpck_require__(2030).Headers
+/* unused reexport */ __nccwpck_require__(5589).Response
+/* unused reexport */ __nccwpck_require__(2369).Request
+/* unused reexport */ __nccwpck_require__(6408).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(6299).FileReader
+/* unused reexport */ __nccwpck_require__(241).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(2443)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5845)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(6949)
-const { kConstruct } = __nccwpck_require__(7589)
+const { CacheStorage } = __nccwpck_require__(6795)
+const { kConstruct } = __nccwpck_require__(8799)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(5437)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(8895)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(980)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1278)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(44)
-/* unused reexport */ __nccwpck_require__(5366).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(462)
+/* unused reexport */ __nccwpck_require__(8680).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -171,18 +171,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(6942)
+const { EventSource } = __nccwpck_require__(88)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 9318:
+/***/ 480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(1544)
-const { RequestAbortedError } = __nccwpck_require__(8091)
+const { addAbortListener } = __nccwpck_require__(7130)
+const { RequestAbortedError } = __nccwpck_require__(2225)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -242,16 +242,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9724:
+/***/ 6510:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(2225)
+const util = __nccwpck_require__(7130)
+const { addSignal, removeSignal } = __nccwpck_require__(480)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -357,7 +357,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6998:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -371,10 +371,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+} = __nccwpck_require__(2225)
+const util = __nccwpck_require__(7130)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(480)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -615,16 +615,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 8675:
+/***/ 4833:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3135)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { Readable } = __nccwpck_require__(3305)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(2225)
+const util = __nccwpck_require__(7130)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(8361)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -836,18 +836,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 576:
+/***/ 306:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(2225)
+const util = __nccwpck_require__(7130)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(8361)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(480)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1063,15 +1063,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 2274:
+/***/ 7216:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(2225)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const util = __nccwpck_require__(7130)
+const { addSignal, removeSignal } = __nccwpck_require__(480)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1178,21 +1178,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5407:
+/***/ 3857:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(8675)
-module.exports.stream = __nccwpck_require__(576)
-module.exports.pipeline = __nccwpck_require__(6998)
-module.exports.upgrade = __nccwpck_require__(2274)
-module.exports.connect = __nccwpck_require__(9724)
+module.exports.request = __nccwpck_require__(4833)
+module.exports.stream = __nccwpck_require__(306)
+module.exports.pipeline = __nccwpck_require__(4548)
+module.exports.upgrade = __nccwpck_require__(7216)
+module.exports.connect = __nccwpck_require__(6510)
 
 
 /***/ }),
 
-/***/ 3135:
+/***/ 3305:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1201,9 +1201,9 @@ module.exports.connect = __nccwpck_require__(9724)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { ReadableStreamFrom } = __nccwpck_require__(1544)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(2225)
+const util = __nccwpck_require__(7130)
+const { ReadableStreamFrom } = __nccwpck_require__(7130)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1584,15 +1584,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 8447:
+/***/ 8361:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(2225)
 
-const { chunksDecode } = __nccwpck_require__(3135)
+const { chunksDecode } = __nccwpck_require__(3305)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1684,16 +1684,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2296:
+/***/ 3714:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8091)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(7130)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(2225)
+const timers = __nccwpck_require__(5577)
 
 function noop () {}
 
@@ -1931,7 +1931,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 1303:
+/***/ 5909:
 /***/ ((module) => {
 
 
@@ -2056,7 +2056,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8150:
+/***/ 2564:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2265,7 +2265,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8091:
+/***/ 2225:
 /***/ ((module) => {
 
 
@@ -2697,7 +2697,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8823:
+/***/ 5197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2705,7 +2705,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(2225)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -2720,9 +2720,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
+} = __nccwpck_require__(7130)
+const { channels } = __nccwpck_require__(2564)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(5909)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3186,7 +3186,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 9411:
+/***/ 2177:
 /***/ ((module) => {
 
 module.exports = {
@@ -3260,7 +3260,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3568:
+/***/ 9358:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3268,7 +3268,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(1303)
+} = __nccwpck_require__(5909)
 
 class TstNode {
   /** @type {any} */
@@ -3419,13 +3419,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1544:
+/***/ 7130:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(9411)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(2177)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3433,9 +3433,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
-const { tree } = __nccwpck_require__(3568)
+const { InvalidArgumentError } = __nccwpck_require__(2225)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(5909)
+const { tree } = __nccwpck_require__(9358)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4145,18 +4145,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6261:
+/***/ 7347:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
-const DispatcherBase = __nccwpck_require__(4745)
-const Pool = __nccwpck_require__(7404)
-const Client = __nccwpck_require__(3069)
-const util = __nccwpck_require__(1544)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const { InvalidArgumentError } = __nccwpck_require__(2225)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2177)
+const DispatcherBase = __nccwpck_require__(4963)
+const Pool = __nccwpck_require__(6878)
+const Client = __nccwpck_require__(415)
+const util = __nccwpck_require__(7130)
+const createRedirectInterceptor = __nccwpck_require__(5402)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4285,7 +4285,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8973:
+/***/ 9911:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4293,7 +4293,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(2225)
 const {
   PoolBase,
   kClients,
@@ -4301,10 +4301,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Pool = __nccwpck_require__(7404)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const { parseOrigin } = __nccwpck_require__(1544)
+} = __nccwpck_require__(5326)
+const Pool = __nccwpck_require__(6878)
+const { kUrl, kInterceptors } = __nccwpck_require__(2177)
+const { parseOrigin } = __nccwpck_require__(7130)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4501,7 +4501,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1557:
+/***/ 4011:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4509,9 +4509,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(7130)
+const { channels } = __nccwpck_require__(2564)
+const timers = __nccwpck_require__(5577)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4524,7 +4524,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(2225)
 const {
   kUrl,
   kReset,
@@ -4557,9 +4557,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2177)
 
-const constants = __nccwpck_require__(7424)
+const constants = __nccwpck_require__(4546)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4571,11 +4571,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7846) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3800) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9474))
+    mod = await WebAssembly.compile(__nccwpck_require__(5568))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4583,7 +4583,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7846))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3800))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5498,7 +5498,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(8900).extractBody)
+      extractBody = (__nccwpck_require__(7426).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6021,7 +6021,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 1711:
+/***/ 2686:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6029,13 +6029,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(7130)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(2225)
 const {
   kUrl,
   kReset,
@@ -6054,7 +6054,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2177)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6460,7 +6460,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(8900).extractBody)
+    extractBody ??= (__nccwpck_require__(7426).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -6820,7 +6820,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3069:
+/***/ 415:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -6830,16 +6830,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const Request = __nccwpck_require__(8823)
-const DispatcherBase = __nccwpck_require__(4745)
+const util = __nccwpck_require__(7130)
+const { channels } = __nccwpck_require__(2564)
+const Request = __nccwpck_require__(5197)
+const DispatcherBase = __nccwpck_require__(4963)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(2225)
+const buildConnector = __nccwpck_require__(3714)
 const {
   kUrl,
   kServerName,
@@ -6881,9 +6881,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(9411)
-const connectH1 = __nccwpck_require__(1557)
-const connectH2 = __nccwpck_require__(1711)
+} = __nccwpck_require__(2177)
+const connectH1 = __nccwpck_require__(4011)
+const connectH2 = __nccwpck_require__(2686)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7191,7 +7191,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const createRedirectInterceptor = __nccwpck_require__(5402)
 
 function onError (client, err) {
   if (
@@ -7451,19 +7451,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 4745:
+/***/ 4963:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2091)
+const Dispatcher = __nccwpck_require__(793)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+} = __nccwpck_require__(2225)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(2177)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7666,7 +7666,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2091:
+/***/ 793:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7738,15 +7738,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 7897:
+/***/ 155:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(9411)
-const ProxyAgent = __nccwpck_require__(9848)
-const Agent = __nccwpck_require__(6261)
+const DispatcherBase = __nccwpck_require__(4963)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(2177)
+const ProxyAgent = __nccwpck_require__(4734)
+const Agent = __nccwpck_require__(7347)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -7905,7 +7905,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 6524:
+/***/ 3934:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8029,15 +8029,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3272:
+/***/ 5326:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const FixedQueue = __nccwpck_require__(6524)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(9411)
-const PoolStats = __nccwpck_require__(9686)
+const DispatcherBase = __nccwpck_require__(4963)
+const FixedQueue = __nccwpck_require__(3934)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(2177)
+const PoolStats = __nccwpck_require__(768)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8230,10 +8230,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9686:
+/***/ 768:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(9411)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(2177)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8271,7 +8271,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 7404:
+/***/ 6878:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8282,14 +8282,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Client = __nccwpck_require__(3069)
+} = __nccwpck_require__(5326)
+const Client = __nccwpck_require__(415)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(2225)
+const util = __nccwpck_require__(7130)
+const { kUrl, kInterceptors } = __nccwpck_require__(2177)
+const buildConnector = __nccwpck_require__(3714)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8385,19 +8385,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9848:
+/***/ 4734:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2177)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(6261)
-const Pool = __nccwpck_require__(7404)
-const DispatcherBase = __nccwpck_require__(4745)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
-const Client = __nccwpck_require__(3069)
+const Agent = __nccwpck_require__(7347)
+const Pool = __nccwpck_require__(6878)
+const DispatcherBase = __nccwpck_require__(4963)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(2225)
+const buildConnector = __nccwpck_require__(3714)
+const Client = __nccwpck_require__(415)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8666,13 +8666,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 9501:
+/***/ 8456:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2091)
-const RetryHandler = __nccwpck_require__(112)
+const Dispatcher = __nccwpck_require__(793)
+const RetryHandler = __nccwpck_require__(9990)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8708,7 +8708,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5837:
+/***/ 4583:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8716,8 +8716,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const Agent = __nccwpck_require__(6261)
+const { InvalidArgumentError } = __nccwpck_require__(2225)
+const Agent = __nccwpck_require__(7347)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -8747,7 +8747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7011:
+/***/ 1461:
 /***/ ((module) => {
 
 
@@ -8798,15 +8798,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 5050:
+/***/ 5728:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { kBodyUsed } = __nccwpck_require__(9411)
+const util = __nccwpck_require__(7130)
+const { kBodyUsed } = __nccwpck_require__(2177)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+const { InvalidArgumentError } = __nccwpck_require__(2225)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9037,20 +9037,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 112:
+/***/ 9990:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(9411)
-const { RequestRetryError } = __nccwpck_require__(8091)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(2177)
+const { RequestRetryError } = __nccwpck_require__(2225)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1544)
+} = __nccwpck_require__(7130)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9481,14 +9481,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 7251:
+/***/ 5749:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(7011)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8091)
+const DecoratorHandler = __nccwpck_require__(1461)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(2225)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -9863,14 +9863,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 2375:
+/***/ 1018:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const DecoratorHandler = __nccwpck_require__(7011)
+const util = __nccwpck_require__(7130)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(2225)
+const DecoratorHandler = __nccwpck_require__(1461)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -9993,12 +9993,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1676:
+/***/ 5402:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(5728)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10021,11 +10021,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 3650:
+/***/ 6812:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(5728)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10052,11 +10052,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 3874:
+/***/ 6292:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(112)
+const RetryHandler = __nccwpck_require__(9990)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10078,13 +10078,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 7424:
+/***/ 4546:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(8916);
+const utils_1 = __nccwpck_require__(4266);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10362,7 +10362,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7846:
+/***/ 3800:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10374,7 +10374,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9474:
+/***/ 5568:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10386,7 +10386,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 8916:
+/***/ 4266:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10407,13 +10407,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 5973:
+/***/ 8251:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(9411)
-const Agent = __nccwpck_require__(6261)
+const { kClients } = __nccwpck_require__(2177)
+const Agent = __nccwpck_require__(7347)
 const {
   kAgent,
   kMockAgentSet,
@@ -10424,14 +10424,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(8149)
-const MockClient = __nccwpck_require__(8957)
-const MockPool = __nccwpck_require__(8780)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1725)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8091)
-const Dispatcher = __nccwpck_require__(2091)
-const Pluralizer = __nccwpck_require__(8353)
-const PendingInterceptorsFormatter = __nccwpck_require__(1030)
+} = __nccwpck_require__(6715)
+const MockClient = __nccwpck_require__(8727)
+const MockPool = __nccwpck_require__(2102)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3727)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(2225)
+const Dispatcher = __nccwpck_require__(793)
+const Pluralizer = __nccwpck_require__(8423)
+const PendingInterceptorsFormatter = __nccwpck_require__(148)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10574,14 +10574,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 8957:
+/***/ 8727:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3069)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Client = __nccwpck_require__(415)
+const { buildMockDispatch } = __nccwpck_require__(3727)
 const {
   kDispatches,
   kMockAgent,
@@ -10590,10 +10590,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(6715)
+const { MockInterceptor } = __nccwpck_require__(7585)
+const Symbols = __nccwpck_require__(2177)
+const { InvalidArgumentError } = __nccwpck_require__(2225)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10640,12 +10640,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5445:
+/***/ 6691:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8091)
+const { UndiciError } = __nccwpck_require__(2225)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10675,12 +10675,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1599:
+/***/ 7585:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1725)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3727)
 const {
   kDispatches,
   kDispatchKey,
@@ -10688,9 +10688,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(8149)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(6715)
+const { InvalidArgumentError } = __nccwpck_require__(2225)
+const { buildURL } = __nccwpck_require__(7130)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -10889,14 +10889,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 8780:
+/***/ 2102:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(7404)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Pool = __nccwpck_require__(6878)
+const { buildMockDispatch } = __nccwpck_require__(3727)
 const {
   kDispatches,
   kMockAgent,
@@ -10905,10 +10905,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(6715)
+const { MockInterceptor } = __nccwpck_require__(7585)
+const Symbols = __nccwpck_require__(2177)
+const { InvalidArgumentError } = __nccwpck_require__(2225)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -10955,7 +10955,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 8149:
+/***/ 6715:
 /***/ ((module) => {
 
 
@@ -10985,20 +10985,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1725:
+/***/ 3727:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5445)
+const { MockNotMatchedError } = __nccwpck_require__(6691)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(8149)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(6715)
+const { buildURL } = __nccwpck_require__(7130)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11359,7 +11359,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1030:
+/***/ 148:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11409,7 +11409,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8353:
+/***/ 8423:
 /***/ ((module) => {
 
 
@@ -11445,7 +11445,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 2563:
+/***/ 5577:
 /***/ ((module) => {
 
 
@@ -11875,20 +11875,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4330:
+/***/ 4308:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { urlEquals, getFieldValues } = __nccwpck_require__(102)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1544)
-const { webidl } = __nccwpck_require__(253)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9107)
-const { Request, fromInnerRequest } = __nccwpck_require__(6055)
-const { kState } = __nccwpck_require__(4883)
-const { fetching } = __nccwpck_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(4296)
+const { kConstruct } = __nccwpck_require__(8799)
+const { urlEquals, getFieldValues } = __nccwpck_require__(1276)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(7130)
+const { webidl } = __nccwpck_require__(707)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(5589)
+const { Request, fromInnerRequest } = __nccwpck_require__(2369)
+const { kState } = __nccwpck_require__(6301)
+const { fetching } = __nccwpck_require__(9724)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(8190)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -12741,15 +12741,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 6795:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { Cache } = __nccwpck_require__(4330)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(8799)
+const { Cache } = __nccwpck_require__(4308)
+const { webidl } = __nccwpck_require__(707)
+const { kEnumerableProperty } = __nccwpck_require__(7130)
 
 class CacheStorage {
   /**
@@ -12900,26 +12900,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7589:
+/***/ 8799:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(9411).kConstruct)
+  kConstruct: (__nccwpck_require__(2177).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 102:
+/***/ 1276:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(980)
-const { isValidHeaderName } = __nccwpck_require__(4296)
+const { URLSerializer } = __nccwpck_require__(1278)
+const { isValidHeaderName } = __nccwpck_require__(8190)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -12964,7 +12964,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6820:
+/***/ 8674:
 /***/ ((module) => {
 
 
@@ -12983,15 +12983,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5437:
+/***/ 8895:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(2802)
-const { stringify } = __nccwpck_require__(5613)
-const { webidl } = __nccwpck_require__(253)
-const { Headers } = __nccwpck_require__(3676)
+const { parseSetCookie } = __nccwpck_require__(5064)
+const { stringify } = __nccwpck_require__(3855)
+const { webidl } = __nccwpck_require__(707)
+const { Headers } = __nccwpck_require__(2030)
 
 /**
  * @typedef {Object} Cookie
@@ -13174,14 +13174,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2802:
+/***/ 5064:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6820)
-const { isCTLExcludingHtab } = __nccwpck_require__(5613)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(980)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(8674)
+const { isCTLExcludingHtab } = __nccwpck_require__(3855)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1278)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13491,7 +13491,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5613:
+/***/ 3855:
 /***/ ((module) => {
 
 
@@ -13850,13 +13850,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2455:
+/***/ 6541:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(6627)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(1665)
 
 /**
  * @type {number[]} BOM
@@ -14431,23 +14431,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6942:
+/***/ 88:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(7302)
-const { makeRequest } = __nccwpck_require__(6055)
-const { webidl } = __nccwpck_require__(253)
-const { EventSourceStream } = __nccwpck_require__(2455)
-const { parseMIMEType } = __nccwpck_require__(980)
-const { createFastMessageEvent } = __nccwpck_require__(44)
-const { isNetworkError } = __nccwpck_require__(9107)
-const { delay } = __nccwpck_require__(6627)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+const { fetching } = __nccwpck_require__(9724)
+const { makeRequest } = __nccwpck_require__(2369)
+const { webidl } = __nccwpck_require__(707)
+const { EventSourceStream } = __nccwpck_require__(6541)
+const { parseMIMEType } = __nccwpck_require__(1278)
+const { createFastMessageEvent } = __nccwpck_require__(462)
+const { isNetworkError } = __nccwpck_require__(5589)
+const { delay } = __nccwpck_require__(1665)
+const { kEnumerableProperty } = __nccwpck_require__(7130)
+const { environmentSettingsObject } = __nccwpck_require__(8190)
+const { getGlobalDispatcher } = __nccwpck_require__(4583)
 
 let experimentalWarned = false
 
@@ -14921,7 +14921,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6627:
+/***/ 1665:
 /***/ ((module) => {
 
 
@@ -14965,12 +14965,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8900:
+/***/ 7426:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(7130)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -14980,16 +14980,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(4296)
-const { FormData } = __nccwpck_require__(9662)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(8190)
+const { FormData } = __nccwpck_require__(6408)
+const { kState } = __nccwpck_require__(6301)
+const { webidl } = __nccwpck_require__(707)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(980)
-const { multipartFormDataParser } = __nccwpck_require__(3100)
+const { serializeAMimeType } = __nccwpck_require__(1278)
+const { multipartFormDataParser } = __nccwpck_require__(6742)
 let random
 
 try {
@@ -15501,7 +15501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1207:
+/***/ 4497:
 /***/ ((module) => {
 
 
@@ -15632,7 +15632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 980:
+/***/ 1278:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16383,12 +16383,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 933:
+/***/ 8839:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(9411)
+const { kConnected, kSize } = __nccwpck_require__(2177)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16436,14 +16436,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1506:
+/***/ 9972:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+const { kState } = __nccwpck_require__(6301)
+const { webidl } = __nccwpck_require__(707)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16569,16 +16569,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3100:
+/***/ 6742:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { utf8DecodeBytes } = __nccwpck_require__(4296)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(980)
-const { isFileLike } = __nccwpck_require__(1506)
-const { makeEntry } = __nccwpck_require__(9662)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(7130)
+const { utf8DecodeBytes } = __nccwpck_require__(8190)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1278)
+const { isFileLike } = __nccwpck_require__(9972)
+const { makeEntry } = __nccwpck_require__(6408)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17050,16 +17050,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9662:
+/***/ 6408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(4296)
-const { kState } = __nccwpck_require__(4883)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { FileLike, isFileLike } = __nccwpck_require__(1506)
-const { webidl } = __nccwpck_require__(253)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(8190)
+const { kState } = __nccwpck_require__(6301)
+const { kEnumerableProperty } = __nccwpck_require__(7130)
+const { FileLike, isFileLike } = __nccwpck_require__(9972)
+const { webidl } = __nccwpck_require__(707)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17309,7 +17309,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 2443:
+/***/ 5845:
 /***/ ((module) => {
 
 
@@ -17356,21 +17356,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3676:
+/***/ 2030:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(9411)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(2177)
+const { kEnumerableProperty } = __nccwpck_require__(7130)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(4296)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(8190)
+const { webidl } = __nccwpck_require__(707)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18050,7 +18050,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7302:
+/***/ 9724:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18063,9 +18063,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9107)
-const { HeadersList } = __nccwpck_require__(3676)
-const { Request, cloneRequest } = __nccwpck_require__(6055)
+} = __nccwpck_require__(5589)
+const { HeadersList } = __nccwpck_require__(2030)
+const { Request, cloneRequest } = __nccwpck_require__(2369)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18101,23 +18101,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(4296)
-const { kState, kDispatcher } = __nccwpck_require__(4883)
+} = __nccwpck_require__(8190)
+const { kState, kDispatcher } = __nccwpck_require__(6301)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(8900)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(7426)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(4497)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(980)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
-const { webidl } = __nccwpck_require__(253)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(7130)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1278)
+const { getGlobalDispatcher } = __nccwpck_require__(4583)
+const { webidl } = __nccwpck_require__(707)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20327,23 +20327,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6055:
+/***/ 2369:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(8900)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(3676)
-const { FinalizationRegistry } = __nccwpck_require__(933)()
-const util = __nccwpck_require__(1544)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(7426)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(2030)
+const { FinalizationRegistry } = __nccwpck_require__(8839)()
+const util = __nccwpck_require__(7130)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(8190)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20353,12 +20353,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(4497)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(6301)
+const { webidl } = __nccwpck_require__(707)
+const { URLSerializer } = __nccwpck_require__(1278)
+const { kConstruct } = __nccwpck_require__(2177)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21371,14 +21371,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9107:
+/***/ 5589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(3676)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(8900)
-const util = __nccwpck_require__(1544)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(2030)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(7426)
+const util = __nccwpck_require__(7130)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21390,16 +21390,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(8190)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(1207)
-const { kState, kHeaders } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { FormData } = __nccwpck_require__(9662)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+} = __nccwpck_require__(4497)
+const { kState, kHeaders } = __nccwpck_require__(6301)
+const { webidl } = __nccwpck_require__(707)
+const { FormData } = __nccwpck_require__(6408)
+const { URLSerializer } = __nccwpck_require__(1278)
+const { kConstruct } = __nccwpck_require__(2177)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -21988,7 +21988,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 6301:
 /***/ ((module) => {
 
 
@@ -22004,21 +22004,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 8190:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(1207)
-const { getGlobalOrigin } = __nccwpck_require__(2443)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(980)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4497)
+const { getGlobalOrigin } = __nccwpck_require__(5845)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1278)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1544)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(7130)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(707)
 
 let supportedHashes = []
 
@@ -23643,14 +23643,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 253:
+/***/ 707:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(1544)
+const { toUSVString } = __nccwpck_require__(7130)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24345,7 +24345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 3821:
 /***/ ((module) => {
 
 
@@ -24642,7 +24642,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6299:
+/***/ 241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24651,16 +24651,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(7522)
+} = __nccwpck_require__(4724)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(9657)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+} = __nccwpck_require__(1095)
+const { webidl } = __nccwpck_require__(707)
+const { kEnumerableProperty } = __nccwpck_require__(7130)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -24993,12 +24993,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2981:
+/***/ 9275:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(707)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25078,7 +25078,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9657:
+/***/ 1095:
 /***/ ((module) => {
 
 
@@ -25095,7 +25095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 4724:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25106,10 +25106,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(9657)
-const { ProgressEvent } = __nccwpck_require__(2981)
-const { getEncoding } = __nccwpck_require__(5207)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(980)
+} = __nccwpck_require__(1095)
+const { ProgressEvent } = __nccwpck_require__(9275)
+const { getEncoding } = __nccwpck_require__(3821)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1278)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25493,27 +25493,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2569:
+/***/ 8747:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(1816)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(7546)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(2456)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5673)
-const { channels } = __nccwpck_require__(8150)
-const { CloseEvent } = __nccwpck_require__(44)
-const { makeRequest } = __nccwpck_require__(6055)
-const { fetching } = __nccwpck_require__(7302)
-const { Headers, getHeadersList } = __nccwpck_require__(3676)
-const { getDecodeSplit } = __nccwpck_require__(4296)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
+} = __nccwpck_require__(6858)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(7367)
+const { channels } = __nccwpck_require__(2564)
+const { CloseEvent } = __nccwpck_require__(462)
+const { makeRequest } = __nccwpck_require__(2369)
+const { fetching } = __nccwpck_require__(9724)
+const { Headers, getHeadersList } = __nccwpck_require__(2030)
+const { getDecodeSplit } = __nccwpck_require__(8190)
+const { WebsocketFrameSend } = __nccwpck_require__(1890)
 
 /** @type {import('crypto')} */
 let crypto
@@ -25871,7 +25871,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1816:
+/***/ 7546:
 /***/ ((module) => {
 
 
@@ -25944,14 +25944,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44:
+/***/ 462:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { kConstruct } = __nccwpck_require__(9411)
+const { webidl } = __nccwpck_require__(707)
+const { kEnumerableProperty } = __nccwpck_require__(7130)
+const { kConstruct } = __nccwpck_require__(2177)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26280,12 +26280,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9272:
+/***/ 1890:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(1816)
+const { maxUnsigned16Bit } = __nccwpck_require__(7546)
 
 const BUFFER_SIZE = 16386
 
@@ -26383,14 +26383,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2869:
+/***/ 9775:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(5673)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+const { isValidClientWindowBits } = __nccwpck_require__(7367)
+const { MessageSizeExceededError } = __nccwpck_require__(2225)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26495,16 +26495,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 4588:
+/***/ 4482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(1816)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2456)
-const { channels } = __nccwpck_require__(8150)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(7546)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(6858)
+const { channels } = __nccwpck_require__(2564)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26514,11 +26514,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(5673)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { closeWebSocketConnection } = __nccwpck_require__(2569)
-const { PerMessageDeflate } = __nccwpck_require__(2869)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(7367)
+const { WebsocketFrameSend } = __nccwpck_require__(1890)
+const { closeWebSocketConnection } = __nccwpck_require__(8747)
+const { PerMessageDeflate } = __nccwpck_require__(9775)
+const { MessageSizeExceededError } = __nccwpck_require__(2225)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27029,14 +27029,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 228:
+/***/ 9878:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { opcodes, sendHints } = __nccwpck_require__(1816)
-const FixedQueue = __nccwpck_require__(6524)
+const { WebsocketFrameSend } = __nccwpck_require__(1890)
+const { opcodes, sendHints } = __nccwpck_require__(7546)
+const FixedQueue = __nccwpck_require__(3934)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27140,7 +27140,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 2456:
+/***/ 6858:
 /***/ ((module) => {
 
 
@@ -27159,16 +27159,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5673:
+/***/ 7367:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2456)
-const { states, opcodes } = __nccwpck_require__(1816)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(44)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(6858)
+const { states, opcodes } = __nccwpck_require__(7546)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(462)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(980)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1278)
 
 /* globals Blob */
 
@@ -27488,15 +27488,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5366:
+/***/ 8680:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(1816)
+const { webidl } = __nccwpck_require__(707)
+const { URLSerializer } = __nccwpck_require__(1278)
+const { environmentSettingsObject } = __nccwpck_require__(8190)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(7546)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27505,21 +27505,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2456)
+} = __nccwpck_require__(6858)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(5673)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(2569)
-const { ByteParser } = __nccwpck_require__(4588)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(1544)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+} = __nccwpck_require__(7367)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(8747)
+const { ByteParser } = __nccwpck_require__(4482)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(7130)
+const { getGlobalDispatcher } = __nccwpck_require__(4583)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(44)
-const { SendQueue } = __nccwpck_require__(228)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(462)
+const { SendQueue } = __nccwpck_require__(9878)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28090,15 +28090,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(7837);
+/* unused reexport */ __nccwpck_require__(376);
 
 
 /***/ }),
 
-/***/ 7837:
+/***/ 376:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -28370,38 +28370,38 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 4718:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const RoundRobinPool = __nccwpck_require__(5520)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const H2CClient = __nccwpck_require__(6815)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(271)
+const Dispatcher = __nccwpck_require__(2377)
+const Pool = __nccwpck_require__(8014)
+const BalancedPool = __nccwpck_require__(3207)
+const RoundRobinPool = __nccwpck_require__(3182)
+const Agent = __nccwpck_require__(5539)
+const ProxyAgent = __nccwpck_require__(9710)
+const Socks5ProxyAgent = __nccwpck_require__(2141)
+const EnvHttpProxyAgent = __nccwpck_require__(6699)
+const RetryAgent = __nccwpck_require__(9176)
+const H2CClient = __nccwpck_require__(1529)
+const errors = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(431)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const SnapshotAgent = __nccwpck_require__(5095)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
+const api = __nccwpck_require__(5889)
+const buildConnector = __nccwpck_require__(5106)
+const MockClient = __nccwpck_require__(2839)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(5433)
+const MockAgent = __nccwpck_require__(587)
+const MockPool = __nccwpck_require__(3926)
+const SnapshotAgent = __nccwpck_require__(8705)
+const mockErrors = __nccwpck_require__(5347)
+const RetryHandler = __nccwpck_require__(3174)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4743)
+const DecoratorHandler = __nccwpck_require__(6949)
+const RedirectHandler = __nccwpck_require__(3216)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -28421,21 +28421,21 @@ __webpack_unused_export__ = RetryHandler
 __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  responseError: __nccwpck_require__(8918),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379),
-  cache: __nccwpck_require__(5542),
-  decompress: __nccwpck_require__(557),
-  deduplicate: __nccwpck_require__(7240)
+  redirect: __nccwpck_require__(1068),
+  responseError: __nccwpck_require__(5960),
+  retry: __nccwpck_require__(9636),
+  dump: __nccwpck_require__(5786),
+  dns: __nccwpck_require__(6149),
+  cache: __nccwpck_require__(4856),
+  decompress: __nccwpck_require__(1767),
+  deduplicate: __nccwpck_require__(8654)
 }
 
 __webpack_unused_export__ = {
-  MemoryCacheStore: __nccwpck_require__(4889)
+  MemoryCacheStore: __nccwpck_require__(5055)
 }
 
-const SqliteCacheStore = __nccwpck_require__(1522)
+const SqliteCacheStore = __nccwpck_require__(7788)
 __webpack_unused_export__ = SqliteCacheStore
 
 __webpack_unused_export__ = buildConnector
@@ -28497,7 +28497,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(6860).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -28537,22 +28537,22 @@ module.exports.hd = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(5662).Headers
+module.exports.Response = __nccwpck_require__(9317).Response
+module.exports.Request = __nccwpck_require__(3713).Request
+module.exports.FormData = __nccwpck_require__(8440).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(8709)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(6443)
+const { CacheStorage } = __nccwpck_require__(7403)
+const { kConstruct } = __nccwpck_require__(3377)
 
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(8495)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
@@ -28560,21 +28560,21 @@ __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 __webpack_unused_export__ = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(782)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-const { WebSocket, ping } = __nccwpck_require__(3726)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(6814)
+const { WebSocket, ping } = __nccwpck_require__(3435)
 module.exports.kb = WebSocket
 module.exports.rd = CloseEvent
 module.exports.NN = ErrorEvent
 module.exports.aM = MessageEvent
 __webpack_unused_export__ = ping
 
-/* unused reexport */ __nccwpck_require__(2873).WebSocketStream
-/* unused reexport */ __nccwpck_require__(6919).WebSocketError
+/* unused reexport */ __nccwpck_require__(2299).WebSocketStream
+/* unused reexport */ __nccwpck_require__(9597).WebSocketError
 
 module.exports.Em = makeDispatcher(api.request)
 __webpack_unused_export__ = makeDispatcher(api.stream)
@@ -28590,7 +28590,7 @@ __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = SnapshotAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(6376)
 
 module.exports.GD = EventSource
 
@@ -28612,13 +28612,13 @@ __webpack_unused_export__ = install
 
 /***/ }),
 
-/***/ 158:
+/***/ 6128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(5386)
+const { RequestAbortedError } = __nccwpck_require__(6593)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -28678,16 +28678,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2574:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -28795,7 +28795,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 884:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -28811,9 +28811,9 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+} = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 function noop () {}
 
@@ -29054,16 +29054,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 865:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const { Readable } = __nccwpck_require__(3897)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
 
 function noop () {}
 
@@ -29275,7 +29275,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 4754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29283,9 +29283,9 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(4589)
 const { finished } = __nccwpck_require__(7075)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 function noop () {}
 
@@ -29491,17 +29491,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 3408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { kHTTP2Stream } = __nccwpck_require__(6443)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(5386)
+const { kHTTP2Stream } = __nccwpck_require__(3377)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -29609,30 +29609,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 5889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(865)
+module.exports.stream = __nccwpck_require__(4754)
+module.exports.pipeline = __nccwpck_require__(884)
+module.exports.upgrade = __nccwpck_require__(3408)
+module.exports.connect = __nccwpck_require__(2574)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 3897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { ReadableStreamFrom } = __nccwpck_require__(5386)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -30210,14 +30210,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4889:
+/***/ 5055:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const { EventEmitter } = __nccwpck_require__(8474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(9901)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -30496,13 +30496,13 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 1522:
+/***/ 7788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(9901)
 
 let DatabaseSync
 
@@ -30972,15 +30972,15 @@ function headerValueEquals (lhs, rhs) {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 5106:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(5386)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 let tls // include tls conditionally since it is not always available
 
@@ -31138,7 +31138,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 4037:
 /***/ ((module) => {
 
 
@@ -31288,7 +31288,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 6644:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -31522,7 +31522,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 6593:
 /***/ ((module) => {
 
 
@@ -32006,7 +32006,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 8957:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -32014,7 +32014,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -32031,9 +32031,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -32498,16 +32498,16 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 8082:
+/***/ 1140:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { EventEmitter } = __nccwpck_require__(8474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(6593)
 const { debuglog } = __nccwpck_require__(7975)
-const { parseAddress } = __nccwpck_require__(1732)
+const { parseAddress } = __nccwpck_require__(2870)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -32927,14 +32927,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1732:
+/***/ 2870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(7030)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 /**
  * Parse an address and determine its type
@@ -33146,7 +33146,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6443:
+/***/ 3377:
 /***/ ((module) => {
 
 
@@ -33229,7 +33229,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 3838:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -33237,7 +33237,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(4037)
 
 class TstNode {
   /** @type {any} */
@@ -33396,22 +33396,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 5386:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(3377)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(6603)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const timers = __nccwpck_require__(5929)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(6593)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
+const { tree } = __nccwpck_require__(3838)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -34416,17 +34416,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 5539:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(6593)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(3377)
+const DispatcherBase = __nccwpck_require__(803)
+const Pool = __nccwpck_require__(8014)
+const Client = __nccwpck_require__(271)
+const util = __nccwpck_require__(5386)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -34585,7 +34585,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 3207:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -34593,7 +34593,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   PoolBase,
   kClients,
@@ -34601,10 +34601,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl } = __nccwpck_require__(6443)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(8897)
+const Pool = __nccwpck_require__(8014)
+const { kUrl } = __nccwpck_require__(3377)
+const util = __nccwpck_require__(5386)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -34813,7 +34813,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 8939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -34821,9 +34821,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const timers = __nccwpck_require__(5929)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -34836,7 +34836,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   kUrl,
   kReset,
@@ -34870,9 +34870,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(3377)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(6402)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -34884,7 +34884,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(9240) : undefined
 
   let mod
 
@@ -34905,7 +34905,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(3434))
+      mod = new WebAssembly.Module(__nccwpck_require__(9968))
     } catch {
     }
   }
@@ -34915,7 +34915,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(3870))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(9240))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -35984,7 +35984,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6962).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -36589,14 +36589,14 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 7726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(5386)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -36605,7 +36605,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   kUrl,
   kReset,
@@ -36634,8 +36634,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(6443)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(3377)
+const { channels } = __nccwpck_require__(6644)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -37254,7 +37254,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6962).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -37652,7 +37652,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 271:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -37660,17 +37660,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { ClientStats } = __nccwpck_require__(6854)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(5386)
+const { ClientStats } = __nccwpck_require__(4752)
+const { channels } = __nccwpck_require__(6644)
+const Request = __nccwpck_require__(8957)
+const DispatcherBase = __nccwpck_require__(803)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(6593)
+const buildConnector = __nccwpck_require__(5106)
 const {
   kUrl,
   kServerName,
@@ -37713,9 +37713,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(3377)
+const connectH1 = __nccwpck_require__(8939)
+const connectH2 = __nccwpck_require__(7726)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -38328,20 +38328,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 803:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
-const UnwrapHandler = __nccwpck_require__(2365)
+const Dispatcher = __nccwpck_require__(2377)
+const UnwrapHandler = __nccwpck_require__(5019)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(6443)
+} = __nccwpck_require__(6593)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(3377)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -38531,12 +38531,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 2377:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const EventEmitter = __nccwpck_require__(8474)
-const WrapHandler = __nccwpck_require__(9510)
+const WrapHandler = __nccwpck_require__(6768)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -38586,15 +38586,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 6699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(803)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(3377)
+const ProxyAgent = __nccwpck_require__(9710)
+const Agent = __nccwpck_require__(5539)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -38739,7 +38739,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 2190:
 /***/ ((module) => {
 
 
@@ -38881,13 +38881,13 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 6815:
+/***/ 1529:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const Client = __nccwpck_require__(271)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -38939,15 +38939,15 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 2128:
+/***/ 8897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { PoolStats } = __nccwpck_require__(6854)
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const { PoolStats } = __nccwpck_require__(4752)
+const DispatcherBase = __nccwpck_require__(803)
+const FixedQueue = __nccwpck_require__(2190)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(3377)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -39160,7 +39160,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 628:
+/***/ 8014:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -39172,14 +39172,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(8897)
+const Client = __nccwpck_require__(271)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { kUrl } = __nccwpck_require__(3377)
+const buildConnector = __nccwpck_require__(5106)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -39285,20 +39285,20 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
-const { channels } = __nccwpck_require__(2414)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(3377)
+const Agent = __nccwpck_require__(5539)
+const Pool = __nccwpck_require__(8014)
+const DispatcherBase = __nccwpck_require__(803)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(6593)
+const buildConnector = __nccwpck_require__(5106)
+const Client = __nccwpck_require__(271)
+const { channels } = __nccwpck_require__(6644)
+const Socks5ProxyAgent = __nccwpck_require__(2141)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -39611,13 +39611,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 9176:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(2377)
+const RetryHandler = __nccwpck_require__(3174)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -39653,7 +39653,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5520:
+/***/ 3182:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -39665,14 +39665,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(8897)
+const Client = __nccwpck_require__(271)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { kUrl } = __nccwpck_require__(3377)
+const buildConnector = __nccwpck_require__(5106)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -39797,7 +39797,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 7223:
+/***/ 2141:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -39805,12 +39805,12 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(3136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { Socks5Client, STATES } = __nccwpck_require__(8082)
-const { kDispatch, kClose, kDestroy } = __nccwpck_require__(6443)
-const Pool = __nccwpck_require__(628)
-const buildConnector = __nccwpck_require__(9136)
+const DispatcherBase = __nccwpck_require__(803)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { Socks5Client, STATES } = __nccwpck_require__(1140)
+const { kDispatch, kClose, kDestroy } = __nccwpck_require__(3377)
+const Pool = __nccwpck_require__(8014)
+const buildConnector = __nccwpck_require__(5106)
 const { debuglog } = __nccwpck_require__(7975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -40064,7 +40064,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 276:
+/***/ 798:
 /***/ ((module) => {
 
 
@@ -40104,7 +40104,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2581:
+/***/ 4743:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -40113,8 +40113,8 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const Agent = __nccwpck_require__(5539)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -40170,13 +40170,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9976:
+/***/ 5238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kRedirectCacheControl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(5386)
+const { kRedirectCacheControl } = __nccwpck_require__(3377)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -40184,7 +40184,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
+} = __nccwpck_require__(9901)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -40196,7 +40196,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(5453)
+const { parseHttpDate } = __nccwpck_require__(1379)
 
 function noop () {}
 
@@ -41358,7 +41358,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 7133:
+/***/ 4095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -41489,13 +41489,13 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 8155:
+/***/ 6949:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const WrapHandler = __nccwpck_require__(9510)
+const WrapHandler = __nccwpck_require__(6768)
 
 /**
  * @deprecated
@@ -41563,12 +41563,12 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 3599:
+/***/ 1857:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(6593)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -42074,15 +42074,15 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 8754:
+/***/ 3216:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(5386)
+const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -42354,20 +42354,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 3174:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
-const WrapHandler = __nccwpck_require__(9510)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(3377)
+const { RequestRetryError } = __nccwpck_require__(6593)
+const WrapHandler = __nccwpck_require__(6768)
 const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(5386)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -42865,13 +42865,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 2365:
+/***/ 5019:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseHeaders } = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { parseHeaders } = __nccwpck_require__(5386)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 const kResume = Symbol('resume')
 
@@ -42978,12 +42978,12 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 9510:
+/***/ 6768:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 module.exports = class WrapHandler {
   #handler
@@ -43090,17 +43090,17 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 5542:
+/***/ 4856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
-const CacheHandler = __nccwpck_require__(9976)
-const MemoryCacheStore = __nccwpck_require__(4889)
-const CacheRevalidationHandler = __nccwpck_require__(7133)
+const util = __nccwpck_require__(5386)
+const CacheHandler = __nccwpck_require__(5238)
+const MemoryCacheStore = __nccwpck_require__(5055)
+const CacheRevalidationHandler = __nccwpck_require__(4095)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -43110,9 +43110,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
-const { AbortError } = __nccwpck_require__(8707)
-const { parseHttpDate } = __nccwpck_require__(5453)
+} = __nccwpck_require__(9901)
+const { AbortError } = __nccwpck_require__(6593)
+const { parseHttpDate } = __nccwpck_require__(1379)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -43843,16 +43843,16 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 557:
+/***/ 1767:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __nccwpck_require__(8522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(7075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(6593)
+const DecoratorHandler = __nccwpck_require__(6949)
+const { runtimeFeatures } = __nccwpck_require__(5459)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -44417,15 +44417,15 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 7240:
+/***/ 8654:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(3440)
-const DeduplicationHandler = __nccwpck_require__(3599)
-const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(7659)
+const util = __nccwpck_require__(5386)
+const DeduplicationHandler = __nccwpck_require__(1857)
+const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(9901)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -44541,14 +44541,14 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 379:
+/***/ 6149:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(6949)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(6593)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -45119,13 +45119,13 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 5786:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
+const DecoratorHandler = __nccwpck_require__(6949)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -45225,12 +45225,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 1068:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(3216)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections } = {}) {
   return (dispatch) => {
@@ -45253,14 +45253,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 8918:
+/***/ 5960:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(8155)
-const { ResponseError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(6949)
+const { ResponseError } = __nccwpck_require__(6593)
 
 class ResponseErrorHandler extends DecoratorHandler {
   #statusCode
@@ -45355,11 +45355,11 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 9636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(3174)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -45381,13 +45381,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 6402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(6650);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -45919,7 +45919,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 9240:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -45942,7 +45942,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 3434:
+/***/ 9968:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -45965,7 +45965,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 172:
+/***/ 6650:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -45984,13 +45984,13 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 7501:
+/***/ 587:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(3377)
+const Agent = __nccwpck_require__(5539)
 const {
   kAgent,
   kMockAgentSet,
@@ -46008,14 +46008,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
-const { MockCallHistory } = __nccwpck_require__(431)
+} = __nccwpck_require__(2539)
+const MockClient = __nccwpck_require__(2839)
+const MockPool = __nccwpck_require__(3926)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(463)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
+const Dispatcher = __nccwpck_require__(2377)
+const PendingInterceptorsFormatter = __nccwpck_require__(2708)
+const { MockCallHistory } = __nccwpck_require__(5433)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -46223,13 +46223,13 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 431:
+/***/ 5433:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(2539)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -46478,14 +46478,14 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 7365:
+/***/ 2839:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(271)
+const { buildMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kMockAgent,
@@ -46495,10 +46495,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(2539)
+const { MockInterceptor } = __nccwpck_require__(7073)
+const Symbols = __nccwpck_require__(3377)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -46553,12 +46553,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 5347:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(6593)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -46589,12 +46589,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 7073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kDispatchKey,
@@ -46603,9 +46603,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(2539)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { serializePathWithQuery } = __nccwpck_require__(5386)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -46805,14 +46805,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 3926:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(8014)
+const { buildMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kMockAgent,
@@ -46822,10 +46822,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(2539)
+const { MockInterceptor } = __nccwpck_require__(7073)
+const Symbols = __nccwpck_require__(3377)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -46880,7 +46880,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 2539:
 /***/ ((module) => {
 
 
@@ -46919,12 +46919,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 463:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(5347)
 const {
   kDispatches,
   kMockAgent,
@@ -46932,15 +46932,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(1117)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(2539)
+const { serializePathWithQuery } = __nccwpck_require__(5386)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(7975)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -47412,7 +47412,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 2708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47462,17 +47462,17 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 5095:
+/***/ 8705:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Agent = __nccwpck_require__(7405)
-const MockAgent = __nccwpck_require__(7501)
-const { SnapshotRecorder } = __nccwpck_require__(3766)
-const WrapHandler = __nccwpck_require__(9510)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const { validateSnapshotMode } = __nccwpck_require__(9683)
+const Agent = __nccwpck_require__(5539)
+const MockAgent = __nccwpck_require__(587)
+const { SnapshotRecorder } = __nccwpck_require__(7096)
+const WrapHandler = __nccwpck_require__(6768)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
+const { validateSnapshotMode } = __nccwpck_require__(9249)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -47822,7 +47822,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 3766:
+/***/ 7096:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47830,8 +47830,8 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9249)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -48417,13 +48417,13 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 9683:
+/***/ 9249:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { runtimeFeatures } = __nccwpck_require__(5459)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -48582,7 +48582,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7659:
+/***/ 9901:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48592,9 +48592,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(5386)
 
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+const { serializePathWithQuery } = __nccwpck_require__(5386)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -49298,7 +49298,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5453:
+/***/ 1379:
 /***/ ((module) => {
 
 
@@ -49975,7 +49975,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6436:
+/***/ 2370:
 /***/ ((module) => {
 
 
@@ -50010,7 +50010,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 313:
+/***/ 5459:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50141,7 +50141,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 6854:
+/***/ 4752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50153,7 +50153,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(3377)
 
 class ClientStats {
   constructor (client) {
@@ -50180,7 +50180,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 6603:
+/***/ 5929:
 /***/ ((module) => {
 
 
@@ -50612,22 +50612,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 3892:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(3168)
-const { createDeferredPromise } = __nccwpck_require__(6436)
+const { kConstruct } = __nccwpck_require__(3377)
+const { urlEquals, getFieldValues } = __nccwpck_require__(2012)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5386)
+const { webidl } = __nccwpck_require__(8321)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9317)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(3713)
+const { fetching } = __nccwpck_require__(6860)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(1118)
+const { createDeferredPromise } = __nccwpck_require__(2370)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -51483,15 +51483,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 7403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { Cache } = __nccwpck_require__(3892)
+const { webidl } = __nccwpck_require__(8321)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(3377)
 
 class CacheStorage {
   /**
@@ -51642,14 +51642,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6798:
+/***/ 2012:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(782)
+const { isValidHeaderName } = __nccwpck_require__(1118)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -51694,7 +51694,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 9922:
 /***/ ((module) => {
 
 
@@ -51713,15 +51713,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 8495:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(7879)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(5816)
+const { stringify } = __nccwpck_require__(2095)
+const { webidl } = __nccwpck_require__(8321)
+const { Headers } = __nccwpck_require__(5662)
 
 const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean))
 
@@ -51921,14 +51921,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 5816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(2945)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9922)
+const { isCTLExcludingHtab } = __nccwpck_require__(2095)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -52243,7 +52243,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 2095:
 /***/ ((module) => {
 
 
@@ -52621,13 +52621,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 8682:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(625)
 
 /**
  * @type {number[]} BOM
@@ -53203,22 +53203,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 6376:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(7879)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(6860)
+const { makeRequest } = __nccwpck_require__(3713)
+const { webidl } = __nccwpck_require__(8321)
+const { EventSourceStream } = __nccwpck_require__(8682)
+const { parseMIMEType } = __nccwpck_require__(782)
+const { createFastMessageEvent } = __nccwpck_require__(6814)
+const { isNetworkError } = __nccwpck_require__(9317)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { environmentSettingsObject } = __nccwpck_require__(1118)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
 
 let experimentalWarned = false
 
@@ -53714,7 +53714,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 625:
 /***/ ((module) => {
 
 
@@ -53750,29 +53750,29 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6962:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(5386)
 const {
   ReadableStreamFrom,
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { FormData, setFormDataState } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(1118)
+const { FormData, setFormDataState } = __nccwpck_require__(8440)
+const { webidl } = __nccwpck_require__(8321)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { parseJSONFromBytes } = __nccwpck_require__(8116)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { serializeAMimeType } = __nccwpck_require__(782)
+const { multipartFormDataParser } = __nccwpck_require__(4646)
+const { createDeferredPromise } = __nccwpck_require__(2370)
+const { parseJSONFromBytes } = __nccwpck_require__(2945)
+const { utf8DecodeBytes } = __nccwpck_require__(798)
+const { runtimeFeatures } = __nccwpck_require__(5459)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(7598).randomInt)
@@ -54275,7 +54275,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 6833:
 /***/ ((module) => {
 
 
@@ -54413,13 +54413,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
+const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(2945)
 
 const encoder = new TextEncoder()
 
@@ -55016,17 +55016,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 116:
+/***/ 4646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
-const { makeEntry } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(782)
+const { makeEntry } = __nccwpck_require__(8440)
+const { webidl } = __nccwpck_require__(8321)
 const assert = __nccwpck_require__(4589)
-const { isomorphicDecode } = __nccwpck_require__(8116)
+const { isomorphicDecode } = __nccwpck_require__(2945)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -55609,14 +55609,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 8440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(3168)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
+const { iteratorMixin } = __nccwpck_require__(1118)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { webidl } = __nccwpck_require__(8321)
 const nodeUtil = __nccwpck_require__(7975)
 
 // https://xhr.spec.whatwg.org/#formdata
@@ -55875,7 +55875,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 8709:
 /***/ ((module) => {
 
 
@@ -55922,21 +55922,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5662:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(3377)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(1118)
+const { webidl } = __nccwpck_require__(8321)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -56648,7 +56648,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 6860:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -56662,9 +56662,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(9967)
+} = __nccwpck_require__(9317)
+const { HeadersList } = __nccwpck_require__(5662)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(3713)
 const zlib = __nccwpck_require__(8522)
 const {
   makePolicyContainer,
@@ -56699,27 +56699,27 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1118)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6962)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(6833)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(7879)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(782)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
+const { webidl } = __nccwpck_require__(8321)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(5082)
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { isomorphicEncode } = __nccwpck_require__(8116)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { bytesMatch } = __nccwpck_require__(316)
+const { createDeferredPromise } = __nccwpck_require__(2370)
+const { isomorphicEncode } = __nccwpck_require__(2945)
+const { runtimeFeatures } = __nccwpck_require__(5459)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -59068,22 +59068,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 3713:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6962)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5662)
+const util = __nccwpck_require__(5386)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1118)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -59093,11 +59093,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(6833)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(8321)
+const { URLSerializer } = __nccwpck_require__(782)
+const { kConstruct } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -60190,14 +60190,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9051:
+/***/ 9317:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5662)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(6962)
+const util = __nccwpck_require__(5386)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -60206,16 +60206,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1118)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(6833)
+const { webidl } = __nccwpck_require__(8321)
+const { URLSerializer } = __nccwpck_require__(782)
+const { kConstruct } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(2945)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -60838,22 +60838,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 1118:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6833)
+const { getGlobalOrigin } = __nccwpck_require__(8709)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(782)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5386)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
+const { webidl } = __nccwpck_require__(8321)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(2945)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -62367,13 +62367,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 2945:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { utf8DecodeBytes } = __nccwpck_require__(798)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -62617,14 +62617,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5082:
+/***/ 316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { asciiLowercase } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(5459)
+const { asciiLowercase } = __nccwpck_require__(2945)
 
 /**
  * @typedef {object} Metadata
@@ -62931,14 +62931,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7879:
+/***/ 8321:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { types, inspect } = __nccwpck_require__(7975)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(5459)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -63944,20 +63944,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 3403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9322)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(3479)
+const { makeRequest } = __nccwpck_require__(3713)
+const { fetching } = __nccwpck_require__(6860)
+const { Headers, getHeadersList } = __nccwpck_require__(5662)
+const { getDecodeSplit } = __nccwpck_require__(1118)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(5459)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(7598)
@@ -64290,7 +64290,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 9322:
 /***/ ((module) => {
 
 
@@ -64423,14 +64423,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(8321)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(3377)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -64761,13 +64761,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 4226:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(736)
+const { runtimeFeatures } = __nccwpck_require__(5459)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(9322)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -64901,14 +64901,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 6495:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(3479)
+const { MessageSizeExceededError } = __nccwpck_require__(6593)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -65013,14 +65013,14 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 1298:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9322)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -65029,11 +65029,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { failWebsocketConnection } = __nccwpck_require__(6897)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(3479)
+const { failWebsocketConnection } = __nccwpck_require__(3403)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { PerMessageDeflate } = __nccwpck_require__(6495)
+const { MessageSizeExceededError } = __nccwpck_require__(6593)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -65540,14 +65540,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 8470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { opcodes, sendHints } = __nccwpck_require__(9322)
+const FixedQueue = __nccwpck_require__(2190)
 
 /**
  * @typedef {object} SendQueueNode
@@ -65656,15 +65656,15 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 6919:
+/***/ 9597:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(8321)
+const { validateCloseCodeAndReason } = __nccwpck_require__(3479)
+const { kConstruct } = __nccwpck_require__(3377)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -65767,23 +65767,23 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 2873:
+/***/ 2299:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(736)
-const { webidl } = __nccwpck_require__(7879)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(8625)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { channels } = __nccwpck_require__(2414)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { ByteParser } = __nccwpck_require__(1652)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6919)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { createDeferredPromise } = __nccwpck_require__(2370)
+const { environmentSettingsObject } = __nccwpck_require__(1118)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(9322)
+const { webidl } = __nccwpck_require__(8321)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(3479)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(3403)
+const { channels } = __nccwpck_require__(6644)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { ByteParser } = __nccwpck_require__(1298)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(9597)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { utf8DecodeBytes } = __nccwpck_require__(798)
 
 let emittedExperimentalWarning = false
 
@@ -66270,15 +66270,15 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 8625:
+/***/ 3479:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { states, opcodes } = __nccwpck_require__(736)
+const { states, opcodes } = __nccwpck_require__(9322)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(1900)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { removeHTTPWhitespace } = __nccwpck_require__(782)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(2945)
 
 /**
  * @param {number} readyState
@@ -66624,16 +66624,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 3435:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(8321)
+const { URLSerializer } = __nccwpck_require__(782)
+const { environmentSettingsObject } = __nccwpck_require__(1118)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(9322)
 const {
   isConnecting,
   isEstablished,
@@ -66644,15 +66644,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(3479)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(3403)
+const { ByteParser } = __nccwpck_require__(1298)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(6814)
+const { SendQueue } = __nccwpck_require__(8470)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { channels } = __nccwpck_require__(6644)
 
 function getSocketAddress (socket) {
   if (typeof socket?.address === 'function') {
@@ -67389,7 +67389,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 218:
+/***/ 3627:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -67397,20 +67397,21 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1153);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6454);
+/* harmony import */ var _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8294);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(601);
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 
 
 
 
 // A cancelled job gets SIGINT, then SIGTERM: remove staging folders, so nothing partial is left behind.
+const temps = new _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__/* .Temps */ .Y();
 for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
 ]) {
     process.once(signal, () => {
-        (0,_pipeline_push_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTempsSync */ .lN)();
+        temps.removeSync();
         process.stdout.write(`::error::interrupted (${signal}); temporary files removed\n`);
         process.exit(code);
     });
@@ -67418,14 +67419,14 @@ for (const [signal, code] of [
 const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
 // The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.
 const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : './worker/index.js';
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)({ workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker) });
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)({ workerScript: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(here), worker), temps });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6454:
+/***/ 601:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67436,11 +67437,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: INPUT_NAMES, failureMessage, getInputs
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -67476,7 +67477,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -67572,7 +67573,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -67613,7 +67614,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -67704,11 +67705,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
-var undici = __nccwpck_require__(3368);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(408);
+// EXTERNAL MODULE: ../../main/node_modules/@actions/http-client/node_modules/undici/index.js
+var undici = __nccwpck_require__(2638);
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -68405,7 +68406,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -68481,7 +68482,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -68555,7 +68556,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -68836,7 +68837,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -68878,7 +68879,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -69058,7 +69059,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -69332,7 +69333,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -69920,7 +69921,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70000,7 +70001,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70065,7 +70066,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70383,957 +70384,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/escape.ts
-var src_escape = __nccwpck_require__(2988);
-// EXTERNAL MODULE: ./src/pipeline/attestations.ts
-var pipeline_attestations = __nccwpck_require__(1955);
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 13 modules
-var encrypt = __nccwpck_require__(4092);
-// EXTERNAL MODULE: ./src/pipeline/push.ts + 15 modules
-var push = __nccwpck_require__(1153);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/pipeline/ca.ts
-/**
- * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
- * it cannot read, and the user would get "certificate not trusted" from the registry instead of the real cause.
- * Shared by every front end, so the CLI's --ca-file and the Action's ca-cert fail the same way.
- */
-
-
-const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
-/** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
-function checkCaBundle(text, source, input) {
-    const certs = text.match(CERT_RE) ?? [];
-    if (certs.length === 0) {
-        throw new errors/* OepError */.$s('E_USAGE', `${input}: ${source} holds no PEM certificate`, { hint: CA_HINT });
-    }
-    certs.forEach((pem, i) => {
-        try {
-            new external_node_crypto_.X509Certificate(pem);
-        }
-        catch {
-            throw new errors/* OepError */.$s('E_USAGE', `${input}: certificate ${i + 1} in ${source} cannot be parsed`, {
-                hint: CA_HINT,
-            });
-        }
-    });
-    return text;
-}
-
-// EXTERNAL MODULE: ./src/ocicrypt/recipient.ts
-var recipient = __nccwpck_require__(9300);
-// EXTERNAL MODULE: ./src/ocicrypt/keywrap/registry.ts
-var registry = __nccwpck_require__(2708);
-;// CONCATENATED MODULE: ./src/ocicrypt/key-formats.ts
-/** What parsing public and private keys shares: format sniffing, parse errors, private DER probing. */
-
-
-/** How a key file is encoded, by its first bytes: PEM anywhere in it, a JSON object, or an ASN.1 SEQUENCE. */
-function keyFormat(buf, text) {
-    if (text.includes('-----BEGIN'))
-        return 'pem';
-    if (text.trimStart().startsWith('{'))
-        return 'jwk';
-    return buf.length > 0 && buf[0] === 0x30 ? 'der' : undefined;
-}
-function parseWith(fn, source, what) {
-    try {
-        return fn();
-    }
-    catch {
-        throw new errors/* OepError */.$s('E_KEY', `${source}: cannot parse the ${what}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-/** The JWKs of a JWK or JWK set document. */
-function jwksOf(text, source) {
-    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
-    return Array.isArray(doc.keys) ? doc.keys : [doc];
-}
-function tryPrivateDer(der, passphrase) {
-    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
-        try {
-            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
-        }
-        catch {
-            /* try the next encoding */
-        }
-    }
-    return undefined;
-}
-/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
-function tryPrivateDerEncrypted(der) {
-    try {
-        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
-        return false;
-    }
-    catch (err) {
-        return /passphrase/i.test(String(err.message));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
-/**
- * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
- * a block that is truncated, mislabelled or malformed must fail the whole input, never vanish, or an image
- * would be encrypted for fewer recipients than the user listed. Text outside blocks (comments) is allowed.
- * Messages name the source and the block's number (1-based), never the block's content: it is key material.
- */
-
-const BEGIN_RE = /^-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/;
-const END_RE = /^-----END (.*)-----$/;
-const HEADER_RE = /^[A-Za-z-]+:/;
-const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-/** "keys/team.pem (PEM block 2)": how messages name a block. */
-function pem_blockName(source, number) {
-    return `${source} (PEM block ${number})`;
-}
-function bad(source, number, what, label) {
-    const where = label ? `${source} (PEM block ${number}, ${label})` : pem_blockName(source, number);
-    return new errors/* OepError */.$s('E_KEY', `${where} ${what}`, {
-        hint: 'each key must be whole: a -----BEGIN line, base64 lines, and the matching -----END line, each on its own line',
-    });
-}
-function pem_close(open, source) {
-    const headers = open.body.some((l) => HEADER_RE.test(l));
-    if (!headers && !open.body.every((l) => BASE64_RE.test(l))) {
-        throw bad(source, open.number, 'holds text that is not base64', open.label);
-    }
-    return {
-        label: open.label,
-        number: open.number,
-        headers,
-        text: `-----BEGIN ${open.label}-----\n${open.body.join('\n')}\n-----END ${open.label}-----\n`,
-    };
-}
-/** Every block in `text`, checked for shape (BEGIN, base64, matching END); parsing the keys is the caller's. */
-function pem_pemBlocks(text, source) {
-    const blocks = [];
-    let open;
-    let count = 0;
-    for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
-        const line = raw.trim();
-        if (line.includes('-----BEGIN')) {
-            if (open)
-                throw bad(source, open.number, 'has no END line before the next BEGIN', open.label);
-            const m = BEGIN_RE.exec(line);
-            count += 1;
-            if (!m)
-                throw bad(source, count, 'has a malformed BEGIN line');
-            open = { label: m[1], number: count, body: [] };
-        }
-        else if (line.includes('-----END')) {
-            const m = END_RE.exec(line);
-            if (!open) {
-                throw new errors/* OepError */.$s('E_KEY', `${source} line ${i + 1}: an END line with no BEGIN line before it`, {
-                    hint: 'the key was cut at its start: copy the whole key, from its -----BEGIN line',
-                });
-            }
-            if (!m || m[1] !== open.label) {
-                const end = m && /^[A-Z0-9 ]{1,64}$/.test(m[1]) ? `END ${m[1]}` : 'a malformed END line';
-                throw bad(source, open.number, `begins with BEGIN ${open.label} but ends with ${end}`);
-            }
-            blocks.push(pem_close(open, source));
-            open = undefined;
-        }
-        else if (open) {
-            open.body.push(line);
-        }
-    }
-    if (open)
-        throw bad(source, open.number, 'has no END line', open.label);
-    return blocks;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/public-keys.ts
-/**
- * Parsing recipients: public keys in PEM (SPKI, PKCS#1, X.509 certificates), JWK (and JWK sets) and DER. Each
- * key, as soon as it is parsed, goes to the key wrapper of the recipient's scheme, which accepts it (choosing
- * its algorithm) or refuses it. Every refusal names the key's source and says what to give instead; key
- * material never appears in a message.
- */
-
-
-
-
-
-function privateKeyGiven(source) {
-    return new errors/* OepError */.$s('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
-        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
-    });
-}
-/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
-function recipientFromPem(block, where, accept) {
-    switch (block.label) {
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            return accept({ key: parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), source: where });
-        case 'CERTIFICATE':
-            // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
-            return accept({
-                key: parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label),
-                source: where,
-            });
-        case 'EC PARAMETERS':
-            return undefined; // openssl ecparam writes these before a key; they carry no key
-        default:
-            if (block.label.includes('PRIVATE KEY'))
-                throw privateKeyGiven(where);
-            throw new errors/* OepError */.$s('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
-                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
-            });
-    }
-}
-/**
- * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
- * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
- */
-function recipientsFromPem(text, source, accept) {
-    const blocks = pem_pemBlocks(text, source);
-    return blocks.flatMap((b) => {
-        const r = recipientFromPem(b, blocks.length > 1 ? pem_blockName(source, b.number) : source, accept);
-        return r ? [r] : [];
-    });
-}
-function recipientsFromJwk(text, source, accept) {
-    const jwks = jwksOf(text, source);
-    return jwks.map((jwk, i) => {
-        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
-        if (typeof jwk !== 'object' || jwk === null)
-            throw new errors/* OepError */.$s('E_KEY', `${where} is not a JWK`);
-        if ('d' in jwk)
-            throw privateKeyGiven(where);
-        if (jwk.kty === 'OKP') {
-            throw new errors/* OepError */.$s('E_KEY', `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : (0,errors/* quote */.hD)(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
-                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
-            });
-        }
-        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
-        return accept({ key, source: where, declared: { alg: jwk.alg, kid: jwk.kid } });
-    });
-}
-function recipientFromDer(der, source, accept) {
-    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
-    if (tryPrivateDer(der))
-        throw privateKeyGiven(source);
-    const readers = [
-        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'spki' }),
-        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'pkcs1' }),
-        () => new external_node_crypto_.X509Certificate(der).publicKey,
-    ];
-    for (const read of readers) {
-        try {
-            return accept({ key: read(), source });
-        }
-        catch (err) {
-            if (err instanceof errors/* OepError */.$s)
-                throw err;
-        }
-    }
-    if (tryPrivateDerEncrypted(der))
-        throw privateKeyGiven(source);
-    throw new errors/* OepError */.$s('E_KEY', `${source} is not a public key`, {
-        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
-    });
-}
-/**
- * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
- * several recipients, so a secret holding the team's keys works as one input.
- */
-function parseRecipients(data, source, scheme = 'jwe') {
-    const wrapper = (0,registry/* keyWrapper */.jg)(scheme);
-    if (!wrapper)
-        throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
-    const accept = (pk) => wrapper.recipient(pk);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    const text = buf.toString('utf8');
-    const format = keyFormat(buf, text);
-    let out = [];
-    if (format === 'pem')
-        out = recipientsFromPem(text, source, accept);
-    else if (format === 'jwk')
-        out = recipientsFromJwk(text, source, accept);
-    else if (format === 'der')
-        out = [recipientFromDer(buf, source, accept)];
-    if (out.length === 0) {
-        throw new errors/* OepError */.$s('E_KEY', `${source} holds no public key`, {
-            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
-        });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/private-keys.ts
-/**
- * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
- * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
- * a message.
- */
-
-
-
-
-function wrongPassphrase(source, given) {
-    return given
-        ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
-            hint: 'check the passphrase given after the key path',
-        })
-        : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
-            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
-        });
-}
-/**
- * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
- * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
- */
-function privateKeyFromPem(b, where, passphrase) {
-    switch (b.label) {
-        case 'CERTIFICATE':
-            formats.parseWith(() => new X509Certificate(b.text), where, b.label);
-            return undefined;
-        case 'PUBLIC KEY':
-        case 'RSA PUBLIC KEY':
-            formats.parseWith(() => createPublicKey(b.text), where, b.label);
-            return undefined;
-        case 'EC PARAMETERS':
-            return undefined;
-    }
-    if (!b.label.includes('PRIVATE KEY')) {
-        throw new OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
-            hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
-        });
-    }
-    const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
-    if (encrypted && !passphrase)
-        throw wrongPassphrase(where, false);
-    try {
-        return createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
-    }
-    catch {
-        if (encrypted)
-            throw wrongPassphrase(where, true);
-        throw new OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
-            hint: 'the key is corrupt or truncated',
-        });
-    }
-}
-/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-function parseDecryptionKeys(data, source, passphrase) {
-    const buf = Buffer.from(data);
-    const text = buf.toString('utf8');
-    const keys = [];
-    const format = formats.keyFormat(buf, text);
-    if (format === 'pem') {
-        const blocks = pemBlocks(text, source);
-        for (const b of blocks) {
-            const where = blocks.length > 1 ? blockName(source, b.number) : source;
-            const k = privateKeyFromPem(b, where, passphrase);
-            if (k)
-                keys.push(k);
-        }
-    }
-    else if (format === 'jwk') {
-        for (const jwk of formats.jwksOf(text, source)) {
-            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
-                keys.push(formats.parseWith(() => createPrivateKey({ key: jwk, format: 'jwk' }), source, 'JWK'));
-            }
-        }
-    }
-    else if (format === 'der') {
-        const k = formats.tryPrivateDer(buf, passphrase);
-        if (k)
-            keys.push(k);
-        else if (formats.tryPrivateDerEncrypted(buf))
-            throw wrongPassphrase(source, Boolean(passphrase));
-    }
-    if (keys.length === 0) {
-        throw new OepError('E_KEY', `${source} holds no private key`, {
-            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
-        });
-    }
-    return keys.map((key) => ({ key, source }));
-}
-
-;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
-/**
- * The keys users hand us: recipients (public keys, accepted by the wrapper of their scheme) for encryption and
- * private keys for decryption.
- */
-
-
-
-
-;// CONCATENATED MODULE: ./src/pipeline/keys.ts
-/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
-
-
-
-
-
-/** Read a key file, with an error that names the input it came from. */
-function readKeyFile(path, input) {
-    try {
-        return (0,external_node_fs_.readFileSync)(path);
-    }
-    catch (err) {
-        throw new errors/* OepError */.$s('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
-            hint: 'check the path',
-        });
-    }
-}
-/**
- * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
- * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
- * name until their wrapper exists.
- */
-function recipientsFromSpec(spec, input) {
-    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
-    const scheme = prefixed ? m[1] : 'jwe';
-    const file = prefixed ? m[2] : spec;
-    if (!(0,registry/* keyWrapper */.jg)(scheme)) {
-        throw new errors/* OepError */.$s('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
-            hint: 'use jwe:FILE with an RSA or EC public key',
-        });
-    }
-    return parseRecipients(readKeyFile(file, input), file, scheme);
-}
-
-// EXTERNAL MODULE: ./src/pipeline/selection.ts
-var selection = __nccwpck_require__(5704);
-;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
-/**
- * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
- * one default, and fails with the one message every front end prints. Messages name the input by its contract
- * name (`retries: …`); where the command line spells it differently, the hint says so.
- */
-
-
-
-
-
-
-const DEFAULT_RETRIES = 3;
-function inputError(name, message, hint) {
-    return new errors/* OepError */.$s('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
-}
-/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
-function startsWithName(text, name) {
-    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
-}
-function parseBool(name, value, dflt) {
-    const v = (value ?? '').trim().toLowerCase();
-    if (v === '')
-        return dflt;
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
-}
-function retriesFrom(value) {
-    if ((value ?? '').trim() === '')
-        return DEFAULT_RETRIES;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 20) {
-        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
-    }
-    return n;
-}
-/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
-function caFolder(dir) {
-    const files = (0,external_node_fs_.readdirSync)(dir)
-        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
-        .sort();
-    if (files.length === 0)
-        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
-    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
-}
-/**
- * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
- * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
- * not trusted" instead.
- */
-function caFrom(value) {
-    const v = (value ?? '').trim();
-    if (!v)
-        return undefined;
-    if (v.includes('-----BEGIN '))
-        return checkCaBundle(v, 'the PEM text', 'ca-cert');
-    // Multi-line junk is probably a mangled secret: do not echo it.
-    const source = v.includes('\n') ? 'the value' : v;
-    let text;
-    try {
-        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
-    }
-    catch (err) {
-        if (err instanceof errors/* OepError */.$s)
-            throw err;
-        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
-    }
-    return checkCaBundle(text, source, 'ca-cert');
-}
-/**
- * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
- * with no image have no repository to go to: an error, not a silent layout-only run.
- */
-function imageFrom(inputs) {
-    const image = (inputs.image ?? '').trim();
-    if (image)
-        return { image, tags: inputs.tags };
-    const first = inputs.tags.find((t) => t.includes('/'));
-    if (!first) {
-        if (inputs.tags.length === 0)
-            return { tags: [] };
-        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
-    }
-    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
-}
-function platformsFrom(value) {
-    try {
-        return (0,selection/* parsePlatformList */.VX)(value);
-    }
-    catch (err) {
-        if (err instanceof errors/* OepError */.$s)
-            throw inputError('platforms', err.message, err.hint);
-        throw err;
-    }
-}
-/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
-function fromInput(name, fn) {
-    try {
-        return fn();
-    }
-    catch (err) {
-        if (err instanceof errors/* OepError */.$s && !startsWithName(err.message, name)) {
-            throw new errors/* OepError */.$s(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
-        }
-        throw err;
-    }
-}
-/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
-function recipientsFrom(inputs) {
-    const out = [];
-    const text = inputs['public-keys'] ?? '';
-    if (text.trim())
-        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
-    for (const spec of inputs.recipients) {
-        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
-    }
-    if (out.length === 0) {
-        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
-            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
-        });
-    }
-    return out;
-}
-/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
-function writablePath(name, value) {
-    const path = (value ?? '').trim();
-    if (!path)
-        return undefined;
-    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
-    try {
-        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
-        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
-            throw Object.assign(new Error(), { code: 'ENOTDIR' });
-    }
-    catch (err) {
-        throw new errors/* OepError */.$s('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
-    }
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/request.ts
-/**
- * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
- * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
- * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
- */
-
-
-
-
-
-function usage(message) {
-    return new errors/* OepError */.$s('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
-}
-/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
-function source(command, s) {
-    const layout = (s.layout ?? '').trim() || undefined;
-    const output = (s.output ?? '').trim() || undefined;
-    if (command !== 'encrypt') {
-        const image = (s.image ?? '').trim() || undefined;
-        if (!layout === !image)
-            throw usage(`${command} needs either --layout PATH or --image REF`);
-        if (command === 'decrypt' && !output)
-            throw usage('decrypt needs --output DIR');
-        return {
-            ...(layout ? { layout } : {}),
-            ...(image ? { image } : {}),
-            tags: [],
-            ...(output ? { output } : {}),
-        };
-    }
-    if (!layout) {
-        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
-    }
-    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
-    if (!image && !output) {
-        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
-    }
-    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
-}
-function request_registry(s, host) {
-    const ca = caFrom(s['ca-cert']);
-    return {
-        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
-        ...(ca ? { ca } : {}),
-        ...(s.username ? { username: s.username } : {}),
-        ...(s.password ? { password: s.password } : {}),
-        retries: retriesFrom(s.retries),
-        env: host.env,
-        userAgent: host.userAgent,
-    };
-}
-function results(s) {
-    const out = {};
-    const digestFile = writablePath('digest-file', s['digest-file']);
-    const report = writablePath('report', s.report);
-    const resultsDir = writablePath('results-dir', s['results-dir']);
-    if (digestFile)
-        out.digestFile = digestFile;
-    if (report)
-        out.report = report;
-    if (resultsDir)
-        out.resultsDir = resultsDir;
-    return out;
-}
-/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
-function fromStrings(command, s, host) {
-    const where = source(command, s);
-    const refName = (s['ref-name'] ?? '').trim();
-    const recipients = command === 'encrypt'
-        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
-        : [];
-    const encryptLayers = (0,selection/* parseLayerList */.Xf)(s['encrypt-layers']);
-    const platforms = platformsFrom(s.platforms);
-    const verify = parseBool('verify', s.verify, true);
-    const reg = request_registry(s, host);
-    const showSummary = parseBool('show-summary', s['show-summary'], true);
-    const attestations = (0,pipeline_attestations/* parseAttestationMode */.P3)(s.attestations);
-    return {
-        command,
-        ...where,
-        ...(refName ? { refName } : {}),
-        recipients,
-        ...(encryptLayers ? { encryptLayers } : {}),
-        ...(platforms ? { platforms } : {}),
-        attestations,
-        verify,
-        showSummary,
-        registry: reg,
-        results: results(s),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/result-files.ts
-/**
- * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
- * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
- * them). Written with no trailing newline: all results of a pod share one small termination message.
- */
-
-
-
-function write(name, path, text) {
-    try {
-        (0,external_node_fs_.writeFileSync)(path, text);
-    }
-    catch (err) {
-        throw new errors/* OepError */.$s('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: 'give a path in an existing, writable folder' });
-    }
-}
-/** Tekton's results: name → text. */
-function tektonResults(r) {
-    if (!('imageRef' in r))
-        return { IMAGE_DIGEST: r.digest };
-    const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
-    return {
-        IMAGE_DIGEST: r.digest,
-        IMAGE_URL: r.tags[0] ?? r.imageRef,
-        IMAGE_REF: r.imageRef,
-        IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
-    };
-}
-function writeResultFiles(files, r) {
-    if (files.digestFile)
-        write('digest-file', files.digestFile, r.digest);
-    if (files.report)
-        write('report', files.report, `${JSON.stringify(r, null, 2)}\n`);
-    if (files.resultsDir) {
-        for (const [name, text] of Object.entries(tektonResults(r)))
-            write('results-dir', (0,external_node_path_.join)(files.resultsDir, name), text);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-/**
- * The Action's inputs: read once by getInputs (main.ts) into strings keyed by the action.yml names, then handed
- * to the one request layer (pipeline/request.ts), which checks them the way the CLI and Tekton are checked.
- */
-
-/** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
-function splitList(value) {
-    return value
-        .split(/[\n,]/)
-        .map((s) => s.trim())
-        .filter(Boolean);
-}
-/** Inputs → the checked request: pure but for reading the key and CA files the inputs name. */
-function optionsFrom(inputs, env) {
-    const strings = inputs;
-    return fromStrings('encrypt', strings, { env, userAgent: 'oci-encrypt-push-action' });
-}
-
-;// CONCATENATED MODULE: ./src/action/summary.ts
-/**
- * The job summary: what was pushed where, what each layer became, for whom, and what stays readable. Every
- * string in a report may come from the image or the registry (media types, platforms, ref names, tags, paths):
- * each goes through escapeMarkdown (`cell`) or `code`, so none can inject HTML, links, code spans, table cells
- * or control characters into the page.
- */
-
-/** Digests, references and paths as inline code; anything outside their alphabet as escaped HTML code. */
-function code(s) {
-    return /^[A-Za-z0-9@:/._+…-]*$/.test(s) ? `\`${s}\`` : `<code>${(0,src_escape/* escapeMarkdown */.FV)(s)}</code>`;
-}
-function summary_short(digest) {
-    return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
-}
-function size(n) {
-    return n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
-}
-function header(r) {
-    const out = [];
-    if ('imageRef' in r) {
-        out.push(`**Image:** ${code(r.imageRef)}${r.verified ? ' (verified in the registry)' : ''}`, '');
-        out.push('**Tags:**', ...r.tags.map((t) => `- ${code(t)}`), '');
-        if (r.output)
-            out.push(`**Encrypted layout also written to:** ${code(r.output)}`, '');
-    }
-    else if (r.output) {
-        out.push(`**Encrypted layout:** ${code(r.output)}`, '', `**Digest:** ${code(r.digest)}`, '');
-    }
-    return out;
-}
-function platforms(r) {
-    const out = [];
-    for (const p of r.platforms) {
-        out.push(`### ${(0,src_escape/* escapeMarkdown */.FV)(p.platform)} ${code(summary_short(p.digest))}`, '');
-        out.push('| # | media type | plaintext digest → encrypted digest | size | state |', '|---|---|---|---|---|');
-        for (const l of p.layers) {
-            const change = l.sourceDigest === l.digest
-                ? code(summary_short(l.digest))
-                : `${code(summary_short(l.sourceDigest))} → ${code(summary_short(l.digest))}`;
-            out.push(`| ${l.index} | ${(0,src_escape/* escapeMarkdown */.FV)(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${(0,src_escape/* escapeMarkdown */.FV)(l.action)} |`);
-        }
-        out.push('');
-    }
-    return out;
-}
-function summaryMarkdown(r) {
-    const out = ['## oci-encrypt-push', '', ...header(r), ...platforms(r)];
-    if (r.skippedPlatforms.length) {
-        out.push(`Left out (not selected): ${r.skippedPlatforms.map((p) => (0,src_escape/* escapeMarkdown */.FV)(p)).join(', ')}`, '');
-    }
-    if (r.attestations.length) {
-        out.push(`Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => code(summary_short(a.digest))).join(', ')}`, '');
-    }
-    if (r.droppedAttestations) {
-        out.push(`Attestations dropped: ${r.droppedAttestations} (SBOM/provenance cannot be encrypted; set \`attestations: keep\` to push them unencrypted)`, '');
-    }
-    if (r.recipients?.length) {
-        out.push('**Recipients**', '', '| key | algorithm | fingerprint (sha256 of the public key) |', '|---|---|---|');
-        for (const k of r.recipients) {
-            out.push(`| ${(0,src_escape/* escapeMarkdown */.FV)(k.type)} | ${(0,src_escape/* escapeMarkdown */.FV)(k.alg)} | ${code(k.fingerprint.slice(0, 32))} |`);
-        }
-        out.push('');
-    }
-    out.push('> [!WARNING]', '> ocicrypt encrypts layers only. The image config (environment, labels, history, layer diff IDs) and the', '> manifest stay readable to anyone who can pull the image: keep secrets out of ENV, LABEL and build arguments.');
-    return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/main.ts
-/**
- * The GitHub Action front end: inputs → one options object → the pipeline → outputs and a job summary.
- * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
- * the input's name and the fix, and sets no output.
- */
-
-
-
-
-
-
-
-
-
-
-
-const INPUT_NAMES = [
-    'layout',
-    'ref-name',
-    'image',
-    'tags',
-    'public-keys',
-    'recipients',
-    'encrypt-layers',
-    'platforms',
-    'username',
-    'password',
-    'tls-verify',
-    'ca-cert',
-    'retries',
-    'verify',
-    'output',
-    'digest-file',
-    'show-summary',
-    'attestations',
-];
-function getInputs() {
-    const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
-    return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) };
-}
-/** Which input an error from the pipeline is about, when its message does not already say. */
-const INPUT_OF = {
-    E_LAYOUT: 'layout',
-    E_BLOB_MISSING: 'layout',
-    E_DIGEST: 'layout',
-    E_MANIFEST: 'layout',
-    E_REF: 'ref-name',
-    E_PLATFORM: 'platforms',
-    E_LAYER_INDEX: 'encrypt-layers',
-    E_KEY: 'public-keys/recipients',
-    E_NO_RECIPIENT: 'public-keys',
-    E_REFERENCE: 'image/tags',
-    E_AUTH: 'username/password',
-    E_OUTPUT: 'output',
-};
-// An E_OUTPUT naming digest-file (the request checks its folder) is about digest-file, not output.
-/**
- * The `::error::` text. Messages quote registries and images: escaped to one line (a stack, our own, keeps its
- * lines, each escaped). @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
- */
-function failureMessage(err) {
-    if (!(0,errors/* isOepError */.l5)(err)) {
-        const stack = err.stack ?? String(err);
-        return `internal error: ${stack.split('\n').map(src_escape/* escapeTerminal */.en).join('\n')}`;
-    }
-    const input = INPUT_OF[err.code];
-    const text = (0,src_escape/* escapeTerminal */.en)(err.describe());
-    const named = ['digest-file', ...(input?.split('/') ?? [])].some((n) => startsWithName(text, n));
-    return input && !named ? `${input}: ${text}` : text;
-}
-/** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
-function main_info(line) {
-    info((0,src_escape/* escapeTerminal */.en)(line));
-}
-function setOutputs(r, digestFile) {
-    // The digest file first: when it cannot be written the step fails with no digest output at all.
-    if (digestFile)
-        writeResultFiles({ digestFile }, r);
-    setOutput('digest', r.digest);
-    if ('imageRef' in r) {
-        setOutput('image', r.image);
-        setOutput('image-ref', r.imageRef);
-        setOutput('tags', r.tags.join('\n'));
-    }
-    setOutput('platform-digests', JSON.stringify(Object.fromEntries(r.platforms.map((p) => [p.platform, p.digest]))));
-    setOutput('report', JSON.stringify(r));
-    if (digestFile)
-        setOutput('digest-file', digestFile);
-}
-const masked = new Set();
-/** Mask a secret once: the runner hides every later occurrence; a second add-mask line would only be noise. */
-function mask(secret) {
-    if (masked.has(secret))
-        return;
-    masked.add(secret);
-    core_setSecret(secret);
-}
-async function run(runtime = {}) {
-    try {
-        const inputs = getInputs();
-        // Mask first: nothing below may print them, but a library error message might echo a header.
-        if (inputs.password)
-            mask(inputs.password);
-        const o = optionsFrom(inputs, process.env);
-        const common = {
-            layout: o.layout,
-            ...(o.refName ? { refName: o.refName } : {}),
-            recipients: o.recipients,
-            encryptLayers: o.encryptLayers,
-            platforms: o.platforms,
-            attestations: o.attestations,
-            log: main_info,
-            ...runtime,
-        };
-        main_info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
-        const { image, output } = o;
-        const title = (0,src_escape/* escapeTerminal */.en)(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`);
-        const report = await group(title, () => image
-            ? (0,push/* pushImage */.GH)({
-                ...common,
-                image,
-                tags: o.tags,
-                output,
-                tempDir: process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
-                registry: { ...o.registry, onSecret: mask },
-                verify: o.verify,
-            })
-            : (0,encrypt/* encryptImage */.R)({ ...common, output: output }));
-        setOutputs(report, o.results.digestFile);
-        if (report.droppedAttestations) {
-            notice((0,pipeline_attestations/* attestationNotice */.r1)(report.droppedAttestations, 'the input attestations: keep'));
-        }
-        main_info(`digest: ${report.digest}`);
-        if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
-            // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.
-            try {
-                await summary.addRaw(summaryMarkdown(report), true).write();
-            }
-            catch (err) {
-                warning((0,src_escape/* escapeTerminal */.en)(`job summary not written: ${err.message}`));
-            }
-        }
-    }
-    catch (err) {
-        setFailed(failureMessage(err));
-    }
-}
-
-
-/***/ }),
-
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $s: () => (/* binding */ OepError),
-/* harmony export */   hD: () => (/* binding */ quote),
-/* harmony export */   l5: () => (/* binding */ isOepError)
-/* harmony export */ });
-class OepError extends Error {
+;// CONCATENATED MODULE: ./src/errors.ts
+class errors_OepError extends Error {
     code;
     hint;
     constructor(code, message, options = {}) {
@@ -71348,7 +70400,7 @@ class OepError extends Error {
     }
 }
 function isOepError(err, code) {
-    return err instanceof OepError && (code === undefined || err.code === code);
+    return err instanceof errors_OepError && (code === undefined || err.code === code);
 }
 /**
  * `JSON.stringify` for a message that quotes untrusted JSON: a value nested too deep to print (a hostile
@@ -71363,17 +70415,7 @@ function quote(v) {
     }
 }
 
-
-/***/ }),
-
-/***/ 2988:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
-/* harmony export */   en: () => (/* binding */ escapeTerminal)
-/* harmony export */ });
-/* unused harmony export terminalJson */
+;// CONCATENATED MODULE: ./src/escape.ts
 /**
  * Escaping untrusted text where it meets a reader: a terminal, a CI log, the Markdown job summary. Registry
  * answers, media types, platforms, annotations, JWE headers and ref names are chosen by whoever built or serves
@@ -71439,54 +70481,7 @@ function terminalJson(value) {
     return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-
-/***/ }),
-
-/***/ 9495:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H3: () => (/* binding */ isAttestation),
-/* harmony export */   gK: () => (/* binding */ withoutAttestationMark)
-/* harmony export */ });
-/* unused harmony exports IN_TOTO_STATEMENT, isInTotoMediaType */
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6244);
-/**
- * Which manifests are BuildKit attestations. The index annotation alone proves nothing (anyone can write it):
- * a manifest counts as an attestation only when every layer is an in-toto document, so an image cannot dodge
- * encryption by carrying the annotation. Pure: no I/O.
- */
-
-/** What BuildKit writes (docs/attestations/attestation-storage.md: "currently, the only supported option"). */
-const IN_TOTO_STATEMENT = 'application/vnd.in-toto+json';
-/** docker/attest's signed variants: a DSSE envelope per predicate (`spdx`, `provenance`, `vsa`, …). */
-const IN_TOTO_DSSE = /^application\/vnd\.in-toto\.[a-z0-9][a-z0-9.-]*\+dsse$/;
-function isInTotoMediaType(mt) {
-    return mt === IN_TOTO_STATEMENT || IN_TOTO_DSSE.test(mt);
-}
-/** An attestation manifest: annotated as one by its index, and holding in-toto documents only. */
-function isAttestation(desc, doc) {
-    return (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .isAttestationManifest */ .gV)(desc) && doc.layers.every((l) => isInTotoMediaType(l.mediaType));
-}
-/** The descriptor without the attestation mark, for a manifest that turned out to be an image. */
-function withoutAttestationMark(desc) {
-    const { [_model_js__WEBPACK_IMPORTED_MODULE_0__/* .ANNOTATION_REFERENCE_TYPE */ .T0]: _mark, ...rest } = desc.annotations ?? {};
-    const out = { ...desc, annotations: rest };
-    if (Object.keys(rest).length === 0)
-        delete out.annotations;
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 8825:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   m: () => (/* binding */ parseDigest)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/oci/digest.ts
 
 /** Algorithms the OCI spec registers, with the hex length of their encoded part. */
 const ALGORITHMS = { sha256: 64, sha512: 128 };
@@ -71498,27 +70493,12 @@ function parseDigest(digest, where) {
             return { algorithm: m[1], hex: m[2] };
         }
     }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: invalid digest ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(digest)}`, {
+    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${quote(digest)}`, {
         hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
     });
 }
 
-
-/***/ }),
-
-/***/ 9572:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $$: () => (/* binding */ isIndexMediaType),
-/* harmony export */   $9: () => (/* binding */ ociLayerMediaType),
-/* harmony export */   CM: () => (/* binding */ isManifestMediaType),
-/* harmony export */   MT: () => (/* binding */ MT),
-/* harmony export */   NG: () => (/* binding */ encryptedMediaType),
-/* harmony export */   Rr: () => (/* binding */ isEncryptableLayer),
-/* harmony export */   hO: () => (/* binding */ isEncryptedMediaType)
-/* harmony export */ });
-/* unused harmony export decryptedMediaType */
+;// CONCATENATED MODULE: ./src/oci/mediatypes.ts
 /**
  * Media types we read and write, and the `+encrypted` rules of containers/image (manifest/oci.go
  * getEncryptedMediaType): the suffix goes on the whole current media type, and only layer types can carry it.
@@ -71581,24 +70561,7 @@ function decryptedMediaType(mt) {
     return isEncryptedMediaType(mt) ? mt.slice(0, -ENCRYPTED_SUFFIX.length) : mt;
 }
 
-
-/***/ }),
-
-/***/ 6244:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Jp: () => (/* binding */ ANNOTATION_REFERENCE_DIGEST),
-/* harmony export */   T0: () => (/* binding */ ANNOTATION_REFERENCE_TYPE),
-/* harmony export */   _0: () => (/* binding */ ANNOTATION_REF_NAME),
-/* harmony export */   gV: () => (/* binding */ isAttestationManifest),
-/* harmony export */   lK: () => (/* binding */ serialize),
-/* harmony export */   yA: () => (/* binding */ parseManifestOrIndex)
-/* harmony export */ });
-/* unused harmony exports isPlainObject, parseDescriptor */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8825);
-/* harmony import */ var _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9572);
+;// CONCATENATED MODULE: ./src/oci/model.ts
 /**
  * The OCI model: descriptors, manifests and indexes, parsed from untrusted JSON into checked values.
  * Pure: no I/O. Unknown fields are kept (the raw object travels with the typed view) so that rewriting a
@@ -71618,20 +70581,20 @@ function stringMap(v, where) {
     if (v === undefined)
         return undefined;
     if (!isPlainObject(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: annotations must be an object of strings`);
+        throw new errors_OepError('E_MANIFEST', `${where}: annotations must be an object of strings`);
     }
     return { ...v };
 }
 function parseDescriptor(v, where) {
     if (!isPlainObject(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: descriptor is not an object`);
+        throw new errors_OepError('E_MANIFEST', `${where}: descriptor is not an object`);
     const { mediaType, digest, size } = v;
     if (typeof mediaType !== 'string' || mediaType === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: descriptor has no mediaType`);
+        throw new errors_OepError('E_MANIFEST', `${where}: descriptor has no mediaType`);
     }
-    (0,_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDigest */ .m)(digest, where);
+    parseDigest(digest, where);
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: descriptor size ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(size)} is not a non-negative integer`);
+        throw new errors_OepError('E_MANIFEST', `${where}: descriptor size ${quote(size)} is not a non-negative integer`);
     }
     const out = { ...v, mediaType, digest: digest, size };
     const annotations = stringMap(v.annotations, where);
@@ -71642,7 +70605,7 @@ function parseDescriptor(v, where) {
     if (v.platform !== undefined) {
         const p = v.platform;
         if (!isPlainObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: platform needs os and architecture`);
+            throw new errors_OepError('E_MANIFEST', `${where}: platform needs os and architecture`);
         }
         out.platform = { ...p };
     }
@@ -71654,10 +70617,10 @@ function parseJson(bytes, where) {
         v = JSON.parse(Buffer.from(bytes).toString('utf8'));
     }
     catch (err) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
+        throw new errors_OepError('E_MANIFEST', `${where} is not valid JSON: ${err.message}`);
     }
     if (!isPlainObject(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where} is not a JSON object`);
+        throw new errors_OepError('E_MANIFEST', `${where} is not a JSON object`);
     return v;
 }
 /**
@@ -71667,29 +70630,29 @@ function parseJson(bytes, where) {
 function parseManifestOrIndex(bytes, where, declared) {
     const raw = parseJson(bytes, where);
     if (raw.schemaVersion !== 2) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: schemaVersion must be 2, got ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(raw.schemaVersion)}`);
+        throw new errors_OepError('E_MANIFEST', `${where}: schemaVersion must be 2, got ${quote(raw.schemaVersion)}`);
     }
     const own = raw.mediaType;
     if (own !== undefined && typeof own !== 'string')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: mediaType is not a string`);
+        throw new errors_OepError('E_MANIFEST', `${where}: mediaType is not a string`);
     if (own && declared && own !== declared) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
+        throw new errors_OepError('E_MANIFEST', `${where}: mediaType ${own} differs from its descriptor's ${declared}`);
     }
-    const mediaType = own || declared || (Array.isArray(raw.manifests) ? _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociIndex : _mediatypes_js__WEBPACK_IMPORTED_MODULE_2__.MT.ociManifest);
-    if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isIndexMediaType */ .$$)(mediaType)) {
+    const mediaType = own || declared || (Array.isArray(raw.manifests) ? MT.ociIndex : MT.ociManifest);
+    if (isIndexMediaType(mediaType)) {
         if (!Array.isArray(raw.manifests))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: index has no manifests array`);
+            throw new errors_OepError('E_MANIFEST', `${where}: index has no manifests array`);
         const manifests = raw.manifests.map((d, i) => parseDescriptor(d, `${where} manifests[${i}]`));
         return { kind: 'index', mediaType, manifests, raw };
     }
-    if ((0,_mediatypes_js__WEBPACK_IMPORTED_MODULE_2__/* .isManifestMediaType */ .CM)(mediaType)) {
+    if (isManifestMediaType(mediaType)) {
         if (!Array.isArray(raw.layers))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: manifest has no layers array`);
+            throw new errors_OepError('E_MANIFEST', `${where}: manifest has no layers array`);
         const config = parseDescriptor(raw.config, `${where} config`);
         const layers = raw.layers.map((d, i) => parseDescriptor(d, `${where} layers[${i}]`));
         return { kind: 'manifest', mediaType, config, layers, raw };
     }
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
+    throw new errors_OepError('E_UNSUPPORTED', `${where}: unsupported manifest media type ${mediaType}`, {
         hint: 'OCI and docker schema2 manifests and indexes are supported',
     });
 }
@@ -71701,18 +70664,34 @@ function isAttestationManifest(d) {
     return d.annotations?.[ANNOTATION_REFERENCE_TYPE] === 'attestation-manifest';
 }
 
+;// CONCATENATED MODULE: ./src/oci/attestation.ts
+/**
+ * Which manifests are BuildKit attestations. The index annotation alone proves nothing (anyone can write it):
+ * a manifest counts as an attestation only when every layer is an in-toto document, so an image cannot dodge
+ * encryption by carrying the annotation. Pure: no I/O.
+ */
 
-/***/ }),
+/** What BuildKit writes (docs/attestations/attestation-storage.md: "currently, the only supported option"). */
+const IN_TOTO_STATEMENT = 'application/vnd.in-toto+json';
+/** docker/attest's signed variants: a DSSE envelope per predicate (`spdx`, `provenance`, `vsa`, …). */
+const IN_TOTO_DSSE = /^application\/vnd\.in-toto\.[a-z0-9][a-z0-9.-]*\+dsse$/;
+function isInTotoMediaType(mt) {
+    return mt === IN_TOTO_STATEMENT || IN_TOTO_DSSE.test(mt);
+}
+/** An attestation manifest: annotated as one by its index, and holding in-toto documents only. */
+function isAttestation(desc, doc) {
+    return isAttestationManifest(desc) && doc.layers.every((l) => isInTotoMediaType(l.mediaType));
+}
+/** The descriptor without the attestation mark, for a manifest that turned out to be an image. */
+function withoutAttestationMark(desc) {
+    const { [ANNOTATION_REFERENCE_TYPE]: _mark, ...rest } = desc.annotations ?? {};
+    const out = { ...desc, annotations: rest };
+    if (Object.keys(rest).length === 0)
+        delete out.annotations;
+    return out;
+}
 
-/***/ 1890:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bq: () => (/* binding */ formatPlatform),
-/* harmony export */   FL: () => (/* binding */ parsePlatform),
-/* harmony export */   J5: () => (/* binding */ platformMatches)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/oci/platform.ts
 
 function formatPlatform(p) {
     if (!p)
@@ -71723,7 +70702,7 @@ function formatPlatform(p) {
 function parsePlatform(spec) {
     const parts = spec.trim().split('/');
     if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
+        throw new errors_OepError('E_PLATFORM', `invalid platform ${JSON.stringify(spec)}`, {
             hint: 'write platforms as os/arch[/variant], e.g. linux/amd64,linux/arm64/v8',
         });
     }
@@ -71746,60 +70725,6 @@ function platformMatches(want, have) {
         (want.variant === undefined || normalisedVariant(want) === normalisedVariant(have)));
 }
 
-
-/***/ }),
-
-/***/ 8540:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ MAX_JSON_BLOB),
-/* harmony export */   o: () => (/* binding */ readSmall)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-
-/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
-const MAX_JSON_BLOB = 4 * 1024 * 1024;
-/** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
-async function readSmall(open, desc, where) {
-    if (desc.size > MAX_JSON_BLOB) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
-    }
-    const chunks = [];
-    for await (const c of await open())
-        chunks.push(c);
-    return Buffer.concat(chunks);
-}
-
-
-/***/ }),
-
-/***/ 8635:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  uw: () => (/* binding */ imageManifestNodes),
-  yt: () => (/* binding */ loadImage),
-  Ut: () => (/* binding */ manifestNode),
-  $P: () => (/* binding */ manifestNodes),
-  It: () => (/* binding */ nodesBottomUp),
-  XH: () => (/* reexport */ readNode)
-});
-
-// UNUSED EXPORTS: MAX_DOCUMENTS, MAX_INDEX_DEPTH, countImages, selectEntry
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
-// EXTERNAL MODULE: ./src/oci/platform.ts
-var platform = __nccwpck_require__(1890);
-// EXTERNAL MODULE: ./src/oci/attestation.ts
-var attestation = __nccwpck_require__(9495);
-// EXTERNAL MODULE: ./src/oci/mediatypes.ts
-var mediatypes = __nccwpck_require__(9572);
 ;// CONCATENATED MODULE: ./src/oci/walk.ts
 /**
  * One walk over an untrusted image graph: each manifest, index and config read once (memoised by descriptor),
@@ -71825,13 +70750,13 @@ const MAX_INDEX_DEPTH = 8;
  */
 const MAX_GRAPH_BYTES = 256 * 1024 * 1024;
 async function readNode(source, desc) {
-    if (!(0,mediatypes/* isIndexMediaType */.$$)(desc.mediaType) && !(0,mediatypes/* isManifestMediaType */.CM)(desc.mediaType)) {
-        throw new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
+    if (!isIndexMediaType(desc.mediaType) && !isManifestMediaType(desc.mediaType)) {
+        throw new errors_OepError('E_UNSUPPORTED', `${source.name}: ${desc.digest} has unsupported media type ${desc.mediaType}`, {
             hint: 'OCI and docker schema2 manifests and indexes are supported',
         });
     }
     const bytes = await source.read(desc);
-    return { doc: (0,model/* parseManifestOrIndex */.yA)(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
+    return { doc: parseManifestOrIndex(bytes, `${source.name} ${desc.digest}`, desc.mediaType), bytes };
 }
 /** One walk: the memo of documents and configs read so far, and the platforms left out. */
 class Walk {
@@ -71851,24 +70776,24 @@ class Walk {
     #held(bytes) {
         this.#bytes += bytes.length;
         if (this.#bytes > this.budget) {
-            throw new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: its manifests, indexes and configs exceed ${Math.round(this.budget / 1048576)} MiB`, { hint: 'this graph is malformed or hostile; push or encrypt its images separately' });
+            throw new errors_OepError('E_MANIFEST', `${this.source.name}: its manifests, indexes and configs exceed ${Math.round(this.budget / 1048576)} MiB`, { hint: 'this graph is malformed or hostile; push or encrypt its images separately' });
         }
         return bytes;
     }
     #tooDeep() {
-        return new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`, {
+        return new errors_OepError('E_MANIFEST', `${this.source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`, {
             hint: `images nest at most ${MAX_INDEX_DEPTH} indexes; this graph is malformed or hostile`,
         });
     }
     /** The node of `desc` with `depth` indexes above it: read once, whichever parent asks first. */
     async child(desc, depth, attestation = false) {
-        if ((0,mediatypes/* isIndexMediaType */.$$)(desc.mediaType) && depth >= MAX_INDEX_DEPTH)
+        if (isIndexMediaType(desc.mediaType) && depth >= MAX_INDEX_DEPTH)
             throw this.#tooDeep();
         const key = `${desc.digest} ${desc.size} ${desc.mediaType}${attestation ? ' attestation' : ''}`;
         let p = this.#docs.get(key);
         if (!p) {
             if (this.#docs.size >= MAX_DOCUMENTS) {
-                throw new errors/* OepError */.$s('E_MANIFEST', `${this.source.name}: the image has more than ${MAX_DOCUMENTS} distinct manifests and indexes`, { hint: 'this graph is malformed or hostile; push or encrypt its images separately' });
+                throw new errors_OepError('E_MANIFEST', `${this.source.name}: the image has more than ${MAX_DOCUMENTS} distinct manifests and indexes`, { hint: 'this graph is malformed or hostile; push or encrypt its images separately' });
             }
             p = readNode(this.source, desc).then((r) => this.build(desc, r.doc, this.#held(r.bytes), depth));
             this.#docs.set(key, p);
@@ -71889,17 +70814,17 @@ class Walk {
         const selected = new Set();
         let below = 0;
         for (const child of doc.manifests) {
-            const isImage = (0,mediatypes/* isManifestMediaType */.CM)(child.mediaType) && !(0,model/* isAttestationManifest */.gV)(child);
-            if (isImage && this.wanted && !this.wanted.some((p) => (0,platform/* platformMatches */.J5)(p, child.platform))) {
-                this.skipped.add((0,platform/* formatPlatform */.Bq)(child.platform));
+            const isImage = isManifestMediaType(child.mediaType) && !isAttestationManifest(child);
+            if (isImage && this.wanted && !this.wanted.some((p) => platformMatches(p, child.platform))) {
+                this.skipped.add(formatPlatform(child.platform));
                 children.push(undefined);
             }
-            else if ((0,model/* isAttestationManifest */.gV)(child) && !(0,mediatypes/* isIndexMediaType */.$$)(child.mediaType)) {
+            else if (isAttestationManifest(child) && !isIndexMediaType(child.mediaType)) {
                 children.push(undefined); // decided once the images are known (see below)
             }
             else {
                 // An index is never an attestation: under the mark it is walked like any other, the mark dropped.
-                const loaded = await this.child((0,attestation/* withoutAttestationMark */.gK)(child), depth + 1);
+                const loaded = await this.child(withoutAttestationMark(child), depth + 1);
                 children.push(loaded.node);
                 below = Math.max(below, loaded.height);
                 selected.add(child.digest);
@@ -71907,8 +70832,8 @@ class Walk {
         }
         // Attestations describe one image manifest; keep those whose image we keep.
         for (const [i, child] of doc.manifests.entries()) {
-            const ref = child.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp];
-            if ((0,model/* isAttestationManifest */.gV)(child) && (0,mediatypes/* isManifestMediaType */.CM)(child.mediaType) && ref && selected.has(ref)) {
+            const ref = child.annotations?.[ANNOTATION_REFERENCE_DIGEST];
+            if (isAttestationManifest(child) && isManifestMediaType(child.mediaType) && ref && selected.has(ref)) {
                 children[i] = (await this.child(child, depth + 1, true)).node;
             }
         }
@@ -71957,7 +70882,7 @@ function configPlatform(config) {
 
 
 function candidates(entries) {
-    return entries.map((e) => e.annotations?.[model/* ANNOTATION_REF_NAME */._0] ?? e.digest).join(', ');
+    return entries.map((e) => e.annotations?.[ANNOTATION_REF_NAME] ?? e.digest).join(', ');
 }
 /**
  * Pick the entry of index.json to work on. With a ref name: the one entry carrying it. Without: the only
@@ -71966,15 +70891,15 @@ function candidates(entries) {
 function selectEntry(index, sourceName, refName) {
     const entries = index.manifests;
     if (entries.length === 0)
-        throw new errors/* OepError */.$s('E_LAYOUT', `${sourceName}: index.json lists no image`);
+        throw new errors_OepError('E_LAYOUT', `${sourceName}: index.json lists no image`);
     if (refName !== undefined) {
-        const hits = entries.filter((e) => e.annotations?.[model/* ANNOTATION_REF_NAME */._0] === refName);
+        const hits = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] === refName);
         if (hits.length === 1)
             return hits[0];
         if (hits.length > 1 && new Set(hits.map((h) => h.digest)).size === 1)
             return hits[0];
-        const named = entries.filter((e) => e.annotations?.[model/* ANNOTATION_REF_NAME */._0] !== undefined);
-        throw new errors/* OepError */.$s('E_REF', hits.length > 1
+        const named = entries.filter((e) => e.annotations?.[ANNOTATION_REF_NAME] !== undefined);
+        throw new errors_OepError('E_REF', hits.length > 1
             ? `${sourceName}: ref name ${JSON.stringify(refName)} names ${hits.length} different images`
             : `${sourceName}: no image has ref name ${JSON.stringify(refName)}`, {
             hint: named.length
@@ -71984,18 +70909,18 @@ function selectEntry(index, sourceName, refName) {
     }
     if (entries.length === 1)
         return entries[0];
-    const platformList = entries.every((e) => e.platform && !e.annotations?.[model/* ANNOTATION_REF_NAME */._0]);
+    const platformList = entries.every((e) => e.platform && !e.annotations?.[ANNOTATION_REF_NAME]);
     if (platformList)
         return undefined;
-    throw new errors/* OepError */.$s('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
+    throw new errors_OepError('E_REF', `${sourceName} holds ${entries.length} images; choose one with --ref-name`, {
         hint: `candidates: ${candidates(entries)}`,
     });
 }
 async function loadImage(source, opts = {}) {
     const indexBytes = await source.indexJson();
-    const top = (0,model/* parseManifestOrIndex */.yA)(indexBytes, `${source.name} index.json`);
+    const top = parseManifestOrIndex(indexBytes, `${source.name} index.json`);
     if (top.kind !== 'index')
-        throw new errors/* OepError */.$s('E_LAYOUT', `${source.name}: index.json is not an image index`);
+        throw new errors_OepError('E_LAYOUT', `${source.name}: index.json is not an image index`);
     const entry = selectEntry(top, source.name, opts.refName);
     const wanted = opts.platforms?.length ? opts.platforms : undefined;
     const walk = new Walk(source, wanted);
@@ -72007,18 +70932,18 @@ async function loadImage(source, opts = {}) {
         const desc = { mediaType: top.mediaType, digest: '', size: indexBytes.length };
         const loaded = await walk.build(desc, top, indexBytes, 0);
         if (loaded.height > MAX_INDEX_DEPTH) {
-            throw new errors/* OepError */.$s('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
+            throw new errors_OepError('E_MANIFEST', `${source.name}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
         }
         root = loaded.node;
     }
     const skipped = [...walk.skipped];
-    if (wanted && root.kind === 'manifest' && !wanted.some((p) => (0,platform/* platformMatches */.J5)(p, root.platform))) {
-        throw new errors/* OepError */.$s('E_PLATFORM', `${source.name}: the image is for ${(0,platform/* formatPlatform */.Bq)(root.platform)}, not ${wanted.map(platform/* formatPlatform */.Bq).join(', ')}`, {
+    if (wanted && root.kind === 'manifest' && !wanted.some((p) => platformMatches(p, root.platform))) {
+        throw new errors_OepError('E_PLATFORM', `${source.name}: the image is for ${formatPlatform(root.platform)}, not ${wanted.map(formatPlatform).join(', ')}`, {
             hint: 'leave out --platform for a single-platform image, or name its platform',
         });
     }
     if (wanted && root.kind === 'index' && countImages(root) === 0) {
-        throw new errors/* OepError */.$s('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(platform/* formatPlatform */.Bq).join(', ')}`, {
+        throw new errors_OepError('E_PLATFORM', `${source.name}: no image matches platform ${wanted.map(formatPlatform).join(', ')}`, {
             hint: skipped.length
                 ? `platforms here: ${skipped.join(', ')}`
                 : 'this image carries no platform list',
@@ -72046,7 +70971,7 @@ function manifestNodes(node) {
 }
 /** The image manifests under a node: attestation manifests left out. */
 function imageManifestNodes(node) {
-    return manifestNodes(node).filter((m) => !(0,model/* isAttestationManifest */.gV)(m.desc));
+    return manifestNodes(node).filter((m) => !isAttestationManifest(m.desc));
 }
 /** Every manifest and index once, children before parents: the order a registry accepts them in. */
 function nodesBottomUp(node) {
@@ -72078,103 +71003,174 @@ async function manifestNode(source, desc, doc, bytes) {
     return { kind: 'manifest', desc, doc, bytes, config, platform: desc.platform ?? configPlatform(config) };
 }
 
-
-/***/ }),
-
-/***/ 7569:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TG: () => (/* binding */ HMAC_LENGTH),
-/* harmony export */   Tg: () => (/* binding */ hmacMatches),
-/* harmony export */   Wn: () => (/* binding */ integrityError),
-/* harmony export */   cq: () => (/* binding */ CIPHER_AES_CTR),
-/* harmony export */   kh: () => (/* binding */ freshSecrets),
-/* harmony export */   xW: () => (/* binding */ LayerCipher)
-/* harmony export */ });
-/* unused harmony exports KEY_LENGTH, NONCE_LENGTH */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/pipeline/attestations.ts
 /**
- * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
- * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
- * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
- * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
+ * What becomes of BuildKit attestation manifests (SBOM: every package; provenance: the source repository) when an
+ * image is encrypted. ocicrypt cannot encrypt them, so by default they are dropped, and the front ends say so;
+ * `keep` ships them plaintext beside the encrypted image. A manifest merely annotated as an attestation (its
+ * layers are not in-toto documents) is an image: it loses the mark and is encrypted like any other.
  */
 
 
-const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
-const KEY_LENGTH = 32;
-const NONCE_LENGTH = 16;
-const HMAC_LENGTH = 32;
-function freshSecrets() {
-    return { key: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(KEY_LENGTH), nonce: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(NONCE_LENGTH) };
-}
-function checkLengths(s) {
-    if (s.key.length !== KEY_LENGTH)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OepError */ .$s('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
-    if (s.nonce.length !== NONCE_LENGTH)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OepError */ .$s('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
-}
-/**
- * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
- * outputs; decrypting MACs what it takes in.
- */
-class LayerCipher {
-    #cipher;
-    #mac;
-    #mode;
-    constructor(secrets, mode) {
-        checkLengths(secrets);
-        this.#mode = mode;
-        this.#cipher =
-            mode === 'encrypt'
-                ? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
-                : (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
-        this.#mac = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', secrets.key);
-    }
-    update(chunk) {
-        if (this.#mode === 'decrypt')
-            this.#mac.update(chunk);
-        const out = this.#cipher.update(chunk);
-        if (this.#mode === 'encrypt')
-            this.#mac.update(out);
-        return out;
-    }
-    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
-    finish() {
-        const tail = this.#cipher.final();
-        if (tail.length)
-            throw new Error('internal: AES-CTR produced a final block');
-        return this.#mac.digest();
-    }
-}
-function integrityError() {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OepError */ .$s('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
-        hint: 'nothing was written; fetch the image again from a trusted source',
+
+
+
+/** The `attestations` input and `--attestations` flag: one message for every front end. */
+function parseAttestationMode(value) {
+    const v = (value ?? '').trim();
+    if (v === '' || v === 'drop')
+        return 'drop';
+    if (v === 'keep')
+        return 'keep';
+    throw new errors_OepError('E_USAGE', `attestations: ${JSON.stringify(value)} is not drop or keep`, {
+        hint: 'allowed values: drop, the default, or keep',
     });
 }
-/** Constant-time comparison of a computed and an expected MAC. */
-function hmacMatches(got, expected) {
-    return got.length === expected.length && (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(got, expected);
+/** The one line front ends print when attestations were dropped; `keepHow` is their own way to keep them. */
+function attestationNotice(dropped, keepHow) {
+    return `notice: dropped ${dropped} attestation manifest(s) (SBOM/provenance stay plaintext in ocicrypt); pass ${keepHow} to keep them`;
+}
+/**
+ * Settle every attestation-marked manifest of a loaded image, in place: real attestations are dropped (or kept),
+ * disguised images become images. Returns how many attestations were dropped.
+ */
+async function settleAttestations(source, image, opts) {
+    let dropped = 0;
+    const visit = async (node) => {
+        for (const [i, desc] of node.doc.manifests.entries()) {
+            const child = node.children[i];
+            if (child?.kind === 'index')
+                await visit(child);
+            if (child?.kind === 'index' || !isAttestationManifest(desc))
+                continue;
+            // The tree loads an attestation only when its image is selected; an unloaded one may still be an image.
+            const m = child ?? (await readManifest(source, desc));
+            if (!m)
+                continue;
+            if (isAttestation(m.desc, m.doc)) {
+                if (child && opts.mode === 'drop') {
+                    node.children[i] = undefined;
+                    dropped++;
+                }
+                continue;
+            }
+            node.children[i] = selectImage({ ...m, desc: withoutAttestationMark(m.desc) }, image, opts.platforms);
+        }
+    };
+    settleRoot(image);
+    if (image.root.kind === 'index')
+        await visit(image.root);
+    // Whatever still carries the mark is copied as plaintext: it must be an attestation in fact, not in name.
+    for (const m of manifestNodes(image.root)) {
+        if (isAttestationManifest(m.desc) && !isAttestation(m.desc, m.doc)) {
+            throw new errors_OepError('E_MANIFEST', `${source.name}: ${m.desc.digest} is marked as an attestation but is not one`);
+        }
+    }
+    return dropped;
+}
+/**
+ * index.json's own entry can carry the mark too. On an image (or an index) it means nothing: the mark goes and
+ * the image is encrypted. A real attestation selected as the image is refused: there is nothing to encrypt.
+ */
+function settleRoot(image) {
+    const { root, entry } = image;
+    if (!isAttestationManifest(root.desc) && !(entry && isAttestationManifest(entry)))
+        return;
+    if (root.kind === 'manifest' && isAttestation(root.desc, root.doc)) {
+        throw new errors_OepError('E_MANIFEST', `${root.desc.digest} is an attestation manifest (in-toto statements), not an image`, {
+            hint: 'select the image it describes (--ref-name), or the index that holds both',
+        });
+    }
+    image.root = { ...root, desc: withoutAttestationMark(root.desc) };
+    if (entry)
+        image.entry = withoutAttestationMark(entry);
+}
+async function readManifest(source, desc) {
+    const read = await readNode(source, desc);
+    // An index under the mark is left out, as the tree leaves it: nothing of it is written, plaintext or not.
+    if (read.doc.kind !== 'manifest')
+        return undefined;
+    return manifestNode(source, desc, read.doc, read.bytes);
+}
+/** An image found under the attestation mark goes through the platform selection like the others. */
+function selectImage(m, image, wanted) {
+    if (!wanted?.length || wanted.some((p) => platformMatches(p, m.platform)))
+        return m;
+    image.skippedPlatforms.push(formatPlatform(m.platform));
+    return undefined;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/pipeline/ca.ts
+/**
+ * A private CA bundle, checked before use: every certificate in it must parse. Node's TLS silently ignores a CA
+ * it cannot read, and the user would get "certificate not trusted" from the registry instead of the real cause.
+ * Shared by every front end, so the CLI's --ca-file and the Action's ca-cert fail the same way.
+ */
 
-/***/ }),
 
-/***/ 7315:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const CA_HINT = 'give the registry CA (ca-cert; --ca-file on the command line) as -----BEGIN CERTIFICATE----- PEM text, or the path of such a file or of a folder of them';
+/** `text` unchanged when it holds at least one certificate and all of them parse; `input: …` errors otherwise. */
+function checkCaBundle(text, source, input) {
+    const certs = text.match(CERT_RE) ?? [];
+    if (certs.length === 0) {
+        throw new errors_OepError('E_USAGE', `${input}: ${source} holds no PEM certificate`, { hint: CA_HINT });
+    }
+    certs.forEach((pem, i) => {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
+        }
+        catch {
+            throw new errors_OepError('E_USAGE', `${input}: certificate ${i + 1} in ${source} cannot be parsed`, {
+                hint: CA_HINT,
+            });
+        }
+    });
+    return text;
+}
 
+;// CONCATENATED MODULE: ./src/ocicrypt/recipient.ts
+/**
+ * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
+ * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
+ * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
+ */
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  P: () => (/* binding */ JweKeyWrapper)
-});
+/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
+const NIST_CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
+function nistCurve(key) {
+    return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+}
+function fingerprint(key) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex');
+}
+function keyType(key) {
+    if (key.asymmetricKeyType === 'rsa')
+        return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
+    if (key.asymmetricKeyType === 'ec')
+        return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
+    return key.asymmetricKeyType ?? 'unknown';
+}
+/** The recipient a wrapper accepted, with the algorithm it chose. */
+function recipientOf(pk, scheme, alg) {
+    const { key, source } = pk;
+    const r = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
+    const kid = pk.declared?.kid;
+    if (typeof kid === 'string' && kid !== '')
+        r.kid = kid;
+    return r;
+}
 
-// UNUSED EXPORTS: MAX_JWE_RECIPIENTS
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/util/errors.js
 class JOSEError extends Error {
   static code = "ERR_JOSE_GENERIC";
   code = "ERR_JOSE_GENERIC";
@@ -72269,7 +71265,7 @@ class JWSSignatureVerificationFailed extends JOSEError {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/buffer_utils.js
 const encoder = new TextEncoder(), buffer_utils_decoder = new TextDecoder(), strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = 2 ** 32;
 function concat(...buffers) {
   const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
@@ -72335,7 +71331,7 @@ async function digest(algorithm, data) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/base64url.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/util/base64url.js
 
 const invalid = "The input to be decoded is not correctly encoded.";
 function decode(input) {
@@ -72350,7 +71346,7 @@ function base64url_encode(input) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/validate.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/validate.js
 
 
 
@@ -72458,7 +71454,7 @@ function serializeJoseHeader(Err, header) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/key.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/key.js
 
 
 
@@ -72602,7 +71598,7 @@ async function rawKey(key, expected, usage, extractable = !1) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/content_encryption.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/content_encryption.js
 
 
 
@@ -72687,7 +71683,7 @@ async function decrypt(enc, cek, ciphertext, iv, tag, aad) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/key_descriptor.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/key_descriptor.js
 function table(entries) {
   const out = { __proto__: null };
   for (const alg in entries)
@@ -72696,7 +71692,7 @@ function table(entries) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwe_algorithms.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/jwe_algorithms.js
 
 
 const wrap = [
@@ -72809,7 +71805,7 @@ function jweEncryption(enc) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/key_management.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/key_management.js
 
 
 
@@ -73002,7 +71998,7 @@ async function encryptKeyManagement(entry, enc, inputKey, joseHeader, providedCe
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/deflate.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/deflate.js
 
 
 function validateZip(joseHeader, protectedHeader) {
@@ -73041,7 +72037,7 @@ async function decompress(input, maxLength) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwe_encrypt.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/jwe_encrypt.js
 
 
 
@@ -73112,7 +72108,7 @@ function compactJWE(jwe) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/flattened/encrypt.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/jwe/flattened/encrypt.js
 
 
 class FlattenedEncrypt {
@@ -73147,7 +72143,7 @@ class FlattenedEncrypt {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/general/encrypt.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/jwe/general/encrypt.js
 
 
 
@@ -73252,7 +72248,7 @@ class GeneralEncrypt {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwe_decrypt.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/lib/jwe_decrypt.js
 
 
 
@@ -73436,7 +72432,7 @@ async function decryptCompact(jwe, shared, key) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/general/decrypt.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/jwe/general/decrypt.js
 
 
 
@@ -73477,7 +72473,7 @@ async function generalDecrypt(jwe, key, options) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwe/flattened/decrypt.js
+;// CONCATENATED MODULE: ../../main/node_modules/jose/dist/webapi/jwe/flattened/decrypt.js
 
 
 
@@ -73492,10 +72488,6 @@ async function flattenedDecrypt(jwe, key, options) {
 }
 
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/ocicrypt/recipient.ts
-var recipient = __nccwpck_require__(9300);
 ;// CONCATENATED MODULE: ./src/ocicrypt/keywrap/jwe-algorithms.ts
 /**
  * The JWE wrapper's algorithm table (ocicrypt keywrap/jwe, go-jose): which public keys it wraps to and with
@@ -73520,20 +72512,20 @@ function familyOf({ key, source }) {
     if (type === 'rsa') {
         const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
         if (bits < MIN_RSA_BITS) {
-            throw new errors/* OepError */.$s('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
+            throw new errors_OepError('E_KEY', `${source} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`, {
                 hint: 'generate a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096',
             });
         }
         return FAMILIES.rsa;
     }
     if (type === 'ec') {
-        if ((0,recipient/* nistCurve */.OZ)(key))
+        if (nistCurve(key))
             return FAMILIES.ec;
-        throw new errors/* OepError */.$s('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
+        throw new errors_OepError('E_KEY', `${source} is on curve ${key.asymmetricKeyDetails?.namedCurve}, which ocicrypt cannot use`, {
             hint: 'use an EC key on P-256, P-384 or P-521, or an RSA key',
         });
     }
-    throw new errors/* OepError */.$s('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
+    throw new errors_OepError('E_KEY', `${source} is a ${type ?? 'unknown'} key, which ocicrypt (go-jose) cannot wrap to`, {
         hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
     });
 }
@@ -73544,7 +72536,7 @@ function jwe_algorithms_jweAlgorithm(pk) {
     if (declared === undefined)
         return family.algs[0];
     if (!family.algs.includes(declared)) {
-        throw new errors/* OepError */.$s('E_KEY', `${pk.source}: JWK alg ${(0,errors/* quote */.hD)(declared)} cannot wrap layer keys`, {
+        throw new errors_OepError('E_KEY', `${pk.source}: JWK alg ${quote(declared)} cannot wrap layer keys`, {
             hint: family.hint,
         });
     }
@@ -73572,14 +72564,14 @@ function parseJwe(item) {
         v = JSON.parse(Buffer.from(item).toString('utf8'));
     }
     catch {
-        throw new errors/* OepError */.$s('E_INTEGRITY', 'a JWE key annotation item is not JSON');
+        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not JSON');
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        throw new errors/* OepError */.$s('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
+        throw new errors_OepError('E_INTEGRITY', 'a JWE key annotation item is not a JWE object');
     }
     const recipients = v.recipients;
     if (Array.isArray(recipients) && recipients.length > MAX_JWE_RECIPIENTS) {
-        throw new errors/* OepError */.$s('E_INTEGRITY', `a JWE key annotation item lists ${recipients.length} recipients: at most ${MAX_JWE_RECIPIENTS} are tried`);
+        throw new errors_OepError('E_INTEGRITY', `a JWE key annotation item lists ${recipients.length} recipients: at most ${MAX_JWE_RECIPIENTS} are tried`);
     }
     return v;
 }
@@ -73594,7 +72586,7 @@ function decodeHeader(b64u) {
         return {};
     }
 }
-function info(h) {
+function jwe_info(h) {
     const out = { alg: typeof h.alg === 'string' ? h.alg : 'unknown' };
     if (typeof h.kid === 'string')
         out.kid = h.kid;
@@ -73607,7 +72599,7 @@ class JweKeyWrapper {
     scheme = 'jwe';
     annotationId = 'org.opencontainers.image.enc.keys.jwe';
     recipient(pk) {
-        return (0,recipient/* recipientOf */.du)(pk, this.scheme, jwe_algorithms_jweAlgorithm(pk));
+        return recipientOf(pk, this.scheme, jwe_algorithms_jweAlgorithm(pk));
     }
     async wrap(recipients, privateOptions) {
         const mine = recipients.filter((r) => r.scheme === this.scheme);
@@ -73649,30 +72641,19 @@ class JweKeyWrapper {
         const jwe = parseJwe(item);
         const shared = { ...decodeHeader(jwe.protected), ...(jwe.unprotected ?? {}) };
         if (Array.isArray(jwe.recipients)) {
-            return jwe.recipients.map((r) => info({ ...shared, ...(r?.header ?? {}) }));
+            return jwe.recipients.map((r) => jwe_info({ ...shared, ...(r?.header ?? {}) }));
         }
-        return [info({ ...shared, ...(jwe.header ?? {}) })];
+        return [jwe_info({ ...shared, ...(jwe.header ?? {}) })];
     }
 }
 
-
-/***/ }),
-
-/***/ 2708:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ac: () => (/* binding */ keyWrappers),
-/* harmony export */   jg: () => (/* binding */ keyWrapper)
-/* harmony export */ });
-/* unused harmony export wrapperForAnnotation */
-/* harmony import */ var _jwe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7315);
+;// CONCATENATED MODULE: ./src/ocicrypt/keywrap/registry.ts
 /**
  * The key wrappers this engine knows (ocicrypt's RegisterKeyWrapper): by scheme, for recipients, and by
  * annotation, for encrypted layers. A new protocol is one file in this folder and one line in WRAPPERS.
  */
 
-const WRAPPERS = [new _jwe_js__WEBPACK_IMPORTED_MODULE_0__/* .JweKeyWrapper */ .P()];
+const WRAPPERS = [new JweKeyWrapper()];
 /** Every wrapper, in the order encryption runs them. */
 function keyWrappers() {
     return WRAPPERS;
@@ -73686,605 +72667,752 @@ function wrapperForAnnotation(annotationId) {
     return WRAPPERS.find((w) => w.annotationId === annotationId);
 }
 
-
-/***/ }),
-
-/***/ 6629:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ LayerLoop),
-/* harmony export */   s: () => (/* binding */ LayerStream)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7569);
-/**
- * The one layer loop of the engine: every byte of a transformed or copied layer goes through `update`, and
- * `finish` raises the integrity errors (the source's digest and size, the ciphertext's HMAC). It works on
- * chunks and hashes and knows no files or streams: the file loop (pipeline/layer-files.ts, in worker threads)
- * and `LayerStream` below adapt it. Its parameters are plain data, so they cross a thread boundary.
- */
+;// CONCATENATED MODULE: ./src/ocicrypt/key-formats.ts
+/** What parsing public and private keys shares: format sniffing, parse errors, private DER probing. */
 
 
-
-
-class LayerLoop {
-    #cipher;
-    #expectedHmac;
-    #verify;
-    #out;
-    #size = 0;
-    constructor(params, opts = {}) {
-        if (params.mode === 'decrypt' && params.expectedHmac.length !== _blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .HMAC_LENGTH */ .TG) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .OepError */ .$s('E_INTEGRITY', `layer HMAC must be ${_blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .HMAC_LENGTH */ .TG} bytes`);
-        }
-        this.#cipher =
-            params.mode === 'copy'
-                ? undefined
-                : new _blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .LayerCipher */ .xW({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
-        this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
-        this.#verify = opts.verify;
-        this.#out = opts.hashOutput === false ? undefined : (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    }
-    /**
-     * One chunk in, its output out: a new buffer from the cipher, or, when copying, `chunk` itself (a caller that
-     * reuses its read buffer copies it before the next read).
-     */
-    update(chunk) {
-        this.#verify?.update(chunk);
-        const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
-        this.#out?.update(out);
-        this.#size += out.length;
-        return out;
-    }
-    /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
-    finish() {
-        this.#verify?.finish();
-        const hmac = this.#cipher?.finish();
-        if (this.#expectedHmac && !(0,_blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .hmacMatches */ .Tg)(hmac, this.#expectedHmac))
-            throw (0,_blockcipher_js__WEBPACK_IMPORTED_MODULE_3__/* .integrityError */ .Wn)();
-        return {
-            ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
-            size: this.#size,
-            ...(hmac ? { hmac } : {}),
-        };
-    }
+/** How a key file is encoded, by its first bytes: PEM anywhere in it, a JSON object, or an ASN.1 SEQUENCE. */
+function keyFormat(buf, text) {
+    if (text.includes('-----BEGIN'))
+        return 'pem';
+    if (text.trimStart().startsWith('{'))
+        return 'jwk';
+    return buf.length > 0 && buf[0] === 0x30 ? 'der' : undefined;
 }
-/**
- * The loop as a stream stage, for sources that are not local files. A failed check fails the stream at its
- * end, so a consumer that commits only on success (the layout writer renames a temp file) never publishes
- * bad bytes. `result()` is available once the stream has flushed.
- */
-class LayerStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
-    #loop;
-    #result;
-    constructor(params, opts) {
-        super();
-        this.#loop = new LayerLoop(params, opts);
-    }
-    _transform(chunk, _enc, cb) {
-        try {
-            cb(null, this.#loop.update(chunk));
-        }
-        catch (err) {
-            cb(err);
-        }
-    }
-    _flush(cb) {
-        try {
-            this.#result = this.#loop.finish();
-            cb();
-        }
-        catch (err) {
-            cb(err);
-        }
-    }
-    result() {
-        if (!this.#result)
-            throw new Error('LayerStream.result() called before the stream was finished');
-        return this.#result;
-    }
-}
-
-
-/***/ }),
-
-/***/ 321:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C0: () => (/* binding */ encodePublicOptions),
-/* harmony export */   EG: () => (/* binding */ ANNOTATION_KEYS_PREFIX),
-/* harmony export */   Si: () => (/* binding */ decodePublicOptions),
-/* harmony export */   mm: () => (/* binding */ encodePrivateOptions),
-/* harmony export */   tL: () => (/* binding */ decodeStdBase64),
-/* harmony export */   ul: () => (/* binding */ ANNOTATION_PUBOPTS)
-/* harmony export */ });
-/* unused harmony exports ANNOTATION_PREFIX, decodePrivateOptions, layerSecrets */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7569);
-/**
- * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
- * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
- * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
- */
-
-
-const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
-const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
-const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
-function encodePrivateOptions(o) {
-    return Buffer.from(JSON.stringify({
-        symkey: o.symkey.toString('base64'),
-        digest: o.digest,
-        cipheroptions: { nonce: o.nonce.toString('base64') },
-    }));
-}
-function encodePublicOptions(hmac) {
-    return Buffer.from(JSON.stringify({ cipher: _blockcipher_js__WEBPACK_IMPORTED_MODULE_1__/* .CIPHER_AES_CTR */ .cq, hmac: hmac.toString('base64'), cipheroptions: {} }));
-}
-/** Go decodes JSON field names case-insensitively. */
-function field(obj, name) {
-    if (name in obj)
-        return obj[name];
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : obj[key];
-}
-function object(bytes, what) {
-    let v;
+function parseWith(fn, source, what) {
     try {
-        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
+        return fn();
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `${what} is not valid JSON`);
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `${what} is not a JSON object`);
-    return v;
-}
-/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
-function decodeStdBase64(s, what) {
-    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `${what} is not standard base64`);
-    }
-    return Buffer.from(s, 'base64');
-}
-function optionalBytes(obj, name, what) {
-    const v = field(obj, name);
-    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
-}
-function cipherOptions(obj) {
-    const co = field(obj, 'cipheroptions');
-    return typeof co === 'object' && co !== null ? co : {};
-}
-function decodePrivateOptions(bytes) {
-    const o = object(bytes, 'wrapped layer options');
-    const symkey = optionalBytes(o, 'symkey', 'layer key');
-    if (!symkey)
-        throw new OepError('E_INTEGRITY', 'wrapped layer options hold no key');
-    const digest = field(o, 'digest');
-    return {
-        symkey,
-        digest: typeof digest === 'string' ? digest : '',
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-function decodePublicOptions(annotation) {
-    if (annotation === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
-    }
-    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
-    const cipher = field(o, 'cipher');
-    return {
-        cipher: typeof cipher === 'string' ? cipher : '',
-        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
-        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
-    };
-}
-/**
- * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
- * random one and return garbage that still passes the MAC), and every length must be exact.
- */
-function layerSecrets(priv, pub) {
-    if (pub.cipher !== CIPHER_AES_CTR) {
-        throw new OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
-            hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
+        throw new errors_OepError('E_KEY', `${source}: cannot parse the ${what}`, {
+            hint: 'the key is corrupt or truncated',
         });
     }
-    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
-    // options could be set or swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so
-    // such a nonce would decrypt to garbage that passes it. A public one that disagrees, or stands alone, is refused.
-    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
-        throw new OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
-    }
-    if (!priv.nonce && pub.nonce) {
-        throw new OepError('E_INTEGRITY', 'layer nonce is only in the public options, not in the wrapped ones', {
-            hint: 'ocicrypt wraps the nonce with the key; re-encrypt the image with a tool that does',
-        });
-    }
-    const nonce = priv.nonce;
-    if (priv.symkey.length !== KEY_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer key has the wrong length');
-    if (!nonce || nonce.length !== NONCE_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
-    if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
-        throw new OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
-    return { key: priv.symkey, nonce, hmac: pub.hmac };
 }
-
-
-/***/ }),
-
-/***/ 9300:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OZ: () => (/* binding */ nistCurve),
-/* harmony export */   du: () => (/* binding */ recipientOf)
-/* harmony export */ });
-/* unused harmony export fingerprint */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * A recipient, protocol-neutral: a public key, where it came from and its fingerprint. The key wrapper of its
- * scheme (keywrap/*) accepted it and chose the algorithm it wraps with (as ocicrypt's addPubKeys lets each
- * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
- */
-
-/** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
-const NIST_CURVES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-/** The NIST name of an EC key's curve; undefined for other curves and other keys. */
-function nistCurve(key) {
-    return NIST_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+/** The JWKs of a JWK or JWK set document. */
+function jwksOf(text, source) {
+    const doc = parseWith(() => JSON.parse(text), source, 'JWK JSON');
+    return Array.isArray(doc.keys) ? doc.keys : [doc];
 }
-function fingerprint(key) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update(key.export({ type: 'spki', format: 'der' }))
-        .digest('hex');
-}
-function keyType(key) {
-    if (key.asymmetricKeyType === 'rsa')
-        return `RSA-${key.asymmetricKeyDetails?.modulusLength ?? 0}`;
-    if (key.asymmetricKeyType === 'ec')
-        return `EC-${nistCurve(key) ?? key.asymmetricKeyDetails?.namedCurve}`;
-    return key.asymmetricKeyType ?? 'unknown';
-}
-/** The recipient a wrapper accepted, with the algorithm it chose. */
-function recipientOf(pk, scheme, alg) {
-    const { key, source } = pk;
-    const r = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
-    const kid = pk.declared?.kid;
-    if (typeof kid === 'string' && kid !== '')
-        r.kid = kid;
-    return r;
-}
-
-
-/***/ }),
-
-/***/ 1955:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P3: () => (/* binding */ parseAttestationMode),
-/* harmony export */   fP: () => (/* binding */ settleAttestations),
-/* harmony export */   r1: () => (/* binding */ attestationNotice)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9495);
-/* harmony import */ var _oci_model_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6244);
-/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1890);
-/* harmony import */ var _oci_tree_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8635);
-/**
- * What becomes of BuildKit attestation manifests (SBOM: every package; provenance: the source repository) when an
- * image is encrypted. ocicrypt cannot encrypt them, so by default they are dropped, and the front ends say so;
- * `keep` ships them plaintext beside the encrypted image. A manifest merely annotated as an attestation (its
- * layers are not in-toto documents) is an image: it loses the mark and is encrypted like any other.
- */
-
-
-
-
-
-/** The `attestations` input and `--attestations` flag: one message for every front end. */
-function parseAttestationMode(value) {
-    const v = (value ?? '').trim();
-    if (v === '' || v === 'drop')
-        return 'drop';
-    if (v === 'keep')
-        return 'keep';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_USAGE', `attestations: ${JSON.stringify(value)} is not drop or keep`, {
-        hint: 'allowed values: drop, the default, or keep',
-    });
-}
-/** The one line front ends print when attestations were dropped; `keepHow` is their own way to keep them. */
-function attestationNotice(dropped, keepHow) {
-    return `notice: dropped ${dropped} attestation manifest(s) (SBOM/provenance stay plaintext in ocicrypt); pass ${keepHow} to keep them`;
-}
-/**
- * Settle every attestation-marked manifest of a loaded image, in place: real attestations are dropped (or kept),
- * disguised images become images. Returns how many attestations were dropped.
- */
-async function settleAttestations(source, image, opts) {
-    let dropped = 0;
-    const visit = async (node) => {
-        for (const [i, desc] of node.doc.manifests.entries()) {
-            const child = node.children[i];
-            if (child?.kind === 'index')
-                await visit(child);
-            if (child?.kind === 'index' || !(0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(desc))
-                continue;
-            // The tree loads an attestation only when its image is selected; an unloaded one may still be an image.
-            const m = child ?? (await readManifest(source, desc));
-            if (!m)
-                continue;
-            if ((0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestation */ .H3)(m.desc, m.doc)) {
-                if (child && opts.mode === 'drop') {
-                    node.children[i] = undefined;
-                    dropped++;
-                }
-                continue;
-            }
-            node.children[i] = selectImage({ ...m, desc: (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutAttestationMark */ .gK)(m.desc) }, image, opts.platforms);
+function tryPrivateDer(der, passphrase) {
+    for (const type of ['pkcs8', 'pkcs1', 'sec1']) {
+        try {
+            return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type, ...(passphrase ? { passphrase } : {}) });
         }
-    };
-    settleRoot(image);
-    if (image.root.kind === 'index')
-        await visit(image.root);
-    // Whatever still carries the mark is copied as plaintext: it must be an attestation in fact, not in name.
-    for (const m of (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .manifestNodes */ .$P)(image.root)) {
-        if ((0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(m.desc) && !(0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestation */ .H3)(m.desc, m.doc)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${source.name}: ${m.desc.digest} is marked as an attestation but is not one`);
+        catch {
+            /* try the next encoding */
         }
     }
-    return dropped;
-}
-/**
- * index.json's own entry can carry the mark too. On an image (or an index) it means nothing: the mark goes and
- * the image is encrypted. A real attestation selected as the image is refused: there is nothing to encrypt.
- */
-function settleRoot(image) {
-    const { root, entry } = image;
-    if (!(0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(root.desc) && !(entry && (0,_oci_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isAttestationManifest */ .gV)(entry)))
-        return;
-    if (root.kind === 'manifest' && (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .isAttestation */ .H3)(root.desc, root.doc)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_MANIFEST', `${root.desc.digest} is an attestation manifest (in-toto statements), not an image`, {
-            hint: 'select the image it describes (--ref-name), or the index that holds both',
-        });
-    }
-    image.root = { ...root, desc: (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutAttestationMark */ .gK)(root.desc) };
-    if (entry)
-        image.entry = (0,_oci_attestation_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutAttestationMark */ .gK)(entry);
-}
-async function readManifest(source, desc) {
-    const read = await (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .readNode */ .XH)(source, desc);
-    // An index under the mark is left out, as the tree leaves it: nothing of it is written, plaintext or not.
-    if (read.doc.kind !== 'manifest')
-        return undefined;
-    return (0,_oci_tree_js__WEBPACK_IMPORTED_MODULE_4__/* .manifestNode */ .Ut)(source, desc, read.doc, read.bytes);
-}
-/** An image found under the attestation mark goes through the platform selection like the others. */
-function selectImage(m, image, wanted) {
-    if (!wanted?.length || wanted.some((p) => (0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .platformMatches */ .J5)(p, m.platform)))
-        return m;
-    image.skippedPlatforms.push((0,_oci_platform_js__WEBPACK_IMPORTED_MODULE_3__/* .formatPlatform */ .Bq)(m.platform));
     return undefined;
 }
+/** An encrypted PKCS#8 DER asks for a passphrase: Node reports that distinctly. */
+function tryPrivateDerEncrypted(der) {
+    try {
+        (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
+        return false;
+    }
+    catch (err) {
+        return /passphrase/i.test(String(err.message));
+    }
+}
 
-
-/***/ }),
-
-/***/ 4092:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  R: () => (/* binding */ encryptImage),
-  f: () => (/* binding */ encryptToLayout)
-});
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
-// EXTERNAL MODULE: ./src/oci/source.ts
-var source = __nccwpck_require__(8540);
-;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
+;// CONCATENATED MODULE: ./src/ocicrypt/pem.ts
 /**
- * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
- * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
- * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
- * Also a small ustar writer, used to build sample images and fixtures without external tools.
+ * Splitting PEM text into blocks, all or nothing. A key file or a secret with several blocks is several keys:
+ * a block that is truncated, mislabelled or malformed must fail the whole input, never vanish, or an image
+ * would be encrypted for fewer recipients than the user listed. Text outside blocks (comments) is allowed.
+ * Messages name the source and the block's number (1-based), never the block's content: it is key material.
+ */
+
+const BEGIN_RE = /^-----BEGIN ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/;
+const END_RE = /^-----END (.*)-----$/;
+const HEADER_RE = /^[A-Za-z-]+:/;
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+/** "keys/team.pem (PEM block 2)": how messages name a block. */
+function pem_blockName(source, number) {
+    return `${source} (PEM block ${number})`;
+}
+function bad(source, number, what, label) {
+    const where = label ? `${source} (PEM block ${number}, ${label})` : pem_blockName(source, number);
+    return new errors_OepError('E_KEY', `${where} ${what}`, {
+        hint: 'each key must be whole: a -----BEGIN line, base64 lines, and the matching -----END line, each on its own line',
+    });
+}
+function pem_close(open, source) {
+    const headers = open.body.some((l) => HEADER_RE.test(l));
+    if (!headers && !open.body.every((l) => BASE64_RE.test(l))) {
+        throw bad(source, open.number, 'holds text that is not base64', open.label);
+    }
+    return {
+        label: open.label,
+        number: open.number,
+        headers,
+        text: `-----BEGIN ${open.label}-----\n${open.body.join('\n')}\n-----END ${open.label}-----\n`,
+    };
+}
+/** Every block in `text`, checked for shape (BEGIN, base64, matching END); parsing the keys is the caller's. */
+function pem_pemBlocks(text, source) {
+    const blocks = [];
+    let open;
+    let count = 0;
+    for (const [i, raw] of text.split(/\r\n|\r|\n/).entries()) {
+        const line = raw.trim();
+        if (line.includes('-----BEGIN')) {
+            if (open)
+                throw bad(source, open.number, 'has no END line before the next BEGIN', open.label);
+            const m = BEGIN_RE.exec(line);
+            count += 1;
+            if (!m)
+                throw bad(source, count, 'has a malformed BEGIN line');
+            open = { label: m[1], number: count, body: [] };
+        }
+        else if (line.includes('-----END')) {
+            const m = END_RE.exec(line);
+            if (!open) {
+                throw new errors_OepError('E_KEY', `${source} line ${i + 1}: an END line with no BEGIN line before it`, {
+                    hint: 'the key was cut at its start: copy the whole key, from its -----BEGIN line',
+                });
+            }
+            if (!m || m[1] !== open.label) {
+                const end = m && /^[A-Z0-9 ]{1,64}$/.test(m[1]) ? `END ${m[1]}` : 'a malformed END line';
+                throw bad(source, open.number, `begins with BEGIN ${open.label} but ends with ${end}`);
+            }
+            blocks.push(pem_close(open, source));
+            open = undefined;
+        }
+        else if (open) {
+            open.body.push(line);
+        }
+    }
+    if (open)
+        throw bad(source, open.number, 'has no END line', open.label);
+    return blocks;
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/public-keys.ts
+/**
+ * Parsing recipients: public keys in PEM (SPKI, PKCS#1, X.509 certificates), JWK (and JWK sets) and DER. Each
+ * key, as soon as it is parsed, goes to the key wrapper of the recipient's scheme, which accepts it (choosing
+ * its algorithm) or refuses it. Every refusal names the key's source and says what to give instead; key
+ * material never appears in a message.
  */
 
 
-const BLOCK = 512;
-/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
-const MAX_TAR_META = 1024 * 1024;
-/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
-const SPECIAL_TYPES = {
-    '1': 'a hard link',
-    '2': 'a symbolic link',
-    '3': 'a character device',
-    '4': 'a block device',
-    '6': 'a FIFO',
-};
-function cstr(buf, start, len) {
-    const slice = buf.subarray(start, start + len);
-    const nul = slice.indexOf(0);
-    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
+
+
+
+function privateKeyGiven(source) {
+    return new errors_OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
+        hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
+    });
 }
-function octal(buf, start, len, where) {
-    const field = buf.subarray(start, start + len);
-    if ((field[0] & 0x80) !== 0) {
-        // GNU base-256 for sizes over 8 GiB.
-        let n = 0;
-        for (let i = 1; i < field.length; i++)
-            n = n * 256 + field[i];
-        return n;
+/** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
+function recipientFromPem(block, where, accept) {
+    switch (block.label) {
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            return accept({ key: parseWith(() => (0,external_node_crypto_.createPublicKey)(block.text), where, block.label), source: where });
+        case 'CERTIFICATE':
+            // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
+            return accept({
+                key: parseWith(() => new external_node_crypto_.X509Certificate(block.text).publicKey, where, block.label),
+                source: where,
+            });
+        case 'EC PARAMETERS':
+            return undefined; // openssl ecparam writes these before a key; they carry no key
+        default:
+            if (block.label.includes('PRIVATE KEY'))
+                throw privateKeyGiven(where);
+            throw new errors_OepError('E_KEY', `${where}: a PEM block "${block.label}" is not a public key`, {
+                hint: 'give PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE PEM blocks, a JWK, or DER',
+            });
     }
-    const text = cstr(buf, start, len).trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: corrupt tar header`);
-    return parseInt(text, 8);
 }
-function parsePax(data) {
-    const out = {};
-    let pos = 0;
-    while (pos < data.length) {
-        const space = data.indexOf(0x20, pos);
-        if (space === -1)
-            break;
-        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
-        if (!Number.isFinite(len) || len <= 0)
-            break;
-        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        pos += len;
+/**
+ * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
+ * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
+ */
+function recipientsFromPem(text, source, accept) {
+    const blocks = pem_pemBlocks(text, source);
+    return blocks.flatMap((b) => {
+        const r = recipientFromPem(b, blocks.length > 1 ? pem_blockName(source, b.number) : source, accept);
+        return r ? [r] : [];
+    });
+}
+function recipientsFromJwk(text, source, accept) {
+    const jwks = jwksOf(text, source);
+    return jwks.map((jwk, i) => {
+        const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
+        if (typeof jwk !== 'object' || jwk === null)
+            throw new errors_OepError('E_KEY', `${where} is not a JWK`);
+        if ('d' in jwk)
+            throw privateKeyGiven(where);
+        if (jwk.kty === 'OKP') {
+            throw new errors_OepError('E_KEY', `${where} is an ${typeof jwk.crv === 'string' ? jwk.crv : quote(jwk.crv)} key, which ocicrypt (go-jose) cannot wrap to`, {
+                hint: 'use an RSA (2048 bits or more) or EC P-256/P-384/P-521 public key',
+            });
+        }
+        const key = parseWith(() => (0,external_node_crypto_.createPublicKey)({ key: jwk, format: 'jwk' }), where, 'JWK');
+        return accept({ key, source: where, declared: { alg: jwk.alg, kid: jwk.kid } });
+    });
+}
+function recipientFromDer(der, source, accept) {
+    // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
+    if (tryPrivateDer(der))
+        throw privateKeyGiven(source);
+    const readers = [
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'spki' }),
+        () => (0,external_node_crypto_.createPublicKey)({ key: der, format: 'der', type: 'pkcs1' }),
+        () => new external_node_crypto_.X509Certificate(der).publicKey,
+    ];
+    for (const read of readers) {
+        try {
+            return accept({ key: read(), source });
+        }
+        catch (err) {
+            if (err instanceof errors_OepError)
+                throw err;
+        }
+    }
+    if (tryPrivateDerEncrypted(der))
+        throw privateKeyGiven(source);
+    throw new errors_OepError('E_KEY', `${source} is not a public key`, {
+        hint: 'give a PEM or DER public key (SPKI or PKCS#1), an X.509 certificate, or a JWK',
+    });
+}
+/**
+ * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
+ * several recipients, so a secret holding the team's keys works as one input.
+ */
+function parseRecipients(data, source, scheme = 'jwe') {
+    const wrapper = keyWrapper(scheme);
+    if (!wrapper)
+        throw new errors_OepError('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
+    const accept = (pk) => wrapper.recipient(pk);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    const text = buf.toString('utf8');
+    const format = keyFormat(buf, text);
+    let out = [];
+    if (format === 'pem')
+        out = recipientsFromPem(text, source, accept);
+    else if (format === 'jwk')
+        out = recipientsFromJwk(text, source, accept);
+    else if (format === 'der')
+        out = [recipientFromDer(buf, source, accept)];
+    if (out.length === 0) {
+        throw new errors_OepError('E_KEY', `${source} holds no public key`, {
+            hint: 'give a PEM or DER public key, an X.509 certificate, or a JWK',
+        });
     }
     return out;
 }
-/** Normalise an entry name and refuse anything that could escape the archive's root. */
-function safeEntryName(name, where) {
-    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
-    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
-        throw new errors/* OepError */.$s('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
-            hint: 'OCI archives hold only relative paths',
+
+;// CONCATENATED MODULE: ./src/ocicrypt/private-keys.ts
+/**
+ * Parsing the private keys users decrypt with: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM,
+ * JWK, DER. Every refusal names the key's source and says what to give instead; key material never appears in
+ * a message.
+ */
+
+
+
+
+function wrongPassphrase(source, given) {
+    return given
+        ? new OepError('E_KEY', `${source}: the passphrase does not open this private key`, {
+            hint: 'check the passphrase given after the key path',
+        })
+        : new OepError('E_KEY', `${source} is encrypted and needs a passphrase`, {
+            hint: 'give it as FILE:PASSPHRASE, FILE:file=PWFILE or FILE:env=VAR',
+        });
+}
+/**
+ * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
+ * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
+ */
+function privateKeyFromPem(b, where, passphrase) {
+    switch (b.label) {
+        case 'CERTIFICATE':
+            formats.parseWith(() => new X509Certificate(b.text), where, b.label);
+            return undefined;
+        case 'PUBLIC KEY':
+        case 'RSA PUBLIC KEY':
+            formats.parseWith(() => createPublicKey(b.text), where, b.label);
+            return undefined;
+        case 'EC PARAMETERS':
+            return undefined;
+    }
+    if (!b.label.includes('PRIVATE KEY')) {
+        throw new OepError('E_KEY', `${where}: a PEM block "${b.label}" is not a key`, {
+            hint: 'give a private key (PKCS#8, PKCS#1 or SEC1 PEM), optionally with its certificate',
         });
     }
-    return clean;
-}
-async function readAt(fh, offset, length) {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-}
-/** The size of the entry a header starts: its pax `size` record, when there is one, wins over the header's. */
-function entrySize(header, pax, path) {
-    const size = octal(header, 124, 12, path);
-    if (pax.size === undefined)
-        return size;
-    const paxSize = Number(pax.size);
-    if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(paxSize)) {
-        throw new errors/* OepError */.$s('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
-    }
-    return paxSize;
-}
-async function indexTar(path) {
-    const fh = await (0,promises_.open)(path, 'r');
+    const encrypted = b.label === 'ENCRYPTED PRIVATE KEY' || b.headers;
+    if (encrypted && !passphrase)
+        throw wrongPassphrase(where, false);
     try {
-        const st = await fh.stat();
-        if (!st.isFile())
-            throw new errors/* OepError */.$s('E_LAYOUT', `${path} is not a regular file`);
-        const fileSize = st.size;
-        const entries = new Map();
-        let offset = 0;
-        let pax = {};
-        let longName;
-        for (;;) {
-            const header = await readAt(fh, offset, BLOCK);
-            if (header.length < BLOCK)
-                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
-            if (header.every((b) => b === 0))
-                break;
-            const type = String.fromCharCode(header[156] || 0x30);
-            const size = entrySize(header, pax, path);
-            const prefix = cstr(header, 345, 155);
-            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
-            const dataOffset = offset + BLOCK;
-            if (dataOffset + size > fileSize)
-                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: truncated tar archive`);
-            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-            if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
-                if (size > MAX_TAR_META) {
-                    throw new errors/* OepError */.$s('E_LAYOUT', `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`, { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' });
-                }
-                const data = await readAt(fh, dataOffset, size);
-                if (type === 'x')
-                    pax = parsePax(data);
-                if (type === 'L')
-                    longName = cstr(data, 0, data.length);
-                offset = next;
-                continue;
-            }
-            name = safeEntryName(name, path);
-            if (SPECIAL_TYPES[type]) {
-                throw new errors/* OepError */.$s('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
-                    hint: 'OCI archives must hold regular files only',
-                });
-            }
-            if (type === '0' || type === '\0' || type === '7')
-                entries.set(name, { name, offset: dataOffset, size });
-            pax = {};
-            longName = undefined;
-            offset = next;
-        }
-        return entries;
+        return createPrivateKey({ key: b.text, format: 'pem', ...(passphrase ? { passphrase } : {}) });
     }
-    finally {
-        await fh.close();
+    catch {
+        if (encrypted)
+            throw wrongPassphrase(where, true);
+        throw new OepError('E_KEY', `${where}: cannot parse the ${b.label}`, {
+            hint: 'the key is corrupt or truncated',
+        });
     }
 }
-function header(name, size, type) {
-    const h = Buffer.alloc(BLOCK);
-    let prefix = '';
-    let base = name;
-    if (Buffer.byteLength(name) > 100) {
-        const cut = name.lastIndexOf('/', 155);
-        prefix = name.slice(0, cut);
-        base = name.slice(cut + 1);
-    }
-    h.write(base, 0, 100, 'utf8');
-    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
-    h.write('0000000\0', 108, 'ascii');
-    h.write('0000000\0', 116, 'ascii');
-    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
-    h.write('00000000000\0', 136, 'ascii');
-    h.write('        ', 148, 'ascii');
-    h.write(type, 156, 'ascii');
-    h.write('ustar\x0000', 257, 'binary');
-    h.write(prefix, 345, 155, 'utf8');
-    let sum = 0;
-    for (const b of h)
-        sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
-    return h;
-}
-/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
-function buildTar(files) {
-    const parts = [];
-    for (const f of files) {
-        const data = Buffer.from(f.data ?? new Uint8Array());
-        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
-        if (!f.dir && data.length) {
-            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+/** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
+function private_keys_parseDecryptionKeys(data, source, passphrase) {
+    const buf = Buffer.from(data);
+    const text = buf.toString('utf8');
+    const keys = [];
+    const format = formats.keyFormat(buf, text);
+    if (format === 'pem') {
+        const blocks = pemBlocks(text, source);
+        for (const b of blocks) {
+            const where = blocks.length > 1 ? blockName(source, b.number) : source;
+            const k = privateKeyFromPem(b, where, passphrase);
+            if (k)
+                keys.push(k);
         }
     }
-    parts.push(Buffer.alloc(BLOCK * 2));
-    return Buffer.concat(parts);
+    else if (format === 'jwk') {
+        for (const jwk of formats.jwksOf(text, source)) {
+            if (typeof jwk === 'object' && jwk !== null && 'd' in jwk) {
+                keys.push(formats.parseWith(() => createPrivateKey({ key: jwk, format: 'jwk' }), source, 'JWK'));
+            }
+        }
+    }
+    else if (format === 'der') {
+        const k = formats.tryPrivateDer(buf, passphrase);
+        if (k)
+            keys.push(k);
+        else if (formats.tryPrivateDerEncrypted(buf))
+            throw wrongPassphrase(source, Boolean(passphrase));
+    }
+    if (keys.length === 0) {
+        throw new OepError('E_KEY', `${source} holds no private key`, {
+            hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
+        });
+    }
+    return keys.map((key) => ({ key, source }));
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/ocicrypt/keys.ts
+/**
+ * The keys users hand us: recipients (public keys, accepted by the wrapper of their scheme) for encryption and
+ * private keys for decryption.
+ */
+
+
+
+
+;// CONCATENATED MODULE: ./src/pipeline/keys.ts
+/** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
+
+
+
+
+
+/** Read a key file, with an error that names the input it came from. */
+function readKeyFile(path, input) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path);
+    }
+    catch (err) {
+        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
+            hint: 'check the path',
+        });
+    }
+}
+/**
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
+ * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
+ * name until their wrapper exists.
+ */
+function recipientsFromSpec(spec, input) {
+    const m = /^([a-z0-9]+):(.*)$/.exec(spec);
+    const prefixed = m !== null && !(0,external_node_fs_.existsSync)(spec);
+    const scheme = prefixed ? m[1] : 'jwe';
+    const file = prefixed ? m[2] : spec;
+    if (!keyWrapper(scheme)) {
+        throw new errors_OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
+            hint: 'use jwe:FILE with an RSA or EC public key',
+        });
+    }
+    return parseRecipients(readKeyFile(file, input), file, scheme);
+}
+/**
+ * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
+ * passphrase off the command line, where other users of the machine could read it; the others are accepted
+ * (skopeo takes them) with a warning.
+ */
+function decryptionKeysFromSpec(spec, env, warn) {
+    let file = spec;
+    let passphrase;
+    const colon = spec.indexOf(':');
+    if (!existsSync(spec) && colon > 0) {
+        file = spec.slice(0, colon);
+        const rest = spec.slice(colon + 1);
+        if (rest.startsWith('file='))
+            passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
+                .toString('utf8')
+                .replace(/\r?\n$/, '');
+        else if (rest.startsWith('env=')) {
+            passphrase = env[rest.slice(4)];
+            if (passphrase === undefined) {
+                throw new OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+            }
+        }
+        else {
+            warn(`--key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`);
+            passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+        }
+    }
+    return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+}
+/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
+function decryptionKeysFrom(keys, env, warn) {
+    if (!keys.length) {
+        throw new OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
+            hint: 'run oci-encrypt-push --help',
+        });
+    }
+    return keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k]));
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/selection.ts
+/**
+ * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
+ * against each image before anything is written.
+ */
+
+
+/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
+function parseLayerList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec.split(',').map((part) => {
+        const t = part.trim();
+        if (!/^-?\d+$/.test(t)) {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
+                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
+            });
+        }
+        return Number(t);
+    });
+}
+function parsePlatformList(spec) {
+    if (spec === undefined || spec.trim() === '')
+        return undefined;
+    return spec
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(parsePlatform);
+}
+/**
+ * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
+ * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
+ */
+function resolveLayerIndexes(wanted, count, image) {
+    if (!wanted)
+        return new Set(Array.from({ length: count }, (_, i) => i));
+    const out = new Set();
+    for (const i of wanted) {
+        const abs = i < 0 ? count + i : i;
+        if (abs < 0 || abs >= count) {
+            throw new errors_OepError('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
+                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
+            });
+        }
+        out.add(abs);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/request-values.ts
+/**
+ * The value checks of a request, one per kind of input: each takes the raw string a front end read, applies the
+ * one default, and fails with the one message every front end prints. Messages name the input by its contract
+ * name (`retries: …`); where the command line spells it differently, the hint says so.
+ */
+
+
+
+
+
+
+const DEFAULT_RETRIES = 3;
+function inputError(name, message, hint) {
+    return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
+}
+/** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
+function startsWithName(text, name) {
+    return text === name || text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+}
+function parseBool(name, value, dflt) {
+    const v = (value ?? '').trim().toLowerCase();
+    if (v === '')
+        return dflt;
+    if (v === 'true')
+        return true;
+    if (v === 'false')
+        return false;
+    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
+}
+function retriesFrom(value) {
+    if ((value ?? '').trim() === '')
+        return DEFAULT_RETRIES;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 20) {
+        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
+    }
+    return n;
+}
+/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
+function caFolder(dir) {
+    const files = (0,external_node_fs_.readdirSync)(dir)
+        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
+        .sort();
+    if (files.length === 0)
+        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
+    return files.map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
+}
+/**
+ * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
+ * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
+ * not trusted" instead.
+ */
+function caFrom(value) {
+    const v = (value ?? '').trim();
+    if (!v)
+        return undefined;
+    if (v.includes('-----BEGIN '))
+        return checkCaBundle(v, 'the PEM text', 'ca-cert');
+    // Multi-line junk is probably a mangled secret: do not echo it.
+    const source = v.includes('\n') ? 'the value' : v;
+    let text;
+    try {
+        text = (0,external_node_fs_.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_.readFileSync)(v, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof errors_OepError)
+            throw err;
+        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+    }
+    return checkCaBundle(text, source, 'ca-cert');
+}
+/**
+ * The image to push: `image`, or else the first full reference among `tags` (metadata-action style). Bare tags
+ * with no image have no repository to go to: an error, not a silent layout-only run.
+ */
+function imageFrom(inputs) {
+    const image = (inputs.image ?? '').trim();
+    if (image)
+        return { image, tags: inputs.tags };
+    const first = inputs.tags.find((t) => t.includes('/'));
+    if (!first) {
+        if (inputs.tags.length === 0)
+            return { tags: [] };
+        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+    }
+    return { image: first, tags: inputs.tags.filter((t) => t !== first) };
+}
+function platformsFrom(value) {
+    try {
+        return parsePlatformList(value);
+    }
+    catch (err) {
+        if (err instanceof errors_OepError)
+            throw inputError('platforms', err.message, err.hint);
+        throw err;
+    }
+}
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+function fromInput(name, fn) {
+    try {
+        return fn();
+    }
+    catch (err) {
+        if (err instanceof errors_OepError && !startsWithName(err.message, name)) {
+            throw new errors_OepError(err.code, `${name}: ${err.message}`, { hint: err.hint, cause: err });
+        }
+        throw err;
+    }
+}
+/** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
+function recipientsFrom(inputs) {
+    const out = [];
+    const text = inputs['public-keys'] ?? '';
+    if (text.trim())
+        out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
+    for (const spec of inputs.recipients) {
+        out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+    }
+    if (out.length === 0) {
+        throw new errors_OepError('E_NO_RECIPIENT', 'public-keys and recipients are both empty: there is no key to encrypt for', {
+            hint: 'give a public key: public-keys: ${{ secrets.IMAGE_PUBLIC_KEY }} (PEM), --recipient jwe:pub.pem, or the encryption-keys workspace or RECIPIENTS in Tekton',
+        });
+    }
+    return out;
+}
+/** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
+function writablePath(name, value) {
+    const path = (value ?? '').trim();
+    if (!path)
+        return undefined;
+    const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
+    try {
+        (0,external_node_fs_.accessSync)(dir, external_node_fs_.constants.W_OK);
+        if (name === 'results-dir' && !(0,external_node_fs_.statSync)(dir).isDirectory())
+            throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    }
+    catch (err) {
+        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
+    }
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/request.ts
+/**
+ * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
+ * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
+ * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
+ */
+
+
+
+
+
+function usage(message) {
+    return new errors_OepError('E_USAGE', message, { hint: 'run oci-encrypt-push --help' });
+}
+/** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
+function source(command, s) {
+    const layout = (s.layout ?? '').trim() || undefined;
+    const output = (s.output ?? '').trim() || undefined;
+    if (command !== 'encrypt') {
+        const image = (s.image ?? '').trim() || undefined;
+        if (!layout === !image)
+            throw usage(`${command} needs either --layout PATH or --image REF`);
+        if (command === 'decrypt' && !output)
+            throw usage('decrypt needs --output DIR');
+        return {
+            ...(layout ? { layout } : {}),
+            ...(image ? { image } : {}),
+            tags: [],
+            ...(output ? { output } : {}),
+        };
+    }
+    if (!layout) {
+        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
+    }
+    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
+    if (!image && !output) {
+        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
+    }
+    return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
+}
+function registry(s, host) {
+    const ca = caFrom(s['ca-cert']);
+    return {
+        tlsVerify: parseBool('tls-verify', s['tls-verify'], true),
+        ...(ca ? { ca } : {}),
+        ...(s.username ? { username: s.username } : {}),
+        ...(s.password ? { password: s.password } : {}),
+        retries: retriesFrom(s.retries),
+        env: host.env,
+        userAgent: host.userAgent,
+    };
+}
+function results(s) {
+    const out = {};
+    const digestFile = writablePath('digest-file', s['digest-file']);
+    const report = writablePath('report', s.report);
+    const resultsDir = writablePath('results-dir', s['results-dir']);
+    if (digestFile)
+        out.digestFile = digestFile;
+    if (report)
+        out.report = report;
+    if (resultsDir)
+        out.resultsDir = resultsDir;
+    return out;
+}
+/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
+function fromStrings(command, s, host) {
+    const where = source(command, s);
+    const refName = (s['ref-name'] ?? '').trim();
+    const recipients = command === 'encrypt'
+        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
+        : [];
+    const encryptLayers = parseLayerList(s['encrypt-layers']);
+    const platforms = platformsFrom(s.platforms);
+    const verify = parseBool('verify', s.verify, true);
+    const reg = registry(s, host);
+    const showSummary = parseBool('show-summary', s['show-summary'], true);
+    const attestations = parseAttestationMode(s.attestations);
+    return {
+        command,
+        ...where,
+        ...(refName ? { refName } : {}),
+        recipients,
+        ...(encryptLayers ? { encryptLayers } : {}),
+        ...(platforms ? { platforms } : {}),
+        attestations,
+        verify,
+        showSummary,
+        registry: reg,
+        results: results(s),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/result-files.ts
+/**
+ * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
+ * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
+ * them). Written with no trailing newline: all results of a pod share one small termination message.
+ */
+
+
+
+function write(name, path, text) {
+    try {
+        (0,external_node_fs_.writeFileSync)(path, text);
+    }
+    catch (err) {
+        throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: 'give a path in an existing, writable folder' });
+    }
+}
+/** Tekton's results: name → text. */
+function tektonResults(r) {
+    if (!('imageRef' in r))
+        return { IMAGE_DIGEST: r.digest };
+    const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
+    return {
+        IMAGE_DIGEST: r.digest,
+        IMAGE_URL: r.tags[0] ?? r.imageRef,
+        IMAGE_REF: r.imageRef,
+        IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
+    };
+}
+function writeResultFiles(files, r) {
+    if (files.digestFile)
+        write('digest-file', files.digestFile, r.digest);
+    if (files.report)
+        write('report', files.report, `${JSON.stringify(r, null, 2)}\n`);
+    if (files.resultsDir) {
+        for (const [name, text] of Object.entries(tektonResults(r)))
+            write('results-dir', (0,external_node_path_.join)(files.resultsDir, name), text);
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/oci/layout/verify.ts
 /**
  * Digest- and size-checked streams. Every blob we read passes through one of these: a blob that is longer
@@ -74322,7 +73450,7 @@ class VerifyingStream extends external_node_stream_.Transform {
     #seen = 0;
     constructor(desc, where) {
         super();
-        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(desc.digest, where);
+        const { algorithm, hex } = parseDigest(desc.digest, where);
         this.#hash = (0,external_node_crypto_.createHash)(algorithm);
         this.#expected = { digest: desc.digest, hex, size: desc.size };
         this.#where = where;
@@ -74349,7 +73477,7 @@ class VerifyingStream extends external_node_stream_.Transform {
         cb();
     }
     #mismatch(what) {
-        return new errors/* OepError */.$s('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
             hint: 'the layout is corrupt or was modified; rebuild it',
         });
     }
@@ -74365,270 +73493,6 @@ function verified(raw, desc, where) {
     return raw.pipe(verify);
 }
 
-;// CONCATENATED MODULE: ./src/oci/layout/source.ts
-/**
- * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
- * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
- */
-
-
-
-
-
-
-
-
-
-
-function blobPath(digest, where) {
-    const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, where);
-    return `blobs/${algorithm}/${hex}`;
-}
-function missing(name, digest) {
-    return new errors/* OepError */.$s('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
-        hint: 'the layout is incomplete; rebuild or re-export it',
-    });
-}
-/** oci-layout holds one small JSON object. */
-const MAX_MARKER = 4096;
-function notRegular(name, rel, why) {
-    return new errors/* OepError */.$s('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
-        hint: 'layouts must hold regular files only: no links, FIFOs or devices',
-    });
-}
-/**
- * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
- * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
- * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
- */
-async function openRegular(root, rel, name) {
-    const parts = rel.split('/');
-    let at = root;
-    try {
-        for (const [i, part] of parts.entries()) {
-            at = (0,external_node_path_.join)(at, part);
-            const st = await (0,promises_.lstat)(at);
-            const last = i === parts.length - 1;
-            if (last ? !st.isFile() : !st.isDirectory())
-                throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
-        }
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return undefined;
-        throw err;
-    }
-    const fh = await (0,promises_.open)(at, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((err) => {
-        throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
-    });
-    try {
-        if (!(await fh.stat()).isFile())
-            throw notRegular(name, rel, 'it changed while being opened');
-        const real = await (0,promises_.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
-        if (real !== at)
-            throw notRegular(name, rel, `it resolves to ${real}`);
-        return fh;
-    }
-    catch (err) {
-        await fh.close();
-        throw err;
-    }
-}
-/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
-async function readCapped(fh, cap, what) {
-    try {
-        const buf = Buffer.alloc(cap + 1);
-        let n = 0;
-        for (;;) {
-            const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-            if (bytesRead === 0)
-                break;
-            n += bytesRead;
-            if (n > cap)
-                throw new errors/* OepError */.$s('E_LAYOUT', `${what} is larger than ${cap} bytes`);
-        }
-        return buf.subarray(0, n);
-    }
-    finally {
-        await fh.close();
-    }
-}
-function blobNotRegular(name, digest, cause) {
-    return new errors/* OepError */.$s('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
-        hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
-    });
-}
-function checkLayoutMarker(name, text) {
-    if (text === undefined) {
-        throw new errors/* OepError */.$s('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
-            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
-        });
-    }
-    let version;
-    try {
-        version = JSON.parse(text).imageLayoutVersion;
-    }
-    catch {
-        version = undefined;
-    }
-    if (version !== '1.0.0') {
-        throw new errors/* OepError */.$s('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
-            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
-        });
-    }
-}
-class DirSource {
-    name;
-    root;
-    constructor(name, root) {
-        this.name = name;
-        this.root = root;
-    }
-    static async open(name, root) {
-        const real = await (0,promises_.realpath)(root);
-        const fh = await openRegular(real, 'oci-layout', name);
-        const marker = fh
-            ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
-            : undefined;
-        checkLayoutMarker(name, marker);
-        return new DirSource(name, real);
-    }
-    async indexJson() {
-        const fh = await openRegular(this.root, 'index.json', this.name);
-        if (!fh) {
-            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
-                hint: 'an OCI layout needs an index.json next to oci-layout',
-            });
-        }
-        return readCapped(fh, source/* MAX_JSON_BLOB */.O, `${this.name}: index.json`);
-    }
-    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
-    async #checkedPath(digest) {
-        return (await this.#checked(digest))?.path;
-    }
-    async #checked(digest) {
-        const rel = blobPath(digest, this.name);
-        const fh = await openRegular(this.root, rel, this.name).catch((err) => {
-            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
-        });
-        if (!fh)
-            return undefined;
-        const { size } = await fh.stat().finally(() => fh.close());
-        return { path: (0,external_node_path_.join)(this.root, rel), offset: 0, size };
-    }
-    async has(desc) {
-        return (await this.#checkedPath(desc.digest)) !== undefined;
-    }
-    async locate(desc) {
-        const loc = await this.#checked(desc.digest);
-        if (!loc)
-            throw missing(this.name, desc.digest);
-        return loc;
-    }
-    async open(desc) {
-        const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch((err) => {
-            throw (0,errors/* isOepError */.l5)(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
-        });
-        if (!fh)
-            throw missing(this.name, desc.digest);
-        // Read from the checked descriptor, not the path again.
-        return verified(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
-    }
-    async read(desc) {
-        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
-    }
-}
-class ArchiveSource {
-    name;
-    path;
-    entries;
-    constructor(name, path, entries) {
-        this.name = name;
-        this.path = path;
-        this.entries = entries;
-    }
-    static async open(name, given) {
-        // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
-        // file (layer jobs refuse to follow links) reads the file that was indexed.
-        const path = await (0,promises_.realpath)(given);
-        const entries = await indexTar(path);
-        const src = new ArchiveSource(name, path, entries);
-        const marker = entries.get('oci-layout');
-        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
-        return src;
-    }
-    async #bytes(e) {
-        const chunks = [];
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
-            for await (const c of src)
-                chunks.push(c);
-        });
-        return Buffer.concat(chunks);
-    }
-    #stream(e) {
-        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
-        if (e.size === 0)
-            return external_node_stream_.Readable.from([]);
-        return (0,external_node_fs_.createReadStream)(this.path, {
-            start: e.offset,
-            end: e.offset + e.size - 1,
-            highWaterMark: 1024 * 1024,
-        });
-    }
-    async indexJson() {
-        const e = this.entries.get('index.json');
-        if (!e || e.size > source/* MAX_JSON_BLOB */.O) {
-            throw new errors/* OepError */.$s('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
-                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
-            });
-        }
-        return this.#bytes(e);
-    }
-    async has(desc) {
-        return this.entries.has(blobPath(desc.digest, this.name));
-    }
-    async locate(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return { path: this.path, offset: e.offset, size: e.size };
-    }
-    async open(desc) {
-        const e = this.entries.get(blobPath(desc.digest, this.name));
-        if (!e)
-            throw missing(this.name, desc.digest);
-        return verified(this.#stream(e), desc, this.name);
-    }
-    async read(desc) {
-        return (0,source/* readSmall */.o)(() => this.open(desc), desc, this.name);
-    }
-}
-/** Open a layout folder or an OCI archive file. */
-async function openLayout(path) {
-    let st;
-    try {
-        st = await (0,promises_.lstat)(path);
-    }
-    catch {
-        throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} does not exist`, {
-            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
-        });
-    }
-    // The layout path itself may be a link (a workspace mount); links inside it are refused.
-    if (st.isSymbolicLink())
-        st = await (0,promises_.stat)(path);
-    if (st.isDirectory())
-        return DirSource.open(path, path);
-    if (st.isFile())
-        return ArchiveSource.open(path, path);
-    throw new errors/* OepError */.$s('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
-}
-
-
-// EXTERNAL MODULE: ./src/temps.ts
-var temps = __nccwpck_require__(9656);
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
 ;// CONCATENATED MODULE: ./src/oci/layout/writer.ts
 /**
  * Writing an OCI image layout folder so that nothing partial ever lands: everything goes to a staging folder
@@ -74637,7 +73501,6 @@ var model = __nccwpck_require__(6244);
  * A private writer (decrypt output: plaintext) makes every folder 0700 and every file 0600 as it creates them,
  * whatever the umask, so no other user can read a byte of plaintext, verified or not.
  */
-
 
 
 
@@ -74657,10 +73520,12 @@ class LayoutWriter {
     /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
     #opening = new Set();
     #done = false;
+    #temps;
     constructor(final, staging, opts) {
         this.#final = final;
         this.#staging = staging;
         this.fileMode = opts.private ? 0o600 : 0o666;
+        this.#temps = opts.temps;
     }
     /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
     static async create(output, opts = {}) {
@@ -74668,31 +73533,31 @@ class LayoutWriter {
         try {
             const st = await (0,promises_.stat)(final);
             if (!st.isDirectory() || (await (0,promises_.readdir)(final)).length > 0) {
-                throw new errors/* OepError */.$s('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
+                throw new errors_OepError('E_OUTPUT', `output ${output} already exists and is not an empty folder`, {
                     hint: 'choose a new path or remove the old one',
                 });
             }
         }
         catch (err) {
-            if (err instanceof errors/* OepError */.$s)
+            if (err instanceof errors_OepError)
                 throw err;
             // ENOTDIR (a file on the way), EACCES...: the user's --output is at fault, not us.
             if (err.code !== 'ENOENT') {
-                throw new errors/* OepError */.$s('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
+                throw new errors_OepError('E_OUTPUT', `cannot use output ${output}: ${err.message}`, {
                     hint: 'choose a path inside a writable folder',
                 });
             }
         }
         const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(final), `.${(0,external_node_path_.basename)(final)}.oep-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        (0,temps/* trackTemp */.EO)(staging); // before it exists: a signal arriving while it is being made must still remove it
+        opts.temps?.track(staging); // before it exists: a signal arriving while it is being made must still remove it
         try {
             const mode = opts.private ? 0o700 : 0o777;
             await (0,promises_.mkdir)(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
             await (0,promises_.mkdir)((0,external_node_path_.join)(staging, 'blobs', 'sha256'), { recursive: true, mode });
         }
         catch (err) {
-            (0,temps/* untrackTemp */.bK)(staging);
-            throw new errors/* OepError */.$s('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
+            opts.temps?.untrack(staging);
+            throw new errors_OepError('E_OUTPUT', `cannot create output ${output}: ${err.message}`, {
                 hint: 'check that the parent folder exists and is writable',
             });
         }
@@ -74751,7 +73616,7 @@ class LayoutWriter {
         const size = this.#known.get(digest);
         if (size === undefined)
             throw new Error(`internal: blob ${digest} was not written here`);
-        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
+        const { algorithm, hex } = parseDigest(digest, this.#final);
         return {
             digest,
             size,
@@ -74763,12 +73628,12 @@ class LayoutWriter {
         };
     }
     #blobPath(digest) {
-        const { algorithm, hex } = (0,oci_digest/* parseDigest */.m)(digest, this.#final);
+        const { algorithm, hex } = parseDigest(digest, this.#final);
         return (0,external_node_path_.join)(this.#staging, 'blobs', algorithm, hex);
     }
     /** Write index.json and oci-layout, then move the staging folder into place. */
     async commit(manifests) {
-        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), (0,model/* serialize */.lK)({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), { mode: this.fileMode });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'index.json'), serialize({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }), { mode: this.fileMode });
         await (0,promises_.writeFile)((0,external_node_path_.join)(this.#staging, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', {
             mode: this.fileMode,
         });
@@ -74785,30 +73650,191 @@ class LayoutWriter {
             await Promise.allSettled([...this.#opening]);
         (0,external_node_fs_.renameSync)(this.#staging, this.#final);
         this.#done = true;
-        (0,temps/* untrackTemp */.bK)(this.#staging);
+        this.#temps?.untrack(this.#staging);
     }
     /** Remove everything written so far. Safe to call after commit (does nothing then). */
     async abort() {
         if (!this.#done)
             await (0,promises_.rm)(this.#staging, { recursive: true, force: true });
-        (0,temps/* untrackTemp */.bK)(this.#staging);
+        this.#temps?.untrack(this.#staging);
     }
 }
 
-// EXTERNAL MODULE: ./src/oci/mediatypes.ts
-var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/oci/platform.ts
-var platform = __nccwpck_require__(1890);
-// EXTERNAL MODULE: ./src/oci/tree.ts + 1 modules
-var tree = __nccwpck_require__(8635);
-// EXTERNAL MODULE: ./src/ocicrypt/blockcipher.ts
-var blockcipher = __nccwpck_require__(7569);
-// EXTERNAL MODULE: ./src/ocicrypt/keywrap/registry.ts
-var registry = __nccwpck_require__(2708);
-// EXTERNAL MODULE: ./src/ocicrypt/options.ts
-var options = __nccwpck_require__(321);
-// EXTERNAL MODULE: ./src/ocicrypt/keywrap/jwe.ts + 17 modules
-var jwe = __nccwpck_require__(7315);
+;// CONCATENATED MODULE: ./src/ocicrypt/blockcipher.ts
+/**
+ * AES_256_CTR_HMAC_SHA256, the layer cipher of containers/ocicrypt (blockcipher/blockcipher_aes_ctr.go):
+ * AES-256 in CTR mode with the 16-byte nonce as the whole initial counter block (all 128 bits count, as Go's
+ * cipher.NewCTR and OpenSSL do), and HMAC-SHA256 over the ciphertext keyed with the same 32-byte key.
+ * Both directions work chunk by chunk (constant memory whatever the layer size); loop.ts drives them.
+ */
+
+
+const CIPHER_AES_CTR = 'AES_256_CTR_HMAC_SHA256';
+const KEY_LENGTH = 32;
+const NONCE_LENGTH = 16;
+const HMAC_LENGTH = 32;
+function freshSecrets() {
+    return { key: (0,external_node_crypto_.randomBytes)(KEY_LENGTH), nonce: (0,external_node_crypto_.randomBytes)(NONCE_LENGTH) };
+}
+function checkLengths(s) {
+    if (s.key.length !== KEY_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+    if (s.nonce.length !== NONCE_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+}
+/**
+ * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
+ * outputs; decrypting MACs what it takes in.
+ */
+class LayerCipher {
+    #cipher;
+    #mac;
+    #mode;
+    constructor(secrets, mode) {
+        checkLengths(secrets);
+        this.#mode = mode;
+        this.#cipher =
+            mode === 'encrypt'
+                ? (0,external_node_crypto_.createCipheriv)('aes-256-ctr', secrets.key, secrets.nonce)
+                : (0,external_node_crypto_.createDecipheriv)('aes-256-ctr', secrets.key, secrets.nonce);
+        this.#mac = (0,external_node_crypto_.createHmac)('sha256', secrets.key);
+    }
+    update(chunk) {
+        if (this.#mode === 'decrypt')
+            this.#mac.update(chunk);
+        const out = this.#cipher.update(chunk);
+        if (this.#mode === 'encrypt')
+            this.#mac.update(out);
+        return out;
+    }
+    /** The HMAC of the ciphertext. CTR has no padding, so there is never a trailing block to flush. */
+    finish() {
+        const tail = this.#cipher.final();
+        if (tail.length)
+            throw new Error('internal: AES-CTR produced a final block');
+        return this.#mac.digest();
+    }
+}
+function integrityError() {
+    return new errors_OepError('E_INTEGRITY', 'layer ciphertext failed its HMAC check: it was modified or corrupted', {
+        hint: 'nothing was written; fetch the image again from a trusted source',
+    });
+}
+/** Constant-time comparison of a computed and an expected MAC. */
+function hmacMatches(got, expected) {
+    return got.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(got, expected);
+}
+
+;// CONCATENATED MODULE: ./src/ocicrypt/options.ts
+/**
+ * The two option documents of an encrypted layer (ocicrypt blockcipher.go) and the annotations that carry them.
+ * We write exactly Go's bytes (field order as Go's struct order, standard padded base64) and read leniently, as
+ * Go's encoding/json does: field names match case-insensitively and unknown fields are ignored.
+ */
+
+
+const ANNOTATION_PREFIX = 'org.opencontainers.image.enc';
+const ANNOTATION_PUBOPTS = 'org.opencontainers.image.enc.pubopts';
+const ANNOTATION_KEYS_PREFIX = 'org.opencontainers.image.enc.keys.';
+function encodePrivateOptions(o) {
+    return Buffer.from(JSON.stringify({
+        symkey: o.symkey.toString('base64'),
+        digest: o.digest,
+        cipheroptions: { nonce: o.nonce.toString('base64') },
+    }));
+}
+function encodePublicOptions(hmac) {
+    return Buffer.from(JSON.stringify({ cipher: CIPHER_AES_CTR, hmac: hmac.toString('base64'), cipheroptions: {} }));
+}
+/** Go decodes JSON field names case-insensitively. */
+function field(obj, name) {
+    if (name in obj)
+        return obj[name];
+    const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : obj[key];
+}
+function object(bytes, what) {
+    let v;
+    try {
+        v = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        throw new errors_OepError('E_INTEGRITY', `${what} is not valid JSON`);
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw new errors_OepError('E_INTEGRITY', `${what} is not a JSON object`);
+    return v;
+}
+/** Strict standard base64 as Go's StdEncoding: padded, no URL alphabet, no whitespace. */
+function decodeStdBase64(s, what) {
+    if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
+        throw new errors_OepError('E_INTEGRITY', `${what} is not standard base64`);
+    }
+    return Buffer.from(s, 'base64');
+}
+function optionalBytes(obj, name, what) {
+    const v = field(obj, name);
+    return v === undefined || v === null || v === '' ? undefined : decodeStdBase64(v, what);
+}
+function cipherOptions(obj) {
+    const co = field(obj, 'cipheroptions');
+    return typeof co === 'object' && co !== null ? co : {};
+}
+function decodePrivateOptions(bytes) {
+    const o = object(bytes, 'wrapped layer options');
+    const symkey = optionalBytes(o, 'symkey', 'layer key');
+    if (!symkey)
+        throw new errors_OepError('E_INTEGRITY', 'wrapped layer options hold no key');
+    const digest = field(o, 'digest');
+    return {
+        symkey,
+        digest: typeof digest === 'string' ? digest : '',
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
+}
+function decodePublicOptions(annotation) {
+    if (annotation === undefined) {
+        throw new errors_OepError('E_INTEGRITY', `encrypted layer has no ${ANNOTATION_PUBOPTS} annotation`);
+    }
+    const o = object(decodeStdBase64(annotation, ANNOTATION_PUBOPTS), ANNOTATION_PUBOPTS);
+    const cipher = field(o, 'cipher');
+    return {
+        cipher: typeof cipher === 'string' ? cipher : '',
+        hmac: optionalBytes(o, 'hmac', 'layer hmac'),
+        nonce: optionalBytes(cipherOptions(o), 'nonce', 'layer nonce'),
+    };
+}
+/**
+ * The secrets needed to decrypt, checked hard: unlike Go, a missing nonce is an error (Go would silently use a
+ * random one and return garbage that still passes the MAC), and every length must be exact.
+ */
+function layerSecrets(priv, pub) {
+    if (pub.cipher !== CIPHER_AES_CTR) {
+        throw new errors_OepError('E_UNSUPPORTED', `layer cipher ${JSON.stringify(pub.cipher)} is not supported`, {
+            hint: `only ${CIPHER_AES_CTR} exists in ocicrypt`,
+        });
+    }
+    // The nonce is taken from the wrapped (authenticated) options, where ocicrypt writes it. One in the public
+    // options could be set or swapped by anyone who can edit the manifest: the MAC covers only the ciphertext, so
+    // such a nonce would decrypt to garbage that passes it. A public one that disagrees, or stands alone, is refused.
+    if (priv.nonce && pub.nonce && !priv.nonce.equals(pub.nonce)) {
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce in the public options differs from the wrapped one');
+    }
+    if (!priv.nonce && pub.nonce) {
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce is only in the public options, not in the wrapped ones', {
+            hint: 'ocicrypt wraps the nonce with the key; re-encrypt the image with a tool that does',
+        });
+    }
+    const nonce = priv.nonce;
+    if (priv.symkey.length !== KEY_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', 'layer key has the wrong length');
+    if (!nonce || nonce.length !== NONCE_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', 'layer nonce is missing or has the wrong length');
+    if (!pub.hmac || pub.hmac.length !== HMAC_LENGTH)
+        throw new errors_OepError('E_INTEGRITY', 'layer hmac is missing or has the wrong length');
+    return { key: priv.symkey, nonce, hmac: pub.hmac };
+}
+
 ;// CONCATENATED MODULE: ./src/ocicrypt/layer.ts
 /**
  * Encrypting and decrypting one layer: the ocicrypt EncryptLayer / DecryptLayer logic over streams and
@@ -74820,7 +73846,7 @@ var jwe = __nccwpck_require__(7315);
 
 
 
-const DEFAULT_WRAPPERS = (0,registry/* keyWrappers */.ac)();
+const DEFAULT_WRAPPERS = keyWrappers();
 /**
  * Each try of an item is a private-key operation per key: a hostile manifest must not buy minutes of CPU per
  * layer. ocicrypt writes one item per encryption run (recipients added later append one each).
@@ -74832,11 +73858,11 @@ const MAX_KEY_ITEMS = 64;
  * problem fails before any byte is read); the public options (the HMAC) are filled in by the finalizer.
  */
 async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
-    if (!(0,mediatypes/* isEncryptableLayer */.Rr)(desc.mediaType)) {
-        throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
+    if (!isEncryptableLayer(desc.mediaType)) {
+        throw new errors_OepError('E_UNSUPPORTED', `layer ${desc.digest} of type ${desc.mediaType} cannot be encrypted`);
     }
-    const secrets = (0,blockcipher/* freshSecrets */.kh)();
-    const priv = (0,options/* encodePrivateOptions */.mm)({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
+    const secrets = freshSecrets();
+    const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
     const keyAnnotations = {};
     for (const w of wrappers) {
         const item = await w.wrap(recipients, priv);
@@ -74844,7 +73870,7 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
     }
     if (Object.keys(keyAnnotations).length === 0) {
-        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
             hint: 'give at least one public key',
         });
     }
@@ -74858,13 +73884,13 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
                 throw new Error('internal: an encrypted layer is finalized without its HMAC');
             return {
                 ...base,
-                mediaType: (0,mediatypes/* encryptedMediaType */.NG)(desc.mediaType),
+                mediaType: encryptedMediaType(desc.mediaType),
                 digest,
                 size,
                 annotations: {
                     ...(desc.annotations ?? {}),
                     ...keyAnnotations,
-                    [options/* ANNOTATION_PUBOPTS */.ul]: (0,options/* encodePublicOptions */.C0)(Buffer.from(hmac)).toString('base64'),
+                    [ANNOTATION_PUBOPTS]: encodePublicOptions(Buffer.from(hmac)).toString('base64'),
                 },
             };
         },
@@ -74875,7 +73901,7 @@ function wrappedItems(desc, w) {
     const value = desc.annotations?.[w.annotationId];
     const items = value ? value.split(',') : [];
     if (items.length > MAX_KEY_ITEMS) {
-        throw new OepError('E_MANIFEST', `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`, {
+        throw new errors_OepError('E_MANIFEST', `layer ${desc.digest} carries ${items.length} ${w.annotationId} items: at most ${MAX_KEY_ITEMS} are tried`, {
             hint: 'an ocicrypt layer carries one item per encryption run; this manifest is malformed or hostile',
         });
     }
@@ -74883,8 +73909,8 @@ function wrappedItems(desc, w) {
 }
 function keyProtocols(desc) {
     return Object.keys(desc.annotations ?? {})
-        .filter((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG))
-        .map((k) => k.slice(options/* ANNOTATION_KEYS_PREFIX */.EG.length));
+        .filter((k) => k.startsWith(ANNOTATION_KEYS_PREFIX))
+        .map((k) => k.slice(ANNOTATION_KEYS_PREFIX.length));
 }
 /**
  * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
@@ -74908,7 +73934,7 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
     }
     if (tried > 0 && malformed.length === tried) {
         const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
-        throw new OepError('E_INTEGRITY', tried === 1
+        throw new errors_OepError('E_INTEGRITY', tried === 1
             ? `the key item of layer ${desc.digest} is malformed: ${first}`
             : `all ${tried} key items of layer ${desc.digest} are malformed (first: ${first})`, {
             hint: 'the key annotations (org.opencontainers.image.enc.keys.*) were damaged; re-encrypt the image',
@@ -74916,10 +73942,10 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
     }
     const protocols = keyProtocols(desc);
     if (tried === 0) {
-        throw new OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
+        throw new errors_OepError('E_DECRYPT', `layer ${desc.digest} is wrapped only with ${protocols.join(', ') || 'no key'}`, { hint: `this tool opens ${wrappers.map((w) => w.scheme).join(', ')} keys` });
     }
     const note = malformed.length ? ` (${malformed.length} of ${tried} key items are malformed)` : '';
-    throw new OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
+    throw new errors_OepError('E_DECRYPT', `none of the given keys opens layer ${desc.digest}${note}`, {
         hint: 'give the private key matching one of the public keys the image was encrypted for',
     });
 }
@@ -74948,32 +73974,32 @@ async function decryptLayer(desc, keys, wrappers = DEFAULT_WRAPPERS) {
  */
 function assertEncryptedLayer(desc, where) {
     const a = desc.annotations ?? {};
-    const keyed = Object.entries(a).some(([k, v]) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG) && v !== '');
-    if (a[options/* ANNOTATION_PUBOPTS */.ul] && keyed)
+    const keyed = Object.entries(a).some(([k, v]) => k.startsWith(ANNOTATION_KEYS_PREFIX) && v !== '');
+    if (a[ANNOTATION_PUBOPTS] && keyed)
         return;
     const lacks = [
-        ...(a[options/* ANNOTATION_PUBOPTS */.ul] ? [] : [options/* ANNOTATION_PUBOPTS */.ul]),
-        ...(keyed ? [] : [`${options/* ANNOTATION_KEYS_PREFIX */.EG}*`]),
+        ...(a[ANNOTATION_PUBOPTS] ? [] : [ANNOTATION_PUBOPTS]),
+        ...(keyed ? [] : [`${ANNOTATION_KEYS_PREFIX}*`]),
     ];
-    throw new errors/* OepError */.$s('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
-        hint: `an encrypted layer carries ${options/* ANNOTATION_PUBOPTS */.ul} and ${options/* ANNOTATION_KEYS_PREFIX */.EG}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
+    throw new errors_OepError('E_MANIFEST', `${where} is marked ${desc.mediaType} but lacks ${lacks.join(' and ')}: it is not ocicrypt-encrypted`, {
+        hint: `an encrypted layer carries ${ANNOTATION_PUBOPTS} and ${ANNOTATION_KEYS_PREFIX}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
     });
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
-    if (!(0,mediatypes/* isEncryptedMediaType */.hO)(desc.mediaType))
+    if (!isEncryptedMediaType(desc.mediaType))
         return { encrypted: false, protocols: [] };
     const out = { encrypted: true, protocols: [] };
     try {
-        out.cipher = (0,options/* decodePublicOptions */.Si)(desc.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]).cipher;
+        out.cipher = decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]).cipher;
     }
     catch {
         out.cipher = 'unreadable';
     }
     for (const scheme of keyProtocols(desc)) {
-        const w = wrappers.find((x) => x.annotationId === options/* ANNOTATION_KEYS_PREFIX */.EG + scheme);
+        const w = wrappers.find((x) => x.annotationId === ANNOTATION_KEYS_PREFIX + scheme);
         if (!w) {
-            const items = desc.annotations[options/* ANNOTATION_KEYS_PREFIX */.EG + scheme].split(',').length;
+            const items = desc.annotations[ANNOTATION_KEYS_PREFIX + scheme].split(',').length;
             out.protocols.push({ scheme, items, recipients: [] });
             continue;
         }
@@ -74981,7 +74007,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
         const raw = desc.annotations[w.annotationId].split(',');
         const recipients = raw.flatMap((item) => {
             try {
-                return w.describe((0,options/* decodeStdBase64 */.tL)(item, w.annotationId));
+                return w.describe(decodeStdBase64(item, w.annotationId));
             }
             catch {
                 return [{ alg: 'unreadable' }];
@@ -74992,569 +74018,15 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/pipeline/attestations.ts
-var attestations = __nccwpck_require__(1955);
-// EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
-var layer_workers = __nccwpck_require__(4213);
-// EXTERNAL MODULE: ./src/oci/attestation.ts
-var attestation = __nccwpck_require__(9495);
-;// CONCATENATED MODULE: ./src/oci/mutate.ts
-/**
- * The pure half of a rewrite (go-containerregistry's `mutate`): given the loaded image graph and what became of
- * each layer, rebuild every manifest and index bottom-up, computed once per node of the DAG. No I/O: the result
- * holds each document's bytes and descriptor, and the caller writes or pushes them. Manifests and indexes are
- * rebuilt only where something below them changed, so untouched parts keep their exact bytes; a rebuilt index
- * repoints its attestations at the new image digests; a docker manifest that gets a transformed layer becomes
- * OCI (with `convertDockerToOci`), and a docker list that then holds an OCI manifest becomes an OCI index.
- */
-
-
-
-
-
-
-/** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
-function repoint(own, r) {
-    return { ...own, mediaType: r.mediaType, digest: r.digest, size: r.size };
-}
-function sha256(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** The node's own bytes when nothing changed (and it has a digest of its own), else the new document. */
-function emit(node, changed, doc, mediaType) {
-    const bytes = changed || node.desc.digest === '' ? (0,model/* serialize */.lK)(doc) : node.bytes;
-    return { bytes, desc: { ...node.desc, mediaType, digest: sha256(bytes), size: bytes.length } };
-}
-/** One rebuild of an image graph; each node is rebuilt once however many parents share it. */
-class Mutator {
-    layers;
-    opts;
-    #rebuilt = new Map();
-    /** Source digest -> rebuilt digest, for attestations that refer to an image by digest. */
-    #newDigest = new Map();
-    manifests = [];
-    attestations = [];
-    constructor(layers, opts) {
-        this.layers = layers;
-        this.opts = opts;
-    }
-    rebuild(node) {
-        let r = this.#rebuilt.get(node);
-        if (!r) {
-            r = node.kind === 'manifest' ? this.#manifest(node) : this.#index(node);
-            this.#rebuilt.set(node, r);
-        }
-        return r;
-    }
-    #manifest(node) {
-        const layers = this.layers(node);
-        const changed = layers.some((l) => l.action === 'transformed');
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
-        let config = node.doc.config;
-        if (changed && this.opts.convertDockerToOci && mediaType === mediatypes.MT.dockerManifest) {
-            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
-            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
-            mediaType = mediatypes.MT.ociManifest;
-            config = { ...node.doc.config, mediaType: mediatypes.MT.ociConfig };
-            Object.assign(raw, { mediaType, config });
-            raw.layers = layers.map((l) => ({ ...l.result, mediaType: (0,mediatypes/* ociLayerMediaType */.$9)(l.result.mediaType) }));
-        }
-        const doc = emit(node, changed, raw, mediaType);
-        this.#newDigest.set(node.desc.digest, doc.desc.digest);
-        if (!(0,model/* isAttestationManifest */.gV)(node.desc)) {
-            this.manifests.push({
-                platform: (0,platform/* formatPlatform */.Bq)(node.platform),
-                source: node.desc,
-                result: doc.desc,
-                layers,
-            });
-        }
-        return { ...doc, blobs: [config, ...raw.layers] };
-    }
-    #index(node) {
-        // Images first, so that attestations can point at their new digests.
-        const results = new Map();
-        for (const [i, child] of node.children.entries()) {
-            if (child && !(0,model/* isAttestationManifest */.gV)(child.desc)) {
-                // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
-                results.set(i, repoint((0,attestation/* withoutAttestationMark */.gK)(node.doc.manifests[i]), this.rebuild(child).desc));
-            }
-        }
-        for (const [i, child] of node.children.entries()) {
-            if (!child || !(0,model/* isAttestationManifest */.gV)(child.desc))
-                continue;
-            const copied = repoint(node.doc.manifests[i], this.rebuild(child).desc);
-            const ref = copied.annotations?.[model/* ANNOTATION_REFERENCE_DIGEST */.Jp] ?? '';
-            const target = this.#newDigest.get(ref) ?? ref;
-            this.attestations.push({ digest: copied.digest, reference: target });
-            results.set(i, {
-                ...copied,
-                annotations: { ...copied.annotations, [model/* ANNOTATION_REFERENCE_DIGEST */.Jp]: target },
-            });
-        }
-        const kept = node.children.flatMap((_, i) => (results.has(i) ? [results.get(i)] : []));
-        const changed = kept.length !== node.doc.manifests.length ||
-            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
-        let mediaType = node.doc.mediaType;
-        const raw = { ...node.doc.raw, manifests: kept };
-        if (changed && mediaType === mediatypes.MT.dockerManifestList && kept.some((d) => d.mediaType === mediatypes.MT.ociManifest)) {
-            mediaType = mediatypes.MT.ociIndex;
-            raw.mediaType = mediaType;
-        }
-        return emit(node, changed, raw, mediaType);
-    }
-}
-/** Each element once by key, in first-seen order; a later duplicate's value replaces the earlier one's. */
-function byKey(items, key) {
-    return [...new Map(items.map((t) => [key(t), t])).values()];
-}
-/**
- * Rebuild the image under `root` from what became of its layers. Pure and synchronous: nothing is read or
- * written, so the same inputs always give the same bytes.
- */
-function mutateImage(root, layers, opts) {
-    const m = new Mutator(layers, opts);
-    const top = m.rebuild(root);
-    const documents = byKey((0,tree/* nodesBottomUp */.It)(root).map((n) => m.rebuild(n)), (d) => d.desc.digest).map(({ desc, bytes }) => ({ desc, bytes }));
-    const blobs = byKey((0,tree/* manifestNodes */.$P)(root).flatMap((n) => m.rebuild(n).blobs), (d) => d.digest);
-    return { root: top.desc, documents, manifests: m.manifests, attestations: m.attestations, blobs };
-}
-
-;// CONCATENATED MODULE: ./src/limit.ts
-/**
- * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
- * streams stop instead of finishing work nobody will use), waits for the others to settle, and is rethrown.
- * An outside signal (`stop`) aborts the same way, with its reason as the failure.
- */
-async function mapLimit(items, limit, fn, stop) {
-    const controller = new AbortController();
-    let failure;
-    const onStop = () => {
-        failure ??= { err: stop.reason };
-        controller.abort(stop.reason);
-    };
-    if (stop?.aborted)
-        onStop();
-    stop?.addEventListener('abort', onStop, { once: true });
-    const results = new Array(items.length);
-    let next = 0;
-    async function worker() {
-        while (!failure && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], controller.signal);
-            }
-            catch (err) {
-                failure ??= { err };
-                controller.abort(err);
-            }
-        }
-    }
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    stop?.removeEventListener('abort', onStop);
-    if (failure)
-        throw failure.err;
-    return results;
-}
-
-// EXTERNAL MODULE: ./src/ocicrypt/loop.ts
-var ocicrypt_loop = __nccwpck_require__(6629);
-// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
-var layer_files = __nccwpck_require__(1338);
-;// CONCATENATED MODULE: ./src/pipeline/layer-plan.ts
-/**
- * The first step of a rewrite: what to do with every layer of every manifest (transform it or copy it), and the
- * distinct blob jobs that follow, so that each blob is processed once however many manifests share it.
- */
-
-
-
-
-function jobKey(action, layer) {
-    return `${action}:${layer.digest}`;
-}
-/** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
-function isExternal(d) {
-    const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
-    return foreign && Array.isArray(d.urls) && d.urls.length > 0;
-}
-/** Plan every manifest (attestation manifests are copied); `sourceName` names the source in messages. */
-function planLayers(manifests, select, sourceName) {
-    const plan = { actions: new Map(), jobs: new Map() };
-    for (const m of manifests) {
-        const actions = m.doc.layers.map((layer, i) => (0,model/* isAttestationManifest */.gV)(m.desc) ? 'copy' : select(layer, i, m));
-        // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
-        m.doc.layers.forEach((layer, i) => {
-            if (actions[i] === 'copy' && (0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType)) {
-                const where = `layer ${i} (${layer.digest}) of the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image (manifest ${m.desc.digest})`;
-                assertEncryptedLayer(layer, `${sourceName}: ${where}`);
-            }
-        });
-        plan.actions.set(m, actions);
-        m.doc.layers.forEach((layer, i) => plan.jobs.set(jobKey(actions[i], layer), { layer, action: actions[i] }));
-    }
-    return plan;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/progress.ts
-/** Progress lines for large layers, so a CI log shows a long run is alive. */
-
-/** Layers this large get progress lines, every 256 MiB. */
-const PROGRESS_FROM = 512 * 1024 * 1024;
-const PROGRESS_STEP = 256 * 1024 * 1024;
-function mib(n) {
-    return `${(n / 1048576).toFixed(1)} MiB`;
-}
-/** A callback taking the bytes done so far, for layers large enough to report on; undefined for the rest. */
-function progressLogger(layer, verb, log) {
-    if (layer.size < PROGRESS_FROM)
-        return undefined;
-    let next = PROGRESS_STEP;
-    return (bytes) => {
-        if (bytes >= next && bytes < layer.size) {
-            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
-            while (next <= bytes)
-                next += PROGRESS_STEP;
-        }
-    };
-}
-/** A pass-through stream stage that reports the bytes seen. */
-function progressStage(onProgress) {
-    let seen = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _enc, cb) {
-            seen += chunk.length;
-            onProgress(seen);
-            cb(null, chunk);
-        },
-    });
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/blob-stage.ts
-
-
-
-
-
-
-/** Below this a worker's start and message round trip cost more than they save. */
-const WORKER_FROM = 4 * 1024 * 1024;
-function notSha256(source, what, digest) {
-    // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
-    return new errors/* OepError */.$s('E_UNSUPPORTED', `${source.name}: ${what} ${digest} is not sha256; only sha256 blobs can be rewritten`);
-}
-class BlobStage {
-    source;
-    writer;
-    work;
-    opts;
-    constructor(source, writer, work, opts) {
-        this.source = source;
-        this.writer = writer;
-        this.work = work;
-        this.opts = opts;
-    }
-    /** Run every job; the result maps each job's key to the blob it produced. */
-    async run(jobs) {
-        const done = new Map();
-        await mapLimit([...jobs.entries()], this.opts.concurrency, async ([key, { layer, action }], signal) => {
-            done.set(key, action === 'copy' ? await this.#copy(layer, signal) : await this.#transform(layer, signal));
-        }, this.opts.signal);
-        return done;
-    }
-    /** Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified. */
-    async writeConfigs(manifests) {
-        for (const m of manifests) {
-            const w = await this.writer.writeBytes(m.config);
-            if (w.digest !== m.doc.config.digest)
-                throw notSha256(this.source, 'config', m.doc.config.digest);
-            this.opts.onBlob?.(m.doc.config, this.writer.handle(m.doc.config.digest));
-        }
-    }
-    async #copy(layer, signal) {
-        if (this.writer.has(layer.digest))
-            return { desc: layer, action: 'copied' };
-        if (isExternal(layer) && !(await this.source.has(layer)))
-            return { desc: layer, action: 'external' };
-        const { written } = await this.#move(layer, undefined, signal);
-        if (written.digest !== layer.digest)
-            throw notSha256(this.source, 'blob', layer.digest);
-        this.opts.onBlob?.(layer, this.writer.handle(layer.digest));
-        return { desc: layer, action: 'copied' };
-    }
-    async #transform(layer, signal) {
-        const t = await this.work.prepare(layer);
-        const started = Date.now();
-        const { written, hmac } = await this.#move(layer, t, signal);
-        const secs = (Date.now() - started) / 1000;
-        this.opts.log(`${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
-        const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
-        this.opts.onBlob?.(desc, this.writer.handle(desc.digest));
-        return { desc, action: 'transformed' };
-    }
-    async #move(layer, t, signal) {
-        const onProgress = progressLogger(layer, this.work.verb, this.opts.log);
-        const location = this.source.locate ? await this.source.locate(layer) : undefined;
-        if (!location) {
-            // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
-            const loop = t ? new ocicrypt_loop/* LayerStream */.s(t.params, { hashOutput: false }) : undefined;
-            const stages = loop ? [loop] : [];
-            if (onProgress)
-                stages.push(progressStage(onProgress));
-            const written = await this.writer.writeStream(await this.source.open(layer), stages, signal);
-            const hmac = loop?.result().hmac;
-            return { written, ...(hmac ? { hmac } : {}) };
-        }
-        const job = {
-            ...(t ? t.params : { mode: 'copy' }),
-            source: location,
-            expected: { digest: layer.digest, size: layer.size },
-            sourceName: this.source.name,
-            out: this.writer.tempPath(),
-            fileMode: this.writer.fileMode,
-        };
-        const r = this.opts.workers && layer.size >= WORKER_FROM
-            ? await this.opts.workers.run(job, signal, onProgress)
-            : await (0,layer_files/* runFileJob */.z)(job, onProgress);
-        const written = await this.writer.adopt(job.out, { digest: r.digest, size: r.size });
-        return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/report.ts
-/** Turning a rewrite's outcome into the ImageReport every front end formats. */
-
-
-function toImageReport(r, extra, skipped) {
-    return {
-        digest: r.root.digest,
-        mediaType: r.root.mediaType,
-        size: r.root.size,
-        ...extra,
-        platforms: r.manifests.map((m) => ({
-            platform: m.platform,
-            digest: m.result.digest,
-            mediaType: m.result.mediaType,
-            layers: m.layers.map((l) => {
-                const encrypted = (0,mediatypes/* isEncryptedMediaType */.hO)(l.result.mediaType);
-                const action = l.action === 'external'
-                    ? 'external'
-                    : l.action === 'transformed'
-                        ? encrypted
-                            ? 'encrypted'
-                            : 'decrypted'
-                        : encrypted
-                            ? 'already-encrypted'
-                            : 'kept';
-                const report = {
-                    index: l.index,
-                    mediaType: l.result.mediaType,
-                    size: l.result.size,
-                    digest: l.result.digest,
-                    sourceDigest: l.source.digest,
-                    encrypted,
-                    action,
-                };
-                if (encrypted)
-                    report.recipients = describeLayer(l.result).protocols;
-                return report;
-            }),
-        })),
-        skippedPlatforms: skipped,
-        attestations: r.attestations,
-    };
-}
-/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
-function pick(d) {
-    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
-/**
- * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt, in four steps.
- * Plan what becomes of each layer (layer-plan.ts); run the layers, each distinct blob once, in parallel
- * (blob-stage.ts); rebuild the manifests and indexes from the new layers, a pure step (oci/mutate.ts); write
- * them. Untouched parts keep their exact bytes and digests.
- */
-
-
-
-
-
-
-
-/** What became of the layers of one manifest. */
-function layerOutcomes(m, plan, moved) {
-    const actions = plan.actions.get(m);
-    return m.doc.layers.map((layer, index) => {
-        const d = moved.get(jobKey(actions[index], layer));
-        // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
-        return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
-    });
-}
-async function rewriteImage(source, image, writer, ops, opts) {
-    const manifests = (0,tree/* manifestNodes */.$P)(image.root);
-    const plan = planLayers(manifests, ops.select, source.name);
-    const stage = new BlobStage(source, writer, ops, opts);
-    const moved = await stage.run(plan.jobs);
-    await stage.writeConfigs(manifests);
-    const mutation = mutateImage(image.root, (m) => layerOutcomes(m, plan, moved), ops);
-    for (const d of mutation.documents)
-        await writer.writeBytes(d.bytes);
-    const blobs = mutation.blobs
-        .filter((b) => !isExternal(b) || writer.has(b.digest))
-        .map((desc) => ({ desc, handle: writer.handle(desc.digest) }));
-    return { ...mutation, blobs };
-}
-/**
- * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
- * The report is made first: nothing that can fail may come after the layout is in place.
- */
-async function rewriteToLayout(source, image, writer, ops, opts) {
-    const result = await rewriteImage(source, image, writer, ops, opts);
-    const refName = image.entry?.annotations?.[model/* ANNOTATION_REF_NAME */._0];
-    const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}), ...opts.report }, image.skippedPlatforms);
-    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
-    return { report, result };
-}
-
-// EXTERNAL MODULE: ./src/pipeline/selection.ts
-var selection = __nccwpck_require__(5704);
-;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
-/**
- * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
- * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
- */
-
-
-
-
-
-
-
-
-
-
-
-/** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
-async function encryptable(source, layer, where, opts, log) {
-    const { i, name } = where;
-    // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
-    if (isExternal(layer) && !(await source.has(layer))) {
-        if (opts.encryptLayers) {
-            throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
-                hint: 'leave it out with --encrypt-layers',
-            });
-        }
-        log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
-        return false;
-    }
-    if (!(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) && !(0,mediatypes/* isEncryptableLayer */.Rr)(layer.mediaType)) {
-        throw new errors/* OepError */.$s('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
-            hint: 'leave it out with --encrypt-layers',
-        });
-    }
-    return true;
-}
-/** Check every selection before writing anything: the digests of the layers selected, in any image. */
-async function chooseLayers(source, image, opts, log) {
-    const chosen = new Set();
-    for (const m of (0,tree/* imageManifestNodes */.uw)(image.root)) {
-        const name = `the ${(0,platform/* formatPlatform */.Bq)(m.platform)} image`;
-        const indexes = (0,selection/* resolveLayerIndexes */.cR)(opts.encryptLayers, m.doc.layers.length, name);
-        for (const i of [...indexes]) {
-            if (!(await encryptable(source, m.doc.layers[i], { i, name }, opts, log)))
-                indexes.delete(i);
-        }
-        for (const i of indexes)
-            chosen.add(m.doc.layers[i].digest);
-    }
-    return chosen;
-}
-/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
-async function encryptToLayout(opts) {
-    const log = opts.log ?? (() => { });
-    if (opts.recipients.length === 0) {
-        throw new errors/* OepError */.$s('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
-            hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
-        });
-    }
-    const source = await openLayout(opts.layout);
-    const image = await (0,tree/* loadImage */.yt)(source, { refName: opts.refName, platforms: opts.platforms });
-    const droppedAttestations = await (0,attestations/* settleAttestations */.fP)(source, image, {
-        mode: opts.attestations ?? 'drop',
-        platforms: opts.platforms,
-    });
-    const chosen = await chooseLayers(source, image, opts, log);
-    if (image.skippedPlatforms.length)
-        log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
-    const writer = await LayoutWriter.create(opts.output);
-    const workers = (0,layer_workers/* startWorkers */.Gf)(opts);
-    try {
-        const ops = {
-            verb: 'encrypted',
-            convertDockerToOci: true,
-            // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
-            // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
-            select: (layer) => chosen.has(layer.digest) && !(0,mediatypes/* isEncryptedMediaType */.hO)(layer.mediaType) ? 'transform' : 'copy',
-            prepare: (layer) => encryptLayer(layer, opts.recipients),
-        };
-        const out = await rewriteToLayout(source, image, writer, ops, {
-            ...(0,layer_workers/* rewriteRuntime */.xA)(opts, workers),
-            log,
-            ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
-            ...(opts.signal ? { signal: opts.signal } : {}),
-            report: { droppedAttestations },
-        });
-        out.report.recipients = opts.recipients.map((r) => ({
-            type: r.type,
-            alg: r.alg,
-            fingerprint: r.fingerprint,
-            source: r.source,
-        }));
-        return out;
-    }
-    catch (err) {
-        await writer.abort().catch(() => { }); // the first error is the one to report
-        throw err;
-    }
-    finally {
-        await workers?.close();
-    }
-}
-async function encryptImage(opts) {
-    return (await encryptToLayout(opts)).report;
-}
-
-
-/***/ }),
-
-/***/ 1338:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  z: () => (/* binding */ runFileJob),
-  Y: () => (/* binding */ uploadChunks)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
 ;// CONCATENATED MODULE: external "node:vm"
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var digest = __nccwpck_require__(8825);
 ;// CONCATENATED MODULE: ./src/oci/verifier.ts
 /**
  * The digest and size check of a blob we read, chunk by chunk. Every reader uses it: the layout and registry
@@ -75571,7 +74043,7 @@ class DigestVerifier {
     #seen = 0;
     /** `where` names the source in messages (a layout, an archive, a registry repository). */
     constructor(desc, where) {
-        const { algorithm, hex } = (0,digest/* parseDigest */.m)(desc.digest, where);
+        const { algorithm, hex } = parseDigest(desc.digest, where);
         this.#hash = (0,external_node_crypto_.createHash)(algorithm);
         this.#expected = { digest: desc.digest, hex, size: desc.size };
         this.#where = where;
@@ -75599,7 +74071,7 @@ class DigestVerifier {
     }
     /** An E_DIGEST error about this blob: "<where>: blob <digest> <what>". */
     error(what) {
-        return new errors/* OepError */.$s('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
+        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
             hint: 'the layout is corrupt or was modified; rebuild it',
         });
     }
@@ -75608,8 +74080,95 @@ class DigestVerifier {
     }
 }
 
-// EXTERNAL MODULE: ./src/ocicrypt/loop.ts
-var ocicrypt_loop = __nccwpck_require__(6629);
+;// CONCATENATED MODULE: ./src/ocicrypt/loop.ts
+/**
+ * The one layer loop of the engine: every byte of a transformed or copied layer goes through `update`, and
+ * `finish` raises the integrity errors (the source's digest and size, the ciphertext's HMAC). It works on
+ * chunks and hashes and knows no files or streams: the file loop (pipeline/layer-files.ts, in worker threads)
+ * and `LayerStream` below adapt it. Its parameters are plain data, so they cross a thread boundary.
+ */
+
+
+
+
+class LayerLoop {
+    #cipher;
+    #expectedHmac;
+    #verify;
+    #out;
+    #size = 0;
+    constructor(params, opts = {}) {
+        if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
+            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+        }
+        this.#cipher =
+            params.mode === 'copy'
+                ? undefined
+                : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
+        this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
+        this.#verify = opts.verify;
+        this.#out = opts.hashOutput === false ? undefined : (0,external_node_crypto_.createHash)('sha256');
+    }
+    /**
+     * One chunk in, its output out: a new buffer from the cipher, or, when copying, `chunk` itself (a caller that
+     * reuses its read buffer copies it before the next read).
+     */
+    update(chunk) {
+        this.#verify?.update(chunk);
+        const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
+        this.#out?.update(out);
+        this.#size += out.length;
+        return out;
+    }
+    /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
+    finish() {
+        this.#verify?.finish();
+        const hmac = this.#cipher?.finish();
+        if (this.#expectedHmac && !hmacMatches(hmac, this.#expectedHmac))
+            throw integrityError();
+        return {
+            ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
+            size: this.#size,
+            ...(hmac ? { hmac } : {}),
+        };
+    }
+}
+/**
+ * The loop as a stream stage, for sources that are not local files. A failed check fails the stream at its
+ * end, so a consumer that commits only on success (the layout writer renames a temp file) never publishes
+ * bad bytes. `result()` is available once the stream has flushed.
+ */
+class LayerStream extends external_node_stream_.Transform {
+    #loop;
+    #result;
+    constructor(params, opts) {
+        super();
+        this.#loop = new LayerLoop(params, opts);
+    }
+    _transform(chunk, _enc, cb) {
+        try {
+            cb(null, this.#loop.update(chunk));
+        }
+        catch (err) {
+            cb(err);
+        }
+    }
+    _flush(cb) {
+        try {
+            this.#result = this.#loop.finish();
+            cb();
+        }
+        catch (err) {
+            cb(err);
+        }
+    }
+    result() {
+        if (!this.#result)
+            throw new Error('LayerStream.result() called before the stream was finished');
+        return this.#result;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
 /**
  * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
@@ -75699,10 +74258,10 @@ async function pump(job, io, onProgress) {
     const r = loop.finish();
     return { digest: r.digest, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) };
 }
-async function runFileJob(job, onProgress) {
+async function layer_files_runFileJob(job, onProgress) {
     const verify = new DigestVerifier(job.expected, job.sourceName);
     verify.checkSize(job.source.size);
-    const loop = new ocicrypt_loop/* LayerLoop */.E(job, { verify });
+    const loop = new LayerLoop(job, { verify });
     const input = await openSource(job.source.path, verify);
     let output;
     try {
@@ -75730,7 +74289,7 @@ async function* uploadChunks(blob, expected) {
     const fh = await blob.open();
     try {
         if (blob.size !== expected.size) {
-            throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} has ${blob.size} bytes on disk, expected ${expected.size}`);
+            throw new errors_OepError('E_DIGEST', `blob ${expected.digest} has ${blob.size} bytes on disk, expected ${expected.size}`);
         }
         let done = 0;
         let chunks = 0;
@@ -75738,7 +74297,7 @@ async function* uploadChunks(blob, expected) {
             const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
             const { bytesRead } = await fh.read(buf, 0, buf.length, done);
             if (bytesRead === 0)
-                throw new errors/* OepError */.$s('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
+                throw new errors_OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
             done += bytesRead;
             yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
             if (++chunks % COLLECT_EVERY === 0)
@@ -75750,26 +74309,7 @@ async function* uploadChunks(blob, expected) {
     }
 }
 
-
-/***/ }),
-
-/***/ 4213:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Gf: () => (/* binding */ startWorkers),
-/* harmony export */   PV: () => (/* binding */ defaultConcurrency),
-/* harmony export */   xA: () => (/* binding */ rewriteRuntime)
-/* harmony export */ });
-/* unused harmony exports serveLayerJobs, LayerWorkers */
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _layer_files_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1338);
+;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
 /**
  * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
  * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
@@ -75815,12 +74355,12 @@ class LayerWorkers {
     #spawn() {
         if (this.#script.endsWith('.ts')) {
             // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
-            const url = JSON.stringify((0,node_url__WEBPACK_IMPORTED_MODULE_1__.pathToFileURL)(this.#script).href);
-            return new node_worker_threads__WEBPACK_IMPORTED_MODULE_2__.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
+            const url = JSON.stringify((0,external_node_url_.pathToFileURL)(this.#script).href);
+            return new external_node_worker_threads_.Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
                 eval: true,
             });
         }
-        return new node_worker_threads__WEBPACK_IMPORTED_MODULE_2__.Worker(this.#script);
+        return new external_node_worker_threads_.Worker(this.#script);
     }
     /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
     #tryAcquire() {
@@ -75859,7 +74399,7 @@ class LayerWorkers {
     async run(job, signal, onProgress) {
         const slot = this.#tryAcquire();
         if (!slot)
-            return (0,_layer_files_js__WEBPACK_IMPORTED_MODULE_4__/* .runFileJob */ .z)(job, onProgress);
+            return layer_files_runFileJob(job, onProgress);
         const id = this.#nextId++;
         return new Promise((resolve, reject) => {
             const { worker } = slot;
@@ -75882,7 +74422,7 @@ class LayerWorkers {
                     resolve(msg.result);
                 else {
                     const { code, message, hint } = msg.error;
-                    reject(code ? new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .OepError */ .$s(code, message, hint ? { hint } : {}) : new Error(message));
+                    reject(code ? new errors_OepError(code, message, hint ? { hint } : {}) : new Error(message));
                 }
             };
             // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
@@ -75909,7 +74449,7 @@ class LayerWorkers {
     }
 }
 function defaultConcurrency() {
-    return Math.max(2, Math.min(4, (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)()));
+    return Math.max(2, Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)()));
 }
 /** When the front end named the worker entry: a pool of worker threads for the large layers. */
 function startWorkers(opts) {
@@ -75921,150 +74461,460 @@ function rewriteRuntime(opts, workers) {
     return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 
+;// CONCATENATED MODULE: ./src/oci/source.ts
 
-/***/ }),
+/** Manifests, indexes and configs are small; registries cap them at 4 MiB, and so do we. */
+const MAX_JSON_BLOB = 4 * 1024 * 1024;
+/** A whole small blob (manifest, config) from `open`, refused before any byte is read when it is too large. */
+async function readSmall(open, desc, where) {
+    if (desc.size > MAX_JSON_BLOB) {
+        throw new errors_OepError('E_MANIFEST', `${where}: ${desc.digest} has ${desc.size} bytes, too many for a manifest or config`);
+    }
+    const chunks = [];
+    for await (const c of await open())
+        chunks.push(c);
+    return Buffer.concat(chunks);
+}
 
-/***/ 1153:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  GH: () => (/* binding */ pushImage),
-  lN: () => (/* reexport */ temps/* removeTempsSync */.lN)
-});
-
-// UNUSED EXPORTS: pushTargets
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/temps.ts
-var temps = __nccwpck_require__(9656);
-// EXTERNAL MODULE: ./src/oci/mediatypes.ts
-var mediatypes = __nccwpck_require__(9572);
-// EXTERNAL MODULE: ./src/ocicrypt/options.ts
-var options = __nccwpck_require__(321);
-// EXTERNAL MODULE: ./src/oci/digest.ts
-var oci_digest = __nccwpck_require__(8825);
-;// CONCATENATED MODULE: ./src/registry/reference.ts
+;// CONCATENATED MODULE: ./src/oci/layout/tar.ts
 /**
- * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
- * and go-containerregistry's name package read it): `[registry/]repository[:tag][@digest]`, where a first
- * component with a dot, a colon or `localhost` is a registry, and Docker Hub names get `library/`.
+ * Just enough tar to read an OCI archive in place: we index the entries (ustar, pax `path`/`size` records and
+ * GNU long names) and later read each blob straight from its offset, so nothing is extracted to disk.
+ * Links, absolute paths and `..` are refused outright: an archive is untrusted input.
+ * Also a small ustar writer, used to build sample images and fixtures without external tools.
  */
 
 
-const DOCKER_HUB = 'docker.io';
-/** Docker Hub's API lives on another host than its name. */
-const DOCKER_HUB_API = 'registry-1.docker.io';
-/** The key docker login writes Docker Hub credentials under. */
-const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-function bad(input, why) {
-    return new errors/* OepError */.$s('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
-        hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
+const BLOCK = 512;
+/** pax and GNU long-name/long-link records hold a few paths: refuse larger ones before allocating them. */
+const MAX_TAR_META = 1024 * 1024;
+/** Entry types of links, devices and FIFOs: never a file of an OCI archive. */
+const SPECIAL_TYPES = {
+    '1': 'a hard link',
+    '2': 'a symbolic link',
+    '3': 'a character device',
+    '4': 'a block device',
+    '6': 'a FIFO',
+};
+function cstr(buf, start, len) {
+    const slice = buf.subarray(start, start + len);
+    const nul = slice.indexOf(0);
+    return slice.subarray(0, nul === -1 ? len : nul).toString('utf8');
+}
+function octal(buf, start, len, where) {
+    const field = buf.subarray(start, start + len);
+    if ((field[0] & 0x80) !== 0) {
+        // GNU base-256 for sizes over 8 GiB.
+        let n = 0;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        return n;
+    }
+    const text = cstr(buf, start, len).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new errors_OepError('E_LAYOUT', `${where}: corrupt tar header`);
+    return parseInt(text, 8);
+}
+function parsePax(data) {
+    const out = {};
+    let pos = 0;
+    while (pos < data.length) {
+        const space = data.indexOf(0x20, pos);
+        if (space === -1)
+            break;
+        const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
+        if (!Number.isFinite(len) || len <= 0)
+            break;
+        const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        pos += len;
+    }
+    return out;
+}
+/** Normalise an entry name and refuse anything that could escape the archive's root. */
+function safeEntryName(name, where) {
+    const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (name.startsWith('/') || clean.split('/').some((p) => p === '..')) {
+        throw new errors_OepError('E_LAYOUT', `${where}: entry ${JSON.stringify(name)} escapes the archive`, {
+            hint: 'OCI archives hold only relative paths',
+        });
+    }
+    return clean;
+}
+async function readAt(fh, offset, length) {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
+}
+/** The size of the entry a header starts: its pax `size` record, when there is one, wins over the header's. */
+function entrySize(header, pax, path) {
+    const size = octal(header, 124, 12, path);
+    if (pax.size === undefined)
+        return size;
+    const paxSize = Number(pax.size);
+    if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(paxSize)) {
+        throw new errors_OepError('E_LAYOUT', `${path}: corrupt tar header (pax size ${JSON.stringify(pax.size)})`);
+    }
+    return paxSize;
+}
+async function indexTar(path) {
+    const fh = await (0,promises_.open)(path, 'r');
+    try {
+        const st = await fh.stat();
+        if (!st.isFile())
+            throw new errors_OepError('E_LAYOUT', `${path} is not a regular file`);
+        const fileSize = st.size;
+        const entries = new Map();
+        let offset = 0;
+        let pax = {};
+        let longName;
+        for (;;) {
+            const header = await readAt(fh, offset, BLOCK);
+            if (header.length < BLOCK)
+                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
+            if (header.every((b) => b === 0))
+                break;
+            const type = String.fromCharCode(header[156] || 0x30);
+            const size = entrySize(header, pax, path);
+            const prefix = cstr(header, 345, 155);
+            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${cstr(header, 0, 100)}` : cstr(header, 0, 100));
+            const dataOffset = offset + BLOCK;
+            if (dataOffset + size > fileSize)
+                throw new errors_OepError('E_LAYOUT', `${path}: truncated tar archive`);
+            const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+            if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+                if (size > MAX_TAR_META) {
+                    throw new errors_OepError('E_LAYOUT', `${path}: a tar metadata record (type ${type}) of ${size} bytes exceeds the 1 MiB cap`, { hint: 'OCI archives hold short paths; this archive is corrupt or hostile' });
+                }
+                const data = await readAt(fh, dataOffset, size);
+                if (type === 'x')
+                    pax = parsePax(data);
+                if (type === 'L')
+                    longName = cstr(data, 0, data.length);
+                offset = next;
+                continue;
+            }
+            name = safeEntryName(name, path);
+            if (SPECIAL_TYPES[type]) {
+                throw new errors_OepError('E_LAYOUT', `${path}: entry ${JSON.stringify(name)} is ${SPECIAL_TYPES[type]}`, {
+                    hint: 'OCI archives must hold regular files only',
+                });
+            }
+            if (type === '0' || type === '\0' || type === '7')
+                entries.set(name, { name, offset: dataOffset, size });
+            pax = {};
+            longName = undefined;
+            offset = next;
+        }
+        return entries;
+    }
+    finally {
+        await fh.close();
+    }
+}
+function header(name, size, type) {
+    const h = Buffer.alloc(BLOCK);
+    let prefix = '';
+    let base = name;
+    if (Buffer.byteLength(name) > 100) {
+        const cut = name.lastIndexOf('/', 155);
+        prefix = name.slice(0, cut);
+        base = name.slice(cut + 1);
+    }
+    h.write(base, 0, 100, 'utf8');
+    h.write(type === '5' ? '0000755\0' : '0000644\0', 100, 'ascii');
+    h.write('0000000\0', 108, 'ascii');
+    h.write('0000000\0', 116, 'ascii');
+    h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'ascii');
+    h.write('00000000000\0', 136, 'ascii');
+    h.write('        ', 148, 'ascii');
+    h.write(type, 156, 'ascii');
+    h.write('ustar\x0000', 257, 'binary');
+    h.write(prefix, 345, 155, 'utf8');
+    let sum = 0;
+    for (const b of h)
+        sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+    return h;
+}
+/** Build a small ustar archive in memory (fixtures and sample images only: never used for layers we read). */
+function buildTar(files) {
+    const parts = [];
+    for (const f of files) {
+        const data = Buffer.from(f.data ?? new Uint8Array());
+        parts.push(header(f.name, f.dir ? 0 : data.length, f.dir ? '5' : '0'));
+        if (!f.dir && data.length) {
+            parts.push(data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+        }
+    }
+    parts.push(Buffer.alloc(BLOCK * 2));
+    return Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/source.ts
+/**
+ * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
+ * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
+ */
+
+
+
+
+
+
+
+
+
+
+function blobPath(digest, where) {
+    const { algorithm, hex } = parseDigest(digest, where);
+    return `blobs/${algorithm}/${hex}`;
+}
+function missing(name, digest) {
+    return new errors_OepError('E_BLOB_MISSING', `${name}: blob ${digest} is missing`, {
+        hint: 'the layout is incomplete; rebuild or re-export it',
     });
 }
-function isRegistry(first) {
-    return first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
-}
-function parseReference(input) {
-    const s = input.trim();
-    if (s === '')
-        throw bad(input, 'it is empty');
-    if (/[A-Z]/.test(s.split(/[:@]/)[0].split('/').slice(1).join('/'))) {
-        throw bad(input, 'repository names must be lowercase');
-    }
-    let rest = s;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        try {
-            (0,oci_digest/* parseDigest */.m)(digest, input);
-        }
-        catch {
-            throw bad(input, `${digest} is not a digest`);
-        }
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            throw bad(input, `${JSON.stringify(tag)} is not a valid tag`);
-    }
-    const parts = rest.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && isRegistry(parts[0])) {
-        registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
-        if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
-            // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
-            throw bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
-        }
-    }
-    if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
-        registry = DOCKER_HUB;
-    if (parts.some((p) => !COMPONENT.test(p)))
-        throw bad(input, 'repository names are lowercase letters, digits and . _ - separators');
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    const repository = parts.join('/');
-    if (repository.length > 255)
-        throw bad(input, 'the repository name is longer than 255 characters');
-    const ref = {
-        registry,
-        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
-        repository,
-    };
-    if (tag !== undefined)
-        ref.tag = tag;
-    if (digest !== undefined)
-        ref.digest = digest;
-    return ref;
-}
-/** `registry/repository` (the image name, no tag). */
-function repositoryName(ref) {
-    return `${ref.registry}/${ref.repository}`;
-}
-function formatReference(ref) {
-    return `${repositoryName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+/** oci-layout holds one small JSON object. */
+const MAX_MARKER = 4096;
+function notRegular(name, rel, why) {
+    return new errors_OepError('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
+        hint: 'layouts must hold regular files only: no links, FIFOs or devices',
+    });
 }
 /**
- * Extra tags: bare tags go to the main repository; full references may name other repositories (as
- * docker/metadata-action's `tags` output does). Digests are not tags.
+ * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
+ * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
+ * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
  */
-function resolveTag(tag, main) {
-    const t = tag.trim();
-    if (TAG.test(t))
-        return { ...main, tag: t, digest: undefined };
-    // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
-    if (/^sha(256|384|512):/i.test(t))
-        throw bad(t, 'a tag cannot be a digest');
-    // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
-    if (!/[/:@]/.test(t)) {
-        throw bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
+async function openRegular(root, rel, name) {
+    const parts = rel.split('/');
+    let at = root;
+    try {
+        for (const [i, part] of parts.entries()) {
+            at = (0,external_node_path_.join)(at, part);
+            const st = await (0,promises_.lstat)(at);
+            const last = i === parts.length - 1;
+            if (last ? !st.isFile() : !st.isDirectory())
+                throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
+        }
     }
-    const ref = parseReference(t);
-    if (ref.digest)
-        throw bad(t, 'a tag cannot be a digest reference');
-    return { ...ref, tag: ref.tag ?? 'latest' };
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw err;
+    }
+    const fh = await (0,promises_.open)(at, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK).catch((err) => {
+        throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
+    });
+    try {
+        if (!(await fh.stat()).isFile())
+            throw notRegular(name, rel, 'it changed while being opened');
+        const real = await (0,promises_.readlink)(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
+        if (real !== at)
+            throw notRegular(name, rel, `it resolves to ${real}`);
+        return fh;
+    }
+    catch (err) {
+        await fh.close();
+        throw err;
+    }
+}
+/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
+async function readCapped(fh, cap, what) {
+    try {
+        const buf = Buffer.alloc(cap + 1);
+        let n = 0;
+        for (;;) {
+            const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+            if (bytesRead === 0)
+                break;
+            n += bytesRead;
+            if (n > cap)
+                throw new errors_OepError('E_LAYOUT', `${what} is larger than ${cap} bytes`);
+        }
+        return buf.subarray(0, n);
+    }
+    finally {
+        await fh.close();
+    }
+}
+function blobNotRegular(name, digest, cause) {
+    return new errors_OepError('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
+        hint: `${cause.message}; layouts must not hold links, FIFOs or devices`,
+    });
+}
+function checkLayoutMarker(name, text) {
+    if (text === undefined) {
+        throw new errors_OepError('E_LAYOUT', `${name} is not an OCI layout: no oci-layout file`, {
+            hint: 'pass a folder or .tar written by buildah, buildx (--output type=oci), skopeo (oci:) or umoci',
+        });
+    }
+    let version;
+    try {
+        version = JSON.parse(text).imageLayoutVersion;
+    }
+    catch {
+        version = undefined;
+    }
+    if (version !== '1.0.0') {
+        throw new errors_OepError('E_LAYOUT', `${name}: oci-layout is malformed or of an unknown version`, {
+            hint: 'expected {"imageLayoutVersion":"1.0.0"}',
+        });
+    }
+}
+class DirSource {
+    name;
+    root;
+    constructor(name, root) {
+        this.name = name;
+        this.root = root;
+    }
+    static async open(name, root) {
+        const real = await (0,promises_.realpath)(root);
+        const fh = await openRegular(real, 'oci-layout', name);
+        const marker = fh
+            ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
+            : undefined;
+        checkLayoutMarker(name, marker);
+        return new DirSource(name, real);
+    }
+    async indexJson() {
+        const fh = await openRegular(this.root, 'index.json', this.name);
+        if (!fh) {
+            throw new errors_OepError('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
+                hint: 'an OCI layout needs an index.json next to oci-layout',
+            });
+        }
+        return readCapped(fh, MAX_JSON_BLOB, `${this.name}: index.json`);
+    }
+    /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
+    async #checkedPath(digest) {
+        return (await this.#checked(digest))?.path;
+    }
+    async #checked(digest) {
+        const rel = blobPath(digest, this.name);
+        const fh = await openRegular(this.root, rel, this.name).catch((err) => {
+            throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
+        });
+        if (!fh)
+            return undefined;
+        const { size } = await fh.stat().finally(() => fh.close());
+        return { path: (0,external_node_path_.join)(this.root, rel), offset: 0, size };
+    }
+    async has(desc) {
+        return (await this.#checkedPath(desc.digest)) !== undefined;
+    }
+    async locate(desc) {
+        const loc = await this.#checked(desc.digest);
+        if (!loc)
+            throw missing(this.name, desc.digest);
+        return loc;
+    }
+    async open(desc) {
+        const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch((err) => {
+            throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
+        });
+        if (!fh)
+            throw missing(this.name, desc.digest);
+        // Read from the checked descriptor, not the path again.
+        return verified(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(() => this.open(desc), desc, this.name);
+    }
+}
+class ArchiveSource {
+    name;
+    path;
+    entries;
+    constructor(name, path, entries) {
+        this.name = name;
+        this.path = path;
+        this.entries = entries;
+    }
+    static async open(name, given) {
+        // The archive may be given through a link (a workspace mount): resolve it once, so every later open of the
+        // file (layer jobs refuse to follow links) reads the file that was indexed.
+        const path = await (0,promises_.realpath)(given);
+        const entries = await indexTar(path);
+        const src = new ArchiveSource(name, path, entries);
+        const marker = entries.get('oci-layout');
+        checkLayoutMarker(name, marker && marker.size < 4096 ? (await src.#bytes(marker)).toString('utf8') : undefined);
+        return src;
+    }
+    async #bytes(e) {
+        const chunks = [];
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(this.#stream(e), async function* (src) {
+            for await (const c of src)
+                chunks.push(c);
+        });
+        return Buffer.concat(chunks);
+    }
+    #stream(e) {
+        // createReadStream cannot express an empty range (start > end throws): an empty entry is an empty stream.
+        if (e.size === 0)
+            return external_node_stream_.Readable.from([]);
+        return (0,external_node_fs_.createReadStream)(this.path, {
+            start: e.offset,
+            end: e.offset + e.size - 1,
+            highWaterMark: 1024 * 1024,
+        });
+    }
+    async indexJson() {
+        const e = this.entries.get('index.json');
+        if (!e || e.size > MAX_JSON_BLOB) {
+            throw new errors_OepError('E_LAYOUT', `${this.name}: the archive has no usable index.json`, {
+                hint: 'an OCI archive holds oci-layout, index.json and blobs/',
+            });
+        }
+        return this.#bytes(e);
+    }
+    async has(desc) {
+        return this.entries.has(blobPath(desc.digest, this.name));
+    }
+    async locate(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return { path: this.path, offset: e.offset, size: e.size };
+    }
+    async open(desc) {
+        const e = this.entries.get(blobPath(desc.digest, this.name));
+        if (!e)
+            throw missing(this.name, desc.digest);
+        return verified(this.#stream(e), desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(() => this.open(desc), desc, this.name);
+    }
+}
+/** Open a layout folder or an OCI archive file. */
+async function openLayout(path) {
+    let st;
+    try {
+        st = await (0,promises_.lstat)(path);
+    }
+    catch {
+        throw new errors_OepError('E_LAYOUT', `layout ${path} does not exist`, {
+            hint: 'pass the folder or .tar that the build step wrote (e.g. buildx --output type=oci,dest=image.tar)',
+        });
+    }
+    // The layout path itself may be a link (a workspace mount); links inside it are refused.
+    if (st.isSymbolicLink())
+        st = await (0,promises_.stat)(path);
+    if (st.isDirectory())
+        return DirSource.open(path, path);
+    if (st.isFile())
+        return ArchiveSource.open(path, path);
+    throw new errors_OepError('E_LAYOUT', `layout ${path} is neither a folder nor a file`);
 }
 
-// EXTERNAL MODULE: ./src/escape.ts
-var src_escape = __nccwpck_require__(2988);
+
 ;// CONCATENATED MODULE: ./src/registry/transport/errors.ts
 /**
  * Registry failures as one structured type. The Distribution `errors[]` body is parsed (size-capped) so the
@@ -76073,7 +74923,7 @@ var src_escape = __nccwpck_require__(2988);
  */
 
 
-class RegistryError extends errors/* OepError */.$s {
+class RegistryError extends errors_OepError {
     status;
     diagnostics;
     /** Worth another try: 5xx, 408, 429, resets, timeouts. */
@@ -76124,7 +74974,7 @@ class RegistryError extends errors/* OepError */.$s {
 function inContext(err, what) {
     if (err instanceof RegistryError)
         return err.withContext(what);
-    return new errors/* OepError */.$s(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
+    return new errors_OepError(err.code, `${what}: ${err.message}`, { hint: err.hint, cause: err });
 }
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
@@ -76175,7 +75025,7 @@ function hintFor(status, diags, what) {
 function httpError(status, headers, body, what) {
     const diagnostics = parseDiagnostics(body);
     // The registry's words go into a message that reaches terminals and CI logs: escaped (the diagnostics stay raw).
-    const detail = (0,src_escape/* escapeTerminal */.en)(diagnostics.length
+    const detail = escapeTerminal(diagnostics.length
         ? diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')
         : body.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no details');
     const retryAfter = headers['retry-after'];
@@ -76192,14 +75042,14 @@ function httpError(status, headers, body, what) {
 const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
 /** A failure below HTTP (connection, TLS, timeout) as a RegistryError. */
 function networkError(err, what) {
-    if (err instanceof errors/* OepError */.$s)
+    if (err instanceof errors_OepError)
         return err; // already ours: e.g. a digest check failing in a body stream
     const e = err;
     const code = e.code ?? e.cause?.code ?? '';
     const message = e.cause?.message ?? e.message ?? String(err);
     // Certificate problems only: a reset during the TLS handshake is a network hiccup, worth a retry.
     const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO|ERR_SSL_|ERR_TLS_|self[- ]signed|unable to verify|certificate|wrong version number/i.test(`${code} ${message}`);
-    return new RegistryError('E_NETWORK', (0,src_escape/* escapeTerminal */.en)(`${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`), {
+    return new RegistryError('E_NETWORK', escapeTerminal(`${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`), {
         transient: !tls &&
             (TRANSIENT_NET.test(code) ||
                 TRANSIENT_NET.test(message) ||
@@ -76231,14 +75081,10 @@ function networkCode(err) {
     return cause?.code ?? cause?.cause?.code ?? 'network error';
 }
 
-;// CONCATENATED MODULE: ./src/registry/errors.ts
-/** The registry's error type and its retry predicate, for the use cases (transport/ stays private to registry/). */
-
-
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(4718);
 ;// CONCATENATED MODULE: ./src/registry/transport/http.ts
 
 
@@ -76267,8 +75113,8 @@ function createDispatcher(opts, defaults = external_node_tls_.rootCertificates) 
     const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
     const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
     if (!httpsProxy && !httpProxy)
-        return new undici/* Agent */.g6(common);
-    return new undici/* EnvHttpProxyAgent */.J2({
+        return new node_modules_undici/* Agent */.g6(common);
+    return new node_modules_undici/* EnvHttpProxyAgent */.J2({
         ...common,
         requestTls: tls,
         ...(httpsProxy ? { httpsProxy } : {}),
@@ -76281,7 +75127,7 @@ function createSend(opts, dispatcher = createDispatcher(opts)) {
         const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
         const body = await req.body?.(); // outside the try: a source that cannot open is no network failure
         try {
-            const res = await (0,undici/* request */.Em)(req.url, {
+            const res = await (0,node_modules_undici/* request */.Em)(req.url, {
                 method: req.method,
                 headers: { 'user-agent': opts.userAgent, ...req.headers },
                 body: body ?? null,
@@ -76334,277 +75180,6 @@ async function discard(res) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
-/**
- * Backoff (exponential, full jitter, Retry-After honoured and capped) and `withRetry`, the transport layer that
- * retries single idempotent requests (GET, HEAD). Whole operations (a blob upload session, a manifest PUT) are
- * retried by their callers with retryOperation (../retry.ts), which shares this backoff.
- */
-
-
-const DEFAULT_RETRY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/**
- * When `err` is worth attempt number `attempt + 2`: log it, wait, and return true. False when it is not
- * transient or the policy's retries are spent.
- */
-async function backoff(what, policy, attempt, err) {
-    if (!isTransient(err) || attempt >= policy.retries)
-        return false;
-    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-    const wait = err.retryAfterMs !== undefined
-        ? Math.min(policy.maxMs, err.retryAfterMs)
-        : Math.round(exp / 2 + Math.random() * (exp / 2));
-    policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
-    await sleep(wait);
-    return true;
-}
-/**
- * Retry GET and HEAD on transient failures: a network error before the answer, or 408/429/5xx (the body is
- * dropped, and the last answer is returned as it came, for the caller to map). Other methods pass through:
- * a POST, PATCH or PUT is one step of an upload session, which is retried as a whole or not at all.
- */
-function withRetry(send, policy) {
-    return async (req) => {
-        if (req.method !== 'GET' && req.method !== 'HEAD')
-            return send(req);
-        const what = req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`;
-        for (let attempt = 0;; attempt++) {
-            let res;
-            try {
-                res = await send(req);
-            }
-            catch (err) {
-                if (await backoff(what, policy, attempt, err))
-                    continue;
-                throw err;
-            }
-            if (!isTransientStatus(res.status) || attempt >= policy.retries)
-                return res;
-            const err = httpError(res.status, res.headers, '', what);
-            await discard(res);
-            await backoff(what, policy, attempt, err);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/registry/retry.ts
-/**
- * Retries for whole operations (a blob upload session, a manifest PUT, a connection with its handshake), never
- * for single requests inside them: a half-done upload session is abandoned and started again (style.md 2.3).
- * Only transient failures are retried (transport/errors.ts); Retry-After is honoured, capped.
- */
-
-
-async function retryOperation(what, policy, fn) {
-    for (let attempt = 0;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            if (!(await backoff(what, policy, attempt, err)))
-                throw err;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/push.ts
-
-
-
-/** One target per repository (tags of the same repository share its content). */
-function distinctRepositories(targets) {
-    const seen = new Map();
-    for (const t of targets)
-        if (!seen.has(repositoryName(t.ref)))
-            seen.set(repositoryName(t.ref), t);
-    return [...seen.values()];
-}
-/**
- * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
- * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
- * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
- * at most `concurrency` uploads run at a time.
- */
-class BlobPusher {
-    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
-    #repos;
-    #reader;
-    #opts;
-    #started = new Map();
-    #running = 0;
-    #queue = [];
-    #aborted = false;
-    constructor(targets, reader, opts) {
-        this.#repos = distinctRepositories(targets);
-        this.#reader = reader;
-        this.#opts = opts;
-    }
-    push(blob) {
-        let p = this.#started.get(blob.digest);
-        if (!p) {
-            p = this.#limited(() => this.#pushEverywhere(blob));
-            this.#started.set(blob.digest, p);
-        }
-        return p;
-    }
-    /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
-    abort() {
-        this.#aborted = true;
-    }
-    /** Wait for every blob asked for so far; the first failure is thrown. */
-    async settle() {
-        await Promise.all(this.#started.values());
-    }
-    async #limited(fn) {
-        while (this.#running >= this.#opts.concurrency)
-            await new Promise((r) => this.#queue.push(r));
-        this.#running++;
-        try {
-            if (this.#aborted)
-                throw new Error('push aborted');
-            await fn();
-        }
-        finally {
-            this.#running--;
-            this.#queue.shift()?.();
-        }
-    }
-    async #pushEverywhere(blob) {
-        const holders = new Map(); // registry host -> a repository that has the blob
-        for (const { ref, client } of this.#repos) {
-            const name = repositoryName(ref);
-            const repo = ref.repository;
-            const mountFrom = holders.get(client.host);
-            await retryOperation(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
-                if (this.#aborted)
-                    throw new Error('push aborted');
-                if (await client.blobExists(repo, blob)) {
-                    this.stats.skipped++;
-                    return;
-                }
-                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
-                if (session.mounted) {
-                    this.stats.mounted++;
-                    return;
-                }
-                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
-                this.stats.uploaded++;
-                this.stats.bytesUploaded += blob.size;
-                if (blob.size > 64 * 1024 * 1024) {
-                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
-                }
-            });
-            if (!holders.has(client.host))
-                holders.set(client.host, repo);
-        }
-    }
-}
-/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
-async function pushManifests(targets, manifests, opts) {
-    for (const { ref, client } of distinctRepositories(targets)) {
-        const name = repositoryName(ref);
-        for (const m of manifests) {
-            await retryOperation(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
-                if (got && got !== m.desc.digest) {
-                    throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
-                }
-            });
-        }
-    }
-}
-/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
-async function pushContent(targets, content, reader, opts) {
-    const blobs = new BlobPusher(targets, reader, opts);
-    await Promise.all(content.blobs.map((b) => blobs.push(b)));
-    await pushManifests(targets, content.manifests, opts);
-    return blobs.stats;
-}
-/** Point every tag at the root's exact bytes; each answer must carry the same digest. */
-async function pushTags(targets, root, opts) {
-    for (const { ref, client } of targets) {
-        if (!ref.tag)
-            continue;
-        await retryOperation(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
-            const got = await client.putManifest(ref.repository, ref.tag, root.bytes, root.desc.mediaType);
-            if (got && got !== root.desc.digest) {
-                throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`);
-            }
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/oci/model.ts
-var model = __nccwpck_require__(6244);
-;// CONCATENATED MODULE: ./src/registry/verify.ts
-/**
- * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
- * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
- * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
- */
-
-
-
-
-/** Push access to every repository of `targets` (once each), checked before any work is done. */
-async function verifyPushAccess(targets, retry) {
-    for (const { ref, client } of new Map(targets.map((t) => [repositoryName(t.ref), t])).values()) {
-        await retryOperation(`authenticating to ${repositoryName(ref)}`, retry, () => client.checkPushAccess(ref.repository));
-    }
-}
-/** The content of one repository, read back by digest. */
-async function verifyRepository({ ref, client }, content, encrypted) {
-    const name = repositoryName(ref);
-    for (const m of content.manifests) {
-        const got = await client.getManifest(ref.repository, m.desc.digest);
-        if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
-            throw new RegistryError('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
-        }
-        const doc = (0,model/* parseManifestOrIndex */.yA)(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
-        if (doc.kind !== 'manifest')
-            continue;
-        for (const l of doc.layers) {
-            if (encrypted.digests.has(l.digest) && !encrypted.intact(l)) {
-                throw new RegistryError('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
-            }
-        }
-    }
-    for (const b of content.blobs) {
-        if (!(await client.blobExists(ref.repository, b))) {
-            throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
-        }
-    }
-}
-/** Every repository of `targets` (once each) serves `content` as pushed. */
-async function verifyPushed(targets, content, encrypted) {
-    const done = new Set();
-    for (const target of targets) {
-        const name = repositoryName(target.ref);
-        if (done.has(name))
-            continue;
-        done.add(name);
-        await verifyRepository(target, content, encrypted);
-    }
-}
-/** Every tag, of every repository, must now serve the root's exact bytes. */
-async function verifyTags(targets, root) {
-    for (const { ref, client } of targets) {
-        if (!ref.tag)
-            continue;
-        const tagged = await client.getManifest(ref.repository, ref.tag);
-        if (!tagged.bytes.equals(root.bytes)) {
-            throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./src/pipeline/encrypt.ts + 13 modules
-var encrypt = __nccwpck_require__(4092);
-// EXTERNAL MODULE: ./src/pipeline/layer-workers.ts
-var layer_workers = __nccwpck_require__(4213);
-// EXTERNAL MODULE: ./src/oci/source.ts
-var source = __nccwpck_require__(8540);
 ;// CONCATENATED MODULE: ./src/registry/transport/auth.ts
 /**
  * Registry authentication: Basic, and Bearer tokens from the `WWW-Authenticate` challenge (the Docker token
@@ -76681,7 +75256,7 @@ class Authorizer {
             return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
         }
         if (c.scheme !== 'bearer') {
-            throw new errors/* OepError */.$s('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
+            throw new errors_OepError('E_AUTH', `the registry asks for ${c.scheme} authentication, which is not supported`);
         }
         const key = [...new Set(scopes)].sort().join(' ');
         const cached = this.#tokens.get(key);
@@ -76709,7 +75284,7 @@ class Authorizer {
             return;
         const plainOk = url.protocol === 'http:' && url.hostname === this.#plainRealmHost;
         if (!plainOk) {
-            throw new errors/* OepError */.$s('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
+            throw new errors_OepError('E_AUTH', `the registry's token endpoint ${url.origin} is not HTTPS: credentials will not be sent there`, {
                 hint: this.#plainRealmHost === undefined
                     ? 'use --tls-verify=false only for a test registry you trust'
                     : `plain HTTP is accepted only on the registry's own host (${this.#plainRealmHost}): serve the token endpoint over HTTPS`,
@@ -76739,13 +75314,13 @@ class Authorizer {
     #realm(c) {
         const realm = c.params.realm;
         if (!realm)
-            throw new errors/* OepError */.$s('E_AUTH', 'the registry sent a Bearer challenge without a realm');
+            throw new errors_OepError('E_AUTH', 'the registry sent a Bearer challenge without a realm');
         let url;
         try {
             url = new URL(realm);
         }
         catch {
-            throw new errors/* OepError */.$s('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
+            throw new errors_OepError('E_AUTH', `the registry's token realm ${JSON.stringify(realm)} is not a URL`);
         }
         this.#checkRealm(url);
         return url;
@@ -76801,11 +75376,11 @@ function parseToken(body, url) {
         doc = JSON.parse(body);
     }
     catch {
-        throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
+        throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} did not answer with JSON`);
     }
     const token = doc.token ?? doc.access_token;
     if (!token)
-        throw new errors/* OepError */.$s('E_AUTH', `the token endpoint ${url.origin} returned no token`);
+        throw new errors_OepError('E_AUTH', `the token endpoint ${url.origin} returned no token`);
     const ttl = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : 60;
     return { token, ttl };
 }
@@ -76837,7 +75412,7 @@ async function authorization(auth, scopes, req) {
         return await auth.header(scopes);
     }
     catch (err) {
-        if (!(err instanceof errors/* OepError */.$s))
+        if (!(err instanceof errors_OepError))
             throw err;
         throw inContext(err, req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`);
     }
@@ -76947,6 +75522,60 @@ function withRedirects(send) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/registry/transport/retry.ts
+/**
+ * Backoff (exponential, full jitter, Retry-After honoured and capped) and `withRetry`, the transport layer that
+ * retries single idempotent requests (GET, HEAD). Whole operations (a blob upload session, a manifest PUT) are
+ * retried by their callers with retryOperation (../retry.ts), which shares this backoff.
+ */
+
+
+const DEFAULT_RETRY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * When `err` is worth attempt number `attempt + 2`: log it, wait, and return true. False when it is not
+ * transient or the policy's retries are spent.
+ */
+async function backoff(what, policy, attempt, err) {
+    if (!isTransient(err) || attempt >= policy.retries)
+        return false;
+    const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+    const wait = err.retryAfterMs !== undefined
+        ? Math.min(policy.maxMs, err.retryAfterMs)
+        : Math.round(exp / 2 + Math.random() * (exp / 2));
+    policy.log(`retry ${attempt + 1}/${policy.retries} of ${what} in ${(wait / 1000).toFixed(1)} s: ${err.message}`);
+    await sleep(wait);
+    return true;
+}
+/**
+ * Retry GET and HEAD on transient failures: a network error before the answer, or 408/429/5xx (the body is
+ * dropped, and the last answer is returned as it came, for the caller to map). Other methods pass through:
+ * a POST, PATCH or PUT is one step of an upload session, which is retried as a whole or not at all.
+ */
+function withRetry(send, policy) {
+    return async (req) => {
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+            return send(req);
+        const what = req.what ?? `${req.method} ${req.url.origin}${req.url.pathname}`;
+        for (let attempt = 0;; attempt++) {
+            let res;
+            try {
+                res = await send(req);
+            }
+            catch (err) {
+                if (await backoff(what, policy, attempt, err))
+                    continue;
+                throw err;
+            }
+            if (!isTransientStatus(res.status) || attempt >= policy.retries)
+                return res;
+            const err = httpError(res.status, res.headers, '', what);
+            await discard(res);
+            await backoff(what, policy, attempt, err);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/registry/session.ts
 
 
@@ -77047,7 +75676,7 @@ class Session {
 
 
 
-const MANIFEST_ACCEPT = [mediatypes.MT.ociIndex, mediatypes.MT.ociManifest, mediatypes.MT.dockerManifestList, mediatypes.MT.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerManifestList, MT.dockerManifest].join(', ');
 function pullScope(repo) {
     return `repository:${repo}:pull`;
 }
@@ -77218,13 +75847,13 @@ class RegistryClient {
             headers: { accept: MANIFEST_ACCEPT },
         });
         const length = Number(res.headers['content-length'] ?? 0);
-        if (length > source/* MAX_JSON_BLOB */.O) {
+        if (length > MAX_JSON_BLOB) {
             await discard(res);
-            throw new errors/* OepError */.$s('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         }
-        const bytes = await readBytes(res, source/* MAX_JSON_BLOB */.O + 1);
-        if (bytes.length > source/* MAX_JSON_BLOB */.O)
-            throw new errors/* OepError */.$s('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
+        const bytes = await readBytes(res, MAX_JSON_BLOB + 1);
+        if (bytes.length > MAX_JSON_BLOB)
+            throw new errors_OepError('E_MANIFEST', `${this.host}/${repo}: manifest ${reference} is larger than 4 MiB`);
         const ct = res.headers['content-type'];
         const dg = res.headers['docker-content-digest'];
         return {
@@ -77266,8 +75895,141 @@ function uploadLocation(header, base, what) {
     return url;
 }
 
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+/**
+ * Image references, parsed once into a typed value (the docker reference grammar, as distribution/reference
+ * and go-containerregistry's name package read it): `[registry/]repository[:tag][@digest]`, where a first
+ * component with a dot, a colon or `localhost` is a registry, and Docker Hub names get `library/`.
+ */
+
+
+const DOCKER_HUB = 'docker.io';
+/** Docker Hub's API lives on another host than its name. */
+const DOCKER_HUB_API = 'registry-1.docker.io';
+/** The key docker login writes Docker Hub credentials under. */
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+function reference_bad(input, why) {
+    return new errors_OepError('E_REFERENCE', `invalid image reference ${JSON.stringify(input)}: ${why}`, {
+        hint: 'write REGISTRY/REPOSITORY[:TAG], e.g. ghcr.io/org/app:v1 or localhost:5000/app',
+    });
+}
+function isRegistry(first) {
+    return first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
+}
+function parseReference(input) {
+    const s = input.trim();
+    if (s === '')
+        throw reference_bad(input, 'it is empty');
+    if (/[A-Z]/.test(s.split(/[:@]/)[0].split('/').slice(1).join('/'))) {
+        throw reference_bad(input, 'repository names must be lowercase');
+    }
+    let rest = s;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        try {
+            parseDigest(digest, input);
+        }
+        catch {
+            throw reference_bad(input, `${digest} is not a digest`);
+        }
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw reference_bad(input, `${JSON.stringify(tag)} is not a valid tag`);
+    }
+    const parts = rest.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && isRegistry(parts[0])) {
+        registry = parts.shift().toLowerCase(); // host names are case-insensitive; credentials match them exactly
+        if (!HOST.test(registry) || !URL.canParse(`https://${registry}/`)) {
+            // URL.canParse catches what the pattern lets through: ports above 65535, malformed IPv6 literals.
+            throw reference_bad(input, `${JSON.stringify(registry)} is not a valid registry host`);
+        }
+    }
+    if (registry === 'index.docker.io' || registry === DOCKER_HUB_API)
+        registry = DOCKER_HUB;
+    if (parts.some((p) => !COMPONENT.test(p)))
+        throw reference_bad(input, 'repository names are lowercase letters, digits and . _ - separators');
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw reference_bad(input, 'the repository name is longer than 255 characters');
+    const ref = {
+        registry,
+        apiHost: registry === DOCKER_HUB ? DOCKER_HUB_API : registry,
+        repository,
+    };
+    if (tag !== undefined)
+        ref.tag = tag;
+    if (digest !== undefined)
+        ref.digest = digest;
+    return ref;
+}
+/** `registry/repository` (the image name, no tag). */
+function repositoryName(ref) {
+    return `${ref.registry}/${ref.repository}`;
+}
+function formatReference(ref) {
+    return `${repositoryName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/**
+ * Extra tags: bare tags go to the main repository; full references may name other repositories (as
+ * docker/metadata-action's `tags` output does). Digests are not tags.
+ */
+function resolveTag(tag, main) {
+    const t = tag.trim();
+    if (TAG.test(t))
+        return { ...main, tag: t, digest: undefined };
+    // `sha256:<hex>` would otherwise parse as the Docker Hub image library/sha256 with the hex as its tag.
+    if (/^sha(256|384|512):/i.test(t))
+        throw reference_bad(t, 'a tag cannot be a digest');
+    // With no `/`, `:` or `@` it can only have been meant as a tag: never read it as a Docker Hub repository.
+    if (!/[/:@]/.test(t)) {
+        throw reference_bad(t, 'tags are up to 128 letters, digits, _ . -, and do not start with . or -');
+    }
+    const ref = parseReference(t);
+    if (ref.digest)
+        throw reference_bad(t, 'a tag cannot be a digest reference');
+    return { ...ref, tag: ref.tag ?? 'latest' };
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/registry/command.ts
+/**
+ * Running a program for its answer (docker credential helpers): the host may supply its own runner (the Action
+ * could use @actions/exec, a test a fake); the default is node:child_process, with the input on stdin and
+ * never on the command line.
+ */
+
+const spawnCommand = (cmd, args, opts) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
+        ...(opts.env ? { env: opts.env } : {}),
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d) => (err += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+    // A program that exits without reading stdin makes the write fail with EPIPE: its exit code and output
+    // tell what happened, so this must not become an unhandled 'error' event that kills the process.
+    child.stdin.on('error', () => { });
+    child.stdin.end(opts.input);
+});
+
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
 /**
  * Where push credentials come from, first found wins: explicit username/password → docker config.json
@@ -77331,7 +76093,7 @@ async function readConfig(path) {
         return JSON.parse(text);
     }
     catch {
-        throw new errors/* OepError */.$s('E_AUTH', `${path} is not valid JSON`, {
+        throw new errors_OepError('E_AUTH', `${path} is not valid JSON`, {
             hint: 'fix or remove the file, or pass username/password',
         });
     }
@@ -77341,34 +76103,19 @@ function helperServer(ref) {
     return ref.registry === DOCKER_HUB ? DOCKER_HUB_AUTH_KEY : ref.registry;
 }
 /** Run `docker-credential-NAME get` with the server on stdin; undefined when it has nothing for it. */
-async function runCredentialHelper(name, server, env) {
+async function runCredentialHelper(name, server, env, run = spawnCommand) {
     if (!/^[A-Za-z0-9._-]+$/.test(name))
-        throw new errors/* OepError */.$s('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
+        throw new errors_OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
     const program = `docker-credential-${name}`;
-    const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, ['get'], {
-            env: env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d.toString('utf8')));
-        child.stderr.on('data', (d) => (err += d.toString('utf8')));
-        child.on('error', reject);
-        child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-        // A helper that exits without reading stdin makes the write fail with EPIPE: its exit code and output
-        // tell what happened, so this must not become an unhandled 'error' event that kills the process.
-        child.stdin.on('error', () => { });
-        child.stdin.end(server);
-    }).catch((err) => {
-        throw new errors/* OepError */.$s('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
+    const { code, stdout, stderr } = await run(program, ['get'], { input: server, env }).catch((err) => {
+        throw new errors_OepError('E_AUTH', `credential helper ${program} could not be run (${err.code ?? err.message})`, {
             hint: `install ${program}, or remove it from the docker config`,
         });
     });
     if (code !== 0) {
         if (/credentials not found/i.test(stdout + stderr))
             return undefined;
-        throw new errors/* OepError */.$s('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+        throw new errors_OepError('E_AUTH', `credential helper ${program} failed (exit ${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
     }
     return parseHelperOutput(stdout, program);
 }
@@ -77379,7 +76126,7 @@ function parseHelperOutput(stdout, program) {
         doc = JSON.parse(stdout);
     }
     catch {
-        throw new errors/* OepError */.$s('E_AUTH', `credential helper ${program} did not answer with JSON`);
+        throw new errors_OepError('E_AUTH', `credential helper ${program} did not answer with JSON`);
     }
     // As for config files: a field of the wrong type (or output that is not an object) is ignored.
     if (typeof doc?.Secret !== 'string' || !doc.Secret)
@@ -77390,7 +76137,8 @@ function parseHelperOutput(stdout, program) {
         return { identityToken: doc.Secret, source };
     return { username: typeof doc.Username === 'string' ? doc.Username : '', password: doc.Secret, source };
 }
-async function fromDockerConfig(ref, env) {
+async function fromDockerConfig(ref, opts) {
+    const { env, runCommand } = opts;
     const dir = env.DOCKER_CONFIG ?? (env.HOME ? (0,external_node_path_.join)(env.HOME, '.docker') : undefined);
     if (!dir)
         return undefined;
@@ -77400,12 +76148,12 @@ async function fromDockerConfig(ref, env) {
         return undefined;
     const helper = bestEntry(cfg.credHelpers, ref);
     if (helper)
-        return runCredentialHelper(helper, helperServer(ref), env);
+        return runCredentialHelper(helper, helperServer(ref), env, runCommand);
     const entry = fromEntry(bestEntry(cfg.auths, ref), `docker config ${path}`);
     if (entry)
         return entry;
     if (cfg.credsStore)
-        return runCredentialHelper(cfg.credsStore, helperServer(ref), env);
+        return runCredentialHelper(cfg.credsStore, helperServer(ref), env, runCommand);
     return undefined;
 }
 async function fromContainersAuth(ref, env) {
@@ -77426,13 +76174,33 @@ async function fromContainersAuth(ref, env) {
 async function findCredential(ref, opts) {
     if (opts.username !== undefined || opts.password !== undefined) {
         if (!opts.username || !opts.password) {
-            throw new errors/* OepError */.$s('E_USAGE', 'username and password go together: one was given without the other', {
+            throw new errors_OepError('E_USAGE', 'username and password go together: one was given without the other', {
                 hint: 'give both, or neither to use docker/podman login credentials',
             });
         }
         return { username: opts.username, password: opts.password, source: 'username/password' };
     }
-    return (await fromDockerConfig(ref, opts.env)) ?? (await fromContainersAuth(ref, opts.env));
+    return (await fromDockerConfig(ref, opts)) ?? (await fromContainersAuth(ref, opts.env));
+}
+
+;// CONCATENATED MODULE: ./src/registry/retry.ts
+/**
+ * Retries for whole operations (a blob upload session, a manifest PUT, a connection with its handshake), never
+ * for single requests inside them: a half-done upload session is abandoned and started again (style.md 2.3).
+ * Only transient failures are retried (transport/errors.ts); Retry-After is honoured, capped.
+ */
+
+
+async function retryOperation(what, policy, fn) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            if (!(await backoff(what, policy, attempt, err)))
+                throw err;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/registry-session.ts
@@ -77471,6 +76239,7 @@ function credentialFor(ref, explicitFor, opts, log) {
         const cred = await findCredential(ref, {
             ...(mine ? { username: opts.username, password: opts.password } : {}),
             env: opts.env,
+            ...(opts.runCommand ? { runCommand: opts.runCommand } : {}),
         });
         if (cred)
             secretsOf(cred).forEach((v) => opts.onSecret?.(v));
@@ -77508,8 +76277,900 @@ async function connectClients(refs, opts, log = () => { }) {
     return clients;
 }
 
-// EXTERNAL MODULE: ./src/pipeline/layer-files.ts + 3 modules
-var layer_files = __nccwpck_require__(1338);
+;// CONCATENATED MODULE: ./src/pipeline/registry-source.ts
+/**
+ * An image in a registry as a BlobSource, so inspect and decrypt read `--image` exactly as they read a layout:
+ * the tree loader sees a one-entry index.json naming the manifest the reference resolves to, and every
+ * manifest and blob is verified against its digest and size as it streams in.
+ */
+
+
+
+
+
+
+
+
+
+
+
+class RegistrySource {
+    name;
+    #client;
+    #ref;
+    #manifests = new Map();
+    constructor(client, ref) {
+        this.name = formatReference(ref);
+        this.#client = client;
+        this.#ref = ref;
+    }
+    async indexJson() {
+        const reference = this.#ref.digest ?? this.#ref.tag ?? 'latest';
+        const got = await this.#client.getManifest(this.#ref.repository, reference);
+        const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(got.bytes).digest('hex')}`;
+        if (this.#ref.digest && this.#ref.digest !== digest) {
+            throw new errors_OepError('E_DIGEST', `${this.name}: the registry served a manifest that hashes to ${digest}`);
+        }
+        if (!isIndexMediaType(got.mediaType) && !isManifestMediaType(got.mediaType)) {
+            throw new errors_OepError('E_UNSUPPORTED', `${this.name} is a ${got.mediaType || 'untyped'} document, not an image`);
+        }
+        this.#manifests.set(digest, got.bytes);
+        const entry = { mediaType: got.mediaType, digest, size: got.bytes.length };
+        if (this.#ref.tag)
+            entry.annotations = { [ANNOTATION_REF_NAME]: this.#ref.tag };
+        return Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [entry] }));
+    }
+    async open(desc) {
+        let raw;
+        const cached = this.#manifests.get(desc.digest);
+        if (cached)
+            raw = external_node_stream_.Readable.from([cached]);
+        else if (desc.mediaType && (isIndexMediaType(desc.mediaType) || isManifestMediaType(desc.mediaType))) {
+            raw = external_node_stream_.Readable.from([(await this.#client.getManifest(this.#ref.repository, desc.digest)).bytes]);
+        }
+        else
+            raw = await this.#client.getBlob(this.#ref.repository, desc.digest);
+        return verified(raw, desc, this.name);
+    }
+    async read(desc) {
+        return readSmall(() => this.open(desc), desc, this.name);
+    }
+    async has(desc) {
+        return this.#client.blobExists(this.#ref.repository, desc, [pullScope(this.#ref.repository)]);
+    }
+    async close() {
+        await this.#client.close();
+    }
+}
+/** The source a use case reads: a layout, or a registry image. Call close() when done. */
+async function registry_source_openSource(opts) {
+    if (opts.image) {
+        if (!opts.registry)
+            throw new errors_OepError('E_USAGE', 'reading an image from a registry needs registry options');
+        const ref = parseReference(opts.image);
+        const clients = await connectClients([ref], opts.registry, opts.log);
+        return new RegistrySource(clients.get(ref.apiHost), ref);
+    }
+    if (!opts.layout)
+        throw new errors_OepError('E_USAGE', 'give a layout or an image to read');
+    const layout = await openLayout(opts.layout);
+    return Object.assign(layout, { close: async () => { } });
+}
+
+;// CONCATENATED MODULE: ./src/oci/mutate.ts
+/**
+ * The pure half of a rewrite (go-containerregistry's `mutate`): given the loaded image graph and what became of
+ * each layer, rebuild every manifest and index bottom-up, computed once per node of the DAG. No I/O: the result
+ * holds each document's bytes and descriptor, and the caller writes or pushes them. Manifests and indexes are
+ * rebuilt only where something below them changed, so untouched parts keep their exact bytes; a rebuilt index
+ * repoints its attestations at the new image digests; a docker manifest that gets a transformed layer becomes
+ * OCI (with `convertDockerToOci`), and a docker list that then holds an OCI manifest becomes an OCI index.
+ */
+
+
+
+
+
+
+/** A parent's own descriptor of a child (its annotations, platform), pointing at what the child became. */
+function repoint(own, r) {
+    return { ...own, mediaType: r.mediaType, digest: r.digest, size: r.size };
+}
+function sha256(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** The node's own bytes when nothing changed (and it has a digest of its own), else the new document. */
+function emit(node, changed, doc, mediaType) {
+    const bytes = changed || node.desc.digest === '' ? serialize(doc) : node.bytes;
+    return { bytes, desc: { ...node.desc, mediaType, digest: sha256(bytes), size: bytes.length } };
+}
+/** One rebuild of an image graph; each node is rebuilt once however many parents share it. */
+class Mutator {
+    layers;
+    opts;
+    #rebuilt = new Map();
+    /** Source digest -> rebuilt digest, for attestations that refer to an image by digest. */
+    #newDigest = new Map();
+    manifests = [];
+    attestations = [];
+    constructor(layers, opts) {
+        this.layers = layers;
+        this.opts = opts;
+    }
+    rebuild(node) {
+        let r = this.#rebuilt.get(node);
+        if (!r) {
+            r = node.kind === 'manifest' ? this.#manifest(node) : this.#index(node);
+            this.#rebuilt.set(node, r);
+        }
+        return r;
+    }
+    #manifest(node) {
+        const layers = this.layers(node);
+        const changed = layers.some((l) => l.action === 'transformed');
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, layers: layers.map((l) => l.result) };
+        let config = node.doc.config;
+        if (changed && this.opts.convertDockerToOci && mediaType === MT.dockerManifest) {
+            // As containers/image does: only OCI manifests can carry encrypted layers. The config bytes stay the
+            // same (the docker config is a superset of the OCI one); only the descriptors' media types change.
+            mediaType = MT.ociManifest;
+            config = { ...node.doc.config, mediaType: MT.ociConfig };
+            Object.assign(raw, { mediaType, config });
+            raw.layers = layers.map((l) => ({ ...l.result, mediaType: ociLayerMediaType(l.result.mediaType) }));
+        }
+        const doc = emit(node, changed, raw, mediaType);
+        this.#newDigest.set(node.desc.digest, doc.desc.digest);
+        if (!isAttestationManifest(node.desc)) {
+            this.manifests.push({
+                platform: formatPlatform(node.platform),
+                source: node.desc,
+                result: doc.desc,
+                layers,
+            });
+        }
+        return { ...doc, blobs: [config, ...raw.layers] };
+    }
+    #index(node) {
+        // Images first, so that attestations can point at their new digests.
+        const results = new Map();
+        for (const [i, child] of node.children.entries()) {
+            if (child && !isAttestationManifest(child.desc)) {
+                // An image found under an attestation mark (settleAttestations) loses the mark in its parent too.
+                results.set(i, repoint(withoutAttestationMark(node.doc.manifests[i]), this.rebuild(child).desc));
+            }
+        }
+        for (const [i, child] of node.children.entries()) {
+            if (!child || !isAttestationManifest(child.desc))
+                continue;
+            const copied = repoint(node.doc.manifests[i], this.rebuild(child).desc);
+            const ref = copied.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '';
+            const target = this.#newDigest.get(ref) ?? ref;
+            this.attestations.push({ digest: copied.digest, reference: target });
+            results.set(i, {
+                ...copied,
+                annotations: { ...copied.annotations, [ANNOTATION_REFERENCE_DIGEST]: target },
+            });
+        }
+        const kept = node.children.flatMap((_, i) => (results.has(i) ? [results.get(i)] : []));
+        const changed = kept.length !== node.doc.manifests.length ||
+            kept.some((d, i) => JSON.stringify(d) !== JSON.stringify(node.doc.manifests[i]));
+        let mediaType = node.doc.mediaType;
+        const raw = { ...node.doc.raw, manifests: kept };
+        if (changed && mediaType === MT.dockerManifestList && kept.some((d) => d.mediaType === MT.ociManifest)) {
+            mediaType = MT.ociIndex;
+            raw.mediaType = mediaType;
+        }
+        return emit(node, changed, raw, mediaType);
+    }
+}
+/** Each element once by key, in first-seen order; a later duplicate's value replaces the earlier one's. */
+function byKey(items, key) {
+    return [...new Map(items.map((t) => [key(t), t])).values()];
+}
+/**
+ * Rebuild the image under `root` from what became of its layers. Pure and synchronous: nothing is read or
+ * written, so the same inputs always give the same bytes.
+ */
+function mutateImage(root, layers, opts) {
+    const m = new Mutator(layers, opts);
+    const top = m.rebuild(root);
+    const documents = byKey(nodesBottomUp(root).map((n) => m.rebuild(n)), (d) => d.desc.digest).map(({ desc, bytes }) => ({ desc, bytes }));
+    const blobs = byKey(manifestNodes(root).flatMap((n) => m.rebuild(n).blobs), (d) => d.digest);
+    return { root: top.desc, documents, manifests: m.manifests, attestations: m.attestations, blobs };
+}
+
+;// CONCATENATED MODULE: ./src/limit.ts
+/**
+ * Run async jobs with at most `limit` in flight. The first failure aborts the shared signal (so running
+ * streams stop instead of finishing work nobody will use), waits for the others to settle, and is rethrown.
+ * An outside signal (`stop`) aborts the same way, with its reason as the failure.
+ */
+async function mapLimit(items, limit, fn, stop) {
+    const controller = new AbortController();
+    let failure;
+    const onStop = () => {
+        failure ??= { err: stop.reason };
+        controller.abort(stop.reason);
+    };
+    if (stop?.aborted)
+        onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
+    const results = new Array(items.length);
+    let next = 0;
+    async function worker() {
+        while (!failure && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], controller.signal);
+            }
+            catch (err) {
+                failure ??= { err };
+                controller.abort(err);
+            }
+        }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    stop?.removeEventListener('abort', onStop);
+    if (failure)
+        throw failure.err;
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/layer-plan.ts
+/**
+ * The first step of a rewrite: what to do with every layer of every manifest (transform it or copy it), and the
+ * distinct blob jobs that follow, so that each blob is processed once however many manifests share it.
+ */
+
+
+
+
+function jobKey(action, layer) {
+    return `${action}:${layer.digest}`;
+}
+/** A non-distributable layer with URLs may legitimately be absent from the layout: its descriptor passes as is. */
+function isExternal(d) {
+    const foreign = d.mediaType.includes('nondistributable') || d.mediaType.includes('foreign');
+    return foreign && Array.isArray(d.urls) && d.urls.length > 0;
+}
+/** Plan every manifest (attestation manifests are copied); `sourceName` names the source in messages. */
+function planLayers(manifests, select, sourceName) {
+    const plan = { actions: new Map(), jobs: new Map() };
+    for (const m of manifests) {
+        const actions = m.doc.layers.map((layer, i) => isAttestationManifest(m.desc) ? 'copy' : select(layer, i, m));
+        // "Already encrypted" is checked, not trusted: a layer passed through as ciphertext must carry its keys.
+        m.doc.layers.forEach((layer, i) => {
+            if (actions[i] === 'copy' && isEncryptedMediaType(layer.mediaType)) {
+                const where = `layer ${i} (${layer.digest}) of the ${formatPlatform(m.platform)} image (manifest ${m.desc.digest})`;
+                assertEncryptedLayer(layer, `${sourceName}: ${where}`);
+            }
+        });
+        plan.actions.set(m, actions);
+        m.doc.layers.forEach((layer, i) => plan.jobs.set(jobKey(actions[i], layer), { layer, action: actions[i] }));
+    }
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/progress.ts
+/** Progress lines for large layers, so a CI log shows a long run is alive. */
+
+/** Layers this large get progress lines, every 256 MiB. */
+const PROGRESS_FROM = 512 * 1024 * 1024;
+const PROGRESS_STEP = 256 * 1024 * 1024;
+function mib(n) {
+    return `${(n / 1048576).toFixed(1)} MiB`;
+}
+/** A callback taking the bytes done so far, for layers large enough to report on; undefined for the rest. */
+function progressLogger(layer, verb, log) {
+    if (layer.size < PROGRESS_FROM)
+        return undefined;
+    let next = PROGRESS_STEP;
+    return (bytes) => {
+        if (bytes >= next && bytes < layer.size) {
+            log(`${verb.replace(/ed$/, 'ing')} layer ${layer.digest.slice(0, 19)}: ${mib(bytes)} of ${mib(layer.size)}`);
+            while (next <= bytes)
+                next += PROGRESS_STEP;
+        }
+    };
+}
+/** A pass-through stream stage that reports the bytes seen. */
+function progressStage(onProgress) {
+    let seen = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, cb) {
+            seen += chunk.length;
+            onProgress(seen);
+            cb(null, chunk);
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/blob-stage.ts
+
+
+
+
+
+
+/** Below this a worker's start and message round trip cost more than they save. */
+const WORKER_FROM = 4 * 1024 * 1024;
+function notSha256(source, what, digest) {
+    // We write sha256 layouts: a blob under another algorithm would be stored where its descriptor does not point.
+    return new errors_OepError('E_UNSUPPORTED', `${source.name}: ${what} ${digest} is not sha256; only sha256 blobs can be rewritten`);
+}
+class BlobStage {
+    source;
+    writer;
+    work;
+    opts;
+    constructor(source, writer, work, opts) {
+        this.source = source;
+        this.writer = writer;
+        this.work = work;
+        this.opts = opts;
+    }
+    /** Run every job; the result maps each job's key to the blob it produced. */
+    async run(jobs) {
+        const done = new Map();
+        await mapLimit([...jobs.entries()], this.opts.concurrency, async ([key, { layer, action }], signal) => {
+            done.set(key, action === 'copy' ? await this.#copy(layer, signal) : await this.#transform(layer, signal));
+        }, this.opts.signal);
+        return done;
+    }
+    /** Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified. */
+    async writeConfigs(manifests) {
+        for (const m of manifests) {
+            const w = await this.writer.writeBytes(m.config);
+            if (w.digest !== m.doc.config.digest)
+                throw notSha256(this.source, 'config', m.doc.config.digest);
+            this.opts.onBlob?.(m.doc.config, this.writer.handle(m.doc.config.digest));
+        }
+    }
+    async #copy(layer, signal) {
+        if (this.writer.has(layer.digest))
+            return { desc: layer, action: 'copied' };
+        if (isExternal(layer) && !(await this.source.has(layer)))
+            return { desc: layer, action: 'external' };
+        const { written } = await this.#move(layer, undefined, signal);
+        if (written.digest !== layer.digest)
+            throw notSha256(this.source, 'blob', layer.digest);
+        this.opts.onBlob?.(layer, this.writer.handle(layer.digest));
+        return { desc: layer, action: 'copied' };
+    }
+    async #transform(layer, signal) {
+        const t = await this.work.prepare(layer);
+        const started = Date.now();
+        const { written, hmac } = await this.#move(layer, t, signal);
+        const secs = (Date.now() - started) / 1000;
+        this.opts.log(`${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`);
+        const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
+        this.opts.onBlob?.(desc, this.writer.handle(desc.digest));
+        return { desc, action: 'transformed' };
+    }
+    async #move(layer, t, signal) {
+        const onProgress = progressLogger(layer, this.work.verb, this.opts.log);
+        const location = this.source.locate ? await this.source.locate(layer) : undefined;
+        if (!location) {
+            // The source's reader checks the digest and the writer hashes the output: the loop does only the cipher.
+            const loop = t ? new LayerStream(t.params, { hashOutput: false }) : undefined;
+            const stages = loop ? [loop] : [];
+            if (onProgress)
+                stages.push(progressStage(onProgress));
+            const written = await this.writer.writeStream(await this.source.open(layer), stages, signal);
+            const hmac = loop?.result().hmac;
+            return { written, ...(hmac ? { hmac } : {}) };
+        }
+        const job = {
+            ...(t ? t.params : { mode: 'copy' }),
+            source: location,
+            expected: { digest: layer.digest, size: layer.size },
+            sourceName: this.source.name,
+            out: this.writer.tempPath(),
+            fileMode: this.writer.fileMode,
+        };
+        const r = this.opts.workers && layer.size >= WORKER_FROM
+            ? await this.opts.workers.run(job, signal, onProgress)
+            : await layer_files_runFileJob(job, onProgress);
+        const written = await this.writer.adopt(job.out, { digest: r.digest, size: r.size });
+        return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/report.ts
+/** Turning a rewrite's outcome into the ImageReport every front end formats. */
+
+
+function toImageReport(r, extra, skipped) {
+    return {
+        digest: r.root.digest,
+        mediaType: r.root.mediaType,
+        size: r.root.size,
+        ...extra,
+        platforms: r.manifests.map((m) => ({
+            platform: m.platform,
+            digest: m.result.digest,
+            mediaType: m.result.mediaType,
+            layers: m.layers.map((l) => {
+                const encrypted = isEncryptedMediaType(l.result.mediaType);
+                const action = l.action === 'external'
+                    ? 'external'
+                    : l.action === 'transformed'
+                        ? encrypted
+                            ? 'encrypted'
+                            : 'decrypted'
+                        : encrypted
+                            ? 'already-encrypted'
+                            : 'kept';
+                const report = {
+                    index: l.index,
+                    mediaType: l.result.mediaType,
+                    size: l.result.size,
+                    digest: l.result.digest,
+                    sourceDigest: l.source.digest,
+                    encrypted,
+                    action,
+                };
+                if (encrypted)
+                    report.recipients = describeLayer(l.result).protocols;
+                return report;
+            }),
+        })),
+        skippedPlatforms: skipped,
+        attestations: r.attestations,
+    };
+}
+/** The fields of a rewritten root that replace those of its index.json entry (annotations stay the entry's). */
+function pick(d) {
+    return { mediaType: d.mediaType, digest: d.digest, size: d.size };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/rewrite.ts
+/**
+ * Rewrite an image into a new layout, layer by layer: the shared core of encrypt and decrypt, in four steps.
+ * Plan what becomes of each layer (layer-plan.ts); run the layers, each distinct blob once, in parallel
+ * (blob-stage.ts); rebuild the manifests and indexes from the new layers, a pure step (oci/mutate.ts); write
+ * them. Untouched parts keep their exact bytes and digests.
+ */
+
+
+
+
+
+
+
+/** What became of the layers of one manifest. */
+function layerOutcomes(m, plan, moved) {
+    const actions = plan.actions.get(m);
+    return m.doc.layers.map((layer, index) => {
+        const d = moved.get(jobKey(actions[index], layer));
+        // A copied layer keeps this manifest's own descriptor (annotations, urls), not another manifest's.
+        return { index, action: d.action, source: layer, result: d.action === 'transformed' ? d.desc : layer };
+    });
+}
+async function rewriteImage(source, image, writer, ops, opts) {
+    const manifests = manifestNodes(image.root);
+    const plan = planLayers(manifests, ops.select, source.name);
+    const stage = new BlobStage(source, writer, ops, opts);
+    const moved = await stage.run(plan.jobs);
+    await stage.writeConfigs(manifests);
+    const mutation = mutateImage(image.root, (m) => layerOutcomes(m, plan, moved), ops);
+    for (const d of mutation.documents)
+        await writer.writeBytes(d.bytes);
+    const blobs = mutation.blobs
+        .filter((b) => !isExternal(b) || writer.has(b.digest))
+        .map((desc) => ({ desc, handle: writer.handle(desc.digest) }));
+    return { ...mutation, blobs };
+}
+/**
+ * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
+ * The report is made first: nothing that can fail may come after the layout is in place.
+ */
+async function rewriteToLayout(source, image, writer, ops, opts) {
+    const result = await rewriteImage(source, image, writer, ops, opts);
+    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+    const report = toImageReport(result, { output: writer.path, ...(refName ? { refName } : {}), ...opts.report }, image.skippedPlatforms);
+    await writer.commit([image.entry ? { ...image.entry, ...pick(result.root) } : result.root]);
+    return { report, result };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/decrypt.ts
+/** Decrypt use case: encrypted layout in → plaintext layout out, every layer's MAC checked before it lands. */
+
+
+
+
+
+
+
+async function decryptImage(opts) {
+    const log = opts.log ?? (() => { });
+    const source = await registry_source_openSource(opts);
+    let writer;
+    const workers = startWorkers(opts);
+    try {
+        const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+        // Private: plaintext, verified or not, must never be readable by other users of the machine.
+        writer = await LayoutWriter.create(opts.output, {
+            private: true,
+            ...(opts.temps ? { temps: opts.temps } : {}),
+        });
+        const { report } = await rewriteToLayout(source, image, writer, {
+            verb: 'decrypted',
+            convertDockerToOci: false,
+            select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
+            prepare: (layer) => decryptLayer(layer, opts.keys),
+        }, { ...rewriteRuntime(opts, workers), log, ...(opts.signal ? { signal: opts.signal } : {}) });
+        return report;
+    }
+    catch (err) {
+        await writer?.abort().catch(() => { }); // the first error is the one to report
+        throw err;
+    }
+    finally {
+        await workers?.close();
+        await source.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
+/**
+ * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
+ * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
+async function encryptable(source, layer, where, opts, log) {
+    const { i, name } = where;
+    // A foreign layer (e.g. a Windows base) may live only at its URLs: there is nothing here to encrypt.
+    if (isExternal(layer) && !(await source.has(layer))) {
+        if (opts.encryptLayers) {
+            throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} is a foreign layer that is not in the layout, so it cannot be encrypted`, {
+                hint: 'leave it out with --encrypt-layers',
+            });
+        }
+        log(`layer ${i} of ${name} is a foreign layer hosted at ${layer.urls[0]}: left as it is`);
+        return false;
+    }
+    if (!isEncryptedMediaType(layer.mediaType) && !isEncryptableLayer(layer.mediaType)) {
+        throw new errors_OepError('E_UNSUPPORTED', `layer ${i} of ${name} has media type ${layer.mediaType}, which ocicrypt cannot encrypt`, {
+            hint: 'leave it out with --encrypt-layers',
+        });
+    }
+    return true;
+}
+/** Check every selection before writing anything: the digests of the layers selected, in any image. */
+async function chooseLayers(source, image, opts, log) {
+    const chosen = new Set();
+    for (const m of imageManifestNodes(image.root)) {
+        const name = `the ${formatPlatform(m.platform)} image`;
+        const indexes = resolveLayerIndexes(opts.encryptLayers, m.doc.layers.length, name);
+        for (const i of [...indexes]) {
+            if (!(await encryptable(source, m.doc.layers[i], { i, name }, opts, log)))
+                indexes.delete(i);
+        }
+        for (const i of indexes)
+            chosen.add(m.doc.layers[i].digest);
+    }
+    return chosen;
+}
+/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
+async function encryptToLayout(opts) {
+    const log = opts.log ?? (() => { });
+    if (opts.recipients.length === 0) {
+        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
+            hint: 'give at least one public key (--recipient jwe:pub.pem, or the public-keys input)',
+        });
+    }
+    const source = await openLayout(opts.layout);
+    const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
+    const droppedAttestations = await settleAttestations(source, image, {
+        mode: opts.attestations ?? 'drop',
+        platforms: opts.platforms,
+    });
+    const chosen = await chooseLayers(source, image, opts, log);
+    if (image.skippedPlatforms.length)
+        log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
+    const writer = await LayoutWriter.create(opts.output, opts.temps ? { temps: opts.temps } : {});
+    const workers = startWorkers(opts);
+    try {
+        const ops = {
+            verb: 'encrypted',
+            convertDockerToOci: true,
+            // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
+            // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
+            select: (layer) => chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
+            prepare: (layer) => encryptLayer(layer, opts.recipients),
+        };
+        const out = await rewriteToLayout(source, image, writer, ops, {
+            ...rewriteRuntime(opts, workers),
+            log,
+            ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
+            ...(opts.signal ? { signal: opts.signal } : {}),
+            report: { droppedAttestations },
+        });
+        out.report.recipients = opts.recipients.map((r) => ({
+            type: r.type,
+            alg: r.alg,
+            fingerprint: r.fingerprint,
+            source: r.source,
+        }));
+        return out;
+    }
+    catch (err) {
+        await writer.abort().catch(() => { }); // the first error is the one to report
+        throw err;
+    }
+    finally {
+        await workers?.close();
+    }
+}
+async function encryptImage(opts) {
+    return (await encryptToLayout(opts)).report;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
+/** Inspect use case: what is in a layout, per platform and layer, and who each encrypted layer opens for. */
+
+
+
+
+
+
+function platformReport(node) {
+    return {
+        platform: formatPlatform(node.platform),
+        digest: node.desc.digest,
+        mediaType: node.doc.mediaType,
+        layers: node.doc.layers.map((l, index) => {
+            const encrypted = isEncryptedMediaType(l.mediaType);
+            return {
+                index,
+                mediaType: l.mediaType,
+                size: l.size,
+                digest: l.digest,
+                sourceDigest: l.digest,
+                encrypted,
+                action: encrypted ? 'already-encrypted' : 'kept',
+                ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
+            };
+        }),
+    };
+}
+async function inspectImage(opts) {
+    const source = await registry_source_openSource(opts);
+    let image;
+    try {
+        image = await loadImage(source, { refName: opts.refName });
+    }
+    finally {
+        await source.close();
+    }
+    const nodes = manifestNodes(image.root);
+    const platforms = nodes.filter((n) => !isAttestationManifest(n.desc)).map(platformReport);
+    const attestations = nodes
+        .filter((n) => isAttestationManifest(n.desc))
+        .map((n) => ({
+        digest: n.desc.digest,
+        reference: n.desc.annotations?.[ANNOTATION_REFERENCE_DIGEST] ?? '',
+    }));
+    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+    return {
+        digest: image.root.desc.digest,
+        mediaType: image.root.doc.mediaType,
+        size: image.root.desc.size,
+        ...(refName ? { refName } : {}),
+        platforms,
+        skippedPlatforms: [],
+        attestations,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry/errors.ts
+/** The registry's error type and its retry predicate, for the use cases (transport/ stays private to registry/). */
+
+
+;// CONCATENATED MODULE: ./src/registry/push.ts
+
+
+
+/** One target per repository (tags of the same repository share its content). */
+function distinctRepositories(targets) {
+    const seen = new Map();
+    for (const t of targets)
+        if (!seen.has(repositoryName(t.ref)))
+            seen.set(repositoryName(t.ref), t);
+    return [...seen.values()];
+}
+/**
+ * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
+ * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
+ * the same registry that already has it, else upload. Each blob is pushed once however often it is asked for;
+ * at most `concurrency` uploads run at a time.
+ */
+class BlobPusher {
+    stats = { uploaded: 0, mounted: 0, skipped: 0, bytesUploaded: 0 };
+    #repos;
+    #reader;
+    #opts;
+    #started = new Map();
+    #running = 0;
+    #queue = [];
+    #aborted = false;
+    constructor(targets, reader, opts) {
+        this.#repos = distinctRepositories(targets);
+        this.#reader = reader;
+        this.#opts = opts;
+    }
+    push(blob) {
+        let p = this.#started.get(blob.digest);
+        if (!p) {
+            p = this.#limited(() => this.#pushEverywhere(blob));
+            this.#started.set(blob.digest, p);
+        }
+        return p;
+    }
+    /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
+    abort() {
+        this.#aborted = true;
+    }
+    /** Wait for every blob asked for so far; the first failure is thrown. */
+    async settle() {
+        await Promise.all(this.#started.values());
+    }
+    async #limited(fn) {
+        while (this.#running >= this.#opts.concurrency)
+            await new Promise((r) => this.#queue.push(r));
+        this.#running++;
+        try {
+            if (this.#aborted)
+                throw new Error('push aborted');
+            await fn();
+        }
+        finally {
+            this.#running--;
+            this.#queue.shift()?.();
+        }
+    }
+    async #pushEverywhere(blob) {
+        const holders = new Map(); // registry host -> a repository that has the blob
+        for (const { ref, client } of this.#repos) {
+            const name = repositoryName(ref);
+            const repo = ref.repository;
+            const mountFrom = holders.get(client.host);
+            await retryOperation(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
+                if (this.#aborted)
+                    throw new Error('push aborted');
+                if (await client.blobExists(repo, blob)) {
+                    this.stats.skipped++;
+                    return;
+                }
+                const session = await client.startUpload(repo, mountFrom ? { digest: blob.digest, from: mountFrom } : undefined);
+                if (session.mounted) {
+                    this.stats.mounted++;
+                    return;
+                }
+                await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
+                this.stats.uploaded++;
+                this.stats.bytesUploaded += blob.size;
+                if (blob.size > 64 * 1024 * 1024) {
+                    this.#opts.log(`uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`);
+                }
+            });
+            if (!holders.has(client.host))
+                holders.set(client.host, repo);
+        }
+    }
+}
+/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
+async function pushManifests(targets, manifests, opts) {
+    for (const { ref, client } of distinctRepositories(targets)) {
+        const name = repositoryName(ref);
+        for (const m of manifests) {
+            await retryOperation(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
+                const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
+                if (got && got !== m.desc.digest) {
+                    throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
+                }
+            });
+        }
+    }
+}
+/** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
+async function pushContent(targets, content, reader, opts) {
+    const blobs = new BlobPusher(targets, reader, opts);
+    await Promise.all(content.blobs.map((b) => blobs.push(b)));
+    await pushManifests(targets, content.manifests, opts);
+    return blobs.stats;
+}
+/** Point every tag at the root's exact bytes; each answer must carry the same digest. */
+async function pushTags(targets, root, opts) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        await retryOperation(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
+            const got = await client.putManifest(ref.repository, ref.tag, root.bytes, root.desc.mediaType);
+            if (got && got !== root.desc.digest) {
+                throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`);
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/verify.ts
+/**
+ * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
+ * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
+ * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
+ */
+
+
+
+
+/** Push access to every repository of `targets` (once each), checked before any work is done. */
+async function verifyPushAccess(targets, retry) {
+    for (const { ref, client } of new Map(targets.map((t) => [repositoryName(t.ref), t])).values()) {
+        await retryOperation(`authenticating to ${repositoryName(ref)}`, retry, () => client.checkPushAccess(ref.repository));
+    }
+}
+/** The content of one repository, read back by digest. */
+async function verifyRepository({ ref, client }, content, encrypted) {
+    const name = repositoryName(ref);
+    for (const m of content.manifests) {
+        const got = await client.getManifest(ref.repository, m.desc.digest);
+        if (!got.bytes.equals(m.bytes) || (got.digest && got.digest !== m.desc.digest)) {
+            throw new RegistryError('E_VERIFY', `${name} serves manifest ${m.desc.digest} with other bytes than were pushed`);
+        }
+        const doc = parseManifestOrIndex(got.bytes, `${name}@${m.desc.digest}`, m.desc.mediaType);
+        if (doc.kind !== 'manifest')
+            continue;
+        for (const l of doc.layers) {
+            if (encrypted.digests.has(l.digest) && !encrypted.intact(l)) {
+                throw new RegistryError('E_VERIFY', `${name}: layer ${l.digest} landed without its encryption media type or annotations`);
+            }
+        }
+    }
+    for (const b of content.blobs) {
+        if (!(await client.blobExists(ref.repository, b))) {
+            throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
+        }
+    }
+}
+/** Every repository of `targets` (once each) serves `content` as pushed. */
+async function verifyPushed(targets, content, encrypted) {
+    const done = new Set();
+    for (const target of targets) {
+        const name = repositoryName(target.ref);
+        if (done.has(name))
+            continue;
+        done.add(name);
+        await verifyRepository(target, content, encrypted);
+    }
+}
+/** Every tag, of every repository, must now serve the root's exact bytes. */
+async function verifyTags(targets, root) {
+    for (const { ref, client } of targets) {
+        if (!ref.tag)
+            continue;
+        const tagged = await client.getManifest(ref.repository, ref.tag);
+        if (!tagged.bytes.equals(root.bytes)) {
+            throw new RegistryError('E_VERIFY', `${repositoryName(ref)}:${ref.tag} does not point at ${root.desc.digest}`);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/pipeline/host.ts + 1 modules
+var host = __nccwpck_require__(8294);
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
 /**
  * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
@@ -77535,7 +77196,7 @@ var layer_files = __nccwpck_require__(1338);
 function pushTargets(image, tags = []) {
     const main = parseReference(image);
     if (main.digest) {
-        throw new errors/* OepError */.$s('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
+        throw new errors_OepError('E_REFERENCE', `image ${image} names a digest; a push needs a repository and tag`, {
             hint: 'write REPO[:TAG]; the digest is an output',
         });
     }
@@ -77555,8 +77216,8 @@ function pushTargets(image, tags = []) {
 }
 /** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
 function encryptionIntact(l) {
-    const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(options/* ANNOTATION_KEYS_PREFIX */.EG));
-    return (0,mediatypes/* isEncryptedMediaType */.hO)(l.mediaType) && keys && Boolean(l.annotations?.[options/* ANNOTATION_PUBOPTS */.ul]);
+    const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
+    return isEncryptedMediaType(l.mediaType) && keys && Boolean(l.annotations?.[ANNOTATION_PUBOPTS]);
 }
 /**
  * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
@@ -77570,9 +77231,9 @@ class StagedBlobs {
     async open(desc) {
         const handle = this.#handles.get(desc.digest);
         if (!handle)
-            throw new errors/* OepError */.$s('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
+            throw new errors_OepError('E_VERIFY', `internal: blob ${desc.digest} was not written by this run`);
         // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-        return external_node_stream_.Readable.from((0,layer_files/* uploadChunks */.Y)(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+        return external_node_stream_.Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
     }
 }
 /** The registries of a push, reached (and their auth schemes learnt) before anything is encrypted. */
@@ -77593,10 +77254,10 @@ async function encryptUploading(opts, layoutDir, conn, pushOpts) {
     const pusher = new BlobPusher(conn.targets, staged, pushOpts);
     const stop = new AbortController();
     try {
-        const out = await (0,encrypt/* encryptToLayout */.f)({
+        const out = await encryptToLayout({
             ...opts,
             output: layoutDir,
-            signal: stop.signal,
+            signal: (0,host/* anySignal */.J)(stop.signal, opts.signal),
             onBlob: (desc, handle) => {
                 staged.add(desc, handle);
                 pusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle()
@@ -77630,12 +77291,12 @@ async function layoutFolder(opts) {
     if (opts.output)
         return { dir: opts.output, remove: async () => { } };
     const staging = await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
-    (0,temps/* trackTemp */.EO)(staging);
+    opts.temps?.track(staging);
     return {
         dir: (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`),
         remove: async () => {
             await (0,promises_.rm)(staging, { recursive: true, force: true });
-            (0,temps/* untrackTemp */.bK)(staging);
+            opts.temps?.untrack(staging);
         },
     };
 }
@@ -77650,7 +77311,7 @@ async function pushImage(opts) {
         folder = await layoutFolder(opts);
         const pushOpts = {
             retry: conn.retry,
-            concurrency: Math.min(4, opts.concurrency ?? (0,layer_workers/* defaultConcurrency */.PV)()),
+            concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
             log,
         };
         const { report, result, pusher } = await encryptUploading(opts, folder.dir, conn, pushOpts);
@@ -77683,107 +77344,337 @@ async function pushImage(opts) {
         await conn.close();
     }
 }
-/** For front ends: remove every staging and temp folder of runs under way (on SIGINT/SIGTERM). */
 
-
-
-/***/ }),
-
-/***/ 5704:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VX: () => (/* binding */ parsePlatformList),
-/* harmony export */   Xf: () => (/* binding */ parseLayerList),
-/* harmony export */   cR: () => (/* binding */ resolveLayerIndexes)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _oci_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1890);
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
 /**
- * Which layers and platforms a run touches. The parsers are shared by every front end; the range check runs
- * against each image before anything is written.
+ * A checked request, run: the one place that turns a Request into the use case it asks for (encrypt into a
+ * layout, encrypt and push, decrypt, inspect). The CLI, the Action and the library each build the request
+ * their way and hand it here with what their host supplies.
  */
 
 
-/** `--encrypt-layers` / `encrypt-layers`: comma-separated indexes, negative from the top; empty means all. */
-function parseLayerList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec.split(',').map((part) => {
-        const t = part.trim();
-        if (!/^-?\d+$/.test(t)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_LAYER_INDEX', `encrypt-layers: ${JSON.stringify(t)} is not a layer index`, {
-                hint: 'give comma-separated indexes such as 0,1 or -1 for the top layer; leave empty for all layers',
+
+
+/** Where decrypt and inspect read from. */
+function run_source(req, registry, log) {
+    const where = req.image ? { image: req.image, registry } : { layout: req.layout };
+    return { ...where, ...(log ? { log } : {}) };
+}
+/** The options every encryption takes, push or not. */
+function encryptOptions(req, host) {
+    return {
+        layout: req.layout,
+        ...(req.refName ? { refName: req.refName } : {}),
+        recipients: req.recipients,
+        encryptLayers: req.encryptLayers,
+        platforms: req.platforms,
+        attestations: req.attestations,
+        ...host,
+    };
+}
+function runRequest(req, runner) {
+    const { tempDir, keys, registry: extra, ...host } = runner;
+    const registry = { ...req.registry, ...extra };
+    switch (req.command) {
+        case 'encrypt': {
+            const common = encryptOptions(req, host);
+            if (!req.image)
+                return encryptImage({ ...common, output: req.output });
+            return pushImage({
+                ...common,
+                image: req.image,
+                tags: req.tags,
+                output: req.output,
+                tempDir,
+                verify: req.verify,
+                registry,
             });
         }
-        return Number(t);
-    });
+        case 'decrypt':
+            return decryptImage({
+                ...run_source(req, registry),
+                ...host,
+                refName: req.refName,
+                output: req.output,
+                keys: keys ?? [],
+                platforms: req.platforms,
+            });
+        case 'inspect':
+            return inspectImage({ ...run_source(req, registry, host.log), refName: req.refName });
+    }
 }
-function parsePlatformList(spec) {
-    if (spec === undefined || spec.trim() === '')
-        return undefined;
-    return spec
-        .split(/[,\n]/)
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/**
+ * The Action's inputs: read once by getInputs (main.ts) into strings keyed by the action.yml names, then handed
+ * to the one request layer (pipeline/request.ts), which checks them the way the CLI and Tekton are checked.
+ */
+
+/** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
+function splitList(value) {
+    return value
+        .split(/[\n,]/)
         .map((s) => s.trim())
-        .filter(Boolean)
-        .map(_oci_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatform */ .FL);
+        .filter(Boolean);
 }
+/** Inputs → the checked request: pure but for reading the key and CA files the inputs name. */
+function optionsFrom(inputs, env) {
+    const strings = inputs;
+    return fromStrings('encrypt', strings, { env, userAgent: 'oci-encrypt-push-action' });
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
 /**
- * Resolve the requested indexes against an image of `count` layers: a set of 0-based indexes.
- * Out of range is an error (containers/image HEAD does the same; older versions wrapped silently).
+ * The job summary: what was pushed where, what each layer became, for whom, and what stays readable. Every
+ * string in a report may come from the image or the registry (media types, platforms, ref names, tags, paths):
+ * each goes through escapeMarkdown (`cell`) or `code`, so none can inject HTML, links, code spans, table cells
+ * or control characters into the page.
  */
-function resolveLayerIndexes(wanted, count, image) {
-    if (!wanted)
-        return new Set(Array.from({ length: count }, (_, i) => i));
-    const out = new Set();
-    for (const i of wanted) {
-        const abs = i < 0 ? count + i : i;
-        if (abs < 0 || abs >= count) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .OepError */ .$s('E_LAYER_INDEX', `encrypt-layers: index ${i} is out of range for ${image}, which has ${count} layers`, {
-                hint: `use 0..${count - 1}, or -1..-${count} from the top`,
-            });
-        }
-        out.add(abs);
+
+/** Digests, references and paths as inline code; anything outside their alphabet as escaped HTML code. */
+function code(s) {
+    return /^[A-Za-z0-9@:/._+…-]*$/.test(s) ? `\`${s}\`` : `<code>${escapeMarkdown(s)}</code>`;
+}
+function summary_short(digest) {
+    return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
+}
+function size(n) {
+    return n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+}
+function summary_header(r) {
+    const out = [];
+    if ('imageRef' in r) {
+        out.push(`**Image:** ${code(r.imageRef)}${r.verified ? ' (verified in the registry)' : ''}`, '');
+        out.push('**Tags:**', ...r.tags.map((t) => `- ${code(t)}`), '');
+        if (r.output)
+            out.push(`**Encrypted layout also written to:** ${code(r.output)}`, '');
+    }
+    else if (r.output) {
+        out.push(`**Encrypted layout:** ${code(r.output)}`, '', `**Digest:** ${code(r.digest)}`, '');
     }
     return out;
 }
+function platforms(r) {
+    const out = [];
+    for (const p of r.platforms) {
+        out.push(`### ${escapeMarkdown(p.platform)} ${code(summary_short(p.digest))}`, '');
+        out.push('| # | media type | plaintext digest → encrypted digest | size | state |', '|---|---|---|---|---|');
+        for (const l of p.layers) {
+            const change = l.sourceDigest === l.digest
+                ? code(summary_short(l.digest))
+                : `${code(summary_short(l.sourceDigest))} → ${code(summary_short(l.digest))}`;
+            out.push(`| ${l.index} | ${escapeMarkdown(l.mediaType)} | ${change} | ${size(l.size)} | ${l.encrypted ? '🔒 ' : ''}${escapeMarkdown(l.action)} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+function summaryMarkdown(r) {
+    const out = ['## oci-encrypt-push', '', ...summary_header(r), ...platforms(r)];
+    if (r.skippedPlatforms.length) {
+        out.push(`Left out (not selected): ${r.skippedPlatforms.map((p) => escapeMarkdown(p)).join(', ')}`, '');
+    }
+    if (r.attestations.length) {
+        out.push(`Attestations kept unencrypted, pointing at the new image digests: ${r.attestations.map((a) => code(summary_short(a.digest))).join(', ')}`, '');
+    }
+    if (r.droppedAttestations) {
+        out.push(`Attestations dropped: ${r.droppedAttestations} (SBOM/provenance cannot be encrypted; set \`attestations: keep\` to push them unencrypted)`, '');
+    }
+    if (r.recipients?.length) {
+        out.push('**Recipients**', '', '| key | algorithm | fingerprint (sha256 of the public key) |', '|---|---|---|');
+        for (const k of r.recipients) {
+            out.push(`| ${escapeMarkdown(k.type)} | ${escapeMarkdown(k.alg)} | ${code(k.fingerprint.slice(0, 32))} |`);
+        }
+        out.push('');
+    }
+    out.push('> [!WARNING]', '> ocicrypt encrypts layers only. The image config (environment, labels, history, layer diff IDs) and the', '> manifest stay readable to anyone who can pull the image: keep secrets out of ENV, LABEL and build arguments.');
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/main.ts
+/**
+ * The GitHub Action front end: inputs → one options object → the pipeline → outputs and a job summary.
+ * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
+ * the input's name and the fix, and sets no output.
+ */
+
+
+
+
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'layout',
+    'ref-name',
+    'image',
+    'tags',
+    'public-keys',
+    'recipients',
+    'encrypt-layers',
+    'platforms',
+    'username',
+    'password',
+    'tls-verify',
+    'ca-cert',
+    'retries',
+    'verify',
+    'output',
+    'digest-file',
+    'show-summary',
+    'attestations',
+];
+function getInputs() {
+    const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
+    return { ...raw, tags: splitList(raw.tags), recipients: splitList(raw.recipients) };
+}
+/** Which input an error from the pipeline is about, when its message does not already say. */
+const INPUT_OF = {
+    E_LAYOUT: 'layout',
+    E_BLOB_MISSING: 'layout',
+    E_DIGEST: 'layout',
+    E_MANIFEST: 'layout',
+    E_REF: 'ref-name',
+    E_PLATFORM: 'platforms',
+    E_LAYER_INDEX: 'encrypt-layers',
+    E_KEY: 'public-keys/recipients',
+    E_NO_RECIPIENT: 'public-keys',
+    E_REFERENCE: 'image/tags',
+    E_AUTH: 'username/password',
+    E_OUTPUT: 'output',
+};
+// An E_OUTPUT naming digest-file (the request checks its folder) is about digest-file, not output.
+/**
+ * The `::error::` text. Messages quote registries and images: escaped to one line (a stack, our own, keeps its
+ * lines, each escaped). @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
+ */
+function failureMessage(err) {
+    if (!isOepError(err)) {
+        const stack = err.stack ?? String(err);
+        return `internal error: ${stack.split('\n').map(escapeTerminal).join('\n')}`;
+    }
+    const input = INPUT_OF[err.code];
+    const text = escapeTerminal(err.describe());
+    const named = ['digest-file', ...(input?.split('/') ?? [])].some((n) => startsWithName(text, n));
+    return input && !named ? `${input}: ${text}` : text;
+}
+/** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
+function main_info(line) {
+    info(escapeTerminal(line));
+}
+function setOutputs(r, digestFile) {
+    // The digest file first: when it cannot be written the step fails with no digest output at all.
+    if (digestFile)
+        writeResultFiles({ digestFile }, r);
+    setOutput('digest', r.digest);
+    if ('imageRef' in r) {
+        setOutput('image', r.image);
+        setOutput('image-ref', r.imageRef);
+        setOutput('tags', r.tags.join('\n'));
+    }
+    setOutput('platform-digests', JSON.stringify(Object.fromEntries(r.platforms.map((p) => [p.platform, p.digest]))));
+    setOutput('report', JSON.stringify(r));
+    if (digestFile)
+        setOutput('digest-file', digestFile);
+}
+const masked = new Set();
+/** Mask a secret once: the runner hides every later occurrence; a second add-mask line would only be noise. */
+function mask(secret) {
+    if (masked.has(secret))
+        return;
+    masked.add(secret);
+    core_setSecret(secret);
+}
+async function run(runtime = {}) {
+    try {
+        const inputs = getInputs();
+        // Mask first: nothing below may print them, but a library error message might echo a header.
+        if (inputs.password)
+            mask(inputs.password);
+        const o = optionsFrom(inputs, process.env);
+        main_info(`${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`);
+        const { image, output } = o;
+        const title = escapeTerminal(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`);
+        const report = await group(title, () => runRequest(o, {
+            ...runtime,
+            log: main_info,
+            tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
+            registry: { onSecret: mask },
+        }));
+        setOutputs(report, o.results.digestFile);
+        if (report.droppedAttestations) {
+            notice(attestationNotice(report.droppedAttestations, 'the input attestations: keep'));
+        }
+        main_info(`digest: ${report.digest}`);
+        if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
+            // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.
+            try {
+                await summary.addRaw(summaryMarkdown(report), true).write();
+            }
+            catch (err) {
+                warning(escapeTerminal(`job summary not written: ${err.message}`));
+            }
+        }
+    }
+    catch (err) {
+        setFailed(failureMessage(err));
+    }
+}
 
 
 /***/ }),
 
-/***/ 9656:
+/***/ 8294:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EO: () => (/* binding */ trackTemp),
-/* harmony export */   bK: () => (/* binding */ untrackTemp),
-/* harmony export */   lN: () => (/* binding */ removeTempsSync)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Y: () => (/* reexport */ Temps),
+  J: () => (/* binding */ anySignal)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/temps.ts
 /**
  * Staging and temp folders in use, so that a front end interrupted by a signal can remove them synchronously
- * before it exits: an interrupted run leaves nothing behind, as a failed one does.
+ * before it exits: an interrupted run leaves nothing behind, as a failed one does. One registry per engine,
+ * made by whoever builds it (a front end's entry, or the library's createEngine): no module state.
  */
 
-const live = new Set();
-function trackTemp(path) {
-    live.add(path);
-}
-function untrackTemp(path) {
-    live.delete(path);
-}
-function removeTempsSync() {
-    for (const path of live) {
-        try {
-            // A worker thread may still be adding a file: retry the few times that takes (ENOTEMPTY).
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-        }
-        catch {
-            /* best effort: the process is exiting on a signal */
-        }
+class Temps {
+    #live = new Set();
+    track(path) {
+        this.#live.add(path);
     }
-    live.clear();
+    untrack(path) {
+        this.#live.delete(path);
+    }
+    /** Remove every folder still tracked (from a signal handler: synchronous, best effort). */
+    removeSync() {
+        for (const path of this.#live) {
+            try {
+                // A worker thread may still be adding a file: retry the few times that takes (ENOTEMPTY).
+                (0,external_node_fs_.rmSync)(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+            }
+            catch {
+                /* best effort: the process is exiting on a signal */
+            }
+        }
+        this.#live.clear();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/host.ts
+
+/** One signal that fires when any of those given does. */
+function anySignal(...signals) {
+    const given = signals.filter((s) => s !== undefined);
+    return given.length > 1 ? AbortSignal.any(given) : given[0];
 }
 
 
@@ -77912,13 +77803,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -78178,6 +78062,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(218);
+/******/ var __webpack_exports__ = __nccwpck_require__(3627);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

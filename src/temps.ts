@@ -1,27 +1,37 @@
 /**
  * Staging and temp folders in use, so that a front end interrupted by a signal can remove them synchronously
- * before it exits: an interrupted run leaves nothing behind, as a failed one does.
+ * before it exits: an interrupted run leaves nothing behind, as a failed one does. One registry per engine,
+ * made by whoever builds it (a front end's entry, or the library's createEngine): no module state.
  */
 import { rmSync } from 'node:fs';
 
-const live = new Set<string>();
-
-export function trackTemp(path: string): void {
-  live.add(path);
+/** What a writer needs: say which folder it is making, and when it is gone or committed. */
+export interface TempTracker {
+  track(path: string): void;
+  untrack(path: string): void;
 }
 
-export function untrackTemp(path: string): void {
-  live.delete(path);
-}
+export class Temps implements TempTracker {
+  readonly #live = new Set<string>();
 
-export function removeTempsSync(): void {
-  for (const path of live) {
-    try {
-      // A worker thread may still be adding a file: retry the few times that takes (ENOTEMPTY).
-      rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-    } catch {
-      /* best effort: the process is exiting on a signal */
-    }
+  track(path: string): void {
+    this.#live.add(path);
   }
-  live.clear();
+
+  untrack(path: string): void {
+    this.#live.delete(path);
+  }
+
+  /** Remove every folder still tracked (from a signal handler: synchronous, best effort). */
+  removeSync(): void {
+    for (const path of this.#live) {
+      try {
+        // A worker thread may still be adding a file: retry the few times that takes (ENOTEMPTY).
+        rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+      } catch {
+        /* best effort: the process is exiting on a signal */
+      }
+    }
+    this.#live.clear();
+  }
 }

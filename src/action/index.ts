@@ -1,16 +1,17 @@
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { removeTempsSync } from '../pipeline/push.js';
+import { Temps } from '../pipeline/host.js';
 import { run } from './main.js';
 
 // A cancelled job gets SIGINT, then SIGTERM: remove staging folders, so nothing partial is left behind.
+const temps = new Temps();
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ] as const) {
   process.once(signal, () => {
-    removeTempsSync();
+    temps.removeSync();
     process.stdout.write(`::error::interrupted (${signal}); temporary files removed\n`);
     process.exit(code);
   });
@@ -19,4 +20,4 @@ for (const [signal, code] of [
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.
 const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : './worker/index.js';
-await run({ workerScript: join(dirname(here), worker) });
+await run({ workerScript: join(dirname(here), worker), temps });

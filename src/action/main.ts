@@ -8,10 +8,11 @@ import * as core from '@actions/core';
 import { asOepError, debugStack, errorLine, type ErrorCode } from '../errors.js';
 import { escapeTerminal } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
-import { encryptImage } from '../pipeline/encrypt.js';
-import { pushImage, type PushReport } from '../pipeline/push.js';
+import type { RunHost } from '../pipeline/host.js';
+import type { PushReport } from '../pipeline/push.js';
 import { startsWithName } from '../pipeline/request.js';
 import { writeResultFiles } from '../pipeline/result-files.js';
+import { runRequest } from '../pipeline/run.js';
 import type { ImageReport } from '../pipeline/result.js';
 import { optionsFrom, splitList, type ActionInput, type Inputs } from './inputs.js';
 import { summaryMarkdown } from './summary.js';
@@ -106,22 +107,12 @@ function mask(secret: string): void {
   core.setSecret(secret);
 }
 
-export async function run(runtime: { workerScript?: string } = {}): Promise<void> {
+export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {}): Promise<void> {
   try {
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
     if (inputs.password) mask(inputs.password);
     const o = optionsFrom(inputs, process.env);
-    const common = {
-      layout: o.layout!,
-      ...(o.refName ? { refName: o.refName } : {}),
-      recipients: o.recipients,
-      encryptLayers: o.encryptLayers,
-      platforms: o.platforms,
-      attestations: o.attestations,
-      log: info,
-      ...runtime,
-    };
     info(
       `${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,
     );
@@ -129,17 +120,12 @@ export async function run(runtime: { workerScript?: string } = {}): Promise<void
     const { image, output } = o;
     const title = escapeTerminal(image ? `Encrypt and push ${image}` : `Encrypt into ${output}`);
     const report = await core.group(title, () =>
-      image
-        ? pushImage({
-            ...common,
-            image,
-            tags: o.tags,
-            output,
-            tempDir: process.env.RUNNER_TEMP || tmpdir(),
-            registry: { ...o.registry, onSecret: mask },
-            verify: o.verify,
-          })
-        : encryptImage({ ...common, output: output! }),
+      runRequest(o, {
+        ...runtime,
+        log: info,
+        tempDir: process.env.RUNNER_TEMP || tmpdir(),
+        registry: { onSecret: mask },
+      }),
     );
     setOutputs(report, o.results.digestFile);
     if (report.droppedAttestations) {

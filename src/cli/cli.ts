@@ -7,16 +7,13 @@ import { tmpdir } from 'node:os';
 import { asOepError, debugStack, errorLine, OepError } from '../errors.js';
 import { escapeTerminal, terminalJson } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
-import { decryptImage } from '../pipeline/decrypt.js';
-import { encryptImage } from '../pipeline/encrypt.js';
-import { inspectImage } from '../pipeline/inspect.js';
-import { pushImage, type PushReport } from '../pipeline/push.js';
-import type { SourceOptions } from '../pipeline/registry-source.js';
+import type { RunHost } from '../pipeline/host.js';
 import { fromStrings, type Request } from '../pipeline/request.js';
+import { runRequest } from '../pipeline/run.js';
 import { writeResultFiles } from '../pipeline/result-files.js';
 import type { ImageReport } from '../pipeline/result.js';
 import { parseCommand, USAGE, type Command } from './args.js';
-import { decryptionKeysFromSpec } from './keys.js';
+import { decryptionKeys } from './keys.js';
 import { formatReport } from './format.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -28,42 +25,8 @@ function log(line: string): void {
 }
 
 async function execute(req: Request, cmd: Command, runtime: Runtime): Promise<ImageReport> {
-  switch (req.command) {
-    case 'encrypt':
-      return req.image
-        ? push(req, runtime)
-        : encryptImage({ ...encryptOptions(req, runtime), output: req.output! });
-    case 'decrypt':
-      if (!cmd.keys.length) {
-        throw new OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
-          hint: 'run oci-encrypt-push --help',
-        });
-      }
-      return decryptImage({
-        ...source(req),
-        refName: req.refName,
-        output: req.output!,
-        keys: cmd.keys.flatMap((k) => decryptionKeysFromSpec(k, process.env)),
-        platforms: req.platforms,
-        log,
-        ...runtime,
-      });
-    case 'inspect':
-      return inspectImage({ ...source(req), refName: req.refName, log });
-  }
-}
-
-function encryptOptions(req: Request, runtime: Runtime) {
-  return {
-    layout: req.layout!,
-    refName: req.refName,
-    recipients: req.recipients,
-    encryptLayers: req.encryptLayers,
-    platforms: req.platforms,
-    attestations: req.attestations,
-    log,
-    ...runtime,
-  };
+  const keys = req.command === 'decrypt' ? decryptionKeys(cmd.keys, process.env) : undefined;
+  return runRequest(req, { ...runtime, log, tempDir: tmpdir(), ...(keys ? { keys } : {}) });
 }
 
 async function readStdin(): Promise<string> {
@@ -93,29 +56,8 @@ async function request(cmd: Command & { name: Request['command'] }): Promise<Req
   return req;
 }
 
-/** Where decrypt and inspect read from. */
-function source(req: Request): SourceOptions {
-  if (req.image) return { image: req.image, registry: req.registry };
-  return { layout: req.layout! };
-}
-
-function push(req: Request, runtime: Runtime): Promise<PushReport> {
-  return pushImage({
-    ...encryptOptions(req, runtime),
-    image: req.image!,
-    tags: req.tags,
-    output: req.output,
-    tempDir: tmpdir(),
-    verify: req.verify,
-    registry: req.registry,
-  });
-}
-
 /** What the entry point knows about how it runs. */
-export interface Runtime {
-  /** This program's entry script, to start layer workers from. */
-  workerScript?: string;
-}
+export type Runtime = Pick<RunHost, 'workerScript' | 'temps'>;
 
 function printReport(cmd: Command, report: ImageReport): void {
   if (report.droppedAttestations) log(attestationNotice(report.droppedAttestations, '--attestations keep'));

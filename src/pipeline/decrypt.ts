@@ -5,23 +5,17 @@ import type { Platform } from '../oci/platform.js';
 import { loadImage } from '../oci/tree.js';
 import type { DecryptionKey } from '../ocicrypt/keys.js';
 import { decryptLayer } from '../ocicrypt/layer.js';
+import type { RunHost } from './host.js';
 import { rewriteRuntime, startWorkers } from './layer-workers.js';
 import type { ImageReport } from './result.js';
 import { openSource, type SourceOptions } from './registry-source.js';
 import { rewriteToLayout } from './rewrite.js';
 
-export interface DecryptOptions extends SourceOptions {
+export interface DecryptOptions extends SourceOptions, RunHost {
   refName?: string;
   output: string;
   keys: DecryptionKey[];
   platforms?: Platform[];
-  concurrency?: number;
-  /**
-   * The front end's entry script, which serves layer jobs when started as a worker (see layer-workers.ts).
-   * With it, large layers are processed on all cores; without it, on this thread.
-   */
-  workerScript?: string;
-  log?: (line: string) => void;
 }
 
 export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
@@ -32,7 +26,10 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
   try {
     const image = await loadImage(source, { refName: opts.refName, platforms: opts.platforms });
     // Private: plaintext, verified or not, must never be readable by other users of the machine.
-    writer = await LayoutWriter.create(opts.output, { private: true });
+    writer = await LayoutWriter.create(opts.output, {
+      private: true,
+      ...(opts.temps ? { temps: opts.temps } : {}),
+    });
     const { report } = await rewriteToLayout(
       source,
       image,
@@ -43,7 +40,7 @@ export async function decryptImage(opts: DecryptOptions): Promise<ImageReport> {
         select: (layer) => (isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy'),
         prepare: (layer) => decryptLayer(layer, opts.keys),
       },
-      { ...rewriteRuntime(opts, workers), log },
+      { ...rewriteRuntime(opts, workers), log, ...(opts.signal ? { signal: opts.signal } : {}) },
     );
     return report;
   } catch (err) {

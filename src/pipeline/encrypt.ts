@@ -13,12 +13,13 @@ import type { BlobSource } from '../oci/source.js';
 import type { Recipient } from '../ocicrypt/keys.js';
 import { encryptLayer } from '../ocicrypt/layer.js';
 import { settleAttestations, type AttestationMode } from './attestations.js';
+import type { RunHost } from './host.js';
 import { rewriteRuntime, startWorkers } from './layer-workers.js';
 import type { ImageReport } from './result.js';
 import { isExternal, rewriteToLayout, type BlobListener, type RewriteResult } from './rewrite.js';
 import { resolveLayerIndexes } from './selection.js';
 
-export interface EncryptOptions {
+export interface EncryptOptions extends RunHost {
   layout: string;
   refName?: string;
   output: string;
@@ -28,17 +29,8 @@ export interface EncryptOptions {
   platforms?: Platform[];
   /** BuildKit attestation manifests: left out (the default: ocicrypt cannot encrypt them) or kept plaintext. */
   attestations?: AttestationMode;
-  concurrency?: number;
-  /**
-   * The front end's entry script, which serves layer jobs when started as a worker (see layer-workers.ts).
-   * With it, large layers are processed on all cores; without it, on this thread.
-   */
-  workerScript?: string;
   /** Told of each layer and config as soon as it is final in the output: a push starts uploading it. */
   onBlob?: BlobListener;
-  /** Stops the run from outside (a push whose upload failed), failing it with the signal's reason. */
-  signal?: AbortSignal;
-  log?: (line: string) => void;
 }
 
 /** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
@@ -113,7 +105,7 @@ export async function encryptToLayout(
   });
   const chosen = await chooseLayers(source, image, opts, log);
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
-  const writer = await LayoutWriter.create(opts.output);
+  const writer = await LayoutWriter.create(opts.output, opts.temps ? { temps: opts.temps } : {});
   const workers = startWorkers(opts);
   try {
     const ops = {

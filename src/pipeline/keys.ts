@@ -1,7 +1,12 @@
 /** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
 import { existsSync, readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
-import { parseRecipients, type Recipient } from '../ocicrypt/keys.js';
+import {
+  parseDecryptionKeys,
+  parseRecipients,
+  type DecryptionKey,
+  type Recipient,
+} from '../ocicrypt/keys.js';
 import { keyWrapper } from '../ocicrypt/keywrap/registry.js';
 
 export {
@@ -42,4 +47,53 @@ export function recipientsFromSpec(spec: string, input: string): Recipient[] {
     });
   }
   return parseRecipients(readKeyFile(file, input), file, scheme);
+}
+
+/**
+ * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
+ * passphrase off the command line, where other users of the machine could read it; the others are accepted
+ * (skopeo takes them) with a warning.
+ */
+export function decryptionKeysFromSpec(
+  spec: string,
+  env: Record<string, string | undefined>,
+  warn: (line: string) => void,
+): DecryptionKey[] {
+  let file = spec;
+  let passphrase: string | undefined;
+  const colon = spec.indexOf(':');
+  if (!existsSync(spec) && colon > 0) {
+    file = spec.slice(0, colon);
+    const rest = spec.slice(colon + 1);
+    if (rest.startsWith('file='))
+      passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
+    else if (rest.startsWith('env=')) {
+      passphrase = env[rest.slice(4)];
+      if (passphrase === undefined) {
+        throw new OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+      }
+    } else {
+      warn(
+        `--key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`,
+      );
+      passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
+    }
+  }
+  return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+}
+
+/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
+export function decryptionKeysFrom(
+  keys: readonly (string | DecryptionKey)[],
+  env: Record<string, string | undefined>,
+  warn: (line: string) => void,
+): DecryptionKey[] {
+  if (!keys.length) {
+    throw new OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
+      hint: 'run oci-encrypt-push --help',
+    });
+  }
+  return keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k]));
 }

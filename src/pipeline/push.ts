@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { internalError, OepError } from '../errors.js';
-import { trackTemp, untrackTemp } from '../temps.js';
 import type { BlobHandle } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import type { Descriptor } from '../oci/model.js';
@@ -32,10 +31,13 @@ import {
 } from '../registry/reference.js';
 import { verifyPushAccess, verifyPushed, verifyTags } from '../registry/verify.js';
 import { encryptToLayout, type EncryptOptions } from './encrypt.js';
+import { anySignal } from './host.js';
 import { defaultConcurrency } from './layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
 import type { ImageReport } from './result.js';
 import { uploadChunks } from './layer-files.js';
+
+export type { PushStats };
 
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   /** REPO[:TAG]; no tag means latest. */
@@ -135,7 +137,7 @@ async function encryptUploading(
     const out = await encryptToLayout({
       ...opts,
       output: layoutDir,
-      signal: stop.signal,
+      signal: anySignal(stop.signal, opts.signal),
       onBlob: (desc, handle) => {
         staged.add(desc, handle);
         pusher.push(desc).catch((err: unknown) => stop.abort(err)); // also thrown by settle()
@@ -175,12 +177,12 @@ async function pushEverything(
 async function layoutFolder(opts: PushImageOptions): Promise<{ dir: string; remove(): Promise<void> }> {
   if (opts.output) return { dir: opts.output, remove: async () => {} };
   const staging = await mkdtemp(join(opts.tempDir, 'oep-push-'));
-  trackTemp(staging);
+  opts.temps?.track(staging);
   return {
     dir: join(staging, `layout-${randomBytes(4).toString('hex')}`),
     remove: async () => {
       await rm(staging, { recursive: true, force: true });
-      untrackTemp(staging);
+      opts.temps?.untrack(staging);
     },
   };
 }
@@ -227,6 +229,3 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     await conn.close();
   }
 }
-
-/** For front ends: remove every staging and temp folder of runs under way (on SIGINT/SIGTERM). */
-export { removeTempsSync } from '../temps.js';

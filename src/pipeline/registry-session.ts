@@ -3,6 +3,7 @@
  * (reached with retries, its auth scheme learned), and the retry policy they share.
  */
 import { RegistryClient } from '../registry/client.js';
+import type { CommandRunner } from '../registry/command.js';
 import { findCredential, type Credential } from '../registry/credentials.js';
 import type { Reference } from '../registry/reference.js';
 import { DEFAULT_RETRY, retryOperation, type RetryPolicy } from '../registry/retry.js';
@@ -23,6 +24,8 @@ export interface RegistryOptions {
   userAgent?: string;
   /** Called with every secret a credential lookup finds (the Action masks each with core.setSecret). */
   onSecret?: (value: string) => void;
+  /** Runs docker credential helpers; child_process by default. */
+  runCommand?: CommandRunner;
 }
 
 export function retryPolicy(opts: RegistryOptions, log: (line: string) => void): RetryPolicy {
@@ -60,6 +63,7 @@ function credentialFor(
     const cred = await findCredential(ref, {
       ...(mine ? { username: opts.username, password: opts.password } : {}),
       env: opts.env,
+      ...(opts.runCommand ? { runCommand: opts.runCommand } : {}),
     });
     if (cred) secretsOf(cred).forEach((v) => opts.onSecret?.(v));
     const note = given && !mine ? `; username/password are for ${explicitFor} only` : '';

@@ -4,10 +4,10 @@
  * buildah, skopeo login) → anonymous. Hosts are normalised and matched exactly, never by substring.
  * Secrets never reach a command line: credential helpers get the server on stdin, as the protocol says.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OepError } from '../errors.js';
+import { spawnCommand, type CommandRunner } from './command.js';
 import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY, type Reference } from './reference.js';
 
 export interface Credential {
@@ -24,6 +24,8 @@ export interface CredentialOptions {
   password?: string;
   /** HOME, DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, PATH as the front end read them. */
   env: Record<string, string | undefined>;
+  /** Runs credential helpers; child_process by default. */
+  runCommand?: CommandRunner;
 }
 
 interface AuthEntry {
@@ -102,36 +104,22 @@ export async function runCredentialHelper(
   name: string,
   server: string,
   env: Record<string, string | undefined>,
+  run: CommandRunner = spawnCommand,
 ): Promise<Credential | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(name))
     throw new OepError('E_AUTH', `credential helper name ${JSON.stringify(name)} is invalid`);
   const program = `docker-credential-${name}`;
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-    (resolve, reject) => {
-      const child = spawn(program, ['get'], {
-        env: env as NodeJS.ProcessEnv,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-      // A helper that exits without reading stdin makes the write fail with EPIPE: its exit code and output
-      // tell what happened, so this must not become an unhandled 'error' event that kills the process.
-      child.stdin.on('error', () => {});
-      child.stdin.end(server);
+  const { code, stdout, stderr } = await run(program, ['get'], { input: server, env }).catch(
+    (err: NodeJS.ErrnoException) => {
+      throw new OepError(
+        'E_AUTH',
+        `credential helper ${program} could not be run (${err.code ?? err.message})`,
+        {
+          hint: `install ${program}, or remove it from the docker config`,
+        },
+      );
     },
-  ).catch((err: NodeJS.ErrnoException) => {
-    throw new OepError(
-      'E_AUTH',
-      `credential helper ${program} could not be run (${err.code ?? err.message})`,
-      {
-        hint: `install ${program}, or remove it from the docker config`,
-      },
-    );
-  });
+  );
   if (code !== 0) {
     if (/credentials not found/i.test(stdout + stderr)) return undefined;
     throw new OepError(
@@ -158,20 +146,18 @@ export function parseHelperOutput(stdout: string, program: string): Credential |
   return { username: typeof doc.Username === 'string' ? doc.Username : '', password: doc.Secret, source };
 }
 
-async function fromDockerConfig(
-  ref: Reference,
-  env: CredentialOptions['env'],
-): Promise<Credential | undefined> {
+async function fromDockerConfig(ref: Reference, opts: CredentialOptions): Promise<Credential | undefined> {
+  const { env, runCommand } = opts;
   const dir = env.DOCKER_CONFIG ?? (env.HOME ? join(env.HOME, '.docker') : undefined);
   if (!dir) return undefined;
   const path = join(dir, 'config.json');
   const cfg = await readConfig(path);
   if (!cfg) return undefined;
   const helper = bestEntry(cfg.credHelpers, ref);
-  if (helper) return runCredentialHelper(helper, helperServer(ref), env);
+  if (helper) return runCredentialHelper(helper, helperServer(ref), env, runCommand);
   const entry = fromEntry(bestEntry(cfg.auths, ref), `docker config ${path}`);
   if (entry) return entry;
-  if (cfg.credsStore) return runCredentialHelper(cfg.credsStore, helperServer(ref), env);
+  if (cfg.credsStore) return runCredentialHelper(cfg.credsStore, helperServer(ref), env, runCommand);
   return undefined;
 }
 
@@ -205,5 +191,5 @@ export async function findCredential(
     }
     return { username: opts.username, password: opts.password, source: 'username/password' };
   }
-  return (await fromDockerConfig(ref, opts.env)) ?? (await fromContainersAuth(ref, opts.env));
+  return (await fromDockerConfig(ref, opts)) ?? (await fromContainersAuth(ref, opts.env));
 }

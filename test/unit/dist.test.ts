@@ -1,4 +1,5 @@
-// dist/ is committed (the Action and the Tekton step run it): it must equal a fresh bundle of src/.
+// dist/ is committed (the Action and the Tekton step run it, the package ships the library from dist/lib): it
+// must equal a fresh bundle of src/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,13 +22,13 @@ test('dist/ equals a fresh bundle of src/', () => {
   // The same command as `npm run bundle`, pointed at a temp folder.
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { bundle: string } };
   const command = pkg.scripts.bundle.replace(
-    / -o dist(\/[\w-]+)? /g,
-    (_m, sub: string | undefined) => ` -o ${out}${sub ?? ''} `,
+    / (-o|--outDir) dist(\/[\w-]+)?( |$)/g,
+    (_m, flag: string, sub: string | undefined, end: string) => ` ${flag} ${out}${sub ?? ''}${end}`,
   );
   assert.equal(
     command.split(out).length,
-    4,
-    'the bundle script no longer writes dist/, dist/cli/ and dist/worker/',
+    6,
+    'the bundle script no longer writes dist/, dist/cli/, dist/worker/ and the library (JS and .d.ts) to dist/lib/',
   );
   const r = spawnSync('sh', ['-c', command], {
     cwd: ROOT,
@@ -73,4 +74,20 @@ test('the bundles start their layer workers (dist/worker) for large layers', asy
   );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^sha256:[0-9a-f]{64}\n$/);
+});
+
+test('the library bundle loads on its own, with its declarations beside it', async () => {
+  const lib = join(ROOT, 'dist', 'lib');
+  const mod = (await import(join(lib, 'index.js'))) as Record<string, unknown>;
+  for (const name of ['encrypt', 'push', 'decrypt', 'inspect', 'createEngine', 'isOepError', 'OepError']) {
+    assert.equal(typeof mod[name], 'function', `dist/lib/index.js exports ${name}`);
+  }
+  const types = readFileSync(join(lib, 'index.d.ts'), 'utf8');
+  assert.match(types, /export declare function encrypt\(opts: PushOptions\): Promise<PushReport>;/);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    exports: { '.': { types: string; import: string } };
+    types: string;
+  };
+  assert.deepEqual(pkg.exports['.'], { types: './dist/lib/index.d.ts', import: './dist/lib/index.js' });
+  assert.equal(pkg.types, 'dist/lib/index.d.ts');
 });

@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { internalError, OepError } from '../../errors.js';
-import { trackTemp, untrackTemp } from '../../temps.js';
+import type { TempTracker } from '../../temps.js';
 import { parseDigest } from '../digest.js';
 import { serialize, type Descriptor } from '../model.js';
 import { DigestCounter } from './verify.js';
@@ -36,6 +36,8 @@ export interface BlobHandle {
 export interface WriterOptions {
   /** Folders 0700 and files 0600 (decrypted output). Otherwise the usual 0777/0666 less the umask. */
   private?: boolean;
+  /** Told of the staging folder, so that a signal handler can remove it (see temps.ts). */
+  temps?: TempTracker;
 }
 
 export class LayoutWriter {
@@ -48,11 +50,13 @@ export class LayoutWriter {
   /** Opens of blob handles under way: the commit waits for them before it moves the folder. */
   readonly #opening = new Set<Promise<unknown>>();
   #done = false;
+  readonly #temps: TempTracker | undefined;
 
   private constructor(final: string, staging: string, opts: WriterOptions) {
     this.#final = final;
     this.#staging = staging;
     this.fileMode = opts.private ? 0o600 : 0o666;
+    this.#temps = opts.temps;
   }
 
   /** The destination must not exist, or be an empty folder: we never merge into or overwrite a layout. */
@@ -75,13 +79,13 @@ export class LayoutWriter {
       }
     }
     const staging = join(dirname(final), `.${basename(final)}.oep-${randomBytes(4).toString('hex')}`);
-    trackTemp(staging); // before it exists: a signal arriving while it is being made must still remove it
+    opts.temps?.track(staging); // before it exists: a signal arriving while it is being made must still remove it
     try {
       const mode = opts.private ? 0o700 : 0o777;
       await mkdir(staging, { mode }); // not recursive: a missing parent is the user's to create, not ours to leave behind
       await mkdir(join(staging, 'blobs', 'sha256'), { recursive: true, mode });
     } catch (err) {
-      untrackTemp(staging);
+      opts.temps?.untrack(staging);
       throw new OepError('E_OUTPUT', `cannot create output ${output}: ${(err as Error).message}`, {
         hint: 'check that the parent folder exists and is writable',
       });
@@ -186,12 +190,12 @@ export class LayoutWriter {
     while (this.#opening.size > 0) await Promise.allSettled([...this.#opening]);
     renameSync(this.#staging, this.#final);
     this.#done = true;
-    untrackTemp(this.#staging);
+    this.#temps?.untrack(this.#staging);
   }
 
   /** Remove everything written so far. Safe to call after commit (does nothing then). */
   async abort(): Promise<void> {
     if (!this.#done) await rm(this.#staging, { recursive: true, force: true });
-    untrackTemp(this.#staging);
+    this.#temps?.untrack(this.#staging);
   }
 }

@@ -1,0 +1,25 @@
+import { type DecryptOptions, type Engine, type EngineHost, type EncryptOptions, type InspectOptions, type PushOptions } from './pipeline/engine.js';
+import type { PushReport } from './pipeline/push.js';
+import type { ImageReport } from './pipeline/result.js';
+export { isOepError, OepError, type ErrorCode } from './errors.js';
+export { parseDecryptionKeys, parseRecipients, type DecryptionKey, type Recipient } from './pipeline/keys.js';
+export type { LayerReport, PlatformReport, ImageReport } from './pipeline/result.js';
+export type { PushReport, PushStats } from './pipeline/push.js';
+export type { CommandResult, CommandRunner, DecryptOptions, Engine, EncryptOptions, InspectOptions, PushOptions, RegistryFlags, } from './pipeline/engine.js';
+/** The host's side of an engine; every field has a default. */
+export type Host = Partial<EngineHost>;
+/**
+ * An engine bound to its host. Defaults: layer workers from the shipped worker entry (pool size: the cores, 2 to
+ * 4), the system temp folder, no logging, `process.env` for credentials and proxies, child_process for
+ * credential helpers, no signal.
+ */
+export declare function createEngine(host?: Host): Engine;
+/** Encrypt a layout into `output`; with `image`, encrypt and push (the result then is a PushReport). */
+export declare function encrypt(opts: PushOptions): Promise<PushReport>;
+export declare function encrypt(opts: EncryptOptions): Promise<ImageReport>;
+/** Encrypt a layout and push it to `image` (and `tags`); the digest is reported once it verified. */
+export declare function push(opts: PushOptions): Promise<PushReport>;
+/** Decrypt a layout or a registry image into a plaintext layout at `output`. */
+export declare function decrypt(opts: DecryptOptions): Promise<ImageReport>;
+/** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
+export declare function inspect(opts: InspectOptions): Promise<ImageReport>;

@@ -1,0 +1,10 @@
+export interface Platform {
+    os: string;
+    architecture: string;
+    variant?: string;
+    'os.version'?: string;
+}
+export declare function formatPlatform(p: Platform | undefined): string;
+/** Parse `os/arch[/variant]`, as docker and skopeo write platforms. */
+export declare function parsePlatform(spec: string): Platform;
+export declare function platformMatches(want: Platform, have: Platform | undefined): boolean;

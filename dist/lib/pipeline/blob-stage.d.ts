@@ -1,0 +1,46 @@
+import type { BlobHandle, LayoutWriter } from '../oci/layout/writer.js';
+import type { Descriptor } from '../oci/model.js';
+import type { LayerOutcome } from '../oci/mutate.js';
+import type { BlobSource } from '../oci/source.js';
+import type { ManifestNode } from '../oci/tree.js';
+import type { LayerOperation } from '../ocicrypt/layer.js';
+import type { LayerWorkers } from './layer-workers.js';
+import { type BlobJob } from './layer-plan.js';
+/**
+ * The engine's prepared layer: parameters for the layer loop, run by the file loop (layouts and archives,
+ * inline or in a worker) or as a stream stage (registries), and the finalizer that gives its descriptor.
+ */
+export type LayerTransform = LayerOperation;
+/** Told of each layer and config blob once it is final in the output, with a handle to read it by. */
+export type BlobListener = (desc: Descriptor, blob: BlobHandle) => void;
+export interface BlobStageOptions {
+    concurrency: number;
+    log: (line: string) => void;
+    /** Worker threads for large layers; without them every layer runs on this thread. */
+    workers?: LayerWorkers;
+    /** Stops the run from outside (a push whose upload failed), failing it with the signal's reason. */
+    signal?: AbortSignal;
+    onBlob?: BlobListener;
+}
+export interface LayerWork {
+    /** Word for the log ("encrypted", "decrypted"). */
+    verb: string;
+    /** Set up the transform for one layer (called once per distinct blob). */
+    prepare(layer: Descriptor): Promise<LayerTransform>;
+}
+export interface MovedBlob {
+    desc: Descriptor;
+    action: LayerOutcome['action'];
+}
+export declare class BlobStage {
+    #private;
+    readonly source: BlobSource;
+    readonly writer: LayoutWriter;
+    readonly work: LayerWork;
+    readonly opts: BlobStageOptions;
+    constructor(source: BlobSource, writer: LayoutWriter, work: LayerWork, opts: BlobStageOptions);
+    /** Run every job; the result maps each job's key to the blob it produced. */
+    run(jobs: Map<string, BlobJob>): Promise<Map<string, MovedBlob>>;
+    /** Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified. */
+    writeConfigs(manifests: ManifestNode[]): Promise<void>;
+}

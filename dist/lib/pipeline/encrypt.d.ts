@@ -1,0 +1,25 @@
+import { type Platform } from '../oci/platform.js';
+import type { Recipient } from '../ocicrypt/keys.js';
+import { type AttestationMode } from './attestations.js';
+import type { RunHost } from './host.js';
+import type { ImageReport } from './result.js';
+import { type BlobListener, type RewriteResult } from './rewrite.js';
+export interface EncryptOptions extends RunHost {
+    layout: string;
+    refName?: string;
+    output: string;
+    recipients: Recipient[];
+    /** Indexes as given (negative from the top); undefined means every layer. */
+    encryptLayers?: number[];
+    platforms?: Platform[];
+    /** BuildKit attestation manifests: left out (the default: ocicrypt cannot encrypt them) or kept plaintext. */
+    attestations?: AttestationMode;
+    /** Told of each layer and config as soon as it is final in the output: a push starts uploading it. */
+    onBlob?: BlobListener;
+}
+/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
+export declare function encryptToLayout(opts: EncryptOptions): Promise<{
+    report: ImageReport;
+    result: RewriteResult;
+}>;
+export declare function encryptImage(opts: EncryptOptions): Promise<ImageReport>;

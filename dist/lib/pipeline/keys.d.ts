@@ -1,0 +1,18 @@
+import { type DecryptionKey, type Recipient } from '../ocicrypt/keys.js';
+export { parseDecryptionKeys, parseRecipients, type DecryptionKey, type Recipient, } from '../ocicrypt/keys.js';
+/** Read a key file, with an error that names the input it came from. */
+export declare function readKeyFile(path: string, input: string): Buffer;
+/**
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
+ * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
+ * name until their wrapper exists.
+ */
+export declare function recipientsFromSpec(spec: string, input: string): Recipient[];
+/**
+ * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the
+ * passphrase off the command line, where other users of the machine could read it; the others are accepted
+ * (skopeo takes them) with a warning.
+ */
+export declare function decryptionKeysFromSpec(spec: string, env: Record<string, string | undefined>, warn: (line: string) => void): DecryptionKey[];
+/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
+export declare function decryptionKeysFrom(keys: readonly (string | DecryptionKey)[], env: Record<string, string | undefined>, warn: (line: string) => void): DecryptionKey[];

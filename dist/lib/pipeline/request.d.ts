@@ -1,0 +1,44 @@
+import { type AttestationMode } from './attestations.js';
+import type { Recipient } from './keys.js';
+import type { RegistryOptions } from './registry-session.js';
+import { platformsFrom, type InputName } from './request-values.js';
+export * from './request-values.js';
+export type Command = 'encrypt' | 'decrypt' | 'inspect';
+/** The raw inputs, as a front end read them: lists already split, everything else as given. */
+export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients'>, string>> & {
+    tags?: string[];
+    recipients?: string[];
+};
+/** Where the result goes besides the front end's own outputs. */
+export interface ResultFiles {
+    digestFile?: string;
+    report?: string;
+    /** Tekton's IMAGE_DIGEST, IMAGE_URL, IMAGE_REF and IMAGES files. */
+    resultsDir?: string;
+}
+export interface Request {
+    command: Command;
+    /** The layout to read; for decrypt and inspect, this or `image`. */
+    layout?: string;
+    refName?: string;
+    /** Where to push (encrypt) or read from (decrypt, inspect). */
+    image?: string;
+    tags: string[];
+    output?: string;
+    recipients: Recipient[];
+    encryptLayers?: number[];
+    platforms?: ReturnType<typeof platformsFrom>;
+    attestations: AttestationMode;
+    verify: boolean;
+    showSummary: boolean;
+    /** How to reach a registry, used when `image` is set. */
+    registry: RegistryOptions;
+    results: ResultFiles;
+}
+/** What only the host knows: the environment credentials are looked up in, and who is asking. */
+export interface RequestHost {
+    env: Record<string, string | undefined>;
+    userAgent: string;
+}
+/** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
+export declare function fromStrings(command: Command, s: RequestStrings, host: RequestHost): Request;

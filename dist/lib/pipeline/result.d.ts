@@ -1,0 +1,49 @@
+/** The result every use case returns and every front end formats (CLI JSON, Action outputs, Tekton results). */
+import type { RecipientInfo } from '../ocicrypt/keywrap/keywrapper.js';
+export interface LayerReport {
+    index: number;
+    mediaType: string;
+    size: number;
+    digest: string;
+    /** The digest the layer had in the source (differs when it was encrypted or decrypted). */
+    sourceDigest: string;
+    encrypted: boolean;
+    /** What this run did to the layer. */
+    action: 'encrypted' | 'decrypted' | 'already-encrypted' | 'kept' | 'external';
+    recipients?: {
+        scheme: string;
+        items: number;
+        recipients: RecipientInfo[];
+    }[];
+}
+export interface PlatformReport {
+    platform: string;
+    digest: string;
+    mediaType: string;
+    layers: LayerReport[];
+}
+export interface ImageReport {
+    /** The digest of the root manifest or index: what a tag points at. */
+    digest: string;
+    mediaType: string;
+    size: number;
+    /** Set when a layout was written. */
+    output?: string;
+    refName?: string;
+    platforms: PlatformReport[];
+    /** Platforms in the source that were not selected and so are not in the output. */
+    skippedPlatforms: string[];
+    /** BuildKit attestation manifests carried over, with the (new) image digest they now refer to. */
+    attestations: {
+        digest: string;
+        reference: string;
+    }[];
+    /** BuildKit attestation manifests left out of an encrypted image (`attestations: drop`, the default). */
+    droppedAttestations?: number;
+    recipients?: {
+        type: string;
+        alg: string;
+        fingerprint: string;
+        source: string;
+    }[];
+}

@@ -1,0 +1,23 @@
+/**
+ * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
+ * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
+ * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
+ */
+import { type Descriptor } from '../oci/model.js';
+import type { PushContent, PushTarget } from './push.js';
+import { type RetryPolicy } from './retry.js';
+/** Push access to every repository of `targets` (once each), checked before any work is done. */
+export declare function verifyPushAccess(targets: PushTarget[], retry: RetryPolicy): Promise<void>;
+export interface EncryptedLayers {
+    /** The layers this run encrypted. */
+    digests: Set<string>;
+    /** Whether a layer as served still carries its encryption (media type and annotations). */
+    intact(layer: Descriptor): boolean;
+}
+/** Every repository of `targets` (once each) serves `content` as pushed. */
+export declare function verifyPushed(targets: PushTarget[], content: PushContent, encrypted: EncryptedLayers): Promise<void>;
+/** Every tag, of every repository, must now serve the root's exact bytes. */
+export declare function verifyTags(targets: PushTarget[], root: {
+    desc: Descriptor;
+    bytes: Buffer;
+}): Promise<void>;

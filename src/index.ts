@@ -1,0 +1,93 @@
+/**
+ * oci-encrypt-push as a library: encrypt OCI images in the containers/ocicrypt format, push them, decrypt and
+ * inspect them. Each function takes one options object named like the CLI's flags and returns the typed
+ * result; it logs nothing unless the engine was given a logger.
+ *
+ *   import { encrypt } from 'oci-encrypt-push';
+ *   const r = await encrypt({ layout: 'image.tar', recipients: ['jwe:team.pub.pem'], output: 'out/' });
+ *   r.digest;
+ *
+ * The functions below are those of createEngine() with the defaults; createEngine(host) sets the worker pool,
+ * temp folder, logger, environment, command runner and signal. Importing this module does nothing else.
+ */
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  engineFor,
+  type DecryptOptions,
+  type Engine,
+  type EngineHost,
+  type EncryptOptions,
+  type InspectOptions,
+  type PushOptions,
+} from './pipeline/engine.js';
+import type { PushReport } from './pipeline/push.js';
+import type { ImageReport } from './pipeline/result.js';
+
+export { isOepError, OepError, type ErrorCode } from './errors.js';
+export { parseDecryptionKeys, parseRecipients, type DecryptionKey, type Recipient } from './pipeline/keys.js';
+export type { LayerReport, PlatformReport, ImageReport } from './pipeline/result.js';
+export type { PushReport, PushStats } from './pipeline/push.js';
+export type {
+  CommandResult,
+  CommandRunner,
+  DecryptOptions,
+  Engine,
+  EncryptOptions,
+  InspectOptions,
+  PushOptions,
+  RegistryFlags,
+} from './pipeline/engine.js';
+
+/** The host's side of an engine; every field has a default. */
+export type Host = Partial<EngineHost>;
+
+/** The layer worker entry beside this module: the bundle's dist/worker, or src/pipeline when run from source. */
+function defaultWorkerScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  const worker = here.endsWith('.ts') ? 'pipeline/layer-worker.ts' : '../worker/index.js';
+  return join(dirname(here), worker);
+}
+
+/**
+ * An engine bound to its host. Defaults: layer workers from the shipped worker entry (pool size: the cores, 2 to
+ * 4), the system temp folder, no logging, `process.env` for credentials and proxies, child_process for
+ * credential helpers, no signal.
+ */
+export function createEngine(host: Host = {}): Engine {
+  return engineFor({
+    ...host,
+    workerScript: host.workerScript ?? defaultWorkerScript(),
+    tempDir: host.tempDir ?? tmpdir(),
+    env: host.env ?? process.env,
+  });
+}
+
+let shared: Engine | undefined;
+/** The default engine, made on first use (not at import). */
+function engine(): Engine {
+  return (shared ??= createEngine());
+}
+
+/** Encrypt a layout into `output`; with `image`, encrypt and push (the result then is a PushReport). */
+export function encrypt(opts: PushOptions): Promise<PushReport>;
+export function encrypt(opts: EncryptOptions): Promise<ImageReport>;
+export function encrypt(opts: EncryptOptions): Promise<ImageReport | PushReport> {
+  return engine().encrypt(opts);
+}
+
+/** Encrypt a layout and push it to `image` (and `tags`); the digest is reported once it verified. */
+export function push(opts: PushOptions): Promise<PushReport> {
+  return engine().push(opts);
+}
+
+/** Decrypt a layout or a registry image into a plaintext layout at `output`. */
+export function decrypt(opts: DecryptOptions): Promise<ImageReport> {
+  return engine().decrypt(opts);
+}
+
+/** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
+export function inspect(opts: InspectOptions): Promise<ImageReport> {
+  return engine().inspect(opts);
+}

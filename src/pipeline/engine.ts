@@ -1,0 +1,168 @@
+/**
+ * The library's engine: options objects named like the CLI's flags, turned into the strings the one request
+ * layer (request.ts: every check, default and message) takes, then run as the front ends run them. The host's
+ * concerns (workers, temp folder, logger, environment, command runner, signal) are bound once, by createEngine.
+ */
+import type { ImageReport } from './result.js';
+import { anySignal, Temps, type RunHost } from './host.js';
+import { decryptionKeysFrom, type DecryptionKey } from './keys.js';
+import type { PushReport } from './push.js';
+import type { CommandRunner } from '../registry/command.js';
+import { fromStrings, inputError, type Command, type RequestStrings } from './request.js';
+import { runRequest } from './run.js';
+
+export type { CommandResult, CommandRunner } from '../registry/command.js';
+
+/** How to reach a registry (`--tls-verify`, `--ca-file`, `--username`, `--retries`). */
+export interface RegistryFlags {
+  /** Default true. */
+  tlsVerify?: boolean;
+  /** A PEM file, or a folder of *.crt/*.pem files, of extra CAs. */
+  caFile?: string;
+  /** The same as PEM text. */
+  ca?: string;
+  /** Explicit credentials, for the image's registry only; otherwise docker's config.json, then auth.json. */
+  username?: string;
+  password?: string;
+  /** 0 to 20, default 3. */
+  retries?: number;
+}
+
+interface Each {
+  /** Stops this run (besides the engine's signal). */
+  signal?: AbortSignal;
+}
+
+export interface EncryptOptions extends RegistryFlags, Each {
+  /** An OCI layout folder or archive (.tar). */
+  layout: string;
+  refName?: string;
+  /** Recipient specs as on the CLI: `jwe:FILE`, or a bare FILE. */
+  recipients?: string[];
+  /** Public keys as PEM or JWK text (several blocks: several recipients), as the Action's `public-keys`. */
+  publicKeys?: string;
+  /** Layer indexes, negative from the top (-1 is the top layer); all when left out. */
+  encryptLayers?: number[] | string;
+  /** `os/arch[/variant]`, all when left out. */
+  platforms?: string[] | string;
+  /** BuildKit attestation manifests: `drop` (the default) or `keep` unencrypted. */
+  attestations?: 'drop' | 'keep';
+  /** Write the encrypted layout here. */
+  output?: string;
+  /** Push to REPO[:TAG] (also writing `output` when given). */
+  image?: string;
+  /** More tags: bare tags for the image's repository, or full references. */
+  tags?: string[];
+  /** Read back what landed before reporting a digest (default true). */
+  verify?: boolean;
+}
+
+export type PushOptions = EncryptOptions & { image: string };
+
+export interface DecryptOptions extends RegistryFlags, Each {
+  /** An OCI layout folder or archive, or `image` (a registry reference). */
+  layout?: string;
+  image?: string;
+  refName?: string;
+  /** Private key files (`FILE`, `FILE:file=PWFILE`, `FILE:env=VAR`) or keys from parseDecryptionKeys. */
+  keys: (string | DecryptionKey)[];
+  /** The plaintext layout to write. */
+  output: string;
+  platforms?: string[] | string;
+}
+
+export interface InspectOptions extends RegistryFlags, Each {
+  layout?: string;
+  image?: string;
+  refName?: string;
+}
+
+/** What the host supplies; createEngine (index.ts) fills in the defaults. */
+export interface EngineHost extends Pick<RunHost, 'concurrency' | 'workerScript' | 'signal' | 'log'> {
+  /** Where a push stages its encrypted layout when no output is asked for. */
+  tempDir: string;
+  /** The environment credentials (DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE…) and proxies are read from. */
+  env: Record<string, string | undefined>;
+  /** Runs docker credential helpers. */
+  runCommand?: CommandRunner;
+  userAgent?: string;
+}
+
+export interface Engine {
+  /** Encrypt into `output`, or, with `image`, encrypt and push (the result then says where). */
+  encrypt(opts: PushOptions): Promise<PushReport>;
+  encrypt(opts: EncryptOptions): Promise<ImageReport>;
+  push(opts: PushOptions): Promise<PushReport>;
+  decrypt(opts: DecryptOptions): Promise<ImageReport>;
+  inspect(opts: InspectOptions): Promise<ImageReport>;
+  /** Remove the staging folders of runs under way, synchronously (for a host's signal handler). */
+  removeTempsSync(): void;
+}
+
+function str(v: boolean | number | undefined): string | undefined {
+  return v === undefined ? undefined : String(v);
+}
+
+/** A single string where a list was expected (plain JavaScript callers) is a list of one. */
+function many(v: string[] | string | undefined): string[] | undefined {
+  return typeof v === 'string' ? [v] : v;
+}
+
+function list(v: number[] | string[] | string | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestStrings {
+  if (o.ca !== undefined && o.caFile !== undefined) {
+    throw inputError('ca-cert', 'ca and caFile are both set', 'give the PEM text (ca) or its file (caFile)');
+  }
+  const e = o as Partial<EncryptOptions>;
+  const all: Record<string, string | string[] | undefined> = {
+    layout: o.layout,
+    'ref-name': o.refName,
+    image: o.image,
+    tags: many(e.tags),
+    recipients: many(e.recipients),
+    'public-keys': e.publicKeys,
+    'encrypt-layers': list(e.encryptLayers),
+    platforms: list(e.platforms),
+    attestations: e.attestations,
+    output: e.output,
+    verify: str(e.verify),
+    'tls-verify': str(o.tlsVerify),
+    'ca-cert': o.ca ?? o.caFile,
+    username: o.username,
+    password: o.password,
+    retries: str(o.retries),
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RequestStrings;
+}
+
+export function engineFor(host: EngineHost): Engine {
+  const temps = new Temps();
+  const { tempDir, env, runCommand, userAgent, signal, ...runHost } = host;
+  const run = async (command: Command, o: EncryptOptions | DecryptOptions | InspectOptions) => {
+    const req = fromStrings(command, strings(o), { env, userAgent: userAgent ?? 'oci-encrypt-push' });
+    const keys = command === 'decrypt' ? (o as DecryptOptions).keys : undefined;
+    const stop = anySignal(signal, o.signal);
+    return runRequest(req, {
+      ...runHost,
+      temps,
+      tempDir,
+      ...(stop ? { signal: stop } : {}),
+      ...(keys ? { keys: decryptionKeysFrom(keys, env, host.log ?? (() => {})) } : {}),
+      ...(runCommand ? { registry: { runCommand } } : {}),
+    });
+  };
+  const encrypt = (o: EncryptOptions) => run('encrypt', o);
+  return {
+    encrypt: encrypt as Engine['encrypt'],
+    push: async (o) => {
+      if (!o.image?.trim()) throw inputError('image', 'is required to push', 'give REPO[:TAG]');
+      return encrypt(o) as Promise<PushReport>;
+    },
+    decrypt: (o) => run('decrypt', o),
+    inspect: (o) => run('inspect', o),
+    removeTempsSync: () => temps.removeSync(),
+  };
+}

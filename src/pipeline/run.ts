@@ -1,0 +1,74 @@
+/**
+ * A checked request, run: the one place that turns a Request into the use case it asks for (encrypt into a
+ * layout, encrypt and push, decrypt, inspect). The CLI, the Action and the library each build the request
+ * their way and hand it here with what their host supplies.
+ */
+import { decryptImage } from './decrypt.js';
+import { encryptImage } from './encrypt.js';
+import type { RunHost } from './host.js';
+import { inspectImage } from './inspect.js';
+import type { DecryptionKey } from './keys.js';
+import { pushImage, type PushReport } from './push.js';
+import type { RegistryOptions } from './registry-session.js';
+import type { SourceOptions } from './registry-source.js';
+import type { Request } from './request.js';
+import type { ImageReport } from './result.js';
+
+export interface RequestRunner extends RunHost {
+  /** Where a push stages its encrypted layout when no output was asked for. */
+  tempDir: string;
+  /** A decrypt's keys (the front end reads them: the CLI from --key, the library from its options). */
+  keys?: DecryptionKey[];
+  /** What the host adds to the request's registry options (a secret masker, a command runner). */
+  registry?: Pick<RegistryOptions, 'onSecret' | 'runCommand'>;
+}
+
+/** Where decrypt and inspect read from. */
+function source(req: Request, registry: RegistryOptions, log?: (line: string) => void): SourceOptions {
+  const where = req.image ? { image: req.image, registry } : { layout: req.layout! };
+  return { ...where, ...(log ? { log } : {}) };
+}
+
+/** The options every encryption takes, push or not. */
+function encryptOptions(req: Request, host: RunHost) {
+  return {
+    layout: req.layout!,
+    ...(req.refName ? { refName: req.refName } : {}),
+    recipients: req.recipients,
+    encryptLayers: req.encryptLayers,
+    platforms: req.platforms,
+    attestations: req.attestations,
+    ...host,
+  };
+}
+
+export function runRequest(req: Request, runner: RequestRunner): Promise<ImageReport | PushReport> {
+  const { tempDir, keys, registry: extra, ...host } = runner;
+  const registry = { ...req.registry, ...extra };
+  switch (req.command) {
+    case 'encrypt': {
+      const common = encryptOptions(req, host);
+      if (!req.image) return encryptImage({ ...common, output: req.output! });
+      return pushImage({
+        ...common,
+        image: req.image,
+        tags: req.tags,
+        output: req.output,
+        tempDir,
+        verify: req.verify,
+        registry,
+      });
+    }
+    case 'decrypt':
+      return decryptImage({
+        ...source(req, registry),
+        ...host,
+        refName: req.refName,
+        output: req.output!,
+        keys: keys ?? [],
+        platforms: req.platforms,
+      });
+    case 'inspect':
+      return inspectImage({ ...source(req, registry, host.log), refName: req.refName });
+  }
+}

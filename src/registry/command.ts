@@ -1,0 +1,37 @@
+/**
+ * Running a program for its answer (docker credential helpers): the host may supply its own runner (the Action
+ * could use @actions/exec, a test a fake); the default is node:child_process, with the input on stdin and
+ * never on the command line.
+ */
+import { spawn } from 'node:child_process';
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `cmd args…` with `input` on stdin; rejects only when the program could not be started. */
+export type CommandRunner = (
+  cmd: string,
+  args: string[],
+  opts: { input: string; env?: Record<string, string | undefined> },
+) => Promise<CommandResult>;
+
+export const spawnCommand: CommandRunner = (cmd, args, opts) =>
+  new Promise<CommandResult>((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      ...(opts.env ? { env: opts.env as NodeJS.ProcessEnv } : {}),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+    // A program that exits without reading stdin makes the write fail with EPIPE: its exit code and output
+    // tell what happened, so this must not become an unhandled 'error' event that kills the process.
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input);
+  });
