@@ -51,10 +51,34 @@ class errors_OepError extends Error {
         this.code = code;
         this.hint = options.hint;
     }
-    /** The one line a front end prints: message, then the fix. */
+    /** The message, then the fix. */
     describe() {
         return this.hint ? `${this.message} (${this.hint})` : this.message;
     }
+}
+/** The one line every front end prints for a failure: `error[E_CODE]: message (hint)`. */
+function errorLine(err, text = err.describe()) {
+    return `error[${err.code}]: ${text}`;
+}
+/** The stack of an internal fault, printed under OEP_DEBUG=1 after its line: what a bug report needs. */
+function debugStack(err) {
+    if (err.code !== 'E_INTERNAL')
+        return [];
+    const source = err.cause instanceof Error ? err.cause : err;
+    return (source.stack ?? String(source)).split('\n');
+}
+const INTERNAL_HINT = 'a bug in oci-encrypt-push: run again with OEP_DEBUG=1 for the stack, and report it';
+/** A fault of our own (an assertion that does not hold): E_INTERNAL, and the hint says to report it. */
+function internalError(message) {
+    return new errors_OepError('E_INTERNAL', message, { hint: INTERNAL_HINT });
+}
+/** Any thrown value as an OepError: ours as it is, anything else an internal fault that keeps it as its cause. */
+function asOepError(err) {
+    if (err instanceof errors_OepError)
+        return err;
+    // The first line: a message that carries a stack (a layer worker's) keeps it for OEP_DEBUG, not for the line.
+    const message = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0];
+    return new errors_OepError('E_INTERNAL', message, { hint: INTERNAL_HINT, cause: err });
 }
 function isOepError(err, code) {
     return err instanceof errors_OepError && (code === undefined || err.code === code);
@@ -173,9 +197,9 @@ function freshSecrets() {
 }
 function checkLengths(s) {
     if (s.key.length !== KEY_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer key must be ${KEY_LENGTH} bytes`);
+        throw new errors_OepError('E_OPTIONS', `layer key must be ${KEY_LENGTH} bytes`);
     if (s.nonce.length !== NONCE_LENGTH)
-        throw new errors_OepError('E_INTEGRITY', `layer nonce must be ${NONCE_LENGTH} bytes`);
+        throw new errors_OepError('E_OPTIONS', `layer nonce must be ${NONCE_LENGTH} bytes`);
 }
 /**
  * The cipher of one layer, chunk by chunk, under the engine's layer loop (loop.ts). Encrypting MACs what it
@@ -206,7 +230,7 @@ class LayerCipher {
     finish() {
         const tail = this.#cipher.final();
         if (tail.length)
-            throw new Error('internal: AES-CTR produced a final block');
+            throw internalError('AES-CTR produced a final block');
         return this.#mac.digest();
     }
 }
@@ -239,7 +263,7 @@ class LayerLoop {
     #size = 0;
     constructor(params, opts = {}) {
         if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
-            throw new errors_OepError('E_INTEGRITY', `layer HMAC must be ${HMAC_LENGTH} bytes`);
+            throw new errors_OepError('E_OPTIONS', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
         this.#cipher =
             params.mode === 'copy'
@@ -304,7 +328,7 @@ class LayerStream extends external_node_stream_namespaceObject.Transform {
     }
     result() {
         if (!this.#result)
-            throw new Error('LayerStream.result() called before the stream was finished');
+            throw internalError('LayerStream.result() called before the stream was finished');
         return this.#result;
     }
 }
@@ -465,7 +489,7 @@ async function* uploadChunks(blob, expected) {
 function serveLayerJobs() {
     const port = external_node_worker_threads_namespaceObject.parentPort;
     if (!port)
-        throw new Error('serveLayerJobs() runs in a worker thread');
+        throw internalError('serveLayerJobs() runs in a worker thread');
     port.on('message', (msg) => {
         let last = 0;
         const progress = (bytes) => {

@@ -9,6 +9,7 @@ export declare class DigestCounter extends Transform {
     /** Valid once the stream has ended. */
     digest(): string;
 }
+/** A stream stage over the one DigestVerifier: bytes pass on as they come, the checks fail the stream. */
 export declare class VerifyingStream extends Transform {
     #private;
     constructor(desc: Pick<Descriptor, 'digest' | 'size'>, where: string);
