@@ -67405,17 +67405,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 // A cancelled job gets SIGINT, then SIGTERM: remove staging folders, so nothing partial is left behind.
-const temps = new _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__/* .Temps */ .Y();
-for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-]) {
-    process.once(signal, () => {
-        temps.removeSync();
-        process.stdout.write(`::error::interrupted (${signal}); temporary files removed\n`);
-        process.exit(code);
-    });
-}
+const temps = new _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__/* .Temps */ .Y7();
+(0,_pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTempsOnSignals */ .aZ)(temps, (signal) => process.stdout.write(`::error::interrupted (${signal}); temporary files removed\n`));
 const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
 // The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.
 const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : './worker/index.js';
@@ -77269,7 +77260,7 @@ async function encryptUploading(opts, layoutDir, conn, pushOpts) {
         const out = await encryptToLayout({
             ...opts,
             output: layoutDir,
-            signal: (0,host/* anySignal */.J)(stop.signal, opts.signal),
+            signal: (0,host/* anySignal */.JG)(stop.signal, opts.signal),
             onBlob: (desc, handle) => {
                 staged.add(desc, handle);
                 pusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle()
@@ -77644,8 +77635,9 @@ async function run(runtime = {}) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Y: () => (/* reexport */ Temps),
-  J: () => (/* binding */ anySignal)
+  Y7: () => (/* reexport */ Temps),
+  JG: () => (/* binding */ anySignal),
+  aZ: () => (/* reexport */ removeTempsOnSignals)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -77677,6 +77669,22 @@ class Temps {
             }
         }
         this.#live.clear();
+    }
+}
+/**
+ * For a front end's entry: on SIGINT or SIGTERM (Ctrl-C, a cancelled CI job, a stopped pod) remove every staging
+ * folder, say so with `announce`, and exit with the signal's conventional code.
+ */
+function removeTempsOnSignals(temps, announce) {
+    for (const [signal, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+    ]) {
+        process.once(signal, () => {
+            temps.removeSync();
+            announce(signal);
+            process.exit(code);
+        });
     }
 }
 

@@ -35,3 +35,20 @@ export class Temps implements TempTracker {
     this.#live.clear();
   }
 }
+
+/**
+ * For a front end's entry: on SIGINT or SIGTERM (Ctrl-C, a cancelled CI job, a stopped pod) remove every staging
+ * folder, say so with `announce`, and exit with the signal's conventional code.
+ */
+export function removeTempsOnSignals(temps: Temps, announce: (signal: string) => void): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      temps.removeSync();
+      announce(signal);
+      process.exit(code);
+    });
+  }
+}

@@ -45877,7 +45877,7 @@ async function encryptUploading(opts, layoutDir, conn, pushOpts) {
         const out = await encryptToLayout({
             ...opts,
             output: layoutDir,
-            signal: (0,host/* anySignal */.J)(stop.signal, opts.signal),
+            signal: (0,host/* anySignal */.JG)(stop.signal, opts.signal),
             onBlob: (desc, handle) => {
                 staged.add(desc, handle);
                 pusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle()
@@ -46415,17 +46415,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 // Interrupted (Ctrl-C, a CI cancel, a pod stop): remove staging folders, so nothing partial is left behind.
-const temps = new _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__/* .Temps */ .Y();
-for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-]) {
-    process.once(signal, () => {
-        temps.removeSync();
-        process.stderr.write(`oci-encrypt-push: interrupted (${signal}); temporary files removed\n`);
-        process.exit(code);
-    });
-}
+const temps = new _pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__/* .Temps */ .Y7();
+(0,_pipeline_host_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTempsOnSignals */ .aZ)(temps, (signal) => process.stderr.write(`oci-encrypt-push: interrupted (${signal}); temporary files removed\n`));
 const here = (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url);
 // The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.
 const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : '../worker/index.js';
@@ -46442,8 +46433,9 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Y: () => (/* reexport */ Temps),
-  J: () => (/* binding */ anySignal)
+  Y7: () => (/* reexport */ Temps),
+  JG: () => (/* binding */ anySignal),
+  aZ: () => (/* reexport */ removeTempsOnSignals)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -46475,6 +46467,22 @@ class Temps {
             }
         }
         this.#live.clear();
+    }
+}
+/**
+ * For a front end's entry: on SIGINT or SIGTERM (Ctrl-C, a cancelled CI job, a stopped pod) remove every staging
+ * folder, say so with `announce`, and exit with the signal's conventional code.
+ */
+function removeTempsOnSignals(temps, announce) {
+    for (const [signal, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+    ]) {
+        process.once(signal, () => {
+            temps.removeSync();
+            announce(signal);
+            process.exit(code);
+        });
     }
 }
 

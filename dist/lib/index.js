@@ -39318,6 +39318,22 @@ class Temps {
         this.#live.clear();
     }
 }
+/**
+ * For a front end's entry: on SIGINT or SIGTERM (Ctrl-C, a cancelled CI job, a stopped pod) remove every staging
+ * folder, say so with `announce`, and exit with the signal's conventional code.
+ */
+function removeTempsOnSignals(temps, announce) {
+    for (const [signal, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+    ]) {
+        process.once(signal, () => {
+            temps.removeSync();
+            announce(signal);
+            process.exit(code);
+        });
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/host.ts
 

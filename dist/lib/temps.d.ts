@@ -10,3 +10,8 @@ export declare class Temps implements TempTracker {
     /** Remove every folder still tracked (from a signal handler: synchronous, best effort). */
     removeSync(): void;
 }
+/**
+ * For a front end's entry: on SIGINT or SIGTERM (Ctrl-C, a cancelled CI job, a stopped pod) remove every staging
+ * folder, say so with `announce`, and exit with the signal's conventional code.
+ */
+export declare function removeTempsOnSignals(temps: Temps, announce: (signal: string) => void): void;

@@ -1,21 +1,14 @@
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Temps } from '../pipeline/host.js';
+import { removeTempsOnSignals, Temps } from '../pipeline/host.js';
 import { run } from './main.js';
 
 // A cancelled job gets SIGINT, then SIGTERM: remove staging folders, so nothing partial is left behind.
 const temps = new Temps();
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.once(signal, () => {
-    temps.removeSync();
-    process.stdout.write(`::error::interrupted (${signal}); temporary files removed\n`);
-    process.exit(code);
-  });
-}
+removeTempsOnSignals(temps, (signal) =>
+  process.stdout.write(`::error::interrupted (${signal}); temporary files removed\n`),
+);
 
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.

@@ -2,21 +2,14 @@
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Temps } from '../pipeline/host.js';
+import { removeTempsOnSignals, Temps } from '../pipeline/host.js';
 import { main } from './cli.js';
 
 // Interrupted (Ctrl-C, a CI cancel, a pod stop): remove staging folders, so nothing partial is left behind.
 const temps = new Temps();
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.once(signal, () => {
-    temps.removeSync();
-    process.stderr.write(`oci-encrypt-push: interrupted (${signal}); temporary files removed\n`);
-    process.exit(code);
-  });
-}
+removeTempsOnSignals(temps, (signal) =>
+  process.stderr.write(`oci-encrypt-push: interrupted (${signal}); temporary files removed\n`),
+);
 
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.

@@ -28,6 +28,9 @@ export interface ImageManifest {
   raw: Record<string, unknown>;
 }
 
+/** What a manifest blob parses to: an image manifest or an index (`kind` tells which). */
+export type ImageDocument = ImageManifest | ImageIndex;
+
 export interface ImageIndex {
   kind: 'index';
   mediaType: string;
@@ -96,11 +99,7 @@ function parseJson(bytes: Uint8Array, where: string): Record<string, unknown> {
  * Parse a manifest or an index. `declared` is the media type of the descriptor that pointed at it (absent for
  * a layout's index.json); the document's own `mediaType` must agree with it when both are present.
  */
-export function parseManifestOrIndex(
-  bytes: Uint8Array,
-  where: string,
-  declared?: string,
-): ImageManifest | ImageIndex {
+export function parseManifestOrIndex(bytes: Uint8Array, where: string, declared?: string): ImageDocument {
   const raw = parseJson(bytes, where);
   if (raw.schemaVersion !== 2) {
     throw new OepError('E_MANIFEST', `${where}: schemaVersion must be 2, got ${quote(raw.schemaVersion)}`);

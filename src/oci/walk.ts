@@ -10,8 +10,7 @@ import {
   isAttestationManifest,
   parseManifestOrIndex,
   type Descriptor,
-  type ImageIndex,
-  type ImageManifest,
+  type ImageDocument,
 } from './model.js';
 import { formatPlatform, platformMatches, type Platform } from './platform.js';
 import type { BlobSource } from './source.js';
@@ -35,7 +34,7 @@ export const MAX_GRAPH_BYTES = 256 * 1024 * 1024;
 export async function readNode(
   source: BlobSource,
   desc: Descriptor,
-): Promise<{ doc: ImageManifest | ImageIndex; bytes: Buffer }> {
+): Promise<{ doc: ImageDocument; bytes: Buffer }> {
   if (!isIndexMediaType(desc.mediaType) && !isManifestMediaType(desc.mediaType)) {
     throw new OepError(
       'E_UNSUPPORTED',
@@ -110,12 +109,7 @@ export class Walk {
     return loaded;
   }
 
-  async build(
-    desc: Descriptor,
-    doc: ImageManifest | ImageIndex,
-    bytes: Buffer,
-    depth: number,
-  ): Promise<Loaded> {
+  async build(desc: Descriptor, doc: ImageDocument, bytes: Buffer, depth: number): Promise<Loaded> {
     if (doc.kind === 'manifest') {
       const config = await this.#config(doc.config);
       const platform = desc.platform ?? configPlatform(config);

@@ -5,7 +5,7 @@
  */
 import type { TempTracker } from '../temps.js';
 
-export { Temps, type TempTracker } from '../temps.js';
+export { removeTempsOnSignals, Temps, type TempTracker } from '../temps.js';
 
 export interface RunHost {
   /** Layers processed at once (and the size of the worker pool). */

@@ -17,6 +17,8 @@ export interface ImageManifest {
     layers: Descriptor[];
     raw: Record<string, unknown>;
 }
+/** What a manifest blob parses to: an image manifest or an index (`kind` tells which). */
+export type ImageDocument = ImageManifest | ImageIndex;
 export interface ImageIndex {
     kind: 'index';
     mediaType: string;
@@ -33,7 +35,7 @@ export declare function parseDescriptor(v: unknown, where: string): Descriptor;
  * Parse a manifest or an index. `declared` is the media type of the descriptor that pointed at it (absent for
  * a layout's index.json); the document's own `mediaType` must agree with it when both are present.
  */
-export declare function parseManifestOrIndex(bytes: Uint8Array, where: string, declared?: string): ImageManifest | ImageIndex;
+export declare function parseManifestOrIndex(bytes: Uint8Array, where: string, declared?: string): ImageDocument;
 /** Canonical bytes we write for a manifest or index: compact JSON, as containers/image writes them. */
 export declare function serialize(doc: Record<string, unknown>): Buffer;
 export declare function isAttestationManifest(d: Descriptor): boolean;

@@ -1,4 +1,4 @@
-import { type Descriptor, type ImageIndex, type ImageManifest } from './model.js';
+import { type Descriptor, type ImageDocument } from './model.js';
 import { type Platform } from './platform.js';
 import type { BlobSource } from './source.js';
 import type { TreeNode } from './tree.js';
@@ -17,7 +17,7 @@ export declare const MAX_INDEX_DEPTH = 8;
  */
 export declare const MAX_GRAPH_BYTES: number;
 export declare function readNode(source: BlobSource, desc: Descriptor): Promise<{
-    doc: ImageManifest | ImageIndex;
+    doc: ImageDocument;
     bytes: Buffer;
 }>;
 export interface Loaded {
@@ -35,7 +35,7 @@ export declare class Walk {
     constructor(source: BlobSource, wanted: Platform[] | undefined, budget?: number);
     /** The node of `desc` with `depth` indexes above it: read once, whichever parent asks first. */
     child(desc: Descriptor, depth: number, attestation?: boolean): Promise<Loaded>;
-    build(desc: Descriptor, doc: ImageManifest | ImageIndex, bytes: Buffer, depth: number): Promise<Loaded>;
+    build(desc: Descriptor, doc: ImageDocument, bytes: Buffer, depth: number): Promise<Loaded>;
 }
 /** os/architecture/variant of an image config, when it is a JSON object that has them. */
 export declare function configPlatform(config: Buffer): Platform | undefined;

@@ -4,7 +4,7 @@
  * and the library's createEngine fill it in; nothing here reads the process.
  */
 import type { TempTracker } from '../temps.js';
-export { Temps, type TempTracker } from '../temps.js';
+export { removeTempsOnSignals, Temps, type TempTracker } from '../temps.js';
 export interface RunHost {
     /** Layers processed at once (and the size of the worker pool). */
     concurrency?: number;
