@@ -10,6 +10,12 @@ const LIBRARY = {
   message: 'only the front ends import the library entry',
 };
 // The transport stack is registry/'s own: others use client, session, errors and retry.
+// The file system is touched only by the layout reader/writer, the Node host (src/host), the credential lookup
+// and the front ends: the model, the engine, the registry client and the use cases never import node:fs.
+const FS = {
+  group: ['node:fs', 'node:fs/*', 'fs', 'fs/*'],
+  message: "no file system here: use oci/layout (layouts) or host/ (the user's files, temp folders)",
+};
 const TRANSPORT = {
   group: ['**/registry/transport', '**/registry/transport/**'],
   message: 'registry/transport is private to registry/: import what you need from a registry/ module',
@@ -41,23 +47,26 @@ export default tseslint.config(
         group: ['./oci/**', './ocicrypt/**', './registry/**', './*.js', '!./errors.js'],
         message: 'the library entry imports the pipeline and errors only',
       },
+      FS,
     ]),
   },
   {
     files: ['src/errors.ts'],
     rules: restrict([{ group: ['./*', '../*'], message: 'errors.ts imports nothing' }]),
   },
-  {
-    files: ['src/oci/**'],
+  ...[true, false].map((layout) => ({
+    files: layout ? ['src/oci/layout/**'] : ['src/oci/**'],
+    ...(layout ? {} : { ignores: ['src/oci/layout/**'] }),
     rules: restrict([
       FRONT_ENDS,
       LIBRARY,
       {
-        group: ['**/pipeline/**', '**/ocicrypt/**', '**/registry/**'],
+        group: ['**/pipeline/**', '**/ocicrypt/**', '**/registry/**', '**/host/**'],
         message: 'oci/ is the model: it imports only errors',
       },
+      ...(layout ? [] : [FS]),
     ]),
-  },
+  })),
   {
     files: ['src/ocicrypt/**'],
     rules: restrict([
@@ -69,18 +78,21 @@ export default tseslint.config(
       },
     ]),
   },
-  {
-    files: ['src/registry/**'],
+  ...[true, false].map((credentials) => ({
+    files: credentials ? ['src/registry/credentials.ts'] : ['src/registry/**'],
+    ...(credentials ? {} : { ignores: ['src/registry/credentials.ts'] }),
     rules: restrict([
       FRONT_ENDS,
       LIBRARY,
       {
-        group: ['**/pipeline/**', '**/ocicrypt/**', '**/layout/**'],
+        group: ['**/pipeline/**', '**/ocicrypt/**', '**/layout/**', '**/host/**'],
         message: 'registry/ imports only the oci model and errors',
       },
+      ...(credentials ? [] : [FS]),
     ]),
-  },
-  { files: ['src/pipeline/**'], rules: restrict([FRONT_ENDS, LIBRARY, TRANSPORT]) },
+  })),
+  { files: ['src/pipeline/**'], rules: restrict([FRONT_ENDS, LIBRARY, TRANSPORT, FS]) },
+  { files: ['src/host/**'], rules: restrict([FRONT_ENDS, LIBRARY, TRANSPORT]) },
   {
     files: ['src/cli/**'],
     rules: restrict([

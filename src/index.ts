@@ -43,10 +43,10 @@ export type {
 /** The host's side of an engine; every field has a default. */
 export type Host = Partial<EngineHost>;
 
-/** The layer worker entry beside this module: the bundle's dist/worker, or src/pipeline when run from source. */
+/** The layer worker entry beside this module: the bundle's dist/worker, or src/host when run from source. */
 function defaultWorkerScript(): string {
   const here = fileURLToPath(import.meta.url);
-  const worker = here.endsWith('.ts') ? 'pipeline/layer-worker.ts' : '../worker/index.js';
+  const worker = here.endsWith('.ts') ? 'host/layer-worker.ts' : '../worker/index.js';
   return join(dirname(here), worker);
 }
 

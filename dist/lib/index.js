@@ -39289,7 +39289,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/temps.ts
+;// CONCATENATED MODULE: ./src/host/temps.ts
 /**
  * Staging and temp folders in use, so that a front end interrupted by a signal can remove them synchronously
  * before it exits: an interrupted run leaves nothing behind, as a failed one does. One registry per engine,
@@ -39396,6 +39396,67 @@ function quote(v) {
     catch {
         return Array.isArray(v) ? 'a deeply nested array' : 'a deeply nested object';
     }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/host/files.ts
+/**
+ * The user's files, as the Node host reads and writes them for the use cases: key and CA files named in a
+ * request, result files, and push staging folders. With host/temps.ts and the layer file loop, this folder is
+ * where the file system is touched besides the layout reader/writer (oci/layout) and the front ends; the use
+ * cases in pipeline/ never import node:fs (a lint rule keeps it so).
+ */
+
+
+
+
+/** Whether a path exists (a key spec like `key.pem:env=VAR` is first taken as a file name). */
+function pathExists(path) {
+    return (0,external_node_fs_namespaceObject.existsSync)(path);
+}
+/** Read a key file, with an error that names the input it came from. */
+function readKeyFile(path, input) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path);
+    }
+    catch (err) {
+        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, { hint: 'check the path' });
+    }
+}
+/**
+ * The text of a CA file, or of the *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries
+ * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's.
+ */
+function readCaPath(path) {
+    if (!(0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
+        return [(0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')];
+    return (0,external_node_fs_namespaceObject.readdirSync)(path)
+        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
+        .sort()
+        .map((n) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_.join)(path, n), 'utf8'));
+}
+/** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */
+function checkWritableFolder(dir) {
+    (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
+    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
+        throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
+}
+/** Write a result file; `name` is the input that asked for it. */
+function writeResultFile(name, path, text) {
+    try {
+        writeFileSync(path, text);
+    }
+    catch (err) {
+        throw new OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: 'give a path in an existing, writable folder' });
+    }
+}
+/** A fresh private folder under `parent` for a run's staging; remove it with removeFolder. */
+function makeStagingFolder(parent, prefix) {
+    return (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, prefix));
+}
+async function removeFolder(path) {
+    await (0,promises_.rm)(path, { recursive: true, force: true });
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -41279,17 +41340,6 @@ function parseDecryptionKeys(data, source, passphrase) {
 
 
 
-/** Read a key file, with an error that names the input it came from. */
-function readKeyFile(path, input) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path);
-    }
-    catch (err) {
-        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, {
-            hint: 'check the path',
-        });
-    }
-}
 /**
  * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
  * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
@@ -41297,7 +41347,7 @@ function readKeyFile(path, input) {
  */
 function recipientsFromSpec(spec, input) {
     const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-    const prefixed = m !== null && !(0,external_node_fs_namespaceObject.existsSync)(spec);
+    const prefixed = m !== null && !pathExists(spec);
     const scheme = prefixed ? m[1] : 'jwe';
     const file = prefixed ? m[2] : spec;
     if (!keyWrapper(scheme)) {
@@ -41316,7 +41366,7 @@ function decryptionKeysFromSpec(spec, env, warn) {
     let file = spec;
     let passphrase;
     const colon = spec.indexOf(':');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(spec) && colon > 0) {
+    if (!pathExists(spec) && colon > 0) {
         file = spec.slice(0, colon);
         const rest = spec.slice(colon + 1);
         if (rest.startsWith('file='))
@@ -42083,15 +42133,6 @@ function retriesFrom(value) {
     }
     return n;
 }
-/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
-function caFolder(dir) {
-    const files = (0,external_node_fs_namespaceObject.readdirSync)(dir)
-        .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
-        .sort();
-    if (files.length === 0)
-        throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
-    return files.map((n) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_.join)(dir, n), 'utf8')).join('\n');
-}
 /**
  * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
  * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
@@ -42107,7 +42148,10 @@ function caFrom(value) {
     const source = v.includes('\n') ? 'the value' : v;
     let text;
     try {
-        text = (0,external_node_fs_namespaceObject.statSync)(v).isDirectory() ? caFolder(v) : (0,external_node_fs_namespaceObject.readFileSync)(v, 'utf8');
+        const texts = readCaPath(v);
+        if (texts.length === 0)
+            throw inputError('ca-cert', `${v} holds no *.crt or *.pem file`, CA_HINT);
+        text = texts.join('\n');
     }
     catch (err) {
         if (err instanceof errors_OepError)
@@ -42177,9 +42221,7 @@ function writablePath(name, value) {
         return undefined;
     const dir = name === 'results-dir' ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
     try {
-        (0,external_node_fs_namespaceObject.accessSync)(dir, external_node_fs_namespaceObject.constants.W_OK);
-        if (name === 'results-dir' && !(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
-            throw Object.assign(new Error(), { code: 'ENOTDIR' });
+        checkWritableFolder(dir);
     }
     catch (err) {
         throw new errors_OepError('E_OUTPUT', `${name}: cannot write ${path} (${err.code ?? 'error'})`, { hint: `its folder must exist and be writable: create it first, or give another path to --${name}` });
@@ -42280,8 +42322,6 @@ function fromStrings(command, s, host) {
     };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:stream"
@@ -43028,7 +43068,7 @@ class LayerStream extends external_node_stream_.Transform {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
+;// CONCATENATED MODULE: ./src/host/layer-files.ts
 /**
  * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
  * and write what the engine's layer loop (ocicrypt/loop.ts: digest check, cipher, HMAC, output hash) makes of
@@ -43168,7 +43208,7 @@ async function* uploadChunks(blob, expected) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
+;// CONCATENATED MODULE: ./src/host/layer-workers.ts
 /**
  * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
  * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
@@ -46213,12 +46253,12 @@ async function pushEverything(conn, content, pusher, pushOpts) {
 async function layoutFolder(opts) {
     if (opts.output)
         return { dir: opts.output, remove: async () => { } };
-    const staging = await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.tempDir, 'oep-push-'));
+    const staging = await makeStagingFolder(opts.tempDir, 'oep-push-');
     opts.temps?.track(staging);
     return {
         dir: (0,external_node_path_.join)(staging, `layout-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`),
         remove: async () => {
-            await (0,promises_.rm)(staging, { recursive: true, force: true });
+            await removeFolder(staging);
             opts.temps?.untrack(staging);
         },
     };
@@ -46416,10 +46456,10 @@ function engineFor(host) {
 
 
 
-/** The layer worker entry beside this module: the bundle's dist/worker, or src/pipeline when run from source. */
+/** The layer worker entry beside this module: the bundle's dist/worker, or src/host when run from source. */
 function defaultWorkerScript() {
     const here = (0,external_node_url_.fileURLToPath)(import.meta.url);
-    const worker = here.endsWith('.ts') ? 'pipeline/layer-worker.ts' : '../worker/index.js';
+    const worker = here.endsWith('.ts') ? 'host/layer-worker.ts' : '../worker/index.js';
     return (0,external_node_path_.join)((0,external_node_path_.dirname)(here), worker);
 }
 /**

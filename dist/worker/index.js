@@ -333,7 +333,7 @@ class LayerStream extends external_node_stream_namespaceObject.Transform {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/layer-files.ts
+;// CONCATENATED MODULE: ./src/host/layer-files.ts
 /**
  * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
  * and write what the engine's layer loop (ocicrypt/loop.ts: digest check, cipher, HMAC, output hash) makes of
@@ -473,7 +473,7 @@ async function* uploadChunks(blob, expected) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/layer-workers.ts
+;// CONCATENATED MODULE: ./src/host/layer-workers.ts
 /**
  * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
  * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
@@ -625,7 +625,7 @@ function rewriteRuntime(opts, workers) {
     return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/layer-worker.ts
+;// CONCATENATED MODULE: ./src/host/layer-worker.ts
 // Entry point of a layer worker thread (bundled to dist/worker): only the file loop and the cipher, so that
 // each worker costs a few MiB, not a second copy of the whole program.
 

@@ -12,5 +12,5 @@ removeTempsOnSignals(temps, (signal) =>
 
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.
-const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : './worker/index.js';
+const worker = here.endsWith('.ts') ? '../host/layer-worker.ts' : './worker/index.js';
 await run({ workerScript: join(dirname(here), worker), temps });

@@ -13,5 +13,5 @@ removeTempsOnSignals(temps, (signal) =>
 
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.
-const worker = here.endsWith('.ts') ? '../pipeline/layer-worker.ts' : '../worker/index.js';
+const worker = here.endsWith('.ts') ? '../host/layer-worker.ts' : '../worker/index.js';
 process.exitCode = await main(process.argv.slice(2), { workerScript: join(dirname(here), worker), temps });

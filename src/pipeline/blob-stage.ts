@@ -15,8 +15,8 @@ import type { BlobSource } from '../oci/source.js';
 import type { ManifestNode } from '../oci/tree.js';
 import type { LayerOperation } from '../ocicrypt/layer.js';
 import { LayerStream } from '../ocicrypt/loop.js';
-import { runFileJob, type FileJob } from './layer-files.js';
-import type { LayerWorkers } from './layer-workers.js';
+import { runFileJob, type FileJob } from '../host/layer-files.js';
+import type { LayerWorkers } from '../host/layer-workers.js';
 import { isExternal, type BlobJob } from './layer-plan.js';
 import { mib, progressLogger, progressStage } from './progress.js';
 

@@ -6,7 +6,7 @@ import { loadImage } from '../oci/tree.js';
 import type { DecryptionKey } from '../ocicrypt/keys.js';
 import { decryptLayer } from '../ocicrypt/layer.js';
 import type { RunHost } from './host.js';
-import { rewriteRuntime, startWorkers } from './layer-workers.js';
+import { rewriteRuntime, startWorkers } from '../host/layer-workers.js';
 import type { ImageReport } from './result.js';
 import { openSource, type SourceOptions } from './registry-source.js';
 import { rewriteToLayout } from './rewrite.js';

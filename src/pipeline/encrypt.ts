@@ -14,7 +14,7 @@ import type { Recipient } from '../ocicrypt/keys.js';
 import { encryptLayer } from '../ocicrypt/layer.js';
 import { settleAttestations, type AttestationMode } from './attestations.js';
 import type { RunHost } from './host.js';
-import { rewriteRuntime, startWorkers } from './layer-workers.js';
+import { rewriteRuntime, startWorkers } from '../host/layer-workers.js';
 import type { ImageReport } from './result.js';
 import { isExternal, rewriteToLayout, type BlobListener, type RewriteResult } from './rewrite.js';
 import { resolveLayerIndexes } from './selection.js';

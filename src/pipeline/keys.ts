@@ -1,6 +1,6 @@
 /** Key inputs shared by the front ends: recipient specs (`jwe:FILE`) and the parsers, re-exported. */
-import { existsSync, readFileSync } from 'node:fs';
 import { OepError } from '../errors.js';
+import { pathExists, readKeyFile } from '../host/files.js';
 import {
   parseDecryptionKeys,
   parseRecipients,
@@ -16,21 +16,6 @@ export {
   type Recipient,
 } from '../ocicrypt/keys.js';
 
-/** Read a key file, with an error that names the input it came from. */
-export function readKeyFile(path: string, input: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new OepError(
-      'E_KEY',
-      `${input} ${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      {
-        hint: 'check the path',
-      },
-    );
-  }
-}
-
 /**
  * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
  * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
@@ -38,7 +23,7 @@ export function readKeyFile(path: string, input: string): Buffer {
  */
 export function recipientsFromSpec(spec: string, input: string): Recipient[] {
   const m = /^([a-z0-9]+):(.*)$/.exec(spec);
-  const prefixed = m !== null && !existsSync(spec);
+  const prefixed = m !== null && !pathExists(spec);
   const scheme = prefixed ? m[1]! : 'jwe';
   const file = prefixed ? m[2]! : spec;
   if (!keyWrapper(scheme)) {
@@ -62,7 +47,7 @@ export function decryptionKeysFromSpec(
   let file = spec;
   let passphrase: string | undefined;
   const colon = spec.indexOf(':');
-  if (!existsSync(spec) && colon > 0) {
+  if (!pathExists(spec) && colon > 0) {
     file = spec.slice(0, colon);
     const rest = spec.slice(colon + 1);
     if (rest.startsWith('file='))

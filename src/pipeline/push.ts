@@ -4,10 +4,10 @@
  * reported after the registry has served back exactly the bytes we pushed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { internalError, OepError } from '../errors.js';
+import { makeStagingFolder, removeFolder } from '../host/files.js';
 import type { BlobHandle } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import type { Descriptor } from '../oci/model.js';
@@ -32,10 +32,10 @@ import {
 import { verifyPushAccess, verifyPushed, verifyTags } from '../registry/verify.js';
 import { encryptToLayout, type EncryptOptions } from './encrypt.js';
 import { anySignal } from './host.js';
-import { defaultConcurrency } from './layer-workers.js';
+import { defaultConcurrency } from '../host/layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
 import type { ImageReport } from './result.js';
-import { uploadChunks } from './layer-files.js';
+import { uploadChunks } from '../host/layer-files.js';
 
 export type { PushStats };
 
@@ -176,12 +176,12 @@ async function pushEverything(
 /** A staging folder for the layout when no output was asked for; removed when the push is done. */
 async function layoutFolder(opts: PushImageOptions): Promise<{ dir: string; remove(): Promise<void> }> {
   if (opts.output) return { dir: opts.output, remove: async () => {} };
-  const staging = await mkdtemp(join(opts.tempDir, 'oep-push-'));
+  const staging = await makeStagingFolder(opts.tempDir, 'oep-push-');
   opts.temps?.track(staging);
   return {
     dir: join(staging, `layout-${randomBytes(4).toString('hex')}`),
     remove: async () => {
-      await rm(staging, { recursive: true, force: true });
+      await removeFolder(staging);
       opts.temps?.untrack(staging);
     },
   };

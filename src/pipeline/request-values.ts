@@ -3,9 +3,9 @@
  * one default, and fails with the one message every front end prints. Messages name the input by its contract
  * name (`retries: …`); where the command line spells it differently, the hint says so.
  */
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { OepError } from '../errors.js';
+import { checkWritableFolder, readCaPath } from '../host/files.js';
 import { CA_HINT, checkCaBundle } from './ca.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from './keys.js';
 import { parsePlatformList } from './selection.js';
@@ -69,15 +69,6 @@ export function retriesFrom(value: string | undefined): number {
   return n;
 }
 
-/** The *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries are skipped), concatenated. */
-function caFolder(dir: string): string {
-  const files = readdirSync(dir)
-    .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
-    .sort();
-  if (files.length === 0) throw inputError('ca-cert', `${dir} holds no *.crt or *.pem file`, CA_HINT);
-  return files.map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
-}
-
 /**
  * ca-cert (`--ca-file`) takes PEM text, a path to a PEM file, or a folder of *.crt/*.pem files. Every
  * certificate must parse: Node's TLS silently ignores a CA it cannot read, and the user would get "certificate
@@ -91,7 +82,9 @@ export function caFrom(value: string | undefined): string | undefined {
   const source = v.includes('\n') ? 'the value' : v;
   let text: string;
   try {
-    text = statSync(v).isDirectory() ? caFolder(v) : readFileSync(v, 'utf8');
+    const texts = readCaPath(v);
+    if (texts.length === 0) throw inputError('ca-cert', `${v} holds no *.crt or *.pem file`, CA_HINT);
+    text = texts.join('\n');
   } catch (err) {
     if (err instanceof OepError) throw err;
     throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
@@ -165,9 +158,7 @@ export function writablePath(name: InputName, value: string | undefined): string
   if (!path) return undefined;
   const dir = name === 'results-dir' ? resolve(path) : dirname(resolve(path));
   try {
-    accessSync(dir, constants.W_OK);
-    if (name === 'results-dir' && !statSync(dir).isDirectory())
-      throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    checkWritableFolder(dir);
   } catch (err) {
     throw new OepError(
       'E_OUTPUT',

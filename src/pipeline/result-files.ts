@@ -3,24 +3,11 @@
  * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
  * them). Written with no trailing newline: all results of a pod share one small termination message.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OepError } from '../errors.js';
+import { writeResultFile as write } from '../host/files.js';
 import type { PushReport } from './push.js';
 import type { ResultFiles } from './request.js';
 import type { ImageReport } from './result.js';
-
-function write(name: string, path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new OepError(
-      'E_OUTPUT',
-      `${name}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      { hint: 'give a path in an existing, writable folder' },
-    );
-  }
-}
 
 /** Tekton's results: name → text. */
 export function tektonResults(r: ImageReport | PushReport): Record<string, string> {

@@ -22,13 +22,13 @@ test('dist/ equals a fresh bundle of src/', () => {
   // The same command as `npm run bundle`, pointed at a temp folder.
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { bundle: string } };
   const command = pkg.scripts.bundle.replace(
-    / (-o|--outDir) dist(\/[\w-]+)?( |$)/g,
+    / (-o|--outDir|-rf) dist(\/[\w-]+)?( |$)/g,
     (_m, flag: string, sub: string | undefined, end: string) => ` ${flag} ${out}${sub ?? ''}${end}`,
   );
   assert.equal(
     command.split(out).length,
-    6,
-    'the bundle script no longer writes dist/, dist/cli/, dist/worker/ and the library (JS and .d.ts) to dist/lib/',
+    7,
+    'the bundle script no longer writes dist/, dist/cli/, dist/worker/ and the library (emptied first; JS and .d.ts) to dist/lib/',
   );
   const r = spawnSync('sh', ['-c', command], {
     cwd: ROOT,

@@ -4,7 +4,7 @@ import type { LayerOutcome } from '../oci/mutate.js';
 import type { BlobSource } from '../oci/source.js';
 import type { ManifestNode } from '../oci/tree.js';
 import type { LayerOperation } from '../ocicrypt/layer.js';
-import type { LayerWorkers } from './layer-workers.js';
+import type { LayerWorkers } from '../host/layer-workers.js';
 import { type BlobJob } from './layer-plan.js';
 /**
  * The engine's prepared layer: parameters for the layer loop, run by the file loop (layouts and archives,

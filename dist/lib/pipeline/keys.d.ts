@@ -1,7 +1,5 @@
 import { type DecryptionKey, type Recipient } from '../ocicrypt/keys.js';
 export { parseDecryptionKeys, parseRecipients, type DecryptionKey, type Recipient, } from '../ocicrypt/keys.js';
-/** Read a key file, with an error that names the input it came from. */
-export declare function readKeyFile(path: string, input: string): Buffer;
 /**
  * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
  * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by

@@ -12,10 +12,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { internalError, OepError } from '../../errors.js';
-import type { TempTracker } from '../../temps.js';
 import { parseDigest } from '../digest.js';
 import { serialize, type Descriptor } from '../model.js';
 import { DigestCounter } from './verify.js';
+
+/** Who is told of staging folders, so that an interrupted run can remove them (host/temps.ts' Temps). */
+export interface TempTracker {
+  track(path: string): void;
+  untrack(path: string): void;
+}
 
 export interface WrittenBlob {
   digest: string;
@@ -36,7 +41,7 @@ export interface BlobHandle {
 export interface WriterOptions {
   /** Folders 0700 and files 0600 (decrypted output). Otherwise the usual 0777/0666 less the umask. */
   private?: boolean;
-  /** Told of the staging folder, so that a signal handler can remove it (see temps.ts). */
+  /** Told of the staging folder, so that a signal handler can remove it (see host/temps.ts). */
   temps?: TempTracker;
 }
 

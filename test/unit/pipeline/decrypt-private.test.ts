@@ -16,7 +16,7 @@ import { encryptImage } from '../../../src/pipeline/encrypt.js';
 import { keyPair, makeLayout, readBlob, tempDir } from '../../helpers/fixtures.js';
 import { assertNothingWritten, decryptionKeys, onlyManifest, recipients, rejectsWith } from './support.js';
 
-const WORKER = fileURLToPath(new URL('../../../src/pipeline/layer-worker.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../../src/host/layer-worker.ts', import.meta.url));
 const MiB = 1024 * 1024;
 const MARKER = 'plaintext-marker-';
 const kp = keyPair('p256');

@@ -1,7 +1,11 @@
 import { type FileHandle } from 'node:fs/promises';
 import type { Readable, Transform } from 'node:stream';
-import type { TempTracker } from '../../temps.js';
 import { type Descriptor } from '../model.js';
+/** Who is told of staging folders, so that an interrupted run can remove them (host/temps.ts' Temps). */
+export interface TempTracker {
+    track(path: string): void;
+    untrack(path: string): void;
+}
 export interface WrittenBlob {
     digest: string;
     size: number;
@@ -19,7 +23,7 @@ export interface BlobHandle {
 export interface WriterOptions {
     /** Folders 0700 and files 0600 (decrypted output). Otherwise the usual 0777/0666 less the umask. */
     private?: boolean;
-    /** Told of the staging folder, so that a signal handler can remove it (see temps.ts). */
+    /** Told of the staging folder, so that a signal handler can remove it (see host/temps.ts). */
     temps?: TempTracker;
 }
 export declare class LayoutWriter {

@@ -9,9 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { decryptImage } from '../../../src/pipeline/decrypt.js';
 import { encryptImage } from '../../../src/pipeline/encrypt.js';
 import { keyPair, makeLayout, readBlob, tempDir } from '../../helpers/fixtures.js';
-import { assertNothingWritten, decryptionKeys, onlyManifest, recipients, rejectsWith } from './support.js';
+import {
+  assertNothingWritten,
+  decryptionKeys,
+  onlyManifest,
+  recipients,
+  rejectsWith,
+} from '../pipeline/support.js';
 
-const WORKER = fileURLToPath(new URL('../../../src/pipeline/layer-worker.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../../src/host/layer-worker.ts', import.meta.url));
 const MiB = 1024 * 1024;
 
 /** Three uncompressed layers big enough (> 4 MiB) to be sent to workers, with a marker in each. */

@@ -4,12 +4,10 @@
  * made by whoever builds it (a front end's entry, or the library's createEngine): no module state.
  */
 import { rmSync } from 'node:fs';
+import type { TempTracker } from '../oci/layout/writer.js';
 
 /** What a writer needs: say which folder it is making, and when it is gone or committed. */
-export interface TempTracker {
-  track(path: string): void;
-  untrack(path: string): void;
-}
+export type { TempTracker };
 
 export class Temps implements TempTracker {
   readonly #live = new Set<string>();

@@ -5,7 +5,7 @@ import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isOepError } from '../../../src/errors.js';
-import { runFileJob, type FileJob } from '../../../src/pipeline/layer-files.js';
+import { runFileJob, type FileJob } from '../../../src/host/layer-files.js';
 import { sha256, tempDir } from '../../helpers/fixtures.js';
 
 describe('runFileJob: the source file', () => {

@@ -1,0 +1,16 @@
+/** Whether a path exists (a key spec like `key.pem:env=VAR` is first taken as a file name). */
+export declare function pathExists(path: string): boolean;
+/** Read a key file, with an error that names the input it came from. */
+export declare function readKeyFile(path: string, input: string): Buffer;
+/**
+ * The text of a CA file, or of the *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries
+ * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's.
+ */
+export declare function readCaPath(path: string): string[];
+/** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */
+export declare function checkWritableFolder(dir: string): void;
+/** Write a result file; `name` is the input that asked for it. */
+export declare function writeResultFile(name: string, path: string, text: string): void;
+/** A fresh private folder under `parent` for a run's staging; remove it with removeFolder. */
+export declare function makeStagingFolder(parent: string, prefix: string): Promise<string>;
+export declare function removeFolder(path: string): Promise<void>;
