@@ -2,6 +2,7 @@
  * The first step of a rewrite: what to do with every layer of every manifest (transform it or copy it), and the
  * distinct blob jobs that follow, so that each blob is processed once however many manifests share it.
  */
+import { OepError } from '../errors.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { isAttestationManifest, type Descriptor } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
@@ -54,5 +55,24 @@ export function planLayers(manifests: ManifestNode[], select: LayerSelector, sou
       plan.jobs.set(jobKey(actions[i]!, layer), { layer, action: actions[i]! }),
     );
   }
+  assertNoTwins(plan, sourceName);
   return plan;
+}
+
+/**
+ * A blob copied as it is must not also be one that is transformed: an attestation (copied) listing an image
+ * layer's digest would ship that layer's plaintext beside its ciphertext.
+ */
+function assertNoTwins(plan: LayerPlan, sourceName: string): void {
+  for (const { layer, action } of plan.jobs.values()) {
+    if (action === 'copy' && plan.jobs.has(jobKey('transform', layer))) {
+      throw new OepError(
+        'E_MANIFEST',
+        `${sourceName}: blob ${layer.digest} is a layer to encrypt in one manifest and copied as it is in another (an attestation listing an image layer?): it would ship in plaintext`,
+        {
+          hint: 'drop the attestations (the default), or rebuild the image so that no attestation lists a layer',
+        },
+      );
+    }
+  }
 }

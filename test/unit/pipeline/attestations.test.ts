@@ -10,7 +10,15 @@ import { isOepError } from '../../../src/errors.js';
 import { isInTotoMediaType } from '../../../src/oci/attestation.js';
 import { attestationNotice, parseAttestationMode } from '../../../src/pipeline/attestations.js';
 import { encryptImage } from '../../../src/pipeline/encrypt.js';
-import { buildImage, keyPair, putIndex, readBlob, tempDir, writeIndexJson } from '../../helpers/fixtures.js';
+import {
+  buildImage,
+  keyPair,
+  putIndex,
+  putJsonBlob,
+  readBlob,
+  tempDir,
+  writeIndexJson,
+} from '../../helpers/fixtures.js';
 import {
   blobJson,
   filesContaining,
@@ -205,6 +213,52 @@ describe("the attestation mark on index.json's own entry, or on an index, exempt
     const outerDoc = nested(enc);
     assert.equal(outerDoc.manifests.length, 1);
     assert.equal(outerDoc.manifests[0]!.annotations?.[REF_TYPE], undefined);
+  });
+});
+
+describe('an attestation that lists an image layer cannot ship its plaintext', () => {
+  const dir = tempDir();
+  const src = join(dir, 'src');
+  const kp = keyPair('p256');
+  const img = buildImage(src, {
+    layers: [{ files: { 'app/s.txt': `twin ${SECRET}` }, compression: 'none' }],
+  });
+  const layer = img.layers[0]!;
+  // An "attestation" whose only layer is the image's layer, relabelled as an in-toto statement.
+  const config = putJsonBlob(src, {
+    architecture: 'unknown',
+    os: 'unknown',
+    rootfs: { type: 'layers', diff_ids: [] },
+  });
+  const att = putJsonBlob(src, {
+    schemaVersion: 2,
+    mediaType: MT.manifest,
+    config: { mediaType: MT.config, ...config },
+    layers: [{ mediaType: MT.inToto, digest: layer.digest, size: layer.size }],
+  });
+  const index = putIndex(src, [
+    img.manifest,
+    {
+      mediaType: MT.manifest,
+      ...att,
+      annotations: { [REF_TYPE]: 'attestation-manifest', [REF_DIGEST]: img.manifest.digest },
+    },
+  ]);
+  writeIndexJson(src, [{ ...index, annotations: { [REF_NAME]: 'v1' } }]);
+
+  it('attestations: keep refuses the image, naming the blob, and writes nothing', async () => {
+    const out = join(dir, 'enc-keep');
+    await assert.rejects(
+      encryptImage({ layout: src, output: out, recipients: recipients(kp), attestations: 'keep' }),
+      (e) => isOepError(e, 'E_MANIFEST') && e.message.includes(layer.digest),
+    );
+    assert.throws(() => indexJson(out), /ENOENT/);
+  });
+
+  it('attestations: drop (the default) encrypts the image and ships no plaintext', async () => {
+    const out = join(dir, 'enc-drop');
+    await encryptImage({ layout: src, output: out, recipients: recipients(kp) });
+    assert.deepEqual(filesContaining(out, SECRET), []);
   });
 });
 
