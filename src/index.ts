@@ -87,6 +87,14 @@ export function decrypt(opts: DecryptOptions): Promise<ImageReport> {
   return engine().decrypt(opts);
 }
 
+/**
+ * Remove the staging folders of the default engine's runs under way, synchronously: for a host's own SIGINT or
+ * SIGTERM handler (a decrypt's staging folder holds plaintext, private to the user, until the run ends).
+ */
+export function removeTempsSync(): void {
+  shared?.removeTempsSync();
+}
+
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
 export function inspect(opts: InspectOptions): Promise<ImageReport> {
   return engine().inspect(opts);

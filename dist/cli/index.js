@@ -39808,11 +39808,20 @@ function readKeyFile(path, input) {
  */
 function readCaPath(path) {
     if (!(0,external_node_fs_.statSync)(path).isDirectory())
-        return [(0,external_node_fs_.readFileSync)(path, 'utf8')];
+        return [readCaFile(path)];
     return (0,external_node_fs_.readdirSync)(path)
         .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
         .sort()
-        .map((n) => (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(path, n), 'utf8'));
+        .map((n) => readCaFile((0,external_node_path_.join)(path, n)));
+}
+/** A CA bundle is a few KB; a FIFO or a device in its place must not hang us or fill memory. */
+const MAX_CA_FILE = 1024 * 1024;
+function readCaFile(path) {
+    const st = (0,external_node_fs_.statSync)(path);
+    if (!st.isFile() || st.size > MAX_CA_FILE) {
+        throw Object.assign(new Error(`${path} is not a regular file of at most 1 MiB`), { code: 'EINVAL' });
+    }
+    return (0,external_node_fs_.readFileSync)(path, 'utf8');
 }
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */
 function checkWritableFolder(dir) {
@@ -41752,7 +41761,19 @@ function parseDecryptionKeys(data, source, passphrase) {
  * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
  * name until their wrapper exists.
  */
+/**
+ * Key text given where a file name belongs (a library caller passing PEM as a spec): refused before the text
+ * can reach a message or a warning, since a private key would be echoed whole.
+ */
+function refuseKeyText(spec, input) {
+    if (spec.includes('\n') || spec.includes('-----BEGIN') || spec.length > 4096) {
+        throw new errors_OepError('E_USAGE', `${input}: the value is key text, not the path of a key file`, {
+            hint: 'give a file path; PEM text goes in public-keys (the library: publicKeys, or parsed keys)',
+        });
+    }
+}
 function recipientsFromSpec(spec, input) {
+    refuseKeyText(spec, input);
     const m = /^([a-z0-9]+):(.*)$/.exec(spec);
     const prefixed = m !== null && !pathExists(spec);
     const scheme = prefixed ? m[1] : 'jwe';
@@ -41770,6 +41791,7 @@ function recipientsFromSpec(spec, input) {
  * (skopeo takes them) with a warning.
  */
 function decryptionKeysFromSpec(spec, env, warn) {
+    refuseKeyText(spec, '--key');
     let file = spec;
     let passphrase;
     const colon = spec.indexOf(':');
@@ -45186,6 +45208,7 @@ async function mapLimit(items, limit, fn, stop) {
 
 
 
+
 function jobKey(action, layer) {
     return `${action}:${layer.digest}`;
 }
@@ -45209,7 +45232,21 @@ function planLayers(manifests, select, sourceName) {
         plan.actions.set(m, actions);
         m.doc.layers.forEach((layer, i) => plan.jobs.set(jobKey(actions[i], layer), { layer, action: actions[i] }));
     }
+    assertNoTwins(plan, sourceName);
     return plan;
+}
+/**
+ * A blob copied as it is must not also be one that is transformed: an attestation (copied) listing an image
+ * layer's digest would ship that layer's plaintext beside its ciphertext.
+ */
+function assertNoTwins(plan, sourceName) {
+    for (const { layer, action } of plan.jobs.values()) {
+        if (action === 'copy' && plan.jobs.has(jobKey('transform', layer))) {
+            throw new errors_OepError('E_MANIFEST', `${sourceName}: blob ${layer.digest} is a layer to encrypt in one manifest and copied as it is in another (an attestation listing an image layer?): it would ship in plaintext`, {
+                hint: 'drop the attestations (the default), or rebuild the image so that no attestation lists a layer',
+            });
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/progress.ts
@@ -46260,6 +46297,9 @@ function parseCommand(argv) {
         if (!ALLOWED[name].includes(opt))
             throw args_usage(`${name} does not take --${opt}`);
     }
+    // On the command line a push is asked for by --image only (the Action may take its repository from `tags`).
+    if (values.tag?.length && !values.image)
+        throw args_usage('--tag goes with --image');
     return {
         name,
         strings: requestStrings(values),

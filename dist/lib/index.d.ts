@@ -21,5 +21,10 @@ export declare function encrypt(opts: EncryptOptions): Promise<ImageReport>;
 export declare function push(opts: PushOptions): Promise<PushReport>;
 /** Decrypt a layout or a registry image into a plaintext layout at `output`. */
 export declare function decrypt(opts: DecryptOptions): Promise<ImageReport>;
+/**
+ * Remove the staging folders of the default engine's runs under way, synchronously: for a host's own SIGINT or
+ * SIGTERM handler (a decrypt's staging folder holds plaintext, private to the user, until the run ends).
+ */
+export declare function removeTempsSync(): void;
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
 export declare function inspect(opts: InspectOptions): Promise<ImageReport>;

@@ -39278,7 +39278,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   l5: () => (/* reexport */ isOepError),
   p8: () => (/* reexport */ parseDecryptionKeys),
   q: () => (/* reexport */ parseRecipients),
-  VC: () => (/* binding */ push)
+  VC: () => (/* binding */ push),
+  lN: () => (/* binding */ removeTempsSync)
 });
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -39430,11 +39431,20 @@ function readKeyFile(path, input) {
  */
 function readCaPath(path) {
     if (!(0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
-        return [(0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')];
+        return [readCaFile(path)];
     return (0,external_node_fs_namespaceObject.readdirSync)(path)
         .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
         .sort()
-        .map((n) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_.join)(path, n), 'utf8'));
+        .map((n) => readCaFile((0,external_node_path_.join)(path, n)));
+}
+/** A CA bundle is a few KB; a FIFO or a device in its place must not hang us or fill memory. */
+const MAX_CA_FILE = 1024 * 1024;
+function readCaFile(path) {
+    const st = (0,external_node_fs_namespaceObject.statSync)(path);
+    if (!st.isFile() || st.size > MAX_CA_FILE) {
+        throw Object.assign(new Error(`${path} is not a regular file of at most 1 MiB`), { code: 'EINVAL' });
+    }
+    return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
 }
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */
 function checkWritableFolder(dir) {
@@ -41345,7 +41355,19 @@ function parseDecryptionKeys(data, source, passphrase) {
  * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
  * name until their wrapper exists.
  */
+/**
+ * Key text given where a file name belongs (a library caller passing PEM as a spec): refused before the text
+ * can reach a message or a warning, since a private key would be echoed whole.
+ */
+function refuseKeyText(spec, input) {
+    if (spec.includes('\n') || spec.includes('-----BEGIN') || spec.length > 4096) {
+        throw new errors_OepError('E_USAGE', `${input}: the value is key text, not the path of a key file`, {
+            hint: 'give a file path; PEM text goes in public-keys (the library: publicKeys, or parsed keys)',
+        });
+    }
+}
 function recipientsFromSpec(spec, input) {
+    refuseKeyText(spec, input);
     const m = /^([a-z0-9]+):(.*)$/.exec(spec);
     const prefixed = m !== null && !pathExists(spec);
     const scheme = prefixed ? m[1] : 'jwe';
@@ -41363,6 +41385,7 @@ function recipientsFromSpec(spec, input) {
  * (skopeo takes them) with a warning.
  */
 function decryptionKeysFromSpec(spec, env, warn) {
+    refuseKeyText(spec, '--key');
     let file = spec;
     let passphrase;
     const colon = spec.indexOf(':');
@@ -45491,6 +45514,7 @@ async function mapLimit(items, limit, fn, stop) {
 
 
 
+
 function jobKey(action, layer) {
     return `${action}:${layer.digest}`;
 }
@@ -45514,7 +45538,21 @@ function planLayers(manifests, select, sourceName) {
         plan.actions.set(m, actions);
         m.doc.layers.forEach((layer, i) => plan.jobs.set(jobKey(actions[i], layer), { layer, action: actions[i] }));
     }
+    assertNoTwins(plan, sourceName);
     return plan;
+}
+/**
+ * A blob copied as it is must not also be one that is transformed: an attestation (copied) listing an image
+ * layer's digest would ship that layer's plaintext beside its ciphertext.
+ */
+function assertNoTwins(plan, sourceName) {
+    for (const { layer, action } of plan.jobs.values()) {
+        if (action === 'copy' && plan.jobs.has(jobKey('transform', layer))) {
+            throw new errors_OepError('E_MANIFEST', `${sourceName}: blob ${layer.digest} is a layer to encrypt in one manifest and copied as it is in another (an attestation listing an image layer?): it would ship in plaintext`, {
+                hint: 'drop the attestations (the default), or rebuild the image so that no attestation lists a layer',
+            });
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/progress.ts
@@ -46386,6 +46424,10 @@ function strings(o) {
     if (o.ca !== undefined && o.caFile !== undefined) {
         throw inputError('ca-cert', 'ca and caFile are both set', 'give the PEM text (ca) or its file (caFile)');
     }
+    // `ca` is text: never taken for a path, so a caller's value cannot make us read (or probe) a file.
+    if (o.ca !== undefined && !o.ca.includes('-----BEGIN ')) {
+        throw inputError('ca-cert', 'ca is not PEM text', 'give -----BEGIN CERTIFICATE----- text in ca, or a path in caFile');
+    }
     const e = o;
     const all = {
         layout: o.layout,
@@ -46491,6 +46533,13 @@ function push(opts) {
 function src_decrypt(opts) {
     return engine().decrypt(opts);
 }
+/**
+ * Remove the staging folders of the default engine's runs under way, synchronously: for a host's own SIGINT or
+ * SIGTERM handler (a decrypt's staging folder holds plaintext, private to the user, until the run ends).
+ */
+function removeTempsSync() {
+    shared?.removeTempsSync();
+}
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
 function inspect(opts) {
     return engine().inspect(opts);
@@ -46505,4 +46554,5 @@ var __webpack_exports__isOepError = __webpack_exports__.l5;
 var __webpack_exports__parseDecryptionKeys = __webpack_exports__.p8;
 var __webpack_exports__parseRecipients = __webpack_exports__.q;
 var __webpack_exports__push = __webpack_exports__.VC;
-export { __webpack_exports__OepError as OepError, __webpack_exports__createEngine as createEngine, __webpack_exports__decrypt as decrypt, __webpack_exports__encrypt as encrypt, __webpack_exports__inspect as inspect, __webpack_exports__isOepError as isOepError, __webpack_exports__parseDecryptionKeys as parseDecryptionKeys, __webpack_exports__parseRecipients as parseRecipients, __webpack_exports__push as push };
+var __webpack_exports__removeTempsSync = __webpack_exports__.lN;
+export { __webpack_exports__OepError as OepError, __webpack_exports__createEngine as createEngine, __webpack_exports__decrypt as decrypt, __webpack_exports__encrypt as encrypt, __webpack_exports__inspect as inspect, __webpack_exports__isOepError as isOepError, __webpack_exports__parseDecryptionKeys as parseDecryptionKeys, __webpack_exports__parseRecipients as parseRecipients, __webpack_exports__push as push, __webpack_exports__removeTempsSync as removeTempsSync };

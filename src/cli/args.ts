@@ -171,6 +171,8 @@ export function parseCommand(argv: string[]): Command {
     if (opt === 'help' || opt === 'version') continue;
     if (!ALLOWED[name]!.includes(opt)) throw usage(`${name} does not take --${opt}`);
   }
+  // On the command line a push is asked for by --image only (the Action may take its repository from `tags`).
+  if (values.tag?.length && !values.image) throw usage('--tag goes with --image');
   return {
     name,
     strings: requestStrings(values),

@@ -40,11 +40,22 @@ export function readKeyFile(path: string, input: string): Buffer {
  * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's.
  */
 export function readCaPath(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [readFileSync(path, 'utf8')];
+  if (!statSync(path).isDirectory()) return [readCaFile(path)];
   return readdirSync(path)
     .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
     .sort()
-    .map((n) => readFileSync(join(path, n), 'utf8'));
+    .map((n) => readCaFile(join(path, n)));
+}
+
+/** A CA bundle is a few KB; a FIFO or a device in its place must not hang us or fill memory. */
+const MAX_CA_FILE = 1024 * 1024;
+
+function readCaFile(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile() || st.size > MAX_CA_FILE) {
+    throw Object.assign(new Error(`${path} is not a regular file of at most 1 MiB`), { code: 'EINVAL' });
+  }
+  return readFileSync(path, 'utf8');
 }
 
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */

@@ -116,6 +116,14 @@ function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestSt
   if (o.ca !== undefined && o.caFile !== undefined) {
     throw inputError('ca-cert', 'ca and caFile are both set', 'give the PEM text (ca) or its file (caFile)');
   }
+  // `ca` is text: never taken for a path, so a caller's value cannot make us read (or probe) a file.
+  if (o.ca !== undefined && !o.ca.includes('-----BEGIN ')) {
+    throw inputError(
+      'ca-cert',
+      'ca is not PEM text',
+      'give -----BEGIN CERTIFICATE----- text in ca, or a path in caFile',
+    );
+  }
   const e = o as Partial<EncryptOptions>;
   const all: Record<string, string | string[] | undefined> = {
     layout: o.layout,

@@ -21,7 +21,20 @@ export {
  * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
  * name until their wrapper exists.
  */
+/**
+ * Key text given where a file name belongs (a library caller passing PEM as a spec): refused before the text
+ * can reach a message or a warning, since a private key would be echoed whole.
+ */
+function refuseKeyText(spec: string, input: string): void {
+  if (spec.includes('\n') || spec.includes('-----BEGIN') || spec.length > 4096) {
+    throw new OepError('E_USAGE', `${input}: the value is key text, not the path of a key file`, {
+      hint: 'give a file path; PEM text goes in public-keys (the library: publicKeys, or parsed keys)',
+    });
+  }
+}
+
 export function recipientsFromSpec(spec: string, input: string): Recipient[] {
+  refuseKeyText(spec, input);
   const m = /^([a-z0-9]+):(.*)$/.exec(spec);
   const prefixed = m !== null && !pathExists(spec);
   const scheme = prefixed ? m[1]! : 'jwe';
@@ -44,6 +57,7 @@ export function decryptionKeysFromSpec(
   env: Record<string, string | undefined>,
   warn: (line: string) => void,
 ): DecryptionKey[] {
+  refuseKeyText(spec, '--key');
   let file = spec;
   let passphrase: string | undefined;
   const colon = spec.indexOf(':');

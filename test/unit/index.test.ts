@@ -110,3 +110,33 @@ describe('library', () => {
     assert.equal(r.stderr, '');
   });
 });
+
+describe('library: key text where a path belongs', () => {
+  it('is refused without echoing the key, for recipients and for decryption keys', async () => {
+    const { dir, layout, kp } = fixture();
+    const body = kp.privatePem.split('\n')[1]!;
+    for (const run of [
+      () => encrypt({ layout, recipients: [kp.privatePem], output: join(dir, 'o1') }),
+      () => decrypt({ layout, keys: [kp.privatePem], output: join(dir, 'o2') }),
+    ]) {
+      await assert.rejects(run(), (e) => {
+        assert.ok(isOepError(e, 'E_USAGE'), String(e));
+        assert.ok(!e.describe().includes(body), 'the key text is in the message');
+        assert.match(e.message, /key text/);
+        return true;
+      });
+    }
+    assert.equal(existsSync(join(dir, 'o1')), false);
+  });
+});
+
+describe('library: ca is PEM text only', () => {
+  it('never reads a path given as ca (a path goes in caFile)', async () => {
+    const { layout } = fixture();
+    await assert.rejects(inspect({ layout, ca: '/etc/passwd' }), (e) => {
+      assert.ok(isOepError(e, 'E_USAGE'), String(e));
+      assert.match(e.message, /ca is not PEM text/);
+      return true;
+    });
+  });
+});

@@ -259,6 +259,26 @@ describe('CLI', () => {
       assertNothingWritten(out);
     });
 
+    it('--tag without --image (a push is asked for by --image only)', () => {
+      const out = join(dir, 'e-tag');
+      assertOneError(
+        runCli([
+          'encrypt',
+          '--layout',
+          layout,
+          '--output',
+          out,
+          '--recipient',
+          alice.pub,
+          '--tag',
+          'reg.example/x:1',
+        ]),
+        2,
+        ['--tag goes with --image'],
+      );
+      assertNothingWritten(out);
+    });
+
     it('no recipient', () => {
       const out = join(dir, 'e3');
       assertOneError(runCli(['encrypt', '--layout', layout, '--output', out]), 1, ['--recipient']);
