@@ -1,25 +1,9 @@
 /** Rows: image references and options that do not parse or make no sense together. */
 import { join } from 'node:path';
-import { encryptArgs, type Case, type Ctx } from './support.js';
+import { encryptArgs, pushArgs, type Case, type Ctx } from './support.js';
 
 export function referenceAndOptionCases(ctx: Ctx): Case[] {
-  const push =
-    (image: string, ...extra: string[]) =>
-    (out: string) => [
-      'encrypt',
-      '--layout',
-      ctx.good,
-      '--image',
-      image,
-      '--recipient',
-      ctx.pub,
-      '--tls-verify=false',
-      '--retries',
-      '0',
-      '--digest-file',
-      out,
-      ...extra,
-    ];
+  const push = (image: string, ...extra: string[]) => pushArgs(ctx, image, ...extra);
   const host = ctx.registry.host('ok');
   const refs: [string, string][] = [
     ['an image with upper-case letters in the repository', `${host}/Team/App:v1`],

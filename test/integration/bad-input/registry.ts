@@ -1,5 +1,5 @@
 /** Rows: registries that answer wrongly (not a registry, down, odd auth, bad manifests and blobs). */
-import type { Case, Ctx } from './support.js';
+import { pushArgs, type Case, type Ctx } from './support.js';
 
 export function registryCases(ctx: Ctx): Case[] {
   ctx.registry.serve('good/enc', ctx.encrypted);
@@ -18,18 +18,7 @@ export function registryCases(ctx: Ctx): Case[] {
     out,
     ...common,
   ];
-  const push = (image: string) => (out: string) => [
-    'encrypt',
-    '--layout',
-    ctx.good,
-    '--image',
-    image,
-    '--recipient',
-    ctx.pub,
-    '--digest-file',
-    out,
-    ...common,
-  ];
+  const push = (image: string) => pushArgs(ctx, image);
   const row = (name: string, args: Case['args'], mentions: string[]): Case => ({
     group: 'registry answers',
     name,

@@ -36,3 +36,25 @@ export interface Ctx {
 export function encryptArgs(ctx: Ctx, layout: string, ...extra: string[]): (out: string) => string[] {
   return (out) => ['encrypt', '--layout', layout, '--output', out, '--recipient', ctx.pub, ...extra];
 }
+
+/**
+ * A push of the good layout to `image` over plain HTTP with no retries; the digest file is the row's output,
+ * which must not appear.
+ */
+export function pushArgs(ctx: Ctx, image: string, ...extra: string[]): (out: string) => string[] {
+  return (out) => [
+    'encrypt',
+    '--layout',
+    ctx.good,
+    '--image',
+    image,
+    '--recipient',
+    ctx.pub,
+    '--tls-verify=false',
+    '--retries',
+    '0',
+    '--digest-file',
+    out,
+    ...extra,
+  ];
+}
