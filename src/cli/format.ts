@@ -5,12 +5,23 @@
  */
 import { escapeTerminal as e } from '../escape.js';
 import type { PushReport } from '../pipeline/push.js';
-import type { ImageReport } from '../pipeline/result.js';
+import type { ImageReport, LayerReport } from '../pipeline/result.js';
 
 function size(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1048576) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+type LayerProtocol = NonNullable<LayerReport['recipients']>[number];
+
+/** "jwe: 2 recipient(s) RSA-OAEP", and for certificates (pkcs7) who each one is: issuer and serial. */
+function protocolText(k: LayerProtocol): string {
+  const algs = [...new Set(k.recipients.map((x) => e(x.alg)))].join(',');
+  const certs = k.recipients
+    .filter((x) => x.issuer !== undefined)
+    .map((x) => `issuer ${e(x.issuer ?? '')} serial ${e(x.serial ?? '')}`);
+  return `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${algs}${certs.length ? ` [${certs.join('; ')}]` : ''}`;
 }
 
 export function formatReport(r: ImageReport | PushReport): string {
@@ -26,14 +37,7 @@ export function formatReport(r: ImageReport | PushReport): string {
     lines.push('', `platform ${e(p.platform)}  ${e(p.digest)}`);
     for (const l of p.layers) {
       let keys = '';
-      if (l.recipients?.length) {
-        keys = l.recipients
-          .map(
-            (k) =>
-              `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${[...new Set(k.recipients.map((x) => e(x.alg)))].join(',')}`,
-          )
-          .join('; ');
-      }
+      if (l.recipients?.length) keys = l.recipients.map(protocolText).join('; ');
       lines.push(
         `  [${l.index}] ${l.encrypted ? 'ENCRYPTED' : 'plain    '} ${size(l.size).padStart(10)}  ${e(l.mediaType)}  ${e(l.digest)}${keys ? `  (${keys})` : ''}`,
       );

@@ -139,6 +139,8 @@ async function unwrapPrivateOptions(
         const priv = await w.unwrap(keys, decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
         if (priv) return priv;
       } catch (err) {
+        // A runtime that cannot run the protocol (pkcs7 on Node 20) is not a malformed item: say so at once.
+        if (err instanceof OepError && err.code === 'E_UNSUPPORTED') throw err;
         malformed.push(err);
       }
     }

@@ -9,8 +9,16 @@ import * as formats from './key-formats.js';
 import { blockName, pemBlocks, type PemBlock } from './pem.js';
 
 export interface DecryptionKey {
+  /** The private key; for a certificate given on its own, the certificate's public key until it is paired. */
   key: KeyObject;
   source: string;
+  /** The key's DER X.509 certificate, when given (pkcs7 opens the recipient with its issuer and serial). */
+  certificate?: Uint8Array;
+}
+
+function certificateEntry(data: string | Buffer, source: string): DecryptionKey {
+  const cert = new X509Certificate(data);
+  return { key: cert.publicKey, source, certificate: new Uint8Array(cert.raw) };
 }
 
 function wrongPassphrase(source: string, given: boolean): OepError {
@@ -27,11 +35,14 @@ function wrongPassphrase(source: string, given: boolean): OepError {
  * One block of a decryption key file: a private key, or a block that may ride along with one (its certificate,
  * public key or EC parameters), which must still parse: all or nothing, so nothing is silently skipped.
  */
-function privateKeyFromPem(b: PemBlock, where: string, passphrase?: string): KeyObject | undefined {
+function privateKeyFromPem(
+  b: PemBlock,
+  where: string,
+  passphrase?: string,
+): DecryptionKey | KeyObject | undefined {
   switch (b.label) {
     case 'CERTIFICATE':
-      formats.parseWith(() => new X509Certificate(b.text), where, b.label);
-      return undefined;
+      return formats.parseWith(() => certificateEntry(b.text, where), where, b.label);
     case 'PUBLIC KEY':
     case 'RSA PUBLIC KEY':
       formats.parseWith(() => createPublicKey(b.text), where, b.label);
@@ -61,13 +72,15 @@ export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase
   const buf = Buffer.from(data);
   const text = buf.toString('utf8');
   const keys: KeyObject[] = [];
+  const certificates: DecryptionKey[] = [];
   const format = formats.keyFormat(buf, text);
   if (format === 'pem') {
     const blocks = pemBlocks(text, source);
     for (const b of blocks) {
       const where = blocks.length > 1 ? blockName(source, b.number) : source;
       const k = privateKeyFromPem(b, where, passphrase);
-      if (k) keys.push(k);
+      if (k && 'source' in k) certificates.push(k);
+      else if (k) keys.push(k);
     }
   } else if (format === 'jwk') {
     for (const jwk of formats.jwksOf(text, source)) {
@@ -81,11 +94,45 @@ export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase
     const k = formats.tryPrivateDer(buf, passphrase);
     if (k) keys.push(k);
     else if (formats.tryPrivateDerEncrypted(buf)) throw wrongPassphrase(source, Boolean(passphrase));
+    else certificates.push(...tryCertificateDer(buf, source));
   }
-  if (keys.length === 0) {
+  if (keys.length === 0 && certificates.length === 0) {
     throw new OepError('E_KEY', `${source} holds no private key`, {
       hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
     });
   }
-  return keys.map((key) => ({ key, source }));
+  return [...keys.map((key) => ({ key, source })), ...certificates];
+}
+
+function tryCertificateDer(der: Buffer, source: string): DecryptionKey[] {
+  try {
+    return [certificateEntry(der, source)];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Certificates given as decryption keys (skopeo's `--decryption-key cert.pem`) join the private key they
+ * certify, whichever key file holds it; a certificate whose private key is not given is refused by name.
+ */
+export function pairCertificates(entries: readonly DecryptionKey[]): DecryptionKey[] {
+  const spki = (k: KeyObject): Buffer =>
+    (k.type === 'private' ? createPublicKey(k) : k).export({ type: 'spki', format: 'der' });
+  const isCertificate = (e: DecryptionKey): boolean => e.key.type !== 'private' && Boolean(e.certificate);
+  const keys = entries.filter((e) => !isCertificate(e)).map((e) => ({ ...e }));
+  for (const c of entries.filter(isCertificate)) {
+    const own = keys.find((k) => k.key.type === 'private' && spki(k.key).equals(spki(c.key)));
+    if (!own) {
+      throw new OepError(
+        'E_KEY',
+        `${c.source} is a certificate, and none of the keys given is its private key`,
+        {
+          hint: 'pkcs7 decryption takes the private key and its certificate: give both as keys (--key KEY --key CERT)',
+        },
+      );
+    }
+    own.certificate ??= c.certificate;
+  }
+  return keys;
 }

@@ -13,6 +13,13 @@ import type { PublicKey, Recipient } from './recipient.js';
 
 type Accept = (pk: PublicKey) => Recipient;
 
+/** A certificate's key, with the certificate (DER) for wrappers that address it. */
+function fromCertificate(data: string | Buffer, source: string): PublicKey {
+  // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
+  const cert = new X509Certificate(data);
+  return { key: cert.publicKey, source, certificate: new Uint8Array(cert.raw) };
+}
+
 function privateKeyGiven(source: string): OepError {
   return new OepError('E_KEY', `${source} is a private key, but a recipient needs a public key`, {
     hint: 'give the public half (openssl pkey -in key.pem -pubout) and keep the private key out of the build',
@@ -26,11 +33,7 @@ function recipientFromPem(block: PemBlock, where: string, accept: Accept): Recip
     case 'RSA PUBLIC KEY':
       return accept({ key: parseWith(() => createPublicKey(block.text), where, block.label), source: where });
     case 'CERTIFICATE':
-      // publicKey decodes the key lazily: a corrupt one throws there, not in the constructor.
-      return accept({
-        key: parseWith(() => new X509Certificate(block.text).publicKey, where, block.label),
-        source: where,
-      });
+      return accept(parseWith(() => fromCertificate(block.text, where), where, block.label));
     case 'EC PARAMETERS':
       return undefined; // openssl ecparam writes these before a key; they carry no key
     default:
@@ -77,13 +80,13 @@ function recipientFromDer(der: Buffer, source: string, accept: Accept): Recipien
   // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
   if (tryPrivateDer(der)) throw privateKeyGiven(source);
   const readers = [
-    () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
-    () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }),
-    () => new X509Certificate(der).publicKey,
+    (): PublicKey => ({ key: createPublicKey({ key: der, format: 'der', type: 'spki' }), source }),
+    (): PublicKey => ({ key: createPublicKey({ key: der, format: 'der', type: 'pkcs1' }), source }),
+    () => fromCertificate(der, source),
   ];
   for (const read of readers) {
     try {
-      return accept({ key: read(), source });
+      return accept(read());
     } catch (err) {
       if (err instanceof OepError) throw err;
     }

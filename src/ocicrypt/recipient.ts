@@ -12,6 +12,8 @@ export interface PublicKey {
   source: string;
   /** What the key's own format declares about its use (a JWK's alg and kid): its wrapper honours or refuses it. */
   declared?: { alg?: unknown; kid?: unknown };
+  /** The DER X.509 certificate the key came from, if it came from one (pkcs7 recipients are certificates). */
+  certificate?: Uint8Array;
 }
 
 export interface Recipient {
@@ -26,6 +28,8 @@ export interface Recipient {
   type: string;
   /** sha256 of the SubjectPublicKeyInfo DER, hex: safe to print, identifies the key. */
   fingerprint: string;
+  /** The DER X.509 certificate, for wrappers that address a certificate (pkcs7: its issuer and serial). */
+  certificate?: Uint8Array;
 }
 
 /** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */

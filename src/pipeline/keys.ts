@@ -2,6 +2,7 @@
 import { OepError } from '../errors.js';
 import { pathExists, readKeyFile } from '../host/files.js';
 import {
+  pairCertificates,
   parseDecryptionKeys,
   parseRecipients,
   type DecryptionKey,
@@ -17,11 +18,6 @@ export {
 } from '../ocicrypt/keys.js';
 
 /**
- * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`), or a bare FILE meaning `jwe:FILE`
- * (skopeo's --encryption-key takes it with its prefix). Other protocols (pkcs7, pgp, provider) are refused by
- * name until their wrapper exists.
- */
-/**
  * Key text given where a file name belongs (a library caller passing PEM as a spec): refused before the text
  * can reach a message or a warning, since a private key would be echoed whole.
  */
@@ -33,6 +29,11 @@ function refuseKeyText(spec: string, input: string): void {
   }
 }
 
+/**
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`, `pkcs7`), or a bare FILE meaning
+ * `jwe:FILE` (skopeo's --encryption-key takes it with its prefix). Other protocols (pgp, provider) are refused
+ * by name until their wrapper exists.
+ */
 export function recipientsFromSpec(spec: string, input: string): Recipient[] {
   refuseKeyText(spec, input);
   const m = /^([a-z0-9]+):(.*)$/.exec(spec);
@@ -41,7 +42,7 @@ export function recipientsFromSpec(spec: string, input: string): Recipient[] {
   const file = prefixed ? m[2]! : spec;
   if (!keyWrapper(scheme)) {
     throw new OepError('E_UNSUPPORTED', `${input} ${spec}: the ${scheme} protocol is not supported`, {
-      hint: 'use jwe:FILE with an RSA or EC public key',
+      hint: 'use jwe:FILE with an RSA or EC public key, or pkcs7:CERT with an RSA certificate',
     });
   }
   return parseRecipients(readKeyFile(file, input), file, scheme);
@@ -94,5 +95,7 @@ export function decryptionKeysFrom(
       hint: 'run oci-encrypt-push --help',
     });
   }
-  return keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k]));
+  return pairCertificates(
+    keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k])),
+  );
 }

@@ -4,8 +4,9 @@
  */
 import { JweKeyWrapper } from './jwe.js';
 import type { KeyWrapper } from './keywrapper.js';
+import { Pkcs7KeyWrapper } from './pkcs7.js';
 
-const WRAPPERS: readonly KeyWrapper[] = [new JweKeyWrapper()];
+const WRAPPERS: readonly KeyWrapper[] = [new JweKeyWrapper(), new Pkcs7KeyWrapper()];
 
 /** Every wrapper, in the order encryption runs them. */
 export function keyWrappers(): readonly KeyWrapper[] {

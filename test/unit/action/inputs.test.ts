@@ -305,8 +305,8 @@ describe('recipientsFrom', () => {
       names('recipients', 'E_KEY', /cannot read/),
     );
     assert.throws(
-      () => recipientsFrom({ ...none, recipients: ['pkcs7:cert.pem'] }),
-      names('recipients', 'E_UNSUPPORTED', /pkcs7/),
+      () => recipientsFrom({ ...none, recipients: ['pgp:cert.pem'] }),
+      names('recipients', 'E_UNSUPPORTED', /pgp/),
     );
   });
 

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isOepError } from '../../../src/errors.js';
-import { parseDecryptionKeys, parseRecipients, type Recipient } from '../../../src/ocicrypt/keys.js';
+import {
+  pairCertificates,
+  parseDecryptionKeys,
+  parseRecipients,
+  type Recipient,
+} from '../../../src/ocicrypt/keys.js';
 import { keyPair, tempDir, type KeyKind, type KeyPair } from '../../helpers/fixtures.js';
 
 const dir = tempDir('oep-keys-');
@@ -377,7 +382,10 @@ describe('parseDecryptionKeys', () => {
   test('a PEM holding a certificate and its private key gives the key', () => {
     const p = kp('rsa2048');
     const [cert] = certificate('withcert', p);
-    assertOpens(bytes(cert + p.privatePem), p.privateKey);
+    const keys = pairCertificates(parseDecryptionKeys(bytes(cert + p.privatePem), SOURCE));
+    assert.equal(keys.length, 1);
+    assert.ok(keys[0]!.key.equals(p.privateKey));
+    assert.ok(keys[0]!.certificate, 'the certificate goes with its key (pkcs7)');
   });
 
   test('several private keys in one PEM give several keys', () => {
@@ -479,13 +487,29 @@ describe('parseDecryptionKeys', () => {
     ['SPKI PEM', () => bytes(kp('rsa2048').publicPem)],
     ['SPKI DER', () => kp('p256').publicKey.export({ type: 'spki', format: 'der' })],
     ['public JWK', () => bytes(JSON.stringify(kp('p256').publicKey.export({ format: 'jwk' })))],
-    ['certificate PEM', () => bytes(certificate('pubonly', kp('p256'))[0])],
   ];
   for (const [what, make] of publicInputs) {
     test(`a public key (${what}) given as decryption key is E_KEY "holds no private key"`, () => {
       assert.throws(() => parseDecryptionKeys(make(), SOURCE), refusal(/holds no private key/));
     });
   }
+
+  test('a certificate alone (PEM or DER) is a certificate for pkcs7; without its private key it is E_KEY', () => {
+    const p = kp('rsa2048');
+    for (const cert of certificate('alone', p)) {
+      const [entry, ...rest] = parseDecryptionKeys(bytes(cert), SOURCE);
+      assert.equal(rest.length, 0);
+      assert.ok(entry!.certificate, 'the certificate is kept');
+      assert.equal(entry!.key.type, 'public');
+      const [paired] = pairCertificates([{ key: p.privateKey, source: 'key.pem' }, entry!]);
+      assert.ok(paired!.key.equals(p.privateKey));
+      assert.deepEqual(paired!.certificate, entry!.certificate);
+      assert.throws(
+        () => pairCertificates([entry!]),
+        refusal(/is a certificate, and none of the keys given is its private key/),
+      );
+    }
+  });
 
   for (const [what, input] of [
     ['garbage', bytes('not a key at all')],

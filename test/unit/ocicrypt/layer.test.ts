@@ -244,19 +244,23 @@ describe('decryptLayer', () => {
     await assert.rejects(decryptLayer(enc.desc, []), oepError('E_DECRYPT', /none of the given keys/));
   });
 
-  test('a layer wrapped only with pkcs7 is E_DECRYPT naming pkcs7', async () => {
-    const desc: Descriptor = {
+  test('a layer wrapped only with pgp is E_DECRYPT naming pgp; a broken pkcs7 item is E_OPTIONS', async () => {
+    const desc = (scheme: string): Descriptor => ({
       mediaType: `${GZIP}+encrypted`,
       digest: sha256(Buffer.from('x')),
       size: 1,
       annotations: {
-        'org.opencontainers.image.enc.keys.pkcs7': Buffer.from('not really cms').toString('base64'),
+        [`org.opencontainers.image.enc.keys.${scheme}`]: Buffer.from('not really cms').toString('base64'),
         [PUBOPTS]: encodePublicOptions(Buffer.alloc(32)).toString('base64'),
       },
-    };
+    });
     await assert.rejects(
-      decryptLayer(desc, [keyOf(alice, 'alice')]),
-      oepError('E_DECRYPT', /only with pkcs7/),
+      decryptLayer(desc('pgp'), [keyOf(alice, 'alice')]),
+      oepError('E_DECRYPT', /only with pgp/),
+    );
+    await assert.rejects(
+      decryptLayer(desc('pkcs7'), [keyOf(alice, 'alice')]),
+      oepError('E_OPTIONS', /pkcs7/),
     );
   });
 

@@ -1,0 +1,161 @@
+/**
+ * The pkcs7 key wrapper (ocicrypt keywrap/pkcs7): recipients are RSA X.509 certificates; one CMS EnvelopedData
+ * covers all of them (RSA PKCS#1 v1.5 key transport, AES-128-GCM content, as ocicrypt writes it: pkcs7-cms.ts).
+ * Unwrapping takes the private keys, each with its certificate when given (skopeo's `--decryption-key cert`):
+ * a key with a certificate opens only the recipient with its issuer and serial, a key without one tries all.
+ */
+import { constants, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
+import type { Certificate, KeyTransRecipientInfo } from 'pkijs';
+import { IssuerAndSerialNumber } from 'pkijs';
+import { OepError } from '../../errors.js';
+import type { DecryptionKey } from '../private-keys.js';
+import { recipientOf, type PublicKey, type Recipient } from '../recipient.js';
+import type { KeyWrapper, RecipientInfo } from './keywrapper.js';
+import * as cms from './pkcs7-cms.js';
+
+const ALG = 'RSA-PKCS1-v1_5';
+/** Recipients tried per item: each is a private-key operation per key (as MAX_JWE_RECIPIENTS). */
+export const MAX_PKCS7_RECIPIENTS = 64;
+
+const NAME_TYPES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+function issuerText(rid: IssuerAndSerialNumber): string {
+  return rid.issuer.typesAndValues
+    .map((tv) => {
+      const v = (tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
+      return `${NAME_TYPES[tv.type] ?? tv.type}=${typeof v === 'string' ? v : '?'}`;
+    })
+    .join(', ');
+}
+
+function serialText(rid: IssuerAndSerialNumber): string {
+  return Buffer.from(rid.serialNumber.valueBlock.valueHexView).toString('hex').toUpperCase();
+}
+
+function der(x: { toSchema(): { toBER(): ArrayBuffer } }): Buffer {
+  return Buffer.from(x.toSchema().toBER());
+}
+
+/** Whether a recipient info names this certificate (issuer and serial, as mozilla's selectRecipientForCertificate). */
+function namesCertificate(ri: KeyTransRecipientInfo, cert: Certificate): boolean {
+  const rid = ri.rid;
+  if (!(rid instanceof IssuerAndSerialNumber)) return false;
+  return der(rid.issuer).equals(der(cert.issuer)) && rid.serialNumber.isEqual(cert.serialNumber);
+}
+
+/**
+ * RSA PKCS#1 v1.5 private decryption. Node 20 and 22 refuse it (CVE-2023-46809, the Marvin attack); Node 24's
+ * OpenSSL does implicit rejection: a wrong key gives a random CEK, which the content's tag or padding rejects.
+ */
+function rsaDecrypt(key: KeyObject, data: Uint8Array): Buffer {
+  try {
+    return privateDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, data);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_INVALID_ARG_VALUE') {
+      throw new OepError(
+        'E_UNSUPPORTED',
+        `pkcs7 decryption needs RSA PKCS#1 v1.5 private decryption, which Node ${process.versions.node} refuses (CVE-2023-46809)`,
+        { hint: 'run on Node 24, whose OpenSSL decrypts it safely (implicit rejection)' },
+      );
+    }
+    throw err;
+  }
+}
+
+function tryRecipient(
+  env: ReturnType<typeof cms.parseEnveloped>,
+  ri: KeyTransRecipientInfo,
+  key: KeyObject,
+): Uint8Array | undefined {
+  const cek = rsaDecrypt(key, ri.encryptedKey.valueBlock.valueHexView);
+  if (cek.length !== cms.contentKeyLength(env)) return undefined;
+  try {
+    return cms.openContent(env, cek);
+  } catch (err) {
+    if (err instanceof OepError) throw err;
+    return undefined; // wrong key: the tag or the padding did not check
+  }
+}
+
+export class Pkcs7KeyWrapper implements KeyWrapper {
+  readonly scheme = 'pkcs7' as const;
+  readonly annotationId = 'org.opencontainers.image.enc.keys.pkcs7';
+
+  recipient(pk: PublicKey): Recipient {
+    if (!pk.certificate) {
+      throw new OepError('E_KEY', `${pk.source} is not an X.509 certificate: a pkcs7 recipient is one`, {
+        hint: "give the recipient's certificate (PEM or DER) as pkcs7:CERT, or its public key as jwe:FILE",
+      });
+    }
+    if (pk.key.asymmetricKeyType !== 'rsa') {
+      throw new OepError(
+        'E_KEY',
+        `${pk.source} is not an RSA certificate (its key is ${pk.key.asymmetricKeyType ?? 'unknown'}): pkcs7 (ocicrypt) wraps only to RSA certificates`,
+        { hint: 'give an RSA certificate, or use jwe:FILE for an EC key' },
+      );
+    }
+    return { ...recipientOf(pk, this.scheme, ALG), certificate: pk.certificate };
+  }
+
+  wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined> {
+    const mine = recipients.filter((r) => r.scheme === this.scheme);
+    if (mine.length === 0) return Promise.resolve(undefined);
+    const item = cms.envelope(privateOptions, (cek) =>
+      mine.map((r) => ({
+        certificate: cms.parseCertificate(r.certificate!),
+        encryptedKey: publicEncrypt({ key: r.key, padding: constants.RSA_PKCS1_PADDING }, cek),
+      })),
+    );
+    return Promise.resolve(item);
+  }
+
+  unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      return Promise.resolve(this.unwrapSync(keys, item));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private unwrapSync(keys: DecryptionKey[], item: Uint8Array): Uint8Array | undefined {
+    const env = cms.parseEnveloped(item);
+    const infos = cms.keyTransRecipients(env);
+    if (infos.length > MAX_PKCS7_RECIPIENTS) {
+      throw new OepError(
+        'E_OPTIONS',
+        `a pkcs7 key annotation item lists ${infos.length} recipients: at most ${MAX_PKCS7_RECIPIENTS} are tried`,
+      );
+    }
+    for (const { key, certificate } of keys) {
+      if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') continue;
+      const cert = certificate ? cms.parseCertificate(certificate) : undefined;
+      for (const ri of infos) {
+        if (ri.keyEncryptionAlgorithm.algorithmId !== cms.OID_RSA_ENCRYPTION) continue;
+        if (cert && !namesCertificate(ri, cert)) continue;
+        const plaintext = tryRecipient(env, ri, key);
+        if (plaintext) return plaintext;
+      }
+    }
+    return undefined;
+  }
+
+  describe(item: Uint8Array): RecipientInfo[] {
+    return cms.keyTransRecipients(cms.parseEnveloped(item)).map((ri) => {
+      const alg = ri.keyEncryptionAlgorithm.algorithmId;
+      const out: RecipientInfo = { alg: alg === cms.OID_RSA_ENCRYPTION ? ALG : alg };
+      if (ri.rid instanceof IssuerAndSerialNumber) {
+        out.issuer = issuerText(ri.rid);
+        out.serial = serialText(ri.rid);
+      }
+      return out;
+    });
+  }
+}
