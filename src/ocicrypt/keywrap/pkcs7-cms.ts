@@ -5,7 +5,8 @@
  * - Key transport: KeyTransRecipientInfo v0, IssuerAndSerialNumber, rsaEncryption (RSA PKCS#1 v1.5), no params.
  * - Content: AES-128-GCM, 12-byte nonce, 16-byte tag appended; encryptedContent `[0]` constructed around one
  *   OCTET STRING. The GCM parameters carry Go's quirk: tag 0x10 *primitive* around the DER GCMParameters
- *   SEQUENCE. asn1js reads that as a SEQUENCE holding the real one; a standard encoding is the SEQUENCE itself.
+ *   SEQUENCE, whose nonce is `[4]` IMPLICIT (0x84). asn1js reads the wrapper as a SEQUENCE holding the real one;
+ *   a standard encoding is the SEQUENCE itself, with a universal OCTET STRING nonce.
  * - Reading also takes standard CBC (IV as an OCTET STRING parameter), as OpenSSL `cms -encrypt` writes it.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
@@ -77,8 +78,13 @@ export function envelope(plaintext: Uint8Array, seal: (cek: Buffer) => WrappedFo
       }),
     }).toSchema(),
   );
+  // mozilla's aesGCMParameters tags the nonce `asn1:"tag:4"`: [4] IMPLICIT, 0x84 on the wire (skopeo 1.9.3 writes
+  // and requires it), not the universal OCTET STRING 0x04 of RFC 5084.
   const gcmParameters = new asn1js.Sequence({
-    value: [new asn1js.OctetString({ valueHex: nonce }), new asn1js.Integer({ value: 16 })],
+    value: [
+      new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 4 }, valueHex: nonce }),
+      new asn1js.Integer({ value: 16 }),
+    ],
   });
   const quirkyParams = new asn1js.Primitive({
     idBlock: { tagClass: 1, tagNumber: 16 },
@@ -119,8 +125,15 @@ export function keyTransRecipients(env: EnvelopedData): KeyTransRecipientInfo[] 
   return env.recipientInfos.flatMap((r) => (r.value instanceof KeyTransRecipientInfo ? [r.value] : []));
 }
 
-function octets(v: unknown, what: string): Buffer {
-  if (!(v instanceof asn1js.OctetString)) throw malformed(what);
+/** An OCTET STRING's bytes; `implicitTag` also takes them under that context tag (mozilla's GCM nonce, [4]). */
+function octets(v: unknown, what: string, implicitTag?: number): Buffer {
+  if (v instanceof asn1js.OctetString) return Buffer.from(v.valueBlock.valueHexView);
+  const tagged =
+    v instanceof asn1js.Primitive &&
+    implicitTag !== undefined &&
+    v.idBlock.tagClass === 3 &&
+    v.idBlock.tagNumber === implicitTag;
+  if (!tagged) throw malformed(what);
   return Buffer.from(v.valueBlock.valueHexView);
 }
 
@@ -132,7 +145,7 @@ function gcmParameters(params: unknown): { nonce: Buffer; tagLength: number } {
   const [nonce, icv] = seq.valueBlock.value;
   const tagLength = icv instanceof asn1js.Integer ? icv.valueBlock.valueDec : 12;
   if (tagLength < 12 || tagLength > 16) throw malformed(`GCM tag length ${tagLength}`);
-  return { nonce: octets(nonce, 'GCM nonce'), tagLength };
+  return { nonce: octets(nonce, 'GCM nonce', 4), tagLength };
 }
 
 /** The content cipher's key length, or undefined for a cipher we do not read. */

@@ -81,7 +81,11 @@ describe('pkcs7 wrapper', () => {
     const alg = env.encryptedContentInfo.contentEncryptionAlgorithm;
     assert.equal(alg.algorithmId, '2.16.840.1.101.3.4.1.6');
     const params = Buffer.from((alg.algorithmParams as asn1js.AsnType).valueBeforeDecodeView).toString('hex');
-    assert.match(params, /^10133011040c[0-9a-f]{24}020110$/, 'tag 0x10 primitive around SEQUENCE{nonce, 16}');
+    assert.match(
+      params,
+      /^10133011840c[0-9a-f]{24}020110$/,
+      'tag 0x10 primitive around SEQUENCE{[4] nonce, 16}',
+    );
     // ciphertext = privopts + the 16-byte tag, in a constructed [0] around one OCTET STRING
     assert.equal(Buffer.from(env.encryptedContentInfo.getEncryptedContent()).length, PRIVOPTS.length + 16);
     assert.ok(env.encryptedContentInfo.encryptedContent!.idBlock.isConstructed);
