@@ -4,4 +4,4 @@
  */
 export { fingerprint, type PublicKey, type Recipient } from './recipient.js';
 export { parseRecipients } from './public-keys.js';
-export { parseDecryptionKeys, type DecryptionKey } from './private-keys.js';
+export { pairCertificates, parseDecryptionKeys, type DecryptionKey } from './private-keys.js';

@@ -14,6 +14,8 @@ export interface PublicKey {
         alg?: unknown;
         kid?: unknown;
     };
+    /** The DER X.509 certificate the key came from, if it came from one (pkcs7 recipients are certificates). */
+    certificate?: Uint8Array;
 }
 export interface Recipient {
     /** The key-wrapping protocol that wraps for this recipient ("jwe"): a scheme of the wrapper registry. */
@@ -27,6 +29,8 @@ export interface Recipient {
     type: string;
     /** sha256 of the SubjectPublicKeyInfo DER, hex: safe to print, identifies the key. */
     fingerprint: string;
+    /** The DER X.509 certificate, for wrappers that address a certificate (pkcs7: its issuer and serial). */
+    certificate?: Uint8Array;
 }
 /** The NIST name of an EC key's curve; undefined for other curves and other keys. */
 export declare function nistCurve(key: KeyObject): string | undefined;

@@ -1,5 +1,10 @@
 import { type DecryptionKey, type Recipient } from '../ocicrypt/keys.js';
 export { parseDecryptionKeys, parseRecipients, type DecryptionKey, type Recipient, } from '../ocicrypt/keys.js';
+/**
+ * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`, `pkcs7`), or a bare FILE meaning
+ * `jwe:FILE` (skopeo's --encryption-key takes it with its prefix). Other protocols (pgp, provider) are refused
+ * by name until their wrapper exists.
+ */
 export declare function recipientsFromSpec(spec: string, input: string): Recipient[];
 /**
  * `FILE`, `FILE:PASSPHRASE`, `FILE:pass=PW`, `FILE:file=PWFILE`, `FILE:env=VAR`. The last two keep the

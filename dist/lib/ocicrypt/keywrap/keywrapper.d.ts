@@ -13,6 +13,9 @@ export interface RecipientInfo {
     kid?: string;
     /** For EC: the curve of the ephemeral key. */
     crv?: string;
+    /** For pkcs7: the recipient certificate's issuer ("CN=..., O=...") and serial number (hex). */
+    issuer?: string;
+    serial?: string;
 }
 export interface KeyWrapper {
     /** The recipient scheme this wrapper serves ("jwe"): the prefix of a recipient spec. */

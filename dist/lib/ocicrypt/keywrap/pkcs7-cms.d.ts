@@ -1,0 +1,18 @@
+import { Certificate, EnvelopedData, KeyTransRecipientInfo } from 'pkijs';
+export declare const OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
+export declare function parseCertificate(der: Uint8Array): Certificate;
+/** A recipient of an EnvelopedData: its certificate (issuer and serial) and the CEK encrypted to its key. */
+export interface WrappedFor {
+    certificate: Certificate;
+    encryptedKey: Uint8Array;
+}
+/** The DER ContentInfo of an EnvelopedData, exactly in ocicrypt's shape; `seal` encrypts the CEK per recipient. */
+export declare function envelope(plaintext: Uint8Array, seal: (cek: Buffer) => WrappedFor[]): Uint8Array;
+/** Parse an annotation item as a ContentInfo holding EnvelopedData. */
+export declare function parseEnveloped(item: Uint8Array): EnvelopedData;
+/** The key-transport recipients of an EnvelopedData (other kinds ocicrypt never writes are left out). */
+export declare function keyTransRecipients(env: EnvelopedData): KeyTransRecipientInfo[];
+/** The content cipher's key length, or undefined for a cipher we do not read. */
+export declare function contentKeyLength(env: EnvelopedData): number | undefined;
+/** Decrypt the content with a CEK; throws when the key is wrong (tag or padding), as a key trial expects. */
+export declare function openContent(env: EnvelopedData, cek: Buffer): Buffer;
