@@ -5,13 +5,19 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { OepError } from '../errors.js';
+import type { ProviderSpec } from './recipient.js';
 import * as formats from './key-formats.js';
 import { blockName, pemBlocks, type PemBlock } from './pem.js';
 
 export interface DecryptionKey {
-  key: KeyObject;
+  /** The private key; absent for a key provider (`--key provider:NAME[:PARAMS]`). */
+  key?: KeyObject;
   source: string;
+  provider?: ProviderSpec;
 }
+
+/** A decryption key that is a private key (every protocol but the key providers). */
+export type PrivateDecryptionKey = DecryptionKey & { key: KeyObject };
 
 function wrongPassphrase(source: string, given: boolean): OepError {
   return given
@@ -57,7 +63,11 @@ function privateKeyFromPem(b: PemBlock, where: string, passphrase?: string): Key
 }
 
 /** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase?: string): DecryptionKey[] {
+export function parseDecryptionKeys(
+  data: Uint8Array,
+  source: string,
+  passphrase?: string,
+): PrivateDecryptionKey[] {
   const buf = Buffer.from(data);
   const text = buf.toString('utf8');
   const keys: KeyObject[] = [];

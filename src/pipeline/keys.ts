@@ -8,6 +8,7 @@ import {
   type Recipient,
 } from '../ocicrypt/keys.js';
 import { keyWrapper } from '../ocicrypt/keywrap/registry.js';
+import { isProviderSpec, providersFor, type Providers } from './providers.js';
 
 export {
   parseDecryptionKeys,
@@ -33,8 +34,9 @@ function refuseKeyText(spec: string, input: string): void {
   }
 }
 
-export function recipientsFromSpec(spec: string, input: string): Recipient[] {
+export function recipientsFromSpec(spec: string, input: string, providers?: Providers): Recipient[] {
   refuseKeyText(spec, input);
+  if (isProviderSpec(spec)) return [(providers ?? providersFor({ env: {} })).recipient(spec, input)];
   const m = /^([a-z0-9]+):(.*)$/.exec(spec);
   const prefixed = m !== null && !pathExists(spec);
   const scheme = prefixed ? m[1]! : 'jwe';
@@ -56,8 +58,10 @@ export function decryptionKeysFromSpec(
   spec: string,
   env: Record<string, string | undefined>,
   warn: (line: string) => void,
+  providers?: Providers,
 ): DecryptionKey[] {
   refuseKeyText(spec, '--key');
+  if (isProviderSpec(spec)) return [(providers ?? providersFor({ env })).key(spec)];
   let file = spec;
   let passphrase: string | undefined;
   const colon = spec.indexOf(':');
@@ -88,11 +92,16 @@ export function decryptionKeysFrom(
   keys: readonly (string | DecryptionKey)[],
   env: Record<string, string | undefined>,
   warn: (line: string) => void,
+  providers?: Providers,
 ): DecryptionKey[] {
   if (!keys.length) {
-    throw new OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
-      hint: 'run oci-encrypt-push --help',
-    });
+    throw new OepError(
+      'E_USAGE',
+      'decrypt needs at least one --key FILE (a private key) or --key provider:NAME',
+      {
+        hint: 'run oci-encrypt-push --help',
+      },
+    );
   }
-  return keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k]));
+  return keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn, providers) : [k]));
 }

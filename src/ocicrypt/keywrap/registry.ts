@@ -1,6 +1,8 @@
 /**
  * The key wrappers this engine knows (ocicrypt's RegisterKeyWrapper): by scheme, for recipients, and by
  * annotation, for encrypted layers. A new protocol is one file in this folder and one line in WRAPPERS.
+ * A native key provider (served in-process, no configuration) is a wrapper of scheme `provider.NAME` in
+ * WRAPPERS: `provider:NAME:PARAMS` goes to it when no configured provider is called NAME.
  */
 import { JweKeyWrapper } from './jwe.js';
 import type { KeyWrapper } from './keywrapper.js';
@@ -20,4 +22,9 @@ export function keyWrapper(scheme: string): KeyWrapper | undefined {
 /** The wrapper whose items go into this layer annotation, if this engine has one. */
 export function wrapperForAnnotation(annotationId: string): KeyWrapper | undefined {
   return WRAPPERS.find((w) => w.annotationId === annotationId);
+}
+
+/** The native key provider called `name` (a wrapper of scheme `provider.NAME`), if this engine has one. */
+export function nativeProvider(name: string): KeyWrapper | undefined {
+  return keyWrapper(`provider.${name}`);
 }

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isOepError } from '../../../src/errors.js';
-import { parseDecryptionKeys, parseRecipients, type Recipient } from '../../../src/ocicrypt/keys.js';
+import {
+  parseDecryptionKeys,
+  parseRecipients,
+  type KeyRecipient as Recipient,
+} from '../../../src/ocicrypt/keys.js';
 import { keyPair, tempDir, type KeyKind, type KeyPair } from '../../helpers/fixtures.js';
 
 const dir = tempDir('oep-keys-');
