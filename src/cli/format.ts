@@ -13,6 +13,15 @@ function size(n: number): string {
   return `${(n / 1048576).toFixed(1)} MiB`;
 }
 
+type Protocol = NonNullable<ImageReport['platforms'][number]['layers'][number]['recipients']>[number];
+
+/** One protocol of a layer: its recipients, their algorithms and key ids (a CoCo kid names the KEK). */
+function protocolLine(k: Protocol): string {
+  const algs = [...new Set(k.recipients.map((x) => e(x.alg)))].join(',');
+  const kids = k.recipients.flatMap((x) => (x.kid ? [e(x.kid)] : []));
+  return `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${algs}${kids.length ? ` kid ${kids.join(',')}` : ''}`;
+}
+
 export function formatReport(r: ImageReport | PushReport): string {
   const lines: string[] = [];
   lines.push(`digest: ${e(r.digest) || '(index.json)'}  ${e(r.mediaType)}`);
@@ -25,15 +34,7 @@ export function formatReport(r: ImageReport | PushReport): string {
   for (const p of r.platforms) {
     lines.push('', `platform ${e(p.platform)}  ${e(p.digest)}`);
     for (const l of p.layers) {
-      let keys = '';
-      if (l.recipients?.length) {
-        keys = l.recipients
-          .map(
-            (k) =>
-              `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${[...new Set(k.recipients.map((x) => e(x.alg)))].join(',')}`,
-          )
-          .join('; ');
-      }
+      const keys = (l.recipients ?? []).map(protocolLine).join('; ');
       lines.push(
         `  [${l.index}] ${l.encrypted ? 'ENCRYPTED' : 'plain    '} ${size(l.size).padStart(10)}  ${e(l.mediaType)}  ${e(l.digest)}${keys ? `  (${keys})` : ''}`,
       );

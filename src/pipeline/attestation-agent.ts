@@ -3,7 +3,7 @@
  * (the engine knows no files) and wrapped in-process as coco_keyprovider does (ocicrypt/keywrap/attestation-agent).
  */
 import { readKeyFile } from '../host/files.js';
-import type { DecryptionKey, Recipient } from '../ocicrypt/keys.js';
+import type { KeyRecipient, PrivateDecryptionKey } from '../ocicrypt/keys.js';
 import { kekDecryptionKey, kekRecipient } from '../ocicrypt/keywrap/attestation-agent.js';
 import {
   parseAttestationAgentParams,
@@ -14,13 +14,13 @@ import { OepError } from '../errors.js';
 const RECIPIENT = 'provider:attestation-agent';
 
 /** The recipient of `provider:attestation-agent:keypath=F::keyid=ID[::algorithm=A256GCM]`. */
-export function attestationAgentRecipient(params: string, input = RECIPIENT): Recipient {
+export function attestationAgentRecipient(params: string, input = RECIPIENT): KeyRecipient {
   const { keypath, keyid } = requireWrapParams(parseAttestationAgentParams(params, input), input);
   return kekRecipient(readKeyFile(keypath, input), keyid, keypath);
 }
 
 /** The key of `--key provider:attestation-agent:keypath=F` (a keyid, if given, is checked and not needed). */
-export function attestationAgentKey(params: string, input = `--key ${RECIPIENT}`): DecryptionKey {
+export function attestationAgentKey(params: string, input = `--key ${RECIPIENT}`): PrivateDecryptionKey {
   const p = parseAttestationAgentParams(params, input);
   if (!p.keypath) {
     throw new OepError('E_USAGE', `${input}: keypath=FILE (the 32-byte KEK) is missing`, {

@@ -8,7 +8,7 @@ import { createPrivateKey, randomBytes, randomUUID, type KeyObject } from 'node:
 import { SignJWT } from 'jose';
 import { OepError } from '../errors.js';
 import { readKeyFile } from '../host/files.js';
-import type { Recipient } from '../ocicrypt/keys.js';
+import type { KeyRecipient } from '../ocicrypt/keys.js';
 import { KEK_LENGTH, kekRecipient } from '../ocicrypt/keywrap/attestation-agent.js';
 import { parseAttestationAgentParams } from '../ocicrypt/keywrap/attestation-agent-params.js';
 
@@ -98,7 +98,7 @@ export async function attestationAgentKbsRecipient(
   kbsUrl: string,
   adminKeyFile: string,
   input = 'provider:attestation-agent',
-): Promise<Recipient> {
+): Promise<KeyRecipient> {
   const p: { keypath?: string; keyid?: string } =
     params === '' ? {} : parseAttestationAgentParams(params, input);
   if (p.keypath) {

@@ -11,9 +11,11 @@ import {
   type ProviderSpec,
   type Recipient,
 } from '../ocicrypt/keys.js';
+import { ATTESTATION_AGENT } from '../ocicrypt/keywrap/attestation-agent.js';
 import { ProviderKeyWrapper } from '../ocicrypt/keywrap/provider.js';
 import { nativeProvider } from '../ocicrypt/keywrap/registry.js';
 import { spawnCommand, type CommandRunner } from '../registry/command.js';
+import { attestationAgentKey, attestationAgentRecipient } from './attestation-agent.js';
 import { cmdTransport } from './provider-cmd.js';
 import { loadProviderConfig, type ProviderConfig } from './provider-config.js';
 import { grpcTransport } from './provider-grpc.js';
@@ -37,12 +39,23 @@ export function isProviderSpec(spec: string): boolean {
   return spec.startsWith('provider:');
 }
 
-function parseSpec(spec: string, input: string): { name: string; params: Uint8Array } {
+/**
+ * Native providers whose keys are files (the engine reads no files): the pipeline reads them into a recipient or
+ * a key of the native wrapper, from PARAMS as given.
+ */
+const NATIVE_KEY_FILES: Record<
+  string,
+  { recipient(params: string, input: string): Recipient; key(params: string, input: string): DecryptionKey }
+> = {
+  [ATTESTATION_AGENT]: { recipient: attestationAgentRecipient, key: attestationAgentKey },
+};
+
+function parseSpec(spec: string, input: string): { name: string; params: Uint8Array; given: string } {
   const m = /^provider:([^:]+)(?::(.*))?$/s.exec(spec);
   if (!m) {
     throw new OepError('E_USAGE', `${input} ${spec}: a key provider is named as provider:NAME[:PARAMS]`);
   }
-  return { name: m[1]!, params: Buffer.from(m[2] ?? 'Enabled', 'utf8') };
+  return { name: m[1]!, params: Buffer.from(m[2] ?? 'Enabled', 'utf8'), given: m[2] ?? '' };
 }
 
 /** The resolver of one request: one wrapper per configured provider, shared by its recipients and keys. */
@@ -82,12 +95,21 @@ export function providersFor(ctx: ProviderContext): Providers {
     native.checkProviderParams?.(params, use, `${input} provider:${name}`);
     return { name, params };
   };
+  const nativeFiles = (p: ProviderSpec) => (p.wrapper ? undefined : NATIVE_KEY_FILES[p.name]);
   return {
-    recipient: (spec, input) =>
-      providerRecipient(resolve(spec, input, 'encrypt'), `${input} provider:${parseSpec(spec, input).name}`),
+    recipient: (spec, input) => {
+      const provider = resolve(spec, input, 'encrypt');
+      const source = `${input} provider:${provider.name}`;
+      const files = nativeFiles(provider);
+      if (files) return files.recipient(parseSpec(spec, input).given, source);
+      return providerRecipient(provider, source);
+    },
     key: (spec) => {
       const provider = resolve(spec, '--key', 'decrypt');
-      return { source: `--key provider:${provider.name}`, provider };
+      const source = `--key provider:${provider.name}`;
+      const files = nativeFiles(provider);
+      if (files) return files.key(parseSpec(spec, '--key').given, source);
+      return { source, provider };
     },
   };
 }

@@ -17,8 +17,8 @@ import {
 import { OepError } from '../../errors.js';
 import { MT, ociLayerMediaType } from '../../oci/mediatypes.js';
 import { decodeStdBase64 } from '../options.js';
-import type { DecryptionKey } from '../private-keys.js';
-import type { PublicKey, Recipient } from '../recipient.js';
+import type { DecryptionKey, PrivateDecryptionKey } from '../private-keys.js';
+import type { KeyRecipient, PublicKey, Recipient } from '../recipient.js';
 import type { KeyWrapper, RecipientInfo } from './keywrapper.js';
 
 export const ATTESTATION_AGENT = 'attestation-agent';
@@ -61,7 +61,7 @@ function kekFingerprint(key: KeyObject): string {
 }
 
 /** The recipient a KEK wraps for: `kid` is what the guest asks its KBS for. */
-export function kekRecipient(kek: Uint8Array, kid: string, source: string): Recipient {
+export function kekRecipient(kek: Uint8Array, kid: string, source: string): KeyRecipient {
   const key = kekKey(kek, source);
   return {
     scheme: ATTESTATION_AGENT_SCHEME,
@@ -75,7 +75,7 @@ export function kekRecipient(kek: Uint8Array, kid: string, source: string): Reci
 }
 
 /** A KEK as a decryption key (`decrypt --key provider:attestation-agent:keypath=FILE`). */
-export function kekDecryptionKey(kek: Uint8Array, source: string): DecryptionKey {
+export function kekDecryptionKey(kek: Uint8Array, source: string): PrivateDecryptionKey {
   return { key: kekKey(kek, source), source };
 }
 
@@ -149,7 +149,7 @@ export class AttestationAgentKeyWrapper implements KeyWrapper {
   readonly scheme = ATTESTATION_AGENT_SCHEME;
   readonly annotationId = ATTESTATION_AGENT_ANNOTATION;
 
-  recipient(pk: PublicKey): Recipient {
+  recipient(pk: PublicKey): KeyRecipient {
     throw new OepError('E_KEY', `${pk.source}: a public key cannot be an attestation-agent recipient`, {
       hint: 'give provider:attestation-agent:keypath=KEK::keyid=kbs:///REPO/TYPE/TAG',
     });
@@ -168,14 +168,15 @@ export class AttestationAgentKeyWrapper implements KeyWrapper {
       );
     }
     const r = mine[0]!;
-    if (!isKek(r.key) || !r.kid) throw new OepError('E_KEY', `${r.source}: not a 32-byte KEK with a keyid`);
+    if (!r.key || !isKek(r.key) || !r.kid)
+      throw new OepError('E_KEY', `${r.source}: not a 32-byte KEK with a keyid`);
     return sealAnnotationPacket(r.key, r.kid, privateOptions, randomBytes(IV_LENGTH));
   }
 
   async unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined> {
     const p = parseAnnotationPacket(item);
     for (const { key } of keys) {
-      const opened = isKek(key) ? open(key, p.ivBytes, p.sealed) : undefined;
+      const opened = key && isKek(key) ? open(key, p.ivBytes, p.sealed) : undefined;
       if (opened) return opened;
     }
     return undefined;

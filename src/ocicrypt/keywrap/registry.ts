@@ -4,10 +4,11 @@
  * A native key provider (served in-process, no configuration) is a wrapper of scheme `provider.NAME` in
  * WRAPPERS: `provider:NAME:PARAMS` goes to it when no configured provider is called NAME.
  */
+import { AttestationAgentKeyWrapper } from './attestation-agent.js';
 import { JweKeyWrapper } from './jwe.js';
 import type { KeyWrapper } from './keywrapper.js';
 
-const WRAPPERS: readonly KeyWrapper[] = [new JweKeyWrapper()];
+const WRAPPERS: readonly KeyWrapper[] = [new JweKeyWrapper(), new AttestationAgentKeyWrapper()];
 
 /** Every wrapper, in the order encryption runs them. */
 export function keyWrappers(): readonly KeyWrapper[] {
