@@ -57,3 +57,14 @@ export function assertOneError(r: CliRun, status: number, mentions: string[]): s
   for (const m of mentions) assert.ok(errors[0]!.includes(m), `"${errors[0]}" should mention ${m}`);
   return errors[0]!;
 }
+
+/** `decrypt --layout LAYOUT --output OUTPUT --key KEY [MORE]`. */
+export function decryptCli(
+  layout: string,
+  output: string,
+  key: string,
+  more: string[] = [],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): CliRun {
+  return runCli(['decrypt', '--layout', layout, '--output', output, '--key', key, ...more], opts);
+}

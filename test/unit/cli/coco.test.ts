@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { assertOneError, runCli } from '../../helpers/cli.js';
+import { assertOneError, decryptCli, runCli } from '../../helpers/cli.js';
 import { makeLayout, tempDir } from '../../helpers/fixtures.js';
 import { assertNothingWritten, onlyManifest } from '../pipeline/support.js';
 
@@ -21,15 +21,7 @@ describe('CLI: Confidential Containers (provider:attestation-agent, in-process)'
   const enc = join(dir, 'enc');
   const recipient = `provider:attestation-agent:keypath=${kek}::keyid=${KID}`;
   const decrypt = (out: string, kekFile: string) =>
-    runCli([
-      'decrypt',
-      '--layout',
-      enc,
-      '--output',
-      out,
-      '--key',
-      `provider:attestation-agent:keypath=${kekFile}`,
-    ]);
+    decryptCli(enc, out, `provider:attestation-agent:keypath=${kekFile}`);
 
   it('encrypts for a KEK with no configured provider, inspect shows the kid, decrypt round-trips', () => {
     const r = runCli(['encrypt', '--layout', layout, '--output', enc, '--recipient', recipient]);
