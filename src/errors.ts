@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'E_KEY' // a key file cannot be used (wrong kind, too weak, unsupported, unreadable)
   | 'E_NO_RECIPIENT' // encrypt was asked with no recipient
   | 'E_DECRYPT' // no supplied key opens a layer
+  | 'E_PROVIDER' // a key provider is not configured, failed, timed out or answered garbage
   | 'E_OPTIONS' // a layer's encryption options or key annotation items are malformed (bad JSON, base64, lengths)
   | 'E_INTEGRITY' // a layer's ciphertext failed its HMAC check: modified or corrupted
   | 'E_OUTPUT' // the output, or the folder of a result file (digest, report, results), cannot be written

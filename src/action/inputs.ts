@@ -3,6 +3,7 @@
  * to the one request layer (pipeline/request.ts), which checks them the way the CLI and Tekton are checked.
  */
 import { fromStrings, type InputName, type Request, type RequestStrings } from '../pipeline/request.js';
+import { execCommand } from './command.js';
 
 export type Inputs = Record<Exclude<ActionInput, 'tags' | 'recipients'>, string> & {
   tags: string[];
@@ -23,5 +24,9 @@ export function splitList(value: string): string[] {
 /** Inputs → the checked request: pure but for reading the key and CA files the inputs name. */
 export function optionsFrom(inputs: Inputs, env: Record<string, string | undefined>): Request {
   const strings: RequestStrings = inputs;
-  return fromStrings('encrypt', strings, { env, userAgent: 'oci-encrypt-push-action' });
+  return fromStrings('encrypt', strings, {
+    env,
+    userAgent: 'oci-encrypt-push-action',
+    runCommand: execCommand,
+  });
 }

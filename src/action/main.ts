@@ -36,6 +36,7 @@ export const INPUT_NAMES: readonly ActionInput[] = [
   'digest-file',
   'show-summary',
   'attestations',
+  'keyprovider-config',
 ];
 
 export function getInputs(): Inputs {

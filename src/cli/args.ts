@@ -6,13 +6,14 @@ import type { RequestStrings } from '../pipeline/request.js';
 export const USAGE = `Usage:
   oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
                            (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
-                           (--recipient [jwe:]FILE)... [--encrypt-layers LIST] [--platform LIST]
-                           [--attestations drop|keep]
+                           (--recipient [jwe:]FILE | provider:NAME[:PARAMS])... [--encrypt-layers LIST]
+                           [--platform LIST] [--attestations drop|keep] [--keyprovider-config FILE]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
                            [--retries N] [--verify=false] [--digest-file F] [--report F] [--results-dir DIR]
                            [--json]
   oci-encrypt-push decrypt (--layout PATH [--ref-name NAME] | --image REF) (--key FILE[:PASSPHRASE])...
                            --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
+                           [--keyprovider-config FILE] (keys: also --key provider:NAME[:PARAMS])
   oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
   (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
 
@@ -21,6 +22,8 @@ from the top (-1 is the top layer); empty means all. --results-dir writes IMAGE_
 IMAGE_REF and IMAGES files there (Tekton results). Platforms are os/arch[/variant], comma-separated.
 BuildKit attestation manifests (SBOM, provenance) cannot be encrypted: --attestations drop (the default) leaves
 them out, keep pushes them unencrypted.
+provider:NAME is an ocicrypt key provider described in --keyprovider-config FILE (or the file
+OCICRYPT_KEYPROVIDER_CONFIG names): {"key-providers": {NAME: {"cmd": {"path", "args"}} | {"grpc": "host:port"}}}.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
 Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
 else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
@@ -45,6 +48,7 @@ const OPTIONS = {
   'digest-file': { type: 'string' },
   report: { type: 'string' },
   'results-dir': { type: 'string' },
+  'keyprovider-config': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -75,6 +79,7 @@ const ALLOWED: Record<string, OptionName[]> = {
     'digest-file',
     'report',
     'results-dir',
+    'keyprovider-config',
     'json',
   ],
   decrypt: [
@@ -86,6 +91,7 @@ const ALLOWED: Record<string, OptionName[]> = {
     'platform',
     'digest-file',
     'report',
+    'keyprovider-config',
     'json',
     ...READ_REGISTRY,
   ],
@@ -151,6 +157,7 @@ function requestStrings(v: Values): RequestStrings {
     'digest-file',
     'report',
     'results-dir',
+    'keyprovider-config',
   ] as const;
   for (const k of same) if (v[k] !== undefined) s[k] = v[k];
   if (v['ca-file'] !== undefined) s['ca-cert'] = v['ca-file'];

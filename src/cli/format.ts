@@ -15,13 +15,17 @@ function size(n: number): string {
 
 type LayerProtocol = NonNullable<LayerReport['recipients']>[number];
 
-/** "jwe: 2 recipient(s) RSA-OAEP", and for certificates (pkcs7) who each one is: issuer and serial. */
+/**
+ * "jwe: 2 recipient(s) RSA-OAEP"; for certificates (pkcs7) who each one is (issuer and serial), and the key ids
+ * a provider names (a CoCo kid names the KEK).
+ */
 function protocolText(k: LayerProtocol): string {
   const algs = [...new Set(k.recipients.map((x) => e(x.alg)))].join(',');
   const certs = k.recipients
     .filter((x) => x.issuer !== undefined)
     .map((x) => `issuer ${e(x.issuer ?? '')} serial ${e(x.serial ?? '')}`);
-  return `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${algs}${certs.length ? ` [${certs.join('; ')}]` : ''}`;
+  const kids = k.recipients.flatMap((x) => (x.kid && x.issuer === undefined ? [e(x.kid)] : []));
+  return `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${algs}${kids.length ? ` kid ${kids.join(',')}` : ''}${certs.length ? ` [${certs.join('; ')}]` : ''}`;
 }
 
 export function formatReport(r: ImageReport | PushReport): string {
@@ -36,8 +40,7 @@ export function formatReport(r: ImageReport | PushReport): string {
   for (const p of r.platforms) {
     lines.push('', `platform ${e(p.platform)}  ${e(p.digest)}`);
     for (const l of p.layers) {
-      let keys = '';
-      if (l.recipients?.length) keys = l.recipients.map(protocolText).join('; ');
+      const keys = (l.recipients ?? []).map(protocolText).join('; ');
       lines.push(
         `  [${l.index}] ${l.encrypted ? 'ENCRYPTED' : 'plain    '} ${size(l.size).padStart(10)}  ${e(l.mediaType)}  ${e(l.digest)}${keys ? `  (${keys})` : ''}`,
       );

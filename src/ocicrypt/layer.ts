@@ -14,6 +14,7 @@ import {
 import { freshSecrets } from './blockcipher.js';
 import type { DecryptionKey, Recipient } from './keys.js';
 import type { KeyWrapper, RecipientInfo } from './keywrap/keywrapper.js';
+import { withCarriedWrappers } from './keywrap/provider.js';
 import { keyWrappers } from './keywrap/registry.js';
 import type { LayerParams } from './loop.js';
 import {
@@ -68,7 +69,7 @@ export async function encryptLayer(
   const secrets = freshSecrets();
   const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
   const keyAnnotations: Record<string, string> = {};
-  for (const w of wrappers) {
+  for (const w of withCarriedWrappers(wrappers, recipients)) {
     const item = await w.wrap(recipients, priv);
     if (item) keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
   }
@@ -132,7 +133,7 @@ async function unwrapPrivateOptions(
 ): Promise<Uint8Array> {
   let tried = 0;
   const malformed: unknown[] = [];
-  for (const w of wrappers) {
+  for (const w of withCarriedWrappers(wrappers, keys)) {
     for (const item of wrappedItems(desc, w)) {
       tried++;
       try {
@@ -145,6 +146,9 @@ async function unwrapPrivateOptions(
       }
     }
   }
+  // A key provider that failed (exit code, timeout, garbage) is the error to fix, not the item.
+  const failed = malformed.find((e) => e instanceof OepError && e.code === 'E_PROVIDER');
+  if (failed) throw failed;
   if (tried > 0 && malformed.length === tried) {
     const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
     throw new OepError(

@@ -5,21 +5,29 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { OepError } from '../errors.js';
+import type { ProviderSpec } from './recipient.js';
 import * as formats from './key-formats.js';
 import { blockName, pemBlocks, type PemBlock } from './pem.js';
 
 export interface DecryptionKey {
-  /** The private key; for a certificate given on its own, the certificate's public key until it is paired. */
-  key: KeyObject;
+  /**
+   * The private key; for a certificate given on its own, the certificate's public key until it is paired;
+   * absent for a key provider (`--key provider:NAME[:PARAMS]`).
+   */
+  key?: KeyObject;
   source: string;
   /** The key's DER X.509 certificate, when given (pkcs7 opens the recipient with its issuer and serial). */
   certificate?: Uint8Array;
+  provider?: ProviderSpec;
 }
 
-function certificateEntry(data: string | Buffer, source: string): DecryptionKey {
+function certificateEntry(data: string | Buffer, source: string): PrivateDecryptionKey {
   const cert = new X509Certificate(data);
   return { key: cert.publicKey, source, certificate: new Uint8Array(cert.raw) };
 }
+
+/** A decryption key that is a private key (every protocol but the key providers). */
+export type PrivateDecryptionKey = DecryptionKey & { key: KeyObject };
 
 function wrongPassphrase(source: string, given: boolean): OepError {
   return given
@@ -39,7 +47,7 @@ function privateKeyFromPem(
   b: PemBlock,
   where: string,
   passphrase?: string,
-): DecryptionKey | KeyObject | undefined {
+): PrivateDecryptionKey | KeyObject | undefined {
   switch (b.label) {
     case 'CERTIFICATE':
       return formats.parseWith(() => certificateEntry(b.text, where), where, b.label);
@@ -68,11 +76,15 @@ function privateKeyFromPem(
 }
 
 /** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase?: string): DecryptionKey[] {
+export function parseDecryptionKeys(
+  data: Uint8Array,
+  source: string,
+  passphrase?: string,
+): PrivateDecryptionKey[] {
   const buf = Buffer.from(data);
   const text = buf.toString('utf8');
   const keys: KeyObject[] = [];
-  const certificates: DecryptionKey[] = [];
+  const certificates: PrivateDecryptionKey[] = [];
   const format = formats.keyFormat(buf, text);
   if (format === 'pem') {
     const blocks = pemBlocks(text, source);
@@ -104,7 +116,7 @@ export function parseDecryptionKeys(data: Uint8Array, source: string, passphrase
   return [...keys.map((key) => ({ key, source })), ...certificates];
 }
 
-function tryCertificateDer(der: Buffer, source: string): DecryptionKey[] {
+function tryCertificateDer(der: Buffer, source: string): PrivateDecryptionKey[] {
   try {
     return [certificateEntry(der, source)];
   } catch {
@@ -119,10 +131,12 @@ function tryCertificateDer(der: Buffer, source: string): DecryptionKey[] {
 export function pairCertificates(entries: readonly DecryptionKey[]): DecryptionKey[] {
   const spki = (k: KeyObject): Buffer =>
     (k.type === 'private' ? createPublicKey(k) : k).export({ type: 'spki', format: 'der' });
-  const isCertificate = (e: DecryptionKey): boolean => e.key.type !== 'private' && Boolean(e.certificate);
+  // Key providers (no key) pass through; a certificate alone carries its public key.
+  const isCertificate = (e: DecryptionKey): e is PrivateDecryptionKey =>
+    e.key !== undefined && e.key.type !== 'private' && Boolean(e.certificate);
   const keys = entries.filter((e) => !isCertificate(e)).map((e) => ({ ...e }));
   for (const c of entries.filter(isCertificate)) {
-    const own = keys.find((k) => k.key.type === 'private' && spki(k.key).equals(spki(c.key)));
+    const own = keys.find((k) => k.key?.type === 'private' && spki(k.key).equals(spki(c.key)));
     if (!own) {
       throw new OepError(
         'E_KEY',

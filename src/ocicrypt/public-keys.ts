@@ -9,9 +9,9 @@ import { OepError, quote } from '../errors.js';
 import { keyWrapper } from './keywrap/registry.js';
 import { jwksOf, keyFormat, parseWith, tryPrivateDer, tryPrivateDerEncrypted } from './key-formats.js';
 import { blockName, pemBlocks, type PemBlock } from './pem.js';
-import type { PublicKey, Recipient } from './recipient.js';
+import type { KeyRecipient, PublicKey } from './recipient.js';
 
-type Accept = (pk: PublicKey) => Recipient;
+type Accept = (pk: PublicKey) => KeyRecipient;
 
 /** A certificate's key, with the certificate (DER) for wrappers that address it. */
 function fromCertificate(data: string | Buffer, source: string): PublicKey {
@@ -27,7 +27,7 @@ function privateKeyGiven(source: string): OepError {
 }
 
 /** One block as a recipient; `where` names the block in messages. EC PARAMETERS carry no key: undefined. */
-function recipientFromPem(block: PemBlock, where: string, accept: Accept): Recipient | undefined {
+function recipientFromPem(block: PemBlock, where: string, accept: Accept): KeyRecipient | undefined {
   switch (block.label) {
     case 'PUBLIC KEY':
     case 'RSA PUBLIC KEY':
@@ -48,7 +48,7 @@ function recipientFromPem(block: PemBlock, where: string, accept: Accept): Recip
  * Every block must give a recipient (or be EC PARAMETERS): one that does not is an error naming its number,
  * never a recipient silently left out. A key (and its errors) is named by its block when there are several.
  */
-function recipientsFromPem(text: string, source: string, accept: Accept): Recipient[] {
+function recipientsFromPem(text: string, source: string, accept: Accept): KeyRecipient[] {
   const blocks = pemBlocks(text, source);
   return blocks.flatMap((b) => {
     const r = recipientFromPem(b, blocks.length > 1 ? blockName(source, b.number) : source, accept);
@@ -56,7 +56,7 @@ function recipientsFromPem(text: string, source: string, accept: Accept): Recipi
   });
 }
 
-function recipientsFromJwk(text: string, source: string, accept: Accept): Recipient[] {
+function recipientsFromJwk(text: string, source: string, accept: Accept): KeyRecipient[] {
   const jwks = jwksOf(text, source);
   return jwks.map((jwk, i) => {
     const where = jwks.length > 1 ? `${source} key ${i + 1}` : source;
@@ -76,7 +76,7 @@ function recipientsFromJwk(text: string, source: string, accept: Accept): Recipi
   });
 }
 
-function recipientFromDer(der: Buffer, source: string, accept: Accept): Recipient {
+function recipientFromDer(der: Buffer, source: string, accept: Accept): KeyRecipient {
   // Private keys first: createPublicKey derives the public half from a PKCS#1 or PKCS#8 private DER.
   if (tryPrivateDer(der)) throw privateKeyGiven(source);
   const readers = [
@@ -101,14 +101,14 @@ function recipientFromDer(der: Buffer, source: string, accept: Accept): Recipien
  * All recipients in one file or secret, for the wrapper of `scheme`. Several PEM blocks (or a JWK set) are
  * several recipients, so a secret holding the team's keys works as one input.
  */
-export function parseRecipients(data: Uint8Array | string, source: string, scheme = 'jwe'): Recipient[] {
+export function parseRecipients(data: Uint8Array | string, source: string, scheme = 'jwe'): KeyRecipient[] {
   const wrapper = keyWrapper(scheme);
   if (!wrapper) throw new OepError('E_UNSUPPORTED', `${source}: the ${scheme} protocol is not supported`);
   const accept: Accept = (pk) => wrapper.recipient(pk);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
   const text = buf.toString('utf8');
   const format = keyFormat(buf, text);
-  let out: Recipient[] = [];
+  let out: KeyRecipient[] = [];
   if (format === 'pem') out = recipientsFromPem(text, source, accept);
   else if (format === 'jwk') out = recipientsFromJwk(text, source, accept);
   else if (format === 'der') out = [recipientFromDer(buf, source, accept)];

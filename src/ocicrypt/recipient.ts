@@ -4,6 +4,7 @@
  * wrapper take the keys it can use); the rest of the engine never looks at algorithms.
  */
 import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyWrapper } from './keywrap/keywrapper.js';
 
 /** A public key as parsed, before any protocol looked at it. */
 export interface PublicKey {
@@ -16,21 +17,42 @@ export interface PublicKey {
   certificate?: Uint8Array;
 }
 
+/**
+ * A key provider named by `provider:NAME[:PARAMS]`, as a recipient or a decryption key (ocicrypt's
+ * ec.Parameters / dc.Parameters entry NAME → PARAMS).
+ */
+export interface ProviderSpec {
+  name: string;
+  /** The opaque parameters as given, or "Enabled" when none were (as ocicrypt's CLI helpers send). */
+  params: Uint8Array;
+  /**
+   * The configured provider serving NAME for this run (its wrapper, bound to a command or a gRPC server).
+   * Absent when NAME is a native provider: a wrapper of scheme `provider.NAME` in registry.ts.
+   */
+  wrapper?: KeyWrapper;
+}
+
 export interface Recipient {
   /** The key-wrapping protocol that wraps for this recipient ("jwe"): a scheme of the wrapper registry. */
   scheme: string;
-  key: KeyObject;
+  /** The public key; absent for a key provider, which holds its keys itself. */
+  key?: KeyObject;
+  /** For scheme `provider.NAME`: the provider and its parameters. */
+  provider?: ProviderSpec;
   /** The key-management algorithm its wrapper chose (RSA-OAEP, ECDH-ES+A256KW, ...), for reports. */
   alg: string;
   kid?: string;
   source: string;
-  /** "RSA-4096" or "EC-P-256". */
+  /** "RSA-4096" or "EC-P-256" ("key-provider" for a provider). */
   type: string;
-  /** sha256 of the SubjectPublicKeyInfo DER, hex: safe to print, identifies the key. */
+  /** sha256 of the SubjectPublicKeyInfo DER, hex: safe to print, identifies the key (`provider:NAME`). */
   fingerprint: string;
   /** The DER X.509 certificate, for wrappers that address a certificate (pkcs7: its issuer and serial). */
   certificate?: Uint8Array;
 }
+
+/** A recipient by public key (every protocol but the key providers). */
+export type KeyRecipient = Recipient & { key: KeyObject };
 
 /** OpenSSL's names of the NIST curves, by which JOSE and reports know them. */
 const NIST_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
@@ -53,10 +75,23 @@ function keyType(key: KeyObject): string {
 }
 
 /** The recipient a wrapper accepted, with the algorithm it chose. */
-export function recipientOf(pk: PublicKey, scheme: string, alg: string): Recipient {
+export function recipientOf(pk: PublicKey, scheme: string, alg: string): KeyRecipient {
   const { key, source } = pk;
-  const r: Recipient = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
+  const r: KeyRecipient = { scheme, key, alg, source, type: keyType(key), fingerprint: fingerprint(key) };
   const kid = pk.declared?.kid;
   if (typeof kid === 'string' && kid !== '') r.kid = kid;
   return r;
+}
+
+/** The recipient `provider:NAME[:PARAMS]` (the report shows `provider:NAME`, never the parameters). */
+export function providerRecipient(provider: ProviderSpec, source: string): Recipient {
+  const id = `provider:${provider.name}`;
+  return {
+    scheme: `provider.${provider.name}`,
+    provider,
+    alg: 'key-provider',
+    source,
+    type: 'key-provider',
+    fingerprint: id,
+  };
 }

@@ -11,6 +11,7 @@ import { formatPlatform, type Platform } from '../oci/platform.js';
 import { imageManifestNodes, loadImage, type LoadedImage } from '../oci/tree.js';
 import type { BlobSource } from '../oci/source.js';
 import type { Recipient } from '../ocicrypt/keys.js';
+import { ATTESTATION_AGENT_SCHEME, assertCocoMediaType } from '../ocicrypt/keywrap/attestation-agent.js';
 import { encryptLayer } from '../ocicrypt/layer.js';
 import { settleAttestations, type AttestationMode } from './attestations.js';
 import type { RunHost } from './host.js';
@@ -38,7 +39,7 @@ async function encryptable(
   source: BlobSource,
   layer: Descriptor,
   where: { i: number; name: string },
-  opts: Pick<EncryptOptions, 'encryptLayers'>,
+  opts: Pick<EncryptOptions, 'encryptLayers' | 'recipients'>,
   log: (line: string) => void,
 ): Promise<boolean> {
   const { i, name } = where;
@@ -64,6 +65,13 @@ async function encryptable(
         hint: 'leave it out with --encrypt-layers',
       },
     );
+  }
+  // Confidential Containers guests open only tar and tar+gzip: refused before anything is written.
+  if (
+    !isEncryptedMediaType(layer.mediaType) &&
+    opts.recipients.some((r) => r.scheme === ATTESTATION_AGENT_SCHEME)
+  ) {
+    assertCocoMediaType(layer.mediaType, `layer ${i} of ${name}`);
   }
   return true;
 }

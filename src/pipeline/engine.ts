@@ -55,6 +55,8 @@ export interface EncryptOptions extends RegistryFlags, Each {
   tags?: string[];
   /** Read back what landed before reporting a digest (default true). */
   verify?: boolean;
+  /** ocicrypt's key-provider configuration for `provider:NAME` recipients: JSON text or a path. */
+  keyproviderConfig?: string;
 }
 
 export type PushOptions = EncryptOptions & { image: string };
@@ -69,6 +71,8 @@ export interface DecryptOptions extends RegistryFlags, Each {
   /** The plaintext layout to write. */
   output: string;
   platforms?: string[] | string;
+  /** ocicrypt's key-provider configuration for `provider:NAME` keys: JSON text or a path. */
+  keyproviderConfig?: string;
 }
 
 export interface InspectOptions extends RegistryFlags, Each {
@@ -83,7 +87,7 @@ export interface EngineHost extends Pick<RunHost, 'concurrency' | 'workerScript'
   tempDir: string;
   /** The environment credentials (DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE…) and proxies are read from. */
   env: Record<string, string | undefined>;
-  /** Runs docker credential helpers. */
+  /** Runs docker credential helpers and key-provider commands. */
   runCommand?: CommandRunner;
   userAgent?: string;
 }
@@ -142,6 +146,7 @@ function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestSt
     username: o.username,
     password: o.password,
     retries: str(o.retries),
+    'keyprovider-config': (o as { keyproviderConfig?: string }).keyproviderConfig,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RequestStrings;
 }
@@ -150,7 +155,11 @@ export function engineFor(host: EngineHost): Engine {
   const temps = new Temps();
   const { tempDir, env, runCommand, userAgent, signal, ...runHost } = host;
   const run = async (command: Command, o: EncryptOptions | DecryptOptions | InspectOptions) => {
-    const req = fromStrings(command, strings(o), { env, userAgent: userAgent ?? 'oci-encrypt-push' });
+    const req = fromStrings(command, strings(o), {
+      env,
+      userAgent: userAgent ?? 'oci-encrypt-push',
+      ...(runCommand ? { runCommand } : {}),
+    });
     const keys = command === 'decrypt' ? (o as DecryptOptions).keys : undefined;
     const stop = anySignal(signal, o.signal);
     return runRequest(req, {
@@ -158,7 +167,7 @@ export function engineFor(host: EngineHost): Engine {
       temps,
       tempDir,
       ...(stop ? { signal: stop } : {}),
-      ...(keys ? { keys: decryptionKeysFrom(keys, env, host.log ?? (() => {})) } : {}),
+      ...(keys ? { keys: decryptionKeysFrom(keys, env, host.log ?? (() => {}), req.providers) } : {}),
       ...(runCommand ? { registry: { runCommand } } : {}),
     });
   };

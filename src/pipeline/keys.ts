@@ -9,6 +9,7 @@ import {
   type Recipient,
 } from '../ocicrypt/keys.js';
 import { keyWrapper } from '../ocicrypt/keywrap/registry.js';
+import { isProviderSpec, providersFor, type Providers } from './providers.js';
 
 export {
   parseDecryptionKeys,
@@ -31,11 +32,12 @@ function refuseKeyText(spec: string, input: string): void {
 
 /**
  * `SCHEME:FILE` for a scheme the engine has a key wrapper for (`jwe`, `pkcs7`), or a bare FILE meaning
- * `jwe:FILE` (skopeo's --encryption-key takes it with its prefix). Other protocols (pgp, provider) are refused
- * by name until their wrapper exists.
+ * `jwe:FILE` (skopeo's --encryption-key takes it with its prefix). Key providers are
+ * `provider:NAME[:PARAMS]`; other protocols (pgp) are refused by name.
  */
-export function recipientsFromSpec(spec: string, input: string): Recipient[] {
+export function recipientsFromSpec(spec: string, input: string, providers?: Providers): Recipient[] {
   refuseKeyText(spec, input);
+  if (isProviderSpec(spec)) return [(providers ?? providersFor({ env: {} })).recipient(spec, input)];
   const m = /^([a-z0-9]+):(.*)$/.exec(spec);
   const prefixed = m !== null && !pathExists(spec);
   const scheme = prefixed ? m[1]! : 'jwe';
@@ -57,8 +59,10 @@ export function decryptionKeysFromSpec(
   spec: string,
   env: Record<string, string | undefined>,
   warn: (line: string) => void,
+  providers?: Providers,
 ): DecryptionKey[] {
   refuseKeyText(spec, '--key');
+  if (isProviderSpec(spec)) return [(providers ?? providersFor({ env })).key(spec)];
   let file = spec;
   let passphrase: string | undefined;
   const colon = spec.indexOf(':');
@@ -89,13 +93,18 @@ export function decryptionKeysFrom(
   keys: readonly (string | DecryptionKey)[],
   env: Record<string, string | undefined>,
   warn: (line: string) => void,
+  providers?: Providers,
 ): DecryptionKey[] {
   if (!keys.length) {
-    throw new OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key)', {
-      hint: 'run oci-encrypt-push --help',
-    });
+    throw new OepError(
+      'E_USAGE',
+      'decrypt needs at least one --key FILE (a private key) or --key provider:NAME',
+      {
+        hint: 'run oci-encrypt-push --help',
+      },
+    );
   }
   return pairCertificates(
-    keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn) : [k])),
+    keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn, providers) : [k])),
   );
 }

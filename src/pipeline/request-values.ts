@@ -8,6 +8,7 @@ import { OepError } from '../errors.js';
 import { checkWritableFolder, readCaPath } from '../host/files.js';
 import { CA_HINT, checkCaBundle } from './ca.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from './keys.js';
+import type { Providers } from './providers.js';
 import { parsePlatformList } from './selection.js';
 
 /** The inputs a request is built from, keyed by the contract's names (action.yml, CLI flags without `--`). */
@@ -31,7 +32,8 @@ export type InputName =
   | 'report'
   | 'results-dir'
   | 'show-summary'
-  | 'attestations';
+  | 'attestations'
+  | 'keyprovider-config';
 
 export const DEFAULT_RETRIES = 3;
 
@@ -133,12 +135,15 @@ function fromInput(name: InputName, fn: () => Recipient[]): Recipient[] {
 }
 
 /** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
-export function recipientsFrom(inputs: { 'public-keys'?: string; recipients: string[] }): Recipient[] {
+export function recipientsFrom(
+  inputs: { 'public-keys'?: string; recipients: string[] },
+  providers?: Providers,
+): Recipient[] {
   const out: Recipient[] = [];
   const text = inputs['public-keys'] ?? '';
   if (text.trim()) out.push(...fromInput('public-keys', () => parseRecipients(text, 'public-keys')));
   for (const spec of inputs.recipients) {
-    out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients')));
+    out.push(...fromInput('recipients', () => recipientsFromSpec(spec, 'recipients', providers)));
   }
   if (out.length === 0) {
     throw new OepError(

@@ -6,6 +6,8 @@
 import { OepError } from '../errors.js';
 import { parseAttestationMode, type AttestationMode } from './attestations.js';
 import type { Recipient } from './keys.js';
+import type { CommandRunner } from '../registry/command.js';
+import { providersFor, type Providers } from './providers.js';
 import type { RegistryOptions } from './registry-session.js';
 import {
   caFrom,
@@ -56,12 +58,27 @@ export interface Request {
   /** How to reach a registry, used when `image` is set. */
   registry: RegistryOptions;
   results: ResultFiles;
+  /** Key providers (`provider:NAME`), configured by keyprovider-config: for a decrypt's keys too. */
+  providers: Providers;
 }
 
 /** What only the host knows: the environment credentials are looked up in, and who is asking. */
 export interface RequestHost {
   env: Record<string, string | undefined>;
   userAgent: string;
+  /** Runs key-provider commands (the Action: @actions/exec); node:child_process when left out. */
+  runCommand?: CommandRunner;
+}
+
+/** Key providers as configured; OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT (seconds) bounds each call. */
+function providers(s: RequestStrings, host: RequestHost): Providers {
+  const seconds = Number(host.env.OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT ?? '');
+  return providersFor({
+    ...(s['keyprovider-config'] ? { config: s['keyprovider-config'] } : {}),
+    env: host.env,
+    ...(host.runCommand ? { runCommand: host.runCommand } : {}),
+    ...(seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
+  });
 }
 
 function usage(message: string): OepError {
@@ -129,9 +146,10 @@ function results(s: RequestStrings): ResultFiles {
 export function fromStrings(command: Command, s: RequestStrings, host: RequestHost): Request {
   const where = source(command, s);
   const refName = (s['ref-name'] ?? '').trim();
+  const keyProviders = providers(s, host);
   const recipients =
     command === 'encrypt'
-      ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] })
+      ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
       : [];
   const encryptLayers = parseLayerList(s['encrypt-layers']);
   const platforms = platformsFrom(s.platforms);
@@ -151,5 +169,6 @@ export function fromStrings(command: Command, s: RequestStrings, host: RequestHo
     showSummary,
     registry: reg,
     results: results(s),
+    providers: keyProviders,
   };
 }

@@ -35,6 +35,7 @@ const CODES = {
   E_AUTH: 1,
   E_REGISTRY: 1,
   E_NETWORK: 1,
+  E_PROVIDER: 1,
   E_VERIFY: 1,
   E_INTERNAL: 0, // a bug of ours: never an expected failure of a parser
 } satisfies Record<ErrorCode, 0 | 1>; // a code added to the union without being listed here fails typecheck

@@ -1,4 +1,5 @@
 /** Run the CLI as users do: a child process from source (tsx), capturing stdout, stderr and the exit code. */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -44,4 +45,26 @@ export function runCliAsync(
     child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** The error contract: non-zero exit, exactly one `error[E_CODE]: ` line, no internal error, no stack trace. */
+export function assertOneError(r: CliRun, status: number, mentions: string[]): string {
+  assert.equal(r.status, status, `exit status (stderr: ${r.stderr})`);
+  const errors = r.stderr.split('\n').filter((l) => /^error\[E_[A-Z_]+\]: /.test(l));
+  assert.equal(errors.length, 1, `exactly one error line in:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /error\[E_INTERNAL\]|\n\s+at /, 'no internal error, no stack trace');
+  assert.equal(r.stdout, '', 'nothing on stdout');
+  for (const m of mentions) assert.ok(errors[0]!.includes(m), `"${errors[0]}" should mention ${m}`);
+  return errors[0]!;
+}
+
+/** `decrypt --layout LAYOUT --output OUTPUT --key KEY [MORE]`. */
+export function decryptCli(
+  layout: string,
+  output: string,
+  key: string,
+  more: string[] = [],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): CliRun {
+  return runCli(['decrypt', '--layout', layout, '--output', output, '--key', key, ...more], opts);
 }

@@ -52,6 +52,7 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
     'tags',
     'public-keys',
     'recipients',
+    'keyprovider-config',
     'encrypt-layers',
     'platforms',
     'username',

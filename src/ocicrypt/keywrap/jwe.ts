@@ -14,7 +14,7 @@ import {
 } from 'jose';
 import { OepError } from '../../errors.js';
 import type { DecryptionKey } from '../private-keys.js';
-import { recipientOf, type PublicKey, type Recipient } from '../recipient.js';
+import { recipientOf, type KeyRecipient, type PublicKey, type Recipient } from '../recipient.js';
 import { jweAlgorithm, KEY_ALGS } from './jwe-algorithms.js';
 import type { KeyWrapper, RecipientInfo } from './keywrapper.js';
 
@@ -66,12 +66,12 @@ export class JweKeyWrapper implements KeyWrapper {
   readonly scheme = 'jwe' as const;
   readonly annotationId = 'org.opencontainers.image.enc.keys.jwe';
 
-  recipient(pk: PublicKey): Recipient {
+  recipient(pk: PublicKey): KeyRecipient {
     return recipientOf(pk, this.scheme, jweAlgorithm(pk));
   }
 
   async wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined> {
-    const mine = recipients.filter((r) => r.scheme === this.scheme);
+    const mine = recipients.filter((r): r is KeyRecipient => r.scheme === this.scheme && r.key !== undefined);
     if (mine.length === 0) return undefined;
     let jwe: FlattenedJWE | GeneralJWE;
     if (mine.length === 1) {
@@ -92,6 +92,7 @@ export class JweKeyWrapper implements KeyWrapper {
     const jwe = parseJwe(item);
     const options = { keyManagementAlgorithms: [...KEY_ALGS], contentEncryptionAlgorithms: CONTENT_ALGS };
     for (const { key } of keys) {
+      if (!key) continue; // a key provider's: not for JWE
       try {
         const res =
           'recipients' in jwe && Array.isArray(jwe.recipients)

@@ -9,7 +9,7 @@ import type { Certificate, KeyTransRecipientInfo } from 'pkijs';
 import { IssuerAndSerialNumber } from 'pkijs';
 import { OepError } from '../../errors.js';
 import type { DecryptionKey } from '../private-keys.js';
-import { recipientOf, type PublicKey, type Recipient } from '../recipient.js';
+import { recipientOf, type KeyRecipient, type PublicKey, type Recipient } from '../recipient.js';
 import type { KeyWrapper, RecipientInfo } from './keywrapper.js';
 import * as cms from './pkcs7-cms.js';
 
@@ -89,7 +89,7 @@ export class Pkcs7KeyWrapper implements KeyWrapper {
   readonly scheme = 'pkcs7' as const;
   readonly annotationId = 'org.opencontainers.image.enc.keys.pkcs7';
 
-  recipient(pk: PublicKey): Recipient {
+  recipient(pk: PublicKey): KeyRecipient {
     if (!pk.certificate) {
       throw new OepError('E_KEY', `${pk.source} is not an X.509 certificate: a pkcs7 recipient is one`, {
         hint: "give the recipient's certificate (PEM or DER) as pkcs7:CERT, or its public key as jwe:FILE",
@@ -106,7 +106,7 @@ export class Pkcs7KeyWrapper implements KeyWrapper {
   }
 
   wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined> {
-    const mine = recipients.filter((r) => r.scheme === this.scheme);
+    const mine = recipients.filter((r): r is KeyRecipient => r.scheme === this.scheme && r.key !== undefined);
     if (mine.length === 0) return Promise.resolve(undefined);
     const item = cms.envelope(privateOptions, (cek) =>
       mine.map((r) => ({
@@ -135,7 +135,8 @@ export class Pkcs7KeyWrapper implements KeyWrapper {
       );
     }
     for (const { key, certificate } of keys) {
-      if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') continue;
+      // Key providers (no key) and certificates alone (a public key) open nothing here.
+      if (key?.type !== 'private' || key.asymmetricKeyType !== 'rsa') continue;
       const cert = certificate ? cms.parseCertificate(certificate) : undefined;
       for (const ri of infos) {
         if (ri.keyEncryptionAlgorithm.algorithmId !== cms.OID_RSA_ENCRYPTION) continue;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, type CliRun } from '../../helpers/cli.js';
+import { assertOneError, runCli } from '../../helpers/cli.js';
 import { keyPair, makeLayout, readBlob, tempDir, writeKeyPair } from '../../helpers/fixtures.js';
 import {
   assertNothingWritten,
@@ -15,17 +15,6 @@ import {
 
 const SECRET = 'cli-secret-3b4c5d';
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-
-/** The error contract: non-zero exit, exactly one `error[E_CODE]: ` line, no internal error, no stack trace. */
-function assertOneError(r: CliRun, status: number, mentions: string[]): string {
-  assert.equal(r.status, status, `exit status (stderr: ${r.stderr})`);
-  const errors = r.stderr.split('\n').filter((l) => /^error\[E_[A-Z_]+\]: /.test(l));
-  assert.equal(errors.length, 1, `exactly one error line in:\n${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /error\[E_INTERNAL\]|\n\s+at /, 'no internal error, no stack trace');
-  assert.equal(r.stdout, '', 'nothing on stdout');
-  for (const m of mentions) assert.ok(errors[0]!.includes(m), `"${errors[0]}" should mention ${m}`);
-  return errors[0]!;
-}
 
 describe('CLI', () => {
   const dir = tempDir();

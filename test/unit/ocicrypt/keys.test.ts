@@ -9,7 +9,7 @@ import {
   pairCertificates,
   parseDecryptionKeys,
   parseRecipients,
-  type Recipient,
+  type KeyRecipient as Recipient,
 } from '../../../src/ocicrypt/keys.js';
 import { keyPair, tempDir, type KeyKind, type KeyPair } from '../../helpers/fixtures.js';
 
@@ -384,7 +384,7 @@ describe('parseDecryptionKeys', () => {
     const [cert] = certificate('withcert', p);
     const keys = pairCertificates(parseDecryptionKeys(bytes(cert + p.privatePem), SOURCE));
     assert.equal(keys.length, 1);
-    assert.ok(keys[0]!.key.equals(p.privateKey));
+    assert.ok(keys[0]!.key!.equals(p.privateKey));
     assert.ok(keys[0]!.certificate, 'the certificate goes with its key (pkcs7)');
   });
 
@@ -502,7 +502,7 @@ describe('parseDecryptionKeys', () => {
       assert.ok(entry!.certificate, 'the certificate is kept');
       assert.equal(entry!.key.type, 'public');
       const [paired] = pairCertificates([{ key: p.privateKey, source: 'key.pem' }, entry!]);
-      assert.ok(paired!.key.equals(p.privateKey));
+      assert.ok(paired!.key!.equals(p.privateKey));
       assert.deepEqual(paired!.certificate, entry!.certificate);
       assert.throws(
         () => pairCertificates([entry!]),

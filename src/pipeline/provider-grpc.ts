@@ -1,0 +1,94 @@
+/**
+ * The `grpc` transport of a key provider: service keyprovider.KeyProviderService, methods WrapKey and UnWrapKey,
+ * each taking and returning one message with a single `bytes` field (number 1) that carries the protocol's JSON
+ * (ocicrypt utils/keyprovider/keyprovider.proto). The service is described here, in code, so that the bundles
+ * need no .proto file at run time. Plaintext unless `grpc-tls` is configured (CA, client certificate, name).
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { OepError } from '../errors.js';
+import { readKeyFile } from '../host/files.js';
+import type { ProviderTransport } from '../ocicrypt/keywrap/provider.js';
+import type { GrpcProvider, GrpcTls } from './provider-config.js';
+
+const INPUT = 'KeyProviderKeyWrapProtocolInput';
+const OUTPUT = 'KeyProviderKeyWrapProtocolOutput';
+
+/** keyprovider.proto as a protobuf.js JSON descriptor (message and field names as upstream writes them). */
+export const KEYPROVIDER_PROTO = {
+  nested: {
+    keyprovider: {
+      nested: {
+        keyProviderKeyWrapProtocolInput: { fields: { [INPUT]: { type: 'bytes', id: 1 } } },
+        keyProviderKeyWrapProtocolOutput: { fields: { [OUTPUT]: { type: 'bytes', id: 1 } } },
+        KeyProviderService: {
+          methods: {
+            WrapKey: {
+              requestType: 'keyProviderKeyWrapProtocolInput',
+              responseType: 'keyProviderKeyWrapProtocolOutput',
+            },
+            UnWrapKey: {
+              requestType: 'keyProviderKeyWrapProtocolInput',
+              responseType: 'keyProviderKeyWrapProtocolOutput',
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The service's client constructor; its `.service` is the definition a server adds (in tests). */
+export function keyProviderClient(): grpc.ServiceClientConstructor {
+  const json = KEYPROVIDER_PROTO as Parameters<typeof protoLoader.fromJSON>[0];
+  const def = protoLoader.fromJSON(json, { keepCase: true, bytes: Buffer });
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    keyprovider: { KeyProviderService: grpc.ServiceClientConstructor };
+  };
+  return pkg.keyprovider.KeyProviderService;
+}
+
+function credentials(tls: GrpcTls | undefined): grpc.ChannelCredentials {
+  if (!tls) return grpc.credentials.createInsecure();
+  const read = (p: string | undefined) => (p ? readKeyFile(p, 'keyprovider-config grpc-tls') : null);
+  return grpc.credentials.createSsl(
+    read(tls.rootCaFile),
+    read(tls.keyFile),
+    read(tls.certFile),
+    tls.insecureSkipVerify ? { checkServerIdentity: () => undefined } : undefined,
+  );
+}
+
+type Call = (req: Record<string, Buffer>, opts: grpc.CallOptions, cb: grpc.requestCallback<unknown>) => void;
+
+export function grpcTransport(name: string, cfg: GrpcProvider, timeoutMs: number): ProviderTransport {
+  const who = `key provider ${name} (grpc ${cfg.address})`;
+  const hint = `check that the provider's gRPC server runs at ${cfg.address} and serves ${name}`;
+  return async (op, request) => {
+    const Client = keyProviderClient();
+    const options = cfg.tls?.serverName ? { 'grpc.ssl_target_name_override': cfg.tls.serverName } : {};
+    const client = new Client(cfg.address, credentials(cfg.tls), options) as unknown as Record<string, Call>;
+    try {
+      const answer = await new Promise<unknown>((resolve, reject) => {
+        const method = op === 'wrap' ? 'WrapKey' : 'UnWrapKey';
+        client[method]!(
+          { [INPUT]: Buffer.from(request) },
+          { deadline: Date.now() + timeoutMs },
+          (err, res) => (err ? reject(err) : resolve(res)),
+        );
+      });
+      const bytes = (answer as Record<string, unknown> | undefined)?.[OUTPUT];
+      return bytes instanceof Uint8Array ? bytes : new Uint8Array();
+    } catch (err) {
+      const e = err as grpc.ServiceError;
+      const said = typeof e.details === 'string' ? e.details.replace(/\s+/g, ' ').slice(0, 300) : '';
+      throw new OepError(
+        'E_PROVIDER',
+        `${who} failed the ${op} request (${grpc.status[e.code] ?? 'error'})${said ? `: ${said}` : ''}`,
+        { hint },
+      );
+    } finally {
+      (client as unknown as grpc.Client).close();
+    }
+  };
+}

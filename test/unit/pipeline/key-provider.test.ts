@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Descriptor } from '../../../src/oci/model.js';
+import { decryptLayer, encryptLayer } from '../../../src/ocicrypt/layer.js';
+import { providersFor } from '../../../src/pipeline/providers.js';
+import { sha256 } from '../../helpers/fixtures.js';
+import { assertKmsRoundTrip, encryptForKms, providerError } from '../../helpers/keyprovider.js';
+
+const SCRIPT = join(import.meta.dirname, '../../helpers/keyprovider-cmd.mjs');
+const KEK = randomBytes(32);
+const GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+process.env.KP_KEK = KEK.toString('hex');
+
+function providers(mode: string, timeoutMs = 20_000) {
+  const config = JSON.stringify({
+    'key-providers': { kms: { cmd: { path: process.execPath, args: [SCRIPT, mode] } } },
+  });
+  return providersFor({ config, env: {}, timeoutMs });
+}
+
+const encrypt = (mode: string, plaintext: Buffer) => encryptForKms(providers(mode), plaintext);
+
+describe('key providers: cmd', () => {
+  for (const mode of ['ok', 'numbers']) {
+    test(`round trip through a command provider (${mode}), checked by an independent decoder`, () =>
+      assertKmsRoundTrip(providers(mode), KEK));
+  }
+
+  test('the request carries ec.Parameters NAME → [base64 PARAMS], and "Enabled" without params', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'kp-')), 'log');
+    process.env.KP_LOG = log;
+    try {
+      const { out: ciphertext, desc } = await encrypt('ok', randomBytes(100));
+      await decryptLayer(desc, [providers('ok').key('provider:kms')]);
+      assert.ok(ciphertext.length);
+    } finally {
+      delete process.env.KP_LOG;
+    }
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    assert.deepEqual(lines, [
+      { op: 'keywrap', params: { kms: [Buffer.from('key-id=alpha').toString('base64')] } },
+      { op: 'keyunwrap', params: { kms: [Buffer.from('Enabled').toString('base64')] } },
+    ]);
+  });
+
+  test('a failing provider: one error with its stderr, never the request', async () => {
+    await assert.rejects(encrypt('fail', randomBytes(10)), providerError(/kms .*exit code 3.*access denied/));
+  });
+
+  test('a hanging provider is stopped after the timeout', async () => {
+    const r = providers('hang', 500).recipient('provider:kms', 'recipients');
+    const src: Descriptor = { mediaType: GZIP, digest: sha256(Buffer.from('x')), size: 1 };
+    await assert.rejects(
+      encryptLayer(src, [r]),
+      providerError(/did not answer the wrap request within 0.5s/),
+    );
+  });
+
+  test('a garbage answer is refused', async () => {
+    await assert.rejects(encrypt('garbage', randomBytes(10)), providerError(/answered .* not JSON/));
+  });
+
+  test('decrypting through a failing provider names the provider', async () => {
+    const { desc } = await encrypt('ok', randomBytes(10));
+    await assert.rejects(
+      decryptLayer(desc, [providers('fail').key('provider:kms')]),
+      providerError(/exit code 3/),
+    );
+  });
+
+  test('an unconfigured provider name is refused when the request is read', () => {
+    assert.throws(
+      () => providers('ok').recipient('provider:other:x', 'recipients'),
+      providerError(/no key provider other/),
+    );
+  });
+});
