@@ -49,6 +49,8 @@ export interface EncryptOptions extends RegistryFlags, Each {
     tags?: string[];
     /** Read back what landed before reporting a digest (default true). */
     verify?: boolean;
+    /** ocicrypt's key-provider configuration for `provider:NAME` recipients: JSON text or a path. */
+    keyproviderConfig?: string;
 }
 export type PushOptions = EncryptOptions & {
     image: string;
@@ -63,6 +65,8 @@ export interface DecryptOptions extends RegistryFlags, Each {
     /** The plaintext layout to write. */
     output: string;
     platforms?: string[] | string;
+    /** ocicrypt's key-provider configuration for `provider:NAME` keys: JSON text or a path. */
+    keyproviderConfig?: string;
 }
 export interface InspectOptions extends RegistryFlags, Each {
     layout?: string;
@@ -75,7 +79,7 @@ export interface EngineHost extends Pick<RunHost, 'concurrency' | 'workerScript'
     tempDir: string;
     /** The environment credentials (DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE…) and proxies are read from. */
     env: Record<string, string | undefined>;
-    /** Runs docker credential helpers. */
+    /** Runs docker credential helpers and key-provider commands. */
     runCommand?: CommandRunner;
     userAgent?: string;
 }

@@ -1,7 +1,8 @@
 import { OepError } from '../errors.js';
 import { type Recipient } from './keys.js';
+import type { Providers } from './providers.js';
 /** The inputs a request is built from, keyed by the contract's names (action.yml, CLI flags without `--`). */
-export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations';
+export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations' | 'keyprovider-config';
 export declare const DEFAULT_RETRIES = 3;
 export declare function inputError(name: InputName, message: string, hint?: string): OepError;
 /** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
@@ -30,6 +31,6 @@ export declare function platformsFrom(value: string | undefined): import("../oci
 export declare function recipientsFrom(inputs: {
     'public-keys'?: string;
     recipients: string[];
-}): Recipient[];
+}, providers?: Providers): Recipient[];
 /** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
 export declare function writablePath(name: InputName, value: string | undefined): string | undefined;

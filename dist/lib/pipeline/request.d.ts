@@ -1,5 +1,7 @@
 import { type AttestationMode } from './attestations.js';
 import type { Recipient } from './keys.js';
+import type { CommandRunner } from '../registry/command.js';
+import { type Providers } from './providers.js';
 import type { RegistryOptions } from './registry-session.js';
 import { platformsFrom, type InputName } from './request-values.js';
 export * from './request-values.js';
@@ -34,11 +36,15 @@ export interface Request {
     /** How to reach a registry, used when `image` is set. */
     registry: RegistryOptions;
     results: ResultFiles;
+    /** Key providers (`provider:NAME`), configured by keyprovider-config: for a decrypt's keys too. */
+    providers: Providers;
 }
 /** What only the host knows: the environment credentials are looked up in, and who is asking. */
 export interface RequestHost {
     env: Record<string, string | undefined>;
     userAgent: string;
+    /** Runs key-provider commands (the Action: @actions/exec); node:child_process when left out. */
+    runCommand?: CommandRunner;
 }
 /** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
 export declare function fromStrings(command: Command, s: RequestStrings, host: RequestHost): Request;

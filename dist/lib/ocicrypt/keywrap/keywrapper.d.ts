@@ -6,7 +6,7 @@
  * addPubKeys). Adding pkcs7 or a key provider means one file here and one line in registry.ts.
  */
 import type { DecryptionKey } from '../private-keys.js';
-import type { PublicKey, Recipient } from '../recipient.js';
+import type { KeyRecipient, PublicKey, Recipient } from '../recipient.js';
 export interface RecipientInfo {
     /** Key-management algorithm, e.g. RSA-OAEP or ECDH-ES+A256KW. */
     alg: string;
@@ -23,11 +23,16 @@ export interface KeyWrapper {
     /** The layer annotation its items go into. */
     readonly annotationId: string;
     /** Accept a public key as a recipient of this scheme, choosing its algorithm; an OepError (E_KEY) if unusable. */
-    recipient(key: PublicKey): Recipient;
+    recipient(key: PublicKey): KeyRecipient;
     /** Wrap for the recipients of this scheme; `undefined` when none are of it (no annotation is then written). */
     wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined>;
     /** Unwrap with any of the keys; `undefined` when none of them opens this item. */
     unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined>;
     /** Who an item is wrapped for, without decrypting it (for inspect). */
     describe(item: Uint8Array): RecipientInfo[];
+    /**
+     * For a native key provider (scheme `provider.NAME`, served in-process): check the PARAMS of
+     * `provider:NAME:PARAMS` when the request is read, as a recipient (`encrypt`) or a key (`decrypt`).
+     */
+    checkProviderParams?(params: Uint8Array, use: 'encrypt' | 'decrypt', source: string): void;
 }

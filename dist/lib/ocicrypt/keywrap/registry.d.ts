@@ -5,3 +5,5 @@ export declare function keyWrappers(): readonly KeyWrapper[];
 export declare function keyWrapper(scheme: string): KeyWrapper | undefined;
 /** The wrapper whose items go into this layer annotation, if this engine has one. */
 export declare function wrapperForAnnotation(annotationId: string): KeyWrapper | undefined;
+/** The native key provider called `name` (a wrapper of scheme `provider.NAME`), if this engine has one. */
+export declare function nativeProvider(name: string): KeyWrapper | undefined;
