@@ -14,8 +14,9 @@ import { startsWithName } from '../pipeline/request.js';
 import { writeResultFiles } from '../pipeline/result-files.js';
 import { runRequest } from '../pipeline/run.js';
 import type { ImageReport } from '../pipeline/result.js';
-import { optionsFrom, splitList, type ActionInput, type Inputs } from './inputs.js';
+import { optionsFrom, parseToolLines, splitList, type ActionInput, type Inputs } from './inputs.js';
 import { summaryMarkdown } from './summary.js';
+import { installTools } from './tools.js';
 
 export const INPUT_NAMES: readonly ActionInput[] = [
   'layout',
@@ -37,6 +38,7 @@ export const INPUT_NAMES: readonly ActionInput[] = [
   'show-summary',
   'attestations',
   'keyprovider-config',
+  'keyprovider-tools',
 ];
 
 export function getInputs(): Inputs {
@@ -113,6 +115,8 @@ export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {})
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
     if (inputs.password) mask(inputs.password);
+    // Before the request: the key-provider configuration may name a command these put on PATH.
+    await installTools(parseToolLines(inputs['keyprovider-tools']), info);
     const o = optionsFrom(inputs, process.env);
     info(
       `${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,

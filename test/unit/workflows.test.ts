@@ -53,6 +53,7 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
     'public-keys',
     'recipients',
     'keyprovider-config',
+    'keyprovider-tools',
     'encrypt-layers',
     'platforms',
     'username',
