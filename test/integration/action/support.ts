@@ -61,6 +61,8 @@ export interface ActionRun {
   outputFile: string;
   /** GITHUB_STEP_SUMMARY as written. */
   summary: string;
+  /** GITHUB_PATH as written: the folders core.addPath added, one a line. */
+  path: string;
   /** The `::error::` lines' messages, unescaped. */
   errors: string[];
   workspace: string;
@@ -115,6 +117,8 @@ export function errorLines(stdout: string): string[] {
 export interface RunOptions {
   /** The workspace (cwd, GITHUB_WORKSPACE); a new temp folder by default. */
   workspace?: string;
+  /** More environment for the step (RUNNER_TOOL_CACHE, variables a tool reads). */
+  env?: Record<string, string>;
 }
 
 /** Run dist/index.js under `node` as the runner does, with `inputs` keyed by their action.yml names. */
@@ -147,6 +151,7 @@ export async function runAction(
     RUNNER_TEMP: temp,
     RUNNER_OS: 'Linux',
     ...files,
+    ...opts.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
 
@@ -175,6 +180,7 @@ export async function runAction(
     outputs: parseOutputFile(outputFile),
     outputFile,
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    path: readFileSync(files.GITHUB_PATH, 'utf8'),
     errors: errorLines(stdout),
     workspace,
   };
