@@ -98376,6 +98376,29 @@ function gcmParameters(params) {
         throw malformed(`GCM tag length ${tagLength}`);
     return { nonce: octets(nonce, 'GCM nonce', 4), tagLength };
 }
+/**
+ * Check the content's cipher and parameters before any key is tried, so that whether an item is malformed never
+ * depends on what an RSA decryption returned (no oracle): the cipher is one we read, ocicrypt's GCM has a
+ * 12-byte nonce and a 16-byte tag (Go's cipher.NewGCM), a CBC IV is one block.
+ */
+function checkContent(env) {
+    const eci = env.encryptedContentInfo;
+    const alg = eci.contentEncryptionAlgorithm;
+    const c = CONTENT_CIPHERS[alg.algorithmId];
+    if (!c)
+        throw malformed(`content cipher ${alg.algorithmId} is not one ocicrypt reads (AES-GCM, AES-CBC, 3DES)`);
+    if (c.gcm) {
+        const { nonce, tagLength } = gcmParameters(alg.algorithmParams);
+        if (nonce.length !== 12 || tagLength !== 16)
+            throw malformed('GCM nonce or tag length');
+        if (eci.getEncryptedContent().byteLength < tagLength)
+            throw malformed('GCM content shorter than its tag');
+        return;
+    }
+    const iv = octets(alg.algorithmParams, 'CBC IV');
+    if (iv.length !== (c.name === 'des-ede3-cbc' ? 8 : 16))
+        throw malformed('CBC IV length');
+}
 /** The content cipher's key length, or undefined for a cipher we do not read. */
 function contentKeyLength(env) {
     return CONTENT_CIPHERS[env.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId]?.keyLength;
@@ -98458,20 +98481,20 @@ function rsaDecrypt(key, data) {
         if (err.code === 'ERR_INVALID_ARG_VALUE') {
             throw new errors_OepError('E_UNSUPPORTED', `pkcs7 decryption needs RSA PKCS#1 v1.5 private decryption, which Node ${process.versions.node} refuses (CVE-2023-46809)`, { hint: 'run on Node 24, whose OpenSSL decrypts it safely (implicit rejection)' });
         }
-        throw err;
+        // Any other failure (padding, a ciphertext too large for this key's modulus) only means: not this key.
+        // All of them answer alike, so the answer says nothing about the padding (Bleichenbacher).
+        return undefined;
     }
 }
 function tryRecipient(env, ri, key) {
     const cek = rsaDecrypt(key, ri.encryptedKey.valueBlock.valueHexView);
-    if (cek.length !== contentKeyLength(env))
+    if (!cek || cek.length !== contentKeyLength(env))
         return undefined;
     try {
         return openContent(env, cek);
     }
-    catch (err) {
-        if (err instanceof errors_OepError)
-            throw err;
-        return undefined; // wrong key: the tag or the padding did not check
+    catch {
+        return undefined; // wrong key: the tag or the padding did not check (the parameters were checked before)
     }
 }
 class Pkcs7KeyWrapper {
@@ -98508,6 +98531,7 @@ class Pkcs7KeyWrapper {
     }
     unwrapSync(keys, item) {
         const env = parseEnveloped(item);
+        checkContent(env);
         const infos = keyTransRecipients(env);
         if (infos.length > MAX_PKCS7_RECIPIENTS) {
             throw new errors_OepError('E_OPTIONS', `a pkcs7 key annotation item lists ${infos.length} recipients: at most ${MAX_PKCS7_RECIPIENTS} are tried`);
@@ -99104,29 +99128,77 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * on stdin and never on the command line.
  */
 
+/** A helper's or provider's answer is a few KB: more is a broken or hostile program (it is killed). */
+const MAX_STDOUT = 1024 * 1024;
+const MAX_STDERR = 64 * 1024;
+/** Bytes of one stream up to `max`; `over()` once more came. */
+function capped(max, over) {
+    const chunks = [];
+    let size = 0;
+    return {
+        add(d) {
+            if (size + d.length > max)
+                over();
+            else
+                chunks.push(d);
+            size += d.length;
+        },
+        text: () => Buffer.concat(chunks).toString('utf8'),
+    };
+}
+/**
+ * The program runs in its own process group, so a timeout or an oversized answer kills it and everything it
+ * started (a provider's own children would otherwise hold the pipes open, and us with them). We settle on its
+ * exit, not on the pipes closing, for the same reason.
+ */
 const spawnCommand = (cmd, args, opts) => new Promise((resolve, reject) => {
     const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
         ...(opts.env ? { env: opts.env } : {}),
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
     });
-    let out = '';
-    let err = '';
-    let timedOut = false;
-    const timer = opts.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-        }, opts.timeoutMs);
-    child.stdout.on('data', (d) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d) => (err += d.toString('utf8')));
+    let stopped;
+    const stop = (why) => {
+        stopped ??= why;
+        try {
+            if (child.pid !== undefined)
+                process.kill(-child.pid, 'SIGKILL');
+        }
+        catch {
+            child.kill('SIGKILL'); // the group is gone already: the child alone, if anything
+        }
+    };
+    const out = capped(MAX_STDOUT, () => stop('tooLong'));
+    const err = capped(MAX_STDERR, () => stop('tooLong'));
+    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => stop('timedOut'), opts.timeoutMs);
+    child.stdout.on('data', (d) => out.add(d));
+    child.stderr.on('data', (d) => err.add(d));
     child.on('error', (e) => {
         clearTimeout(timer);
+        settled = true;
         reject(e);
     });
-    child.on('close', (c) => {
+    let settled = false;
+    const settle = (code) => {
+        if (settled)
+            return;
+        settled = true;
         clearTimeout(timer);
-        resolve({ code: c, stdout: out, stderr: err, ...(timedOut ? { timedOut } : {}) });
+        const result = { code, stdout: out.text(), stderr: err.text() };
+        if (stopped === 'timedOut')
+            result.timedOut = true;
+        if (stopped === 'tooLong')
+            result.stderr = `its output exceeded ${MAX_STDOUT} bytes; it was stopped`;
+        resolve(result);
+    };
+    child.on('close', (code) => settle(code));
+    // Pipes still held by what the program started must not hold us: shortly after its exit, stop listening.
+    child.on('exit', (code) => {
+        setTimeout(() => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+            settle(code);
+        }, 250);
     });
     // A program that exits without reading stdin makes the write fail with EPIPE: its exit code and output
     // tell what happened, so this must not become an unhandled 'error' event that kills the process.
@@ -99313,13 +99385,13 @@ function stderrLine(stderr) {
     const line = stderr.replace(/\s+/g, ' ').trim();
     return line.length > STDERR_CHARS ? `${line.slice(0, STDERR_CHARS)}…` : line;
 }
-function cmdTransport(name, cfg, run, timeoutMs) {
+function cmdTransport(name, cfg, run, timeoutMs, env) {
     const who = `key provider ${name} (${cfg.path})`;
     const hint = `check the provider's command in the key-provider configuration and that it serves ${name}`;
     return async (op, request) => {
         let r;
         try {
-            r = await run(cfg.path, cfg.args, { input: request, timeoutMs });
+            r = await run(cfg.path, cfg.args, { input: request, timeoutMs, env: providerEnv(env) });
         }
         catch (err) {
             const code = err.code ?? err.message;
@@ -99336,6 +99408,13 @@ function cmdTransport(name, cfg, run, timeoutMs) {
         }
         return Buffer.from(r.stdout, 'utf8');
     };
+}
+/**
+ * The provider's environment: ours, less the registry password and the Action's inputs (INPUT_PASSWORD and the
+ * rest), which are no business of a key provider; what it may need (cloud credentials, OIDC tokens) stays.
+ */
+function providerEnv(env) {
+    return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('INPUT_') && k !== 'OCI_ENCRYPT_PUSH_PASSWORD'));
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/ca.ts
@@ -99857,7 +99936,7 @@ function providersFor(ctx) {
         let w = wrappers.get(name);
         if (!w) {
             const transport = cfg.kind === 'cmd'
-                ? cmdTransport(name, cfg, ctx.runCommand ?? spawnCommand, timeoutMs)
+                ? cmdTransport(name, cfg, ctx.runCommand ?? spawnCommand, timeoutMs, ctx.env)
                 : grpcTransport(name, cfg, timeoutMs);
             w = new ProviderKeyWrapper(name, transport);
             wrappers.set(name, w);
@@ -99918,7 +99997,8 @@ function providers(s, host) {
         ...(s['keyprovider-config'] ? { config: s['keyprovider-config'] } : {}),
         env: host.env,
         ...(host.runCommand ? { runCommand: host.runCommand } : {}),
-        ...(seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
+        // At most an hour: past 2^31 ms a Node timer fires at once, and no provider answer takes longer.
+        ...(seconds > 0 ? { timeoutMs: Math.min(seconds, 3600) * 1000 } : {}),
     });
 }
 function request_usage(message) {
@@ -100391,17 +100471,15 @@ async function unwrapPrivateOptions(desc, keys, wrappers) {
                     return priv;
             }
             catch (err) {
-                // A runtime that cannot run the protocol (pkcs7 on Node 20) is not a malformed item: say so at once.
-                if (err instanceof errors_OepError && err.code === 'E_UNSUPPORTED')
+                // A runtime that cannot run the protocol (pkcs7 on Node 20) is not a malformed item, and a key provider
+                // that failed (exit code, timeout, garbage) would fail again for each item a hostile manifest lists:
+                // either is the error to fix, at once.
+                if (err instanceof errors_OepError && (err.code === 'E_UNSUPPORTED' || err.code === 'E_PROVIDER'))
                     throw err;
                 malformed.push(err);
             }
         }
     }
-    // A key provider that failed (exit code, timeout, garbage) is the error to fix, not the item.
-    const failed = malformed.find((e) => e instanceof errors_OepError && e.code === 'E_PROVIDER');
-    if (failed)
-        throw failed;
     if (tried > 0 && malformed.length === tried) {
         const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
         throw new errors_OepError('E_OPTIONS', tried === 1

@@ -11,6 +11,9 @@ removeTempsOnSignals(temps, (signal) =>
 );
 
 const here = fileURLToPath(import.meta.url);
-// The layer worker's entry: dist/worker in the bundle, src/pipeline when run from source.
+// The layer worker's entry: dist/worker in the bundle, src/host when run from source.
 const worker = here.endsWith('.ts') ? '../host/layer-worker.ts' : './worker/index.js';
 await run({ workerScript: join(dirname(here), worker), temps });
+// The step is over (outputs set, or failed): a key provider that outlived its timeout must not hold the job.
+// Unref'd, so a clean run ends as soon as its output is flushed; only something left hanging meets this.
+setTimeout(() => process.exit(), 1000).unref();

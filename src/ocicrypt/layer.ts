@@ -140,15 +140,14 @@ async function unwrapPrivateOptions(
         const priv = await w.unwrap(keys, decodeStdBase64(item, `${w.annotationId} of layer ${desc.digest}`));
         if (priv) return priv;
       } catch (err) {
-        // A runtime that cannot run the protocol (pkcs7 on Node 20) is not a malformed item: say so at once.
-        if (err instanceof OepError && err.code === 'E_UNSUPPORTED') throw err;
+        // A runtime that cannot run the protocol (pkcs7 on Node 20) is not a malformed item, and a key provider
+        // that failed (exit code, timeout, garbage) would fail again for each item a hostile manifest lists:
+        // either is the error to fix, at once.
+        if (err instanceof OepError && (err.code === 'E_UNSUPPORTED' || err.code === 'E_PROVIDER')) throw err;
         malformed.push(err);
       }
     }
   }
-  // A key provider that failed (exit code, timeout, garbage) is the error to fix, not the item.
-  const failed = malformed.find((e) => e instanceof OepError && e.code === 'E_PROVIDER');
-  if (failed) throw failed;
   if (tried > 0 && malformed.length === tried) {
     const first = malformed[0] instanceof Error ? malformed[0].message : String(malformed[0]);
     throw new OepError(

@@ -21,13 +21,14 @@ export function cmdTransport(
   cfg: CmdProvider,
   run: CommandRunner,
   timeoutMs: number,
+  env: Record<string, string | undefined>,
 ): ProviderTransport {
   const who = `key provider ${name} (${cfg.path})`;
   const hint = `check the provider's command in the key-provider configuration and that it serves ${name}`;
   return async (op, request) => {
     let r;
     try {
-      r = await run(cfg.path, cfg.args, { input: request, timeoutMs });
+      r = await run(cfg.path, cfg.args, { input: request, timeoutMs, env: providerEnv(env) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new OepError('E_PROVIDER', `${who} could not be started (${code})`, { hint });
@@ -51,4 +52,14 @@ export function cmdTransport(
     }
     return Buffer.from(r.stdout, 'utf8');
   };
+}
+
+/**
+ * The provider's environment: ours, less the registry password and the Action's inputs (INPUT_PASSWORD and the
+ * rest), which are no business of a key provider; what it may need (cloud credentials, OIDC tokens) stays.
+ */
+export function providerEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k]) => !k.startsWith('INPUT_') && k !== 'OCI_ENCRYPT_PUSH_PASSWORD'),
+  );
 }

@@ -71,7 +71,7 @@ export function providersFor(ctx: ProviderContext): Providers {
     if (!w) {
       const transport =
         cfg.kind === 'cmd'
-          ? cmdTransport(name, cfg, ctx.runCommand ?? spawnCommand, timeoutMs)
+          ? cmdTransport(name, cfg, ctx.runCommand ?? spawnCommand, timeoutMs, ctx.env)
           : grpcTransport(name, cfg, timeoutMs);
       w = new ProviderKeyWrapper(name, transport);
       wrappers.set(name, w);

@@ -77,7 +77,8 @@ function providers(s: RequestStrings, host: RequestHost): Providers {
     ...(s['keyprovider-config'] ? { config: s['keyprovider-config'] } : {}),
     env: host.env,
     ...(host.runCommand ? { runCommand: host.runCommand } : {}),
-    ...(seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
+    // At most an hour: past 2^31 ms a Node timer fires at once, and no provider answer takes longer.
+    ...(seconds > 0 ? { timeoutMs: Math.min(seconds, 3600) * 1000 } : {}),
   });
 }
 

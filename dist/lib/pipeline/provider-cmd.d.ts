@@ -3,4 +3,9 @@ import type { CommandRunner } from '../registry/command.js';
 import type { CmdProvider } from './provider-config.js';
 /** The provider's stderr as one short line for a message. */
 export declare function stderrLine(stderr: string): string;
-export declare function cmdTransport(name: string, cfg: CmdProvider, run: CommandRunner, timeoutMs: number): ProviderTransport;
+export declare function cmdTransport(name: string, cfg: CmdProvider, run: CommandRunner, timeoutMs: number, env: Record<string, string | undefined>): ProviderTransport;
+/**
+ * The provider's environment: ours, less the registry password and the Action's inputs (INPUT_PASSWORD and the
+ * rest), which are no business of a key provider; what it may need (cloud credentials, OIDC tokens) stays.
+ */
+export declare function providerEnv(env: Record<string, string | undefined>): Record<string, string | undefined>;

@@ -14,4 +14,12 @@ export interface CommandOptions {
 }
 /** Run `cmd args…` with `input` on stdin; rejects only when the program could not be started. */
 export type CommandRunner = (cmd: string, args: string[], opts: CommandOptions) => Promise<CommandResult>;
+/** A helper's or provider's answer is a few KB: more is a broken or hostile program (it is killed). */
+export declare const MAX_STDOUT: number;
+export declare const MAX_STDERR: number;
+/**
+ * The program runs in its own process group, so a timeout or an oversized answer kills it and everything it
+ * started (a provider's own children would otherwise hold the pipes open, and us with them). We settle on its
+ * exit, not on the pipes closing, for the same reason.
+ */
 export declare const spawnCommand: CommandRunner;

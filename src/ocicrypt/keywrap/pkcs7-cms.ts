@@ -148,6 +148,27 @@ function gcmParameters(params: unknown): { nonce: Buffer; tagLength: number } {
   return { nonce: octets(nonce, 'GCM nonce', 4), tagLength };
 }
 
+/**
+ * Check the content's cipher and parameters before any key is tried, so that whether an item is malformed never
+ * depends on what an RSA decryption returned (no oracle): the cipher is one we read, ocicrypt's GCM has a
+ * 12-byte nonce and a 16-byte tag (Go's cipher.NewGCM), a CBC IV is one block.
+ */
+export function checkContent(env: EnvelopedData): void {
+  const eci = env.encryptedContentInfo;
+  const alg = eci.contentEncryptionAlgorithm;
+  const c = CONTENT_CIPHERS[alg.algorithmId];
+  if (!c)
+    throw malformed(`content cipher ${alg.algorithmId} is not one ocicrypt reads (AES-GCM, AES-CBC, 3DES)`);
+  if (c.gcm) {
+    const { nonce, tagLength } = gcmParameters(alg.algorithmParams);
+    if (nonce.length !== 12 || tagLength !== 16) throw malformed('GCM nonce or tag length');
+    if (eci.getEncryptedContent().byteLength < tagLength) throw malformed('GCM content shorter than its tag');
+    return;
+  }
+  const iv = octets(alg.algorithmParams, 'CBC IV');
+  if (iv.length !== (c.name === 'des-ede3-cbc' ? 8 : 16)) throw malformed('CBC IV length');
+}
+
 /** The content cipher's key length, or undefined for a cipher we do not read. */
 export function contentKeyLength(env: EnvelopedData): number | undefined {
   return CONTENT_CIPHERS[env.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId]?.keyLength;

@@ -55,7 +55,7 @@ function namesCertificate(ri: KeyTransRecipientInfo, cert: Certificate): boolean
  * RSA PKCS#1 v1.5 private decryption. Node 20 and 22 refuse it (CVE-2023-46809, the Marvin attack); Node 24's
  * OpenSSL does implicit rejection: a wrong key gives a random CEK, which the content's tag or padding rejects.
  */
-function rsaDecrypt(key: KeyObject, data: Uint8Array): Buffer {
+function rsaDecrypt(key: KeyObject, data: Uint8Array): Buffer | undefined {
   try {
     return privateDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, data);
   } catch (err) {
@@ -66,7 +66,9 @@ function rsaDecrypt(key: KeyObject, data: Uint8Array): Buffer {
         { hint: 'run on Node 24, whose OpenSSL decrypts it safely (implicit rejection)' },
       );
     }
-    throw err;
+    // Any other failure (padding, a ciphertext too large for this key's modulus) only means: not this key.
+    // All of them answer alike, so the answer says nothing about the padding (Bleichenbacher).
+    return undefined;
   }
 }
 
@@ -76,12 +78,11 @@ function tryRecipient(
   key: KeyObject,
 ): Uint8Array | undefined {
   const cek = rsaDecrypt(key, ri.encryptedKey.valueBlock.valueHexView);
-  if (cek.length !== cms.contentKeyLength(env)) return undefined;
+  if (!cek || cek.length !== cms.contentKeyLength(env)) return undefined;
   try {
     return cms.openContent(env, cek);
-  } catch (err) {
-    if (err instanceof OepError) throw err;
-    return undefined; // wrong key: the tag or the padding did not check
+  } catch {
+    return undefined; // wrong key: the tag or the padding did not check (the parameters were checked before)
   }
 }
 
@@ -127,6 +128,7 @@ export class Pkcs7KeyWrapper implements KeyWrapper {
 
   private unwrapSync(keys: DecryptionKey[], item: Uint8Array): Uint8Array | undefined {
     const env = cms.parseEnveloped(item);
+    cms.checkContent(env);
     const infos = cms.keyTransRecipients(env);
     if (infos.length > MAX_PKCS7_RECIPIENTS) {
       throw new OepError(

@@ -4,7 +4,14 @@
  * RSA PKCS#1 v1.5 private decryption needs Node 24: the suite runs on it.
  */
 import assert from 'node:assert/strict';
-import { constants, createCipheriv, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  generateKeyPairSync,
+  publicEncrypt,
+  randomBytes,
+  X509Certificate,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import * as asn1js from 'asn1js';
@@ -113,6 +120,14 @@ describe('pkcs7 wrapper', () => {
     // alice's key paired with a certificate that is not the recipient's is not tried on other recipients
     const bobItem = await wrap(bob.cert);
     assert.equal(await wrapper.unwrap(keys(alice.key, alice.cert), bobItem), undefined);
+  });
+
+  test('a key whose modulus is smaller than the wrapped key is just not the key: the next one opens the item', async () => {
+    // RSA-2048 ciphertext under a 1024-bit key: OpenSSL says "data too large for modulus" (once a flaky throw).
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
+    const item = await wrap(alice.cert);
+    const opened = await wrapper.unwrap([{ key: small, source: 'small.key' }, ...keys(alice.key)], item);
+    assert.deepEqual(Buffer.from(opened!), PRIVOPTS);
   });
 
   test('a certificate without its private key among the keys is refused by name', () => {

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Descriptor } from '../../../src/oci/model.js';
 import { decryptLayer, encryptLayer } from '../../../src/ocicrypt/layer.js';
+import { providerEnv } from '../../../src/pipeline/provider-cmd.js';
 import { providersFor } from '../../../src/pipeline/providers.js';
 import { sha256 } from '../../helpers/fixtures.js';
 import { assertKmsRoundTrip, encryptForKms, providerError } from '../../helpers/keyprovider.js';
@@ -80,5 +81,19 @@ describe('key providers: cmd', () => {
       () => providers('ok').recipient('provider:other:x', 'recipients'),
       providerError(/no key provider other/),
     );
+  });
+});
+
+describe('a cmd provider environment', () => {
+  test('keeps what a provider may need and drops the registry password and the Action inputs', () => {
+    const env = providerEnv({
+      PATH: '/bin',
+      AWS_REGION: 'eu',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'u',
+      INPUT_PASSWORD: 'ghp_secret',
+      'INPUT_PUBLIC-KEYS': 'pem',
+      OCI_ENCRYPT_PUSH_PASSWORD: 'pw',
+    });
+    assert.deepEqual(Object.keys(env).sort(), ['ACTIONS_ID_TOKEN_REQUEST_URL', 'AWS_REGION', 'PATH']);
   });
 });

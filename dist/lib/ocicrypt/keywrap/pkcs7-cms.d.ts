@@ -12,6 +12,12 @@ export declare function envelope(plaintext: Uint8Array, seal: (cek: Buffer) => W
 export declare function parseEnveloped(item: Uint8Array): EnvelopedData;
 /** The key-transport recipients of an EnvelopedData (other kinds ocicrypt never writes are left out). */
 export declare function keyTransRecipients(env: EnvelopedData): KeyTransRecipientInfo[];
+/**
+ * Check the content's cipher and parameters before any key is tried, so that whether an item is malformed never
+ * depends on what an RSA decryption returned (no oracle): the cipher is one we read, ocicrypt's GCM has a
+ * 12-byte nonce and a 16-byte tag (Go's cipher.NewGCM), a CBC IV is one block.
+ */
+export declare function checkContent(env: EnvelopedData): void;
 /** The content cipher's key length, or undefined for a cipher we do not read. */
 export declare function contentKeyLength(env: EnvelopedData): number | undefined;
 /** Decrypt the content with a CEK; throws when the key is wrong (tag or padding), as a key trial expects. */
