@@ -20,7 +20,7 @@ function providers(mode: string, timeoutMs = 20_000) {
   const config = JSON.stringify({
     'key-providers': { kms: { cmd: { path: process.execPath, args: [SCRIPT, mode] } } },
   });
-  return providersFor({ config, env: {}, timeoutMs });
+  return providersFor({ config, env: process.env, timeoutMs });
 }
 
 const encrypt = (mode: string, plaintext: Buffer) => encryptForKms(providers(mode), plaintext);
