@@ -98457,7 +98457,11 @@ function issuerText(rid) {
         .join(', ');
 }
 function serialText(rid) {
-    return Buffer.from(rid.serialNumber.valueBlock.valueHexView).toString('hex').toUpperCase();
+    // DER puts a 00 before a serial whose top bit is set (it is positive): shown as openssl and X509Certificate do.
+    return Buffer.from(rid.serialNumber.valueBlock.valueHexView)
+        .toString('hex')
+        .toUpperCase()
+        .replace(/^(00)+(?=.)/, '');
 }
 function der(x) {
     return Buffer.from(x.toSchema().toBER());

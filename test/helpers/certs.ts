@@ -23,7 +23,13 @@ function openssl(args: string[], cwd: string): string {
 }
 
 /** A self-signed certificate and its key under dir/name.*: RSA 2048 by default, or EC P-256. */
-export function makeCertificate(dir: string, name: string, kind: 'rsa' | 'ec' = 'rsa'): TestCertificate {
+export function makeCertificate(
+  dir: string,
+  name: string,
+  kind: 'rsa' | 'ec' = 'rsa',
+  /** A fixed serial (`0x…`); openssl picks a random one otherwise. */
+  fixedSerial?: string,
+): TestCertificate {
   const subject = `/CN=oep ${name}/O=oep tests`;
   const newkey =
     kind === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
@@ -31,7 +37,10 @@ export function makeCertificate(dir: string, name: string, kind: 'rsa' | 'ec' = 
   const cert = join(dir, `${name}.cert.pem`);
   const certDer = join(dir, `${name}.cert.der`);
   openssl(
-    ['req', '-x509', ...newkey, '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', subject],
+    [
+      ...['req', '-x509', ...newkey, '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', subject],
+      ...(fixedSerial ? ['-set_serial', fixedSerial] : []),
+    ],
     dir,
   );
   openssl(['x509', '-in', cert, '-outform', 'DER', '-out', certDer], dir);

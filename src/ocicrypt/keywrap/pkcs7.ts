@@ -37,7 +37,11 @@ function issuerText(rid: IssuerAndSerialNumber): string {
 }
 
 function serialText(rid: IssuerAndSerialNumber): string {
-  return Buffer.from(rid.serialNumber.valueBlock.valueHexView).toString('hex').toUpperCase();
+  // DER puts a 00 before a serial whose top bit is set (it is positive): shown as openssl and X509Certificate do.
+  return Buffer.from(rid.serialNumber.valueBlock.valueHexView)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/^(00)+(?=.)/, '');
 }
 
 function der(x: { toSchema(): { toBER(): ArrayBuffer } }): Buffer {

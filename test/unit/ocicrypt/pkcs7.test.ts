@@ -130,6 +130,13 @@ describe('pkcs7 wrapper', () => {
     assert.deepEqual(Buffer.from(opened!), PRIVOPTS);
   });
 
+  test('a serial whose top bit is set (DER adds a 00) is shown as openssl shows it', async () => {
+    const high = makeCertificate(dir, 'high-serial', 'rsa', '0x8A0102030405060708090A0B0C0D0E0F10111213');
+    const [info] = wrapper.describe(await wrap(high.cert));
+    assert.equal(info!.serial, high.serial);
+    assert.equal(high.serial, '8A0102030405060708090A0B0C0D0E0F10111213');
+  });
+
   test('a certificate without its private key among the keys is refused by name', () => {
     assert.throws(
       () => keys(bob.key, alice.cert),
