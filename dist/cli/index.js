@@ -103986,29 +103986,25 @@ const OPTIONS = {
 };
 /** Registry options that reading an image (decrypt, inspect) takes too. */
 const READ_REGISTRY = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
+/** Flags named as the request's inputs (the contract's names): passed through as they are. */
+const SAME_NAMES = [
+    'layout',
+    'ref-name',
+    'output',
+    'image',
+    'encrypt-layers',
+    'attestations',
+    'tls-verify',
+    'username',
+    'retries',
+    'verify',
+    'digest-file',
+    'report',
+    'results-dir',
+    'keyprovider-config',
+];
 const ALLOWED = {
-    encrypt: [
-        'layout',
-        'ref-name',
-        'output',
-        'image',
-        'tag',
-        'recipient',
-        'encrypt-layers',
-        'platform',
-        'attestations',
-        'tls-verify',
-        'ca-file',
-        'username',
-        'password-stdin',
-        'retries',
-        'verify',
-        'digest-file',
-        'report',
-        'results-dir',
-        'keyprovider-config',
-        'json',
-    ],
+    encrypt: [...SAME_NAMES, 'tag', 'recipient', 'platform', 'ca-file', 'password-stdin', 'json'],
     decrypt: [
         'layout',
         'ref-name',
@@ -104058,23 +104054,7 @@ function parse(argv) {
 /** Flags → the request's strings: the CLI's names that differ from the contract's are mapped here, nothing else. */
 function requestStrings(v) {
     const s = { tags: v.tag ?? [], recipients: v.recipient ?? [] };
-    const same = [
-        'layout',
-        'ref-name',
-        'output',
-        'image',
-        'encrypt-layers',
-        'attestations',
-        'tls-verify',
-        'username',
-        'retries',
-        'verify',
-        'digest-file',
-        'report',
-        'results-dir',
-        'keyprovider-config',
-    ];
-    for (const k of same)
+    for (const k of SAME_NAMES)
         if (v[k] !== undefined)
             s[k] = v[k];
     if (v['ca-file'] !== undefined)

@@ -59,29 +59,26 @@ type OptionName = keyof typeof OPTIONS;
 /** Registry options that reading an image (decrypt, inspect) takes too. */
 const READ_REGISTRY: OptionName[] = ['tls-verify', 'ca-file', 'username', 'password-stdin', 'retries'];
 
+/** Flags named as the request's inputs (the contract's names): passed through as they are. */
+const SAME_NAMES = [
+  'layout',
+  'ref-name',
+  'output',
+  'image',
+  'encrypt-layers',
+  'attestations',
+  'tls-verify',
+  'username',
+  'retries',
+  'verify',
+  'digest-file',
+  'report',
+  'results-dir',
+  'keyprovider-config',
+] as const satisfies readonly OptionName[];
+
 const ALLOWED: Record<string, OptionName[]> = {
-  encrypt: [
-    'layout',
-    'ref-name',
-    'output',
-    'image',
-    'tag',
-    'recipient',
-    'encrypt-layers',
-    'platform',
-    'attestations',
-    'tls-verify',
-    'ca-file',
-    'username',
-    'password-stdin',
-    'retries',
-    'verify',
-    'digest-file',
-    'report',
-    'results-dir',
-    'keyprovider-config',
-    'json',
-  ],
+  encrypt: [...SAME_NAMES, 'tag', 'recipient', 'platform', 'ca-file', 'password-stdin', 'json'],
   decrypt: [
     'layout',
     'ref-name',
@@ -143,23 +140,7 @@ type Values = ReturnType<typeof parse>['values'];
 /** Flags → the request's strings: the CLI's names that differ from the contract's are mapped here, nothing else. */
 function requestStrings(v: Values): RequestStrings {
   const s: RequestStrings = { tags: v.tag ?? [], recipients: v.recipient ?? [] };
-  const same = [
-    'layout',
-    'ref-name',
-    'output',
-    'image',
-    'encrypt-layers',
-    'attestations',
-    'tls-verify',
-    'username',
-    'retries',
-    'verify',
-    'digest-file',
-    'report',
-    'results-dir',
-    'keyprovider-config',
-  ] as const;
-  for (const k of same) if (v[k] !== undefined) s[k] = v[k];
+  for (const k of SAME_NAMES) if (v[k] !== undefined) s[k] = v[k];
   if (v['ca-file'] !== undefined) s['ca-cert'] = v['ca-file'];
   if (v.platform?.length) s.platforms = v.platform.join(',');
   return s;
