@@ -39,6 +39,8 @@ export const INPUT_NAMES: readonly ActionInput[] = [
   'attestations',
   'keyprovider-config',
   'keyprovider-tools',
+  'kbs-url',
+  'kbs-admin-key',
 ];
 
 export function getInputs(): Inputs {
@@ -75,7 +77,9 @@ export function failureMessage(err: unknown, debug = false): string {
   const e = asOepError(err);
   const input = INPUT_OF[e.code];
   const text = escapeTerminal(e.describe());
-  const named = ['digest-file', ...(input?.split('/') ?? [])].some((n) => startsWithName(text, n));
+  const named = ['digest-file', 'kbs-url', 'kbs-admin-key', ...(input?.split('/') ?? [])].some((n) =>
+    startsWithName(text, n),
+  );
   const line = errorLine(e, input && !named ? `${input}: ${text}` : text);
   return debug ? [line, ...debugStack(e).map(escapeTerminal)].join('\n') : line;
 }
@@ -115,6 +119,7 @@ export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {})
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
     if (inputs.password) mask(inputs.password);
+    if (inputs['kbs-admin-key']) mask(inputs['kbs-admin-key']);
     // Before the request: the key-provider configuration may name a command these put on PATH.
     await installTools(parseToolLines(inputs['keyprovider-tools']), info);
     const o = optionsFrom(inputs, process.env);

@@ -8,6 +8,7 @@ export const USAGE = `Usage:
                            (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
                            (--recipient [jwe:]FILE | provider:NAME[:PARAMS])... [--encrypt-layers LIST]
                            [--platform LIST] [--attestations drop|keep] [--keyprovider-config FILE]
+                           [--kbs-url URL --kbs-admin-key FILE]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
                            [--retries N] [--verify=false] [--digest-file F] [--report F] [--results-dir DIR]
                            [--json]
@@ -24,6 +25,8 @@ BuildKit attestation manifests (SBOM, provenance) cannot be encrypted: --attesta
 them out, keep pushes them unencrypted.
 provider:NAME is an ocicrypt key provider described in --keyprovider-config FILE (or the file
 OCICRYPT_KEYPROVIDER_CONFIG names): {"key-providers": {NAME: {"cmd": {"path", "args"}} | {"grpc": "host:port"}}}.
+provider:attestation-agent[:keyid=kbs:///REPO/TYPE/TAG] with no keypath, given --kbs-url URL and
+--kbs-admin-key FILE (the KBS's Ed25519 admin key), wraps for a fresh 32-byte KEK registered at that KBS first.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
 Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
 else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
@@ -49,6 +52,8 @@ const OPTIONS = {
   report: { type: 'string' },
   'results-dir': { type: 'string' },
   'keyprovider-config': { type: 'string' },
+  'kbs-url': { type: 'string' },
+  'kbs-admin-key': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -75,6 +80,8 @@ const SAME_NAMES = [
   'report',
   'results-dir',
   'keyprovider-config',
+  'kbs-url',
+  'kbs-admin-key',
 ] as const satisfies readonly OptionName[];
 
 const ALLOWED: Record<string, OptionName[]> = {
@@ -161,6 +168,13 @@ export function parseCommand(argv: string[]): Command {
   }
   // On the command line a push is asked for by --image only (the Action may take its repository from `tags`).
   if (values.tag?.length && !values.image) throw usage('--tag goes with --image');
+  if (values['kbs-admin-key']?.includes('-----BEGIN')) {
+    // Argv is readable by every user of the machine: the key's text must not pass there.
+    throw usage(
+      '--kbs-admin-key takes the path of the key file, not its text',
+      'write the key to a file (mode 0600)',
+    );
+  }
   return {
     name,
     strings: requestStrings(values),

@@ -10,11 +10,20 @@ import {
   requireWrapParams,
 } from '../ocicrypt/keywrap/attestation-agent-params.js';
 import { OepError } from '../errors.js';
+import type { KbsRegistrar } from './kbs.js';
 
 const RECIPIENT = 'provider:attestation-agent';
 
-/** The recipient of `provider:attestation-agent:keypath=F::keyid=ID[::algorithm=A256GCM]`. */
-export function attestationAgentRecipient(params: string, input = RECIPIENT): KeyRecipient {
+/**
+ * The recipient of `provider:attestation-agent:keypath=F::keyid=ID[::algorithm=A256GCM]`; with kbs-url, of
+ * `provider:attestation-agent[:keyid=ID]`: a fresh KEK the KBS is to hold.
+ */
+export function attestationAgentRecipient(
+  params: string,
+  input = RECIPIENT,
+  ctx: { kbs?: KbsRegistrar } = {},
+): KeyRecipient {
+  if (ctx.kbs) return ctx.kbs.recipient(params, input);
   const { keypath, keyid } = requireWrapParams(parseAttestationAgentParams(params, input), input);
   return kekRecipient(readKeyFile(keypath, input), keyid, keypath);
 }

@@ -32,6 +32,8 @@ export interface EncryptOptions extends RunHost {
   attestations?: AttestationMode;
   /** Told of each layer and config as soon as it is final in the output: a push starts uploading it. */
   onBlob?: BlobListener;
+  /** Awaited once every selection is checked, before anything is written (a KBS registers the KEKs). */
+  beforeEncrypt?: () => Promise<void>;
 }
 
 /** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
@@ -113,6 +115,7 @@ export async function encryptToLayout(
   });
   const chosen = await chooseLayers(source, image, opts, log);
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
+  await opts.beforeEncrypt?.();
   const writer = await LayoutWriter.create(opts.output, opts.temps ? { temps: opts.temps } : {});
   const workers = startWorkers(opts);
   try {

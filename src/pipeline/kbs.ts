@@ -1,18 +1,55 @@
 /**
  * KEK registration at a Key Broker Service, as coco_keyprovider does with `--kbs-url` and an admin key: a fresh
  * 32-byte KEK is POSTed to the KBS resource API `/kbs/v0/resource/REPO/TYPE/TAG` (the keyid's path) as
- * application/octet-stream, authorized by a JWT signed with the Ed25519 admin key (EdDSA, valid 2 hours). Unlike
- * coco_keyprovider, a non-2xx answer fails: an image whose KEK no KBS holds opens in no guest.
+ * application/octet-stream, authorized by a JWT signed with the Ed25519 admin key (EdDSA). Unlike
+ * coco_keyprovider, a non-2xx answer fails (an image whose KEK no KBS holds opens in no guest), plain http is
+ * refused but to a loopback host (the KEK would cross the network in the clear), and the token lives 5 minutes
+ * (not 2 hours) with a random jti, so a token seen in a proxy log is soon worthless.
+ *
+ * The KEKs of a run are made when its recipients are resolved (KbsRegistrar.recipient, synchronous like every
+ * other recipient) and registered once, by register(), after every check of the run passed and before the first
+ * layer is encrypted: a bad layout never overwrites a KEK the KBS holds.
  */
 import { createPrivateKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import { SignJWT } from 'jose';
 import { OepError } from '../errors.js';
-import { readKeyFile } from '../host/files.js';
 import type { KeyRecipient } from '../ocicrypt/keys.js';
 import { KEK_LENGTH, kekRecipient } from '../ocicrypt/keywrap/attestation-agent.js';
 import { parseAttestationAgentParams } from '../ocicrypt/keywrap/attestation-agent-params.js';
 
-const TOKEN_LIFETIME = '2h';
+const TOKEN_LIFETIME = '5m';
+const BODY_CHARS = 200;
+const URL_HINT = 'give the KBS as https://HOST[:PORT] (http:// only to 127.0.0.1, ::1 or localhost)';
+
+/** A host whose traffic never leaves the machine: 127.0.0.0/8, ::1, localhost. */
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || (isIPv4(hostname) && hostname.startsWith('127.'))
+  );
+}
+
+/** kbs-url checked: an http(s) URL, plain http only to a loopback host. Never echoes user info. */
+export function kbsUrlFrom(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new OepError('E_USAGE', `kbs-url: ${JSON.stringify(value)} is not a URL`, { hint: URL_HINT });
+  }
+  const shown = `${url.protocol}//${url.host}`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new OepError('E_USAGE', `kbs-url: ${shown} is not an http(s) URL`, { hint: URL_HINT });
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new OepError(
+      'E_USAGE',
+      `kbs-url: ${shown} is plain http: the KEK would cross the network in the clear`,
+      { hint: URL_HINT },
+    );
+  }
+  return url;
+}
 
 /** The Ed25519 admin key (PKCS#8 PEM, as `openssl genpkey -algorithm ed25519` writes it). */
 export function kbsAdminKey(data: Uint8Array, source: string): KeyObject {
@@ -33,6 +70,19 @@ export function kbsAdminKey(data: Uint8Array, source: string): KeyObject {
   return key;
 }
 
+/**
+ * Text from a KBS (or a value of ours) fit for a message: control characters gone, any run of 32 or more
+ * base64 or hex characters (a KEK or a token the KBS might echo) replaced, at most 200 characters.
+ */
+export function sanitized(text: string, max = BODY_CHARS): string {
+  const line = text
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/[A-Za-z0-9+/=_-]{32,}/g, '[…]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
 /** The resource path of a keyid `kbs://[ADDR]/REPO/TYPE/TAG[?Q]`: `REPO/TYPE/TAG`. */
 function resourcePath(keyid: string): string {
   return new URL(keyid).pathname.replace(/^\//, '');
@@ -48,67 +98,98 @@ async function post(url: URL, token: string, kek: Buffer): Promise<Response> {
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new OepError('E_NETWORK', `the KBS at ${url.origin} cannot be reached (${why})`, {
-      hint: 'check --kbs-url',
+    const why = sanitized(err instanceof Error ? err.message : String(err));
+    throw new OepError('E_NETWORK', `kbs-url: the KBS at ${url.origin} cannot be reached (${why})`, {
+      hint: 'check kbs-url (--kbs-url) and that the KBS is up',
     });
   }
 }
 
-/** Register a KEK under a keyid at the KBS; any non-2xx answer is an error that names the status. */
-export async function registerKek(
-  kbsUrl: string,
-  admin: KeyObject,
-  kek: Buffer,
-  keyid: string,
-): Promise<void> {
-  let url: URL;
-  try {
-    url = new URL(`/kbs/v0/resource/${resourcePath(keyid)}`, kbsUrl);
-  } catch {
-    throw new OepError('E_USAGE', `--kbs-url ${kbsUrl} is not a URL`, {
-      hint: 'e.g. https://kbs.example:8080',
-    });
-  }
-  const token = await new SignJWT({})
+/** The admin token: EdDSA, 5 minutes, a random jti. */
+function adminToken(admin: KeyObject): Promise<string> {
+  return new SignJWT({})
     .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
     .setIssuedAt()
     .setNotBefore('0s')
     .setExpirationTime(TOKEN_LIFETIME)
+    .setJti(randomUUID())
     .sign(admin);
-  const res = await post(url, token, kek);
+}
+
+/** Register a KEK under a keyid at the KBS; any non-2xx answer is an error that names the status. */
+export async function registerKek(
+  kbsUrl: string | URL,
+  admin: KeyObject,
+  kek: Buffer,
+  keyid: string,
+): Promise<void> {
+  const base = kbsUrl instanceof URL ? kbsUrl : kbsUrlFrom(kbsUrl);
+  const url = new URL(`/kbs/v0/resource/${resourcePath(keyid)}`, base);
+  const res = await post(url, await adminToken(admin), kek);
   if (res.ok) return;
-  const body = (await res.text().catch(() => '')).replace(/\s+/g, ' ').slice(0, 200);
+  const body = sanitized(await res.text().catch(() => ''));
   const auth = res.status === 401 || res.status === 403;
-  throw new OepError(
-    auth ? 'E_AUTH' : 'E_REGISTRY',
-    `the KBS refused the KEK for ${keyid}: ${url.pathname} answered ${res.status}${body ? ` (${body})` : ''}`,
-    {
-      hint: auth ? 'the KBS does not trust this admin key: check its auth public key' : 'check the KBS logs',
-    },
-  );
+  const said = `the KBS at ${url.origin} refused the KEK for ${keyid}: answered ${res.status}${body ? ` (${body})` : ''}`;
+  throw auth
+    ? new OepError('E_AUTH', `kbs-admin-key: ${said}`, {
+        hint: 'the KBS does not trust this admin key: check its auth public key',
+      })
+    : new OepError('E_PROVIDER', `kbs-url: ${said}`, { hint: 'check the KBS logs' });
+}
+
+interface Pending {
+  kek: Buffer;
+  keyid: string;
+  /** The user named the keyid: the resource there is overwritten. */
+  named: boolean;
 }
 
 /**
- * `provider:attestation-agent:[keyid=ID]` with `--kbs-url` and an admin key and no keypath: a fresh KEK,
- * registered at the KBS under the keyid (coco_keyprovider's default `kbs:///default/image-kek/UUID` if none).
+ * The KBS of one run (kbs-url, kbs-admin-key) and the KEKs it is to hold: one per recipient
+ * `provider:attestation-agent[:keyid=ID]` without keypath, registered once, in register().
  */
-export async function attestationAgentKbsRecipient(
-  params: string,
-  kbsUrl: string,
-  adminKeyFile: string,
-  input = 'provider:attestation-agent',
-): Promise<KeyRecipient> {
-  const p: { keypath?: string; keyid?: string } =
-    params === '' ? {} : parseAttestationAgentParams(params, input);
-  if (p.keypath) {
-    throw new OepError('E_USAGE', `${input}: keypath and --kbs-url exclude each other`, {
-      hint: 'give keypath=FILE to use a KEK the KBS already holds, or --kbs-url to generate and register one',
-    });
+export class KbsRegistrar {
+  readonly #pending: Pending[] = [];
+  #registered: Promise<void> | undefined;
+
+  constructor(
+    readonly url: URL,
+    readonly admin: KeyObject,
+  ) {}
+
+  /** Whether any recipient takes its KEK from this KBS. */
+  get used(): boolean {
+    return this.#pending.length > 0;
   }
-  const keyid = p.keyid ?? `kbs:///default/image-kek/${randomUUID()}`;
-  const admin = kbsAdminKey(readKeyFile(adminKeyFile, '--kbs-admin-key'), adminKeyFile);
-  const kek = randomBytes(KEK_LENGTH);
-  await registerKek(kbsUrl, admin, kek, keyid);
-  return kekRecipient(kek, keyid, `KEK registered at ${new URL(kbsUrl).origin}`);
+
+  /** A fresh KEK under the keyid (coco_keyprovider's default `kbs:///default/image-kek/UUID` if none). */
+  recipient(params: string, input = 'provider:attestation-agent'): KeyRecipient {
+    const p: { keypath?: string; keyid?: string } =
+      params === '' ? {} : parseAttestationAgentParams(params, input);
+    if (p.keypath) {
+      throw new OepError('E_USAGE', `${input}: keypath and kbs-url exclude each other`, {
+        hint: 'give keypath=FILE to use a KEK the KBS already holds, or --kbs-url to generate and register one',
+      });
+    }
+    const keyid = p.keyid ?? `kbs:///default/image-kek/${randomUUID()}`;
+    const kek = randomBytes(KEK_LENGTH);
+    this.#pending.push({ kek, keyid, named: p.keyid !== undefined });
+    return kekRecipient(kek, keyid, `KEK registered at ${this.url.origin}`);
+  }
+
+  /** POST every KEK of the run, in order; once, however often it is called. */
+  register(log: (line: string) => void = () => {}): Promise<void> {
+    this.#registered ??= (async () => {
+      for (const p of this.#pending) {
+        if (p.named) {
+          log(
+            `kbs-url: the KBS resource ${resourcePath(p.keyid)} is replaced by a fresh KEK: images encrypted for the KEK it held no longer open in guests (leave keyid out for a new kbs:///default/image-kek/UUID each run)`,
+          );
+        }
+        await registerKek(this.url, this.admin, p.kek, p.keyid);
+        log(`registered a fresh KEK at ${this.url.origin} as ${p.keyid}`);
+      }
+    })();
+    return this.#registered;
+  }
 }

@@ -16,6 +16,7 @@ import { ProviderKeyWrapper } from '../ocicrypt/keywrap/provider.js';
 import { nativeProvider } from '../ocicrypt/keywrap/registry.js';
 import { spawnCommand, type CommandRunner } from '../registry/command.js';
 import { attestationAgentKey, attestationAgentRecipient } from './attestation-agent.js';
+import type { KbsRegistrar } from './kbs.js';
 import { cmdTransport } from './provider-cmd.js';
 import { loadProviderConfig, type ProviderConfig } from './provider-config.js';
 import { grpcTransport } from './provider-grpc.js';
@@ -28,6 +29,8 @@ export interface ProviderContext {
   env: Record<string, string | undefined>;
   runCommand?: CommandRunner;
   timeoutMs?: number;
+  /** kbs-url and kbs-admin-key: attestation-agent recipients without keypath get a KEK registered there. */
+  kbs?: KbsRegistrar;
 }
 
 export interface Providers {
@@ -45,7 +48,10 @@ export function isProviderSpec(spec: string): boolean {
  */
 const NATIVE_KEY_FILES: Record<
   string,
-  { recipient(params: string, input: string): Recipient; key(params: string, input: string): DecryptionKey }
+  {
+    recipient(params: string, input: string, ctx: ProviderContext): Recipient;
+    key(params: string, input: string): DecryptionKey;
+  }
 > = {
   [ATTESTATION_AGENT]: { recipient: attestationAgentRecipient, key: attestationAgentKey },
 };
@@ -101,7 +107,7 @@ export function providersFor(ctx: ProviderContext): Providers {
       const provider = resolve(spec, input, 'encrypt');
       const source = `${input} provider:${provider.name}`;
       const files = nativeFiles(provider);
-      if (files) return files.recipient(parseSpec(spec, input).given, source);
+      if (files) return files.recipient(parseSpec(spec, input).given, source, ctx);
       return providerRecipient(provider, source);
     },
     key: (spec) => {

@@ -5,8 +5,9 @@
  */
 import { dirname, resolve } from 'node:path';
 import { OepError } from '../errors.js';
-import { checkWritableFolder, readCaPath } from '../host/files.js';
+import { checkWritableFolder, readCaPath, readKeyFile } from '../host/files.js';
 import { CA_HINT, checkCaBundle } from './ca.js';
+import { kbsAdminKey, KbsRegistrar, kbsUrlFrom, sanitized } from './kbs.js';
 import { parseRecipients, recipientsFromSpec, type Recipient } from './keys.js';
 import type { Providers } from './providers.js';
 import { parsePlatformList } from './selection.js';
@@ -33,7 +34,9 @@ export type InputName =
   | 'results-dir'
   | 'show-summary'
   | 'attestations'
-  | 'keyprovider-config';
+  | 'keyprovider-config'
+  | 'kbs-url'
+  | 'kbs-admin-key';
 
 export const DEFAULT_RETRIES = 3;
 
@@ -172,4 +175,36 @@ export function writablePath(name: InputName, value: string | undefined): string
     );
   }
   return path;
+}
+
+/**
+ * kbs-url and kbs-admin-key (the Ed25519 admin key: PEM text, or the path of its file) register the KEKs of
+ * `provider:attestation-agent` recipients without keypath at a KBS: both or neither. The key is never echoed.
+ */
+export function kbsFrom(url: string | undefined, adminKey: string | undefined): KbsRegistrar | undefined {
+  const u = (url ?? '').trim();
+  const k = (adminKey ?? '').trim();
+  if (!u && !k) return undefined;
+  if (!u || !k) {
+    const [empty, set] = u ? ['kbs-admin-key', 'kbs-url'] : ['kbs-url', 'kbs-admin-key'];
+    throw inputError(
+      empty as InputName,
+      `is empty but ${set} is set: registering a KEK at a KBS takes kbs-url and kbs-admin-key together`,
+      'give both (--kbs-url URL --kbs-admin-key FILE: the Ed25519 key the KBS trusts as admin), or neither',
+    );
+  }
+  const endpoint = kbsUrlFrom(u);
+  if (k.includes('-----BEGIN '))
+    return new KbsRegistrar(endpoint, kbsAdminKey(Buffer.from(k), 'kbs-admin-key'));
+  // A value that is no file may be a mangled secret: quoted only sanitised (no long base64 run).
+  const shown = `kbs-admin-key ${k.includes('\n') ? '(the value)' : sanitized(k)}`;
+  let data: Buffer;
+  try {
+    data = readKeyFile(k, 'kbs-admin-key');
+  } catch {
+    throw new OepError('E_KEY', `${shown} is neither PEM text nor a readable file`, {
+      hint: 'give the Ed25519 admin key as PEM text (a secret) or the path of its file',
+    });
+  }
+  return new KbsRegistrar(endpoint, kbsAdminKey(data, shown));
 }

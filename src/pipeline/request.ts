@@ -5,6 +5,7 @@
  */
 import { OepError } from '../errors.js';
 import { parseAttestationMode, type AttestationMode } from './attestations.js';
+import type { KbsRegistrar } from './kbs.js';
 import type { Recipient } from './keys.js';
 import type { CommandRunner } from '../registry/command.js';
 import { providersFor, type Providers } from './providers.js';
@@ -13,6 +14,7 @@ import {
   caFrom,
   imageFrom,
   inputError,
+  kbsFrom,
   parseBool,
   platformsFrom,
   recipientsFrom,
@@ -60,6 +62,8 @@ export interface Request {
   results: ResultFiles;
   /** Key providers (`provider:NAME`), configured by keyprovider-config: for a decrypt's keys too. */
   providers: Providers;
+  /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before encrypting. */
+  kbs?: KbsRegistrar;
 }
 
 /** What only the host knows: the environment credentials are looked up in, and who is asking. */
@@ -71,10 +75,11 @@ export interface RequestHost {
 }
 
 /** Key providers as configured; OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT (seconds) bounds each call. */
-function providers(s: RequestStrings, host: RequestHost): Providers {
+function providers(s: RequestStrings, host: RequestHost, kbs?: KbsRegistrar): Providers {
   const seconds = Number(host.env.OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT ?? '');
   return providersFor({
     ...(s['keyprovider-config'] ? { config: s['keyprovider-config'] } : {}),
+    ...(kbs ? { kbs } : {}),
     env: host.env,
     ...(host.runCommand ? { runCommand: host.runCommand } : {}),
     // At most an hour: past 2^31 ms a Node timer fires at once, and no provider answer takes longer.
@@ -147,11 +152,19 @@ function results(s: RequestStrings): ResultFiles {
 export function fromStrings(command: Command, s: RequestStrings, host: RequestHost): Request {
   const where = source(command, s);
   const refName = (s['ref-name'] ?? '').trim();
-  const keyProviders = providers(s, host);
+  const kbs = command === 'encrypt' ? kbsFrom(s['kbs-url'], s['kbs-admin-key']) : undefined;
+  const keyProviders = providers(s, host, kbs);
   const recipients =
     command === 'encrypt'
       ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
       : [];
+  if (kbs && !kbs.used) {
+    throw inputError(
+      'kbs-url',
+      'is set, but no recipient takes its KEK from the KBS',
+      'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key',
+    );
+  }
   const encryptLayers = parseLayerList(s['encrypt-layers']);
   const platforms = platformsFrom(s.platforms);
   const verify = parseBool('verify', s.verify, true);
@@ -171,5 +184,6 @@ export function fromStrings(command: Command, s: RequestStrings, host: RequestHo
     registry: reg,
     results: results(s),
     providers: keyProviders,
+    ...(kbs ? { kbs } : {}),
   };
 }

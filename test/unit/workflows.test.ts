@@ -54,6 +54,8 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
     'recipients',
     'keyprovider-config',
     'keyprovider-tools',
+    'kbs-url',
+    'kbs-admin-key',
     'encrypt-layers',
     'platforms',
     'username',
