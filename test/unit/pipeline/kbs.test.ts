@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kbsUrlFrom, sanitized } from '../../../src/pipeline/kbs.js';
 import { fromStrings, kbsFrom, type RequestStrings } from '../../../src/pipeline/request.js';
-import { keyPair, tempDir } from '../../helpers/fixtures.js';
+import { createEngine } from '../../../src/index.js';
+import { keyPair, makeLayout, tempDir } from '../../helpers/fixtures.js';
 import { startKbs } from '../../helpers/kbs.js';
 
 const dir = tempDir();
@@ -202,5 +203,29 @@ describe('kbs-url and kbs-admin-key in the request', () => {
     assert.equal(req.recipients[1]!.kid, 'kbs:///team/key/app');
     assert.ok(req.kbs?.used);
     assert.ok(!JSON.stringify(req.recipients).includes(admin.split('\n')[1]!));
+  });
+});
+
+describe('the library: kbsUrl and kbsAdminKey', () => {
+  test('encrypt registers the KEK and logs it; the same options without kbsAdminKey fail naming both', async () => {
+    const kbs = await startKbs();
+    const layout = join(dir, 'lib-layout');
+    makeLayout(layout, { layers: [{ files: { a: 'library' } }] });
+    const lines: string[] = [];
+    const engine = createEngine({ log: (l) => lines.push(l) });
+    const opts = { layout, recipients: ['provider:attestation-agent'], kbsUrl: kbs.url };
+    await assert.rejects(engine.encrypt({ ...opts, output: join(dir, 'lib-bad') }), {
+      code: 'E_USAGE',
+      message: /^kbs-admin-key: is empty but kbs-url is set/,
+    });
+    const r = await engine.encrypt({
+      ...opts,
+      kbsAdminKey: kbs.admin.privatePem,
+      output: join(dir, 'lib-enc'),
+    });
+    assert.equal(kbs.stored.length, 1);
+    const kid = `kbs://${kbs.stored[0]!.path.replace('/kbs/v0/resource', '')}`;
+    assert.ok(lines.includes(`registered a fresh KEK at ${kbs.url} as ${kid}`), lines.join('\n'));
+    assert.equal(r.recipients?.[0]?.source, `KEK registered at ${kbs.url}`);
   });
 });
