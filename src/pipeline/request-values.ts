@@ -196,15 +196,15 @@ export function kbsFrom(url: string | undefined, adminKey: string | undefined): 
   const endpoint = kbsUrlFrom(u);
   if (k.includes('-----BEGIN '))
     return new KbsRegistrar(endpoint, kbsAdminKey(Buffer.from(k), 'kbs-admin-key'));
-  // A value that is no file may be a mangled secret: quoted only sanitised (no long base64 run).
-  const shown = `kbs-admin-key ${k.includes('\n') ? '(the value)' : sanitized(k)}`;
   let data: Buffer;
   try {
     data = readKeyFile(k, 'kbs-admin-key');
   } catch {
-    throw new OepError('E_KEY', `${shown} is neither PEM text nor a readable file`, {
+    // A value that is no file may be a mangled secret: quoted only sanitised (no long base64 run).
+    const shown = k.includes('\n') ? 'the value' : sanitized(k);
+    throw new OepError('E_KEY', `kbs-admin-key ${shown} is neither PEM text nor a readable file`, {
       hint: 'give the Ed25519 admin key as PEM text (a secret) or the path of its file',
     });
   }
-  return new KbsRegistrar(endpoint, kbsAdminKey(data, shown));
+  return new KbsRegistrar(endpoint, kbsAdminKey(data, `kbs-admin-key ${k}`));
 }
