@@ -28,6 +28,8 @@ export interface ProviderContext {
   env: Record<string, string | undefined>;
   runCommand?: CommandRunner;
   timeoutMs?: number;
+  /** Plaintext gRPC to a provider off this machine (OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1): refused otherwise. */
+  allowPlaintext?: boolean;
 }
 
 export interface Providers {
@@ -72,7 +74,7 @@ export function providersFor(ctx: ProviderContext): Providers {
       const transport =
         cfg.kind === 'cmd'
           ? cmdTransport(name, cfg, ctx.runCommand ?? spawnCommand, timeoutMs, ctx.env)
-          : grpcTransport(name, cfg, timeoutMs);
+          : grpcTransport(name, cfg, timeoutMs, ctx.allowPlaintext ?? false);
       w = new ProviderKeyWrapper(name, transport);
       wrappers.set(name, w);
     }
