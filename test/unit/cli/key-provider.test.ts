@@ -57,6 +57,27 @@ describe('CLI: key providers that fail, hang or answer garbage', () => {
     assert.deepEqual(onlyManifest(dec).doc.layers, onlyManifest(layout).doc.layers);
   });
 
+  it("inspect shows each layer's provider and its number of items, in text and in --json", () => {
+    const enc = join(dir, 'enc-inspect');
+    const r = encrypt('ok', enc);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /recipients:\n {2}key-provider key-provider provider:kms \(recipients provider:kms\)/,
+    );
+    const report = JSON.parse(runCli(['inspect', '--layout', enc, '--json']).stdout) as {
+      platforms: { layers: { encrypted: boolean; recipients?: unknown[] }[] }[];
+    };
+    const layers = report.platforms[0]!.layers;
+    assert.equal(layers.length, 2);
+    for (const l of layers) {
+      assert.equal(l.encrypted, true);
+      assert.deepEqual(l.recipients, [{ scheme: 'provider.kms', provider: 'kms', items: 1, recipients: [] }]);
+    }
+    const text = runCli(['inspect', '--layout', enc]).stdout;
+    assert.equal(text.match(/ENCRYPTED .*\(provider\.kms: 1 item\(s\)\)$/gm)?.length, 2, text);
+  });
+
   it('a provider that echoes its request to stderr: the error line quotes it without any key material', () => {
     const copy = join(dir, 'echoed-request.json');
     const r = runCli(
