@@ -17,15 +17,22 @@ type LayerProtocol = NonNullable<LayerReport['recipients']>[number];
 
 /**
  * "jwe: 2 recipient(s) RSA-OAEP"; for certificates (pkcs7) who each one is (issuer and serial), and the key ids
- * a provider names (a CoCo kid names the KEK).
+ * a provider names (a CoCo kid names the KEK). A configured provider's items are opaque to inspect (only the
+ * provider reads them): "provider.kms: 1 item(s)".
  */
 function protocolText(k: LayerProtocol): string {
+  if (k.recipients.length === 0) return `${e(k.scheme)}: ${k.items} item(s)`;
   const algs = [...new Set(k.recipients.map((x) => e(x.alg)))].join(',');
   const certs = k.recipients
     .filter((x) => x.issuer !== undefined)
     .map((x) => `issuer ${e(x.issuer ?? '')} serial ${e(x.serial ?? '')}`);
   const kids = k.recipients.flatMap((x) => (x.kid && x.issuer === undefined ? [e(x.kid)] : []));
   return `${e(k.scheme)}: ${k.recipients.length} recipient(s) ${algs}${kids.length ? ` kid ${kids.join(',')}` : ''}${certs.length ? ` [${certs.join('; ')}]` : ''}`;
+}
+
+/** A key's SHA-256 fingerprint, shortened; a provider's recipient has none and shows its name instead. */
+function fingerprintText(fingerprint: string): string {
+  return /^[0-9a-f]{64}$/.test(fingerprint) ? `sha256:${fingerprint.slice(0, 16)}` : e(fingerprint);
 }
 
 export function formatReport(r: ImageReport | PushReport): string {
@@ -58,7 +65,7 @@ export function formatReport(r: ImageReport | PushReport): string {
   if (r.recipients?.length) {
     lines.push('', 'recipients:');
     for (const k of r.recipients)
-      lines.push(`  ${e(k.type)} ${e(k.alg)} sha256:${e(k.fingerprint.slice(0, 16))} (${e(k.source)})`);
+      lines.push(`  ${e(k.type)} ${e(k.alg)} ${fingerprintText(k.fingerprint)} (${e(k.source)})`);
   }
   return lines.join('\n');
 }

@@ -6,10 +6,13 @@
  */
 import {
   accessSync,
+  closeSync,
   constants,
   existsSync,
+  fstatSync,
+  openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -22,40 +25,70 @@ export function pathExists(path: string): boolean {
   return existsSync(path);
 }
 
-/** Read a key file, with an error that names the input it came from. */
+/** Key, certificate, CA and configuration files are a few KB: a cap, so that a huge file cannot fill memory. */
+const MAX_INPUT_FILE = 1024 * 1024;
+
+function refused(path: string, code: 'EINVAL' | 'EFBIG'): Error {
+  const what = code === 'EINVAL' ? 'not a regular file' : 'larger than 1 MiB';
+  return Object.assign(new Error(`${path} is ${what}`), { code });
+}
+
+/**
+ * The bytes of a regular file of at most 1 MiB. Opened without blocking, as a FIFO would wait forever for a
+ * writer, and checked on the open descriptor, so that swapping the path between the check and the read changes
+ * nothing; a file that grows past the cap while read is refused too. Errors are the system's (ENOENT, EACCES),
+ * or EINVAL (a FIFO, device, socket or folder) and EFBIG.
+ */
+function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw refused(path, 'EINVAL');
+    if (st.size > MAX_INPUT_FILE) throw refused(path, 'EFBIG');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_INPUT_FILE) throw refused(path, 'EFBIG');
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read a key (or certificate, CA, configuration) file, with an error that names the input it came from. */
 export function readKeyFile(path: string, input: string): Buffer {
   try {
-    return readFileSync(path);
+    return readRegularFile(path);
   } catch (err) {
-    throw new OepError(
-      'E_KEY',
-      `${input} ${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      { hint: 'check the path' },
-    );
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EINVAL' || code === 'EFBIG') {
+      const why = code === 'EINVAL' ? 'not a regular file (a FIFO, device or folder)' : 'larger than 1 MiB';
+      throw new OepError('E_KEY', `${input} ${path}: the file is ${why}`, {
+        hint: 'give the path of the file itself: a key, certificate or configuration of a few KB',
+      });
+    }
+    throw new OepError('E_KEY', `${input} ${path}: cannot read the file (${code ?? 'error'})`, {
+      hint: 'check the path',
+    });
   }
 }
 
 /**
  * The text of a CA file, or of the *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries
- * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's.
+ * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's, or
+ * EINVAL and EFBIG for an entry that is not a regular file of at most 1 MiB.
  */
 export function readCaPath(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [readCaFile(path)];
+  if (!statSync(path).isDirectory()) return [readRegularFile(path).toString('utf8')];
   return readdirSync(path)
     .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
     .sort()
-    .map((n) => readCaFile(join(path, n)));
-}
-
-/** A CA bundle is a few KB; a FIFO or a device in its place must not hang us or fill memory. */
-const MAX_CA_FILE = 1024 * 1024;
-
-function readCaFile(path: string): string {
-  const st = statSync(path);
-  if (!st.isFile() || st.size > MAX_CA_FILE) {
-    throw Object.assign(new Error(`${path} is not a regular file of at most 1 MiB`), { code: 'EINVAL' });
-  }
-  return readFileSync(path, 'utf8');
+    .map((n) => readRegularFile(join(path, n)).toString('utf8'));
 }
 
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */

@@ -222,11 +222,22 @@ export function assertEncryptedLayer(desc: Descriptor, where: string): void {
   );
 }
 
+/** One wrapper's annotation of a layer: how many items it holds, and who each is for when the wrapper can tell. */
+export interface LayerProtocolInfo {
+  scheme: string;
+  /** For a key provider's annotation (scheme `provider.NAME`): NAME. */
+  provider?: string;
+  items: number;
+  recipients: RecipientInfo[];
+}
+
 export interface LayerKeysInfo {
   encrypted: boolean;
   cipher?: string;
-  protocols: { scheme: string; items: number; recipients: RecipientInfo[] }[];
+  protocols: LayerProtocolInfo[];
 }
+
+const PROVIDER_SCHEME = 'provider.';
 
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 export function describeLayer(
@@ -242,9 +253,12 @@ export function describeLayer(
   }
   for (const scheme of keyProtocols(desc)) {
     const w = wrappers.find((x) => x.annotationId === ANNOTATION_KEYS_PREFIX + scheme);
+    const provider = scheme.startsWith(PROVIDER_SCHEME) ? scheme.slice(PROVIDER_SCHEME.length) : undefined;
+    const named = { scheme, ...(provider ? { provider } : {}) };
     if (!w) {
+      // A provider configured elsewhere, or a protocol we do not speak: its items are opaque here.
       const items = desc.annotations![ANNOTATION_KEYS_PREFIX + scheme]!.split(',').length;
-      out.protocols.push({ scheme, items, recipients: [] });
+      out.protocols.push({ ...named, items, recipients: [] });
       continue;
     }
     // Describing is for reports: an unreadable item is shown as such, never an error.
@@ -256,7 +270,7 @@ export function describeLayer(
         return [{ alg: 'unreadable' }];
       }
     });
-    out.protocols.push({ scheme, items: raw.length, recipients });
+    out.protocols.push({ ...named, items: raw.length, recipients });
   }
   return out;
 }

@@ -2,7 +2,8 @@
  * ocicrypt's key-provider configuration (config/keyprovider-config): `{"key-providers": {NAME: {"cmd":
  * {"path", "args"}} | {"grpc": "host:port", "grpc-tls": {...}}}}`, from the keyprovider-config input (JSON
  * text or a path) or else the file OCICRYPT_KEYPROVIDER_CONFIG names, as skopeo reads it. Field names are
- * matched as written by ocicrypt's docs; a provider with neither `cmd` nor `grpc` is an error, not skipped.
+ * ocicrypt's (config.go: KeyProviderAttrs, GrpcTLS); a provider with neither `cmd` nor `grpc` is an error, not
+ * skipped, and so is `grpc-tls.insecure-skip-verify: true`, which ocicrypt honours.
  */
 import { readKeyFile } from '../host/files.js';
 import { inputError } from './request-values.js';
@@ -18,7 +19,6 @@ export interface GrpcTls {
   certFile?: string;
   keyFile?: string;
   serverName?: string;
-  insecureSkipVerify?: boolean;
 }
 
 export interface GrpcProvider {
@@ -56,7 +56,18 @@ function tlsOf(v: unknown, where: string): GrpcTls | undefined {
   if (certFile) tls.certFile = certFile;
   if (keyFile) tls.keyFile = keyFile;
   if (serverName) tls.serverName = serverName;
-  if (o['insecure-skip-verify'] === true) tls.insecureSkipVerify = true;
+  const skip = o['insecure-skip-verify'];
+  if (skip !== undefined && skip !== null && typeof skip !== 'boolean') {
+    throw bad(where, 'grpc-tls.insecure-skip-verify is not true or false');
+  }
+  // ocicrypt would then accept any certificate: whoever sits on the path would be handed the layer keys.
+  if (skip === true) {
+    throw inputError(
+      'keyprovider-config',
+      `${where}: grpc-tls.insecure-skip-verify is true: the layer keys would go to whichever server answers, unverified`,
+      "remove it and give the CA that signed the provider's certificate as grpc-tls.root-ca-file (and grpc-tls.server-name if the certificate names another host)",
+    );
+  }
   if (!certFile !== !keyFile) throw bad(where, 'grpc-tls needs both cert-file and key-file, or neither');
   return tls;
 }
@@ -108,5 +119,6 @@ export function loadProviderConfig(
   const path = v || (env.OCICRYPT_KEYPROVIDER_CONFIG ?? '').trim();
   if (!path) return new Map();
   const where = v ? path : `OCICRYPT_KEYPROVIDER_CONFIG ${path}`;
-  return parseProviderConfig(readKeyFile(path, 'keyprovider-config').toString('utf8'), where);
+  const text = readKeyFile(path, v ? 'keyprovider-config' : 'OCICRYPT_KEYPROVIDER_CONFIG').toString('utf8');
+  return parseProviderConfig(text, where);
 }

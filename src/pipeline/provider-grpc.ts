@@ -2,14 +2,17 @@
  * The `grpc` transport of a key provider: service keyprovider.KeyProviderService, methods WrapKey and UnWrapKey,
  * each taking and returning one message with a single `bytes` field (number 1) that carries the protocol's JSON
  * (ocicrypt utils/keyprovider/keyprovider.proto). The service is described here, in code, so that the bundles
- * need no .proto file at run time. Plaintext unless `grpc-tls` is configured (CA, client certificate, name).
+ * need no .proto file at run time. Plaintext unless `grpc-tls` is configured (CA, client certificate, name), and
+ * plaintext only to this machine unless the user opts in.
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { OepError } from '../errors.js';
 import { readKeyFile } from '../host/files.js';
 import type { ProviderTransport } from '../ocicrypt/keywrap/provider.js';
+import { providerSaid } from './provider-cmd.js';
 import type { GrpcProvider, GrpcTls } from './provider-config.js';
+import { isLocalTarget } from './provider-target.js';
 
 const INPUT = 'KeyProviderKeyWrapProtocolInput';
 const OUTPUT = 'KeyProviderKeyWrapProtocolOutput';
@@ -48,26 +51,51 @@ export function keyProviderClient(): grpc.ServiceClientConstructor {
   return pkg.keyprovider.KeyProviderService;
 }
 
+/** The channel's credentials; the TLS files are read here, when the request is read, before any work. */
 function credentials(tls: GrpcTls | undefined): grpc.ChannelCredentials {
   if (!tls) return grpc.credentials.createInsecure();
   const read = (p: string | undefined) => (p ? readKeyFile(p, 'keyprovider-config grpc-tls') : null);
-  return grpc.credentials.createSsl(
-    read(tls.rootCaFile),
-    read(tls.keyFile),
-    read(tls.certFile),
-    tls.insecureSkipVerify ? { checkServerIdentity: () => undefined } : undefined,
+  // No root-ca-file: the system's CAs, as ocicrypt's x509.SystemCertPool.
+  return grpc.credentials.createSsl(read(tls.rootCaFile), read(tls.keyFile), read(tls.certFile));
+}
+
+/**
+ * Plaintext gRPC would carry the layer keys across the network in the clear, so it is refused unless the
+ * target stays on this machine (isLocalTarget) or the user opted in (a private network they trust).
+ */
+function checkPlaintext(name: string, cfg: GrpcProvider, allowPlaintext: boolean): void {
+  if (cfg.tls || allowPlaintext || isLocalTarget(cfg.address)) return;
+  throw new OepError(
+    'E_PROVIDER',
+    `key provider ${name} (grpc ${cfg.address}): plaintext gRPC to an address off this machine would send the layer keys across the network in the clear`,
+    {
+      hint: `add "grpc-tls" to ${name}'s entry in the key-provider configuration, or run the provider as a sidecar on 127.0.0.1 (or a unix: socket); on a private network you trust, set OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1`,
+    },
   );
+}
+
+/** Why a TLS call failed is most often one of these settings. */
+function hintFor(name: string, cfg: GrpcProvider, e: grpc.ServiceError): string {
+  const hint = `check that the provider's gRPC server runs at ${cfg.address} and serves ${name}`;
+  if (!cfg.tls || e.code !== grpc.status.UNAVAILABLE) return hint;
+  return `${hint}; grpc-tls: root-ca-file must hold the CA that signed its certificate, server-name a name the certificate holds, and cert-file/key-file a client certificate it accepts if it asks for one`;
 }
 
 type Call = (req: Record<string, Buffer>, opts: grpc.CallOptions, cb: grpc.requestCallback<unknown>) => void;
 
-export function grpcTransport(name: string, cfg: GrpcProvider, timeoutMs: number): ProviderTransport {
+export function grpcTransport(
+  name: string,
+  cfg: GrpcProvider,
+  timeoutMs: number,
+  allowPlaintext = false,
+): ProviderTransport {
+  checkPlaintext(name, cfg, allowPlaintext);
+  const creds = credentials(cfg.tls);
   const who = `key provider ${name} (grpc ${cfg.address})`;
-  const hint = `check that the provider's gRPC server runs at ${cfg.address} and serves ${name}`;
   return async (op, request) => {
     const Client = keyProviderClient();
     const options = cfg.tls?.serverName ? { 'grpc.ssl_target_name_override': cfg.tls.serverName } : {};
-    const client = new Client(cfg.address, credentials(cfg.tls), options) as unknown as Record<string, Call>;
+    const client = new Client(cfg.address, creds, options) as unknown as Record<string, Call>;
     try {
       const answer = await new Promise<unknown>((resolve, reject) => {
         const method = op === 'wrap' ? 'WrapKey' : 'UnWrapKey';
@@ -81,11 +109,11 @@ export function grpcTransport(name: string, cfg: GrpcProvider, timeoutMs: number
       return bytes instanceof Uint8Array ? bytes : new Uint8Array();
     } catch (err) {
       const e = err as grpc.ServiceError;
-      const said = typeof e.details === 'string' ? e.details.replace(/\s+/g, ' ').slice(0, 300) : '';
+      const said = typeof e.details === 'string' ? providerSaid(e.details) : '';
       throw new OepError(
         'E_PROVIDER',
         `${who} failed the ${op} request (${grpc.status[e.code] ?? 'error'})${said ? `: ${said}` : ''}`,
-        { hint },
+        { hint: hintFor(name, cfg, e) },
       );
     } finally {
       (client as unknown as grpc.Client).close();

@@ -31,6 +31,8 @@ export interface ProviderContext {
   timeoutMs?: number;
   /** kbs-url and kbs-admin-key: attestation-agent recipients without keypath get a KEK registered there. */
   kbs?: KbsRegistrar;
+  /** Plaintext gRPC to a provider off this machine (OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1): refused otherwise. */
+  allowPlaintext?: boolean;
 }
 
 export interface Providers {
@@ -78,7 +80,7 @@ export function providersFor(ctx: ProviderContext): Providers {
       const transport =
         cfg.kind === 'cmd'
           ? cmdTransport(name, cfg, ctx.runCommand ?? spawnCommand, timeoutMs, ctx.env)
-          : grpcTransport(name, cfg, timeoutMs);
+          : grpcTransport(name, cfg, timeoutMs, ctx.allowPlaintext ?? false);
       w = new ProviderKeyWrapper(name, transport);
       wrappers.set(name, w);
     }

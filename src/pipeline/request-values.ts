@@ -92,6 +92,9 @@ export function caFrom(value: string | undefined): string | undefined {
     text = texts.join('\n');
   } catch (err) {
     if (err instanceof OepError) throw err;
+    // A FIFO, device or huge file is refused as such (host/files.ts says which), not as unreadable.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EINVAL' || code === 'EFBIG') throw inputError('ca-cert', (err as Error).message, CA_HINT);
     throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
   }
   return checkCaBundle(text, source, 'ca-cert');

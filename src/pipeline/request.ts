@@ -74,13 +74,19 @@ export interface RequestHost {
   runCommand?: CommandRunner;
 }
 
-/** Key providers as configured; OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT (seconds) bounds each call. */
+/**
+ * Key providers as configured; OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT (seconds) bounds each call, and
+ * OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1 allows plaintext gRPC to a provider off this machine.
+ */
 function providers(s: RequestStrings, host: RequestHost, kbs?: KbsRegistrar): Providers {
   const seconds = Number(host.env.OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT ?? '');
   return providersFor({
     ...(s['keyprovider-config'] ? { config: s['keyprovider-config'] } : {}),
     ...(kbs ? { kbs } : {}),
     env: host.env,
+    allowPlaintext: ['1', 'true'].includes(
+      (host.env.OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT ?? '').trim().toLowerCase(),
+    ),
     ...(host.runCommand ? { runCommand: host.runCommand } : {}),
     // At most an hour: past 2^31 ms a Node timer fires at once, and no provider answer takes longer.
     ...(seconds > 0 ? { timeoutMs: Math.min(seconds, 3600) * 1000 } : {}),

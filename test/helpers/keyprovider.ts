@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -45,8 +46,26 @@ function handler(kek: Buffer, mode: ProviderMode, ops: string[]): Handler {
   };
 }
 
-/** A plaintext gRPC key provider on 127.0.0.1 (a free port). */
-export async function startGrpcProvider(kek: Buffer, mode: ProviderMode = 'ok'): Promise<GrpcProvider> {
+export interface GrpcProviderOptions {
+  /** Where to listen: `host:0` (a free port; the default is 127.0.0.1:0) or `unix:PATH`. */
+  bind?: string;
+  /** TLS: the server's certificate and key files; with clientCaFile, client certificates it signed are required. */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+}
+
+function serverCredentials(tls: GrpcProviderOptions['tls']): grpc.ServerCredentials {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  const pair = { cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) };
+  const clientCa = tls.clientCaFile ? readFileSync(tls.clientCaFile) : null;
+  return grpc.ServerCredentials.createSsl(clientCa, [pair], clientCa !== null);
+}
+
+/** A gRPC key provider: plaintext on 127.0.0.1 (a free port) unless told otherwise. */
+export async function startGrpcProvider(
+  kek: Buffer,
+  mode: ProviderMode = 'ok',
+  opts: GrpcProviderOptions = {},
+): Promise<GrpcProvider> {
   const def = protoLoader.loadSync(join(import.meta.dirname, 'keyprovider.proto'), { keepCase: true });
   const pkg = grpc.loadPackageDefinition(def) as unknown as {
     keyprovider: { KeyProviderService: grpc.ServiceClientConstructor };
@@ -55,12 +74,12 @@ export async function startGrpcProvider(kek: Buffer, mode: ProviderMode = 'ok'):
   const h = handler(kek, mode, ops);
   const server = new grpc.Server();
   server.addService(pkg.keyprovider.KeyProviderService.service, { WrapKey: h, UnWrapKey: h });
+  const bind = opts.bind ?? '127.0.0.1:0';
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
+    server.bindAsync(bind, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  return { address: `127.0.0.1:${port}`, ops, close: () => server.forceShutdown() };
+  const address = bind.startsWith('unix:') ? bind : `${bind.slice(0, bind.lastIndexOf(':'))}:${port}`;
+  return { address, ops, close: () => server.forceShutdown() };
 }
 
 /** The format alone: annotation → the provider's opaque bytes → (the KEK) private options → the layer. */
@@ -119,4 +138,26 @@ export function providerError(pattern: RegExp) {
     assert.doesNotMatch(err.message, /optsdata|symkey|keywrap"/);
     return true;
   };
+}
+
+/**
+ * The key material of a request the `echo` provider saved (KP_ECHO): its optsdata, and the layer key inside it
+ * as base64 and as hex, as a careless provider might print them.
+ */
+export function requestSecrets(requestFile: string): string[] {
+  const req = JSON.parse(readFileSync(requestFile, 'utf8')) as { keywrapparams: { optsdata: string } };
+  const optsdata = req.keywrapparams.optsdata;
+  const { symkey } = JSON.parse(Buffer.from(optsdata, 'base64').toString('utf8')) as { symkey: string };
+  return [optsdata, symkey, Buffer.from(symkey, 'base64').toString('hex')];
+}
+
+/** `text` holds no 16-character piece of any secret, and no terminal escape or bell. */
+export function assertNoKeyMaterial(text: string, secrets: string[]): void {
+  for (const s of secrets) {
+    assert.ok(s.length >= 32, 'a secret worth checking');
+    for (let i = 0; i + 16 <= s.length; i++) {
+      assert.ok(!text.includes(s.slice(i, i + 16)), `a piece of key material in: ${text}`);
+    }
+  }
+  assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f]/, 'no control character');
 }

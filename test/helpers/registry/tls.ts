@@ -155,45 +155,49 @@ export function sharedPki(): Pki {
  * still pass TLS verification, or a test would prove only that verification failed.
  */
 export function issueServerCert(server: ServerTls, dir: string, ips: string[]): ServerTls {
+  const { certFile, keyFile } = issueCert(server, dir, {
+    cn: ips[0]!,
+    san: ips.map((ip) => `IP:${ip}`).join(','),
+    usage: 'serverAuth',
+  });
+  return { ...server, certFile, keyFile };
+}
+
+/**
+ * A certificate signed by the CA of `server`, written as dir/NAME.pem and dir/NAME.key (NAME: the usage):
+ * a server's for the SAN given (e.g. `DNS:kms.internal`), or a client's (clientAuth) for mutual TLS.
+ */
+export function issueCert(
+  server: ServerTls,
+  dir: string,
+  cert: { cn: string; san: string; usage: 'serverAuth' | 'clientAuth' },
+): { certFile: string; keyFile: string } {
   mkdirSync(dir, { recursive: true });
   const caDir = dirname(server.caFile);
+  const name = cert.usage === 'serverAuth' ? 'server' : 'client';
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(
-    ['req', '-new', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${ips[0]}`],
+    ['req', '-new', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cert.cn}`],
     dir,
   );
   writeFileSync(
-    join(dir, 'server.ext'),
+    join(dir, `${name}.ext`),
     [
       'basicConstraints=critical,CA:FALSE',
       'keyUsage=critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth',
-      `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}`,
+      `extendedKeyUsage=${cert.usage}`,
+      `subjectAltName=${cert.san}`,
       '',
     ].join('\n'),
   );
   // -CAserial in our own folder: the CA's folder is shared by every test of the process.
   openssl(
     [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      server.caFile,
-      '-CAkey',
-      join(caDir, 'ca.key'),
-      '-CAserial',
-      'ca.srl',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      'server.ext',
-      '-out',
-      'server.pem',
+      ...['x509', '-req', '-in', `${name}.csr`, '-CA', server.caFile, '-CAkey', join(caDir, 'ca.key')],
+      ...['-CAserial', 'ca.srl', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`],
+      ...['-out', `${name}.pem`],
     ],
     dir,
   );
-  return { ...server, certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key') };
+  return { certFile: join(dir, `${name}.pem`), keyFile: join(dir, `${name}.key`) };
 }

@@ -41,7 +41,12 @@ describe('CLI: Confidential Containers (provider:attestation-agent, in-process)'
     };
     for (const l of j.platforms[0]!.layers) {
       assert.deepEqual(l.recipients, [
-        { scheme: 'provider.attestation-agent', items: 1, recipients: [{ alg: 'A256GCM', kid: KID }] },
+        {
+          scheme: 'provider.attestation-agent',
+          provider: 'attestation-agent',
+          items: 1,
+          recipients: [{ alg: 'A256GCM', kid: KID }],
+        },
       ]);
     }
     assert.match(

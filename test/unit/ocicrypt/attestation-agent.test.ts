@@ -130,7 +130,12 @@ describe('attestation-agent through the layer engine', () => {
     assert.equal(packet.kid, KID);
     assert.equal(decodePrivateOptions(priv).digest, src.digest);
     assert.deepEqual(describeLayer(enc.desc, WRAPPERS).protocols, [
-      { scheme: 'provider.attestation-agent', items: 1, recipients: [{ alg: 'A256GCM', kid: KID }] },
+      {
+        scheme: 'provider.attestation-agent',
+        provider: 'attestation-agent',
+        items: 1,
+        recipients: [{ alg: 'A256GCM', kid: KID }],
+      },
     ]);
     const keys = [{ key: keyPair('rsa2048').privateKey, source: 'rsa' }, kekDecryptionKey(kek, 'kek.bin')];
     const dec = await runLayer(await decryptLayer(enc.desc, keys, WRAPPERS), chunked(enc.out, [777]));

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Descriptor } from '../../../src/oci/model.js';
 import { encryptLayer } from '../../../src/ocicrypt/layer.js';
+import { isLocalTarget } from '../../../src/pipeline/provider-target.js';
 import { providersFor } from '../../../src/pipeline/providers.js';
-import { sha256 } from '../../helpers/fixtures.js';
+import { sha256, tempDir } from '../../helpers/fixtures.js';
 import {
   assertKmsRoundTrip,
   encryptForKms,
@@ -64,5 +66,91 @@ describe('key providers: gRPC (keyprovider.KeyProviderService)', () => {
     const r = providersFor({ config, env: {}, timeoutMs: 5_000 }).recipient('provider:kms', 'recipients');
     const src: Descriptor = { mediaType: GZIP, digest: sha256(Buffer.from('x')), size: 1 };
     await assert.rejects(encryptLayer(src, [r]), providerError(/grpc 127\.0\.0\.1:1.*UNAVAILABLE/));
+  });
+});
+
+describe('key providers: plaintext gRPC stays on this machine unless the user opts in', () => {
+  const config = (address: string) => JSON.stringify({ 'key-providers': { kms: { grpc: address } } });
+  const resolve = (address: string, allowPlaintext?: boolean) =>
+    providersFor({ config: config(address), env: {}, timeoutMs: 10_000, allowPlaintext }).recipient(
+      'provider:kms',
+      'recipients',
+    );
+
+  test('an address off this machine is refused when the request is read, naming the provider and the fixes', () => {
+    assert.throws(
+      () => resolve('192.0.2.10:50051'),
+      (err) => {
+        providerError(/key provider kms \(grpc 192\.0\.2\.10:50051\): plaintext gRPC .* in the clear/)(err);
+        const hint = (err as Error & { hint?: string }).hint ?? '';
+        for (const fix of ['"grpc-tls"', '127.0.0.1', 'OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1']) {
+          assert.ok(hint.includes(fix), `${hint} should mention ${fix}`);
+        }
+        return true;
+      },
+    );
+  });
+
+  test('the opt-in lets plaintext through to an address not known to be local', async () => {
+    const server = await startGrpcProvider(KEK);
+    try {
+      // 127.1 is DNS's business (getaddrinfo reads it as 127.0.0.1): it is not provably loopback, so it is
+      // refused like any other network address, and reaches the server once allowed.
+      const address = server.address.replace('127.0.0.1', '127.1');
+      assert.throws(() => resolve(address), providerError(/plaintext gRPC/));
+      await assertKmsRoundTrip(
+        providersFor({ config: config(address), env: {}, timeoutMs: 10_000, allowPlaintext: true }),
+        KEK,
+      );
+      assert.deepEqual(server.ops, ['keywrap', 'keyunwrap']);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a unix socket needs no opt-in (unix:///PATH, as gRPC names it)', async () => {
+    const socket = join(tempDir(), 'kms.sock');
+    const server = await startGrpcProvider(KEK, 'ok', { bind: `unix:${socket}` });
+    try {
+      await assertKmsRoundTrip(
+        providersFor({ config: config(`unix://${socket}`), env: {}, timeoutMs: 10_000 }),
+        KEK,
+      );
+      assert.deepEqual(server.ops, ['keywrap', 'keyunwrap']);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('which targets count as this machine', () => {
+    const local = [
+      '127.0.0.1:50051',
+      '127.8.9.10:1',
+      'localhost:50051',
+      'LOCALHOST',
+      '[::1]:50051',
+      '::1',
+      'dns:///127.0.0.1:50051',
+      'dns:localhost:50051',
+      'ipv4:127.0.0.1:1,127.0.0.2:2',
+      'ipv6:[::1]:50051',
+      'unix:/run/kms.sock',
+      'unix:///run/kms.sock',
+    ];
+    const remote = [
+      '10.0.0.5:50051',
+      '192.0.2.10:50051',
+      'kms.example.com:443',
+      'localhost.example.com:1',
+      '[::2]:50051',
+      '[fd00::1]:50051',
+      '128.0.0.1:1',
+      'dns://8.8.8.8/localhost:50051',
+      'ipv4:127.0.0.1:1,10.0.0.1:2',
+      '127.1:50051',
+      '',
+    ];
+    for (const t of local) assert.equal(isLocalTarget(t), true, t);
+    for (const t of remote) assert.equal(isLocalTarget(t), false, t);
   });
 });

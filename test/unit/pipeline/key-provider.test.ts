@@ -6,10 +6,17 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Descriptor } from '../../../src/oci/model.js';
 import { decryptLayer, encryptLayer } from '../../../src/ocicrypt/layer.js';
-import { providerEnv } from '../../../src/pipeline/provider-cmd.js';
+import { isOepError } from '../../../src/errors.js';
+import { providerEnv, providerSaid } from '../../../src/pipeline/provider-cmd.js';
 import { providersFor } from '../../../src/pipeline/providers.js';
 import { sha256 } from '../../helpers/fixtures.js';
-import { assertKmsRoundTrip, encryptForKms, providerError } from '../../helpers/keyprovider.js';
+import {
+  assertKmsRoundTrip,
+  assertNoKeyMaterial,
+  encryptForKms,
+  providerError,
+  requestSecrets,
+} from '../../helpers/keyprovider.js';
 
 const SCRIPT = join(import.meta.dirname, '../../helpers/keyprovider-cmd.mjs');
 const KEK = randomBytes(32);
@@ -55,6 +62,24 @@ describe('key providers: cmd', () => {
     await assert.rejects(encrypt('fail', randomBytes(10)), providerError(/kms .*exit code 3.*access denied/));
   });
 
+  test('a provider that echoes its request to stderr: the error quotes it with no key material', async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'kp-')), 'request.json');
+    process.env.KP_ECHO = copy;
+    let message = '';
+    try {
+      await assert.rejects(encrypt('echo', randomBytes(10)), (err) => {
+        assert.ok(isOepError(err, 'E_PROVIDER'), String(err));
+        assert.match(err.message, /kms .*exit code 1.*cannot parse request: \{"op":"keywrap"/);
+        message = err.message;
+        return true;
+      });
+    } finally {
+      delete process.env.KP_ECHO;
+    }
+    assert.match(message, /\[redacted\]/);
+    assertNoKeyMaterial(message, requestSecrets(copy));
+  });
+
   test('a hanging provider is stopped after the timeout', async () => {
     const r = providers('hang', 500).recipient('provider:kms', 'recipients');
     const src: Descriptor = { mediaType: GZIP, digest: sha256(Buffer.from('x')), size: 1 };
@@ -95,5 +120,34 @@ describe('a cmd provider environment', () => {
       OCI_ENCRYPT_PUSH_PASSWORD: 'pw',
     });
     assert.deepEqual(Object.keys(env).sort(), ['ACTIONS_ID_TOKEN_REQUEST_URL', 'AWS_REGION', 'PATH']);
+  });
+});
+
+describe('what a provider said, as quoted in an error', () => {
+  test('base64, base64url and hex runs of 32 characters or more are redacted, shorter words kept', () => {
+    const b64 = randomBytes(24).toString('base64');
+    const b64url = randomBytes(40).toString('base64url');
+    const hex = randomBytes(16).toString('hex');
+    assert.equal(
+      providerSaid(`key ${b64} or ${b64url}, hex ${hex}; id 0123456789abcdef0123456789abcde`),
+      'key [redacted] or [redacted], hex [redacted]; id 0123456789abcdef0123456789abcde',
+    );
+  });
+
+  test('escapes and controls are dropped, so a key cut by one is still one run', () => {
+    const hex = randomBytes(32).toString('hex');
+    const cut = `${hex.slice(0, 20)}\x1b[0m${hex.slice(20, 40)}\x00\u202e${hex.slice(40)}`;
+    assert.equal(
+      providerSaid(`\x1b[31merror:\x1b[0m ${cut}\x07\r\nnext\tline`),
+      'error: [redacted] next line',
+    );
+    assert.equal(providerSaid('\x1b]0;title\x07done'), 'done');
+  });
+
+  test('redacted before truncation: a long run cut at the limit leaves no piece of it', () => {
+    const key = randomBytes(64).toString('base64');
+    const said = providerSaid(`${'x '.repeat(140)}${key}${' y'.repeat(100)}`);
+    assert.ok(said.length <= 301 && said.endsWith('…'));
+    assert.ok(!said.includes(key.slice(0, 10)), said);
   });
 });
