@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# command:package pairs (htpasswd makes the bcrypt users of the auth-mode registry)
-peers=(skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl)
+# command:package pairs (htpasswd makes the bcrypt users of the auth-mode registry; zip makes, and unzip is how
+# @actions/tool-cache extracts, the keyprovider-tools zip release)
+peers=(skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl zip:zip unzip:unzip)
 missing=()
 for p in "${peers[@]}"; do command -v "${p%%:*}" >/dev/null 2>&1 || missing+=("${p#*:}"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,7 @@
 /** Run the CLI as users do: a child process from source (tsx), capturing stdout, stderr and the exit code. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,11 +16,14 @@ export interface CliRun {
 /** `timeoutMs`: kill the CLI then (a test of something that could block forever fails instead of hanging). */
 export function runCli(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {},
 ): CliRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...opts.env },
+  // From another folder, tsx is found by its path and told where the project's tsconfig is.
+  const tsx = opts.cwd ? import.meta.resolve('tsx') : 'tsx';
+  const tsconfig = opts.cwd ? { TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') } : {};
+  const r = spawnSync(process.execPath, ['--import', tsx, CLI_ENTRY, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...tsconfig, ...opts.env },
     input: opts.input ?? '',
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

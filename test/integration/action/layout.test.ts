@@ -1,12 +1,15 @@
 /**
  * The runner contract without a registry: `output` with no image writes an encrypted OCI layout and outputs its
- * digest; `digest-file` writes the digest. dist/index.js under node24 and this machine's node.
+ * digest; `digest-file` writes the digest; a `pkcs7:` recipient (a certificate in the workspace) beside
+ * `public-keys`. dist/index.js under node24 and this machine's node.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { keyPair, readBlob, readJson, sha256 } from '../../helpers/fixtures.js';
+import { makeCertificate } from '../../helpers/certs.js';
+import { decryptCli } from '../../helpers/cli.js';
+import { keyPair, readBlob, readJson, sha256, tempDir } from '../../helpers/fixtures.js';
 import { assertSucceeded, NODES, runAction, workspaceWithImage } from './support.js';
 
 const ec = keyPair('p256');
@@ -72,6 +75,33 @@ for (const node of NODES) {
       assert.equal(readFileSync(join(ws.dir, 'digest.txt'), 'utf8'), r.outputs.digest);
       assert.equal(r.outputs['digest-file'], 'digest.txt');
       assert.equal(r.summary, '', 'show-summary false wrote a summary');
+    });
+
+    test('recipients pkcs7:certs/alice.cert.pem (in the workspace) beside public-keys: both wrap every layer; the key and certificate open it', async () => {
+      const ws = workspaceWithImage();
+      mkdirSync(join(ws.dir, 'certs'));
+      const alice = makeCertificate(join(ws.dir, 'certs'), 'alice');
+      const r = await runAction(
+        node.bin,
+        {
+          layout: ws.layout,
+          output: 'encrypted',
+          'public-keys': ec.publicPem,
+          recipients: 'pkcs7:certs/alice.cert.pem',
+        },
+        { workspace: ws.dir },
+      );
+      assertSucceeded(r);
+      const out = join(ws.dir, 'encrypted');
+      const manifest = JSON.parse(readBlob(out, r.outputs.digest!).toString('utf8')) as Manifest;
+      for (const l of manifest.layers) {
+        assert.ok(l.annotations?.['org.opencontainers.image.enc.keys.pkcs7'], 'no pkcs7 annotation');
+        assert.ok(l.annotations?.['org.opencontainers.image.enc.keys.jwe'], 'no jwe annotation');
+      }
+      // Opening pkcs7 is RSA PKCS#1 v1.5 private decryption: the suite's Node 24 runs the CLI.
+      const plain = join(tempDir('oep-action-pkcs7-'), 'plain');
+      const d = decryptCli(out, plain, alice.key, ['--key', alice.cert]);
+      assert.equal(d.status, 0, d.stderr);
     });
   });
 }

@@ -1,5 +1,6 @@
 /**
- * Run a step of our Task or StepAction the way Tekton does, without a cluster:
+ * Run a step of our Task or StepAction (alone, or as a `ref:` step of a Task) the way Tekton does, without a
+ * cluster:
  *
  * - the step's script and env come from the YAML; `$(params.X)` (defaults applied), `$(workspaces.X.path)`
  *   (a folder, or "" for an unbound optional workspace), `$(results.X.path)` and `$(step.results.X.path)` (files
@@ -142,6 +143,27 @@ export function resolveTaskStep(task: Doc, b: Bindings): ResolvedStep {
 export function resolveStepAction(stepAction: Doc, b: Bindings): ResolvedStep {
   const spec = obj(stepAction.value.spec);
   return resolveContainer(spec, substituter(spec, b));
+}
+
+/**
+ * A Task's step that runs a StepAction (`ref:`), as Tekton resolves it: the step's params, with the Task's params
+ * and workspaces substituted, become the StepAction's params; its step results go to b.stepResultsDir.
+ */
+export function resolveRefStep(task: Doc, stepName: string, stepAction: Doc, b: Bindings): ResolvedStep {
+  const spec = obj(task.value.spec);
+  const step = list(spec.steps).find((s) => s.name === stepName);
+  if (!step) throw new Error(`${task.name} has no step ${stepName}`);
+  const ref = obj(step.ref).name;
+  if (ref !== stepAction.name)
+    throw new Error(`step ${stepName} runs ${String(ref)}, not ${stepAction.name}`);
+  const sub = substituter(spec, b);
+  const params: Record<string, string> = {};
+  for (const p of list(step.params)) {
+    if (typeof p.value !== 'string')
+      throw new Error(`step param ${String(p.name)}: only strings are simulated`);
+    params[String(p.name)] = sub(p.value);
+  }
+  return resolveStepAction(stepAction, { params, stepResultsDir: b.stepResultsDir });
 }
 
 export interface StepResult {
