@@ -97774,35 +97774,73 @@ var promises_ = __nccwpck_require__(1455);
 function pathExists(path) {
     return (0,external_node_fs_namespaceObject.existsSync)(path);
 }
-/** Read a key file, with an error that names the input it came from. */
+/** Key, certificate, CA and configuration files are a few KB: a cap, so that a huge file cannot fill memory. */
+const MAX_INPUT_FILE = 1024 * 1024;
+function refused(path, code) {
+    const what = code === 'EINVAL' ? 'not a regular file' : 'larger than 1 MiB';
+    return Object.assign(new Error(`${path} is ${what}`), { code });
+}
+/**
+ * The bytes of a regular file of at most 1 MiB. Opened without blocking, as a FIFO would wait forever for a
+ * writer, and checked on the open descriptor, so that swapping the path between the check and the read changes
+ * nothing; a file that grows past the cap while read is refused too. Errors are the system's (ENOENT, EACCES),
+ * or EINVAL (a FIFO, device, socket or folder) and EFBIG.
+ */
+function readRegularFile(path) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    try {
+        const st = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (!st.isFile())
+            throw refused(path, 'EINVAL');
+        if (st.size > MAX_INPUT_FILE)
+            throw refused(path, 'EFBIG');
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.alloc(64 * 1024);
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, chunk, 0, chunk.length, null);
+            if (n === 0)
+                return Buffer.concat(chunks, total);
+            chunks.push(chunk.subarray(0, n));
+            total += n;
+            if (total > MAX_INPUT_FILE)
+                throw refused(path, 'EFBIG');
+        }
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** Read a key (or certificate, CA, configuration) file, with an error that names the input it came from. */
 function readKeyFile(path, input) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path);
+        return readRegularFile(path);
     }
     catch (err) {
-        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${err.code ?? 'error'})`, { hint: 'check the path' });
+        const code = err.code;
+        if (code === 'EINVAL' || code === 'EFBIG') {
+            const why = code === 'EINVAL' ? 'not a regular file (a FIFO, device or folder)' : 'larger than 1 MiB';
+            throw new errors_OepError('E_KEY', `${input} ${path}: the file is ${why}`, {
+                hint: 'give the path of the file itself: a key, certificate or configuration of a few KB',
+            });
+        }
+        throw new errors_OepError('E_KEY', `${input} ${path}: cannot read the file (${code ?? 'error'})`, {
+            hint: 'check the path',
+        });
     }
 }
 /**
  * The text of a CA file, or of the *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries
- * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's.
+ * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's, or
+ * EINVAL and EFBIG for an entry that is not a regular file of at most 1 MiB.
  */
 function readCaPath(path) {
     if (!(0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
-        return [readCaFile(path)];
+        return [readRegularFile(path).toString('utf8')];
     return (0,external_node_fs_namespaceObject.readdirSync)(path)
         .filter((n) => !n.startsWith('.') && /\.(crt|pem)$/.test(n))
         .sort()
-        .map((n) => readCaFile((0,external_node_path_.join)(path, n)));
-}
-/** A CA bundle is a few KB; a FIFO or a device in its place must not hang us or fill memory. */
-const MAX_CA_FILE = 1024 * 1024;
-function readCaFile(path) {
-    const st = (0,external_node_fs_namespaceObject.statSync)(path);
-    if (!st.isFile() || st.size > MAX_CA_FILE) {
-        throw Object.assign(new Error(`${path} is not a regular file of at most 1 MiB`), { code: 'EINVAL' });
-    }
-    return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        .map((n) => readRegularFile((0,external_node_path_.join)(path, n)).toString('utf8'));
 }
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */
 function checkWritableFolder(dir) {
@@ -98286,7 +98324,7 @@ class JOSEError extends Error {
     super(message, options), this.name = this.constructor.name, Error.captureStackTrace?.(this, this.constructor);
   }
 }
-class JWTClaimValidationFailed extends JOSEError {
+class errors_JWTClaimValidationFailed extends JOSEError {
   static code = "ERR_JWT_CLAIM_VALIDATION_FAILED";
   code = "ERR_JWT_CLAIM_VALIDATION_FAILED";
   claim;
@@ -98296,7 +98334,7 @@ class JWTClaimValidationFailed extends JOSEError {
     super(message, { cause: { claim, reason, payload } }), this.claim = claim, this.reason = reason, this.payload = payload;
   }
 }
-class JWTExpired extends JOSEError {
+class errors_JWTExpired extends JOSEError {
   static code = "ERR_JWT_EXPIRED";
   code = "ERR_JWT_EXPIRED";
   claim;
@@ -98325,12 +98363,12 @@ class errors_JWEInvalid extends JOSEError {
   static code = "ERR_JWE_INVALID";
   code = "ERR_JWE_INVALID";
 }
-class errors_JWSInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
-  static code = (/* unused pure expression or super */ null && ("ERR_JWS_INVALID"));
+class JWSInvalid extends JOSEError {
+  static code = "ERR_JWS_INVALID";
   code = "ERR_JWS_INVALID";
 }
-class JWTInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
-  static code = (/* unused pure expression or super */ null && ("ERR_JWT_INVALID"));
+class errors_JWTInvalid extends JOSEError {
+  static code = "ERR_JWT_INVALID";
   code = "ERR_JWT_INVALID";
 }
 class JWKInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
@@ -98374,7 +98412,7 @@ class JWSSignatureVerificationFailed extends JOSEError {
 
 
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
-const encoder = new TextEncoder(), buffer_utils_decoder = new TextDecoder(), strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = 2 ** 32;
+const encoder = new TextEncoder(), buffer_utils_decoder = new TextDecoder(), buffer_utils_strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = 2 ** 32;
 function concat(...buffers) {
   const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
   let i = 0;
@@ -98462,14 +98500,14 @@ function assertUint8Array(input, label) {
   if (!(input instanceof Uint8Array))
     throw new TypeError(`${label} must be an instance of Uint8Array`);
 }
-function isObject(input) {
+function validate_isObject(input) {
   if (typeof input != "object" || input === null || Object.prototype.toString.call(input) !== "[object Object]")
     return !1;
   const prototype = Object.getPrototypeOf(input);
   return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 function isJwkSet(input) {
-  return isObject(input) && Array.isArray(input.keys) && Array.from(input.keys).every(isObject);
+  return validate_isObject(input) && Array.isArray(input.keys) && Array.from(input.keys).every(validate_isObject);
 }
 function isDisjoint(...headers) {
   const parameters = /* @__PURE__ */ new Set();
@@ -98503,11 +98541,11 @@ function encodeAsciiMember(value, label, ErrorClass) {
 function parseJoseHeader(encodedProtectedHeader, ErrorClass, message) {
   let parsed;
   try {
-    parsed = JSON.parse(strictDecoder.decode(decode(encodedProtectedHeader)));
+    parsed = JSON.parse(buffer_utils_strictDecoder.decode(decode(encodedProtectedHeader)));
   } catch (cause) {
     throw new ErrorClass(message, { cause });
   }
-  if (!isObject(parsed))
+  if (!validate_isObject(parsed))
     throw new ErrorClass(message);
   return parsed;
 }
@@ -98556,7 +98594,7 @@ function serializeJoseHeader(Err, header) {
   } catch (cause) {
     throw new Err("JOSE Header is not valid JSON", { cause });
   }
-  if (!isObject(parsed))
+  if (!validate_isObject(parsed))
     throw new Err("JOSE Header is not a JSON object");
   return [parsed, serialized];
 }
@@ -98588,7 +98626,7 @@ async function prepareKey(entry, key, usage) {
   if (secret && key instanceof Uint8Array)
     return key;
   let normalized, keyObject;
-  if (isObject(key)) {
+  if (validate_isObject(key)) {
     if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
       throw invalidKeyType(alg, key, secret);
     if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
@@ -99011,7 +99049,7 @@ async function decryptKeyManagement(entry, enc, key, encryptedKey, joseHeader, m
   switch (direct ? assertNoEncryptedKey(encryptedKey) : assertEncryptedKey(encryptedKey), entry.subtle.name) {
     case "ECDH": {
       const { epk } = joseHeader;
-      if (!isObject(epk) || ["d", "k", "p", "q", "dp", "dq", "qi", "oth", "priv"].some((parameter) => Object.hasOwn(epk, parameter)))
+      if (!validate_isObject(epk) || ["d", "k", "p", "q", "dp", "dq", "qi", "oth", "priv"].some((parameter) => Object.hasOwn(epk, parameter)))
         throw new errors_JWEInvalid('JOSE Header "epk" (Ephemeral Public Key) missing or invalid');
       assertEcdhKey(key);
       const ephemeralPublicKey = await jwkToKey(entry, epk), partyUInfo = partyInfo(joseHeader, "apu"), partyVInfo = partyInfo(joseHeader, "apv");
@@ -99164,7 +99202,7 @@ function checkEncryptHeaders(input, options, sharedHeadersNormalized = !1) {
     throw new errors_JWEInvalid("either setProtectedHeader, setUnprotectedHeader, or sharedUnprotectedHeader must be called before #encrypt()");
   options !== void 0 && (input[8] = options?.crit);
   let [, protectedHeader, unprotectedHeader, sharedUnprotectedHeader, aad, cek, iv, keyManagementParameters, crit] = input;
-  if (aad !== void 0 && assertUint8Array(aad, "JWE Additional Authenticated Data"), cek !== void 0 && assertUint8Array(cek, "JWE Content Encryption Key"), iv !== void 0 && assertUint8Array(iv, "JWE Initialization Vector"), !sharedHeadersNormalized && protectedHeader !== void 0 && (protectedHeader = serializeJoseHeader(errors_JWEInvalid, protectedHeader)[0], input[1] = protectedHeader), unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(errors_JWEInvalid, unprotectedHeader)[0], input[2] = unprotectedHeader), !sharedHeadersNormalized && sharedUnprotectedHeader !== void 0 && (sharedUnprotectedHeader = serializeJoseHeader(errors_JWEInvalid, sharedUnprotectedHeader)[0], input[3] = sharedUnprotectedHeader), keyManagementParameters !== void 0 && !isObject(keyManagementParameters))
+  if (aad !== void 0 && assertUint8Array(aad, "JWE Additional Authenticated Data"), cek !== void 0 && assertUint8Array(cek, "JWE Content Encryption Key"), iv !== void 0 && assertUint8Array(iv, "JWE Initialization Vector"), !sharedHeadersNormalized && protectedHeader !== void 0 && (protectedHeader = serializeJoseHeader(errors_JWEInvalid, protectedHeader)[0], input[1] = protectedHeader), unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(errors_JWEInvalid, unprotectedHeader)[0], input[2] = unprotectedHeader), !sharedHeadersNormalized && sharedUnprotectedHeader !== void 0 && (sharedUnprotectedHeader = serializeJoseHeader(errors_JWEInvalid, sharedUnprotectedHeader)[0], input[3] = sharedUnprotectedHeader), keyManagementParameters !== void 0 && !validate_isObject(keyManagementParameters))
     throw new TypeError("JWE Key Management Parameters must be an object");
   checkDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader);
   const joseHeader = {
@@ -99377,7 +99415,7 @@ function snapshotSharedJWE(jwe) {
     throw new errors_JWEInvalid("JWE Protected Header incorrect type");
   if (aad !== void 0 && (typeof aad != "string" || !aad))
     throw new errors_JWEInvalid("JWE AAD incorrect type");
-  if (unprotected !== void 0 && !isObject(unprotected))
+  if (unprotected !== void 0 && !validate_isObject(unprotected))
     throw new errors_JWEInvalid("JWE Shared Unprotected Header incorrect type");
   return {
     aad,
@@ -99392,7 +99430,7 @@ function snapshotRecipientJWE(recipient) {
   let header, headerAlg;
   try {
     const { header: inputHeader } = recipient;
-    if (isObject(inputHeader)) {
+    if (validate_isObject(inputHeader)) {
       headerAlg = inputHeader.alg;
       const parameters = Object.keys(inputHeader);
       parameters.includes("alg") || (headerAlg = void 0), header = Object.fromEntries(parameters.map((parameter) => [
@@ -99411,7 +99449,7 @@ function checkRecipient(jwe) {
   const { encrypted_key: encryptedKey, header } = jwe;
   if (encryptedKey !== void 0 && typeof encryptedKey != "string")
     throw new errors_JWEInvalid("JWE Encrypted Key incorrect type");
-  if (header !== void 0 && !isObject(header))
+  if (header !== void 0 && !validate_isObject(header))
     throw new errors_JWEInvalid("JWE Per-Recipient Unprotected Header incorrect type");
   if (jwe.protected === void 0 && header === void 0 && jwe.unprotected === void 0)
     throw new errors_JWEInvalid("JOSE Header missing");
@@ -99546,13 +99584,13 @@ async function decryptCompact(jwe, shared, key) {
 
 
 async function generalDecrypt(jwe, key, options) {
-  if (!isObject(jwe))
+  if (!validate_isObject(jwe))
     throw new errors_JWEInvalid("General JWE must be an object");
   const inputRecipients = jwe.recipients;
   if (!Array.isArray(inputRecipients))
     throw new errors_JWEInvalid("JWE Recipients missing or incorrect type");
   const recipients = Array.from(inputRecipients);
-  if (!recipients.every(isObject))
+  if (!recipients.every(validate_isObject))
     throw new errors_JWEInvalid("JWE Recipients missing or incorrect type");
   if (!recipients.length)
     throw new errors_JWEInvalid("JWE Recipients has no members");
@@ -99586,7 +99624,7 @@ async function generalDecrypt(jwe, key, options) {
 
 
 async function flattenedDecrypt(jwe, key, options) {
-  if (!isObject(jwe))
+  if (!validate_isObject(jwe))
     throw new errors_JWEInvalid("Flattened JWE must be an object");
   const shared = snapshotSharedJWE(jwe), [recipient, , error] = snapshotRecipientJWE(jwe);
   if (!recipient)
@@ -100802,8 +100840,13 @@ function requireWrapParams(p, where) {
 
 
 const RECIPIENT = 'provider:attestation-agent';
-/** The recipient of `provider:attestation-agent:keypath=F::keyid=ID[::algorithm=A256GCM]`. */
-function attestationAgentRecipient(params, input = RECIPIENT) {
+/**
+ * The recipient of `provider:attestation-agent:keypath=F::keyid=ID[::algorithm=A256GCM]`; with kbs-url, of
+ * `provider:attestation-agent[:keyid=ID]`: a fresh KEK the KBS is to hold.
+ */
+function attestationAgentRecipient(params, input = RECIPIENT, ctx = {}) {
+    if (ctx.kbs)
+        return ctx.kbs.recipient(params, input);
     const { keypath, keyid } = requireWrapParams(parseAttestationAgentParams(params, input), input);
     return kekRecipient(readKeyFile(keypath, input), keyid, keypath);
 }
@@ -100822,13 +100865,31 @@ function attestationAgentKey(params, input = `--key ${RECIPIENT}`) {
 /**
  * The `cmd` transport of a key provider: the request on stdin, the answer on stdout, through the host's
  * command runner (child_process in the CLI, @actions/exec in the Action). The request holds the layer key:
- * it goes to stdin only, never to a message; a failure quotes the provider's stderr, truncated to one line.
+ * it goes to stdin only, never to a message; a failure quotes the provider's stderr, scrubbed and truncated.
  */
 
 const STDERR_CHARS = 300;
-/** The provider's stderr as one short line for a message. */
-function stderrLine(stderr) {
-    const line = stderr.replace(/\s+/g, ' ').trim();
+/** Terminal escape sequences (CSI, OSC, two-byte ESC): a provider's colours, or a forged terminal line. */
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])/g;
+/** Controls other than white space, bidi marks and overrides, zero-width characters. */
+const CONTROLS = /[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+/**
+ * Runs of base64, base64url or hex (a backslash too, for JSON's escaped `\/`) of 32 characters or more: 24
+ * bytes and up, the size of a key, or of the request's base64 optsdata should the provider echo its input.
+ */
+const KEY_LIKE = /[A-Za-z0-9+/_\\-]{32,}={0,2}/g;
+/**
+ * What a provider said (its stderr, a gRPC status's details) as one short line for an error message: escapes
+ * and controls removed (so that a key cut by one still forms one run), anything that may be key material
+ * redacted, white space collapsed, truncated. Redacted before truncation, so that no cut hides a run.
+ */
+function providerSaid(text) {
+    const line = text
+        .replace(ANSI, '')
+        .replace(CONTROLS, '')
+        .replace(KEY_LIKE, '[redacted]')
+        .replace(/\s+/g, ' ')
+        .trim();
     return line.length > STDERR_CHARS ? `${line.slice(0, STDERR_CHARS)}…` : line;
 }
 function cmdTransport(name, cfg, run, timeoutMs, env) {
@@ -100849,7 +100910,7 @@ function cmdTransport(name, cfg, run, timeoutMs, env) {
             });
         }
         if (r.code !== 0) {
-            const said = stderrLine(r.stderr);
+            const said = providerSaid(r.stderr);
             throw new errors_OepError('E_PROVIDER', `${who} failed the ${op} request (exit code ${r.code ?? 'none'})${said ? `: ${said}` : ''}`, { hint });
         }
         return Buffer.from(r.stdout, 'utf8');
@@ -100890,6 +100951,455 @@ function checkCaBundle(text, source, input) {
         }
     });
     return text;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jws_algorithms.js
+
+
+const sig = [["verify"], ["sign"]];
+function hmac(bits) {
+  const subtle = { name: "HMAC", hash: `SHA-${bits}` };
+  return { kty: ["oct"], secret: !0, subtle, signing: subtle, usages: sig };
+}
+function rsa(bits, saltLength) {
+  const subtle = { name: saltLength ? "RSA-PSS" : "RSASSA-PKCS1-v1_5", hash: `SHA-${bits}` };
+  return {
+    kty: ["RSA"],
+    subtle,
+    signing: saltLength ? { ...subtle, saltLength } : subtle,
+    usages: sig,
+    minRsaBits: 2048
+  };
+}
+function ecdsa(crv, bits) {
+  return {
+    kty: ["EC"],
+    crv,
+    subtle: { name: "ECDSA", namedCurve: crv },
+    signing: { name: "ECDSA", hash: `SHA-${bits}` },
+    usages: sig
+  };
+}
+function eddsa() {
+  const subtle = { name: "Ed25519" };
+  return {
+    kty: ["OKP"],
+    crv: "Ed25519",
+    subtle,
+    signing: subtle,
+    usages: sig
+  };
+}
+function mldsa(parameterSet) {
+  const subtle = { name: `ML-DSA-${parameterSet}` };
+  return {
+    kty: ["AKP"],
+    subtle,
+    signing: subtle,
+    usages: sig
+  };
+}
+const JWS = table({
+  HS256: hmac(256),
+  HS384: hmac(384),
+  HS512: hmac(512),
+  RS256: rsa(256),
+  RS384: rsa(384),
+  RS512: rsa(512),
+  PS256: rsa(256, 32),
+  PS384: rsa(384, 48),
+  PS512: rsa(512, 64),
+  ES256: ecdsa("P-256", 256),
+  ES384: ecdsa("P-384", 384),
+  ES512: ecdsa("P-521", 512),
+  EdDSA: eddsa(),
+  Ed25519: eddsa(),
+  "ML-DSA-44": mldsa(44),
+  "ML-DSA-65": mldsa(65),
+  "ML-DSA-87": mldsa(87)
+});
+function jwsAlgorithm(alg) {
+  const entry = typeof alg == "string" ? JWS[alg] : void 0;
+  if (!entry)
+    throw new JOSENotSupported(`alg ${alg} is not supported either by JOSE or your javascript runtime`);
+  return entry;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jws_sign.js
+
+
+
+
+
+
+async function createSignature(input, key, rejectUnencoded) {
+  let [payload, protectedHeader, unprotectedHeader, crit] = input, encodedProtectedHeader = "";
+  if (protectedHeader !== void 0) {
+    const normalized = serializeJoseHeader(JWSInvalid, protectedHeader);
+    protectedHeader = normalized[0], encodedProtectedHeader = base64url_encode(normalized[1]);
+  }
+  if (unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(JWSInvalid, unprotectedHeader)[0]), !protectedHeader && !unprotectedHeader)
+    throw new JWSInvalid("either setProtectedHeader or setUnprotectedHeader must be called before #sign()");
+  if (!isDisjoint(protectedHeader, unprotectedHeader))
+    throw new JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
+  const joseHeader = { ...protectedHeader, ...unprotectedHeader };
+  validateCritDuplicates(JWSInvalid, protectedHeader);
+  const b64 = validateB64(protectedHeader, validateCrit(JWSInvalid, JWS_RECOGNIZED, crit, protectedHeader, joseHeader));
+  b64 || rejectUnencoded?.();
+  const { alg } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
+  const entry = jwsAlgorithm(alg);
+  let encodedPayload = "", signingPayload = payload, signingInput;
+  if (b64) {
+    const encodedPayloadCache = input[4];
+    encodedPayloadCache ? (encodedPayload = encodedPayloadCache[0] ??= base64url_encode(payload), signingPayload = encodedPayloadCache[1] ??= encode(encodedPayload)) : (encodedPayload = base64url_encode(payload), signingInput = encoder.encode(`${encodedProtectedHeader}.${encodedPayload}`));
+  }
+  signingInput ??= concat(encode(encodedProtectedHeader), encode("."), signingPayload);
+  const signingKey = await rawKey(await prepareKey(entry, key, "sign"), entry.subtle, "sign");
+  entry.minRsaBits && checkModulusLength(entry.alg, signingKey);
+  const jws = {
+    signature: base64url_encode(new Uint8Array(await crypto.subtle.sign(entry.signing, signingKey, signingInput))),
+    payload: encodedPayload
+  };
+  return protectedHeader && (jws.protected = encodedProtectedHeader), unprotectedHeader && (jws.header = unprotectedHeader), [jws, b64];
+}
+async function createCompactSignature(payload, protectedHeader, crit, key, rejectUnencoded) {
+  const [jws] = await createSignature([payload, protectedHeader, void 0, crit], key, rejectUnencoded);
+  return `${jws.protected}.${jws.payload}.${jws.signature}`;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jwt_claims_set.js
+
+
+
+const epoch = (date) => Math.floor(date.getTime() / 1e3), multipliers = {
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+  y: 31557600
+}, REGEX = /^(\+|\-)? ?(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)(?: (ago|from now))?$/i, checkFailed = "check_failed";
+function invalidDuration() {
+  throw new TypeError("Invalid time period format");
+}
+function secs(str) {
+  typeof str != "string" && invalidDuration();
+  const matched = REGEX.exec(str);
+  (!matched || matched[4] && matched[1]) && invalidDuration();
+  const value = parseFloat(matched[2]), durationSeconds = Math.round(value * multipliers[matched[3][0].toLowerCase()]);
+  return Number.isFinite(durationSeconds) || invalidDuration(), matched[1] === "-" || matched[4]?.toLowerCase() === "ago" ? -durationSeconds : durationSeconds;
+}
+function validateInput(label, input) {
+  if (!Number.isFinite(input))
+    throw new TypeError(`Invalid ${label} input`);
+  return input;
+}
+function validateStringClaim(claim, value) {
+  if (typeof value != "string")
+    throw new TypeError(`"${claim}" claim must be a string`);
+}
+function validateAudienceClaim(value) {
+  if (typeof value != "string" && (!Array.isArray(value) || Array.from(value).some((member) => typeof member != "string")))
+    throw new TypeError('"aud" claim must be a string or an array of strings');
+}
+function numericDate(value, label) {
+  return typeof value == "number" ? validateInput(label, value) : value instanceof Date ? validateInput(label, epoch(value)) : epoch(/* @__PURE__ */ new Date()) + secs(value);
+}
+const normalizeTyp = (value) => {
+  const normalized = value.toLowerCase();
+  return value.includes("/") ? normalized : `application/${normalized}`;
+}, checkAudiencePresence = (audPayload, audOption) => typeof audPayload == "string" ? audOption.includes(audPayload) : Array.isArray(audPayload) ? audOption.some((aud) => audPayload.includes(aud)) : !1;
+function validateNumericDate(claimsSet, claim, required = !1) {
+  const value = claimsSet[claim];
+  if (!(value === void 0 && !required)) {
+    if (typeof value != "number")
+      throw new JWTClaimValidationFailed(`"${claim}" claim must be a number`, claimsSet, claim, "invalid");
+    return value;
+  }
+}
+function unexpectedClaim(claimsSet, claim) {
+  throw new JWTClaimValidationFailed(`unexpected "${claim}" claim value`, claimsSet, claim, checkFailed);
+}
+function validateClaimsSet(protectedHeader, claimsSetBytes, options = {}) {
+  let claimsSet;
+  try {
+    claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
+  } catch (cause) {
+    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object", { cause });
+  }
+  if (!isObject(claimsSet))
+    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object");
+  const { typ } = options;
+  if (typ !== void 0 && (typeof protectedHeader.typ != "string" || normalizeTyp(protectedHeader.typ) !== normalizeTyp(typ)))
+    throw new JWTClaimValidationFailed('unexpected "typ" JWT header value', claimsSet, "typ", checkFailed);
+  const { requiredClaims = [], issuer, subject, audience, maxTokenAge } = options, presenceCheck = [...requiredClaims];
+  maxTokenAge !== void 0 && presenceCheck.push("iat"), audience !== void 0 && presenceCheck.push("aud"), subject !== void 0 && presenceCheck.push("sub"), issuer !== void 0 && presenceCheck.push("iss");
+  for (const claim of new Set(presenceCheck.reverse()))
+    if (!Object.hasOwn(claimsSet, claim))
+      throw new JWTClaimValidationFailed(`missing required "${claim}" claim`, claimsSet, claim, "missing");
+  issuer !== void 0 && !(Array.isArray(issuer) ? issuer : [issuer]).includes(claimsSet.iss) && unexpectedClaim(claimsSet, "iss"), subject !== void 0 && claimsSet.sub !== subject && unexpectedClaim(claimsSet, "sub"), audience !== void 0 && !checkAudiencePresence(claimsSet.aud, typeof audience == "string" ? [audience] : audience) && unexpectedClaim(claimsSet, "aud");
+  const { clockTolerance } = options;
+  let tolerance = 0;
+  if (typeof clockTolerance == "string")
+    tolerance = secs(clockTolerance);
+  else if (clockTolerance !== void 0) {
+    if (typeof clockTolerance != "number")
+      throw new TypeError("Invalid clockTolerance option type");
+    tolerance = clockTolerance;
+  }
+  if (validateInput("clockTolerance option", tolerance), tolerance < 0)
+    throw new TypeError("Invalid clockTolerance option input");
+  const { currentDate } = options, now = validateInput("currentDate option", epoch(currentDate === void 0 ? /* @__PURE__ */ new Date() : currentDate)), iat = validateNumericDate(claimsSet, "iat", maxTokenAge !== void 0), nbf = validateNumericDate(claimsSet, "nbf");
+  if (nbf !== void 0 && nbf > now + tolerance)
+    throw new JWTClaimValidationFailed('"nbf" claim timestamp check failed', claimsSet, "nbf", checkFailed);
+  const exp = validateNumericDate(claimsSet, "exp");
+  if (exp !== void 0 && exp <= now - tolerance)
+    throw new JWTExpired('"exp" claim timestamp check failed', claimsSet, "exp", checkFailed);
+  if (maxTokenAge !== void 0) {
+    const age = now - iat, max = validateInput("maxTokenAge option", typeof maxTokenAge == "number" ? maxTokenAge : secs(maxTokenAge));
+    if (max < 0)
+      throw new TypeError("Invalid maxTokenAge option input");
+    if (age - tolerance > max)
+      throw new JWTExpired('"iat" claim timestamp check failed (too far in the past)', claimsSet, "iat", checkFailed);
+    if (age < -tolerance)
+      throw new JWTClaimValidationFailed('"iat" claim timestamp check failed (it should be in the past)', claimsSet, "iat", checkFailed);
+  }
+  return claimsSet;
+}
+let producerClaimsSets;
+function producerClaimsSet(producer) {
+  return producerClaimsSets.get(producer);
+}
+function jwtClaimsSetBytes(producer) {
+  const claimsSet = producerClaimsSet(producer);
+  for (const claim of ["iat", "nbf", "exp"]) {
+    const value = claimsSet[claim];
+    if (typeof value == "number" && !Number.isFinite(value))
+      throw new TypeError(`"${claim}" claim must be a finite number`);
+  }
+  return encoder.encode(JSON.stringify(claimsSet));
+}
+function jwtClaim(producer, claim) {
+  return producerClaimsSet(producer)[claim];
+}
+class JWTClaimsBuilder {
+  constructor(claimsSet = {}) {
+    if (!validate_isObject(claimsSet))
+      throw new TypeError("JWT Claims Set MUST be an object");
+    (producerClaimsSets ||= /* @__PURE__ */ new WeakMap()).set(this, structuredClone(claimsSet));
+  }
+  setIssuer(value) {
+    return validateStringClaim("iss", value), producerClaimsSet(this).iss = value, this;
+  }
+  setSubject(value) {
+    return validateStringClaim("sub", value), producerClaimsSet(this).sub = value, this;
+  }
+  setAudience(value) {
+    return validateAudienceClaim(value), producerClaimsSet(this).aud = value, this;
+  }
+  setJti(value) {
+    return validateStringClaim("jti", value), producerClaimsSet(this).jti = value, this;
+  }
+  setNotBefore(value) {
+    return producerClaimsSet(this).nbf = numericDate(value, "setNotBefore"), this;
+  }
+  setExpirationTime(value) {
+    return producerClaimsSet(this).exp = numericDate(value, "setExpirationTime"), this;
+  }
+  setIssuedAt(value) {
+    const claimsSet = producerClaimsSet(this);
+    return value === void 0 ? claimsSet.iat = epoch(/* @__PURE__ */ new Date()) : typeof value == "string" ? claimsSet.iat = validateInput("setIssuedAt", epoch(/* @__PURE__ */ new Date()) + secs(value)) : claimsSet.iat = numericDate(value, "setIssuedAt"), this;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/sign.js
+
+
+
+
+const SignJWT_base = JWTClaimsBuilder;
+class SignJWT extends SignJWT_base {
+  #protectedHeader;
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
+  }
+  async sign(key, options) {
+    return createCompactSignature(jwtClaimsSetBytes(this), this.#protectedHeader, options?.crit, key, () => {
+      throw new errors_JWTInvalid("JWTs MUST NOT use unencoded payload");
+    });
+  }
+}
+
+
+;// CONCATENATED MODULE: ./src/pipeline/kbs.ts
+/**
+ * KEK registration at a Key Broker Service, as coco_keyprovider does with `--kbs-url` and an admin key: a fresh
+ * 32-byte KEK is POSTed to the KBS resource API `/kbs/v0/resource/REPO/TYPE/TAG` (the keyid's path) as
+ * application/octet-stream, authorized by a JWT signed with the Ed25519 admin key (EdDSA). Unlike
+ * coco_keyprovider, a non-2xx answer fails (an image whose KEK no KBS holds opens in no guest), plain http is
+ * refused but to a loopback host (the KEK would cross the network in the clear), and the token lives 5 minutes
+ * (not 2 hours) with a random jti, so a token seen in a proxy log is soon worthless.
+ *
+ * The KEKs of a run are made when its recipients are resolved (KbsRegistrar.recipient, synchronous like every
+ * other recipient) and registered once, by register(), after every check of the run passed and before the first
+ * layer is encrypted: a bad layout never overwrites a KEK the KBS holds.
+ */
+
+
+
+
+
+
+const TOKEN_LIFETIME = '5m';
+const BODY_CHARS = 200;
+const URL_HINT = 'give the KBS as https://HOST[:PORT] (http:// only to 127.0.0.1, ::1 or localhost)';
+/** A host whose traffic never leaves the machine: 127.0.0.0/8, ::1, localhost. */
+function isLoopback(hostname) {
+    return (hostname === 'localhost' || hostname === '[::1]' || ((0,external_node_net_.isIPv4)(hostname) && hostname.startsWith('127.')));
+}
+/** kbs-url checked: an http(s) URL, plain http only to a loopback host. Never echoes user info. */
+function kbsUrlFrom(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors_OepError('E_USAGE', `kbs-url: ${JSON.stringify(value)} is not a URL`, { hint: URL_HINT });
+    }
+    const shown = `${url.protocol}//${url.host}`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors_OepError('E_USAGE', `kbs-url: ${shown} is not an http(s) URL`, { hint: URL_HINT });
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new errors_OepError('E_USAGE', `kbs-url: ${shown} is plain http: the KEK would cross the network in the clear`, { hint: URL_HINT });
+    }
+    return url;
+}
+/** The Ed25519 admin key (PKCS#8 PEM, as `openssl genpkey -algorithm ed25519` writes it). */
+function kbsAdminKey(data, source) {
+    let key;
+    try {
+        key = (0,external_node_crypto_.createPrivateKey)(Buffer.from(data));
+    }
+    catch {
+        throw new errors_OepError('E_KEY', `${source}: cannot parse the KBS admin key`, {
+            hint: 'give the Ed25519 private key (PKCS#8 PEM) whose public key the KBS trusts as admin',
+        });
+    }
+    if (key.asymmetricKeyType !== 'ed25519') {
+        throw new errors_OepError('E_KEY', `${source}: the KBS admin key is ${key.asymmetricKeyType ?? 'unknown'}, not Ed25519`);
+    }
+    return key;
+}
+/**
+ * Text from a KBS (or a value of ours) fit for a message: control characters gone, any run of 32 or more
+ * base64 or hex characters (a KEK or a token the KBS might echo) replaced, at most 200 characters.
+ */
+function sanitized(text, max = BODY_CHARS) {
+    const line = text
+        .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+        .replace(/[A-Za-z0-9+/=_-]{32,}/g, '[…]')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+/** The resource path of a keyid `kbs://[ADDR]/REPO/TYPE/TAG[?Q]`: `REPO/TYPE/TAG`. */
+function resourcePath(keyid) {
+    return new URL(keyid).pathname.replace(/^\//, '');
+}
+async function post(url, token, kek) {
+    try {
+        return await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` },
+            body: kek,
+            redirect: 'error',
+            signal: AbortSignal.timeout(30_000),
+        });
+    }
+    catch (err) {
+        const why = sanitized(err instanceof Error ? err.message : String(err));
+        throw new errors_OepError('E_NETWORK', `kbs-url: the KBS at ${url.origin} cannot be reached (${why})`, {
+            hint: 'check kbs-url (--kbs-url) and that the KBS is up',
+        });
+    }
+}
+/** The admin token: EdDSA, 5 minutes, a random jti. */
+function adminToken(admin) {
+    return new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+        .setIssuedAt()
+        .setNotBefore('0s')
+        .setExpirationTime(TOKEN_LIFETIME)
+        .setJti((0,external_node_crypto_.randomUUID)())
+        .sign(admin);
+}
+/** Register a KEK under a keyid at the KBS; any non-2xx answer is an error that names the status. */
+async function registerKek(kbsUrl, admin, kek, keyid) {
+    const base = kbsUrl instanceof URL ? kbsUrl : kbsUrlFrom(kbsUrl);
+    const url = new URL(`/kbs/v0/resource/${resourcePath(keyid)}`, base);
+    const res = await post(url, await adminToken(admin), kek);
+    if (res.ok)
+        return;
+    const body = sanitized(await res.text().catch(() => ''));
+    const auth = res.status === 401 || res.status === 403;
+    const said = `the KBS at ${url.origin} refused the KEK for ${keyid}: answered ${res.status}${body ? ` (${body})` : ''}`;
+    throw auth
+        ? new errors_OepError('E_AUTH', `kbs-admin-key: ${said}`, {
+            hint: 'the KBS does not trust this admin key: check its auth public key',
+        })
+        : new errors_OepError('E_PROVIDER', `kbs-url: ${said}`, { hint: 'check the KBS logs' });
+}
+/**
+ * The KBS of one run (kbs-url, kbs-admin-key) and the KEKs it is to hold: one per recipient
+ * `provider:attestation-agent[:keyid=ID]` without keypath, registered once, in register().
+ */
+class KbsRegistrar {
+    url;
+    admin;
+    #pending = [];
+    #registered;
+    constructor(url, admin) {
+        this.url = url;
+        this.admin = admin;
+    }
+    /** Whether any recipient takes its KEK from this KBS. */
+    get used() {
+        return this.#pending.length > 0;
+    }
+    /** A fresh KEK under the keyid (coco_keyprovider's default `kbs:///default/image-kek/UUID` if none). */
+    recipient(params, input = 'provider:attestation-agent') {
+        const p = params === '' ? {} : parseAttestationAgentParams(params, input);
+        if (p.keypath) {
+            throw new errors_OepError('E_USAGE', `${input}: keypath and kbs-url exclude each other`, {
+                hint: 'give keypath=FILE to use a KEK the KBS already holds, or --kbs-url to generate and register one',
+            });
+        }
+        const keyid = p.keyid ?? `kbs:///default/image-kek/${(0,external_node_crypto_.randomUUID)()}`;
+        const kek = (0,external_node_crypto_.randomBytes)(KEK_LENGTH);
+        this.#pending.push({ kek, keyid, named: p.keyid !== undefined });
+        return kekRecipient(kek, keyid, `KEK registered at ${this.url.origin}`);
+    }
+    /** POST every KEK of the run, in order; once, however often it is called. */
+    register(log = () => { }) {
+        this.#registered ??= (async () => {
+            for (const p of this.#pending) {
+                if (p.named) {
+                    log(`kbs-url: the KBS resource ${resourcePath(p.keyid)} is replaced by a fresh KEK: images encrypted for the KEK it held no longer open in guests (leave keyid out for a new kbs:///default/image-kek/UUID each run)`);
+                }
+                await registerKek(this.url, this.admin, p.kek, p.keyid);
+                log(`registered a fresh KEK at ${this.url.origin} as ${p.keyid}`);
+            }
+        })();
+        return this.#registered;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/oci/platform.ts
@@ -100988,6 +101498,7 @@ function resolveLayerIndexes(wanted, count, image) {
 
 
 
+
 const DEFAULT_RETRIES = 3;
 function inputError(name, message, hint) {
     return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
@@ -101038,6 +101549,10 @@ function caFrom(value) {
     catch (err) {
         if (err instanceof errors_OepError)
             throw err;
+        // A FIFO, device or huge file is refused as such (host/files.ts says which), not as unreadable.
+        const code = err.code;
+        if (code === 'EINVAL' || code === 'EFBIG')
+            throw inputError('ca-cert', err.message, CA_HINT);
         throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
     }
     return checkCaBundle(text, source, 'ca-cert');
@@ -101110,13 +101625,43 @@ function writablePath(name, value) {
     }
     return path;
 }
+/**
+ * kbs-url and kbs-admin-key (the Ed25519 admin key: PEM text, or the path of its file) register the KEKs of
+ * `provider:attestation-agent` recipients without keypath at a KBS: both or neither. The key is never echoed.
+ */
+function kbsFrom(url, adminKey) {
+    const u = (url ?? '').trim();
+    const k = (adminKey ?? '').trim();
+    if (!u && !k)
+        return undefined;
+    if (!u || !k) {
+        const [empty, set] = u ? ['kbs-admin-key', 'kbs-url'] : ['kbs-url', 'kbs-admin-key'];
+        throw inputError(empty, `is empty but ${set} is set: registering a KEK at a KBS takes kbs-url and kbs-admin-key together`, 'give both (--kbs-url URL --kbs-admin-key FILE: the Ed25519 key the KBS trusts as admin), or neither');
+    }
+    const endpoint = kbsUrlFrom(u);
+    if (k.includes('-----BEGIN '))
+        return new KbsRegistrar(endpoint, kbsAdminKey(Buffer.from(k), 'kbs-admin-key'));
+    let data;
+    try {
+        data = readKeyFile(k, 'kbs-admin-key');
+    }
+    catch {
+        // A value that is no file may be a mangled secret: quoted only sanitised (no long base64 run).
+        const shown = k.includes('\n') ? 'the value' : sanitized(k);
+        throw new errors_OepError('E_KEY', `kbs-admin-key ${shown} is neither PEM text nor a readable file`, {
+            hint: 'give the Ed25519 admin key as PEM text (a secret) or the path of its file',
+        });
+    }
+    return new KbsRegistrar(endpoint, kbsAdminKey(data, `kbs-admin-key ${k}`));
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/provider-config.ts
 /**
  * ocicrypt's key-provider configuration (config/keyprovider-config): `{"key-providers": {NAME: {"cmd":
  * {"path", "args"}} | {"grpc": "host:port", "grpc-tls": {...}}}}`, from the keyprovider-config input (JSON
  * text or a path) or else the file OCICRYPT_KEYPROVIDER_CONFIG names, as skopeo reads it. Field names are
- * matched as written by ocicrypt's docs; a provider with neither `cmd` nor `grpc` is an error, not skipped.
+ * ocicrypt's (config.go: KeyProviderAttrs, GrpcTLS); a provider with neither `cmd` nor `grpc` is an error, not
+ * skipped, and so is `grpc-tls.insecure-skip-verify: true`, which ocicrypt honours.
  */
 
 
@@ -101150,8 +101695,14 @@ function tlsOf(v, where) {
         tls.keyFile = keyFile;
     if (serverName)
         tls.serverName = serverName;
-    if (o['insecure-skip-verify'] === true)
-        tls.insecureSkipVerify = true;
+    const skip = o['insecure-skip-verify'];
+    if (skip !== undefined && skip !== null && typeof skip !== 'boolean') {
+        throw provider_config_bad(where, 'grpc-tls.insecure-skip-verify is not true or false');
+    }
+    // ocicrypt would then accept any certificate: whoever sits on the path would be handed the layer keys.
+    if (skip === true) {
+        throw inputError('keyprovider-config', `${where}: grpc-tls.insecure-skip-verify is true: the layer keys would go to whichever server answers, unverified`, "remove it and give the CA that signed the provider's certificate as grpc-tls.root-ca-file (and grpc-tls.server-name if the certificate names another host)");
+    }
     if (!certFile !== !keyFile)
         throw provider_config_bad(where, 'grpc-tls needs both cert-file and key-file, or neither');
     return tls;
@@ -101205,20 +101756,66 @@ function loadProviderConfig(value, env) {
     if (!path)
         return new Map();
     const where = v ? path : `OCICRYPT_KEYPROVIDER_CONFIG ${path}`;
-    return parseProviderConfig(readKeyFile(path, 'keyprovider-config').toString('utf8'), where);
+    const text = readKeyFile(path, v ? 'keyprovider-config' : 'OCICRYPT_KEYPROVIDER_CONFIG').toString('utf8');
+    return parseProviderConfig(text, where);
 }
 
 // EXTERNAL MODULE: ./node_modules/@grpc/grpc-js/build/src/index.js
 var src = __nccwpck_require__(3033);
 // EXTERNAL MODULE: ./node_modules/@grpc/proto-loader/build/src/index.js
 var build_src = __nccwpck_require__(6081);
+;// CONCATENATED MODULE: ./src/pipeline/provider-target.ts
+/**
+ * Whether a gRPC target (the `grpc` address of a key provider) stays on this machine: a unix socket, or a
+ * loopback address (127.0.0.0/8, ::1, localhost). The forms are gRPC's naming (grpc-go, which ocicrypt dials,
+ * and grpc-js, which we do): `host:port`, `[v6]:port`, `dns:[//authority/]host:port`, `ipv4:a:p,b:p`,
+ * `ipv6:[a]:p`, `unix:path`, `unix:///path`. Anything else, or a name DNS must resolve, is not local: this only
+ * decides whether plaintext is allowed, so when in doubt the answer is no.
+ */
+
+const LOOPBACK = new external_node_net_.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+/** The host of `host`, `host:port`, `[v6]` or `[v6]:port`; a bare IPv6 address as it is. */
+function hostOf(hostPort) {
+    if ((0,external_node_net_.isIP)(hostPort) === 6)
+        return hostPort;
+    const bracketed = /^\[([^\]]+)\](?::\d*)?$/.exec(hostPort);
+    if (bracketed)
+        return bracketed[1];
+    const colon = hostPort.lastIndexOf(':');
+    return colon < 0 ? hostPort : hostPort.slice(0, colon);
+}
+function isLoopbackHost(host) {
+    if (host.toLowerCase() === 'localhost')
+        return true;
+    const family = (0,external_node_net_.isIP)(host);
+    return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+function isLocalTarget(target) {
+    const t = target.trim();
+    if (/^unix:/i.test(t))
+        return true;
+    const scheme = /^(dns|ipv4|ipv6):(?:\/\/([^/]*)\/)?(.*)$/i.exec(t);
+    if (!scheme)
+        return isLoopbackHost(hostOf(t));
+    // A DNS server named in the target could answer anything for `localhost`.
+    if (scheme[2])
+        return false;
+    const hosts = scheme[1].toLowerCase() === 'dns' ? [scheme[3]] : scheme[3].split(',');
+    return hosts.length > 0 && hosts.every((h) => isLoopbackHost(hostOf(h)));
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/provider-grpc.ts
 /**
  * The `grpc` transport of a key provider: service keyprovider.KeyProviderService, methods WrapKey and UnWrapKey,
  * each taking and returning one message with a single `bytes` field (number 1) that carries the protocol's JSON
  * (ocicrypt utils/keyprovider/keyprovider.proto). The service is described here, in code, so that the bundles
- * need no .proto file at run time. Plaintext unless `grpc-tls` is configured (CA, client certificate, name).
+ * need no .proto file at run time. Plaintext unless `grpc-tls` is configured (CA, client certificate, name), and
+ * plaintext only to this machine unless the user opts in.
  */
+
+
 
 
 
@@ -101255,19 +101852,40 @@ function keyProviderClient() {
     const pkg = src/* loadPackageDefinition */.ex(def);
     return pkg.keyprovider.KeyProviderService;
 }
+/** The channel's credentials; the TLS files are read here, when the request is read, before any work. */
 function credentials(tls) {
     if (!tls)
         return src/* credentials */.z3.createInsecure();
     const read = (p) => (p ? readKeyFile(p, 'keyprovider-config grpc-tls') : null);
-    return src/* credentials */.z3.createSsl(read(tls.rootCaFile), read(tls.keyFile), read(tls.certFile), tls.insecureSkipVerify ? { checkServerIdentity: () => undefined } : undefined);
+    // No root-ca-file: the system's CAs, as ocicrypt's x509.SystemCertPool.
+    return src/* credentials */.z3.createSsl(read(tls.rootCaFile), read(tls.keyFile), read(tls.certFile));
 }
-function grpcTransport(name, cfg, timeoutMs) {
-    const who = `key provider ${name} (grpc ${cfg.address})`;
+/**
+ * Plaintext gRPC would carry the layer keys across the network in the clear, so it is refused unless the
+ * target stays on this machine (isLocalTarget) or the user opted in (a private network they trust).
+ */
+function checkPlaintext(name, cfg, allowPlaintext) {
+    if (cfg.tls || allowPlaintext || isLocalTarget(cfg.address))
+        return;
+    throw new errors_OepError('E_PROVIDER', `key provider ${name} (grpc ${cfg.address}): plaintext gRPC to an address off this machine would send the layer keys across the network in the clear`, {
+        hint: `add "grpc-tls" to ${name}'s entry in the key-provider configuration, or run the provider as a sidecar on 127.0.0.1 (or a unix: socket); on a private network you trust, set OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1`,
+    });
+}
+/** Why a TLS call failed is most often one of these settings. */
+function hintFor(name, cfg, e) {
     const hint = `check that the provider's gRPC server runs at ${cfg.address} and serves ${name}`;
+    if (!cfg.tls || e.code !== src/* status */.h5.UNAVAILABLE)
+        return hint;
+    return `${hint}; grpc-tls: root-ca-file must hold the CA that signed its certificate, server-name a name the certificate holds, and cert-file/key-file a client certificate it accepts if it asks for one`;
+}
+function grpcTransport(name, cfg, timeoutMs, allowPlaintext = false) {
+    checkPlaintext(name, cfg, allowPlaintext);
+    const creds = credentials(cfg.tls);
+    const who = `key provider ${name} (grpc ${cfg.address})`;
     return async (op, request) => {
         const Client = keyProviderClient();
         const options = cfg.tls?.serverName ? { 'grpc.ssl_target_name_override': cfg.tls.serverName } : {};
-        const client = new Client(cfg.address, credentials(cfg.tls), options);
+        const client = new Client(cfg.address, creds, options);
         try {
             const answer = await new Promise((resolve, reject) => {
                 const method = op === 'wrap' ? 'WrapKey' : 'UnWrapKey';
@@ -101278,8 +101896,8 @@ function grpcTransport(name, cfg, timeoutMs) {
         }
         catch (err) {
             const e = err;
-            const said = typeof e.details === 'string' ? e.details.replace(/\s+/g, ' ').slice(0, 300) : '';
-            throw new errors_OepError('E_PROVIDER', `${who} failed the ${op} request (${src/* status */.h5[e.code] ?? 'error'})${said ? `: ${said}` : ''}`, { hint });
+            const said = typeof e.details === 'string' ? providerSaid(e.details) : '';
+            throw new errors_OepError('E_PROVIDER', `${who} failed the ${op} request (${src/* status */.h5[e.code] ?? 'error'})${said ? `: ${said}` : ''}`, { hint: hintFor(name, cfg, e) });
         }
         finally {
             client.close();
@@ -101336,7 +101954,7 @@ function providersFor(ctx) {
         if (!w) {
             const transport = cfg.kind === 'cmd'
                 ? cmdTransport(name, cfg, ctx.runCommand ?? spawnCommand, timeoutMs, ctx.env)
-                : grpcTransport(name, cfg, timeoutMs);
+                : grpcTransport(name, cfg, timeoutMs, ctx.allowPlaintext ?? false);
             w = new ProviderKeyWrapper(name, transport);
             wrappers.set(name, w);
         }
@@ -101363,7 +101981,7 @@ function providersFor(ctx) {
             const source = `${input} provider:${provider.name}`;
             const files = nativeFiles(provider);
             if (files)
-                return files.recipient(parseSpec(spec, input).given, source);
+                return files.recipient(parseSpec(spec, input).given, source, ctx);
             return providerRecipient(provider, source);
         },
         key: (spec) => {
@@ -101992,12 +102610,17 @@ function selectImage(m, image, wanted) {
 
 
 
-/** Key providers as configured; OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT (seconds) bounds each call. */
-function providers(s, host) {
+/**
+ * Key providers as configured; OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT (seconds) bounds each call, and
+ * OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1 allows plaintext gRPC to a provider off this machine.
+ */
+function providers(s, host, kbs) {
     const seconds = Number(host.env.OCI_ENCRYPT_PUSH_KEYPROVIDER_TIMEOUT ?? '');
     return providersFor({
         ...(s['keyprovider-config'] ? { config: s['keyprovider-config'] } : {}),
+        ...(kbs ? { kbs } : {}),
         env: host.env,
+        allowPlaintext: ['1', 'true'].includes((host.env.OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT ?? '').trim().toLowerCase()),
         ...(host.runCommand ? { runCommand: host.runCommand } : {}),
         // At most an hour: past 2^31 ms a Node timer fires at once, and no provider answer takes longer.
         ...(seconds > 0 ? { timeoutMs: Math.min(seconds, 3600) * 1000 } : {}),
@@ -102061,10 +102684,14 @@ function results(s) {
 function fromStrings(command, s, host) {
     const where = source(command, s);
     const refName = (s['ref-name'] ?? '').trim();
-    const keyProviders = providers(s, host);
+    const kbs = command === 'encrypt' ? kbsFrom(s['kbs-url'], s['kbs-admin-key']) : undefined;
+    const keyProviders = providers(s, host, kbs);
     const recipients = command === 'encrypt'
         ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
         : [];
+    if (kbs && !kbs.used) {
+        throw inputError('kbs-url', 'is set, but no recipient takes its KEK from the KBS', 'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key');
+    }
     const encryptLayers = parseLayerList(s['encrypt-layers']);
     const platforms = platformsFrom(s.platforms);
     const verify = parseBool('verify', s.verify, true);
@@ -102084,6 +102711,7 @@ function fromStrings(command, s, host) {
         registry: reg,
         results: results(s),
         providers: keyProviders,
+        ...(kbs ? { kbs } : {}),
     };
 }
 
@@ -102535,6 +103163,7 @@ function assertEncryptedLayer(desc, where) {
         hint: `an encrypted layer carries ${ANNOTATION_PUBOPTS} and ${ANNOTATION_KEYS_PREFIX}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
     });
 }
+const PROVIDER_SCHEME = 'provider.';
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     if (!isEncryptedMediaType(desc.mediaType))
@@ -102548,9 +103177,12 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     }
     for (const scheme of keyProtocols(desc)) {
         const w = wrappers.find((x) => x.annotationId === ANNOTATION_KEYS_PREFIX + scheme);
+        const provider = scheme.startsWith(PROVIDER_SCHEME) ? scheme.slice(PROVIDER_SCHEME.length) : undefined;
+        const named = { scheme, ...(provider ? { provider } : {}) };
         if (!w) {
+            // A provider configured elsewhere, or a protocol we do not speak: its items are opaque here.
             const items = desc.annotations[ANNOTATION_KEYS_PREFIX + scheme].split(',').length;
-            out.protocols.push({ scheme, items, recipients: [] });
+            out.protocols.push({ ...named, items, recipients: [] });
             continue;
         }
         // Describing is for reports: an unreadable item is shown as such, never an error.
@@ -102563,7 +103195,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
                 return [{ alg: 'unreadable' }];
             }
         });
-        out.protocols.push({ scheme, items: raw.length, recipients });
+        out.protocols.push({ ...named, items: raw.length, recipients });
     }
     return out;
 }
@@ -103565,7 +104197,7 @@ function parseDiagnostics(body) {
     }
 }
 /** A hint for the failures users meet most. */
-function hintFor(status, diags, what) {
+function errors_hintFor(status, diags, what) {
     const codes = new Set(diags.map((d) => d.code));
     if (status === 401 || codes.has('UNAUTHORIZED')) {
         return 'log in first (docker login, or username/password) with an account that may push to this repository';
@@ -103597,7 +104229,7 @@ function httpError(status, headers, body, what) {
         diagnostics,
         transient,
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
-        hint: hintFor(status, diagnostics, what),
+        hint: errors_hintFor(status, diagnostics, what),
     });
 }
 const TRANSIENT_NET = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)/;
@@ -105437,6 +106069,7 @@ async function encryptToLayout(opts) {
     const chosen = await chooseLayers(source, image, opts, log);
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
+    await opts.beforeEncrypt?.();
     const writer = await LayoutWriter.create(opts.output, opts.temps ? { temps: opts.temps } : {});
     const workers = startWorkers(opts);
     try {
@@ -105924,6 +106557,8 @@ function encryptOptions(req, host) {
         platforms: req.platforms,
         attestations: req.attestations,
         ...host,
+        // The KBS gets the run's KEKs once, when every check passed and before any layer is encrypted.
+        ...(req.kbs ? { beforeEncrypt: () => req.kbs.register(host.log) } : {}),
     };
 }
 function runRequest(req, runner) {
@@ -106000,6 +106635,8 @@ function strings(o) {
         password: o.password,
         retries: engine_str(o.retries),
         'keyprovider-config': o.keyproviderConfig,
+        'kbs-url': e.kbsUrl,
+        'kbs-admin-key': e.kbsAdminKey,
     };
     return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 }

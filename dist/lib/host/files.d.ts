@@ -1,10 +1,11 @@
 /** Whether a path exists (a key spec like `key.pem:env=VAR` is first taken as a file name). */
 export declare function pathExists(path: string): boolean;
-/** Read a key file, with an error that names the input it came from. */
+/** Read a key (or certificate, CA, configuration) file, with an error that names the input it came from. */
 export declare function readKeyFile(path: string, input: string): Buffer;
 /**
  * The text of a CA file, or of the *.crt and *.pem files of a folder (a mounted Secret: its `..data` entries
- * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's.
+ * are skipped), one after the other; a folder with none gives the empty list. Errors are the system's, or
+ * EINVAL and EFBIG for an entry that is not a regular file of at most 1 MiB.
  */
 export declare function readCaPath(path: string): string[];
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */

@@ -37,14 +37,18 @@ export declare function decryptLayer(desc: Descriptor, keys: DecryptionKey[], wr
  * reports and readers take for "encrypted". `where` names the layer for the user.
  */
 export declare function assertEncryptedLayer(desc: Descriptor, where: string): void;
+/** One wrapper's annotation of a layer: how many items it holds, and who each is for when the wrapper can tell. */
+export interface LayerProtocolInfo {
+    scheme: string;
+    /** For a key provider's annotation (scheme `provider.NAME`): NAME. */
+    provider?: string;
+    items: number;
+    recipients: RecipientInfo[];
+}
 export interface LayerKeysInfo {
     encrypted: boolean;
     cipher?: string;
-    protocols: {
-        scheme: string;
-        items: number;
-        recipients: RecipientInfo[];
-    }[];
+    protocols: LayerProtocolInfo[];
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 export declare function describeLayer(desc: Descriptor, wrappers?: readonly KeyWrapper[]): LayerKeysInfo;

@@ -16,6 +16,8 @@ export interface EncryptOptions extends RunHost {
     attestations?: AttestationMode;
     /** Told of each layer and config as soon as it is final in the output: a push starts uploading it. */
     onBlob?: BlobListener;
+    /** Awaited once every selection is checked, before anything is written (a KBS registers the KEKs). */
+    beforeEncrypt?: () => Promise<void>;
 }
 /** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
 export declare function encryptToLayout(opts: EncryptOptions): Promise<{

@@ -51,6 +51,13 @@ export interface EncryptOptions extends RegistryFlags, Each {
     verify?: boolean;
     /** ocicrypt's key-provider configuration for `provider:NAME` recipients: JSON text or a path. */
     keyproviderConfig?: string;
+    /**
+     * A Key Broker Service (https, or http to a loopback host) where each `provider:attestation-agent[:keyid=ID]`
+     * recipient without keypath gets a fresh KEK registered before encrypting; needs kbsAdminKey.
+     */
+    kbsUrl?: string;
+    /** The KBS's Ed25519 admin key: PEM text, or the path of its file. */
+    kbsAdminKey?: string;
 }
 export type PushOptions = EncryptOptions & {
     image: string;

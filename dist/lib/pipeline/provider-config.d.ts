@@ -8,7 +8,6 @@ export interface GrpcTls {
     certFile?: string;
     keyFile?: string;
     serverName?: string;
-    insecureSkipVerify?: boolean;
 }
 export interface GrpcProvider {
     kind: 'grpc';

@@ -1,5 +1,6 @@
 import { type DecryptionKey, type Recipient } from '../ocicrypt/keys.js';
 import { type CommandRunner } from '../registry/command.js';
+import type { KbsRegistrar } from './kbs.js';
 export declare const DEFAULT_PROVIDER_TIMEOUT_MS = 60000;
 /** What resolving a provider needs: the keyprovider-config value, the environment, how to run commands. */
 export interface ProviderContext {
@@ -7,6 +8,10 @@ export interface ProviderContext {
     env: Record<string, string | undefined>;
     runCommand?: CommandRunner;
     timeoutMs?: number;
+    /** kbs-url and kbs-admin-key: attestation-agent recipients without keypath get a KEK registered there. */
+    kbs?: KbsRegistrar;
+    /** Plaintext gRPC to a provider off this machine (OCI_ENCRYPT_PUSH_KEYPROVIDER_PLAINTEXT=1): refused otherwise. */
+    allowPlaintext?: boolean;
 }
 export interface Providers {
     recipient(spec: string, input: string): Recipient;

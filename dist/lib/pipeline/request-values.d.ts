@@ -1,8 +1,9 @@
 import { OepError } from '../errors.js';
+import { KbsRegistrar } from './kbs.js';
 import { type Recipient } from './keys.js';
 import type { Providers } from './providers.js';
 /** The inputs a request is built from, keyed by the contract's names (action.yml, CLI flags without `--`). */
-export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations' | 'keyprovider-config';
+export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations' | 'keyprovider-config' | 'kbs-url' | 'kbs-admin-key';
 export declare const DEFAULT_RETRIES = 3;
 export declare function inputError(name: InputName, message: string, hint?: string): OepError;
 /** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
@@ -34,3 +35,8 @@ export declare function recipientsFrom(inputs: {
 }, providers?: Providers): Recipient[];
 /** A result file's folder must be writable before the work: a typo must not fail the run after the push. */
 export declare function writablePath(name: InputName, value: string | undefined): string | undefined;
+/**
+ * kbs-url and kbs-admin-key (the Ed25519 admin key: PEM text, or the path of its file) register the KEKs of
+ * `provider:attestation-agent` recipients without keypath at a KBS: both or neither. The key is never echoed.
+ */
+export declare function kbsFrom(url: string | undefined, adminKey: string | undefined): KbsRegistrar | undefined;

@@ -1,4 +1,5 @@
 import { type AttestationMode } from './attestations.js';
+import type { KbsRegistrar } from './kbs.js';
 import type { Recipient } from './keys.js';
 import type { CommandRunner } from '../registry/command.js';
 import { type Providers } from './providers.js';
@@ -38,6 +39,8 @@ export interface Request {
     results: ResultFiles;
     /** Key providers (`provider:NAME`), configured by keyprovider-config: for a decrypt's keys too. */
     providers: Providers;
+    /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before encrypting. */
+    kbs?: KbsRegistrar;
 }
 /** What only the host knows: the environment credentials are looked up in, and who is asking. */
 export interface RequestHost {

@@ -1,5 +1,5 @@
 /** The result every use case returns and every front end formats (CLI JSON, Action outputs, Tekton results). */
-import type { RecipientInfo } from '../ocicrypt/keywrap/keywrapper.js';
+import type { LayerProtocolInfo } from '../ocicrypt/layer.js';
 export interface LayerReport {
     index: number;
     mediaType: string;
@@ -10,11 +10,8 @@ export interface LayerReport {
     encrypted: boolean;
     /** What this run did to the layer. */
     action: 'encrypted' | 'decrypted' | 'already-encrypted' | 'kept' | 'external';
-    recipients?: {
-        scheme: string;
-        items: number;
-        recipients: RecipientInfo[];
-    }[];
+    /** Per wrapper annotation (jwe, pkcs7, provider.NAME): its items and who they are for. */
+    recipients?: LayerProtocolInfo[];
 }
 export interface PlatformReport {
     platform: string;

@@ -1,0 +1,1 @@
+export declare function isLocalTarget(target: string): boolean;
