@@ -33,7 +33,10 @@ export type InputName =
   | 'results-dir'
   | 'show-summary'
   | 'attestations'
-  | 'keyprovider-config';
+  | 'keyprovider-config'
+  | 'from'
+  | 'private-keys'
+  | 'rekey';
 
 export const DEFAULT_RETRIES = 3;
 
