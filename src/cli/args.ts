@@ -16,7 +16,7 @@ export const USAGE = `Usage:
                            [--keyprovider-config FILE] (keys: also --key provider:NAME[:PARAMS])
   oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
   oci-encrypt-push rewrap  (--layout PATH [--ref-name NAME] | --from REF) (--output DIR | --image REF [--tag T]...)
-                           (--key KEY)... (--recipient SPEC)... [--rekey] [--keyprovider-config FILE]
+                           (--key KEY)... (--recipient SPEC)... [--rekey[=false]] [--keyprovider-config FILE]
                            [--verify=false] [--digest-file F] [--report F] [--results-dir DIR] [--json]
   (with --image or --from, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries
   apply)
@@ -48,7 +48,7 @@ const OPTIONS = {
   recipient: { type: 'string', multiple: true },
   key: { type: 'string', multiple: true },
   from: { type: 'string' },
-  rekey: { type: 'boolean' },
+  rekey: { type: 'string' },
   'encrypt-layers': { type: 'string' },
   platform: { type: 'string', multiple: true },
   attestations: { type: 'string' },
@@ -139,15 +139,18 @@ function usage(message: string, hint = 'run oci-encrypt-push --help'): OepError 
   return new OepError('E_USAGE', message, { hint });
 }
 
-/** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
-function joinNegativeLayerLists(argv: string[]): string[] {
+/**
+ * parseArgs refuses option values that start with "-", but layer lists count from the top with -1. A bare
+ * `--rekey` is `--rekey=true` (the request checks the value, so Tekton's REKEY=false passes as --rekey=false).
+ */
+function normalizedArgv(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const next = argv[i + 1];
     if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
       out.push(`--encrypt-layers=${next}`);
       i++;
-    } else out.push(argv[i]!);
+    } else out.push(argv[i] === '--rekey' ? '--rekey=true' : argv[i]!);
   }
   return out;
 }
@@ -155,7 +158,7 @@ function joinNegativeLayerLists(argv: string[]): string[] {
 function parse(argv: string[]) {
   try {
     return parseArgs({
-      args: joinNegativeLayerLists(argv),
+      args: normalizedArgv(argv),
       options: OPTIONS,
       allowPositionals: true,
       strict: true,
@@ -175,7 +178,7 @@ function requestStrings(v: Values): RequestStrings {
   if (v['ca-file'] !== undefined) s['ca-cert'] = v['ca-file'];
   if (v.platform?.length) s.platforms = v.platform.join(',');
   if (v.from !== undefined) s.from = v.from;
-  if (v.rekey) s.rekey = 'true';
+  if (v.rekey !== undefined) s.rekey = v.rekey;
   return s;
 }
 

@@ -78,6 +78,11 @@ describe('rewrap (CLI)', () => {
     ],
     ['no recipient', ['--layout', enc, '--output', join(dir, 'x'), '--key', a.priv], ['E_NO_RECIPIENT']],
     [
+      'a --rekey that is neither true nor false',
+      ['--layout', enc, '--output', join(dir, 'x'), '--key', a.priv, '--recipient', b.pub, '--rekey=maybe'],
+      ['rekey: "maybe" is not true or false'],
+    ],
+    [
       'a flag of encrypt',
       ['--layout', enc, '--output', join(dir, 'x'), '--encrypt-layers', '0'],
       ['--encrypt-layers'],
