@@ -1,6 +1,6 @@
 /**
- * oci-encrypt-push as a library: encrypt OCI images in the containers/ocicrypt format, push them, decrypt and
- * inspect them. Each function takes one options object named like the CLI's flags and returns the typed
+ * oci-encrypt-push as a library: encrypt OCI images in the containers/ocicrypt format, push them, decrypt,
+ * inspect and rewrap them. Each function takes one options object named like the CLI's flags and returns the typed
  * result; it logs nothing unless the engine was given a logger.
  *
  *   import { encrypt } from 'oci-encrypt-push';
@@ -21,6 +21,7 @@ import {
   type EncryptOptions,
   type InspectOptions,
   type PushOptions,
+  type RewrapOptions,
 } from './pipeline/engine.js';
 import type { PushReport } from './pipeline/push.js';
 import type { ImageReport } from './pipeline/result.js';
@@ -38,6 +39,7 @@ export type {
   InspectOptions,
   PushOptions,
   RegistryFlags,
+  RewrapOptions,
 } from './pipeline/engine.js';
 
 /** The host's side of an engine; every field has a default. */
@@ -93,6 +95,18 @@ export function decrypt(opts: DecryptOptions): Promise<ImageReport> {
  */
 export function removeTempsSync(): void {
   shared?.removeTempsSync();
+}
+
+/**
+ * Change who an encrypted image (`layout`, or `from` in a registry) opens for: every encrypted layer's key is
+ * opened with one of `keys` and wrapped for exactly `recipients`; the layer blobs stay the same, so a push to
+ * `image` sends manifests only. Removing a recipient this way revokes nothing (whoever downloaded the image keeps
+ * the layer key): `rekey: true` re-encrypts with fresh keys, which revocation needs.
+ */
+export function rewrap(opts: RewrapOptions & { image: string }): Promise<PushReport>;
+export function rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport>;
+export function rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport> {
+  return engine().rewrap(opts);
 }
 
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */

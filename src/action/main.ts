@@ -71,11 +71,15 @@ const INPUT_OF: Partial<Record<ErrorCode, string>> = {
 /**
  * The `::error::` text, the CLI's line: `error[E_CODE]: message (hint)`. Messages quote registries and images:
  * escaped to one line. With `debug`, an internal fault's stack (our own) follows, each line escaped.
- * @actions/core encodes CR/LF in a command, but not ESC or bidi characters.
+ * @actions/core encodes CR/LF in a command, but not ESC or bidi characters. `inputOf`: a sub-action's inputs.
  */
-export function failureMessage(err: unknown, debug = false): string {
+export function failureMessage(
+  err: unknown,
+  debug = false,
+  inputOf: Partial<Record<ErrorCode, string>> = INPUT_OF,
+): string {
   const e = asOepError(err);
-  const input = INPUT_OF[e.code];
+  const input = inputOf[e.code];
   const text = escapeTerminal(e.describe());
   const named = ['digest-file', 'kbs-url', 'kbs-admin-key', ...(input?.split('/') ?? [])].some((n) =>
     startsWithName(text, n),
@@ -85,11 +89,11 @@ export function failureMessage(err: unknown, debug = false): string {
 }
 
 /** A log line: pipeline lines carry image and registry text; escaped, none can forge a line or a command. */
-function info(line: string): void {
+export function info(line: string): void {
   core.info(escapeTerminal(line));
 }
 
-function setOutputs(r: ImageReport | PushReport, digestFile: string | undefined): void {
+export function setOutputs(r: ImageReport | PushReport, digestFile: string | undefined): void {
   // The digest file first: when it cannot be written the step fails with no digest output at all.
   if (digestFile) writeResultFiles({ digestFile }, r);
   core.setOutput('digest', r.digest);
@@ -108,7 +112,7 @@ function setOutputs(r: ImageReport | PushReport, digestFile: string | undefined)
 
 const masked = new Set<string>();
 /** Mask a secret once: the runner hides every later occurrence; a second add-mask line would only be noise. */
-function mask(secret: string): void {
+export function mask(secret: string): void {
   if (masked.has(secret)) return;
   masked.add(secret);
   core.setSecret(secret);

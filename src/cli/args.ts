@@ -16,7 +16,18 @@ export const USAGE = `Usage:
                            --output DIR [--platform LIST] [--digest-file F] [--report F] [--json]
                            [--keyprovider-config FILE] (keys: also --key provider:NAME[:PARAMS])
   oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
-  (with --image, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries apply)
+  oci-encrypt-push rewrap  (--layout PATH [--ref-name NAME] | --from REF) (--output DIR | --image REF [--tag T]...)
+                           (--key KEY)... (--recipient SPEC)... [--rekey[=false]] [--keyprovider-config FILE]
+                           [--verify=false] [--digest-file F] [--report F] [--results-dir DIR] [--json]
+  (with --image or --from, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries
+  apply)
+
+rewrap changes who an encrypted image opens for: every encrypted layer's key is opened with a --key and wrapped
+for exactly the --recipient set (to add one, list the old ones and the new; to remove one, leave it out). The
+layer blobs stay the same: only manifests are pushed. Removing a recipient this way does NOT revoke anything:
+the layer key is unchanged, so whoever downloaded the image (or kept its old manifest) can still decrypt it.
+--rekey re-encrypts every encrypted layer with a fresh key (new blobs, streamed, no plaintext on disk): that is
+what revocation needs.
 
 PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
 from the top (-1 is the top layer); empty means all. --results-dir writes IMAGE_DIGEST, IMAGE_URL,
@@ -39,6 +50,8 @@ const OPTIONS = {
   tag: { type: 'string', multiple: true },
   recipient: { type: 'string', multiple: true },
   key: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  rekey: { type: 'string' },
   'encrypt-layers': { type: 'string' },
   platform: { type: 'string', multiple: true },
   attestations: { type: 'string' },
@@ -100,11 +113,29 @@ const ALLOWED: Record<string, OptionName[]> = {
     ...READ_REGISTRY,
   ],
   inspect: ['layout', 'ref-name', 'image', 'json', ...READ_REGISTRY],
+  rewrap: [
+    'layout',
+    'ref-name',
+    'from',
+    'output',
+    'image',
+    'tag',
+    'key',
+    'recipient',
+    'rekey',
+    'verify',
+    'digest-file',
+    'report',
+    'results-dir',
+    'keyprovider-config',
+    'json',
+    ...READ_REGISTRY,
+  ],
 };
 
 /** What argv says: the command, the request's strings, and the few things only the CLI has. */
 export interface Command {
-  name: 'encrypt' | 'decrypt' | 'inspect' | 'help' | 'version';
+  name: 'encrypt' | 'decrypt' | 'inspect' | 'rewrap' | 'help' | 'version';
   strings: RequestStrings;
   keys: string[];
   json: boolean;
@@ -115,15 +146,18 @@ function usage(message: string, hint = 'run oci-encrypt-push --help'): OepError 
   return new OepError('E_USAGE', message, { hint });
 }
 
-/** parseArgs refuses option values that start with "-", but layer lists count from the top with -1. */
-function joinNegativeLayerLists(argv: string[]): string[] {
+/**
+ * parseArgs refuses option values that start with "-", but layer lists count from the top with -1. A bare
+ * `--rekey` is `--rekey=true` (the request checks the value, so Tekton's REKEY=false passes as --rekey=false).
+ */
+function normalizedArgv(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const next = argv[i + 1];
     if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
       out.push(`--encrypt-layers=${next}`);
       i++;
-    } else out.push(argv[i]!);
+    } else out.push(argv[i] === '--rekey' ? '--rekey=true' : argv[i]!);
   }
   return out;
 }
@@ -131,7 +165,7 @@ function joinNegativeLayerLists(argv: string[]): string[] {
 function parse(argv: string[]) {
   try {
     return parseArgs({
-      args: joinNegativeLayerLists(argv),
+      args: normalizedArgv(argv),
       options: OPTIONS,
       allowPositionals: true,
       strict: true,
@@ -150,6 +184,8 @@ function requestStrings(v: Values): RequestStrings {
   for (const k of SAME_NAMES) if (v[k] !== undefined) s[k] = v[k];
   if (v['ca-file'] !== undefined) s['ca-cert'] = v['ca-file'];
   if (v.platform?.length) s.platforms = v.platform.join(',');
+  if (v.from !== undefined) s.from = v.from;
+  if (v.rekey !== undefined) s.rekey = v.rekey;
   return s;
 }
 
@@ -159,7 +195,7 @@ export function parseCommand(argv: string[]): Command {
   if (values.version) return { name: 'version', ...base };
   if (values.help || positionals.length === 0) return { name: 'help', ...base };
   const [name, ...extra] = positionals;
-  if (name !== 'encrypt' && name !== 'decrypt' && name !== 'inspect')
+  if (name !== 'encrypt' && name !== 'decrypt' && name !== 'inspect' && name !== 'rewrap')
     throw usage(`unknown command ${JSON.stringify(name)}`);
   if (extra.length) throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
   for (const opt of Object.keys(values) as OptionName[]) {

@@ -25,7 +25,10 @@ function log(line: string): void {
 }
 
 async function execute(req: Request, cmd: Command, runtime: Runtime): Promise<ImageReport> {
-  const keys = req.command === 'decrypt' ? decryptionKeys(cmd.keys, process.env, req.providers) : undefined;
+  const keys =
+    req.command === 'decrypt' || req.command === 'rewrap'
+      ? decryptionKeys(cmd.keys, process.env, req.providers, req.command)
+      : undefined;
   return runRequest(req, { ...runtime, log, tempDir: tmpdir(), ...(keys ? { keys } : {}) });
 }
 

@@ -8,11 +8,13 @@ export function decryptionKeys(
   specs: string[],
   env: NodeJS.ProcessEnv,
   providers: Providers,
+  command: 'decrypt' | 'rewrap' = 'decrypt',
 ): DecryptionKey[] {
   return decryptionKeysFrom(
     specs,
     env,
     (line) => process.stderr.write(`oci-encrypt-push: warning: ${escapeTerminal(line)}\n`),
     providers,
+    command,
   );
 }

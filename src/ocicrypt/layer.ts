@@ -68,16 +68,7 @@ export async function encryptLayer(
   }
   const secrets = freshSecrets();
   const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
-  const keyAnnotations: Record<string, string> = {};
-  for (const w of withCarriedWrappers(wrappers, recipients)) {
-    const item = await w.wrap(recipients, priv);
-    if (item) keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
-  }
-  if (Object.keys(keyAnnotations).length === 0) {
-    throw new OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
-      hint: 'give at least one public key',
-    });
-  }
+  const keyAnnotations = await wrapKeys(recipients, priv, wrappers);
   // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
   // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
   const { data: _data, urls: _urls, ...base } = desc;
@@ -98,6 +89,25 @@ export async function encryptLayer(
       };
     },
   };
+}
+
+/** The private options wrapped for every recipient: one annotation per protocol, as ocicrypt writes them. */
+export async function wrapKeys(
+  recipients: Recipient[],
+  privateOptions: Uint8Array,
+  wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
+): Promise<Record<string, string>> {
+  const keyAnnotations: Record<string, string> = {};
+  for (const w of withCarriedWrappers(wrappers, recipients)) {
+    const item = await w.wrap(recipients, privateOptions);
+    if (item) keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
+  }
+  if (Object.keys(keyAnnotations).length === 0) {
+    throw new OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+      hint: 'give at least one public key',
+    });
+  }
+  return keyAnnotations;
 }
 
 /** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
@@ -126,7 +136,7 @@ function keyProtocols(desc: Descriptor): string[] {
  * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
  * a JWE) does not hide the items after it; only when nothing opens does the count of malformed items matter.
  */
-async function unwrapPrivateOptions(
+export async function unwrapPrivateOptions(
   desc: Descriptor,
   keys: DecryptionKey[],
   wrappers: readonly KeyWrapper[],

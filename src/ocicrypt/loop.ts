@@ -14,9 +14,21 @@ import { HMAC_LENGTH, hmacMatches, integrityError, LayerCipher } from './blockci
 export type LayerParams =
   | { mode: 'copy' }
   | { mode: 'encrypt'; key: Uint8Array; nonce: Uint8Array }
-  | { mode: 'decrypt'; key: Uint8Array; nonce: Uint8Array; expectedHmac: Uint8Array };
+  | { mode: 'decrypt'; key: Uint8Array; nonce: Uint8Array; expectedHmac: Uint8Array }
+  /** Decrypt with the old key (its MAC checked at the end) and encrypt with a new one, in one pass. */
+  | {
+      mode: 'rekey';
+      key: Uint8Array;
+      nonce: Uint8Array;
+      expectedHmac: Uint8Array;
+      newKey: Uint8Array;
+      newNonce: Uint8Array;
+    };
 
-/** What came out: its digest (unless not hashed) and size, and the MAC of the ciphertext (encrypt and decrypt). */
+/**
+ * What came out: its digest (unless not hashed) and size, and the MAC of the ciphertext (encrypt and decrypt; for
+ * a rekey, of the new ciphertext).
+ */
 export interface LoopResult {
   digest?: string;
   size: number;
@@ -32,20 +44,30 @@ export interface LoopOptions {
 
 export class LayerLoop {
   readonly #cipher: LayerCipher | undefined;
+  /** A rekey's second cipher: the plaintext goes from #cipher straight into it, never out of the loop. */
+  readonly #next: LayerCipher | undefined;
   readonly #expectedHmac: Buffer | undefined;
   readonly #verify: DigestVerifier | undefined;
   readonly #out: Hash | undefined;
   #size = 0;
 
   constructor(params: LayerParams, opts: LoopOptions = {}) {
-    if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
+    const opens = params.mode === 'decrypt' || params.mode === 'rekey';
+    if (opens && params.expectedHmac.length !== HMAC_LENGTH) {
       throw new OepError('E_OPTIONS', `layer HMAC must be ${HMAC_LENGTH} bytes`);
     }
     this.#cipher =
       params.mode === 'copy'
         ? undefined
-        : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
-    this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
+        : new LayerCipher(
+            { key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) },
+            opens ? 'decrypt' : 'encrypt',
+          );
+    this.#next =
+      params.mode === 'rekey'
+        ? new LayerCipher({ key: Buffer.from(params.newKey), nonce: Buffer.from(params.newNonce) }, 'encrypt')
+        : undefined;
+    this.#expectedHmac = opens ? Buffer.from(params.expectedHmac) : undefined;
     this.#verify = opts.verify;
     this.#out = opts.hashOutput === false ? undefined : createHash('sha256');
   }
@@ -56,7 +78,8 @@ export class LayerLoop {
    */
   update(chunk: Buffer): Buffer {
     this.#verify?.update(chunk);
-    const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
+    const plain = this.#cipher ? this.#cipher.update(chunk) : chunk;
+    const out = this.#next ? this.#next.update(plain) : plain;
     this.#out?.update(out);
     this.#size += out.length;
     return out;
@@ -65,8 +88,9 @@ export class LayerLoop {
   /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
   finish(): LoopResult {
     this.#verify?.finish();
-    const hmac = this.#cipher?.finish();
-    if (this.#expectedHmac && !hmacMatches(hmac!, this.#expectedHmac)) throw integrityError();
+    const inputHmac = this.#cipher?.finish();
+    if (this.#expectedHmac && !hmacMatches(inputHmac!, this.#expectedHmac)) throw integrityError();
+    const hmac = this.#next ? this.#next.finish() : inputHmac;
     return {
       ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
       size: this.#size,

@@ -37,6 +37,12 @@ export interface BlobStageOptions {
   /** Stops the run from outside (a push whose upload failed), failing it with the signal's reason. */
   signal?: AbortSignal;
   onBlob?: BlobListener;
+  /**
+   * Leave in the source every blob whose bytes do not change (copies, and transforms that only change the
+   * descriptor, as a rewrap): nothing is written for them. A push reads them from the source when the registry
+   * lacks them.
+   */
+  inPlace?: boolean;
 }
 
 export interface LayerWork {
@@ -99,6 +105,7 @@ export class BlobStage {
   async #copy(layer: Descriptor, signal: AbortSignal): Promise<MovedBlob> {
     if (this.writer.has(layer.digest)) return { desc: layer, action: 'copied' };
     if (isExternal(layer) && !(await this.source.has(layer))) return { desc: layer, action: 'external' };
+    if (this.opts.inPlace) return { desc: layer, action: 'copied' };
     const { written } = await this.#move(layer, undefined, signal);
     if (written.digest !== layer.digest) throw notSha256(this.source, 'blob', layer.digest);
     this.opts.onBlob?.(layer, this.writer.handle(layer.digest));
@@ -107,6 +114,12 @@ export class BlobStage {
 
   async #transform(layer: Descriptor, signal: AbortSignal): Promise<MovedBlob> {
     const t = await this.work.prepare(layer);
+    if (this.opts.inPlace && t.params.mode === 'copy') {
+      this.opts.log(
+        `${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}): the same blob`,
+      );
+      return { desc: t.finalize({ digest: layer.digest, size: layer.size }), action: 'transformed' };
+    }
     const started = Date.now();
     const { written, hmac } = await this.#move(layer, t, signal);
     const secs = (Date.now() - started) / 1000;

@@ -82,6 +82,32 @@ export interface DecryptOptions extends RegistryFlags, Each {
   keyproviderConfig?: string;
 }
 
+/**
+ * Rewrap: change who an encrypted image opens for. Removing a recipient this way revokes nothing (the layer key
+ * is unchanged): `rekey` re-encrypts with fresh keys, which revocation needs.
+ */
+export interface RewrapOptions extends RegistryFlags, Each {
+  /** The image to rewrap: an OCI layout folder or archive, or `from` (a registry reference). */
+  layout?: string;
+  from?: string;
+  refName?: string;
+  /** Keys that open the layers, as decrypt's `keys`. */
+  keys: (string | DecryptionKey)[];
+  /** Exactly who the image opens for afterwards: recipient specs (`jwe:FILE`, `pkcs7:CERT`, `provider:NAME`). */
+  recipients?: string[];
+  /** The same as public key text (several blocks: several recipients). */
+  publicKeys?: string;
+  /** Re-encrypt every encrypted layer with a fresh key (new blobs) instead of rewrapping its key. */
+  rekey?: boolean;
+  /** Write the rewrapped image as a layout here, or push it to `image` (and `tags`). */
+  output?: string;
+  image?: string;
+  tags?: string[];
+  /** Read back what landed before reporting a digest (default true). */
+  verify?: boolean;
+  keyproviderConfig?: string;
+}
+
 export interface InspectOptions extends RegistryFlags, Each {
   layout?: string;
   image?: string;
@@ -106,6 +132,9 @@ export interface Engine {
   push(opts: PushOptions): Promise<PushReport>;
   decrypt(opts: DecryptOptions): Promise<ImageReport>;
   inspect(opts: InspectOptions): Promise<ImageReport>;
+  /** Rewrap into `output` (an ImageReport), or push to `image` (then a PushReport). */
+  rewrap(opts: RewrapOptions & { image: string }): Promise<PushReport>;
+  rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport>;
   /** Remove the staging folders of runs under way, synchronously (for a host's signal handler). */
   removeTempsSync(): void;
 }
@@ -123,7 +152,9 @@ function list(v: number[] | string[] | string | undefined): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestStrings {
+type AnyOptions = EncryptOptions | DecryptOptions | InspectOptions | RewrapOptions;
+
+function strings(o: AnyOptions): RequestStrings {
   if (o.ca !== undefined && o.caFile !== undefined) {
     throw inputError('ca-cert', 'ca and caFile are both set', 'give the PEM text (ca) or its file (caFile)');
   }
@@ -135,7 +166,7 @@ function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestSt
       'give -----BEGIN CERTIFICATE----- text in ca, or a path in caFile',
     );
   }
-  const e = o as Partial<EncryptOptions>;
+  const e = o as Partial<EncryptOptions> & Partial<RewrapOptions>;
   const all: Record<string, string | string[] | undefined> = {
     layout: o.layout,
     'ref-name': o.refName,
@@ -156,6 +187,8 @@ function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestSt
     'keyprovider-config': (o as { keyproviderConfig?: string }).keyproviderConfig,
     'kbs-url': e.kbsUrl,
     'kbs-admin-key': e.kbsAdminKey,
+    from: e.from,
+    rekey: str(e.rekey),
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RequestStrings;
 }
@@ -163,20 +196,23 @@ function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestSt
 export function engineFor(host: EngineHost): Engine {
   const temps = new Temps();
   const { tempDir, env, runCommand, userAgent, signal, ...runHost } = host;
-  const run = async (command: Command, o: EncryptOptions | DecryptOptions | InspectOptions) => {
+  const run = async (command: Command, o: AnyOptions) => {
     const req = fromStrings(command, strings(o), {
       env,
       userAgent: userAgent ?? 'oci-encrypt-push',
       ...(runCommand ? { runCommand } : {}),
     });
-    const keys = command === 'decrypt' ? (o as DecryptOptions).keys : undefined;
+    const keys =
+      command === 'decrypt' || command === 'rewrap' ? (o as DecryptOptions | RewrapOptions).keys : undefined;
     const stop = anySignal(signal, o.signal);
     return runRequest(req, {
       ...runHost,
       temps,
       tempDir,
       ...(stop ? { signal: stop } : {}),
-      ...(keys ? { keys: decryptionKeysFrom(keys, env, host.log ?? (() => {}), req.providers) } : {}),
+      ...(keys && (command === 'decrypt' || command === 'rewrap')
+        ? { keys: decryptionKeysFrom(keys, env, host.log ?? (() => {}), req.providers, command) }
+        : {}),
       ...(runCommand ? { registry: { runCommand } } : {}),
     });
   };
@@ -189,6 +225,7 @@ export function engineFor(host: EngineHost): Engine {
     },
     decrypt: (o) => run('decrypt', o),
     inspect: (o) => run('inspect', o),
+    rewrap: ((o: RewrapOptions) => run('rewrap', o)) as Engine['rewrap'],
     removeTempsSync: () => temps.removeSync(),
   };
 }

@@ -88,17 +88,18 @@ export function decryptionKeysFromSpec(
   return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
 }
 
-/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
+/** The keys of a decrypt (or rewrap): specs as above, or keys already parsed; at least one. */
 export function decryptionKeysFrom(
   keys: readonly (string | DecryptionKey)[],
   env: Record<string, string | undefined>,
   warn: (line: string) => void,
   providers?: Providers,
+  command: 'decrypt' | 'rewrap' = 'decrypt',
 ): DecryptionKey[] {
   if (!keys.length) {
     throw new OepError(
       'E_USAGE',
-      'decrypt needs at least one --key FILE (a private key) or --key provider:NAME',
+      `${command} needs at least one --key FILE (a private key) or --key provider:NAME`,
       {
         hint: 'run oci-encrypt-push --help',
       },

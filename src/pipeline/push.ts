@@ -34,7 +34,7 @@ import { encryptToLayout, type EncryptOptions } from './encrypt.js';
 import { anySignal } from './host.js';
 import { defaultConcurrency } from '../host/layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
-import type { ImageReport } from './result.js';
+import type { ImageReport, LayerReport } from './result.js';
 import { uploadChunks } from '../host/layer-files.js';
 
 export type { PushStats };
@@ -84,6 +84,15 @@ export function pushTargets(image: string, tags: string[] = []): Reference[] {
   });
 }
 
+/** Where and how any push goes (an encryption's or a rewrap's): the options of PushImageOptions that are not encryption's. */
+export type PushTargetOptions = Pick<
+  PushImageOptions,
+  'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal'
+>;
+
+/** The layer actions by which a run wrote a layer's encryption: each such layer must land with it intact. */
+const WROTE_ENCRYPTION = new Set<LayerReport['action']>(['encrypted', 'rewrapped', 'rekeyed']);
+
 /** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
 function encryptionIntact(l: Descriptor): boolean {
   const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
@@ -92,17 +101,25 @@ function encryptionIntact(l: Descriptor): boolean {
 
 /**
  * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
- * uploadChunks); anything else is verified.
+ * uploadChunks). Any other blob comes from `others` (a rewrap leaves unchanged blobs in its source), which
+ * verifies what it reads.
  */
-class StagedBlobs implements BlobReader {
+export class StagedBlobs implements BlobReader {
   readonly #handles = new Map<string, BlobHandle>();
+
+  constructor(readonly others?: BlobReader) {}
 
   add(desc: Descriptor, handle: BlobHandle): void {
     this.#handles.set(desc.digest, handle);
   }
 
+  has(digest: string): boolean {
+    return this.#handles.has(digest);
+  }
+
   async open(desc: Descriptor): Promise<Readable> {
     const handle = this.#handles.get(desc.digest);
+    if (!handle && this.others) return this.others.open(desc);
     if (!handle) throw internalError(`blob ${desc.digest} was not written by this run`);
     // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
     return Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
@@ -110,7 +127,7 @@ class StagedBlobs implements BlobReader {
 }
 
 /** The registries of a push, reached (and their auth schemes learnt) before anything is encrypted. */
-async function connect(refs: Reference[], opts: PushImageOptions, log: (line: string) => void) {
+async function connect(refs: Reference[], opts: PushTargetOptions, log: (line: string) => void) {
   const clients = await connectClients(refs, opts.registry, log);
   const targets: PushTarget[] = refs.map((ref) => ({ ref, client: clients.get(ref.apiHost)! }));
   const retry = retryPolicy(opts.registry, log);
@@ -120,38 +137,69 @@ async function connect(refs: Reference[], opts: PushImageOptions, log: (line: st
 }
 type Connection = Awaited<ReturnType<typeof connect>>;
 
-/**
- * Encrypt into `layoutDir`; blobs go up as soon as they are final on disk, while later layers are still being
- * encrypted. A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
- */
-async function encryptUploading(
-  opts: PushImageOptions,
-  layoutDir: string,
-  conn: Connection,
-  pushOpts: PushOptions,
-): Promise<Awaited<ReturnType<typeof encryptToLayout>> & { pusher: BlobPusher; staged: StagedBlobs }> {
+/** An image made ready to push: its report, its documents (the root last) and blobs, and the pusher at work. */
+export interface PushPlan {
+  report: ImageReport;
+  content: PushContent;
+  pusher: BlobPusher;
+}
+
+/** Uploads to feed while an image is being made: `feed` starts a blob's upload once it is final on disk. */
+export interface Uploads {
+  signal: AbortSignal;
+  feed(desc: Descriptor): void;
+}
+
+/** What a use case gets to make the image a push sends. */
+export interface PushStage {
+  /** Where to write what it makes (the output folder when one was asked for, else a staging folder). */
+  dir: string;
+  targets: PushTarget[];
+  pushOpts: PushOptions;
+  /**
+   * Run `make` while its blobs go up, later layers still being made. A failed upload stops `make` too (through
+   * the signal): the run has failed, the rest of the layers are wasted work. A failed `make` stops the uploads
+   * under way (they would only leave orphan blobs) and waits for them.
+   */
+  uploading<T>(pusher: BlobPusher, make: (u: Uploads) => Promise<T>): Promise<T>;
+}
+
+function uploadingWith(conn: Connection, outer: AbortSignal | undefined): PushStage['uploading'] {
+  return async (pusher, make) => {
+    const stop = new AbortController();
+    try {
+      return await make({
+        signal: anySignal(stop.signal, outer)!,
+        feed: (desc) => {
+          pusher.push(desc).catch((err: unknown) => stop.abort(err)); // also thrown by settle()
+        },
+      });
+    } catch (err) {
+      pusher.abort();
+      await conn.destroy();
+      await pusher.settle().catch(() => {});
+      throw err;
+    }
+  };
+}
+
+/** Encrypt into the stage's folder; each blob goes up as soon as it is final on disk. */
+async function encryptUploading(opts: PushImageOptions, stage: PushStage): Promise<PushPlan> {
   const staged = new StagedBlobs();
-  const pusher = new BlobPusher(conn.targets, staged, pushOpts);
-  const stop = new AbortController();
-  try {
-    const out = await encryptToLayout({
+  const pusher = new BlobPusher(stage.targets, staged, stage.pushOpts);
+  const { report, result } = await stage.uploading(pusher, ({ signal, feed }) =>
+    encryptToLayout({
       ...opts,
-      output: layoutDir,
-      signal: anySignal(stop.signal, opts.signal),
+      output: stage.dir,
+      signal,
       onBlob: (desc, handle) => {
         staged.add(desc, handle);
-        pusher.push(desc).catch((err: unknown) => stop.abort(err)); // also thrown by settle()
+        feed(desc);
       },
-    });
-    for (const b of out.result.blobs) staged.add(b.desc, b.handle);
-    return { ...out, pusher, staged };
-  } catch (err) {
-    // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
-    pusher.abort();
-    await conn.destroy();
-    await pusher.settle().catch(() => {});
-    throw err;
-  }
+    }),
+  );
+  for (const b of result.blobs) staged.add(b.desc, b.handle);
+  return { report, pusher, content: { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) } };
 }
 
 /** Every blob (most are under way already), everywhere, before any manifest; then the manifests. */
@@ -174,7 +222,7 @@ async function pushEverything(
 }
 
 /** A staging folder for the layout when no output was asked for; removed when the push is done. */
-async function layoutFolder(opts: PushImageOptions): Promise<{ dir: string; remove(): Promise<void> }> {
+async function layoutFolder(opts: PushTargetOptions): Promise<{ dir: string; remove(): Promise<void> }> {
   if (opts.output) return { dir: opts.output, remove: async () => {} };
   const staging = await makeStagingFolder(opts.tempDir, 'oep-push-');
   opts.temps?.track(staging);
@@ -187,7 +235,18 @@ async function layoutFolder(opts: PushImageOptions): Promise<{ dir: string; remo
   };
 }
 
-export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
+export function pushImage(opts: PushImageOptions): Promise<PushReport> {
+  return pushPlanned(opts, (stage) => encryptUploading(opts, stage));
+}
+
+/**
+ * Push the image `make` makes (an encryption, a rewrap): the registries reached and push access checked first,
+ * then every blob and manifest, the read-back, the tags last; the digest only once all of that verified.
+ */
+export async function pushPlanned(
+  opts: PushTargetOptions,
+  make: (stage: PushStage) => Promise<PushPlan>,
+): Promise<PushReport> {
   const log = opts.log ?? (() => {});
   const refs = pushTargets(opts.image, opts.tags);
   const conn = await connect(refs, opts, log);
@@ -201,12 +260,12 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
       concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
       log,
     };
-    const { report, result, pusher } = await encryptUploading(opts, folder.dir, conn, pushOpts);
-    const content = { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) };
+    const stage = { dir: folder.dir, targets: conn.targets, pushOpts };
+    const { report, content, pusher } = await make({ ...stage, uploading: uploadingWith(conn, opts.signal) });
     const root = content.manifests[content.manifests.length - 1]!;
     const pushed = await pushEverything(conn, content, pusher, pushOpts);
     // Content is checked by digest before any tag moves: a tag never points at something that failed.
-    const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted'));
+    const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => WROTE_ENCRYPTION.has(l.action)));
     const digests = new Set(encrypted.map((l) => l.digest));
     if (opts.verify) await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
     await pushTags(conn.targets, root, pushOpts);

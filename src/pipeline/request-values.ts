@@ -36,7 +36,10 @@ export type InputName =
   | 'attestations'
   | 'keyprovider-config'
   | 'kbs-url'
-  | 'kbs-admin-key';
+  | 'kbs-admin-key'
+  | 'from'
+  | 'private-keys'
+  | 'rekey';
 
 export const DEFAULT_RETRIES = 3;
 

@@ -22,11 +22,12 @@ import {
   writablePath,
   type InputName,
 } from './request-values.js';
+import { rewrapSource } from './request-rewrap.js';
 import { parseLayerList } from './selection.js';
 
 export * from './request-values.js';
 
-export type Command = 'encrypt' | 'decrypt' | 'inspect';
+export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap';
 
 /** The raw inputs, as a front end read them: lists already split, everything else as given. */
 export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients'>, string>> & {
@@ -47,8 +48,12 @@ export interface Request {
   /** The layout to read; for decrypt and inspect, this or `image`. */
   layout?: string;
   refName?: string;
-  /** Where to push (encrypt) or read from (decrypt, inspect). */
+  /** Where to push (encrypt, rewrap) or read from (decrypt, inspect). */
   image?: string;
+  /** rewrap: the registry image to read (`--from`), instead of a layout. */
+  from?: string;
+  /** rewrap: re-encrypt every encrypted layer with fresh keys (new blobs) instead of rewrapping its key. */
+  rekey?: boolean;
   tags: string[];
   output?: string;
   recipients: Recipient[];
@@ -98,10 +103,14 @@ function usage(message: string): OepError {
 }
 
 /** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
-function source(command: Command, s: RequestStrings): Pick<Request, 'layout' | 'image' | 'tags' | 'output'> {
+function source(
+  command: Command,
+  s: RequestStrings,
+): Pick<Request, 'layout' | 'from' | 'image' | 'tags' | 'output'> {
+  if (command === 'rewrap') return rewrapSource(s);
   const layout = (s.layout ?? '').trim() || undefined;
   const output = (s.output ?? '').trim() || undefined;
-  if (command !== 'encrypt') {
+  if (command === 'decrypt' || command === 'inspect') {
     const image = (s.image ?? '').trim() || undefined;
     if (!layout === !image) throw usage(`${command} needs either --layout PATH or --image REF`);
     if (command === 'decrypt' && !output) throw usage('decrypt needs --output DIR');
@@ -161,7 +170,7 @@ export function fromStrings(command: Command, s: RequestStrings, host: RequestHo
   const kbs = command === 'encrypt' ? kbsFrom(s['kbs-url'], s['kbs-admin-key']) : undefined;
   const keyProviders = providers(s, host, kbs);
   const recipients =
-    command === 'encrypt'
+    command === 'encrypt' || command === 'rewrap'
       ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
       : [];
   if (kbs && !kbs.used) {
@@ -181,6 +190,7 @@ export function fromStrings(command: Command, s: RequestStrings, host: RequestHo
     command,
     ...where,
     ...(refName ? { refName } : {}),
+    ...(command === 'rewrap' ? { rekey: parseBool('rekey', s.rekey, false) } : {}),
     recipients,
     ...(encryptLayers ? { encryptLayers } : {}),
     ...(platforms ? { platforms } : {}),

@@ -65,6 +65,33 @@ export async function rewriteImage(
   return { ...mutation, blobs };
 }
 
+/** An image rewritten in place: the blobs are those the new image needs, wherever they are. */
+export interface InPlaceResult extends Omit<Mutation, 'blobs'> {
+  /** Every config and layer the new image needs (foreign layers left at their URLs are not). */
+  blobs: Descriptor[];
+}
+
+/**
+ * Rewrite without moving what does not change: only blobs whose bytes change are written (and announced);
+ * configs, copied layers and layers whose descriptor alone changes stay in the source. For a push, which
+ * finds them in the registry or reads them from the source. No document is written.
+ */
+export async function rewriteInPlace(
+  source: BlobSource,
+  image: LoadedImage,
+  writer: LayoutWriter,
+  ops: LayerOps,
+  opts: RewriteOptions,
+): Promise<InPlaceResult> {
+  const plan = planLayers(manifestNodes(image.root), ops.select, source.name);
+  const moved = await new BlobStage(source, writer, ops, { ...opts, inPlace: true }).run(plan.jobs);
+  const mutation = mutateImage(image.root, (m) => layerOutcomes(m, plan, moved), ops);
+  const external = new Set(
+    [...moved.values()].filter((d) => d.action === 'external').map((d) => d.desc.digest),
+  );
+  return { ...mutation, blobs: mutation.blobs.filter((b) => !external.has(b.digest)) };
+}
+
 /**
  * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
  * The report is made first: nothing that can fail may come after the layout is in place.

@@ -13,17 +13,18 @@ import type { RegistryOptions } from './registry-session.js';
 import type { SourceOptions } from './registry-source.js';
 import type { Request } from './request.js';
 import type { ImageReport } from './result.js';
+import { rewrapImage } from './rewrap.js';
 
 export interface RequestRunner extends RunHost {
   /** Where a push stages its encrypted layout when no output was asked for. */
   tempDir: string;
-  /** A decrypt's keys (the front end reads them: the CLI from --key, the library from its options). */
+  /** A decrypt's or rewrap's keys (the front end reads them: the CLI from --key, the library from its options). */
   keys?: DecryptionKey[];
   /** What the host adds to the request's registry options (a secret masker, a command runner). */
   registry?: Pick<RegistryOptions, 'onSecret' | 'runCommand'>;
 }
 
-/** Where decrypt and inspect read from. */
+/** Where decrypt and inspect read from (a rewrap's image is where it pushes: it reads `from`). */
 function source(req: Request, registry: RegistryOptions, log?: (line: string) => void): SourceOptions {
   const where = req.image ? { image: req.image, registry } : { layout: req.layout! };
   return { ...where, ...(log ? { log } : {}) };
@@ -72,5 +73,18 @@ export function runRequest(req: Request, runner: RequestRunner): Promise<ImageRe
       });
     case 'inspect':
       return inspectImage({ ...source(req, registry, host.log), refName: req.refName });
+    case 'rewrap':
+      return rewrapImage({
+        ...host,
+        source: req.from ? { image: req.from, registry } : { layout: req.layout! },
+        ...(req.refName ? { refName: req.refName } : {}),
+        keys: keys ?? [],
+        recipients: req.recipients,
+        rekey: req.rekey ?? false,
+        ...(req.output ? { output: req.output } : {}),
+        ...(req.image
+          ? { push: { image: req.image, tags: req.tags, tempDir, verify: req.verify, registry } }
+          : {}),
+      });
   }
 }

@@ -27,8 +27,8 @@ test('dist/ equals a fresh bundle of src/', () => {
   );
   assert.equal(
     command.split(out).length,
-    7,
-    'the bundle script no longer writes dist/, dist/cli/, dist/worker/ and the library (emptied first; JS and .d.ts) to dist/lib/',
+    8,
+    'the bundle script no longer writes dist/, dist/cli/, dist/rewrap/, dist/worker/ and the library (emptied first; JS and .d.ts) to dist/lib/',
   );
   const r = spawnSync('sh', ['-c', command], {
     cwd: ROOT,

@@ -15,6 +15,7 @@ import {
   isOepError,
   parseRecipients,
   push,
+  rewrap,
 } from '../../src/index.js';
 import { keyPair, makeLayout, tempDir, writeKeyPair } from '../helpers/fixtures.js';
 
@@ -138,5 +139,41 @@ describe('library: ca is PEM text only', () => {
       assert.match(e.message, /ca is not PEM text/);
       return true;
     });
+  });
+});
+
+describe('library: rewrap', () => {
+  it('rewraps an encrypted layout for other keys (rewrap from the package, and on an engine)', async () => {
+    const { dir, layout, key } = fixture();
+    const other = writeKeyPair(dir, 'other', keyPair('rsa2048'));
+    await encrypt({ layout, recipients: [key.pub], output: join(dir, 'enc') });
+    const r = await rewrap({
+      layout: join(dir, 'enc'),
+      keys: [key.priv],
+      recipients: [other.pub],
+      output: join(dir, 'rw'),
+    });
+    assert.deepEqual(
+      r.platforms[0]!.layers.map((l) => [l.action, l.digest === l.sourceDigest]),
+      [
+        ['rewrapped', true],
+        ['rewrapped', true],
+      ],
+    );
+    await assert.rejects(
+      decrypt({ layout: join(dir, 'rw'), keys: [key.priv], output: join(dir, 'no') }),
+      (e) => isOepError(e, 'E_DECRYPT'),
+    );
+    const k = await createEngine({ concurrency: 1 }).rewrap({
+      layout: join(dir, 'rw'),
+      keys: [other.priv],
+      publicKeys: keyPair('p256').publicPem,
+      rekey: true,
+      output: join(dir, 'rk'),
+    });
+    assert.deepEqual(
+      k.platforms[0]!.layers.map((l) => l.action),
+      ['rekeyed', 'rekeyed'],
+    );
   });
 });

@@ -18,6 +18,8 @@ import { run } from '../../helpers/peers.js';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
+/** The sub-actions, as the runner finds them: `<name>/action.yml` running `dist/<name>/index.js`. */
+const SUB_ACTIONS = { rewrap: join(ROOT, 'dist', 'rewrap', 'index.js') } as const;
 export const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
 /** The node binaries the Action must run under: the runner's (node24, from the npm package) and this one. */
@@ -35,16 +37,13 @@ function nodes(): { name: string; bin: string }[] {
   return major === '24' ? [node24] : [node24, { name: `node${major}`, bin: machine }];
 }
 
-/** The input names of action.yml; a test may only pass these (a typo would silently be ignored otherwise). */
-const INPUT_NAMES = new Set(
-  Object.keys(
-    (
-      parse(readFileSync(fileURLToPath(new URL('../../../action.yml', import.meta.url)), 'utf8')) as {
-        inputs: object;
-      }
-    ).inputs,
-  ),
-);
+/** The input names of an action.yml; a test may only pass these (a typo would silently be ignored otherwise). */
+function inputNames(actionYml: string): Set<string> {
+  return new Set(
+    Object.keys((parse(readFileSync(join(ROOT, actionYml), 'utf8')) as { inputs: object }).inputs),
+  );
+}
+const INPUT_NAMES = inputNames('action.yml');
 
 /** What the runner does to an input name: `public-keys` → `INPUT_PUBLIC-KEYS`. */
 export function inputVariable(name: string): string {
@@ -119,6 +118,8 @@ export interface RunOptions {
   workspace?: string;
   /** More environment for the step (RUNNER_TOOL_CACHE, variables a tool reads). */
   env?: Record<string, string>;
+  /** Run a sub-action (`rewrap`: rewrap/action.yml, dist/rewrap/index.js) instead of the main action. */
+  subAction?: keyof typeof SUB_ACTIONS;
 }
 
 /** Run dist/index.js under `node` as the runner does, with `inputs` keyed by their action.yml names. */
@@ -127,7 +128,9 @@ export async function runAction(
   inputs: Record<string, string>,
   opts: RunOptions = {},
 ): Promise<ActionRun> {
-  for (const name of Object.keys(inputs)) assert.ok(INPUT_NAMES.has(name), `${name} is not an input`);
+  const names = opts.subAction ? inputNames(`${opts.subAction}/action.yml`) : INPUT_NAMES;
+  for (const name of Object.keys(inputs)) assert.ok(names.has(name), `${name} is not an input`);
+  const entry = opts.subAction ? SUB_ACTIONS[opts.subAction] : ACTION_ENTRY;
   const workspace = opts.workspace ?? tempDir('oep-action-ws-');
   const runner = tempDir('oep-action-runner-');
   const files = {
@@ -157,7 +160,7 @@ export async function runAction(
 
   const { status, stdout, stderr } = await new Promise<{ status: number; stdout: string; stderr: string }>(
     (resolve, reject) => {
-      const child = spawn(node, [ACTION_ENTRY], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(node, [entry], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (d: Buffer) => out.push(d));
