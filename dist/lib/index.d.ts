@@ -1,11 +1,11 @@
-import { type DecryptOptions, type Engine, type EngineHost, type EncryptOptions, type InspectOptions, type PushOptions } from './pipeline/engine.js';
+import { type DecryptOptions, type Engine, type EngineHost, type EncryptOptions, type InspectOptions, type PushOptions, type RewrapOptions } from './pipeline/engine.js';
 import type { PushReport } from './pipeline/push.js';
 import type { ImageReport } from './pipeline/result.js';
 export { isOepError, OepError, type ErrorCode } from './errors.js';
 export { parseDecryptionKeys, parseRecipients, type DecryptionKey, type Recipient } from './pipeline/keys.js';
 export type { LayerReport, PlatformReport, ImageReport } from './pipeline/result.js';
 export type { PushReport, PushStats } from './pipeline/push.js';
-export type { CommandResult, CommandRunner, DecryptOptions, Engine, EncryptOptions, InspectOptions, PushOptions, RegistryFlags, } from './pipeline/engine.js';
+export type { CommandResult, CommandRunner, DecryptOptions, Engine, EncryptOptions, InspectOptions, PushOptions, RegistryFlags, RewrapOptions, } from './pipeline/engine.js';
 /** The host's side of an engine; every field has a default. */
 export type Host = Partial<EngineHost>;
 /**
@@ -26,5 +26,15 @@ export declare function decrypt(opts: DecryptOptions): Promise<ImageReport>;
  * SIGTERM handler (a decrypt's staging folder holds plaintext, private to the user, until the run ends).
  */
 export declare function removeTempsSync(): void;
+/**
+ * Change who an encrypted image (`layout`, or `from` in a registry) opens for: every encrypted layer's key is
+ * opened with one of `keys` and wrapped for exactly `recipients`; the layer blobs stay the same, so a push to
+ * `image` sends manifests only. Removing a recipient this way revokes nothing (whoever downloaded the image keeps
+ * the layer key): `rekey: true` re-encrypts with fresh keys, which revocation needs.
+ */
+export declare function rewrap(opts: RewrapOptions & {
+    image: string;
+}): Promise<PushReport>;
+export declare function rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport>;
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
 export declare function inspect(opts: InspectOptions): Promise<ImageReport>;

@@ -97634,10 +97634,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   w: () => (/* binding */ src_encrypt),
   Nn: () => (/* binding */ inspect),
   l5: () => (/* reexport */ isOepError),
-  p8: () => (/* reexport */ parseDecryptionKeys),
+  p8: () => (/* reexport */ private_keys_parseDecryptionKeys),
   q: () => (/* reexport */ parseRecipients),
   VC: () => (/* binding */ push),
-  lN: () => (/* binding */ removeTempsSync)
+  lN: () => (/* binding */ removeTempsSync),
+  gH: () => (/* binding */ rewrap)
 });
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -100456,7 +100457,7 @@ function privateKeyFromPem(b, where, passphrase) {
     }
 }
 /** Private keys for decryption: PKCS#8 (plain or encrypted), PKCS#1, SEC1, legacy encrypted PEM, JWK, DER. */
-function parseDecryptionKeys(data, source, passphrase) {
+function private_keys_parseDecryptionKeys(data, source, passphrase) {
     const buf = Buffer.from(data);
     const text = buf.toString('utf8');
     const keys = [];
@@ -101500,7 +101501,7 @@ function resolveLayerIndexes(wanted, count, image) {
 
 
 const DEFAULT_RETRIES = 3;
-function inputError(name, message, hint) {
+function request_values_inputError(name, message, hint) {
     return new errors_OepError('E_USAGE', `${name}: ${message}`, hint ? { hint } : {});
 }
 /** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
@@ -101515,14 +101516,14 @@ function parseBool(name, value, dflt) {
         return true;
     if (v === 'false')
         return false;
-    throw inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
+    throw request_values_inputError(name, `${JSON.stringify(value)} is not true or false`, `write true or false; on the command line --${name}=false`);
 }
 function retriesFrom(value) {
     if ((value ?? '').trim() === '')
         return DEFAULT_RETRIES;
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0 || n > 20) {
-        throw inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
+        throw request_values_inputError('retries', `${JSON.stringify(value)} is not a whole number from 0 to 20`, `the default is ${DEFAULT_RETRIES}; on the command line --retries N`);
     }
     return n;
 }
@@ -101543,7 +101544,7 @@ function caFrom(value) {
     try {
         const texts = readCaPath(v);
         if (texts.length === 0)
-            throw inputError('ca-cert', `${v} holds no *.crt or *.pem file`, CA_HINT);
+            throw request_values_inputError('ca-cert', `${v} holds no *.crt or *.pem file`, CA_HINT);
         text = texts.join('\n');
     }
     catch (err) {
@@ -101552,8 +101553,8 @@ function caFrom(value) {
         // A FIFO, device or huge file is refused as such (host/files.ts says which), not as unreadable.
         const code = err.code;
         if (code === 'EINVAL' || code === 'EFBIG')
-            throw inputError('ca-cert', err.message, CA_HINT);
-        throw inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
+            throw request_values_inputError('ca-cert', err.message, CA_HINT);
+        throw request_values_inputError('ca-cert', `${source} is neither PEM text nor a readable file`, CA_HINT);
     }
     return checkCaBundle(text, source, 'ca-cert');
 }
@@ -101569,7 +101570,7 @@ function imageFrom(inputs) {
     if (!first) {
         if (inputs.tags.length === 0)
             return { tags: [] };
-        throw inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
+        throw request_values_inputError('tags', `${inputs.tags.join(', ')}: bare tags, and image is empty, so there is no repository to push them to`, 'set image (REGISTRY/REPOSITORY), or give full references in tags');
     }
     return { image: first, tags: inputs.tags.filter((t) => t !== first) };
 }
@@ -101579,7 +101580,7 @@ function platformsFrom(value) {
     }
     catch (err) {
         if (err instanceof errors_OepError)
-            throw inputError('platforms', err.message, err.hint);
+            throw request_values_inputError('platforms', err.message, err.hint);
         throw err;
     }
 }
@@ -101636,7 +101637,7 @@ function kbsFrom(url, adminKey) {
         return undefined;
     if (!u || !k) {
         const [empty, set] = u ? ['kbs-admin-key', 'kbs-url'] : ['kbs-url', 'kbs-admin-key'];
-        throw inputError(empty, `is empty but ${set} is set: registering a KEK at a KBS takes kbs-url and kbs-admin-key together`, 'give both (--kbs-url URL --kbs-admin-key FILE: the Ed25519 key the KBS trusts as admin), or neither');
+        throw request_values_inputError(empty, `is empty but ${set} is set: registering a KEK at a KBS takes kbs-url and kbs-admin-key together`, 'give both (--kbs-url URL --kbs-admin-key FILE: the Ed25519 key the KBS trusts as admin), or neither');
     }
     const endpoint = kbsUrlFrom(u);
     if (k.includes('-----BEGIN '))
@@ -101667,7 +101668,7 @@ function kbsFrom(url, adminKey) {
 
 const HINT = 'give {"key-providers": {"NAME": {"cmd": {"path": "/usr/bin/x", "args": []}}}} or {"NAME": {"grpc": "host:port"}}';
 function provider_config_bad(where, message) {
-    return inputError('keyprovider-config', `${where}: ${message}`, HINT);
+    return request_values_inputError('keyprovider-config', `${where}: ${message}`, HINT);
 }
 function str(v, where, field) {
     if (v === undefined || v === null)
@@ -101701,7 +101702,7 @@ function tlsOf(v, where) {
     }
     // ocicrypt would then accept any certificate: whoever sits on the path would be handed the layer keys.
     if (skip === true) {
-        throw inputError('keyprovider-config', `${where}: grpc-tls.insecure-skip-verify is true: the layer keys would go to whichever server answers, unverified`, "remove it and give the CA that signed the provider's certificate as grpc-tls.root-ca-file (and grpc-tls.server-name if the certificate names another host)");
+        throw request_values_inputError('keyprovider-config', `${where}: grpc-tls.insecure-skip-verify is true: the layer keys would go to whichever server answers, unverified`, "remove it and give the CA that signed the provider's certificate as grpc-tls.root-ca-file (and grpc-tls.server-name if the certificate names another host)");
     }
     if (!certFile !== !keyFile)
         throw provider_config_bad(where, 'grpc-tls needs both cert-file and key-file, or neither');
@@ -102064,12 +102065,12 @@ function decryptionKeysFromSpec(spec, env, warn, providers) {
             passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
         }
     }
-    return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+    return private_keys_parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
 }
-/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
-function decryptionKeysFrom(keys, env, warn, providers) {
+/** The keys of a decrypt (or rewrap): specs as above, or keys already parsed; at least one. */
+function keys_decryptionKeysFrom(keys, env, warn, providers, command = 'decrypt') {
     if (!keys.length) {
-        throw new errors_OepError('E_USAGE', 'decrypt needs at least one --key FILE (a private key) or --key provider:NAME', {
+        throw new errors_OepError('E_USAGE', `${command} needs at least one --key FILE (a private key) or --key provider:NAME`, {
             hint: 'run oci-encrypt-push --help',
         });
     }
@@ -102598,12 +102599,74 @@ function selectImage(m, image, wanted) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/request-rewrap.ts
+/**
+ * The inputs only a rewrap has: where the image comes from (a layout, or `from`, a registry image) and where it
+ * goes (a layout at `output`, or `image` with its tags), and the private keys the Action takes as text. The
+ * checks and messages of request.ts, for the rewrap's side of the contract.
+ */
+
+
+
+function given(v) {
+    return (v ?? '').trim() || undefined;
+}
+/** One source (layout or from) and one destination (output or image, with tags). */
+function rewrapSource(s) {
+    const layout = given(s.layout);
+    const from = given(s.from);
+    const output = given(s.output);
+    if (layout && from) {
+        throw request_values_inputError('from', 'and layout are both set', 'rewrap one image: --from REF or --layout PATH');
+    }
+    if (!layout && !from) {
+        throw request_values_inputError('from', 'is required: the image to rewrap', 'a registry image (--from REF), or a layout (--layout PATH)');
+    }
+    const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
+    if (image && output) {
+        throw request_values_inputError('output', 'and image are both set: a rewrap writes a layout or pushes, not both', 'give --output DIR or --image REF');
+    }
+    if (!image && !output) {
+        throw request_values_inputError('image', 'is empty and so is output: nothing to do', 'set image (push the rewrapped image) or output (write it as a layout): --image REF, --output DIR');
+    }
+    return {
+        ...(layout ? { layout } : {}),
+        ...(from ? { from } : {}),
+        ...(image ? { image } : {}),
+        tags,
+        ...(output ? { output } : {}),
+    };
+}
+/**
+ * The Action's private-keys: PEM or JWK text straight from a secret, several blocks being several keys;
+ * `provider:NAME[:PARAMS]` lines are key providers. At least one key.
+ */
+function privateKeysFrom(text, env, providers) {
+    const lines = text.split('\n').map((l) => l.trim());
+    const specs = lines.filter((l) => l.startsWith('provider:'));
+    const keyText = lines.filter((l) => !l.startsWith('provider:')).join('\n');
+    const parsed = keyText.trim() ? parseDecryptionKeys(Buffer.from(keyText), 'private-keys') : [];
+    if (parsed.length === 0 && specs.length === 0) {
+        throw inputError('private-keys', 'is empty: a rewrap needs a private key that opens the layers', 'private-keys: ${{ secrets.IMAGE_PRIVATE_KEY }} (PEM), or provider:NAME lines');
+    }
+    try {
+        return decryptionKeysFrom([...parsed, ...specs], env, () => { }, providers, 'rewrap');
+    }
+    catch (err) {
+        if (err instanceof OepError && !err.message.startsWith('private-keys')) {
+            throw new OepError(err.code, `private-keys: ${err.message}`, { hint: err.hint, cause: err });
+        }
+        throw err;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/request.ts
 /**
  * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
  * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
  * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
  */
+
 
 
 
@@ -102631,9 +102694,11 @@ function request_usage(message) {
 }
 /** Push or layout: encrypt needs a layout and an image or output; decrypt and inspect read one source. */
 function source(command, s) {
+    if (command === 'rewrap')
+        return rewrapSource(s);
     const layout = (s.layout ?? '').trim() || undefined;
     const output = (s.output ?? '').trim() || undefined;
-    if (command !== 'encrypt') {
+    if (command === 'decrypt' || command === 'inspect') {
         const image = (s.image ?? '').trim() || undefined;
         if (!layout === !image)
             throw request_usage(`${command} needs either --layout PATH or --image REF`);
@@ -102647,11 +102712,11 @@ function source(command, s) {
         };
     }
     if (!layout) {
-        throw inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
+        throw request_values_inputError('layout', 'is required', 'the OCI layout folder or .tar your build step wrote (--layout PATH)');
     }
     const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
     if (!image && !output) {
-        throw inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
+        throw request_values_inputError('image', 'is empty and so is output: nothing to do', 'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR');
     }
     return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
 }
@@ -102686,11 +102751,11 @@ function fromStrings(command, s, host) {
     const refName = (s['ref-name'] ?? '').trim();
     const kbs = command === 'encrypt' ? kbsFrom(s['kbs-url'], s['kbs-admin-key']) : undefined;
     const keyProviders = providers(s, host, kbs);
-    const recipients = command === 'encrypt'
+    const recipients = command === 'encrypt' || command === 'rewrap'
         ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
         : [];
     if (kbs && !kbs.used) {
-        throw inputError('kbs-url', 'is set, but no recipient takes its KEK from the KBS', 'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key');
+        throw request_values_inputError('kbs-url', 'is set, but no recipient takes its KEK from the KBS', 'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key');
     }
     const encryptLayers = parseLayerList(s['encrypt-layers']);
     const platforms = platformsFrom(s.platforms);
@@ -102702,6 +102767,7 @@ function fromStrings(command, s, host) {
         command,
         ...where,
         ...(refName ? { refName } : {}),
+        ...(command === 'rewrap' ? { rekey: parseBool('rekey', s.rekey, false) } : {}),
         recipients,
         ...(encryptLayers ? { encryptLayers } : {}),
         ...(platforms ? { platforms } : {}),
@@ -103036,17 +103102,7 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
     }
     const secrets = freshSecrets();
     const priv = encodePrivateOptions({ symkey: secrets.key, digest: desc.digest, nonce: secrets.nonce });
-    const keyAnnotations = {};
-    for (const w of withCarriedWrappers(wrappers, recipients)) {
-        const item = await w.wrap(recipients, priv);
-        if (item)
-            keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
-    }
-    if (Object.keys(keyAnnotations).length === 0) {
-        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
-            hint: 'give at least one public key',
-        });
-    }
+    const keyAnnotations = await wrapKeys(recipients, priv, wrappers);
     // An embedded `data` field (OCI 1.1) would carry the plaintext onto the encrypted descriptor, and `urls`
     // (foreign layers) point at the plaintext, which can never match the ciphertext digest: drop both.
     const { data: _data, urls: _urls, ...base } = desc;
@@ -103068,6 +103124,21 @@ async function encryptLayer(desc, recipients, wrappers = DEFAULT_WRAPPERS) {
             };
         },
     };
+}
+/** The private options wrapped for every recipient: one annotation per protocol, as ocicrypt writes them. */
+async function wrapKeys(recipients, privateOptions, wrappers = DEFAULT_WRAPPERS) {
+    const keyAnnotations = {};
+    for (const w of withCarriedWrappers(wrappers, recipients)) {
+        const item = await w.wrap(recipients, privateOptions);
+        if (item)
+            keyAnnotations[w.annotationId] = Buffer.from(item).toString('base64');
+    }
+    if (Object.keys(keyAnnotations).length === 0) {
+        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient to encrypt for', {
+            hint: 'give at least one public key',
+        });
+    }
+    return keyAnnotations;
 }
 /** The comma-joined items of one wrapper's annotation, still base64: each is decoded on its own when tried. */
 function wrappedItems(desc, w) {
@@ -103220,19 +103291,26 @@ const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 class LayerLoop {
     #cipher;
+    /** A rekey's second cipher: the plaintext goes from #cipher straight into it, never out of the loop. */
+    #next;
     #expectedHmac;
     #verify;
     #out;
     #size = 0;
     constructor(params, opts = {}) {
-        if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
+        const opens = params.mode === 'decrypt' || params.mode === 'rekey';
+        if (opens && params.expectedHmac.length !== HMAC_LENGTH) {
             throw new errors_OepError('E_OPTIONS', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
         this.#cipher =
             params.mode === 'copy'
                 ? undefined
-                : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
-        this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
+                : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, opens ? 'decrypt' : 'encrypt');
+        this.#next =
+            params.mode === 'rekey'
+                ? new LayerCipher({ key: Buffer.from(params.newKey), nonce: Buffer.from(params.newNonce) }, 'encrypt')
+                : undefined;
+        this.#expectedHmac = opens ? Buffer.from(params.expectedHmac) : undefined;
         this.#verify = opts.verify;
         this.#out = opts.hashOutput === false ? undefined : (0,external_node_crypto_.createHash)('sha256');
     }
@@ -103242,7 +103320,8 @@ class LayerLoop {
      */
     update(chunk) {
         this.#verify?.update(chunk);
-        const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
+        const plain = this.#cipher ? this.#cipher.update(chunk) : chunk;
+        const out = this.#next ? this.#next.update(plain) : plain;
         this.#out?.update(out);
         this.#size += out.length;
         return out;
@@ -103250,9 +103329,10 @@ class LayerLoop {
     /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
     finish() {
         this.#verify?.finish();
-        const hmac = this.#cipher?.finish();
-        if (this.#expectedHmac && !hmacMatches(hmac, this.#expectedHmac))
+        const inputHmac = this.#cipher?.finish();
+        if (this.#expectedHmac && !hmacMatches(inputHmac, this.#expectedHmac))
             throw integrityError();
+        const hmac = this.#next ? this.#next.finish() : inputHmac;
         return {
             ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
             size: this.#size,
@@ -105814,6 +105894,8 @@ class BlobStage {
             return { desc: layer, action: 'copied' };
         if (isExternal(layer) && !(await this.source.has(layer)))
             return { desc: layer, action: 'external' };
+        if (this.opts.inPlace)
+            return { desc: layer, action: 'copied' };
         const { written } = await this.#move(layer, undefined, signal);
         if (written.digest !== layer.digest)
             throw notSha256(this.source, 'blob', layer.digest);
@@ -105822,6 +105904,10 @@ class BlobStage {
     }
     async #transform(layer, signal) {
         const t = await this.work.prepare(layer);
+        if (this.opts.inPlace && t.params.mode === 'copy') {
+            this.opts.log(`${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}): the same blob`);
+            return { desc: t.finalize({ digest: layer.digest, size: layer.size }), action: 'transformed' };
+        }
         const started = Date.now();
         const { written, hmac } = await this.#move(layer, t, signal);
         const secs = (Date.now() - started) / 1000;
@@ -105943,6 +106029,18 @@ async function rewriteImage(source, image, writer, ops, opts) {
         .filter((b) => !isExternal(b) || writer.has(b.digest))
         .map((desc) => ({ desc, handle: writer.handle(desc.digest) }));
     return { ...mutation, blobs };
+}
+/**
+ * Rewrite without moving what does not change: only blobs whose bytes change are written (and announced);
+ * configs, copied layers and layers whose descriptor alone changes stay in the source. For a push, which
+ * finds them in the registry or reads them from the source. No document is written.
+ */
+async function rewriteInPlace(source, image, writer, ops, opts) {
+    const plan = planLayers(manifestNodes(image.root), ops.select, source.name);
+    const moved = await new BlobStage(source, writer, ops, { ...opts, inPlace: true }).run(plan.jobs);
+    const mutation = mutateImage(image.root, (m) => layerOutcomes(m, plan, moved), ops);
+    const external = new Set([...moved.values()].filter((d) => d.action === 'external').map((d) => d.desc.digest));
+    return { ...mutation, blobs: mutation.blobs.filter((b) => !external.has(b.digest)) };
 }
 /**
  * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
@@ -106232,11 +106330,11 @@ class BlobPusher {
         }
     }
     async #pushEverywhere(blob) {
-        const holders = new Map(); // registry host -> a repository that has the blob
+        const holders = new Map(); // registry host -> a repository we pushed the blob to
         for (const { ref, client } of this.#repos) {
             const name = repositoryName(ref);
             const repo = ref.repository;
-            const mountFrom = holders.get(client.host);
+            const mountFrom = holders.get(client.host) ?? this.#opts.mountFrom?.(blob, client.host);
             await retryOperation(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
                 if (this.#aborted)
                     throw new Error('push aborted');
@@ -106401,6 +106499,8 @@ function pushTargets(image, tags = []) {
         return true;
     });
 }
+/** The layer actions by which a run wrote a layer's encryption: each such layer must land with it intact. */
+const WROTE_ENCRYPTION = new Set(['encrypted', 'rewrapped', 'rekeyed']);
 /** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
 function encryptionIntact(l) {
     const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
@@ -106408,15 +106508,25 @@ function encryptionIntact(l) {
 }
 /**
  * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
- * uploadChunks); anything else is verified.
+ * uploadChunks). Any other blob comes from `others` (a rewrap leaves unchanged blobs in its source), which
+ * verifies what it reads.
  */
 class StagedBlobs {
+    others;
     #handles = new Map();
+    constructor(others) {
+        this.others = others;
+    }
     add(desc, handle) {
         this.#handles.set(desc.digest, handle);
     }
+    has(digest) {
+        return this.#handles.has(digest);
+    }
     async open(desc) {
         const handle = this.#handles.get(desc.digest);
+        if (!handle && this.others)
+            return this.others.open(desc);
         if (!handle)
             throw errors_internalError(`blob ${desc.digest} was not written by this run`);
         // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
@@ -106432,35 +106542,41 @@ async function connect(refs, opts, log) {
     const destroy = () => Promise.all([...clients.values()].map((c) => c.destroy()));
     return { clients, targets, retry, close, destroy };
 }
-/**
- * Encrypt into `layoutDir`; blobs go up as soon as they are final on disk, while later layers are still being
- * encrypted. A failed upload stops the encryption too: the run has failed, the rest of the layers are wasted work.
- */
-async function encryptUploading(opts, layoutDir, conn, pushOpts) {
+function uploadingWith(conn, outer) {
+    return async (pusher, make) => {
+        const stop = new AbortController();
+        try {
+            return await make({
+                signal: anySignal(stop.signal, outer),
+                feed: (desc) => {
+                    pusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle()
+                },
+            });
+        }
+        catch (err) {
+            pusher.abort();
+            await conn.destroy();
+            await pusher.settle().catch(() => { });
+            throw err;
+        }
+    };
+}
+/** Encrypt into the stage's folder; each blob goes up as soon as it is final on disk. */
+async function encryptUploading(opts, stage) {
     const staged = new StagedBlobs();
-    const pusher = new BlobPusher(conn.targets, staged, pushOpts);
-    const stop = new AbortController();
-    try {
-        const out = await encryptToLayout({
-            ...opts,
-            output: layoutDir,
-            signal: anySignal(stop.signal, opts.signal),
-            onBlob: (desc, handle) => {
-                staged.add(desc, handle);
-                pusher.push(desc).catch((err) => stop.abort(err)); // also thrown by settle()
-            },
-        });
-        for (const b of out.result.blobs)
-            staged.add(b.desc, b.handle);
-        return { ...out, pusher, staged };
-    }
-    catch (err) {
-        // Encryption failed: stop the uploads under way (they would only leave orphan blobs) and wait for them.
-        pusher.abort();
-        await conn.destroy();
-        await pusher.settle().catch(() => { });
-        throw err;
-    }
+    const pusher = new BlobPusher(stage.targets, staged, stage.pushOpts);
+    const { report, result } = await stage.uploading(pusher, ({ signal, feed }) => encryptToLayout({
+        ...opts,
+        output: stage.dir,
+        signal,
+        onBlob: (desc, handle) => {
+            staged.add(desc, handle);
+            feed(desc);
+        },
+    }));
+    for (const b of result.blobs)
+        staged.add(b.desc, b.handle);
+    return { report, pusher, content: { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) } };
 }
 /** Every blob (most are under way already), everywhere, before any manifest; then the manifests. */
 async function pushEverything(conn, content, pusher, pushOpts) {
@@ -106487,7 +106603,14 @@ async function layoutFolder(opts) {
         },
     };
 }
-async function pushImage(opts) {
+function pushImage(opts) {
+    return pushPlanned(opts, (stage) => encryptUploading(opts, stage));
+}
+/**
+ * Push the image `make` makes (an encryption, a rewrap): the registries reached and push access checked first,
+ * then every blob and manifest, the read-back, the tags last; the digest only once all of that verified.
+ */
+async function pushPlanned(opts, make) {
     const log = opts.log ?? (() => { });
     const refs = pushTargets(opts.image, opts.tags);
     const conn = await connect(refs, opts, log);
@@ -106501,12 +106624,12 @@ async function pushImage(opts) {
             concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
             log,
         };
-        const { report, result, pusher } = await encryptUploading(opts, folder.dir, conn, pushOpts);
-        const content = { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) };
+        const stage = { dir: folder.dir, targets: conn.targets, pushOpts };
+        const { report, content, pusher } = await make({ ...stage, uploading: uploadingWith(conn, opts.signal) });
         const root = content.manifests[content.manifests.length - 1];
         const pushed = await pushEverything(conn, content, pusher, pushOpts);
         // Content is checked by digest before any tag moves: a tag never points at something that failed.
-        const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted'));
+        const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => WROTE_ENCRYPTION.has(l.action)));
         const digests = new Set(encrypted.map((l) => l.digest));
         if (opts.verify)
             await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
@@ -106532,6 +106655,248 @@ async function pushImage(opts) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/ocicrypt/rewrap.ts
+/**
+ * Changing who an encrypted layer opens for. A layer's AES key is wrapped per recipient in its annotations
+ * (format §2), so recipients change by rewriting those annotations alone: the ciphertext, its digest and the
+ * public options (the HMAC) stay as they are, as imgcrypt does when it adds recipients (format §7), except
+ * that the new set replaces the old one instead of being appended to it. Removing a recipient this way does not
+ * revoke anything: the layer key is the same, and whoever kept it (or the old manifest) still opens the blob.
+ * A rekey is what revocation needs: a fresh key and nonce, the layer decrypted and encrypted again in one pass.
+ */
+
+
+
+
+
+
+/** The layer's annotations without those that start with `prefix` (the keys, or all encryption options). */
+function without(desc, prefix) {
+    return Object.fromEntries(Object.entries(desc.annotations ?? {}).filter(([k]) => !k.startsWith(prefix)));
+}
+/**
+ * Prepare the rewrap (or rekey) of one encrypted layer: its private options unwrapped with one of the keys and
+ * checked usable, then wrapped for exactly the recipients, all before any byte is read. A layer no key opens
+ * fails here (E_DECRYPT), so the caller can refuse before anything is written or pushed.
+ */
+async function rewrapLayer(desc, opts) {
+    const wrappers = opts.wrappers ?? DEFAULT_WRAPPERS;
+    if (opts.recipients.some((r) => r.scheme === ATTESTATION_AGENT_SCHEME)) {
+        assertCocoMediaType(decryptedMediaType(desc.mediaType), `layer ${desc.digest}`);
+    }
+    const priv = decodePrivateOptions(await unwrapPrivateOptions(desc, opts.keys, wrappers));
+    const old = layerSecrets(priv, decodePublicOptions(desc.annotations?.[ANNOTATION_PUBOPTS]));
+    // The digest field names the plaintext the layer was made from, whichever key now wraps it.
+    if (!opts.rekey) {
+        const canonical = encodePrivateOptions({ symkey: old.key, digest: priv.digest, nonce: old.nonce });
+        const keys = await wrapKeys(opts.recipients, canonical, wrappers);
+        return {
+            params: { mode: 'copy' },
+            finalize: ({ digest, size }) => {
+                if (digest !== desc.digest || size !== desc.size) {
+                    throw errors_internalError(`rewrapped layer ${desc.digest} came out as ${digest}`);
+                }
+                // The public options (cipher, HMAC) describe the unchanged ciphertext: kept as they are.
+                return { ...desc, annotations: { ...without(desc, ANNOTATION_KEYS_PREFIX), ...keys } };
+            },
+        };
+    }
+    const fresh = freshSecrets();
+    const canonical = encodePrivateOptions({ symkey: fresh.key, digest: priv.digest, nonce: fresh.nonce });
+    const keys = await wrapKeys(opts.recipients, canonical, wrappers);
+    const { data: _data, ...base } = desc; // embedded `data` would be the old ciphertext
+    return {
+        params: {
+            mode: 'rekey',
+            key: old.key,
+            nonce: old.nonce,
+            expectedHmac: old.hmac,
+            newKey: fresh.key,
+            newNonce: fresh.nonce,
+        },
+        finalize: ({ digest, size, hmac }) => {
+            if (!hmac)
+                throw errors_internalError('a rekeyed layer is finalized without its HMAC');
+            return {
+                ...base,
+                digest,
+                size,
+                annotations: {
+                    ...without(desc, ANNOTATION_PREFIX),
+                    ...keys,
+                    [ANNOTATION_PUBOPTS]: encodePublicOptions(Buffer.from(hmac)).toString('base64'),
+                },
+            };
+        },
+    };
+}
+/** Whether a layer error is one of keys (none opens it, its options are damaged): named per layer by the caller. */
+function isLayerKeyError(err) {
+    return err instanceof OepError && (err.code === 'E_DECRYPT' || err.code === 'E_OPTIONS');
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/rewrap.ts
+/**
+ * Rewrap use case: an encrypted image (a layout, or a registry image) → the same image with every encrypted
+ * layer's key wrapped for exactly the new recipients, written as a layout or pushed. The ciphertext is not
+ * touched (same blobs, same digests, same public options): only manifests and indexes change, so a push sends
+ * manifests alone and finds the blobs in the target repository, or mounts them from the source's. Plain layers
+ * stay as they are. With `rekey`, each encrypted layer is decrypted and encrypted again with a fresh key in one
+ * pass (no plaintext on disk) and goes up as a new blob: what revoking a recipient needs, since a rewrap leaves
+ * the layer key as it was and whoever kept it still opens the blob.
+ *
+ * Every encrypted layer is opened with the keys before anything is written or pushed: a layer no key opens
+ * fails the run, naming it, with nothing left behind.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Open every encrypted layer (each distinct blob once) with the keys and wrap its key for the recipients:
+ * the operations the rewrite runs. A layer that fails is named by its platform and index.
+ */
+async function prepareLayers(source, image, opts) {
+    const prepared = new Map();
+    for (const m of imageManifestNodes(image.root)) {
+        for (const [i, layer] of m.doc.layers.entries()) {
+            if (!isEncryptedMediaType(layer.mediaType) || prepared.has(layer.digest))
+                continue;
+            try {
+                prepared.set(layer.digest, await rewrapLayer(layer, { ...opts, rekey: opts.rekey ?? false }));
+            }
+            catch (err) {
+                if (!(err instanceof errors_OepError))
+                    throw err;
+                const where = `${source.name}: layer ${i} of the ${formatPlatform(m.platform)} image`;
+                throw new errors_OepError(err.code, `${where}: ${err.message}`, { hint: err.hint, cause: err });
+            }
+        }
+    }
+    if (prepared.size === 0) {
+        throw new errors_OepError('E_UNSUPPORTED', `${source.name}: no layer is encrypted, so there is nothing to rewrap`, {
+            hint: 'encrypt the image instead: oci-encrypt-push encrypt',
+        });
+    }
+    return {
+        verb: opts.rekey ? 'rekeyed' : 'rewrapped',
+        convertDockerToOci: false,
+        select: (layer) => (prepared.has(layer.digest) ? 'transform' : 'copy'),
+        prepare: async (layer) => prepared.get(layer.digest),
+    };
+}
+/** The report of a rewrap: its layers rewrapped or rekeyed (not "encrypted"), and the new recipients. */
+function rewrapReport(report, opts) {
+    const action = opts.rekey ? 'rekeyed' : 'rewrapped';
+    for (const p of report.platforms) {
+        for (const l of p.layers)
+            if (l.action === 'encrypted')
+                l.action = action;
+    }
+    report.recipients = opts.recipients.map((r) => ({
+        type: r.type,
+        alg: r.alg,
+        fingerprint: r.fingerprint,
+        source: r.source,
+    }));
+    return report;
+}
+async function intoLayout(source, image, ops, output, host) {
+    const writer = await LayoutWriter.create(output, host.temps ? { temps: host.temps } : {});
+    const workers = startWorkers(host);
+    try {
+        const { signal, log } = host;
+        const runtime = { ...rewriteRuntime(host, workers), log, ...(signal ? { signal } : {}) };
+        return (await rewriteToLayout(source, image, writer, ops, runtime)).report;
+    }
+    catch (err) {
+        await writer.abort().catch(() => { }); // the first error is the one to report
+        throw err;
+    }
+    finally {
+        await workers?.close();
+    }
+}
+/**
+ * The push's image: rewritten in place (only rekeyed layers are written, to the staging folder, and go up as
+ * soon as each is final); every other blob is read from the source when the target lacks it, or mounted from
+ * the source's repository when that is on the same registry.
+ */
+async function forPush(source, image, ops, from, stage, host) {
+    const staged = new StagedBlobs({ open: (desc) => source.open(desc) });
+    const origin = from ? parseReference(from) : undefined;
+    const mountFrom = (blob, host) => origin && host === origin.apiHost && !staged.has(blob.digest) ? origin.repository : undefined;
+    const pusher = new BlobPusher(stage.targets, staged, { ...stage.pushOpts, mountFrom });
+    // Inside the push's staging folder, which the push tracks and removes: the pusher reads from it until then.
+    const writer = await LayoutWriter.create(stage.dir);
+    const workers = startWorkers(host);
+    try {
+        const result = await stage.uploading(pusher, ({ signal, feed }) => rewriteInPlace(source, image, writer, ops, {
+            ...rewriteRuntime(host, workers),
+            log: host.log,
+            signal,
+            onBlob: (desc, handle) => {
+                staged.add(desc, handle);
+                feed(desc);
+            },
+        }));
+        const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+        const report = toImageReport(result, refName ? { refName } : {}, image.skippedPlatforms);
+        return { report, pusher, content: { manifests: result.documents, blobs: result.blobs } };
+    }
+    finally {
+        await workers?.close();
+    }
+}
+/** Explicit credentials are for the target's registry, as a push's are: a source on another registry gets none. */
+function sourceOptions(opts, log) {
+    const s = { ...opts.source, log };
+    if (!s.image || !s.registry || !opts.push)
+        return s;
+    if (parseReference(s.image).registry === parseReference(opts.push.image).registry)
+        return s;
+    const { username: _u, password: _p, ...registry } = s.registry;
+    return { ...s, registry };
+}
+async function rewrapImage(opts) {
+    const log = opts.log ?? (() => { });
+    if (opts.recipients.length === 0) {
+        throw new errors_OepError('E_NO_RECIPIENT', 'no recipient given: nobody could open the rewrapped image', {
+            hint: 'give every recipient the image is for (--recipient jwe:pub.pem, or the public-keys input)',
+        });
+    }
+    const { push, output } = opts;
+    if (!push === !output)
+        throw new errors_OepError('E_USAGE', 'a rewrap writes a layout (output) or pushes (image)');
+    const host = { ...opts, log };
+    const source = await registry_source_openSource(sourceOptions(opts, log));
+    try {
+        const image = await loadImage(source, opts.refName ? { refName: opts.refName } : {});
+        const ops = await prepareLayers(source, image, opts);
+        if (output)
+            return rewrapReport(await intoLayout(source, image, ops, output, host), opts);
+        const { temps, concurrency, signal } = opts;
+        const target = { ...push, log, ...(temps ? { temps } : {}), concurrency, signal };
+        return await pushPlanned(target, async (stage) => {
+            const plan = await forPush(source, image, ops, opts.source.image, stage, host);
+            return { ...plan, report: rewrapReport(plan.report, opts) };
+        });
+    }
+    finally {
+        await source.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/run.ts
 /**
  * A checked request, run: the one place that turns a Request into the use case it asks for (encrypt into a
@@ -106542,7 +106907,8 @@ async function pushImage(opts) {
 
 
 
-/** Where decrypt and inspect read from. */
+
+/** Where decrypt and inspect read from (a rewrap's image is where it pushes: it reads `from`). */
 function run_source(req, registry, log) {
     const where = req.image ? { image: req.image, registry } : { layout: req.layout };
     return { ...where, ...(log ? { log } : {}) };
@@ -106590,6 +106956,19 @@ function runRequest(req, runner) {
             });
         case 'inspect':
             return inspectImage({ ...run_source(req, registry, host.log), refName: req.refName });
+        case 'rewrap':
+            return rewrapImage({
+                ...host,
+                source: req.from ? { image: req.from, registry } : { layout: req.layout },
+                ...(req.refName ? { refName: req.refName } : {}),
+                keys: keys ?? [],
+                recipients: req.recipients,
+                rekey: req.rekey ?? false,
+                ...(req.output ? { output: req.output } : {}),
+                ...(req.image
+                    ? { push: { image: req.image, tags: req.tags, tempDir, verify: req.verify, registry } }
+                    : {}),
+            });
     }
 }
 
@@ -106610,11 +106989,11 @@ function list(v) {
 }
 function strings(o) {
     if (o.ca !== undefined && o.caFile !== undefined) {
-        throw inputError('ca-cert', 'ca and caFile are both set', 'give the PEM text (ca) or its file (caFile)');
+        throw request_values_inputError('ca-cert', 'ca and caFile are both set', 'give the PEM text (ca) or its file (caFile)');
     }
     // `ca` is text: never taken for a path, so a caller's value cannot make us read (or probe) a file.
     if (o.ca !== undefined && !o.ca.includes('-----BEGIN ')) {
-        throw inputError('ca-cert', 'ca is not PEM text', 'give -----BEGIN CERTIFICATE----- text in ca, or a path in caFile');
+        throw request_values_inputError('ca-cert', 'ca is not PEM text', 'give -----BEGIN CERTIFICATE----- text in ca, or a path in caFile');
     }
     const e = o;
     const all = {
@@ -106637,6 +107016,8 @@ function strings(o) {
         'keyprovider-config': o.keyproviderConfig,
         'kbs-url': e.kbsUrl,
         'kbs-admin-key': e.kbsAdminKey,
+        from: e.from,
+        rekey: engine_str(e.rekey),
     };
     return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 }
@@ -106649,14 +107030,16 @@ function engineFor(host) {
             userAgent: userAgent ?? 'oci-encrypt-push',
             ...(runCommand ? { runCommand } : {}),
         });
-        const keys = command === 'decrypt' ? o.keys : undefined;
+        const keys = command === 'decrypt' || command === 'rewrap' ? o.keys : undefined;
         const stop = anySignal(signal, o.signal);
         return runRequest(req, {
             ...runHost,
             temps,
             tempDir,
             ...(stop ? { signal: stop } : {}),
-            ...(keys ? { keys: decryptionKeysFrom(keys, env, host.log ?? (() => { }), req.providers) } : {}),
+            ...(keys && (command === 'decrypt' || command === 'rewrap')
+                ? { keys: keys_decryptionKeysFrom(keys, env, host.log ?? (() => { }), req.providers, command) }
+                : {}),
             ...(runCommand ? { registry: { runCommand } } : {}),
         });
     };
@@ -106665,19 +107048,20 @@ function engineFor(host) {
         encrypt: encrypt,
         push: async (o) => {
             if (!o.image?.trim())
-                throw inputError('image', 'is required to push', 'give REPO[:TAG]');
+                throw request_values_inputError('image', 'is required to push', 'give REPO[:TAG]');
             return encrypt(o);
         },
         decrypt: (o) => run('decrypt', o),
         inspect: (o) => run('inspect', o),
+        rewrap: ((o) => run('rewrap', o)),
         removeTempsSync: () => temps.removeSync(),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts
 /**
- * oci-encrypt-push as a library: encrypt OCI images in the containers/ocicrypt format, push them, decrypt and
- * inspect them. Each function takes one options object named like the CLI's flags and returns the typed
+ * oci-encrypt-push as a library: encrypt OCI images in the containers/ocicrypt format, push them, decrypt,
+ * inspect and rewrap them. Each function takes one options object named like the CLI's flags and returns the typed
  * result; it logs nothing unless the engine was given a logger.
  *
  *   import { encrypt } from 'oci-encrypt-push';
@@ -106735,6 +107119,9 @@ function src_decrypt(opts) {
 function removeTempsSync() {
     shared?.removeTempsSync();
 }
+function rewrap(opts) {
+    return engine().rewrap(opts);
+}
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
 function inspect(opts) {
     return engine().inspect(opts);
@@ -106750,4 +107137,5 @@ var __webpack_exports__parseDecryptionKeys = __webpack_exports__.p8;
 var __webpack_exports__parseRecipients = __webpack_exports__.q;
 var __webpack_exports__push = __webpack_exports__.VC;
 var __webpack_exports__removeTempsSync = __webpack_exports__.lN;
-export { __webpack_exports__OepError as OepError, __webpack_exports__createEngine as createEngine, __webpack_exports__decrypt as decrypt, __webpack_exports__encrypt as encrypt, __webpack_exports__inspect as inspect, __webpack_exports__isOepError as isOepError, __webpack_exports__parseDecryptionKeys as parseDecryptionKeys, __webpack_exports__parseRecipients as parseRecipients, __webpack_exports__push as push, __webpack_exports__removeTempsSync as removeTempsSync };
+var __webpack_exports__rewrap = __webpack_exports__.gH;
+export { __webpack_exports__OepError as OepError, __webpack_exports__createEngine as createEngine, __webpack_exports__decrypt as decrypt, __webpack_exports__encrypt as encrypt, __webpack_exports__inspect as inspect, __webpack_exports__isOepError as isOepError, __webpack_exports__parseDecryptionKeys as parseDecryptionKeys, __webpack_exports__parseRecipients as parseRecipients, __webpack_exports__push as push, __webpack_exports__removeTempsSync as removeTempsSync, __webpack_exports__rewrap as rewrap };

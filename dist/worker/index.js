@@ -257,19 +257,26 @@ function hmacMatches(got, expected) {
 
 class LayerLoop {
     #cipher;
+    /** A rekey's second cipher: the plaintext goes from #cipher straight into it, never out of the loop. */
+    #next;
     #expectedHmac;
     #verify;
     #out;
     #size = 0;
     constructor(params, opts = {}) {
-        if (params.mode === 'decrypt' && params.expectedHmac.length !== HMAC_LENGTH) {
+        const opens = params.mode === 'decrypt' || params.mode === 'rekey';
+        if (opens && params.expectedHmac.length !== HMAC_LENGTH) {
             throw new errors_OepError('E_OPTIONS', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
         this.#cipher =
             params.mode === 'copy'
                 ? undefined
-                : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, params.mode);
-        this.#expectedHmac = params.mode === 'decrypt' ? Buffer.from(params.expectedHmac) : undefined;
+                : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, opens ? 'decrypt' : 'encrypt');
+        this.#next =
+            params.mode === 'rekey'
+                ? new LayerCipher({ key: Buffer.from(params.newKey), nonce: Buffer.from(params.newNonce) }, 'encrypt')
+                : undefined;
+        this.#expectedHmac = opens ? Buffer.from(params.expectedHmac) : undefined;
         this.#verify = opts.verify;
         this.#out = opts.hashOutput === false ? undefined : (0,external_node_crypto_namespaceObject.createHash)('sha256');
     }
@@ -279,7 +286,8 @@ class LayerLoop {
      */
     update(chunk) {
         this.#verify?.update(chunk);
-        const out = this.#cipher ? this.#cipher.update(chunk) : chunk;
+        const plain = this.#cipher ? this.#cipher.update(chunk) : chunk;
+        const out = this.#next ? this.#next.update(plain) : plain;
         this.#out?.update(out);
         this.#size += out.length;
         return out;
@@ -287,9 +295,10 @@ class LayerLoop {
     /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
     finish() {
         this.#verify?.finish();
-        const hmac = this.#cipher?.finish();
-        if (this.#expectedHmac && !hmacMatches(hmac, this.#expectedHmac))
+        const inputHmac = this.#cipher?.finish();
+        if (this.#expectedHmac && !hmacMatches(inputHmac, this.#expectedHmac))
             throw integrityError();
+        const hmac = this.#next ? this.#next.finish() : inputHmac;
         return {
             ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
             size: this.#size,

@@ -29,6 +29,13 @@ export interface LayerOperation {
  * problem fails before any byte is read); the public options (the HMAC) are filled in by the finalizer.
  */
 export declare function encryptLayer(desc: Descriptor, recipients: Recipient[], wrappers?: readonly KeyWrapper[]): Promise<LayerOperation>;
+/** The private options wrapped for every recipient: one annotation per protocol, as ocicrypt writes them. */
+export declare function wrapKeys(recipients: Recipient[], privateOptions: Uint8Array, wrappers?: readonly KeyWrapper[]): Promise<Record<string, string>>;
+/**
+ * Try every item of every wrapper with the keys. As ocicrypt's preUnwrapKey, a malformed item (bad base64, not
+ * a JWE) does not hide the items after it; only when nothing opens does the count of malformed items matter.
+ */
+export declare function unwrapPrivateOptions(desc: Descriptor, keys: DecryptionKey[], wrappers: readonly KeyWrapper[]): Promise<Uint8Array>;
 /** Find the layer's private options with any of the keys; the loop then checks the MAC as it decrypts. */
 export declare function decryptLayer(desc: Descriptor, keys: DecryptionKey[], wrappers?: readonly KeyWrapper[]): Promise<LayerOperation>;
 /**

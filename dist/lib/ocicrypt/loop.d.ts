@@ -12,8 +12,20 @@ export type LayerParams = {
     key: Uint8Array;
     nonce: Uint8Array;
     expectedHmac: Uint8Array;
+}
+/** Decrypt with the old key (its MAC checked at the end) and encrypt with a new one, in one pass. */
+ | {
+    mode: 'rekey';
+    key: Uint8Array;
+    nonce: Uint8Array;
+    expectedHmac: Uint8Array;
+    newKey: Uint8Array;
+    newNonce: Uint8Array;
 };
-/** What came out: its digest (unless not hashed) and size, and the MAC of the ciphertext (encrypt and decrypt). */
+/**
+ * What came out: its digest (unless not hashed) and size, and the MAC of the ciphertext (encrypt and decrypt; for
+ * a rekey, of the new ciphertext).
+ */
 export interface LoopResult {
     digest?: string;
     size: number;

@@ -21,6 +21,12 @@ export interface BlobStageOptions {
     /** Stops the run from outside (a push whose upload failed), failing it with the signal's reason. */
     signal?: AbortSignal;
     onBlob?: BlobListener;
+    /**
+     * Leave in the source every blob whose bytes do not change (copies, and transforms that only change the
+     * descriptor, as a rewrap): nothing is written for them. A push reads them from the source when the registry
+     * lacks them.
+     */
+    inPlace?: boolean;
 }
 export interface LayerWork {
     /** Word for the log ("encrypted", "decrypted"). */

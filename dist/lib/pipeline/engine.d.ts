@@ -75,6 +75,31 @@ export interface DecryptOptions extends RegistryFlags, Each {
     /** ocicrypt's key-provider configuration for `provider:NAME` keys: JSON text or a path. */
     keyproviderConfig?: string;
 }
+/**
+ * Rewrap: change who an encrypted image opens for. Removing a recipient this way revokes nothing (the layer key
+ * is unchanged): `rekey` re-encrypts with fresh keys, which revocation needs.
+ */
+export interface RewrapOptions extends RegistryFlags, Each {
+    /** The image to rewrap: an OCI layout folder or archive, or `from` (a registry reference). */
+    layout?: string;
+    from?: string;
+    refName?: string;
+    /** Keys that open the layers, as decrypt's `keys`. */
+    keys: (string | DecryptionKey)[];
+    /** Exactly who the image opens for afterwards: recipient specs (`jwe:FILE`, `pkcs7:CERT`, `provider:NAME`). */
+    recipients?: string[];
+    /** The same as public key text (several blocks: several recipients). */
+    publicKeys?: string;
+    /** Re-encrypt every encrypted layer with a fresh key (new blobs) instead of rewrapping its key. */
+    rekey?: boolean;
+    /** Write the rewrapped image as a layout here, or push it to `image` (and `tags`). */
+    output?: string;
+    image?: string;
+    tags?: string[];
+    /** Read back what landed before reporting a digest (default true). */
+    verify?: boolean;
+    keyproviderConfig?: string;
+}
 export interface InspectOptions extends RegistryFlags, Each {
     layout?: string;
     image?: string;
@@ -97,6 +122,11 @@ export interface Engine {
     push(opts: PushOptions): Promise<PushReport>;
     decrypt(opts: DecryptOptions): Promise<ImageReport>;
     inspect(opts: InspectOptions): Promise<ImageReport>;
+    /** Rewrap into `output` (an ImageReport), or push to `image` (then a PushReport). */
+    rewrap(opts: RewrapOptions & {
+        image: string;
+    }): Promise<PushReport>;
+    rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport>;
     /** Remove the staging folders of runs under way, synchronously (for a host's signal handler). */
     removeTempsSync(): void;
 }

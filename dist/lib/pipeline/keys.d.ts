@@ -13,5 +13,5 @@ export declare function recipientsFromSpec(spec: string, input: string, provider
  * (skopeo takes them) with a warning.
  */
 export declare function decryptionKeysFromSpec(spec: string, env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers): DecryptionKey[];
-/** The keys of a decrypt: specs as above, or keys already parsed; at least one. */
-export declare function decryptionKeysFrom(keys: readonly (string | DecryptionKey)[], env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers): DecryptionKey[];
+/** The keys of a decrypt (or rewrap): specs as above, or keys already parsed; at least one. */
+export declare function decryptionKeysFrom(keys: readonly (string | DecryptionKey)[], env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers, command?: 'decrypt' | 'rewrap'): DecryptionKey[];

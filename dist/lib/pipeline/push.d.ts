@@ -1,4 +1,7 @@
-import { type PushStats } from '../registry/push.js';
+import { Readable } from 'node:stream';
+import type { BlobHandle } from '../oci/layout/writer.js';
+import type { Descriptor } from '../oci/model.js';
+import { BlobPusher, type BlobReader, type PushContent, type PushOptions, type PushStats, type PushTarget } from '../registry/push.js';
 import { type Reference } from '../registry/reference.js';
 import { type EncryptOptions } from './encrypt.js';
 import { type RegistryOptions } from './registry-session.js';
@@ -27,4 +30,48 @@ export interface PushReport extends ImageReport {
 }
 /** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
 export declare function pushTargets(image: string, tags?: string[]): Reference[];
+/** Where and how any push goes (an encryption's or a rewrap's): the options of PushImageOptions that are not encryption's. */
+export type PushTargetOptions = Pick<PushImageOptions, 'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal'>;
+/**
+ * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
+ * uploadChunks). Any other blob comes from `others` (a rewrap leaves unchanged blobs in its source), which
+ * verifies what it reads.
+ */
+export declare class StagedBlobs implements BlobReader {
+    #private;
+    readonly others?: BlobReader | undefined;
+    constructor(others?: BlobReader | undefined);
+    add(desc: Descriptor, handle: BlobHandle): void;
+    has(digest: string): boolean;
+    open(desc: Descriptor): Promise<Readable>;
+}
+/** An image made ready to push: its report, its documents (the root last) and blobs, and the pusher at work. */
+export interface PushPlan {
+    report: ImageReport;
+    content: PushContent;
+    pusher: BlobPusher;
+}
+/** Uploads to feed while an image is being made: `feed` starts a blob's upload once it is final on disk. */
+export interface Uploads {
+    signal: AbortSignal;
+    feed(desc: Descriptor): void;
+}
+/** What a use case gets to make the image a push sends. */
+export interface PushStage {
+    /** Where to write what it makes (the output folder when one was asked for, else a staging folder). */
+    dir: string;
+    targets: PushTarget[];
+    pushOpts: PushOptions;
+    /**
+     * Run `make` while its blobs go up, later layers still being made. A failed upload stops `make` too (through
+     * the signal): the run has failed, the rest of the layers are wasted work. A failed `make` stops the uploads
+     * under way (they would only leave orphan blobs) and waits for them.
+     */
+    uploading<T>(pusher: BlobPusher, make: (u: Uploads) => Promise<T>): Promise<T>;
+}
 export declare function pushImage(opts: PushImageOptions): Promise<PushReport>;
+/**
+ * Push the image `make` makes (an encryption, a rewrap): the registries reached and push access checked first,
+ * then every blob and manifest, the read-back, the tags last; the digest only once all of that verified.
+ */
+export declare function pushPlanned(opts: PushTargetOptions, make: (stage: PushStage) => Promise<PushPlan>): Promise<PushReport>;

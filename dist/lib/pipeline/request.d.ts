@@ -6,7 +6,7 @@ import { type Providers } from './providers.js';
 import type { RegistryOptions } from './registry-session.js';
 import { platformsFrom, type InputName } from './request-values.js';
 export * from './request-values.js';
-export type Command = 'encrypt' | 'decrypt' | 'inspect';
+export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap';
 /** The raw inputs, as a front end read them: lists already split, everything else as given. */
 export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients'>, string>> & {
     tags?: string[];
@@ -24,8 +24,12 @@ export interface Request {
     /** The layout to read; for decrypt and inspect, this or `image`. */
     layout?: string;
     refName?: string;
-    /** Where to push (encrypt) or read from (decrypt, inspect). */
+    /** Where to push (encrypt, rewrap) or read from (decrypt, inspect). */
     image?: string;
+    /** rewrap: the registry image to read (`--from`), instead of a layout. */
+    from?: string;
+    /** rewrap: re-encrypt every encrypted layer with fresh keys (new blobs) instead of rewrapping its key. */
+    rekey?: boolean;
     tags: string[];
     output?: string;
     recipients: Recipient[];

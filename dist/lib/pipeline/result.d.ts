@@ -8,8 +8,11 @@ export interface LayerReport {
     /** The digest the layer had in the source (differs when it was encrypted or decrypted). */
     sourceDigest: string;
     encrypted: boolean;
-    /** What this run did to the layer. */
-    action: 'encrypted' | 'decrypted' | 'already-encrypted' | 'kept' | 'external';
+    /**
+     * What this run did to the layer. A rewrap: `rewrapped` (same blob, its key wrapped for the new recipients) or
+     * `rekeyed` (re-encrypted with a fresh key: a new blob).
+     */
+    action: 'encrypted' | 'decrypted' | 'already-encrypted' | 'kept' | 'external' | 'rewrapped' | 'rekeyed';
     /** Per wrapper annotation (jwe, pkcs7, provider.NAME): its items and who they are for. */
     recipients?: LayerProtocolInfo[];
 }

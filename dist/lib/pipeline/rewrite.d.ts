@@ -29,6 +29,17 @@ export interface RewriteResult extends Omit<Mutation, 'blobs'> {
     blobs: StoredBlob[];
 }
 export declare function rewriteImage(source: BlobSource, image: LoadedImage, writer: LayoutWriter, ops: LayerOps, opts: RewriteOptions): Promise<RewriteResult>;
+/** An image rewritten in place: the blobs are those the new image needs, wherever they are. */
+export interface InPlaceResult extends Omit<Mutation, 'blobs'> {
+    /** Every config and layer the new image needs (foreign layers left at their URLs are not). */
+    blobs: Descriptor[];
+}
+/**
+ * Rewrite without moving what does not change: only blobs whose bytes change are written (and announced);
+ * configs, copied layers and layers whose descriptor alone changes stay in the source. For a push, which
+ * finds them in the registry or reads them from the source. No document is written.
+ */
+export declare function rewriteInPlace(source: BlobSource, image: LoadedImage, writer: LayoutWriter, ops: LayerOps, opts: RewriteOptions): Promise<InPlaceResult>;
 /**
  * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
  * The report is made first: nothing that can fail may come after the layout is in place.

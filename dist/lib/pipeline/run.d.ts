@@ -7,7 +7,7 @@ import type { ImageReport } from './result.js';
 export interface RequestRunner extends RunHost {
     /** Where a push stages its encrypted layout when no output was asked for. */
     tempDir: string;
-    /** A decrypt's keys (the front end reads them: the CLI from --key, the library from its options). */
+    /** A decrypt's or rewrap's keys (the front end reads them: the CLI from --key, the library from its options). */
     keys?: DecryptionKey[];
     /** What the host adds to the request's registry options (a secret masker, a command runner). */
     registry?: Pick<RegistryOptions, 'onSecret' | 'runCommand'>;

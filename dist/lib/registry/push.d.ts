@@ -2,8 +2,9 @@
  * Push one image (its blobs and manifests, already final on disk) to one or more repositories, then tag it.
  * Order is what keeps registries consistent: all blobs, then child manifests, then the root by digest, in
  * every repository; only then any tag. Each blob is checked first (HEAD) and skipped when present; within a
- * registry a blob already pushed to another repository is mounted instead of uploaded. Every operation is
- * retried as a whole on transient failures (retryOperation), with transport retries off.
+ * registry a blob already pushed to another repository (or held by the repository a rewrap reads) is mounted
+ * instead of uploaded. Every operation is retried as a whole on transient failures (retryOperation), with
+ * transport retries off.
  */
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../oci/model.js';
@@ -37,6 +38,11 @@ export interface PushOptions {
     retry: RetryPolicy;
     concurrency: number;
     log: (line: string) => void;
+    /**
+     * A repository on registry `host` that holds `blob` already (a rewrap's source), or undefined: a repository of
+     * that registry that lacks the blob mounts it from there instead of uploading it.
+     */
+    mountFrom?: (blob: Descriptor, host: string) => string | undefined;
 }
 /**
  * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
