@@ -33,7 +33,10 @@ export type InputName =
   | 'results-dir'
   | 'show-summary'
   | 'attestations'
-  | 'keyprovider-config';
+  | 'keyprovider-config'
+  | 'verify-private-keys'
+  | 'expect-recipients'
+  | 'config-secrets';
 
 export const DEFAULT_RETRIES = 3;
 
