@@ -76,6 +76,10 @@ export interface ImageSpec {
   platform?: { os: string; architecture: string; variant?: string };
   docker?: boolean;
   manifestAnnotations?: Record<string, string>;
+  /** The config's `config` section (default: Env PATH only). */
+  config?: { Env?: string[]; Labels?: Record<string, string>; Cmd?: string[] };
+  /** The config's history, one created_by each (default: one "test fixture" entry per layer). */
+  history?: string[];
 }
 
 export interface BuiltImage {
@@ -112,9 +116,9 @@ export function buildImage(layout: string, spec: ImageSpec): BuiltImage {
       architecture: platform.architecture,
       os: platform.os,
       ...(platform.variant ? { variant: platform.variant } : {}),
-      config: { Env: ['PATH=/usr/bin'] },
+      config: spec.config ?? { Env: ['PATH=/usr/bin'] },
       rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
-      history: layers.map(() => ({ created_by: 'test fixture' })),
+      history: (spec.history ?? layers.map(() => 'test fixture')).map((created_by) => ({ created_by })),
     }),
   );
   const cfg = putBlob(layout, config);
