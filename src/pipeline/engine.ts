@@ -57,6 +57,15 @@ export interface EncryptOptions extends RegistryFlags, Each {
   verify?: boolean;
   /** ocicrypt's key-provider configuration for `provider:NAME` recipients: JSON text or a path. */
   keyproviderConfig?: string;
+  /**
+   * The decryptability gate: private keys what landed must open (key files as `--verify-key` takes them, or, as a
+   * string, PEM/JWK text or paths one a line, as the Action's `verify-private-keys`).
+   */
+  verifyKeys?: string[] | string;
+  /** Recipient pinning: `sha256:HEX` (of the DER public key) or `provider:NAME` fingerprints. */
+  expectRecipients?: string[] | string;
+  /** The config-leak check: `warn` (the default), `fail` or `off`. */
+  configSecrets?: 'warn' | 'fail' | 'off';
 }
 
 export type PushOptions = EncryptOptions & { image: string };
@@ -147,6 +156,9 @@ function strings(o: EncryptOptions | DecryptOptions | InspectOptions): RequestSt
     password: o.password,
     retries: str(o.retries),
     'keyprovider-config': (o as { keyproviderConfig?: string }).keyproviderConfig,
+    'verify-private-keys': Array.isArray(e.verifyKeys) ? e.verifyKeys.join('\n') : e.verifyKeys,
+    'expect-recipients': list(e.expectRecipients),
+    'config-secrets': e.configSecrets,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RequestStrings;
 }

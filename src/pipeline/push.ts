@@ -30,6 +30,7 @@ import {
   type Reference,
 } from '../registry/reference.js';
 import { verifyPushAccess, verifyPushed, verifyTags } from '../registry/verify.js';
+import { gateRegistry } from './decrypt-gate.js';
 import { encryptToLayout, type EncryptOptions } from './encrypt.js';
 import { anySignal } from './host.js';
 import { defaultConcurrency } from '../host/layer-workers.js';
@@ -187,6 +188,16 @@ async function layoutFolder(opts: PushImageOptions): Promise<{ dir: string; remo
   };
 }
 
+/** The decryptability gate on what landed; when it fails, a layout also written (`output`) goes too. */
+async function gate(opts: PushImageOptions, conn: Connection, digest: string, log: (line: string) => void) {
+  try {
+    return await gateRegistry(conn.targets, digest, opts.verifyKeys ?? [], log, opts.signal);
+  } catch (err) {
+    if (opts.output) await removeFolder(opts.output).catch(() => {}); // the gate's error is the one to report
+    throw err;
+  }
+}
+
 export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
   const log = opts.log ?? (() => {});
   const refs = pushTargets(opts.image, opts.tags);
@@ -209,6 +220,8 @@ export async function pushImage(opts: PushImageOptions): Promise<PushReport> {
     const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => l.action === 'encrypted'));
     const digests = new Set(encrypted.map((l) => l.digest));
     if (opts.verify) await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
+    // Pushed by digest, no tag yet: an image the verify keys cannot open is never tagged.
+    if (opts.verifyKeys?.length) report.gate = await gate(opts, conn, root.desc.digest, log);
     await pushTags(conn.targets, root, pushOpts);
     if (opts.verify) {
       await verifyTags(conn.targets, root);

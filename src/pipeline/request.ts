@@ -5,6 +5,7 @@
  */
 import { OepError } from '../errors.js';
 import { parseAttestationMode, type AttestationMode } from './attestations.js';
+import { parseConfigSecretsMode, type ConfigSecretsMode } from './config-check.js';
 import type { Recipient } from './keys.js';
 import type { CommandRunner } from '../registry/command.js';
 import { providersFor, type Providers } from './providers.js';
@@ -20,9 +21,12 @@ import {
   writablePath,
   type InputName,
 } from './request-values.js';
+import { checkRecipientPins, parseExpectedRecipients } from './recipient-pins.js';
 import { parseLayerList } from './selection.js';
+import { verifyKeysFrom, type VerifyKey } from './verify-keys.js';
 
 export * from './request-values.js';
+export { recipientFingerprint } from './recipient-pins.js';
 
 export type Command = 'encrypt' | 'decrypt' | 'inspect';
 
@@ -60,6 +64,10 @@ export interface Request {
   results: ResultFiles;
   /** Key providers (`provider:NAME`), configured by keyprovider-config: for a decrypt's keys too. */
   providers: Providers;
+  /** The decryptability gate's keys (verify-private-keys): what landed must open for each. */
+  verifyKeys: VerifyKey[];
+  /** The config-leak check (config-secrets). */
+  configSecrets: ConfigSecretsMode;
 }
 
 /** What only the host knows: the environment credentials are looked up in, and who is asking. */
@@ -143,15 +151,26 @@ function results(s: RequestStrings): ResultFiles {
   return out;
 }
 
+/** The recipients of an encryption, held to expect-recipients when it lists any: before anything is encrypted. */
+function encryptRecipients(s: RequestStrings, providers: Providers): Recipient[] {
+  const expected = parseExpectedRecipients(s['expect-recipients']);
+  const recipients = recipientsFrom(
+    { 'public-keys': s['public-keys'], recipients: s.recipients ?? [] },
+    providers,
+  );
+  if (expected) checkRecipientPins(recipients, expected);
+  return recipients;
+}
+
 /** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
 export function fromStrings(command: Command, s: RequestStrings, host: RequestHost): Request {
   const where = source(command, s);
   const refName = (s['ref-name'] ?? '').trim();
   const keyProviders = providers(s, host);
-  const recipients =
-    command === 'encrypt'
-      ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
-      : [];
+  const recipients = command === 'encrypt' ? encryptRecipients(s, keyProviders) : [];
+  const verifyKeys =
+    command === 'encrypt' ? verifyKeysFrom(s['verify-private-keys'], host.env, keyProviders) : [];
+  const configSecrets = parseConfigSecretsMode(s['config-secrets']);
   const encryptLayers = parseLayerList(s['encrypt-layers']);
   const platforms = platformsFrom(s.platforms);
   const verify = parseBool('verify', s.verify, true);
@@ -171,5 +190,7 @@ export function fromStrings(command: Command, s: RequestStrings, host: RequestHo
     registry: reg,
     results: results(s),
     providers: keyProviders,
+    verifyKeys,
+    configSecrets,
   };
 }

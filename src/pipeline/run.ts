@@ -38,6 +38,8 @@ function encryptOptions(req: Request, host: RunHost) {
     encryptLayers: req.encryptLayers,
     platforms: req.platforms,
     attestations: req.attestations,
+    configSecrets: req.configSecrets,
+    verifyKeys: req.verifyKeys,
     ...host,
   };
 }
