@@ -8,6 +8,7 @@ export const USAGE = `Usage:
                            (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
                            (--recipient [jwe:]FILE | provider:NAME[:PARAMS])... [--encrypt-layers LIST]
                            [--platform LIST] [--attestations drop|keep] [--keyprovider-config FILE]
+                           [--verify-key PRIV]... [--expect-recipients FP,...] [--config-secrets warn|fail|off]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
                            [--retries N] [--verify=false] [--digest-file F] [--report F] [--results-dir DIR]
                            [--json]
@@ -25,6 +26,14 @@ them out, keep pushes them unencrypted.
 provider:NAME is an ocicrypt key provider described in --keyprovider-config FILE (or the file
 OCICRYPT_KEYPROVIDER_CONFIG names): {"key-providers": {NAME: {"cmd": {"path", "args"}} | {"grpc": "host:port"}}}.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
+Release gates: --verify-key PRIV (repeatable; a private key file, as --key takes it): after the push, by digest
+and before any tag, every encrypted layer must open with each key and the smallest encrypted layer of each
+platform is read back and decrypted, its HMAC checked; else nothing is tagged and no digest is printed (with
+--output only: the layout as written, removed on failure). --expect-recipients FP,...: the recipients must be
+exactly these, FP = sha256:HEX of the DER public key (a certificate's key) or provider:NAME; checked before
+anything is encrypted. --config-secrets warn|fail|off (default warn): report secret-shaped values in the
+plaintext image config (Env, Labels, history) and annotations by where and rule, never the value; fail stops
+before anything is written or pushed.
 Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
 else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
 
@@ -49,6 +58,9 @@ const OPTIONS = {
   report: { type: 'string' },
   'results-dir': { type: 'string' },
   'keyprovider-config': { type: 'string' },
+  'verify-key': { type: 'string', multiple: true },
+  'expect-recipients': { type: 'string' },
+  'config-secrets': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -75,10 +87,12 @@ const SAME_NAMES = [
   'report',
   'results-dir',
   'keyprovider-config',
+  'expect-recipients',
+  'config-secrets',
 ] as const satisfies readonly OptionName[];
 
 const ALLOWED: Record<string, OptionName[]> = {
-  encrypt: [...SAME_NAMES, 'tag', 'recipient', 'platform', 'ca-file', 'password-stdin', 'json'],
+  encrypt: [...SAME_NAMES, 'tag', 'recipient', 'platform', 'ca-file', 'password-stdin', 'verify-key', 'json'],
   decrypt: [
     'layout',
     'ref-name',
@@ -143,7 +157,21 @@ function requestStrings(v: Values): RequestStrings {
   for (const k of SAME_NAMES) if (v[k] !== undefined) s[k] = v[k];
   if (v['ca-file'] !== undefined) s['ca-cert'] = v['ca-file'];
   if (v.platform?.length) s.platforms = v.platform.join(',');
+  if (v['verify-key']?.length) s['verify-private-keys'] = verifyKeyPaths(v['verify-key']);
   return s;
+}
+
+/** --verify-key takes paths only: key text on a command line is visible to every process of the machine. */
+function verifyKeyPaths(values: string[]): string {
+  for (const v of values) {
+    if (v.includes('\n') || v.includes('-----BEGIN') || v.trim().startsWith('{')) {
+      throw usage(
+        '--verify-key: the value is key text, not the path of a key file',
+        'give the path of the private key file',
+      );
+    }
+  }
+  return values.join('\n');
 }
 
 export function parseCommand(argv: string[]): Command {

@@ -4,6 +4,7 @@
  * escaped (`e`) so that no control character or bidi override reaches the terminal.
  */
 import { escapeTerminal as e } from '../escape.js';
+import { findingText } from '../pipeline/config-check.js';
 import type { PushReport } from '../pipeline/push.js';
 import type { ImageReport, LayerReport } from '../pipeline/result.js';
 
@@ -58,7 +59,17 @@ export function formatReport(r: ImageReport | PushReport): string {
   if (r.recipients?.length) {
     lines.push('', 'recipients:');
     for (const k of r.recipients)
-      lines.push(`  ${e(k.type)} ${e(k.alg)} sha256:${e(k.fingerprint.slice(0, 16))} (${e(k.source)})`);
+      lines.push(`  ${e(k.type)} ${e(k.alg)} ${e(k.fingerprint)} (${e(k.source)})`);
+  }
+  if (r.configSecrets?.length) {
+    lines.push('', 'secret-shaped content in the plaintext image config (values not shown):');
+    for (const f of r.configSecrets) lines.push(`  ${e(findingText(f))}`);
+  }
+  if (r.gate) {
+    lines.push(
+      '',
+      `decryptability gate: passed for ${r.gate.keys.map(e).join(', ')} (${r.gate.layersUnwrapped} encrypted layer(s); ${r.gate.layersDecrypted.length} decrypted in full, HMAC checked)`,
+    );
   }
   return lines.join('\n');
 }
