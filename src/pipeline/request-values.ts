@@ -126,7 +126,7 @@ export function platformsFrom(value: string | undefined) {
 }
 
 /** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
-function fromInput(name: InputName, fn: () => Recipient[]): Recipient[] {
+export function fromInput<T>(name: InputName, fn: () => T): T {
   try {
     return fn();
   } catch (err) {

@@ -5,12 +5,11 @@
  * `sha256:HEX` (of the public half) that recipients and `expect-recipients` use, or `provider:NAME`.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import { OepError } from '../errors.js';
 import { ATTESTATION_AGENT } from '../ocicrypt/keywrap/attestation-agent.js';
 import { pairCertificates } from '../ocicrypt/keys.js';
 import { decryptionKeysFromSpec, parseDecryptionKeys, type DecryptionKey } from './keys.js';
 import type { Providers } from './providers.js';
-import { startsWithName } from './request-values.js';
+import { fromInput } from './request-values.js';
 
 const INPUT = 'verify-private-keys';
 
@@ -37,17 +36,6 @@ function isKeyText(value: string): boolean {
   return value.includes('-----BEGIN') || value.startsWith('{') || value.startsWith('[');
 }
 
-function named<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof OepError && !startsWithName(err.message, INPUT)) {
-      throw new OepError(err.code, `${INPUT}: ${err.message}`, { hint: err.hint, cause: err });
-    }
-    throw err;
-  }
-}
-
 /**
  * `verify-private-keys`: PEM or JWK text (several blocks: several keys), or paths one a line (each as `--key`
  * takes them: `FILE`, `FILE:file=PWFILE`, `FILE:env=VAR`, `provider:NAME[:PARAMS]`). Public keys are refused: the
@@ -61,7 +49,7 @@ export function verifyKeysFrom(
 ): VerifyKey[] {
   const v = (value ?? '').trim();
   if (!v) return [];
-  const keys = named(() =>
+  const keys = fromInput(INPUT, () =>
     pairCertificates(
       isKeyText(v)
         ? parseDecryptionKeys(Buffer.from(v, 'utf8'), INPUT)

@@ -5,10 +5,9 @@
  * in the config never reaches stdout, stderr, the summary or GITHUB_OUTPUT.
  */
 import assert from 'node:assert/strict';
-import { createHash, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { keyPair, makeLayout } from '../../helpers/fixtures.js';
+import { fingerprintOf, keyPair, makeLayout } from '../../helpers/fixtures.js';
 import { leakyImage } from '../../helpers/leaks.js';
 import { needPeer } from '../../helpers/peers.js';
 import { needRegistry, useRegistry, type Registry } from '../../helpers/registry/registry.js';
@@ -25,16 +24,24 @@ import {
 const node24 = NODES[0]!;
 const alice = keyPair('rsa2048');
 const bob = keyPair('p256');
-const fp = (k: KeyObject) =>
-  `sha256:${createHash('sha256')
-    .update(k.export({ type: 'spki', format: 'der' }))
-    .digest('hex')}`;
+const fp = fingerprintOf;
 
 /** The base64 lines of a PEM key: what must never show in the log but in the ::add-mask:: lines. */
 const bodyLines = (pem: string) => pem.split('\n').filter((l) => l && !l.startsWith('-----'));
 
 function uploadsLogged(reg: Registry): string[] {
   return reg.logs().match(/"(?:POST|PUT|PATCH) \/v2\/[^"]*"/g) ?? [];
+}
+
+/** The step pushing ./image (or inputs.layout) of `ws` for alice to the registry's team/app:v1. */
+function push(reg: Registry, ws: { dir: string; layout: string }, inputs: Record<string, string>) {
+  const base = {
+    layout: ws.layout,
+    image: `${reg.host}/team/app:v1`,
+    'public-keys': alice.publicPem,
+    'tls-verify': 'false',
+  };
+  return runAction(node24.bin, { ...base, ...inputs }, { workspace: ws.dir });
 }
 
 async function registry(t: TestContext): Promise<Registry | undefined> {
@@ -47,17 +54,9 @@ describe(`dist/index.js under ${node24.name}: release gates`, () => {
     const reg = await registry(t);
     if (!reg) return;
     const ws = workspaceWithImage();
-    const r = await runAction(
-      node24.bin,
-      {
-        layout: ws.layout,
-        image: `${reg.host}/team/app:v1`,
-        'public-keys': alice.publicPem,
-        'verify-private-keys': alice.privatePem,
-        'tls-verify': 'false',
-      },
-      { workspace: ws.dir },
-    );
+    const r = await push(reg, ws, {
+      'verify-private-keys': alice.privatePem,
+    });
     assertSucceeded(r);
     const report = JSON.parse(r.outputs.report!) as { gate: { keys: string[] } };
     assert.deepEqual(report.gate.keys, [fp(alice.publicKey)]);
@@ -79,18 +78,10 @@ describe(`dist/index.js under ${node24.name}: release gates`, () => {
     const reg = await registry(t);
     if (!reg) return;
     const ws = workspaceWithImage();
-    const r = await runAction(
-      node24.bin,
-      {
-        layout: ws.layout,
-        image: `${reg.host}/team/app:v1`,
-        'public-keys': alice.publicPem,
-        'verify-private-keys': `${alice.privatePem}${bob.privatePem}`,
-        'tls-verify': 'false',
-        'digest-file': 'digest.txt',
-      },
-      { workspace: ws.dir },
-    );
+    const r = await push(reg, ws, {
+      'verify-private-keys': `${alice.privatePem}${bob.privatePem}`,
+      'digest-file': 'digest.txt',
+    });
     const message = assertFailedOn(r, 'verify-private-keys');
     assert.match(
       message,
@@ -104,17 +95,9 @@ describe(`dist/index.js under ${node24.name}: release gates`, () => {
     const reg = await registry(t);
     if (!reg) return;
     const ws = workspaceWithImage();
-    const r = await runAction(
-      node24.bin,
-      {
-        layout: ws.layout,
-        image: `${reg.host}/team/app:v1`,
-        'public-keys': alice.publicPem,
-        'expect-recipients': fp(bob.publicKey),
-        'tls-verify': 'false',
-      },
-      { workspace: ws.dir },
-    );
+    const r = await push(reg, ws, {
+      'expect-recipients': fp(bob.publicKey),
+    });
     const message = assertFailedOn(r, 'expect-recipients');
     assert.ok(message.includes(`unexpected ${fp(alice.publicKey)} (public-keys)`), message);
     assert.ok(message.includes(`missing ${fp(bob.publicKey)}`), message);
@@ -127,21 +110,11 @@ describe(`dist/index.js under ${node24.name}: release gates`, () => {
     const ws = workspaceWithImage();
     const { spec, secrets } = leakyImage();
     makeLayout(join(ws.dir, 'leaky'), { layers: [{ files: { a: 'a' } }], ...spec });
-    const inputs = {
-      layout: 'leaky',
-      image: `${reg.host}/team/app:v1`,
-      'public-keys': alice.publicPem,
-      'tls-verify': 'false',
-    };
-    const failed = await runAction(
-      node24.bin,
-      { ...inputs, 'config-secrets': 'fail' },
-      { workspace: ws.dir },
-    );
+    const failed = await push(reg, ws, { layout: 'leaky', 'config-secrets': 'fail' });
     assert.match(assertFailedOn(failed, 'config-secrets'), /hold 7 secret-shaped value\(s\)/);
     assert.deepEqual(uploadsLogged(reg), [], 'nothing was uploaded');
 
-    const warned = await runAction(node24.bin, inputs, { workspace: ws.dir });
+    const warned = await push(reg, ws, { layout: 'leaky' });
     assertSucceeded(warned);
     assert.ok(
       warned.stdout.includes(

@@ -5,11 +5,10 @@
  * anything is uploaded, as the registry's own access log shows.
  */
 import assert from 'node:assert/strict';
-import { createHash, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { keyPair, makeLayout, writeKeyPair } from '../../helpers/fixtures.js';
+import { fingerprintOf, keyPair, makeLayout, writeKeyPair } from '../../helpers/fixtures.js';
 import { leakyImage } from '../../helpers/leaks.js';
 import { startFaultProxy } from '../../helpers/registry/fault-proxy.js';
 import { needRegistry, useRegistry, type Registry } from '../../helpers/registry/registry.js';
@@ -24,10 +23,7 @@ import {
   type Source,
 } from './support.js';
 
-const fp = (k: KeyObject) =>
-  `sha256:${createHash('sha256')
-    .update(k.export({ type: 'spki', format: 'der' }))
-    .digest('hex')}`;
+const fp = fingerprintOf;
 const bob = keyPair('p256');
 
 function errorLine(r: ProcResult): string {

@@ -4,13 +4,13 @@
  * fingerprint, and the config-secrets mode.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isOepError, type ErrorCode } from '../../../src/errors.js';
 import { fromStrings, type RequestStrings } from '../../../src/pipeline/request.js';
-import { keyPair, makeLayout, tempDir, writeKeyPair } from '../../helpers/fixtures.js';
+import { fingerprintOf, keyPair, makeLayout, tempDir, writeKeyPair } from '../../helpers/fixtures.js';
 import { makeCertificate } from '../../helpers/certs.js';
 
 const dir = tempDir('oep-gates-req-');
@@ -24,10 +24,7 @@ const ecFiles = writeKeyPair(dir, 'ec', ec);
 const kek = join(dir, 'kek.bin');
 writeFileSync(kek, randomBytes(32));
 
-const fp = (k: KeyObject) =>
-  `sha256:${createHash('sha256')
-    .update(k.export({ type: 'spki', format: 'der' }))
-    .digest('hex')}`;
+const fp = fingerprintOf;
 
 function request(s: RequestStrings) {
   return fromStrings('encrypt', { layout, output: join(dir, 'out'), ...s }, { env: {}, userAgent: 't' });

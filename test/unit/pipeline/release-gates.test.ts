@@ -4,13 +4,12 @@
  * report, never the values).
  */
 import assert from 'node:assert/strict';
-import { createHash, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { encryptImage } from '../../../src/pipeline/encrypt.js';
 import { gateLayout, type VerifyKey } from '../../../src/pipeline/decrypt-gate.js';
-import { keyPair, makeLayout, readBlob, tempDir } from '../../helpers/fixtures.js';
+import { fingerprintOf, keyPair, makeLayout, readBlob, tempDir } from '../../helpers/fixtures.js';
 import { leakyImage } from '../../helpers/leaks.js';
 import {
   assertNothingWritten,
@@ -25,10 +24,7 @@ const alice = keyPair('rsa2048');
 const bob = keyPair('p256');
 const mallory = keyPair('p256');
 
-const fp = (k: KeyObject) =>
-  `sha256:${createHash('sha256')
-    .update(k.export({ type: 'spki', format: 'der' }))
-    .digest('hex')}`;
+const fp = fingerprintOf;
 const verifyKeys = (...kps: (typeof alice)[]): VerifyKey[] =>
   kps.map((kp) => ({ key: decryptionKeys(kp)[0]!, fingerprint: fp(kp.publicKey) }));
 

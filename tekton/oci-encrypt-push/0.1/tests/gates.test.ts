@@ -4,10 +4,9 @@
  * stop the step before anything is uploaded. A failed step writes no result.
  */
 import assert from 'node:assert/strict';
-import { createHash, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { keyPair, makeLayout } from '../../../../test/helpers/fixtures.js';
+import { fingerprintOf, keyPair, makeLayout } from '../../../../test/helpers/fixtures.js';
 import { leakyImage } from '../../../../test/helpers/leaks.js';
 import { needPeer } from '../../../../test/helpers/peers.js';
 import { needRegistry, useRegistry, type Registry } from '../../../../test/helpers/registry/registry.js';
@@ -17,10 +16,7 @@ import { digestOf, keysVolume, newPod, recipients, skopeoAccess, tagsOf, type Po
 const task = loadDoc(TASK_FILE);
 const keys = recipients();
 const stranger = keyPair('p256');
-const fp = (k: KeyObject) =>
-  `sha256:${createHash('sha256')
-    .update(k.export({ type: 'spki', format: 'der' }))
-    .digest('hex')}`;
+const fp = fingerprintOf;
 
 function uploadsLogged(reg: Registry): string[] {
   return reg.logs().match(/"(?:POST|PUT|PATCH) \/v2\/[^"]*"/g) ?? [];
