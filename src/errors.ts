@@ -27,6 +27,9 @@ export type ErrorCode =
   | 'E_REGISTRY' // the registry answered with an error
   | 'E_NETWORK' // the registry could not be reached (after retries)
   | 'E_VERIFY' // what landed in the registry is not what we pushed
+  | 'E_RECIPIENTS' // the recipients are not those expect-recipients pins
+  | 'E_CONFIG_SECRET' // the image config or annotations hold secret-shaped content (config-secrets: fail)
+  | 'E_GATE' // a verify key does not open a layer of what landed (the decryptability gate)
   | 'E_INTERNAL'; // a bug of ours: an assertion failed, or something threw that is not an OepError
 
 export class OepError extends Error {

@@ -8,9 +8,10 @@ import * as core from '@actions/core';
 import { asOepError, debugStack, errorLine, type ErrorCode } from '../errors.js';
 import { escapeTerminal } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
+import { configFindingLine } from '../pipeline/config-check.js';
 import type { RunHost } from '../pipeline/host.js';
 import type { PushReport } from '../pipeline/push.js';
-import { startsWithName } from '../pipeline/request.js';
+import { recipientFingerprint, startsWithName } from '../pipeline/request.js';
 import { writeResultFiles } from '../pipeline/result-files.js';
 import { runRequest } from '../pipeline/run.js';
 import type { ImageReport } from '../pipeline/result.js';
@@ -41,6 +42,9 @@ export const INPUT_NAMES: readonly ActionInput[] = [
   'keyprovider-tools',
   'kbs-url',
   'kbs-admin-key',
+  'verify-private-keys',
+  'expect-recipients',
+  'config-secrets',
 ];
 
 export function getInputs(): Inputs {
@@ -65,6 +69,7 @@ const INPUT_OF: Partial<Record<ErrorCode, string>> = {
   E_IMAGE_REF: 'image/tags',
   E_AUTH: 'username/password',
   E_OUTPUT: 'output',
+  E_GATE: 'verify-private-keys',
 };
 // An E_OUTPUT naming digest-file (the request checks its folder) is about digest-file, not output.
 
@@ -118,17 +123,31 @@ export function mask(secret: string): void {
   core.setSecret(secret);
 }
 
+/**
+ * Private key text (verify-private-keys): the whole value and each line of it, since the runner matches a mask
+ * line by line in the log. PEM armour lines are no secret, and masking them would hide every key header.
+ */
+function maskKeyText(text: string): void {
+  if (!text.trim()) return;
+  mask(text);
+  for (const line of text.split(/\r?\n/)) {
+    const l = line.trim();
+    if (l.length >= 8 && !l.startsWith('-----')) mask(l);
+  }
+}
+
 export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {}): Promise<void> {
   try {
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
     if (inputs.password) mask(inputs.password);
     if (inputs['kbs-admin-key']) mask(inputs['kbs-admin-key']);
+    maskKeyText(inputs['verify-private-keys']);
     // Before the request: the key-provider configuration may name a command these put on PATH.
     await installTools(parseToolLines(inputs['keyprovider-tools']), info);
     const o = optionsFrom(inputs, process.env);
     info(
-      `${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${r.fingerprint.slice(0, 16)}`).join(', ')}`,
+      `${o.recipients.length} recipient(s): ${o.recipients.map((r) => `${r.type} ${r.alg} ${recipientFingerprint(r)}`).join(', ')}`,
     );
 
     const { image, output } = o;
@@ -145,6 +164,7 @@ export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {})
     if (report.droppedAttestations) {
       core.notice(attestationNotice(report.droppedAttestations, 'the input attestations: keep'));
     }
+    for (const f of report.configSecrets ?? []) core.warning(escapeTerminal(configFindingLine(f)));
     info(`digest: ${report.digest}`);
     if (o.showSummary && process.env.GITHUB_STEP_SUMMARY) {
       // The push landed and verified: a summary that cannot be written is worth a warning, not a failed step.

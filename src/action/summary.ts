@@ -5,6 +5,7 @@
  * or control characters into the page.
  */
 import { escapeMarkdown as cell } from '../escape.js';
+import { findingText } from '../pipeline/config-check.js';
 import type { PushReport } from '../pipeline/push.js';
 import type { ImageReport } from '../pipeline/result.js';
 
@@ -55,6 +56,26 @@ function platforms(r: ImageReport | PushReport): string[] {
   return out;
 }
 
+/** What the release gates found: the config check's findings (never a value) and the decryptability gate. */
+function gates(r: ImageReport | PushReport): string[] {
+  const out: string[] = [];
+  if (r.configSecrets?.length) {
+    out.push(
+      '**Secret-shaped content in the plaintext image config** (`config-secrets`; values not shown)',
+      '',
+      ...r.configSecrets.map((f) => `- ${cell(findingText(f))}`),
+      '',
+    );
+  }
+  if (r.gate) {
+    out.push(
+      `**Decryptability gate:** passed for ${r.gate.keys.map(code).join(', ')}: ${r.gate.layersUnwrapped} encrypted layer(s) open with each key; the smallest of each platform was read back and decrypted, HMAC checked.`,
+      '',
+    );
+  }
+  return out;
+}
+
 export function summaryMarkdown(r: ImageReport | PushReport): string {
   const out: string[] = ['## oci-encrypt-push', '', ...header(r), ...platforms(r)];
   if (r.skippedPlatforms.length) {
@@ -76,14 +97,15 @@ export function summaryMarkdown(r: ImageReport | PushReport): string {
     out.push(
       '**Recipients**',
       '',
-      '| key | algorithm | fingerprint (sha256 of the public key) |',
+      '| key | algorithm | fingerprint (as `expect-recipients` takes it) |',
       '|---|---|---|',
     );
     for (const k of r.recipients) {
-      out.push(`| ${cell(k.type)} | ${cell(k.alg)} | ${code(k.fingerprint.slice(0, 32))} |`);
+      out.push(`| ${cell(k.type)} | ${cell(k.alg)} | ${code(k.fingerprint)} |`);
     }
     out.push('');
   }
+  out.push(...gates(r));
   out.push(
     '> [!WARNING]',
     '> ocicrypt encrypts layers only. The image config (environment, labels, history, layer diff IDs) and the',

@@ -9,6 +9,7 @@ export const USAGE = `Usage:
                            (--recipient [jwe:]FILE | provider:NAME[:PARAMS])... [--encrypt-layers LIST]
                            [--platform LIST] [--attestations drop|keep] [--keyprovider-config FILE]
                            [--kbs-url URL --kbs-admin-key FILE]
+                           [--verify-key PRIV]... [--expect-recipients FP,...] [--config-secrets warn|fail|off]
                            [--tls-verify=false] [--ca-file PEM] [--username U --password-stdin]
                            [--retries N] [--verify=false] [--digest-file F] [--report F] [--results-dir DIR]
                            [--json]
@@ -39,6 +40,14 @@ OCICRYPT_KEYPROVIDER_CONFIG names): {"key-providers": {NAME: {"cmd": {"path", "a
 provider:attestation-agent[:keyid=kbs:///REPO/TYPE/TAG] with no keypath, given --kbs-url URL and
 --kbs-admin-key FILE (the KBS's Ed25519 admin key), wraps for a fresh 32-byte KEK registered at that KBS first.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
+Release gates: --verify-key PRIV (repeatable; a private key file, as --key takes it): after the push, by digest
+and before any tag, every encrypted layer must open with each key and the smallest encrypted layer of each
+platform is read back and decrypted, its HMAC checked; else nothing is tagged and no digest is printed (with
+--output only: the layout as written, removed on failure). --expect-recipients FP,...: the recipients must be
+exactly these, FP = sha256:HEX of the DER public key (a certificate's key) or provider:NAME; checked before
+anything is encrypted. --config-secrets warn|fail|off (default warn): report secret-shaped values in the
+plaintext image config (Env, Labels, history) and annotations by where and rule, never the value; fail stops
+before anything is written or pushed.
 Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
 else docker's config.json (credential helpers too), else containers auth.json. Never put a password in argv.`;
 
@@ -67,6 +76,9 @@ const OPTIONS = {
   'keyprovider-config': { type: 'string' },
   'kbs-url': { type: 'string' },
   'kbs-admin-key': { type: 'string' },
+  'verify-key': { type: 'string', multiple: true },
+  'expect-recipients': { type: 'string' },
+  'config-secrets': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -95,10 +107,12 @@ const SAME_NAMES = [
   'keyprovider-config',
   'kbs-url',
   'kbs-admin-key',
+  'expect-recipients',
+  'config-secrets',
 ] as const satisfies readonly OptionName[];
 
 const ALLOWED: Record<string, OptionName[]> = {
-  encrypt: [...SAME_NAMES, 'tag', 'recipient', 'platform', 'ca-file', 'password-stdin', 'json'],
+  encrypt: [...SAME_NAMES, 'tag', 'recipient', 'platform', 'ca-file', 'password-stdin', 'verify-key', 'json'],
   decrypt: [
     'layout',
     'ref-name',
@@ -186,7 +200,21 @@ function requestStrings(v: Values): RequestStrings {
   if (v.platform?.length) s.platforms = v.platform.join(',');
   if (v.from !== undefined) s.from = v.from;
   if (v.rekey !== undefined) s.rekey = v.rekey;
+  if (v['verify-key']?.length) s['verify-private-keys'] = verifyKeyPaths(v['verify-key']);
   return s;
+}
+
+/** --verify-key takes paths only: key text on a command line is visible to every process of the machine. */
+function verifyKeyPaths(values: string[]): string {
+  for (const v of values) {
+    if (v.includes('\n') || v.includes('-----BEGIN') || v.trim().startsWith('{')) {
+      throw usage(
+        '--verify-key: the value is key text, not the path of a key file',
+        'give the path of the private key file',
+      );
+    }
+  }
+  return values.join('\n');
 }
 
 export function parseCommand(argv: string[]): Command {

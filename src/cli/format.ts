@@ -4,6 +4,7 @@
  * escaped (`e`) so that no control character or bidi override reaches the terminal.
  */
 import { escapeTerminal as e } from '../escape.js';
+import { findingText } from '../pipeline/config-check.js';
 import type { PushReport } from '../pipeline/push.js';
 import type { ImageReport, LayerReport } from '../pipeline/result.js';
 
@@ -31,10 +32,6 @@ function protocolText(k: LayerProtocol): string {
 }
 
 /** A key's SHA-256 fingerprint, shortened; a provider's recipient has none and shows its name instead. */
-function fingerprintText(fingerprint: string): string {
-  return /^[0-9a-f]{64}$/.test(fingerprint) ? `sha256:${fingerprint.slice(0, 16)}` : e(fingerprint);
-}
-
 export function formatReport(r: ImageReport | PushReport): string {
   const lines: string[] = [];
   lines.push(`digest: ${e(r.digest) || '(index.json)'}  ${e(r.mediaType)}`);
@@ -65,7 +62,17 @@ export function formatReport(r: ImageReport | PushReport): string {
   if (r.recipients?.length) {
     lines.push('', 'recipients:');
     for (const k of r.recipients)
-      lines.push(`  ${e(k.type)} ${e(k.alg)} ${fingerprintText(k.fingerprint)} (${e(k.source)})`);
+      lines.push(`  ${e(k.type)} ${e(k.alg)} ${e(k.fingerprint)} (${e(k.source)})`);
+  }
+  if (r.configSecrets?.length) {
+    lines.push('', 'secret-shaped content in the plaintext image config (values not shown):');
+    for (const f of r.configSecrets) lines.push(`  ${e(findingText(f))}`);
+  }
+  if (r.gate) {
+    lines.push(
+      '',
+      `decryptability gate: passed for ${r.gate.keys.map(e).join(', ')} (${r.gate.layersUnwrapped} encrypted layer(s); ${r.gate.layersDecrypted.length} decrypted in full, HMAC checked)`,
+    );
   }
   return lines.join('\n');
 }

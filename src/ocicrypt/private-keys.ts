@@ -109,11 +109,26 @@ export function parseDecryptionKeys(
     else certificates.push(...tryCertificateDer(buf, source));
   }
   if (keys.length === 0 && certificates.length === 0) {
-    throw new OepError('E_KEY', `${source} holds no private key`, {
+    // A public key where the private one belongs is the usual mix-up: say so rather than "no private key".
+    const pub = publicKeyIn(buf, text, format) ? ': it is a public key' : '';
+    throw new OepError('E_KEY', `${source} holds no private key${pub}`, {
       hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
     });
   }
   return [...keys.map((key) => ({ key, source })), ...certificates];
+}
+
+/** Whether key data that holds no private key holds a public key (PEM block, JWK without "d", DER SPKI). */
+function publicKeyIn(buf: Buffer, text: string, format: ReturnType<typeof formats.keyFormat>): boolean {
+  if (format === 'pem') return /-----BEGIN (?:RSA )?PUBLIC KEY-----/.test(text);
+  if (format === 'jwk') return /"kty"/.test(text);
+  if (format !== 'der') return false;
+  try {
+    createPublicKey({ key: buf, format: 'der', type: 'spki' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function tryCertificateDer(der: Buffer, source: string): PrivateDecryptionKey[] {

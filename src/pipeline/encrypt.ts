@@ -14,9 +14,12 @@ import type { Recipient } from '../ocicrypt/keys.js';
 import { ATTESTATION_AGENT_SCHEME, assertCocoMediaType } from '../ocicrypt/keywrap/attestation-agent.js';
 import { encryptLayer } from '../ocicrypt/layer.js';
 import { settleAttestations, type AttestationMode } from './attestations.js';
+import { checkConfigSecrets, type ConfigSecretsMode } from './config-check.js';
+import { gateLayout, type VerifyKey } from './decrypt-gate.js';
 import type { RunHost } from './host.js';
 import { rewriteRuntime, startWorkers } from '../host/layer-workers.js';
 import type { ImageReport } from './result.js';
+import { recipientFingerprint } from './recipient-pins.js';
 import { isExternal, rewriteToLayout, type BlobListener, type RewriteResult } from './rewrite.js';
 import { resolveLayerIndexes } from './selection.js';
 
@@ -34,6 +37,10 @@ export interface EncryptOptions extends RunHost {
   onBlob?: BlobListener;
   /** Awaited once every selection is checked, before anything is written (a KBS registers the KEKs). */
   beforeEncrypt?: () => Promise<void>;
+  /** The config-leak check: warn (the default), fail before anything is written, or off. */
+  configSecrets?: ConfigSecretsMode;
+  /** The decryptability gate: what was written (or pushed) must open for each of these keys. */
+  verifyKeys?: VerifyKey[];
 }
 
 /** Whether layer `i` can be encrypted as selected; false for a foreign layer left at its URLs. */
@@ -113,6 +120,8 @@ export async function encryptToLayout(
     mode: opts.attestations ?? 'drop',
     platforms: opts.platforms,
   });
+  // The config stays plaintext: a leak found with `fail` stops the run before anything is written.
+  const configSecrets = checkConfigSecrets(image, opts.configSecrets ?? 'warn', log);
   const chosen = await chooseLayers(source, image, opts, log);
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
   await opts.beforeEncrypt?.();
@@ -133,12 +142,12 @@ export async function encryptToLayout(
       log,
       ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      report: { droppedAttestations },
+      report: { droppedAttestations, ...(configSecrets.length ? { configSecrets } : {}) },
     });
     out.report.recipients = opts.recipients.map((r) => ({
       type: r.type,
       alg: r.alg,
-      fingerprint: r.fingerprint,
+      fingerprint: recipientFingerprint(r),
       source: r.source,
     }));
     return out;
@@ -150,6 +159,11 @@ export async function encryptToLayout(
   }
 }
 
+/** Encrypt into a layout; with verify keys, the layout as written must open for each (else it is removed). */
 export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
-  return (await encryptToLayout(opts)).report;
+  const { report } = await encryptToLayout(opts);
+  if (opts.verifyKeys?.length) {
+    report.gate = await gateLayout(opts.output, opts.verifyKeys, opts.log ?? (() => {}), opts.signal);
+  }
+  return report;
 }

@@ -64,6 +64,15 @@ export interface EncryptOptions extends RegistryFlags, Each {
   kbsUrl?: string;
   /** The KBS's Ed25519 admin key: PEM text, or the path of its file. */
   kbsAdminKey?: string;
+  /**
+   * The decryptability gate: private keys what landed must open (key files as `--verify-key` takes them, or, as a
+   * string, PEM/JWK text or paths one a line, as the Action's `verify-private-keys`).
+   */
+  verifyKeys?: string[] | string;
+  /** Recipient pinning: `sha256:HEX` (of the DER public key) or `provider:NAME` fingerprints. */
+  expectRecipients?: string[] | string;
+  /** The config-leak check: `warn` (the default), `fail` or `off`. */
+  configSecrets?: 'warn' | 'fail' | 'off';
 }
 
 export type PushOptions = EncryptOptions & { image: string };
@@ -189,6 +198,9 @@ function strings(o: AnyOptions): RequestStrings {
     'kbs-admin-key': e.kbsAdminKey,
     from: e.from,
     rekey: str(e.rekey),
+    'verify-private-keys': Array.isArray(e.verifyKeys) ? e.verifyKeys.join('\n') : e.verifyKeys,
+    'expect-recipients': list(e.expectRecipients),
+    'config-secrets': e.configSecrets,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RequestStrings;
 }

@@ -60,8 +60,9 @@ export function decryptionKeysFromSpec(
   env: Record<string, string | undefined>,
   warn: (line: string) => void,
   providers?: Providers,
+  input = '--key',
 ): DecryptionKey[] {
-  refuseKeyText(spec, '--key');
+  refuseKeyText(spec, input);
   if (isProviderSpec(spec)) return [(providers ?? providersFor({ env })).key(spec)];
   let file = spec;
   let passphrase: string | undefined;
@@ -70,22 +71,22 @@ export function decryptionKeysFromSpec(
     file = spec.slice(0, colon);
     const rest = spec.slice(colon + 1);
     if (rest.startsWith('file='))
-      passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
+      passphrase = readKeyFile(rest.slice(5), `${input} passphrase file`)
         .toString('utf8')
         .replace(/\r?\n$/, '');
     else if (rest.startsWith('env=')) {
       passphrase = env[rest.slice(4)];
       if (passphrase === undefined) {
-        throw new OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+        throw new OepError('E_USAGE', `${input} ${file}: environment variable ${rest.slice(4)} is not set`);
       }
     } else {
       warn(
-        `--key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`,
+        `${input} ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`,
       );
       passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
     }
   }
-  return parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+  return parseDecryptionKeys(readKeyFile(file, input), file, passphrase);
 }
 
 /** The keys of a decrypt (or rewrap): specs as above, or keys already parsed; at least one. */

@@ -5,10 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { internalError, OepError } from '../errors.js';
+import { OepError } from '../errors.js';
 import { makeStagingFolder, removeFolder } from '../host/files.js';
-import type { BlobHandle } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import type { Descriptor } from '../oci/model.js';
 import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
@@ -16,7 +14,6 @@ import {
   BlobPusher,
   pushManifests,
   pushTags,
-  type BlobReader,
   type PushContent,
   type PushOptions,
   type PushStats,
@@ -30,14 +27,16 @@ import {
   type Reference,
 } from '../registry/reference.js';
 import { verifyPushAccess, verifyPushed, verifyTags } from '../registry/verify.js';
+import { gateRegistry } from './decrypt-gate.js';
 import { encryptToLayout, type EncryptOptions } from './encrypt.js';
 import { anySignal } from './host.js';
 import { defaultConcurrency } from '../host/layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
 import type { ImageReport, LayerReport } from './result.js';
-import { uploadChunks } from '../host/layer-files.js';
+import { StagedBlobs } from './staged-blobs.js';
 
 export type { PushStats };
+export { StagedBlobs };
 
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   /** REPO[:TAG]; no tag means latest. */
@@ -87,7 +86,17 @@ export function pushTargets(image: string, tags: string[] = []): Reference[] {
 /** Where and how any push goes (an encryption's or a rewrap's): the options of PushImageOptions that are not encryption's. */
 export type PushTargetOptions = Pick<
   PushImageOptions,
-  'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal'
+  | 'image'
+  | 'tags'
+  | 'output'
+  | 'tempDir'
+  | 'registry'
+  | 'verify'
+  | 'log'
+  | 'temps'
+  | 'concurrency'
+  | 'signal'
+  | 'verifyKeys'
 >;
 
 /** The layer actions by which a run wrote a layer's encryption: each such layer must land with it intact. */
@@ -97,33 +106,6 @@ const WROTE_ENCRYPTION = new Set<LayerReport['action']>(['encrypted', 'rewrapped
 function encryptionIntact(l: Descriptor): boolean {
   const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
   return isEncryptedMediaType(l.mediaType) && keys && Boolean(l.annotations?.[ANNOTATION_PUBOPTS]);
-}
-
-/**
- * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
- * uploadChunks). Any other blob comes from `others` (a rewrap leaves unchanged blobs in its source), which
- * verifies what it reads.
- */
-export class StagedBlobs implements BlobReader {
-  readonly #handles = new Map<string, BlobHandle>();
-
-  constructor(readonly others?: BlobReader) {}
-
-  add(desc: Descriptor, handle: BlobHandle): void {
-    this.#handles.set(desc.digest, handle);
-  }
-
-  has(digest: string): boolean {
-    return this.#handles.has(digest);
-  }
-
-  async open(desc: Descriptor): Promise<Readable> {
-    const handle = this.#handles.get(desc.digest);
-    if (!handle && this.others) return this.others.open(desc);
-    if (!handle) throw internalError(`blob ${desc.digest} was not written by this run`);
-    // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-    return Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
-  }
 }
 
 /** The registries of a push, reached (and their auth schemes learnt) before anything is encrypted. */
@@ -268,6 +250,14 @@ export async function pushPlanned(
     const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => WROTE_ENCRYPTION.has(l.action)));
     const digests = new Set(encrypted.map((l) => l.digest));
     if (opts.verify) await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
+    // Pushed by digest, no tag yet: an image the verify keys cannot open is never tagged.
+    if (opts.verifyKeys?.length) {
+      const { signal, output } = opts;
+      report.gate = await gateRegistry(conn.targets, root.desc.digest, opts.verifyKeys, log, {
+        signal,
+        output,
+      });
+    }
     await pushTags(conn.targets, root, pushOpts);
     if (opts.verify) {
       await verifyTags(conn.targets, root);

@@ -71,6 +71,11 @@ class RegistrySource implements BlobSource {
   }
 }
 
+/** A connected client's image as a source (the caller closes the client, not the source). */
+export function registrySource(client: RegistryClient, ref: Reference): BlobSource {
+  return new RegistrySource(client, ref);
+}
+
 export interface SourceOptions {
   /** An OCI layout folder or archive. */
   layout?: string;

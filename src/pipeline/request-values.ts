@@ -39,7 +39,10 @@ export type InputName =
   | 'kbs-admin-key'
   | 'from'
   | 'private-keys'
-  | 'rekey';
+  | 'rekey'
+  | 'verify-private-keys'
+  | 'expect-recipients'
+  | 'config-secrets';
 
 export const DEFAULT_RETRIES = 3;
 
@@ -132,7 +135,7 @@ export function platformsFrom(value: string | undefined) {
 }
 
 /** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
-function fromInput(name: InputName, fn: () => Recipient[]): Recipient[] {
+export function fromInput<T>(name: InputName, fn: () => T): T {
   try {
     return fn();
   } catch (err) {

@@ -6,6 +6,7 @@
 import { OepError } from '../errors.js';
 import { parseAttestationMode, type AttestationMode } from './attestations.js';
 import type { KbsRegistrar } from './kbs.js';
+import { parseConfigSecretsMode, type ConfigSecretsMode } from './config-check.js';
 import type { Recipient } from './keys.js';
 import type { CommandRunner } from '../registry/command.js';
 import { providersFor, type Providers } from './providers.js';
@@ -23,9 +24,12 @@ import {
   type InputName,
 } from './request-values.js';
 import { rewrapSource } from './request-rewrap.js';
+import { checkRecipientPins, parseExpectedRecipients } from './recipient-pins.js';
 import { parseLayerList } from './selection.js';
+import { verifyKeysFrom, type VerifyKey } from './verify-keys.js';
 
 export * from './request-values.js';
+export { recipientFingerprint } from './recipient-pins.js';
 
 export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap';
 
@@ -69,6 +73,10 @@ export interface Request {
   providers: Providers;
   /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before encrypting. */
   kbs?: KbsRegistrar;
+  /** The decryptability gate's keys (verify-private-keys): what landed must open for each. */
+  verifyKeys: VerifyKey[];
+  /** The config-leak check (config-secrets). */
+  configSecrets: ConfigSecretsMode;
 }
 
 /** What only the host knows: the environment credentials are looked up in, and who is asking. */
@@ -163,23 +171,36 @@ function results(s: RequestStrings): ResultFiles {
   return out;
 }
 
+/** The recipients of an encryption, held to expect-recipients when it lists any: before anything is encrypted. */
+function encryptRecipients(s: RequestStrings, providers: Providers): Recipient[] {
+  const expected = parseExpectedRecipients(s['expect-recipients']);
+  const recipients = recipientsFrom(
+    { 'public-keys': s['public-keys'], recipients: s.recipients ?? [] },
+    providers,
+  );
+  if (expected) checkRecipientPins(recipients, expected);
+  return recipients;
+}
+
+function kbsUnused(): OepError {
+  return inputError(
+    'kbs-url',
+    'is set, but no recipient takes its KEK from the KBS',
+    'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key',
+  );
+}
+
 /** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
 export function fromStrings(command: Command, s: RequestStrings, host: RequestHost): Request {
   const where = source(command, s);
   const refName = (s['ref-name'] ?? '').trim();
   const kbs = command === 'encrypt' ? kbsFrom(s['kbs-url'], s['kbs-admin-key']) : undefined;
   const keyProviders = providers(s, host, kbs);
-  const recipients =
-    command === 'encrypt' || command === 'rewrap'
-      ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
-      : [];
-  if (kbs && !kbs.used) {
-    throw inputError(
-      'kbs-url',
-      'is set, but no recipient takes its KEK from the KBS',
-      'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key',
-    );
-  }
+  const recipients = command === 'encrypt' || command === 'rewrap' ? encryptRecipients(s, keyProviders) : [];
+  if (kbs && !kbs.used) throw kbsUnused();
+  const verifyKeys =
+    command === 'encrypt' ? verifyKeysFrom(s['verify-private-keys'], host.env, keyProviders) : [];
+  const configSecrets = parseConfigSecretsMode(s['config-secrets']);
   const encryptLayers = parseLayerList(s['encrypt-layers']);
   const platforms = platformsFrom(s.platforms);
   const verify = parseBool('verify', s.verify, true);
@@ -201,5 +222,7 @@ export function fromStrings(command: Command, s: RequestStrings, host: RequestHo
     results: results(s),
     providers: keyProviders,
     ...(kbs ? { kbs } : {}),
+    verifyKeys,
+    configSecrets,
   };
 }

@@ -39,6 +39,8 @@ function encryptOptions(req: Request, host: RunHost) {
     encryptLayers: req.encryptLayers,
     platforms: req.platforms,
     attestations: req.attestations,
+    configSecrets: req.configSecrets,
+    verifyKeys: req.verifyKeys,
     ...host,
     // The KBS gets the run's KEKs once, when every check passed and before any layer is encrypted.
     ...(req.kbs ? { beforeEncrypt: () => req.kbs!.register(host.log) } : {}),

@@ -2,7 +2,7 @@
  * Test fixtures made at run time: key pairs, and small OCI layouts built from in-memory files with our own tar
  * writer. No upstream keys or samples are committed.
  */
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,14 @@ export function tempDir(prefix = 'oep-test-'): string {
 
 export function sha256(data: Uint8Array): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/** A key's fingerprint as reports print it and expect-recipients takes it: sha256 of its DER SPKI. */
+export function fingerprintOf(key: KeyObject): string {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  return `sha256:${createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex')}`;
 }
 
 export type KeyKind =
@@ -76,6 +84,10 @@ export interface ImageSpec {
   platform?: { os: string; architecture: string; variant?: string };
   docker?: boolean;
   manifestAnnotations?: Record<string, string>;
+  /** The config's `config` section (default: Env PATH only). */
+  config?: { Env?: string[]; Labels?: Record<string, string>; Cmd?: string[] };
+  /** The config's history, one created_by each (default: one "test fixture" entry per layer). */
+  history?: string[];
 }
 
 export interface BuiltImage {
@@ -112,9 +124,9 @@ export function buildImage(layout: string, spec: ImageSpec): BuiltImage {
       architecture: platform.architecture,
       os: platform.os,
       ...(platform.variant ? { variant: platform.variant } : {}),
-      config: { Env: ['PATH=/usr/bin'] },
+      config: spec.config ?? { Env: ['PATH=/usr/bin'] },
       rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
-      history: layers.map(() => ({ created_by: 'test fixture' })),
+      history: (spec.history ?? layers.map(() => 'test fixture')).map((created_by) => ({ created_by })),
     }),
   );
   const cfg = putBlob(layout, config);

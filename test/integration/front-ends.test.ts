@@ -55,6 +55,13 @@ const ROWS: Row[] = [
   value('retries', 'RETRIES', 'many', /retries: "many" is not a whole number from 0 to 20/),
   value('attestations', 'ATTESTATIONS', 'encrypt', /attestations: "encrypt" is not drop or keep/),
   value('platforms', 'PLATFORMS', 'linux', /platforms: invalid platform "linux"/, 'platform'),
+  value('config-secrets', 'CONFIG_SECRETS', 'error', /config-secrets: "error" is not warn, fail or off/),
+  value(
+    'expect-recipients',
+    'EXPECT_RECIPIENTS',
+    'sha256:abc',
+    /expect-recipients: "sha256:abc" is not a recipient fingerprint/,
+  ),
   {
     name: 'a CA folder with no certificate (ca-cert, --ca-file, the ca-certs workspace)',
     action: { 'ca-cert': emptyCa },

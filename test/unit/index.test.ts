@@ -60,7 +60,11 @@ describe('library', () => {
       ['kept', 'encrypted'],
     );
     assert.ok(lines.length > 0);
-    assert.equal(r.recipients?.[0]?.fingerprint, parseRecipients(kp.publicPem, 'k')[0]!.fingerprint);
+    // The report's form is expect-recipients': sha256: and the hex of the public key's DER.
+    assert.equal(
+      r.recipients?.[0]?.fingerprint,
+      `sha256:${parseRecipients(kp.publicPem, 'k')[0]!.fingerprint}`,
+    );
   });
 
   it('fails with the request layer’s codes and messages, as a rejected promise', async () => {

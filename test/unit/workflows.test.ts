@@ -68,6 +68,9 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
     'digest-file',
     'show-summary',
     'attestations',
+    'verify-private-keys',
+    'expect-recipients',
+    'config-secrets',
   ];
   assert.deepEqual(Object.keys(action.inputs).sort(), [...contractInputs].sort());
   assert.deepEqual(

@@ -1,6 +1,6 @@
 /**
  * A loopback HTTP-level fault injector between a client and a registry (or the token issuer): design.md's
- * "faults are injected by a loopback proxy" — 5xx, 429 + Retry-After, resets mid-blob, stalls.
+ * "faults are injected by a loopback proxy" — 5xx, 429 + Retry-After, resets mid-blob, stalls, corrupted bodies.
  *
  *   const proxy = await startFaultProxy(registry);         // same TLS-ness as the target
  *   proxy.when('PATCH', /\/blobs\/uploads\//).resetAfterBytes(64 * 1024);
@@ -29,9 +29,10 @@ import {
 import { createServer as createHttpsServer, request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
+import { Transform } from 'node:stream';
 import { sharedPki, type Pki, type ServerTls } from './tls.js';
 
-export type FaultKind = 'fail' | 'reset' | 'stall';
+export type FaultKind = 'fail' | 'reset' | 'stall' | 'corrupt';
 
 export interface FaultRule {
   kind: FaultKind;
@@ -67,6 +68,11 @@ export interface FaultBuilder {
    * A client that gives up meanwhile is simply dropped.
    */
   stall(ms: number, times?: number, opts?: { then?: 'forward' | 'reset' }): FaultRule;
+  /**
+   * Forward the request, and flip the bits of byte `offset` of the answer's body (same length, same headers): a
+   * blob served with other bytes than were stored, as a bad disk or a meddling proxy would serve it.
+   */
+  corruptByte(offset?: number, times?: number): FaultRule;
 }
 
 export interface ProxyLogEntry {
@@ -146,6 +152,22 @@ function reset(socket: Socket): void {
   }
 }
 
+/** A pass-through that inverts the byte at `offset` of the stream. */
+function flipByte(offset: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (offset >= seen && offset < seen + chunk.length) {
+        const copy = Buffer.from(chunk);
+        copy[offset - seen] = copy[offset - seen]! ^ 0xff;
+        chunk = copy;
+      }
+      seen += chunk.length;
+      cb(null, chunk);
+    },
+  });
+}
+
 const ERROR_CODES: Record<number, string> = { 429: 'TOOMANYREQUESTS', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND' };
 
 export async function startFaultProxy(
@@ -165,6 +187,7 @@ export async function startFaultProxy(
   const failOpts = new WeakMap<FaultRule, FailOptions & { status: number }>();
   const stallOpts = new WeakMap<FaultRule, { ms: number; then: 'forward' | 'reset' }>();
   const resetOpts = new WeakMap<FaultRule, number>();
+  const corruptOpts = new WeakMap<FaultRule, number>();
   let origin = '';
 
   function pick(method: string, path: string): FaultRule | undefined {
@@ -194,6 +217,7 @@ export async function startFaultProxy(
     res: ServerResponse,
     entry: ProxyLogEntry,
     resetAt: number | undefined,
+    corruptAt?: number,
   ): void {
     const upReq = (tls ? httpsRequest : httpRequest)({
       protocol: up.protocol,
@@ -230,7 +254,8 @@ export async function startFaultProxy(
       const headers = forwardHeaders(upRes.headers);
       if (typeof headers.location === 'string') headers.location = rewriteLocation(headers.location);
       res.writeHead(upRes.statusCode ?? 502, headers);
-      upRes.pipe(res);
+      if (corruptAt === undefined) upRes.pipe(res);
+      else upRes.pipe(flipByte(corruptAt)).pipe(res);
       upRes.on('error', () => res.destroy());
     });
     // Stream the request body with backpressure, counting bytes, cutting at resetAt.
@@ -303,6 +328,8 @@ export async function startFaultProxy(
         if (n <= 0) return reset(req.socket);
         return forward(req, res, entry, n);
       }
+      case 'corrupt':
+        return forward(req, res, entry, undefined, corruptOpts.get(rule) ?? 0);
       case 'stall': {
         const s = stallOpts.get(rule) ?? { ms: 0, then: 'forward' };
         const timer = setTimeout(() => {
@@ -377,6 +404,11 @@ export async function startFaultProxy(
         stall(ms, times = 1, o = {}) {
           const rule = add('stall', method, path, times);
           stallOpts.set(rule, { ms, then: o.then ?? 'forward' });
+          return rule;
+        },
+        corruptByte(offset = 0, times = 1) {
+          const rule = add('corrupt', method, path, times);
+          corruptOpts.set(rule, offset);
           return rule;
         },
       };

@@ -74,7 +74,7 @@ function assertSummary(
     ['EC-P-256', 'ECDH-ES+A256KW', ec.publicPem],
   ] as const) {
     assert.ok(
-      lines.includes(`| ${type} | ${alg} | \`${fingerprint(pem).slice(0, 32)}\` |`),
+      lines.includes(`| ${type} | ${alg} | \`sha256:${fingerprint(pem)}\` |`),
       `summary lacks recipient ${type}:\n${summary}`,
     );
   }
@@ -150,8 +150,8 @@ for (const node of NODES) {
       assert.deepEqual(
         report.recipients.map((k) => [k.type, k.alg, k.fingerprint]),
         [
-          ['RSA-2048', 'RSA-OAEP', fingerprint(rsa.publicPem)],
-          ['EC-P-256', 'ECDH-ES+A256KW', fingerprint(ec.publicPem)],
+          ['RSA-2048', 'RSA-OAEP', `sha256:${fingerprint(rsa.publicPem)}`],
+          ['EC-P-256', 'ECDH-ES+A256KW', `sha256:${fingerprint(ec.publicPem)}`],
         ],
       );
 

@@ -48,11 +48,16 @@ const image: ImageReport = {
   skippedPlatforms: [],
   attestations: [],
   recipients: [
-    { type: 'RSA-4096', alg: 'RSA-OAEP', fingerprint: 'f'.repeat(64), source: 'public-keys (PEM block 1)' },
+    {
+      type: 'RSA-4096',
+      alg: 'RSA-OAEP',
+      fingerprint: `sha256:${'f'.repeat(64)}`,
+      source: 'public-keys (PEM block 1)',
+    },
     {
       type: 'EC-P-256',
       alg: 'ECDH-ES+A256KW',
-      fingerprint: 'e'.repeat(64),
+      fingerprint: `sha256:${'e'.repeat(64)}`,
       source: 'public-keys (PEM block 2)',
     },
   ],
@@ -131,10 +136,10 @@ describe('summaryMarkdown', () => {
     assert.doesNotMatch(summaryMarkdown(pushed), /Attestations dropped/);
   });
 
-  test('recipients: type, algorithm and fingerprint, never the source text', () => {
+  test('recipients: type, algorithm and the full fingerprint, never the source text', () => {
     const md = summaryMarkdown(pushed);
-    assert.ok(lines(md).includes(`| RSA-4096 | RSA-OAEP | \`${'f'.repeat(32)}\` |`), md);
-    assert.ok(lines(md).includes(`| EC-P-256 | ECDH-ES+A256KW | \`${'e'.repeat(32)}\` |`), md);
+    assert.ok(lines(md).includes(`| RSA-4096 | RSA-OAEP | \`sha256:${'f'.repeat(64)}\` |`), md);
+    assert.ok(lines(md).includes(`| EC-P-256 | ECDH-ES+A256KW | \`sha256:${'e'.repeat(64)}\` |`), md);
     assert.ok(!md.includes('PEM block'));
   });
 
