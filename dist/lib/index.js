@@ -100491,11 +100491,29 @@ function private_keys_parseDecryptionKeys(data, source, passphrase) {
             certificates.push(...tryCertificateDer(buf, source));
     }
     if (keys.length === 0 && certificates.length === 0) {
-        throw new errors_OepError('E_KEY', `${source} holds no private key`, {
+        // A public key where the private one belongs is the usual mix-up: say so rather than "no private key".
+        const pub = publicKeyIn(buf, text, format) ? ': it is a public key' : '';
+        throw new errors_OepError('E_KEY', `${source} holds no private key${pub}`, {
             hint: 'decryption needs the private key (PKCS#8, PKCS#1 or SEC1 PEM/DER, or a JWK with "d")',
         });
     }
     return [...keys.map((key) => ({ key, source })), ...certificates];
+}
+/** Whether key data that holds no private key holds a public key (PEM block, JWK without "d", DER SPKI). */
+function publicKeyIn(buf, text, format) {
+    if (format === 'pem')
+        return /-----BEGIN (?:RSA )?PUBLIC KEY-----/.test(text);
+    if (format === 'jwk')
+        return /"kty"/.test(text);
+    if (format !== 'der')
+        return false;
+    try {
+        (0,external_node_crypto_.createPublicKey)({ key: buf, format: 'der', type: 'spki' });
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 function tryCertificateDer(der, source) {
     try {
@@ -102040,8 +102058,8 @@ function recipientsFromSpec(spec, input, providers) {
  * passphrase off the command line, where other users of the machine could read it; the others are accepted
  * (skopeo takes them) with a warning.
  */
-function decryptionKeysFromSpec(spec, env, warn, providers) {
-    refuseKeyText(spec, '--key');
+function decryptionKeysFromSpec(spec, env, warn, providers, input = '--key') {
+    refuseKeyText(spec, input);
     if (isProviderSpec(spec))
         return [(providers ?? providersFor({ env })).key(spec)];
     let file = spec;
@@ -102051,21 +102069,21 @@ function decryptionKeysFromSpec(spec, env, warn, providers) {
         file = spec.slice(0, colon);
         const rest = spec.slice(colon + 1);
         if (rest.startsWith('file='))
-            passphrase = readKeyFile(rest.slice(5), '--key passphrase file')
+            passphrase = readKeyFile(rest.slice(5), `${input} passphrase file`)
                 .toString('utf8')
                 .replace(/\r?\n$/, '');
         else if (rest.startsWith('env=')) {
             passphrase = env[rest.slice(4)];
             if (passphrase === undefined) {
-                throw new errors_OepError('E_USAGE', `--key ${file}: environment variable ${rest.slice(4)} is not set`);
+                throw new errors_OepError('E_USAGE', `${input} ${file}: environment variable ${rest.slice(4)} is not set`);
             }
         }
         else {
-            warn(`--key ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`);
+            warn(`${input} ${file}: a passphrase on the command line is visible to other processes; prefer ${file}:file=PWFILE or ${file}:env=VAR`);
             passphrase = rest.startsWith('pass=') ? rest.slice(5) : rest;
         }
     }
-    return private_keys_parseDecryptionKeys(readKeyFile(file, '--key'), file, passphrase);
+    return private_keys_parseDecryptionKeys(readKeyFile(file, input), file, passphrase);
 }
 /** The keys of a decrypt (or rewrap): specs as above, or keys already parsed; at least one. */
 function keys_decryptionKeysFrom(keys, env, warn, providers, command = 'decrypt') {
@@ -102599,6 +102617,210 @@ function selectImage(m, image, wanted) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/oci/config-secrets.ts
+/**
+ * Secret-shaped content in what ocicrypt leaves plaintext: the image config (Env, Labels, Cmd, Entrypoint, and
+ * history, where build arguments show up as `RUN |1 NPM_TOKEN=… /bin/sh -c …`) and the annotations of manifests
+ * and indexes. Anyone who can pull an encrypted image reads all of it.
+ *
+ * Pure: parsed documents in, findings out. A finding names where and which rule, never the value; a name that
+ * itself looks like a secret (an Env entry that is a bare token) is replaced by its position.
+ */
+/** Rules on a value, whatever it is named. */
+const VALUE_RULES = [
+    ['aws-access-key-id', /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
+    ['github-token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/],
+    ['gitlab-token', /\bglpat-[A-Za-z0-9_-]{20,}/],
+    ['npm-token', /\bnpm_[A-Za-z0-9]{36}\b/],
+    ['slack-token', /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
+    ['private-key', /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/],
+    // header.payload.signature, both JSON objects in base64url ({" is eyJ).
+    ['jwt', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
+];
+/** Values that hold no secret whatever the name says (flags, references to a variable, masks). */
+const HARMLESS = /^(?:true|false|yes|no|on|off|0|1|none|null|disabled|enabled|\$\{?\w+\}?|\**)$/i;
+/** The name's words upper-cased with `_` between them: `apiToken` and `api-token` → `API_TOKEN`. */
+function words(name) {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, '_');
+}
+/** The name rule that a NAME with a non-empty VALUE breaks, if any. */
+function nameRule(name, value) {
+    const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
+    if (v === '' || HARMLESS.test(v))
+        return undefined;
+    const n = words(name);
+    if (/SECRET_ACCESS_KEY$/.test(n))
+        return 'aws-secret-access-key';
+    // A path to a secret (POSTGRES_PASSWORD_FILE, the docker secrets convention) is not the secret.
+    if (/_(?:FILE|PATH|DIR)$/.test(n))
+        return undefined;
+    if (/PASSWORD|PASSWD|SECRET|(?:^|_)[A-Z0-9]*TOKEN(?:_|$)|API_?KEYS?(?:_|$)|PRIVATE_KEY(?:_|$)/.test(n)) {
+        return 'secret-name';
+    }
+    return undefined;
+}
+function valueRules(value) {
+    return VALUE_RULES.filter(([, re]) => re.test(value)).map(([rule]) => rule);
+}
+/** How a name may be shown: itself when short and not secret-shaped, else its position. */
+function shown(name, position) {
+    return name.length <= 128 && valueRules(name).length === 0 && /^[\x21-\x7e]+$/.test(name) ? name : position;
+}
+/** Findings for one NAME=VALUE place (an Env entry, a label, an annotation). */
+function scanPair(name, value, where) {
+    const rules = valueRules(`${name}=${value}`);
+    const byName = nameRule(name, value);
+    if (byName)
+        rules.push(byName);
+    return rules.map((rule) => ({ where, rule }));
+}
+/** `NAME=VALUE` words of a command line (ENV, ARG, and the build arguments BuildKit puts before RUN). */
+function assignments(text) {
+    const out = [];
+    for (const m of text.matchAll(/(?:^|[\s|;&])([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|\S*)/g)) {
+        out.push([m[1], m[2]]);
+    }
+    return out;
+}
+function scanHistoryEntry(text, where) {
+    const found = valueRules(text).map((rule) => ({ where, rule }));
+    for (const [name, value] of assignments(text)) {
+        const rule = nameRule(name, value);
+        if (rule)
+            found.push({ where: `${where} ${shown(name, 'variable')}`, rule });
+    }
+    return found;
+}
+const config_secrets_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Env (`NAME=VALUE` strings), Labels, Cmd and Entrypoint of one config section (`config`, `container_config`). */
+function scanSection(section, label) {
+    if (!config_secrets_isObject(section))
+        return [];
+    const found = [];
+    const env = Array.isArray(section.Env) ? section.Env : [];
+    env.forEach((entry, i) => {
+        if (typeof entry !== 'string')
+            return;
+        const eq = entry.indexOf('=');
+        const name = eq < 0 ? entry : entry.slice(0, eq);
+        found.push(...scanPair(name, eq < 0 ? '' : entry.slice(eq + 1), `${label} Env ${shown(name, `[${i}]`)}`));
+    });
+    const labels = config_secrets_isObject(section.Labels) ? Object.entries(section.Labels) : [];
+    labels.forEach(([name, value], i) => {
+        if (typeof value === 'string')
+            found.push(...scanPair(name, value, `${label} Labels ${shown(name, `[${i}]`)}`));
+    });
+    for (const field of ['Cmd', 'Entrypoint']) {
+        const args = Array.isArray(section[field]) ? section[field] : [];
+        const text = args.filter((a) => typeof a === 'string').join(' ');
+        found.push(...valueRules(text).map((rule) => ({ where: `${label} ${field}`, rule })));
+    }
+    return found;
+}
+/** Every finding in one image config (the raw JSON; unparseable configs have nothing to report). */
+function scanConfig(bytes) {
+    let doc;
+    try {
+        doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        return [];
+    }
+    if (!config_secrets_isObject(doc))
+        return [];
+    const found = [
+        ...scanSection(doc.config, 'config'),
+        ...scanSection(doc.container_config, 'container_config'),
+    ];
+    const history = Array.isArray(doc.history) ? doc.history : [];
+    history.forEach((h, i) => {
+        if (config_secrets_isObject(h) && typeof h.created_by === 'string')
+            found.push(...scanHistoryEntry(h.created_by, `history[${i}]`));
+    });
+    return found;
+}
+/** Findings in the annotations of a manifest or an index (`kind`). */
+function scanAnnotations(annotations, kind) {
+    if (!config_secrets_isObject(annotations))
+        return [];
+    return Object.entries(annotations).flatMap(([name, value], i) => typeof value === 'string' ? scanPair(name, value, `${kind} annotation ${shown(name, `[${i}]`)}`) : []);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/config-check.ts
+/**
+ * The config-leak check (`config-secrets: warn|fail|off`, `--config-secrets`): ocicrypt encrypts layers only, so
+ * the image config and the annotations of what is pushed stay readable to anyone who can pull the image. Each
+ * finding is one line naming where and the rule, never the value; `fail` stops the run before anything is
+ * written or pushed.
+ */
+
+
+
+
+/** The `config-secrets` input and `--config-secrets` flag: one message for every front end. */
+function parseConfigSecretsMode(value) {
+    const v = (value ?? '').trim();
+    if (v === '')
+        return 'warn';
+    if (v === 'warn' || v === 'fail' || v === 'off')
+        return v;
+    throw new errors_OepError('E_USAGE', `config-secrets: ${JSON.stringify(value)} is not warn, fail or off`, {
+        hint: 'allowed values: warn (the default: report and go on), fail (stop before anything is pushed), off',
+    });
+}
+/** Every finding in the image configs of the image manifests and the annotations of its manifests and indexes. */
+function findConfigSecrets(image) {
+    const found = [];
+    for (const m of imageManifestNodes(image.root)) {
+        const platform = formatPlatform(m.platform);
+        const here = [...scanConfig(m.config), ...scanAnnotations(m.doc.raw.annotations, 'manifest')];
+        found.push(...here.map((f) => ({ platform, ...f })));
+    }
+    for (const n of nodesBottomUp(image.root)) {
+        if (n.kind === 'index')
+            found.push(...scanAnnotations(n.doc.raw.annotations, 'index'));
+    }
+    const seen = new Set();
+    return found.filter((f) => {
+        const key = findingText(f);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** `linux/amd64 config Env AWS_SECRET_ACCESS_KEY: aws-secret-access-key` */
+function findingText(f) {
+    return `${f.platform ? `${f.platform} ` : ''}${f.where}: ${f.rule}`;
+}
+/** The one line a finding is reported by, in logs and warnings. */
+function configFindingLine(f) {
+    return `warning: secret-shaped content in the plaintext image config: ${findingText(f)}`;
+}
+/**
+ * Run the check as `mode` asks: each finding logged as a warning line; with `fail`, an error once all are logged.
+ * Returns the findings for the report (none with `off`).
+ */
+function checkConfigSecrets(image, mode, log) {
+    if (mode === 'off')
+        return [];
+    const found = findConfigSecrets(image);
+    for (const f of found)
+        log(configFindingLine(f));
+    if (mode === 'fail' && found.length > 0) {
+        const shownCount = 3;
+        const listed = found.slice(0, shownCount).map(findingText).join('; ');
+        const more = found.length > shownCount ? ` and ${found.length - shownCount} more` : '';
+        throw new errors_OepError('E_CONFIG_SECRET', `config-secrets: the image config or annotations, which stay plaintext, hold ${found.length} secret-shaped value(s): ${listed}${more}; nothing was written or pushed`, {
+            hint: 'remove them from ENV, LABEL, ARG and annotations (pass secrets to the build with RUN --mount=type=secret) and build again, or set config-secrets to warn',
+        });
+    }
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/request-rewrap.ts
 /**
  * The inputs only a rewrap has: where the image comes from (a layout, or `from`, a registry image) and where it
@@ -102660,12 +102882,133 @@ function privateKeysFrom(text, env, providers) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/recipient-pins.ts
+/**
+ * Recipient pinning (`expect-recipients`, `--expect-recipients FP,...`): the recipients a run encrypts for must be
+ * exactly the listed fingerprints. A swapped or stale key secret then fails the run before anything is encrypted
+ * or uploaded, instead of shipping an image that production cannot open (or that someone else can).
+ *
+ * A fingerprint (FP) is `sha256:` + the hex SHA-256 of the key's DER SubjectPublicKeyInfo (for a certificate, its
+ * public key's), what `openssl pkey -pubin -outform DER | sha256sum` prints; a key provider, which holds its keys
+ * itself, is `provider:NAME`. Reports print the same form, so a value can be copied from one run into the pin.
+ */
+
+
+const PROVIDER_SCHEME = 'provider.';
+/** A recipient's FP: `sha256:HEX` of its public key, or `provider:NAME` (native providers too). */
+function recipientFingerprint(r) {
+    if (r.scheme.startsWith(PROVIDER_SCHEME))
+        return `provider:${r.scheme.slice(PROVIDER_SCHEME.length)}`;
+    return `sha256:${r.fingerprint}`;
+}
+const FP_HINT = 'write sha256:<64 hex digits> (the SHA-256 of the DER public key: openssl pkey -pubin -in key.pub.pem -outform DER | sha256sum) or provider:NAME, comma-separated; a run report lists the fingerprints of its recipients';
+/** The listed FPs (comma-, space- or newline-separated), normalised; undefined when nothing is listed. */
+function parseExpectedRecipients(value) {
+    const items = (value ?? '').split(/[\s,]+/).filter(Boolean);
+    if (items.length === 0)
+        return undefined;
+    return [
+        ...new Set(items.map((item) => {
+            if (/^sha256:[0-9a-fA-F]{64}$/.test(item))
+                return item.toLowerCase();
+            if (/^provider:[^:]+$/.test(item))
+                return item;
+            const shown = item.length > 80 ? `${item.slice(0, 80)}…` : item;
+            throw request_values_inputError('expect-recipients', `${JSON.stringify(shown)} is not a recipient fingerprint`, FP_HINT);
+        })),
+    ];
+}
+/**
+ * Every recipient must be listed and every listed FP must be a recipient; otherwise an error that lists the
+ * unexpected ones (with where each came from) and the missing ones.
+ */
+function checkRecipientPins(recipients, expected) {
+    const given = new Map();
+    for (const r of recipients) {
+        const fp = recipientFingerprint(r);
+        given.set(fp, [...(given.get(fp) ?? []), r.source]);
+    }
+    const unexpected = [...given].filter(([fp]) => !expected.includes(fp));
+    const missing = expected.filter((fp) => !given.has(fp));
+    if (unexpected.length === 0 && missing.length === 0)
+        return;
+    const parts = [
+        ...(unexpected.length
+            ? [`unexpected ${unexpected.map(([fp, from]) => `${fp} (${from.join(', ')})`).join(', ')}`]
+            : []),
+        ...(missing.length ? [`missing ${missing.join(', ')}`] : []),
+    ];
+    throw new errors_OepError('E_RECIPIENTS', `expect-recipients: the recipients are not the expected ones: ${parts.join('; ')}; nothing was encrypted or pushed`, {
+        hint: 'a key secret was swapped or is stale: fix the keys given, or, if the change is meant, update expect-recipients',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/verify-keys.ts
+/**
+ * The keys of the decryptability gate (`verify-private-keys`, `--verify-key PRIV`, the Tekton workspace
+ * `verify-keys`): private keys that what landed must open. They are read and checked with the request, so a
+ * wrong file fails before anything is encrypted; each is named in messages by its fingerprint, the same
+ * `sha256:HEX` (of the public half) that recipients and `expect-recipients` use, or `provider:NAME`.
+ */
+
+
+
+
+
+const verify_keys_INPUT = 'verify-private-keys';
+/** The FP of a decryption key: its public half's, or the provider's name. */
+function keyFingerprint(k) {
+    if (k.provider)
+        return `provider:${k.provider.name}`;
+    const key = k.key;
+    // A secret key is a KEK: only the attestation-agent provider takes one.
+    if (key.type === 'secret')
+        return `provider:${ATTESTATION_AGENT}`;
+    const pub = key.type === 'private' ? (0,external_node_crypto_.createPublicKey)(key) : key;
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
+        .update(pub.export({ type: 'spki', format: 'der' }))
+        .digest('hex')}`;
+}
+/** Key text (PEM or JWK, as a secret holds it) rather than paths. */
+function isKeyText(value) {
+    return value.includes('-----BEGIN') || value.startsWith('{') || value.startsWith('[');
+}
+/**
+ * `verify-private-keys`: PEM or JWK text (several blocks: several keys), or paths one a line (each as `--key`
+ * takes them: `FILE`, `FILE:file=PWFILE`, `FILE:env=VAR`, `provider:NAME[:PARAMS]`). Public keys are refused: the
+ * gate proves that the holder of the private key can decrypt, which a public key cannot show.
+ */
+function verifyKeysFrom(value, env, providers, warn = () => { }) {
+    const v = (value ?? '').trim();
+    if (!v)
+        return [];
+    const keys = fromInput(verify_keys_INPUT, () => pairCertificates(isKeyText(v)
+        ? private_keys_parseDecryptionKeys(Buffer.from(v, 'utf8'), verify_keys_INPUT)
+        : v
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .flatMap((spec) => decryptionKeysFromSpec(spec, env, warn, providers, verify_keys_INPUT))));
+    const seen = new Set();
+    return keys.flatMap((key) => {
+        const fingerprint = keyFingerprint(key);
+        if (seen.has(fingerprint))
+            return [];
+        seen.add(fingerprint);
+        return [{ key, fingerprint }];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/request.ts
 /**
  * One request for every front end. The CLI maps argv, the Action maps its inputs, the Tekton step maps params
  * and workspaces to CLI flags: each hands the raw strings, keyed by the contract's names, to fromStrings(),
  * which owns every check, every default and every error message. So a bad value fails the same way everywhere.
  */
+
+
+
+
 
 
 
@@ -102745,18 +103088,28 @@ function results(s) {
         out.resultsDir = resultsDir;
     return out;
 }
+/** The recipients of an encryption, held to expect-recipients when it lists any: before anything is encrypted. */
+function encryptRecipients(s, providers) {
+    const expected = parseExpectedRecipients(s['expect-recipients']);
+    const recipients = recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, providers);
+    if (expected)
+        checkRecipientPins(recipients, expected);
+    return recipients;
+}
+function kbsUnused() {
+    return request_values_inputError('kbs-url', 'is set, but no recipient takes its KEK from the KBS', 'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key');
+}
 /** Strings → a checked request, in the order a user would fix them. Reads only the key and CA files named. */
 function fromStrings(command, s, host) {
     const where = source(command, s);
     const refName = (s['ref-name'] ?? '').trim();
     const kbs = command === 'encrypt' ? kbsFrom(s['kbs-url'], s['kbs-admin-key']) : undefined;
     const keyProviders = providers(s, host, kbs);
-    const recipients = command === 'encrypt' || command === 'rewrap'
-        ? recipientsFrom({ 'public-keys': s['public-keys'], recipients: s.recipients ?? [] }, keyProviders)
-        : [];
-    if (kbs && !kbs.used) {
-        throw request_values_inputError('kbs-url', 'is set, but no recipient takes its KEK from the KBS', 'add the recipient provider:attestation-agent (or provider:attestation-agent:keyid=kbs:///REPO/TYPE/TAG), without keypath; or leave out kbs-url and kbs-admin-key');
-    }
+    const recipients = command === 'encrypt' || command === 'rewrap' ? encryptRecipients(s, keyProviders) : [];
+    if (kbs && !kbs.used)
+        throw kbsUnused();
+    const verifyKeys = command === 'encrypt' ? verifyKeysFrom(s['verify-private-keys'], host.env, keyProviders) : [];
+    const configSecrets = parseConfigSecretsMode(s['config-secrets']);
     const encryptLayers = parseLayerList(s['encrypt-layers']);
     const platforms = platformsFrom(s.platforms);
     const verify = parseBool('verify', s.verify, true);
@@ -102778,6 +103131,8 @@ function fromStrings(command, s, host) {
         results: results(s),
         providers: keyProviders,
         ...(kbs ? { kbs } : {}),
+        verifyKeys,
+        configSecrets,
     };
 }
 
@@ -103234,7 +103589,7 @@ function assertEncryptedLayer(desc, where) {
         hint: `an encrypted layer carries ${ANNOTATION_PUBOPTS} and ${ANNOTATION_KEYS_PREFIX}<scheme>; rebuild the image from plaintext layers, or encrypt it with an ocicrypt tool`,
     });
 }
-const PROVIDER_SCHEME = 'provider.';
+const layer_PROVIDER_SCHEME = 'provider.';
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
 function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     if (!isEncryptedMediaType(desc.mediaType))
@@ -103248,7 +103603,7 @@ function describeLayer(desc, wrappers = DEFAULT_WRAPPERS) {
     }
     for (const scheme of keyProtocols(desc)) {
         const w = wrappers.find((x) => x.annotationId === ANNOTATION_KEYS_PREFIX + scheme);
-        const provider = scheme.startsWith(PROVIDER_SCHEME) ? scheme.slice(PROVIDER_SCHEME.length) : undefined;
+        const provider = scheme.startsWith(layer_PROVIDER_SCHEME) ? scheme.slice(layer_PROVIDER_SCHEME.length) : undefined;
         const named = { scheme, ...(provider ? { provider } : {}) };
         if (!w) {
             // A provider configured elsewhere, or a protocol we do not speak: its items are opaque here.
@@ -105589,6 +105944,10 @@ class RegistrySource {
         await this.#client.close();
     }
 }
+/** A connected client's image as a source (the caller closes the client, not the source). */
+function registrySource(client, ref) {
+    return new RegistrySource(client, ref);
+}
 /** The source a use case reads: a layout, or a registry image. Call close() when done. */
 async function registry_source_openSource(opts) {
     if (opts.image) {
@@ -106093,11 +106452,134 @@ async function decryptImage(opts) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/decrypt-gate.ts
+
+
+
+
+
+
+
+
+
+
+
+/** Each key must open the layer on its own; the operation of the first one decrypts it. */
+async function unwrapEach(layer, keys, where) {
+    let op;
+    for (const k of keys) {
+        try {
+            const opened = await decryptLayer(layer.desc, [k.key]);
+            op ??= opened;
+        }
+        catch (err) {
+            const why = err instanceof errors_OepError ? err.message : String(err);
+            throw new errors_OepError('E_GATE', `decryptability gate: verify key ${k.fingerprint} (${k.key.source}) does not open ${layer.name} in ${where}: ${why}; no tag was pushed and no digest is reported`, {
+                hint: 'the image was not encrypted for this key: add its public key to the recipients (or, if the verify key is wrong, fix verify-private-keys)',
+            });
+        }
+    }
+    return op;
+}
+/** Read the layer as stored and decrypt it in full: its HMAC first (the authenticated check), then its digest. */
+async function decryptFully(layer, op, target) {
+    const loop = new LayerLoop(op.params, { hashOutput: false });
+    const digest = new DigestVerifier(layer.desc, target.name);
+    const stream = await target.openBlob(layer.desc);
+    try {
+        for await (const chunk of stream) {
+            target.signal?.throwIfAborted();
+            loop.update(chunk);
+            digest.update(chunk);
+        }
+        loop.finish();
+        digest.finish();
+    }
+    catch (err) {
+        stream.destroy();
+        if (!(err instanceof errors_OepError) || (err.code !== 'E_INTEGRITY' && err.code !== 'E_DIGEST'))
+            throw err;
+        throw new errors_OepError(err.code, `decryptability gate: ${layer.name}, as read back from ${target.name}, ${err.code === 'E_INTEGRITY' ? 'fails its HMAC check' : 'does not match its digest'}: the ciphertext was altered; no tag was pushed and no digest is reported`, { hint: 'push again; if it repeats, the registry or a proxy in between corrupts blobs', cause: err });
+    }
+}
+/** Run the gate on what landed at `target`; throws E_GATE (a key), E_INTEGRITY or E_DIGEST (a layer). */
+async function runGate(target, keys, log) {
+    const unwrapped = new Set();
+    const decrypted = [];
+    for (const m of imageManifestNodes(target.image.root)) {
+        const platform = formatPlatform(m.platform);
+        const layers = m.doc.layers
+            .map((desc, i) => ({ desc, name: `layer ${i} (${desc.digest}) of ${platform}` }))
+            .filter((l) => isEncryptedMediaType(l.desc.mediaType));
+        if (layers.length === 0)
+            continue;
+        const ops = new Map();
+        for (const l of layers) {
+            ops.set(l, await unwrapEach(l, keys, target.name));
+            unwrapped.add(l.desc.digest);
+        }
+        const smallest = layers.reduce((a, b) => (b.desc.size < a.desc.size ? b : a));
+        if (!decrypted.some((d) => d.digest === smallest.desc.digest)) {
+            await decryptFully(smallest, ops.get(smallest), target);
+        }
+        decrypted.push({ platform, digest: smallest.desc.digest, size: smallest.desc.size });
+    }
+    log(`decryptability gate: ${keys.map((k) => k.fingerprint).join(', ')} open all ${unwrapped.size} encrypted layer(s) in ${target.name}; ${decrypted.length} decrypted in full, HMAC checked`);
+    return {
+        keys: keys.map((k) => k.fingerprint),
+        layersUnwrapped: unwrapped.size,
+        layersDecrypted: decrypted,
+    };
+}
+/**
+ * The gate on an encrypted layout as written (`--output` without a push). On failure the layout is removed: a
+ * layout that does not open for the verify keys must not be left for a later step to ship.
+ */
+async function gateLayout(output, keys, log, signal) {
+    try {
+        const source = await openLayout(output);
+        const image = await loadImage(source);
+        const target = { name: output, image, openBlob: (d) => source.open(d) };
+        return await runGate(signal ? { ...target, signal } : target, keys, log);
+    }
+    catch (err) {
+        await removeFolder(output).catch(() => { }); // the gate's error is the one to report
+        throw err;
+    }
+}
+/**
+ * The gate on an image pushed by digest (before any tag): each repository it went to is read back from the
+ * registry, manifests by digest and blobs as stored. When it fails, a layout also written (`output`) is removed:
+ * nothing of a run that failed its gate stays behind.
+ */
+async function gateRegistry(targets, digest, keys, log, opts = {}) {
+    const repos = new Map(targets.map((t) => [repositoryName(t.ref), t]));
+    let report;
+    try {
+        for (const [name, { ref, client }] of repos) {
+            const { tag: _tag, ...byDigest } = ref;
+            const image = await loadImage(registrySource(client, { ...byDigest, digest }));
+            const target = { name, image, openBlob: (d) => client.getBlob(ref.repository, d.digest) };
+            const r = await runGate(opts.signal ? { ...target, signal: opts.signal } : target, keys, log);
+            report ??= r;
+        }
+    }
+    catch (err) {
+        if (opts.output)
+            await removeFolder(opts.output).catch(() => { }); // the gate's error is the one to report
+        throw err;
+    }
+    return report;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/encrypt.ts
 /**
  * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
  * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
  */
+
+
+
 
 
 
@@ -106164,6 +106646,8 @@ async function encryptToLayout(opts) {
         mode: opts.attestations ?? 'drop',
         platforms: opts.platforms,
     });
+    // The config stays plaintext: a leak found with `fail` stops the run before anything is written.
+    const configSecrets = checkConfigSecrets(image, opts.configSecrets ?? 'warn', log);
     const chosen = await chooseLayers(source, image, opts, log);
     if (image.skippedPlatforms.length)
         log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
@@ -106184,12 +106668,12 @@ async function encryptToLayout(opts) {
             log,
             ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
             ...(opts.signal ? { signal: opts.signal } : {}),
-            report: { droppedAttestations },
+            report: { droppedAttestations, ...(configSecrets.length ? { configSecrets } : {}) },
         });
         out.report.recipients = opts.recipients.map((r) => ({
             type: r.type,
             alg: r.alg,
-            fingerprint: r.fingerprint,
+            fingerprint: recipientFingerprint(r),
             source: r.source,
         }));
         return out;
@@ -106202,8 +106686,13 @@ async function encryptToLayout(opts) {
         await workers?.close();
     }
 }
+/** Encrypt into a layout; with verify keys, the layout as written must open for each (else it is removed). */
 async function encryptImage(opts) {
-    return (await encryptToLayout(opts)).report;
+    const { report } = await encryptToLayout(opts);
+    if (opts.verifyKeys?.length) {
+        report.gate = await gateLayout(opts.output, opts.verifyKeys, opts.log ?? (() => { }), opts.signal);
+    }
+    return report;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/inspect.ts
@@ -106456,12 +106945,46 @@ async function verifyTags(targets, root) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/staged-blobs.ts
+/** The blobs a push sends: those this run wrote, read back through the writer's handles, and any others. */
+
+
+
+/**
+ * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
+ * uploadChunks). Any other blob comes from `others` (a rewrap leaves unchanged blobs in its source), which
+ * verifies what it reads.
+ */
+class StagedBlobs {
+    others;
+    #handles = new Map();
+    constructor(others) {
+        this.others = others;
+    }
+    add(desc, handle) {
+        this.#handles.set(desc.digest, handle);
+    }
+    has(digest) {
+        return this.#handles.has(digest);
+    }
+    async open(desc) {
+        const handle = this.#handles.get(desc.digest);
+        if (!handle && this.others)
+            return this.others.open(desc);
+        if (!handle)
+            throw errors_internalError(`blob ${desc.digest} was not written by this run`);
+        // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
+        return external_node_stream_.Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/push.ts
 /**
  * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
  * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
  * reported after the registry has served back exactly the bytes we pushed.
  */
+
 
 
 
@@ -106505,33 +107028,6 @@ const WROTE_ENCRYPTION = new Set(['encrypted', 'rewrapped', 'rekeyed']);
 function encryptionIntact(l) {
     const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
     return isEncryptedMediaType(l.mediaType) && keys && Boolean(l.annotations?.[ANNOTATION_PUBOPTS]);
-}
-/**
- * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
- * uploadChunks). Any other blob comes from `others` (a rewrap leaves unchanged blobs in its source), which
- * verifies what it reads.
- */
-class StagedBlobs {
-    others;
-    #handles = new Map();
-    constructor(others) {
-        this.others = others;
-    }
-    add(desc, handle) {
-        this.#handles.set(desc.digest, handle);
-    }
-    has(digest) {
-        return this.#handles.has(digest);
-    }
-    async open(desc) {
-        const handle = this.#handles.get(desc.digest);
-        if (!handle && this.others)
-            return this.others.open(desc);
-        if (!handle)
-            throw errors_internalError(`blob ${desc.digest} was not written by this run`);
-        // Byte mode with a 1 MiB mark: Readable.from would otherwise read 16 chunks ahead of the socket.
-        return external_node_stream_.Readable.from(uploadChunks(handle, desc), { objectMode: false, highWaterMark: 1024 * 1024 });
-    }
 }
 /** The registries of a push, reached (and their auth schemes learnt) before anything is encrypted. */
 async function connect(refs, opts, log) {
@@ -106633,6 +107129,14 @@ async function pushPlanned(opts, make) {
         const digests = new Set(encrypted.map((l) => l.digest));
         if (opts.verify)
             await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
+        // Pushed by digest, no tag yet: an image the verify keys cannot open is never tagged.
+        if (opts.verifyKeys?.length) {
+            const { signal, output } = opts;
+            report.gate = await gateRegistry(conn.targets, root.desc.digest, opts.verifyKeys, log, {
+                signal,
+                output,
+            });
+        }
         await pushTags(conn.targets, root, pushOpts);
         if (opts.verify) {
             await verifyTags(conn.targets, root);
@@ -106922,6 +107426,8 @@ function encryptOptions(req, host) {
         encryptLayers: req.encryptLayers,
         platforms: req.platforms,
         attestations: req.attestations,
+        configSecrets: req.configSecrets,
+        verifyKeys: req.verifyKeys,
         ...host,
         // The KBS gets the run's KEKs once, when every check passed and before any layer is encrypted.
         ...(req.kbs ? { beforeEncrypt: () => req.kbs.register(host.log) } : {}),
@@ -107018,6 +107524,9 @@ function strings(o) {
         'kbs-admin-key': e.kbsAdminKey,
         from: e.from,
         rekey: engine_str(e.rekey),
+        'verify-private-keys': Array.isArray(e.verifyKeys) ? e.verifyKeys.join('\n') : e.verifyKeys,
+        'expect-recipients': list(e.expectRecipients),
+        'config-secrets': e.configSecrets,
     };
     return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 }

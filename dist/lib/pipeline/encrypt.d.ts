@@ -1,6 +1,8 @@
 import { type Platform } from '../oci/platform.js';
 import type { Recipient } from '../ocicrypt/keys.js';
 import { type AttestationMode } from './attestations.js';
+import { type ConfigSecretsMode } from './config-check.js';
+import { type VerifyKey } from './decrypt-gate.js';
 import type { RunHost } from './host.js';
 import type { ImageReport } from './result.js';
 import { type BlobListener, type RewriteResult } from './rewrite.js';
@@ -18,10 +20,15 @@ export interface EncryptOptions extends RunHost {
     onBlob?: BlobListener;
     /** Awaited once every selection is checked, before anything is written (a KBS registers the KEKs). */
     beforeEncrypt?: () => Promise<void>;
+    /** The config-leak check: warn (the default), fail before anything is written, or off. */
+    configSecrets?: ConfigSecretsMode;
+    /** The decryptability gate: what was written (or pushed) must open for each of these keys. */
+    verifyKeys?: VerifyKey[];
 }
 /** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
 export declare function encryptToLayout(opts: EncryptOptions): Promise<{
     report: ImageReport;
     result: RewriteResult;
 }>;
+/** Encrypt into a layout; with verify keys, the layout as written must open for each (else it is removed). */
 export declare function encryptImage(opts: EncryptOptions): Promise<ImageReport>;

@@ -58,6 +58,15 @@ export interface EncryptOptions extends RegistryFlags, Each {
     kbsUrl?: string;
     /** The KBS's Ed25519 admin key: PEM text, or the path of its file. */
     kbsAdminKey?: string;
+    /**
+     * The decryptability gate: private keys what landed must open (key files as `--verify-key` takes them, or, as a
+     * string, PEM/JWK text or paths one a line, as the Action's `verify-private-keys`).
+     */
+    verifyKeys?: string[] | string;
+    /** Recipient pinning: `sha256:HEX` (of the DER public key) or `provider:NAME` fingerprints. */
+    expectRecipients?: string[] | string;
+    /** The config-leak check: `warn` (the default), `fail` or `off`. */
+    configSecrets?: 'warn' | 'fail' | 'off';
 }
 export type PushOptions = EncryptOptions & {
     image: string;

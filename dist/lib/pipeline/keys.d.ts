@@ -12,6 +12,6 @@ export declare function recipientsFromSpec(spec: string, input: string, provider
  * passphrase off the command line, where other users of the machine could read it; the others are accepted
  * (skopeo takes them) with a warning.
  */
-export declare function decryptionKeysFromSpec(spec: string, env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers): DecryptionKey[];
+export declare function decryptionKeysFromSpec(spec: string, env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers, input?: string): DecryptionKey[];
 /** The keys of a decrypt (or rewrap): specs as above, or keys already parsed; at least one. */
 export declare function decryptionKeysFrom(keys: readonly (string | DecryptionKey)[], env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers, command?: 'decrypt' | 'rewrap'): DecryptionKey[];

@@ -1,12 +1,12 @@
-import { Readable } from 'node:stream';
-import type { BlobHandle } from '../oci/layout/writer.js';
 import type { Descriptor } from '../oci/model.js';
-import { BlobPusher, type BlobReader, type PushContent, type PushOptions, type PushStats, type PushTarget } from '../registry/push.js';
+import { BlobPusher, type PushContent, type PushOptions, type PushStats, type PushTarget } from '../registry/push.js';
 import { type Reference } from '../registry/reference.js';
 import { type EncryptOptions } from './encrypt.js';
 import { type RegistryOptions } from './registry-session.js';
 import type { ImageReport } from './result.js';
+import { StagedBlobs } from './staged-blobs.js';
 export type { PushStats };
+export { StagedBlobs };
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
     /** REPO[:TAG]; no tag means latest. */
     image: string;
@@ -31,20 +31,7 @@ export interface PushReport extends ImageReport {
 /** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
 export declare function pushTargets(image: string, tags?: string[]): Reference[];
 /** Where and how any push goes (an encryption's or a rewrap's): the options of PushImageOptions that are not encryption's. */
-export type PushTargetOptions = Pick<PushImageOptions, 'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal'>;
-/**
- * Blobs this run wrote, for upload, through the writer's handles: read without hashing them again (see
- * uploadChunks). Any other blob comes from `others` (a rewrap leaves unchanged blobs in its source), which
- * verifies what it reads.
- */
-export declare class StagedBlobs implements BlobReader {
-    #private;
-    readonly others?: BlobReader | undefined;
-    constructor(others?: BlobReader | undefined);
-    add(desc: Descriptor, handle: BlobHandle): void;
-    has(digest: string): boolean;
-    open(desc: Descriptor): Promise<Readable>;
-}
+export type PushTargetOptions = Pick<PushImageOptions, 'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal' | 'verifyKeys'>;
 /** An image made ready to push: its report, its documents (the root last) and blobs, and the pusher at work. */
 export interface PushPlan {
     report: ImageReport;

@@ -1,5 +1,9 @@
 import { type BlobSource } from '../oci/source.js';
+import { type RegistryClient } from '../registry/client.js';
+import { type Reference } from '../registry/reference.js';
 import { type RegistryOptions } from './registry-session.js';
+/** A connected client's image as a source (the caller closes the client, not the source). */
+export declare function registrySource(client: RegistryClient, ref: Reference): BlobSource;
 export interface SourceOptions {
     /** An OCI layout folder or archive. */
     layout?: string;

@@ -3,7 +3,7 @@ import { KbsRegistrar } from './kbs.js';
 import { type Recipient } from './keys.js';
 import type { Providers } from './providers.js';
 /** The inputs a request is built from, keyed by the contract's names (action.yml, CLI flags without `--`). */
-export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations' | 'keyprovider-config' | 'kbs-url' | 'kbs-admin-key' | 'from' | 'private-keys' | 'rekey';
+export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations' | 'keyprovider-config' | 'kbs-url' | 'kbs-admin-key' | 'from' | 'private-keys' | 'rekey' | 'verify-private-keys' | 'expect-recipients' | 'config-secrets';
 export declare const DEFAULT_RETRIES = 3;
 export declare function inputError(name: InputName, message: string, hint?: string): OepError;
 /** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */
@@ -28,6 +28,8 @@ export declare function imageFrom(inputs: {
     tags: string[];
 };
 export declare function platformsFrom(value: string | undefined): import("../oci/platform.js").Platform[] | undefined;
+/** An error about a key named by a path (`keys/a.pem is a private key`) names the input it came from first. */
+export declare function fromInput<T>(name: InputName, fn: () => T): T;
 /** public-keys (key text from a secret) and recipients (`jwe:FILE` specs), all parsed and checked. */
 export declare function recipientsFrom(inputs: {
     'public-keys'?: string;

@@ -1,11 +1,14 @@
 import { type AttestationMode } from './attestations.js';
 import type { KbsRegistrar } from './kbs.js';
+import { type ConfigSecretsMode } from './config-check.js';
 import type { Recipient } from './keys.js';
 import type { CommandRunner } from '../registry/command.js';
 import { type Providers } from './providers.js';
 import type { RegistryOptions } from './registry-session.js';
 import { platformsFrom, type InputName } from './request-values.js';
+import { type VerifyKey } from './verify-keys.js';
 export * from './request-values.js';
+export { recipientFingerprint } from './recipient-pins.js';
 export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap';
 /** The raw inputs, as a front end read them: lists already split, everything else as given. */
 export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients'>, string>> & {
@@ -45,6 +48,10 @@ export interface Request {
     providers: Providers;
     /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before encrypting. */
     kbs?: KbsRegistrar;
+    /** The decryptability gate's keys (verify-private-keys): what landed must open for each. */
+    verifyKeys: VerifyKey[];
+    /** The config-leak check (config-secrets). */
+    configSecrets: ConfigSecretsMode;
 }
 /** What only the host knows: the environment credentials are looked up in, and who is asking. */
 export interface RequestHost {

@@ -1,5 +1,7 @@
 /** The result every use case returns and every front end formats (CLI JSON, Action outputs, Tekton results). */
 import type { LayerProtocolInfo } from '../ocicrypt/layer.js';
+import type { ConfigFinding } from './config-check.js';
+import type { GateReport } from './decrypt-gate.js';
 export interface LayerReport {
     index: number;
     mediaType: string;
@@ -40,10 +42,15 @@ export interface ImageReport {
     }[];
     /** BuildKit attestation manifests left out of an encrypted image (`attestations: drop`, the default). */
     droppedAttestations?: number;
+    /** `fingerprint`: `sha256:HEX` of the public key, or `provider:NAME` (the form expect-recipients takes). */
     recipients?: {
         type: string;
         alg: string;
         fingerprint: string;
         source: string;
     }[];
+    /** Secret-shaped content found in the plaintext config and annotations (where and rule, never the value). */
+    configSecrets?: ConfigFinding[];
+    /** What the decryptability gate proved, when verify keys were given. */
+    gate?: GateReport;
 }
