@@ -139,7 +139,14 @@ describe('the catalog YAML is valid', () => {
     const names = (v: unknown) => (v as { name: string }[]).map((x) => x.name).sort();
     assert.deepEqual(
       names(spec('StepAction').params),
-      [...names(spec('Task').params), 'CA_DIR', 'DOCKERCONFIG_DIR', 'KBS_ADMIN_KEY_DIR', 'KEYS_DIR', 'VERIFY_KEYS_DIR'].sort(),
+      [
+        ...names(spec('Task').params),
+        'CA_DIR',
+        'DOCKERCONFIG_DIR',
+        'KBS_ADMIN_KEY_DIR',
+        'KEYS_DIR',
+        'VERIFY_KEYS_DIR',
+      ].sort(),
     );
     assert.deepEqual(names(spec('StepAction').results), names(spec('Task').results));
   });
