@@ -7,15 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  ROOT,
-  loadDoc,
-  podDir,
-  resolveTaskStep,
-  runStep,
-  TASK_FILE,
-} from '../../tekton/oci-encrypt-push/0.1/tests/simulate.js';
-import { keysVolume, newPod, recipients } from '../../tekton/oci-encrypt-push/0.1/tests/support.js';
+import { ROOT, loadDoc, podDir, resolveTaskStep, runStep, TASK_FILE } from '../../tekton/tests/simulate.js';
+import { keysVolume, newPod, recipients } from '../../tekton/tests/support.js';
 import { NODES, runAction, workspaceWithImage } from './action/support.js';
 
 const IMAGE = '127.0.0.1:9/team/app:v1';

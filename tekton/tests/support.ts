@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyPair, sha256, tempDir, type KeyPair } from '../../../../test/helpers/fixtures.js';
-import type { Registry } from '../../../../test/helpers/registry/registry.js';
-import { skopeo } from '../../../../test/helpers/peers.js';
-import { assertEncrypted, assertSameLayers, secretImage } from '../../../../test/interop/interop.js';
+import { keyPair, sha256, tempDir, type KeyPair } from '../../test/helpers/fixtures.js';
+import type { Registry } from '../../test/helpers/registry/registry.js';
+import { skopeo } from '../../test/helpers/peers.js';
+import { assertEncrypted, assertSameLayers, secretImage } from '../../test/interop/interop.js';
 import { podDir, podRoot, secretVolume } from './simulate.js';
 
 export interface Pod {

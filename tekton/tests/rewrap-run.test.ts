@@ -1,5 +1,5 @@
 /**
- * The rewrap Task's step run as Tekton runs it (tekton/oci-encrypt-push/0.1/tests/simulate.ts: params in env,
+ * The rewrap Task's step run as Tekton runs it (./simulate.ts: params in env,
  * workspaces as folders, mounted Secrets as Kubernetes lays them out, result paths as files, the step as user
  * 65532) against the real distribution registry, with skopeo as the oracle: an image pushed for A is rewrapped for
  * {A, B} with the same layer blobs; with REKEY=true and the registry's credentials from a dockerconfig Secret it
@@ -9,19 +9,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { pushImage } from '../../../../src/pipeline/push.js';
-import { parseRecipients } from '../../../../src/pipeline/keys.js';
-import { keyPair, tempDir, type KeyPair } from '../../../../test/helpers/fixtures.js';
-import { needPeer, run } from '../../../../test/helpers/peers.js';
-import { needRegistry, useRegistry, type Registry } from '../../../../test/helpers/registry/registry.js';
-import {
-  loadDoc,
-  readResults,
-  resolveTaskStep,
-  runStep,
-  secretVolume,
-} from '../../../oci-encrypt-push/0.1/tests/simulate.js';
+import { pushImage } from '../../src/pipeline/push.js';
+import { parseRecipients } from '../../src/pipeline/keys.js';
+import { keyPair, tempDir, type KeyPair } from '../../test/helpers/fixtures.js';
+import { needPeer, run } from '../../test/helpers/peers.js';
+import { needRegistry, useRegistry, type Registry } from '../../test/helpers/registry/registry.js';
+import { loadDoc, readResults, resolveTaskStep, REWRAP_FILE, runStep, secretVolume } from './simulate.js';
 import {
   assertEncryptedFor,
   digestOf,
@@ -31,9 +24,9 @@ import {
   skopeoAccess,
   tagsOf,
   type Pod,
-} from '../../../oci-encrypt-push/0.1/tests/support.js';
+} from './support.js';
 
-const task = loadDoc(fileURLToPath(new URL('../oci-encrypt-rewrap.yaml', import.meta.url)));
+const task = loadDoc(REWRAP_FILE);
 const a = keyPair('rsa2048');
 const b = keyPair('p256');
 

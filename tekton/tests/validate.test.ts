@@ -3,11 +3,10 @@
  * fails on a deliberately broken copy — one change per case, the rule it must trip named.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isObject } from './schema.js';
-import { ROOT } from './simulate.js';
+import { catalogYamlFiles, RELEASE_VERSION, STEPACTION_FILE, TASK_DIR, TASK_FILE } from './paths.js';
 import {
   WORST_CASE,
   compareScripts,
@@ -23,21 +22,12 @@ import {
   type Problem,
 } from './validate.js';
 
-const TEKTON_DIR = join(ROOT, 'tekton');
-const VERSION = '0.1';
-
-/** Every YAML file under tekton/. */
-function yamlFiles(): string[] {
-  return readdirSync(TEKTON_DIR, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => join(TEKTON_DIR, f))
-    .sort();
-}
+const VERSION = RELEASE_VERSION;
 
 function loadAll(): { docs: Doc[]; problems: Problem[] } {
   const docs: Doc[] = [];
   const problems: Problem[] = [];
-  for (const f of yamlFiles()) {
+  for (const f of catalogYamlFiles()) {
     const r = loadYamlFile(f);
     docs.push(...r.docs);
     problems.push(...r.problems);
@@ -92,14 +82,24 @@ const set = (v: unknown) => () => v;
 const append = (x: unknown) => (old: unknown) => [...(old as unknown[]), x];
 const remove = () => undefined;
 
-const kinds = { task: 'Task', stepaction: 'StepAction', pipeline: 'Pipeline', run: 'PipelineRun' } as const;
+/** The document each case edits: our Task and StepAction, and the Task's sample Pipeline and PipelineRun. */
+const targets = {
+  task: TASK_FILE,
+  stepaction: STEPACTION_FILE,
+  pipeline: join(TASK_DIR, 'samples', 'pipeline.yaml'),
+  run: join(TASK_DIR, 'samples', 'pipelinerun.yaml'),
+} as const;
+
+function docOf(docs: Doc[], file: string): Doc {
+  const doc = docs.find((d) => d.file === file);
+  assert.ok(doc, `no document from ${file}`);
+  return doc;
+}
 
 /** Validate all files with one document edited. */
-function problemsWith(target: keyof typeof kinds, path: string, f: (old: unknown) => unknown): Problem[] {
+function problemsWith(target: keyof typeof targets, path: string, f: (old: unknown) => unknown): Problem[] {
   const { docs } = loadAll();
-  const doc = docs.find((d) => d.kind === kinds[target]);
-  assert.ok(doc, `no ${kinds[target]} under tekton/`);
-  edit(doc.value, path, f);
+  edit(docOf(docs, targets[target]).value, path, f);
   return validateDocuments(docs, { version: VERSION });
 }
 
@@ -107,7 +107,7 @@ function problemsWith(target: keyof typeof kinds, path: string, f: (old: unknown
 
 describe('the catalog YAML is valid', () => {
   test('every YAML file under tekton/ parses, with the same meaning in YAML 1.1 and 1.2', () => {
-    const files = yamlFiles();
+    const files = catalogYamlFiles();
     assert.ok(files.length >= 5, `found only ${files.join(', ')}`);
     const { docs, problems } = loadAll();
     assert.deepEqual(problems, [], show(problems));
@@ -128,14 +128,15 @@ describe('the catalog YAML is valid', () => {
 
   test("the Task's and the StepAction's scripts are the same but for their first comment line", () => {
     const { docs } = loadAll();
-    const task = docs.find((d) => d.kind === 'Task')!;
-    const stepAction = docs.find((d) => d.kind === 'StepAction')!;
+    const task = docOf(docs, TASK_FILE);
+    const stepAction = docOf(docs, STEPACTION_FILE);
     assert.deepEqual(compareScripts(task, stepAction), []);
   });
 
   test('the StepAction takes the Task params, paths for its workspaces, and gives the same results', () => {
     const { docs } = loadAll();
-    const spec = (kind: string) => docs.find((d) => d.kind === kind)!.value.spec as Record<string, unknown>;
+    const spec = (kind: 'Task' | 'StepAction') =>
+      docOf(docs, kind === 'Task' ? TASK_FILE : STEPACTION_FILE).value.spec as Record<string, unknown>;
     const names = (v: unknown) => (v as { name: string }[]).map((x) => x.name).sort();
     assert.deepEqual(
       names(spec('StepAction').params),
@@ -187,7 +188,7 @@ describe('results fit the termination message', () => {
 
   test('an oversize result set, and a result with no known worst case, are reported', () => {
     const { docs } = loadAll();
-    const task = structuredClone(docs.find((d) => d.kind === 'Task')!);
+    const task = structuredClone(docOf(docs, TASK_FILE));
     edit(task.value, 'spec.results', append({ name: 'REPORT', description: 'the whole report' }));
     const small = worstCaseLengths({ ...WORST_CASE, nameMax: 40, repositories: 1 });
     assert.deepEqual(resultBudget(task, { ...small, REPORT: 100 }).problems, []);
@@ -199,7 +200,7 @@ describe('results fit the termination message', () => {
 });
 
 describe('each rule can fail', () => {
-  const cases: [string, keyof typeof kinds, string, (old: unknown) => unknown, string, RegExp?][] = [
+  const cases: [string, keyof typeof targets, string, (old: unknown) => unknown, string, RegExp?][] = [
     // Task: references
     [
       'undeclared param in env',
@@ -371,12 +372,20 @@ describe('each rule can fail', () => {
     ],
     // Task: catalog metadata
     [
-      'version label not the folder',
+      'version label not the release',
       'task',
       'metadata.labels.app\\.kubernetes\\.io/version',
-      set('0.2'),
+      set('9.9.9'),
       'catalog',
-      /folder says 0.1/,
+      new RegExp(`is 9\\.9\\.9, the release is ${RELEASE_VERSION.replace(/\./g, '\\.')}`),
+    ],
+    [
+      'version label not x.y.z',
+      'task',
+      'metadata.labels.app\\.kubernetes\\.io/version',
+      set('0.1'),
+      'catalog',
+      /is 0\.1, not a release version x\.y\.z/,
     ],
     [
       'minVersion below v1',
@@ -606,8 +615,8 @@ describe('each rule can fail', () => {
 
   test('StepAction script drifting from the Task → script-drift', () => {
     const { docs } = loadAll();
-    const task = docs.find((d) => d.kind === 'Task')!;
-    const stepAction = docs.find((d) => d.kind === 'StepAction')!;
+    const task = docOf(docs, TASK_FILE);
+    const stepAction = docOf(docs, STEPACTION_FILE);
     edit(stepAction.value, 'spec.script', (s) => String(s).replace('set -eu', 'set -e'));
     assert.match(show(compareScripts(task, stepAction)), /script-drift.*set -e/);
   });

@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCliAsync } from '../../../../test/helpers/cli.js';
-import { tempDir } from '../../../../test/helpers/fixtures.js';
-import { startKbs, type TestKbs } from '../../../../test/helpers/kbs.js';
-import { needPeer, skopeo } from '../../../../test/helpers/peers.js';
-import { needRegistry, useRegistry } from '../../../../test/helpers/registry/registry.js';
-import { assertSameLayers, readManifest } from '../../../../test/interop/interop.js';
+import { runCliAsync } from '../../test/helpers/cli.js';
+import { tempDir } from '../../test/helpers/fixtures.js';
+import { startKbs, type TestKbs } from '../../test/helpers/kbs.js';
+import { needPeer, skopeo } from '../../test/helpers/peers.js';
+import { needRegistry, useRegistry } from '../../test/helpers/registry/registry.js';
+import { assertSameLayers, readManifest } from '../../test/interop/interop.js';
 import {
   loadDoc,
   podDir,

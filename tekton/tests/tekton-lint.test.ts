@@ -15,22 +15,14 @@
  * tasks) goes to a temp folder instead of ~/.tekton-lint.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tempDir } from '../../../../test/helpers/fixtures.js';
+import { tempDir } from '../../test/helpers/fixtures.js';
 import { tektonLint } from './lint.js';
 import { isObject } from './schema.js';
-import { CATALOG_DIR, ROOT, TASK_FILE } from './simulate.js';
+import { catalogYamlFiles, TASK_DIR, TASK_FILE } from './paths.js';
 import { loadYamlFile } from './validate.js';
-
-function yamlFiles(): string[] {
-  const dir = join(ROOT, 'tekton');
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => join(dir, f))
-    .sort();
-}
 
 /** Pipeline tasks whose taskRef goes through a resolver, in the files given. */
 function resolverTaskRefs(files: string[]): number {
@@ -49,7 +41,7 @@ const RESOLVER_BUG = /references task 'undefined' but the referenced task cannot
 const UPPER_SNAKE_WARNING = /^Invalid name for '([A-Z][A-Z0-9_]*)' at /;
 
 test('tekton-lint: no errors in tekton/ (resolver taskRefs aside), only UPPER_SNAKE naming warnings', () => {
-  const files = yamlFiles();
+  const files = catalogYamlFiles();
   const { problems, output } = tektonLint(files);
   const errors = problems.filter((p) => p.level === 'error');
   const resolverErrors = errors.filter(
@@ -100,7 +92,7 @@ test('tekton-lint checks the sample Pipeline against the Task: an unknown param 
   const pipeline = join(dir, 'pipeline.yaml');
   writeFileSync(
     pipeline,
-    readFileSync(join(CATALOG_DIR, 'samples', 'pipeline.yaml'), 'utf8').replace(
+    readFileSync(join(TASK_DIR, 'samples', 'pipeline.yaml'), 'utf8').replace(
       '- name: LAYOUT\n          value: image',
       '- name: LAYOUT_DIR\n          value: image',
     ),

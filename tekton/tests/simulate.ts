@@ -17,18 +17,15 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { tempDir } from '../../../../test/helpers/fixtures.js';
-import { hasCommand } from '../../../../test/helpers/peers.js';
-import { isObject } from './schema.js';
+import { tempDir } from '../../test/helpers/fixtures.js';
+import { hasCommand } from '../../test/helpers/peers.js';
+import { BUNDLE } from './paths.js';
 import { referencesIn } from './refs.js';
+import { isObject } from './schema.js';
 import { loadYamlFile, type Doc } from './validate.js';
 
-export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const CATALOG_DIR = fileURLToPath(new URL('../', import.meta.url));
-export const BUNDLE = join(ROOT, 'dist', 'cli', 'index.js');
-export const TASK_FILE = join(CATALOG_DIR, 'oci-encrypt-push.yaml');
-export const STEPACTION_FILE = join(CATALOG_DIR, 'oci-encrypt-push-stepaction.yaml');
+export * from './paths.js';
+
 /** The user the securityContext runs the step as. */
 export const STEP_UID = 65532;
 

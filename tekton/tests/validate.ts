@@ -402,7 +402,7 @@ function checkPipelineRun(doc: Doc, pipelines: ReadonlyMap<string, Doc>, out: Pr
 }
 
 export interface ValidateOptions {
-  /** The catalog version (folder name) our Task and StepAction must carry. */
+  /** The release version (package.json's; the git tag is v + it) our Tasks and StepAction must carry. */
   version?: string;
 }
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tempDir } from '../../../../test/helpers/fixtures.js';
+import { tempDir } from '../../test/helpers/fixtures.js';
 import { loadDoc, ROOT, STEPACTION_FILE, TASK_FILE } from './simulate.js';
 
 const PINNED = /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+(?::[\w.-]+)?@sha256:[0-9a-f]{64}$/;

@@ -10,28 +10,24 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sha256, tempDir } from '../../../../test/helpers/fixtures.js';
-import {
-  independentDecrypt,
-  KMS_ANNOTATION,
-  startGrpcProvider,
-} from '../../../../test/helpers/keyprovider.js';
-import { needPeer, skopeo } from '../../../../test/helpers/peers.js';
-import { needRegistry, useRegistry } from '../../../../test/helpers/registry/registry.js';
-import { readManifest } from '../../../../test/interop/interop.js';
+import { sha256, tempDir } from '../../test/helpers/fixtures.js';
+import { independentDecrypt, KMS_ANNOTATION, startGrpcProvider } from '../../test/helpers/keyprovider.js';
+import { needPeer, skopeo } from '../../test/helpers/peers.js';
+import { needRegistry, useRegistry } from '../../test/helpers/registry/registry.js';
+import { readManifest } from '../../test/interop/interop.js';
 import { isObject } from './schema.js';
 import {
-  CATALOG_DIR,
   loadDoc,
   podDir,
   readResults,
   resolveRefStep,
   runStep,
+  STEPACTION_DIR,
   STEPACTION_FILE,
 } from './simulate.js';
 import { digestOf, dockerConfig, newPod, skopeoAccess } from './support.js';
 
-const SAMPLE = join(CATALOG_DIR, 'samples', 'keyprovider-sidecar.yaml');
+const SAMPLE = join(STEPACTION_DIR, 'samples', 'keyprovider-sidecar.yaml');
 const SIDECAR_ADDRESS = '127.0.0.1:50051';
 
 type Obj = Record<string, unknown>;

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fingerprintOf, keyPair, makeLayout } from '../../../../test/helpers/fixtures.js';
-import { leakyImage } from '../../../../test/helpers/leaks.js';
-import { needPeer } from '../../../../test/helpers/peers.js';
-import { needRegistry, useRegistry, type Registry } from '../../../../test/helpers/registry/registry.js';
+import { fingerprintOf, keyPair, makeLayout } from '../../test/helpers/fixtures.js';
+import { leakyImage } from '../../test/helpers/leaks.js';
+import { needPeer } from '../../test/helpers/peers.js';
+import { needRegistry, useRegistry, type Registry } from '../../test/helpers/registry/registry.js';
 import { loadDoc, readResults, resolveTaskStep, runStep, secretVolume, TASK_FILE } from './simulate.js';
 import { digestOf, keysVolume, newPod, recipients, skopeoAccess, tagsOf, type Pod } from './support.js';
 

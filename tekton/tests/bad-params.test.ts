@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { needPeer } from '../../../../test/helpers/peers.js';
-import { needRegistry, useRegistry } from '../../../../test/helpers/registry/registry.js';
+import { needPeer } from '../../test/helpers/peers.js';
+import { needRegistry, useRegistry } from '../../test/helpers/registry/registry.js';
 import { loadDoc, podDir, resolveTaskStep, runStep, secretVolume, TASK_FILE } from './simulate.js';
 import { keysVolume, newPod, recipients, skopeoAccess, tagsOf, type Pod } from './support.js';
 

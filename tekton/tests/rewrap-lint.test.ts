@@ -1,5 +1,5 @@
 /**
- * The rewrap Task and its sample Pipeline under @ibm/tekton-lint (tekton/oci-encrypt-push/0.1/tests lints every
+ * The rewrap Task and its sample Pipeline under @ibm/tekton-lint (./tekton-lint.test.ts lints every
  * file of tekton/ together; here the Task alone must have no problem at all, and the linter must see the sample
  * Pipeline's params against it).
  */
@@ -7,13 +7,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { tempDir } from '../../../../test/helpers/fixtures.js';
-import { tektonLint } from '../../../oci-encrypt-push/0.1/tests/lint.js';
+import { tempDir } from '../../test/helpers/fixtures.js';
+import { tektonLint } from './lint.js';
+import { REWRAP_DIR, REWRAP_FILE } from './paths.js';
 
-const DIR = fileURLToPath(new URL('../', import.meta.url));
-const TASK = join(DIR, 'oci-encrypt-rewrap.yaml');
-const PIPELINE = join(DIR, 'samples', 'pipeline.yaml');
+const TASK = REWRAP_FILE;
+const PIPELINE = join(REWRAP_DIR, 'samples', 'pipeline.yaml');
 
 test('tekton-lint: the rewrap Task alone has no problem at all', () => {
   const { problems, status, output } = tektonLint([TASK]);

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeCertificate } from '../../../../test/helpers/certs.js';
-import { tempDir } from '../../../../test/helpers/fixtures.js';
-import { needPeer, skopeo } from '../../../../test/helpers/peers.js';
-import { needRegistry, useRegistry } from '../../../../test/helpers/registry/registry.js';
-import { assertSameLayers, readManifest } from '../../../../test/interop/interop.js';
+import { makeCertificate } from '../../test/helpers/certs.js';
+import { tempDir } from '../../test/helpers/fixtures.js';
+import { needPeer, skopeo } from '../../test/helpers/peers.js';
+import { needRegistry, useRegistry } from '../../test/helpers/registry/registry.js';
+import { assertSameLayers, readManifest } from '../../test/interop/interop.js';
 import { loadDoc, resolveTaskStep, runStep, secretVolume, TASK_FILE } from './simulate.js';
 import { newPod, skopeoAccess } from './support.js';
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { needPeer } from '../../../../test/helpers/peers.js';
-import { needRegistry, useRegistry } from '../../../../test/helpers/registry/registry.js';
+import { needPeer } from '../../test/helpers/peers.js';
+import { needRegistry, useRegistry } from '../../test/helpers/registry/registry.js';
 import { loadDoc, podDir, readResults, resolveStepAction, runStep, STEPACTION_FILE } from './simulate.js';
 import {
   assertEncryptedFor,

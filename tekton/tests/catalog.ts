@@ -2,7 +2,8 @@
  * Rules for the resources this catalog entry publishes (our Task and StepAction), beyond what Tekton requires:
  * catalog metadata, the description's summary line, a hardened securityContext, and one script for both.
  *
- * - metadata: label app.kubernetes.io/version equal to the folder's version; annotations
+ * - metadata: label app.kubernetes.io/version equal to the release version (x.y.z: the git tag vx.y.z names the
+ *   release, TEP-0115, and Artifact Hub drops a tagged version whose label says otherwise); annotations
  *   tekton.dev/pipelines.minVersion (x.y.z, at least the release that serves the kind at that apiVersion),
  *   tekton.dev/categories (Tekton Hub's list), tekton.dev/tags (lowercase words), tekton.dev/displayName,
  *   tekton.dev/platforms (os/arch[/variant], no spaces);
@@ -73,8 +74,10 @@ export function checkCatalogMetadata(doc: Doc, version: string | undefined, out:
   };
   const label = labels['app.kubernetes.io/version'];
   if (typeof label !== 'string') bad('.metadata.labels', 'label app.kubernetes.io/version is required');
+  else if (!/^\d+\.\d+\.\d+$/.test(label))
+    bad('.metadata.labels', `app.kubernetes.io/version is ${label}, not a release version x.y.z`);
   else if (version !== undefined && label !== version)
-    bad('.metadata.labels', `app.kubernetes.io/version is ${label}, the folder says ${version}`);
+    bad('.metadata.labels', `app.kubernetes.io/version is ${label}, the release is ${version}`);
   const a = (k: string) => (typeof ann[k] === 'string' ? (ann[k] as string) : undefined);
   const min = a('tekton.dev/pipelines.minVersion');
   const floor = MIN_RELEASE[`${String(doc.value.apiVersion)} ${doc.kind}`];

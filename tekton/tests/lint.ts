@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tempDir } from '../../../../test/helpers/fixtures.js';
+import { tempDir } from '../../test/helpers/fixtures.js';
 import { ROOT } from './simulate.js';
 
 const LINT = join(ROOT, 'node_modules', '@ibm', 'tekton-lint', 'dist', 'lint.js');
