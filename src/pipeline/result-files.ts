@@ -1,7 +1,8 @@
 /**
  * The result files a request asked for, written after the work landed: the digest file, the JSON report, and
  * Tekton's results folder (IMAGE_DIGEST and IMAGE_URL are what Tekton Chains reads; IMAGE_REF and IMAGES beside
- * them). Written with no trailing newline: all results of a pod share one small termination message.
+ * them; IMAGE_ARTIFACT_OUTPUTS, an object result, is what Chains' slsa/v2alpha4 takes as the build's subject).
+ * Written with no trailing newline: all results of a pod share one small termination message.
  */
 import { join } from 'node:path';
 import { writeResultFile as write } from '../host/files.js';
@@ -18,6 +19,9 @@ export function tektonResults(r: ImageReport | PushReport): Record<string, strin
     IMAGE_URL: r.tags[0] ?? r.imageRef,
     IMAGE_REF: r.imageRef,
     IMAGES: repos.map((x) => `${x}@${r.digest}`).join(','),
+    // Chains reads any *ARTIFACT_OUTPUTS object result {uri, digest}; only isBuildArtifact "true" makes it a
+    // subject of slsa/v2alpha4 provenance rather than a by-product.
+    IMAGE_ARTIFACT_OUTPUTS: JSON.stringify({ uri: r.image, digest: r.digest, isBuildArtifact: 'true' }),
   };
 }
 

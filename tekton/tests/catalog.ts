@@ -14,6 +14,7 @@
  * - securityContext (stepTemplate merged into each step; the StepAction's own): runAsNonRoot true, runAsUser 65532,
  *   allowPrivilegeEscalation false, capabilities.drop holding ALL and nothing added, seccompProfile
  *   RuntimeDefault, not privileged;
+ * - Tekton Chains' type hints (results named *ARTIFACT_OUTPUTS, *IMAGE_URL, *IMAGE_DIGEST) have the shape Chains reads;
  * - the Task's step script and the StepAction's script are the same but for their first comment line.
  */
 import type { Doc } from './load.js';
@@ -165,6 +166,27 @@ export function checkHardening(doc: Doc, out: Problem[]): void {
   list(spec.sidecars).forEach((s, i) =>
     checkSecurityContext(s.securityContext, `.spec.sidecars[${i}].securityContext`, out),
   );
+}
+
+/**
+ * Tekton Chains' type hints: an `*ARTIFACT_OUTPUTS` result is an object with string properties uri and digest
+ * (slsa/v2alpha4 also reads isBuildArtifact, a string too); `*IMAGE_URL` and `*IMAGE_DIGEST` results are strings.
+ * A hint of another shape is not recognised, and the image is left out of the provenance.
+ */
+export function checkChainsResults(doc: Doc, out: Problem[]): void {
+  list(obj(doc.value.spec).results).forEach((r, i) => {
+    const name = String(r.name);
+    const path = `.spec.results[${i}]`;
+    const bad = (message: string) => out.push({ path, rule: 'chains-result', message });
+    if (/(IMAGE_URL|IMAGE_DIGEST)$/.test(name) && (r.type ?? 'string') !== 'string')
+      bad(`${name} is a string result for Tekton Chains`);
+    if (!name.endsWith('ARTIFACT_OUTPUTS')) return;
+    if (r.type !== 'object') bad(`${name} is an object result for Tekton Chains (type: object)`);
+    const props = obj(r.properties);
+    for (const p of ['uri', 'digest', 'isBuildArtifact'])
+      if (p in props ? obj(props[p]).type !== 'string' : p !== 'isBuildArtifact')
+        bad(`${name} needs property ${p} of type string`);
+  });
 }
 
 /** Lines of a script without its first comment line (the one that says which file it is in). */

@@ -22,6 +22,7 @@ import {
   newPod,
   rawManifest,
   skopeoAccess,
+  splitResults,
   tagsOf,
   type Pod,
 } from './support.js';
@@ -99,7 +100,7 @@ test('rewrap Task, plain registry: {A, B} with the same layer blobs; results mat
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
 
   const digest = digestOf(`${reg.host}/team/app:v1-ab`, access);
-  assert.deepEqual(readResults(pod.results), {
+  assert.deepEqual(splitResults(readResults(pod.results), task, `${reg.host}/team/app`, digest), {
     IMAGE_DIGEST: digest,
     IMAGE_URL: `${reg.host}/team/app:v1-ab`,
     IMAGE_REF: `${reg.host}/team/app@${digest}`,

@@ -19,6 +19,7 @@ import {
   newPod,
   recipients,
   skopeoAccess,
+  splitResults,
 } from './support.js';
 
 const stepAction = loadDoc(STEPACTION_FILE);
@@ -58,7 +59,7 @@ test('StepAction, TLS + htpasswd registry: KEYS_DIR, DOCKERCONFIG_DIR (config.js
   const digest = digestOf(`${reg.host}/team/app:v3`, access);
   assert.equal(digestOf(`${reg.host}/team/app:v3.0`, access), digest);
   assert.equal(digestOf(`${reg.host}/mirror/app:stable`, access), digest);
-  assert.deepEqual(readResults(stepResults), {
+  assert.deepEqual(splitResults(readResults(stepResults), stepAction, `${reg.host}/team/app`, digest), {
     IMAGE_DIGEST: digest,
     IMAGE_URL: `${reg.host}/team/app:v3`,
     IMAGE_REF: `${reg.host}/team/app@${digest}`,

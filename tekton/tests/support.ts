@@ -11,6 +11,7 @@ import type { Registry } from '../../test/helpers/registry/registry.js';
 import { skopeo } from '../../test/helpers/peers.js';
 import { assertEncrypted, assertSameLayers, secretImage } from '../../test/interop/interop.js';
 import { podDir, podRoot, secretVolume } from './simulate.js';
+import type { Doc } from './validate.js';
 
 export interface Pod {
   root: string;
@@ -108,6 +109,30 @@ export function assertEncryptedFor(ref: string, access: string[], pod: Pod, keys
     ]);
     assertSameLayers(out, pod.layout);
   });
+}
+
+/**
+ * The results of a run that pushed to repository (then image@digest), as Tekton reads them: the string results,
+ * and IMAGE_ARTIFACT_OUTPUTS parsed as the object Tekton Chains' slsa/v2alpha4 reads. Its keys are exactly the
+ * properties doc declares (Tekton refuses an object result with keys it does not declare), its digest is the
+ * pushed one and isBuildArtifact is "true", so the image is the build's subject.
+ */
+export function splitResults(
+  results: Record<string, string>,
+  doc: Doc,
+  image: string,
+  digest: string,
+): Record<string, string> {
+  const { IMAGE_ARTIFACT_OUTPUTS: text, ...strings } = results;
+  assert.ok(text !== undefined, 'IMAGE_ARTIFACT_OUTPUTS was not written');
+  const declared = (doc.value.spec as { results: { name: string; properties?: object }[] }).results.find(
+    (r) => r.name === 'IMAGE_ARTIFACT_OUTPUTS',
+  );
+  assert.ok(declared?.properties, `${doc.name} declares no object result IMAGE_ARTIFACT_OUTPUTS`);
+  const value = JSON.parse(text) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(value).sort(), Object.keys(declared.properties).sort());
+  assert.deepEqual(value, { uri: image, digest, isBuildArtifact: 'true' });
+  return strings;
 }
 
 /** Tags of a repository; [] when it does not exist. */

@@ -19,18 +19,20 @@ import {
   newPod,
   recipients,
   skopeoAccess,
+  splitResults,
 } from './support.js';
 import { terminationMessageBytes, TERMINATION_MESSAGE_MAX } from './validate.js';
 
 const task = loadDoc(TASK_FILE);
-const RESULTS = ['IMAGES', 'IMAGE_DIGEST', 'IMAGE_REF', 'IMAGE_URL'];
+const RESULTS = ['IMAGES', 'IMAGE_ARTIFACT_OUTPUTS', 'IMAGE_DIGEST', 'IMAGE_REF', 'IMAGE_URL'];
 
 function assertCleanResults(results: Record<string, string>): void {
   assert.deepEqual(Object.keys(results).sort(), RESULTS);
   for (const [k, v] of Object.entries(results))
     assert.doesNotMatch(v, /\s$|^\s/, `${k} has surrounding whitespace`);
+  // As the termination message holds them: each value escaped as a JSON string.
   const bytes = terminationMessageBytes(
-    Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.length])),
+    Object.fromEntries(Object.entries(results).map(([k, v]) => [k, JSON.stringify(v).length - 2])),
   );
   assert.ok(bytes <= TERMINATION_MESSAGE_MAX, `results take ${bytes} bytes`);
 }
@@ -61,6 +63,7 @@ test('Task, plain registry: pushes v1, v1.0 and latest with one digest; results 
   assert.equal(results.IMAGE_URL, `${reg.host}/team/app:v1`);
   assert.equal(results.IMAGE_REF, `${reg.host}/team/app@${digest}`);
   assert.equal(results.IMAGES, `${reg.host}/team/app@${digest}`);
+  splitResults(results, task, `${reg.host}/team/app`, digest);
   assert.equal(r.stdout.trim(), digest, 'the CLI prints the digest on stdout');
   assertEncryptedFor(`${reg.host}/team/app:v1`, access, pod, [keys.rsa, keys.ec]);
 });
@@ -94,7 +97,7 @@ test('Task, TLS + htpasswd registry: dockerconfig Secret, ca-certs, RECIPIENTS; 
   assertCleanResults(results);
   const access = skopeoAccess(reg);
   const digest = digestOf(`${reg.host}/team/app:v2`, access);
-  assert.deepEqual(results, {
+  assert.deepEqual(splitResults(results, task, `${reg.host}/team/app`, digest), {
     IMAGE_DIGEST: digest,
     IMAGE_URL: `${reg.host}/team/app:v2`,
     IMAGE_REF: `${reg.host}/team/app@${digest}`,

@@ -168,7 +168,7 @@ describe('results fit the termination message', () => {
     return n;
   };
 
-  test('worst case (names of 255, tags of 128, 10 repositories) is at most 4096 bytes', () => {
+  test(`worst case (names of 255, tags of 128, ${WORST_CASE.repositories} repositories) is at most 4096 bytes`, () => {
     const { docs } = loadAll();
     for (const doc of docs.filter((d) => d.kind === 'Task' || d.kind === 'StepAction')) {
       const { bytes, problems } = resultBudget(doc, worstCaseLengths(WORST_CASE));
@@ -442,6 +442,39 @@ describe('each rule can fail', () => {
       set('Encrypt and push\n\nMore.'),
       'catalog',
       /period/,
+    ],
+    // Tekton Chains type hints
+    [
+      'Chains object result declared as a string',
+      'task',
+      'spec.results[name=IMAGE_ARTIFACT_OUTPUTS].type',
+      set('string'),
+      'chains-result',
+      /IMAGE_ARTIFACT_OUTPUTS is an object result/,
+    ],
+    [
+      'Chains object result without digest',
+      'task',
+      'spec.results[name=IMAGE_ARTIFACT_OUTPUTS].properties.digest',
+      remove,
+      'chains-result',
+      /needs property digest/,
+    ],
+    [
+      'StepAction Chains object result without uri',
+      'stepaction',
+      'spec.results[name=IMAGE_ARTIFACT_OUTPUTS].properties.uri',
+      remove,
+      'chains-result',
+      /needs property uri/,
+    ],
+    [
+      'IMAGE_DIGEST as an array',
+      'task',
+      'spec.results[name=IMAGE_DIGEST].type',
+      set('array'),
+      'chains-result',
+      /IMAGE_DIGEST is a string result/,
     ],
     // StepAction
     [

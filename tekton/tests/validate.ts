@@ -14,7 +14,7 @@
  *
  * Problems come back as data ({file, path, rule, message}); nothing throws on invalid input.
  */
-import { checkCatalogMetadata, checkHardening } from './catalog.js';
+import { checkCatalogMetadata, checkChainsResults, checkHardening } from './catalog.js';
 import { type Doc } from './load.js';
 import { checkReferences, emptyUsage, type Scope, type Usage } from './refs.js';
 import { CORE_SCHEMAS, SCHEMAS, checkSchema, isObject, list, names, obj, type Problem } from './schema.js';
@@ -427,11 +427,13 @@ export function validateDocuments(docs: readonly Doc[], opts: ValidateOptions = 
           checkTaskSpec(obj(doc.value.spec), '.spec', `Task ${doc.name}`, new Set(), out);
           checkCatalogMetadata(doc, opts.version, out);
           checkHardening(doc, out);
+          checkChainsResults(doc, out);
           break;
         case 'StepAction':
           checkStepAction(doc, out);
           checkCatalogMetadata(doc, opts.version, out);
           checkHardening(doc, out);
+          checkChainsResults(doc, out);
           break;
         case 'Pipeline':
           checkPipeline(doc, tasks, out);
