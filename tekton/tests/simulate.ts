@@ -19,8 +19,9 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFile
 import { dirname, join } from 'node:path';
 import { tempDir } from '../../test/helpers/fixtures.js';
 import { hasCommand } from '../../test/helpers/peers.js';
-import { BUNDLE } from './paths.js';
+import { BUNDLE, ROOT } from './paths.js';
 import { referencesIn } from './refs.js';
+import { localRef, refersTo } from './resolve.js';
 import { isObject } from './schema.js';
 import { loadYamlFile, type Doc } from './validate.js';
 
@@ -143,16 +144,18 @@ export function resolveStepAction(stepAction: Doc, b: Bindings): ResolvedStep {
 }
 
 /**
- * A Task's step that runs a StepAction (`ref:`), as Tekton resolves it: the step's params, with the Task's params
- * and workspaces substituted, become the StepAction's params; its step results go to b.stepResultsDir.
+ * A Task's step that runs a StepAction (`ref:` by name, or through a resolver to this catalog), as Tekton resolves
+ * it: the step's params, with the Task's params and workspaces substituted, become the StepAction's params; its
+ * step results go to b.stepResultsDir.
  */
 export function resolveRefStep(task: Doc, stepName: string, stepAction: Doc, b: Bindings): ResolvedStep {
   const spec = obj(task.value.spec);
   const step = list(spec.steps).find((s) => s.name === stepName);
   if (!step) throw new Error(`${task.name} has no step ${stepName}`);
-  const ref = obj(step.ref).name;
-  if (ref !== stepAction.name)
-    throw new Error(`step ${stepName} runs ${String(ref)}, not ${stepAction.name}`);
+  const ref = obj(step.ref);
+  const local = localRef(ref, ROOT);
+  if (local ? !refersTo(local, stepAction) : ref.name !== stepAction.name)
+    throw new Error(`step ${stepName} runs ${JSON.stringify(ref)}, not ${stepAction.name}`);
   const sub = substituter(spec, b);
   const params: Record<string, string> = {};
   for (const p of list(step.params)) {

@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isObject } from './schema.js';
-import { catalogYamlFiles, RELEASE_VERSION, STEPACTION_FILE, TASK_DIR, TASK_FILE } from './paths.js';
+import {
+  catalogYamlFiles,
+  RELEASE_VERSION,
+  REWRAP_DIR,
+  ROOT,
+  STEPACTION_FILE,
+  TASK_DIR,
+  TASK_FILE,
+} from './paths.js';
 import {
   WORST_CASE,
   compareScripts,
@@ -22,7 +30,7 @@ import {
   type Problem,
 } from './validate.js';
 
-const VERSION = RELEASE_VERSION;
+const OPTIONS = { version: RELEASE_VERSION, root: ROOT };
 
 function loadAll(): { docs: Doc[]; problems: Problem[] } {
   const docs: Doc[] = [];
@@ -82,12 +90,13 @@ const set = (v: unknown) => () => v;
 const append = (x: unknown) => (old: unknown) => [...(old as unknown[]), x];
 const remove = () => undefined;
 
-/** The document each case edits: our Task and StepAction, and the Task's sample Pipeline and PipelineRun. */
+/** The document each case edits: our Task and StepAction, the Tasks' sample Pipelines, a sample PipelineRun. */
 const targets = {
   task: TASK_FILE,
   stepaction: STEPACTION_FILE,
   pipeline: join(TASK_DIR, 'samples', 'pipeline.yaml'),
   run: join(TASK_DIR, 'samples', 'pipelinerun.yaml'),
+  'rewrap-pipeline': join(REWRAP_DIR, 'samples', 'pipeline.yaml'),
 } as const;
 
 function docOf(docs: Doc[], file: string): Doc {
@@ -100,7 +109,7 @@ function docOf(docs: Doc[], file: string): Doc {
 function problemsWith(target: keyof typeof targets, path: string, f: (old: unknown) => unknown): Problem[] {
   const { docs } = loadAll();
   edit(docOf(docs, targets[target]).value, path, f);
-  return validateDocuments(docs, { version: VERSION });
+  return validateDocuments(docs, OPTIONS);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -122,7 +131,7 @@ describe('the catalog YAML is valid', () => {
 
   test('schema subset, references, catalog metadata and securityContext: no problems', () => {
     const { docs } = loadAll();
-    const problems = validateDocuments(docs, { version: VERSION });
+    const problems = validateDocuments(docs, OPTIONS);
     assert.deepEqual(problems, [], show(problems));
   });
 
@@ -602,6 +611,31 @@ describe('each rule can fail', () => {
       'one-of',
     ],
     ['when without operator', 'pipeline', 'spec.tasks[name=release].when[0].operator', remove, 'required'],
+    // Pipeline: references through the git and bundles resolvers, resolved to this catalog's files
+    [
+      'git resolver path that is not a Task here',
+      'pipeline',
+      'spec.tasks[name=encrypt-push].taskRef.params[name=pathInRepo].value',
+      set('tekton/task/oci-encrypt-push.yaml'),
+      'unresolved-task',
+      /tekton\/task\/oci-encrypt-push\.yaml is not a Task of this repository/,
+    ],
+    [
+      'bundle without that Task',
+      'rewrap-pipeline',
+      'spec.tasks[name=rewrap].taskRef.params[name=name].value',
+      set('oci-encrypt-rekey'),
+      'unresolved-task',
+      /holds no task oci-encrypt-rekey/,
+    ],
+    [
+      'param the bundled Task does not declare',
+      'rewrap-pipeline',
+      'spec.tasks[name=rewrap].params',
+      append({ name: 'RE_KEY', value: 'true' }),
+      'undeclared-param',
+      /RE_KEY/,
+    ],
     // PipelineRun
     ['required pipeline param not given', 'run', 'spec.params[name=IMAGE]', remove, 'missing-param', /IMAGE/],
     [
@@ -632,7 +666,7 @@ describe('each rule can fail', () => {
 
   test('the unedited files are clean (so each case below fails for its edit)', () => {
     const { docs } = loadAll();
-    assert.deepEqual(validateDocuments(docs, { version: VERSION }), []);
+    assert.deepEqual(validateDocuments(docs, OPTIONS), []);
   });
 
   for (const [title, target, path, f, rule, message] of cases) {

@@ -17,6 +17,7 @@
 import { checkCatalogMetadata, checkChainsResults, checkHardening } from './catalog.js';
 import { type Doc } from './load.js';
 import { checkReferences, emptyUsage, type Scope, type Usage } from './refs.js';
+import { localRef, refersTo } from './resolve.js';
 import { CORE_SCHEMAS, SCHEMAS, checkSchema, isObject, list, names, obj, type Problem } from './schema.js';
 
 export * from './budget.js';
@@ -233,13 +234,38 @@ function taskLike(spec: Obj, what: string): TaskLike {
   return { params: list(spec.params), workspaces: list(spec.workspaces), results: names(spec.results), what };
 }
 
-function resolveTask(pt: Obj, tasks: ReadonlyMap<string, Doc>): TaskLike | undefined {
+/** The documents validated together, and the repository root that git references to this catalog start from. */
+interface Catalog {
+  tasks: ReadonlyMap<string, Doc>;
+  docs: readonly Doc[];
+  root?: string;
+}
+
+/** What a taskRef names: a Task of the files validated together, by name or by a resolver reference to ours. */
+function taskOf(ref: Obj, catalog: Catalog): Doc | undefined {
+  if (ref.resolver !== undefined) {
+    const local = catalog.root === undefined ? undefined : localRef(ref, catalog.root);
+    return local && catalog.docs.find((d) => d.kind === 'Task' && refersTo(local, d));
+  }
+  if (typeof ref.name !== 'string' || (ref.kind !== undefined && ref.kind !== 'Task')) return undefined;
+  return catalog.tasks.get(ref.name);
+}
+
+function resolveTask(pt: Obj, catalog: Catalog): TaskLike | undefined {
   if (isObject(pt.taskSpec)) return taskLike(pt.taskSpec, 'its taskSpec');
-  const ref = obj(pt.taskRef);
-  if (ref.resolver !== undefined || typeof ref.name !== 'string') return undefined;
-  if (ref.kind !== undefined && ref.kind !== 'Task') return undefined;
-  const doc = tasks.get(ref.name);
-  return doc ? taskLike(obj(doc.value.spec), `Task ${ref.name}`) : undefined;
+  const doc = taskOf(obj(pt.taskRef), catalog);
+  return doc ? taskLike(obj(doc.value.spec), `Task ${doc.name}`) : undefined;
+}
+
+/** Why a taskRef that should resolve here does not; undefined for a reference elsewhere (another catalog). */
+function unresolvedTask(pt: Obj, catalog: Catalog): string | undefined {
+  if (!isObject(pt.taskRef)) return undefined;
+  const ref = pt.taskRef;
+  if (ref.resolver === undefined) return `task ${String(ref.name)} is not in the files validated together`;
+  const local = catalog.root === undefined ? undefined : localRef(ref, catalog.root);
+  if (local?.resolver === 'git') return `${local.pathInRepo} is not a Task of this repository`;
+  if (local) return `the bundle ${local.bundle} holds no ${local.kind} ${local.name}`;
+  return undefined;
 }
 
 /** Params and workspaces a caller binds, against what the callee declares. */
@@ -292,7 +318,7 @@ function checkBindings(
       });
 }
 
-function checkPipeline(doc: Doc, tasks: ReadonlyMap<string, Doc>, out: Problem[]): void {
+function checkPipeline(doc: Doc, catalog: Catalog, out: Problem[]): void {
   const spec = obj(doc.value.spec);
   const where = `Pipeline ${doc.name}`;
   const usage = emptyUsage();
@@ -300,7 +326,7 @@ function checkPipeline(doc: Doc, tasks: ReadonlyMap<string, Doc>, out: Problem[]
   const fin = list(spec.finally);
   const resolved = new Map<string, TaskLike | undefined>();
   for (const pt of [...main, ...fin])
-    if (typeof pt.name === 'string') resolved.set(pt.name, resolveTask(pt, tasks));
+    if (typeof pt.name === 'string') resolved.set(pt.name, resolveTask(pt, catalog));
   const taskResults = new Map<string, ReadonlySet<string> | undefined>(
     main.flatMap((pt) =>
       typeof pt.name === 'string' ? [[pt.name, resolved.get(pt.name)?.results] as const] : [],
@@ -354,12 +380,10 @@ function checkPipeline(doc: Doc, tasks: ReadonlyMap<string, Doc>, out: Problem[]
           workspaces,
           out,
         );
-      else if (isObject(pt.taskRef) && pt.taskRef.resolver === undefined)
-        out.push({
-          path: `${path}.taskRef`,
-          rule: 'unresolved-task',
-          message: `task ${String(obj(pt.taskRef).name)} is not in the files validated together`,
-        });
+      else {
+        const why = unresolvedTask(pt, catalog);
+        if (why) out.push({ path: `${path}.taskRef`, rule: 'unresolved-task', message: why });
+      }
     });
   }
   for (const p of params)
@@ -404,12 +428,15 @@ function checkPipelineRun(doc: Doc, pipelines: ReadonlyMap<string, Doc>, out: Pr
 export interface ValidateOptions {
   /** The release version (package.json's; the git tag is v + it) our Tasks and StepAction must carry. */
   version?: string;
+  /** The repository root: git resolver references to this repository resolve to the files under it. */
+  root?: string;
 }
 
 /** Validate documents together (so a Pipeline's taskRef finds the Task). Returns every problem found. */
 export function validateDocuments(docs: readonly Doc[], opts: ValidateOptions = {}): Problem[] {
   const all: Problem[] = [];
   const tasks = new Map(docs.filter((d) => d.kind === 'Task').map((d) => [d.name, d]));
+  const catalog: Catalog = { tasks, docs, ...(opts.root !== undefined ? { root: opts.root } : {}) };
   const pipelines = new Map(docs.filter((d) => d.kind === 'Pipeline').map((d) => [d.name, d]));
   for (const doc of docs) {
     const out: Problem[] = [];
@@ -436,7 +463,7 @@ export function validateDocuments(docs: readonly Doc[], opts: ValidateOptions = 
           checkChainsResults(doc, out);
           break;
         case 'Pipeline':
-          checkPipeline(doc, tasks, out);
+          checkPipeline(doc, catalog, out);
           break;
         case 'PipelineRun':
           checkPipelineRun(doc, pipelines, out);
