@@ -25,6 +25,30 @@ export const RELEASE_VERSION = (
 /** Artifact Hub's repository metadata file, one in each kind's folder (the path a repository is added with). */
 export const ARTIFACTHUB_REPO_FILE = 'artifacthub-repo.yaml';
 
+/** The kinds of the catalog: tekton/<folder>/<name>/<name>.yaml holds a resource of that kind named <name>. */
+export const CATALOG_KINDS = { task: 'Task', stepaction: 'StepAction' } as const;
+
+export interface Manifest {
+  kind: (typeof CATALOG_KINDS)[keyof typeof CATALOG_KINDS];
+  name: string;
+  /** tekton/<folder>/<name>/ */
+  dir: string;
+  file: string;
+}
+
+/** What the catalog publishes (and each release bundles): every tekton/<kind folder>/<name>/<name>.yaml. */
+export function catalogManifests(): Manifest[] {
+  return Object.entries(CATALOG_KINDS).flatMap(([folder, kind]) =>
+    readdirSync(join(TEKTON_DIR, folder), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => {
+        const dir = join(TEKTON_DIR, folder, e.name);
+        return { kind, name: e.name, dir, file: join(dir, `${e.name}.yaml`) };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  );
+}
+
 /** Every Tekton and Kubernetes YAML file under tekton/ (Artifact Hub's metadata files are neither). */
 export function catalogYamlFiles(): string[] {
   return readdirSync(TEKTON_DIR, { recursive: true, encoding: 'utf8' })
