@@ -103,3 +103,19 @@ test('Task: EXPECT_RECIPIENTS mismatch and CONFIG_SECRETS=fail upload nothing', 
   assert.deepEqual(readResults(pinned.results), {});
   assert.deepEqual(readResults(leaky.results), {});
 });
+
+test('Task: a bound verify-keys workspace holding no key fails the step instead of skipping the gate', async () => {
+  // No registry needed: the step must stop before the CLI runs, so a wrong Secret never ships ungated.
+  const pod = newPod();
+  const verify = secretVolume(join(pod.root, 'verify-keys'), {});
+  const step = resolveTaskStep(task, {
+    params: { IMAGE: 'r.example/app:v1' },
+    workspaces: { source: pod.source, 'encryption-keys': keysVolume(pod, keys), 'verify-keys': verify },
+    resultsDir: pod.results,
+  });
+  const r = await runStep(step, pod.root, 60_000, '/nonexistent/bundle.js');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error\[E_USAGE\]: verify-keys: .* holds no key file .*\n$/);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(readResults(pod.results), {}, 'no result was written');
+});
