@@ -7,7 +7,7 @@
  * a digest the registry lacks and a source in another registry each fail with one clear error and no tag.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { assertOneError } from '../../helpers/cli.js';
@@ -71,6 +71,11 @@ async function tagList(reg: Registry, repo: string): Promise<string[]> {
   return (JSON.parse(r.body.toString()) as { tags: string[] | null }).tags ?? [];
 }
 
+/** The files of a results folder, by name. */
+function resultFiles(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
 async function indexAt(reg: Registry, repo: string, ref: string): Promise<Index & { mediaType: string }> {
   const r = await registryGet(reg, `/v2/${repo}/manifests/${ref}`);
   assert.equal(r.status, 200, `${repo}:${ref} is not in the registry`);
@@ -82,14 +87,22 @@ async function fannedOut(t: TestContext) {
   const reg = await useRegistry(t, { mode: 'plain' });
   const amd = platformImage('amd64');
   const arm = platformImage('arm64');
-  const a = await pushByDigest(reg, amd, 'team/app');
+  const results = tempDir('oep-results-');
+  const a = await pushByDigest(reg, amd, 'team/app', ['--results-dir', results]);
   const b = await pushByDigest(reg, arm, 'team/app');
-  return { reg, amd, arm, a, b };
+  return { reg, amd, arm, a, b, results };
 }
 
 test('push by digest, then index from REPO@digest sources and from a digests folder; skopeo decrypts every platform', async (t) => {
   if (!needRegistry(t, 'plain') || !needPeer(t, 'skopeo')) return;
-  const { reg, amd, arm, a, b } = await fannedOut(t);
+  const { reg, amd, arm, a, b, results } = await fannedOut(t);
+  // Tekton's results of an untagged push: the image by digest wherever a tag would be.
+  assert.deepEqual(resultFiles(results), {
+    IMAGE_DIGEST: a.digest,
+    IMAGE_URL: a.imageRef,
+    IMAGE_REF: a.imageRef,
+    IMAGES: a.imageRef,
+  });
   for (const r of [a, b]) {
     assert.deepEqual(r.tags, [], 'pushed by digest: no tag');
     assert.equal(r.image, `${reg.host}/team/app`);
@@ -105,8 +118,16 @@ test('push by digest, then index from REPO@digest sources and from a digests fol
     `${reg.host}/team/app:v1`,
     `${reg.host}/team/app@${a.digest}`,
     b.digest,
+    ...['--results-dir', results, '--digest-file', join(results, 'digest')],
   ]);
   assert.deepEqual(idx.tags, [`${reg.host}/team/app:v1`]);
+  assert.deepEqual(resultFiles(results), {
+    IMAGE_DIGEST: idx.digest,
+    IMAGE_URL: `${reg.host}/team/app:v1`,
+    IMAGE_REF: idx.imageRef,
+    IMAGES: idx.imageRef,
+    digest: idx.digest,
+  });
   assert.deepEqual(
     idx.platforms.map((p) => [p.platform, p.digest]),
     [
