@@ -14,7 +14,6 @@ import { ANNOTATION_REFERENCE_DIGEST, serialize, type Descriptor } from '../oci/
 import { formatPlatform, platformKey, type Platform } from '../oci/platform.js';
 import type { BlobSource } from '../oci/source.js';
 import { loadImage, manifestNodes, type ManifestNode } from '../oci/tree.js';
-import { describeLayer } from '../ocicrypt/layer.js';
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import { BlobPusher } from '../registry/push.js';
@@ -28,8 +27,9 @@ import {
   type PushStage,
   type PushTargetOptions,
 } from './push.js';
+import { platformReport } from './inspect.js';
 import { registrySource } from './registry-source.js';
-import type { ImageReport, LayerReport } from './result.js';
+import type { ImageReport } from './result.js';
 
 export interface IndexImageOptions extends Pick<
   PushTargetOptions,
@@ -144,20 +144,6 @@ function checkPlatforms(parts: Part[]): void {
   }
 }
 
-function layerReport(l: Descriptor, index: number): LayerReport {
-  const encrypted = isEncryptedMediaType(l.mediaType);
-  return {
-    index,
-    mediaType: l.mediaType,
-    size: l.size,
-    digest: l.digest,
-    sourceDigest: l.digest,
-    encrypted,
-    action: encrypted ? 'already-encrypted' : 'kept',
-    ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
-  };
-}
-
 /** The index over the parts (images in the order given, attestations after them), and its report. */
 function assembled(parts: Part[]): { root: { desc: Descriptor; bytes: Buffer }; report: ImageReport } {
   const images = parts.filter((p) => p.platform);
@@ -170,12 +156,7 @@ function assembled(parts: Part[]): { root: { desc: Descriptor; bytes: Buffer }; 
     digest,
     mediaType: MT.ociIndex,
     size: bytes.length,
-    platforms: images.map((p) => ({
-      platform: p.platform!,
-      digest: p.desc.digest,
-      mediaType: p.desc.mediaType,
-      layers: p.node.doc.layers.map(layerReport),
-    })),
+    platforms: images.map((p) => platformReport(p.node)),
     skippedPlatforms: [],
     attestations: attestations.map((p) => ({
       digest: p.desc.digest,
