@@ -51,8 +51,16 @@ function platformImage(architecture: string): Source {
   });
 }
 
-async function json(args: string[]): Promise<PushJson> {
-  const r = await cli([...args, '--tls-verify=false', '--json']);
+/** The CLI with --json, reaching `reg` as users do: plain HTTP, or its CA with a user and --password-stdin. */
+async function json(args: string[], reg?: Registry): Promise<PushJson> {
+  const access =
+    reg && reg.mode !== 'plain'
+      ? ['--ca-file', reg.caFile!, '--username', reg.username, '--password-stdin']
+      : ['--tls-verify=false'];
+  const r = await cli(
+    [...args, ...access, '--json'],
+    reg?.mode !== 'plain' && reg ? { input: reg.password } : {},
+  );
   assertCliOk(r);
   return JSON.parse(r.stdout) as PushJson;
 }
@@ -60,7 +68,7 @@ async function json(args: string[]): Promise<PushJson> {
 /** encrypt --push-by-digest into repo; the JSON result. */
 function pushByDigest(reg: Registry, src: Source, repo: string, extra: string[] = []): Promise<PushJson> {
   const args = ['encrypt', '--layout', src.layout, '--image', `${reg.host}/${repo}`, '--push-by-digest'];
-  return json([...args, '--recipient', src.pub, ...extra]);
+  return json([...args, '--recipient', src.pub, ...extra], reg);
 }
 
 /** The tags /v2/<repo>/tags/list lists (distribution answers 404 for a repository that has none). */
@@ -83,8 +91,8 @@ async function indexAt(reg: Registry, repo: string, ref: string): Promise<Index 
 }
 
 /** What a fan-out build leaves: amd64 and arm64 pushed by digest to team/app, untagged. */
-async function fannedOut(t: TestContext) {
-  const reg = await useRegistry(t, { mode: 'plain' });
+async function fannedOut(t: TestContext, mode: 'plain' | 'token' = 'plain') {
+  const reg = await useRegistry(t, { mode });
   const amd = platformImage('amd64');
   const arm = platformImage('arm64');
   const results = tempDir('oep-results-');
@@ -177,19 +185,21 @@ test('push by digest, then index from REPO@digest sources and from a digests fol
   assert.equal((await tagState(reg, 'team/app', 'v2')).digest, idx.digest);
 });
 
-test('index into another repository of the registry mounts every blob, uploads none', async (t) => {
-  if (!needRegistry(t, 'plain')) return;
-  const { reg, a, b } = await fannedOut(t);
-  const sources = [a, b].map((r) => r.imageRef);
-  const idx = await json(['index', '--image', `${reg.host}/team/release`, '--tag', 'v1', ...sources]);
-  assert.deepEqual(idx.tags, [`${reg.host}/team/release:v1`], 'with --tag, no latest');
-  assert.equal(idx.pushed.uploaded, 0);
-  assert.equal(idx.pushed.mounted, 6, 'two configs and four layers');
-  assert.equal((await tagState(reg, 'team/release', 'v1')).digest, idx.digest);
-  for (const r of [a, b]) {
-    assert.equal((await registryGet(reg, `/v2/team/release/manifests/${r.digest}`)).status, 200);
-  }
-});
+for (const mode of ['plain', 'token'] as const) {
+  test(`${mode}: index into another repository of the registry mounts every blob, uploads none`, async (t) => {
+    if (!needRegistry(t, mode)) return;
+    const { reg, a, b } = await fannedOut(t, mode);
+    const sources = [a, b].map((r) => r.imageRef);
+    const idx = await json(['index', '--image', `${reg.host}/team/release`, '--tag', 'v1', ...sources], reg);
+    assert.deepEqual(idx.tags, [`${reg.host}/team/release:v1`], 'with --tag, no latest');
+    assert.equal(idx.pushed.uploaded, 0);
+    assert.equal(idx.pushed.mounted, 6, 'two configs and four layers');
+    assert.equal((await tagState(reg, 'team/release', 'v1')).digest, idx.digest);
+    for (const r of [a, b]) {
+      assert.equal((await registryGet(reg, `/v2/team/release/manifests/${r.digest}`)).status, 200);
+    }
+  });
+}
 
 test('refused before anything is tagged: two sources for one platform, a plaintext layer, a missing digest, another registry', async (t) => {
   if (!needRegistry(t, 'plain')) return;
