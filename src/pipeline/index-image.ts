@@ -43,7 +43,7 @@ export interface IndexImageOptions extends Pick<
 
 /** One manifest of the index to be: an image (one per platform) or an attestation carried along with it. */
 interface Part {
-  /** The source it came from, as given. */
+  /** The source it came from: `registry/repository@digest`. */
   source: string;
   /** The source's repository: its blobs are mounted from there. */
   repository: string;
@@ -100,7 +100,8 @@ function checkEncrypted(source: string, node: ManifestNode, platform: string): v
 function partsOf(source: string, nodes: ManifestNode[], requireEncrypted: boolean): Part[] {
   const repository = parseReference(source).repository;
   return nodes.map((node): Part => {
-    // Only a manifest of in-toto documents is an attestation: the annotation alone would let an image dodge the checks.
+    // Only a manifest of in-toto documents is an attestation: by its annotation alone, an image would dodge the
+    // checks below.
     if (isAttestation(node.desc, node.doc)) return { source, repository, node, desc: node.desc };
     const platform: Platform | undefined = node.platform;
     if (!platform) {
