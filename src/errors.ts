@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'E_RECIPIENTS' // the recipients are not those expect-recipients pins
   | 'E_CONFIG_SECRET' // the image config or annotations hold secret-shaped content (config-secrets: fail)
   | 'E_GATE' // a verify key does not open a layer of what landed (the decryptability gate)
+  | 'E_PLAINTEXT' // index with require-encrypted: a source image has a layer that is not encrypted
   | 'E_INTERNAL'; // a bug of ours: an assertion failed, or something threw that is not an OepError
 
 export class OepError extends Error {

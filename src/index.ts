@@ -1,6 +1,6 @@
 /**
  * oci-encrypt-push as a library: encrypt OCI images in the containers/ocicrypt format, push them, decrypt,
- * inspect and rewrap them. Each function takes one options object named like the CLI's flags and returns the typed
+ * inspect and rewrap them, and assemble the platforms pushed by digest into one index. Each function takes one options object named like the CLI's flags and returns the typed
  * result; it logs nothing unless the engine was given a logger.
  *
  *   import { encrypt } from 'oci-encrypt-push';
@@ -19,6 +19,7 @@ import {
   type Engine,
   type EngineHost,
   type EncryptOptions,
+  type IndexOptions,
   type InspectOptions,
   type PushOptions,
   type RewrapOptions,
@@ -36,6 +37,7 @@ export type {
   DecryptOptions,
   Engine,
   EncryptOptions,
+  IndexOptions,
   InspectOptions,
   PushOptions,
   RegistryFlags,
@@ -112,4 +114,14 @@ export function rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport> {
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
 export function inspect(opts: InspectOptions): Promise<ImageReport> {
   return engine().inspect(opts);
+}
+
+/**
+ * One OCI index over images already in the registry (`sources`: `REPO@sha256:…` or bare digests in the image's
+ * repository, or `digestsDir`, a folder of digest files), each platform's image once; with `requireEncrypted`
+ * (the default) every layer must be encrypted. Blobs of other repositories of the registry are mounted, the index
+ * is pushed and verified, and only then tagged (`image`, `tags`).
+ */
+export function index(opts: IndexOptions): Promise<PushReport> {
+  return engine().index(opts);
 }

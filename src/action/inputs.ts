@@ -11,8 +11,10 @@ export type Inputs = Record<Exclude<ActionInput, 'tags' | 'recipients'>, string>
   recipients: string[];
 };
 
-/** The action.yml inputs: the request's names but the CLI-only ones, and the Action's own. */
-export type ActionInput = Exclude<InputName, 'report' | 'results-dir'> | 'keyprovider-tools';
+/** The action.yml inputs: the request's names but the CLI-only and index-only ones, and the Action's own. */
+export type ActionInput =
+  | Exclude<InputName, 'report' | 'results-dir' | 'sources' | 'digests-dir' | 'require-encrypted'>
+  | 'keyprovider-tools';
 
 /** Lists (tags, recipients) come newline- or comma-separated, as docker/metadata-action writes them. */
 export function splitList(value: string): string[] {

@@ -45,6 +45,7 @@ export const INPUT_NAMES: readonly ActionInput[] = [
   'verify-private-keys',
   'expect-recipients',
   'config-secrets',
+  'push-by-digest',
 ];
 
 export function getInputs(): Inputs {

@@ -26,7 +26,8 @@ function header(r: ImageReport | PushReport): string[] {
   const out: string[] = [];
   if ('imageRef' in r) {
     out.push(`**Image:** ${code(r.imageRef)}${r.verified ? ' (verified in the registry)' : ''}`, '');
-    out.push('**Tags:**', ...r.tags.map((t) => `- ${code(t)}`), '');
+    if (r.tags.length) out.push('**Tags:**', ...r.tags.map((t) => `- ${code(t)}`), '');
+    else out.push('**Tags:** none (pushed by digest)', '');
     if (r.output) out.push(`**Encrypted layout also written to:** ${code(r.output)}`, '');
   } else if (r.output) {
     out.push(`**Encrypted layout:** ${code(r.output)}`, '', `**Digest:** ${code(r.digest)}`, '');

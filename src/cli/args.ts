@@ -5,7 +5,8 @@ import type { RequestStrings } from '../pipeline/request.js';
 
 export const USAGE = `Usage:
   oci-encrypt-push encrypt --layout PATH [--ref-name NAME]
-                           (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR])
+                           (--output DIR | --image REPO[:TAG] [--tag TAG]... [--output DIR] | --image REPO
+                           --push-by-digest)
                            (--recipient [jwe:]FILE | provider:NAME[:PARAMS])... [--encrypt-layers LIST]
                            [--platform LIST] [--attestations drop|keep] [--keyprovider-config FILE]
                            [--kbs-url URL --kbs-admin-key FILE]
@@ -20,6 +21,8 @@ export const USAGE = `Usage:
   oci-encrypt-push rewrap  (--layout PATH [--ref-name NAME] | --from REF) (--output DIR | --image REF [--tag T]...)
                            (--key KEY)... (--recipient SPEC)... [--rekey[=false]] [--keyprovider-config FILE]
                            [--verify=false] [--digest-file F] [--report F] [--results-dir DIR] [--json]
+  oci-encrypt-push index   --image REPO[:TAG] [--tag T]... (SOURCE... | --digests-dir DIR)
+                           [--require-encrypted=false] [--digest-file F] [--report F] [--results-dir DIR] [--json]
   (with --image or --from, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries
   apply)
 
@@ -29,6 +32,15 @@ layer blobs stay the same: only manifests are pushed. Removing a recipient this 
 the layer key is unchanged, so whoever downloaded the image (or kept its old manifest) can still decrypt it.
 --rekey re-encrypts every encrypted layer with a fresh key (new blobs, streamed, no plaintext on disk): that is
 what revocation needs.
+
+Fan-out builds (one job per platform): encrypt --push-by-digest pushes and verifies blobs and manifests with
+no tag (--image names the repository alone); index then assembles the platforms into one OCI index, pushes it,
+verifies it and tags it last. A SOURCE is REPO@sha256:... or a bare sha256:... in the --image repository;
+--digests-dir DIR takes the files there (and one folder down) instead: each named sha256:<hex>, sha256-<hex> or
+<hex>, or holding one digest or REPO@digest. Each source manifest is read (an index is flattened), its platform
+taken from its index entry or config; two sources for one platform, a source in another registry, or (unless
+--require-encrypted=false) a layer that is not encrypted fail before anything is pushed. Blobs in other
+repositories of the registry are mounted.
 
 PATH is an OCI layout folder or an OCI archive (.tar). LIST for layers is comma-separated indexes, negative
 from the top (-1 is the top layer); empty means all. --results-dir writes IMAGE_DIGEST, IMAGE_URL,
@@ -79,6 +91,9 @@ const OPTIONS = {
   'verify-key': { type: 'string', multiple: true },
   'expect-recipients': { type: 'string' },
   'config-secrets': { type: 'string' },
+  'push-by-digest': { type: 'string' },
+  'digests-dir': { type: 'string' },
+  'require-encrypted': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -109,10 +124,25 @@ const SAME_NAMES = [
   'kbs-admin-key',
   'expect-recipients',
   'config-secrets',
+  'push-by-digest',
+  'digests-dir',
+  'require-encrypted',
 ] as const satisfies readonly OptionName[];
 
+/** The flags only `index` takes (its sources are positional). */
+const INDEX_ONLY: OptionName[] = ['digests-dir', 'require-encrypted'];
+
 const ALLOWED: Record<string, OptionName[]> = {
-  encrypt: [...SAME_NAMES, 'tag', 'recipient', 'platform', 'ca-file', 'password-stdin', 'verify-key', 'json'],
+  encrypt: [
+    ...SAME_NAMES.filter((n) => !INDEX_ONLY.includes(n)),
+    'tag',
+    'recipient',
+    'platform',
+    'ca-file',
+    'password-stdin',
+    'verify-key',
+    'json',
+  ],
   decrypt: [
     'layout',
     'ref-name',
@@ -145,11 +175,15 @@ const ALLOWED: Record<string, OptionName[]> = {
     'json',
     ...READ_REGISTRY,
   ],
+  index: ['image', 'tag', ...INDEX_ONLY, 'digest-file', 'report', 'results-dir', 'json', ...READ_REGISTRY],
 };
+
+/** Boolean flags that take =true/=false; bare, they mean true (so Tekton's FLAG=false passes as --flag=false). */
+const BOOLEAN_FLAGS = new Set(['--rekey', '--push-by-digest', '--require-encrypted']);
 
 /** What argv says: the command, the request's strings, and the few things only the CLI has. */
 export interface Command {
-  name: 'encrypt' | 'decrypt' | 'inspect' | 'rewrap' | 'help' | 'version';
+  name: 'encrypt' | 'decrypt' | 'inspect' | 'rewrap' | 'index' | 'help' | 'version';
   strings: RequestStrings;
   keys: string[];
   json: boolean;
@@ -162,7 +196,7 @@ function usage(message: string, hint = 'run oci-encrypt-push --help'): OepError 
 
 /**
  * parseArgs refuses option values that start with "-", but layer lists count from the top with -1. A bare
- * `--rekey` is `--rekey=true` (the request checks the value, so Tekton's REKEY=false passes as --rekey=false).
+ * boolean flag (`--rekey`) is `--rekey=true`: the request checks the value.
  */
 function normalizedArgv(argv: string[]): string[] {
   const out: string[] = [];
@@ -171,7 +205,7 @@ function normalizedArgv(argv: string[]): string[] {
     if (argv[i] === '--encrypt-layers' && next !== undefined && /^-\d/.test(next)) {
       out.push(`--encrypt-layers=${next}`);
       i++;
-    } else out.push(argv[i] === '--rekey' ? '--rekey=true' : argv[i]!);
+    } else out.push(BOOLEAN_FLAGS.has(argv[i]!) ? `${argv[i]!}=true` : argv[i]!);
   }
   return out;
 }
@@ -222,10 +256,10 @@ export function parseCommand(argv: string[]): Command {
   const base = { strings: {}, keys: [], json: values.json === true, passwordStdin: false };
   if (values.version) return { name: 'version', ...base };
   if (values.help || positionals.length === 0) return { name: 'help', ...base };
-  const [name, ...extra] = positionals;
-  if (name !== 'encrypt' && name !== 'decrypt' && name !== 'inspect' && name !== 'rewrap')
-    throw usage(`unknown command ${JSON.stringify(name)}`);
-  if (extra.length) throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const [name = '', ...extra] = positionals;
+  if (!Object.hasOwn(ALLOWED, name)) throw usage(`unknown command ${JSON.stringify(name)}`);
+  // index's sources are its arguments; no other command takes any.
+  if (extra.length && name !== 'index') throw usage(`unexpected argument ${JSON.stringify(extra[0])}`);
   for (const opt of Object.keys(values) as OptionName[]) {
     if (opt === 'help' || opt === 'version') continue;
     if (!ALLOWED[name]!.includes(opt)) throw usage(`${name} does not take --${opt}`);
@@ -240,8 +274,8 @@ export function parseCommand(argv: string[]): Command {
     );
   }
   return {
-    name,
-    strings: requestStrings(values),
+    name: name as Command['name'],
+    strings: { ...requestStrings(values), ...(name === 'index' ? { sources: extra } : {}) },
     keys: values.key ?? [],
     json: values.json === true,
     passwordStdin: values['password-stdin'] === true,

@@ -91,6 +91,33 @@ export function readCaPath(path: string): string[] {
     .map((n) => readRegularFile(join(path, n)).toString('utf8'));
 }
 
+/**
+ * The files of `dir` and of its folders one level down (actions/download-artifact gives each artifact its own
+ * folder unless merge-multiple is set), each with its text, sorted by path: the digest files of a matrix's jobs.
+ * Nothing is skipped, so that no digest is silently left out: a folder two levels down fails (EISDIR). Errors
+ * are the system's (ENOENT, ENOTDIR, EACCES), EISDIR, or EINVAL and EFBIG as readKeyFile's; `entry` on the error
+ * names the entry at fault, relative to `dir`.
+ */
+export function readFolderFiles(dir: string): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const visit = (rel: string, depth: number): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const name = rel ? `${rel}/${e.name}` : e.name;
+      try {
+        if (e.isDirectory() && depth > 0)
+          throw Object.assign(new Error(`${name} is a folder`), { code: 'EISDIR' });
+        if (e.isDirectory()) visit(name, depth + 1);
+        else out.push({ name, text: readRegularFile(join(dir, name)).toString('utf8') });
+      } catch (err) {
+        (err as { entry?: string }).entry ??= name;
+        throw err;
+      }
+    }
+  };
+  visit('', 0);
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */
 export function checkWritableFolder(dir: string): void {
   accessSync(dir, constants.W_OK);

@@ -39,3 +39,8 @@ export function platformMatches(want: Platform, have: Platform | undefined): boo
     (want.variant === undefined || normalisedVariant(want) === normalisedVariant(have))
   );
 }
+
+/** One key per platform, as containerd matches them: `linux/arm64` and `linux/arm64/v8` are one platform. */
+export function platformKey(p: Platform): string {
+  return [p.os, p.architecture, normalisedVariant(p), p['os.version'] ?? ''].join('/');
+}

@@ -73,6 +73,8 @@ export interface EncryptOptions extends RegistryFlags, Each {
   expectRecipients?: string[] | string;
   /** The config-leak check: `warn` (the default), `fail` or `off`. */
   configSecrets?: 'warn' | 'fail' | 'off';
+  /** Push blobs and manifests by digest and tag nothing (`image` is then the repository alone), for `index`. */
+  pushByDigest?: boolean;
 }
 
 export type PushOptions = EncryptOptions & { image: string };
@@ -117,6 +119,19 @@ export interface RewrapOptions extends RegistryFlags, Each {
   keyproviderConfig?: string;
 }
 
+/** Index: one OCI index over images already in the registry (each platform pushed by digest), then tagged. */
+export interface IndexOptions extends RegistryFlags, Each {
+  /** REPO[:TAG] the index goes to (latest when neither it nor `tags` names a tag). */
+  image: string;
+  tags?: string[];
+  /** Each platform's image: `REPO@sha256:…`, or a bare `sha256:…` in the image's repository. */
+  sources?: string[];
+  /** …or a folder of digest files (named by, or holding, one digest each), as a matrix's jobs upload them. */
+  digestsDir?: string;
+  /** Refuse a source with a layer that is not encrypted (default true). */
+  requireEncrypted?: boolean;
+}
+
 export interface InspectOptions extends RegistryFlags, Each {
   layout?: string;
   image?: string;
@@ -144,6 +159,8 @@ export interface Engine {
   /** Rewrap into `output` (an ImageReport), or push to `image` (then a PushReport). */
   rewrap(opts: RewrapOptions & { image: string }): Promise<PushReport>;
   rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport>;
+  /** Push an index over `sources` to `image`, verify it, then tag it. */
+  index(opts: IndexOptions): Promise<PushReport>;
   /** Remove the staging folders of runs under way, synchronously (for a host's signal handler). */
   removeTempsSync(): void;
 }
@@ -161,7 +178,7 @@ function list(v: number[] | string[] | string | undefined): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-type AnyOptions = EncryptOptions | DecryptOptions | InspectOptions | RewrapOptions;
+type AnyOptions = EncryptOptions | DecryptOptions | InspectOptions | RewrapOptions | IndexOptions;
 
 function strings(o: AnyOptions): RequestStrings {
   if (o.ca !== undefined && o.caFile !== undefined) {
@@ -175,10 +192,10 @@ function strings(o: AnyOptions): RequestStrings {
       'give -----BEGIN CERTIFICATE----- text in ca, or a path in caFile',
     );
   }
-  const e = o as Partial<EncryptOptions> & Partial<RewrapOptions>;
+  const e = o as Partial<EncryptOptions> & Partial<RewrapOptions> & Partial<IndexOptions>;
   const all: Record<string, string | string[] | undefined> = {
-    layout: o.layout,
-    'ref-name': o.refName,
+    layout: e.layout,
+    'ref-name': e.refName,
     image: o.image,
     tags: many(e.tags),
     recipients: many(e.recipients),
@@ -201,6 +218,10 @@ function strings(o: AnyOptions): RequestStrings {
     'verify-private-keys': Array.isArray(e.verifyKeys) ? e.verifyKeys.join('\n') : e.verifyKeys,
     'expect-recipients': list(e.expectRecipients),
     'config-secrets': e.configSecrets,
+    'push-by-digest': str(e.pushByDigest),
+    sources: many(e.sources),
+    'digests-dir': e.digestsDir,
+    'require-encrypted': str(e.requireEncrypted),
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RequestStrings;
 }
@@ -238,6 +259,7 @@ export function engineFor(host: EngineHost): Engine {
     decrypt: (o) => run('decrypt', o),
     inspect: (o) => run('inspect', o),
     rewrap: ((o: RewrapOptions) => run('rewrap', o)) as Engine['rewrap'],
+    index: (o) => run('index', o) as Promise<PushReport>,
     removeTempsSync: () => temps.removeSync(),
   };
 }

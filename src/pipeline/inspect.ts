@@ -11,7 +11,8 @@ export interface InspectOptions extends SourceOptions {
   refName?: string;
 }
 
-function platformReport(node: ManifestNode): PlatformReport {
+/** A manifest as it is (no layer changed): its platform, and who each encrypted layer opens for. */
+export function platformReport(node: ManifestNode): PlatformReport {
   return {
     platform: formatPlatform(node.platform),
     digest: node.desc.digest,

@@ -48,6 +48,8 @@ export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   tempDir: string;
   registry: RegistryOptions;
   verify: boolean;
+  /** Push blobs and manifests by digest and tag nothing (a matrix job's platform, for a later `index`). */
+  pushByDigest?: boolean;
 }
 
 export interface PushReport extends ImageReport {
@@ -61,14 +63,18 @@ export interface PushReport extends ImageReport {
   pushed: PushStats;
 }
 
-/** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
-export function pushTargets(image: string, tags: string[] = []): Reference[] {
+/**
+ * Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. By digest,
+ * the repository alone, untagged (the request refuses a tag with push-by-digest).
+ */
+export function pushTargets(image: string, tags: string[] = [], byDigest = false): Reference[] {
   const main = parseReference(image);
   if (main.digest) {
     throw new OepError('E_IMAGE_REF', `image ${image} names a digest; a push needs a repository and tag`, {
       hint: 'write REPO[:TAG]; the digest is an output',
     });
   }
+  if (byDigest) return [{ registry: main.registry, apiHost: main.apiHost, repository: main.repository }];
   const extra = tags.filter((t) => t.trim() !== '');
   // `latest` only when no tag at all was given (as docker push): with tags (metadata-action's), the image is
   // pushed by digest there and tagged with those alone.
@@ -97,13 +103,14 @@ export type PushTargetOptions = Pick<
   | 'concurrency'
   | 'signal'
   | 'verifyKeys'
+  | 'pushByDigest'
 >;
 
 /** The layer actions by which a run wrote a layer's encryption: each such layer must land with it intact. */
 const WROTE_ENCRYPTION = new Set<LayerReport['action']>(['encrypted', 'rewrapped', 'rekeyed']);
 
 /** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
-function encryptionIntact(l: Descriptor): boolean {
+export function encryptionIntact(l: Descriptor): boolean {
   const keys = Object.keys(l.annotations ?? {}).some((k) => k.startsWith(ANNOTATION_KEYS_PREFIX));
   return isEncryptedMediaType(l.mediaType) && keys && Boolean(l.annotations?.[ANNOTATION_PUBOPTS]);
 }
@@ -230,7 +237,7 @@ export async function pushPlanned(
   make: (stage: PushStage) => Promise<PushPlan>,
 ): Promise<PushReport> {
   const log = opts.log ?? (() => {});
-  const refs = pushTargets(opts.image, opts.tags);
+  const refs = pushTargets(opts.image, opts.tags, opts.pushByDigest);
   const conn = await connect(refs, opts, log);
   let folder: Awaited<ReturnType<typeof layoutFolder>> | undefined;
   try {

@@ -42,7 +42,11 @@ export type InputName =
   | 'rekey'
   | 'verify-private-keys'
   | 'expect-recipients'
-  | 'config-secrets';
+  | 'config-secrets'
+  | 'push-by-digest'
+  | 'sources'
+  | 'digests-dir'
+  | 'require-encrypted';
 
 export const DEFAULT_RETRIES = 3;
 

@@ -23,6 +23,7 @@ import {
   writablePath,
   type InputName,
 } from './request-values.js';
+import { indexSource, pushByDigestFrom, requireEncryptedFrom } from './request-index.js';
 import { rewrapSource } from './request-rewrap.js';
 import { checkRecipientPins, parseExpectedRecipients } from './recipient-pins.js';
 import { parseLayerList } from './selection.js';
@@ -31,12 +32,15 @@ import { verifyKeysFrom, type VerifyKey } from './verify-keys.js';
 export * from './request-values.js';
 export { recipientFingerprint } from './recipient-pins.js';
 
-export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap';
+export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap' | 'index';
 
 /** The raw inputs, as a front end read them: lists already split, everything else as given. */
-export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients'>, string>> & {
+export type RequestStrings = Partial<
+  Record<Exclude<InputName, 'tags' | 'recipients' | 'sources'>, string>
+> & {
   tags?: string[];
   recipients?: string[];
+  sources?: string[];
 };
 
 /** Where the result goes besides the front end's own outputs. */
@@ -60,6 +64,12 @@ export interface Request {
   rekey?: boolean;
   tags: string[];
   output?: string;
+  /** encrypt: push blobs and manifests by digest, tag nothing (push-by-digest). */
+  pushByDigest?: boolean;
+  /** index: each platform's image, `registry/repository@digest`, all in the image's registry. */
+  sources?: string[];
+  /** index: refuse a source manifest with a plaintext layer (require-encrypted, default true). */
+  requireEncrypted?: boolean;
   recipients: Recipient[];
   encryptLayers?: number[];
   platforms?: ReturnType<typeof platformsFrom>;
@@ -114,8 +124,9 @@ function usage(message: string): OepError {
 function source(
   command: Command,
   s: RequestStrings,
-): Pick<Request, 'layout' | 'from' | 'image' | 'tags' | 'output'> {
+): Pick<Request, 'layout' | 'from' | 'image' | 'tags' | 'output' | 'pushByDigest' | 'sources'> {
   if (command === 'rewrap') return rewrapSource(s);
+  if (command === 'index') return indexSource(s);
   const layout = (s.layout ?? '').trim() || undefined;
   const output = (s.output ?? '').trim() || undefined;
   if (command === 'decrypt' || command === 'inspect') {
@@ -136,6 +147,8 @@ function source(
       'the OCI layout folder or .tar your build step wrote (--layout PATH)',
     );
   }
+  // Before imageFrom, which would take a full reference among the tags for the image.
+  const pushByDigest = pushByDigestFrom(s);
   const { image, tags } = imageFrom({ image: s.image, tags: s.tags ?? [] });
   if (!image && !output) {
     throw inputError(
@@ -144,7 +157,13 @@ function source(
       'set image (push) or output (write a layout), or both: --image REPO[:TAG], --output DIR',
     );
   }
-  return { layout, ...(image ? { image } : {}), tags, ...(output ? { output } : {}) };
+  return {
+    layout,
+    ...(image ? { image } : {}),
+    tags,
+    ...(output ? { output } : {}),
+    ...(pushByDigest ? { pushByDigest } : {}),
+  };
 }
 
 function registry(s: RequestStrings, host: RequestHost): RegistryOptions {
@@ -212,6 +231,7 @@ export function fromStrings(command: Command, s: RequestStrings, host: RequestHo
     ...where,
     ...(refName ? { refName } : {}),
     ...(command === 'rewrap' ? { rekey: parseBool('rekey', s.rekey, false) } : {}),
+    ...(command === 'index' ? { requireEncrypted: requireEncryptedFrom(s) } : {}),
     recipients,
     ...(encryptLayers ? { encryptLayers } : {}),
     ...(platforms ? { platforms } : {}),

@@ -13,7 +13,8 @@ import type { ImageReport } from './result.js';
 /** Tekton's results: name → text. */
 export function tektonResults(r: ImageReport | PushReport): Record<string, string> {
   if (!('imageRef' in r)) return { IMAGE_DIGEST: r.digest };
-  const repos = [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))];
+  // Pushed by digest, nothing is tagged: the image's repository is still where it landed.
+  const repos = r.tags.length ? [...new Set(r.tags.map((t) => t.replace(/:[^:/]+$/, '')))] : [r.image];
   return {
     IMAGE_DIGEST: r.digest,
     IMAGE_URL: r.tags[0] ?? r.imageRef,

@@ -1,11 +1,12 @@
 /**
  * A checked request, run: the one place that turns a Request into the use case it asks for (encrypt into a
- * layout, encrypt and push, decrypt, inspect). The CLI, the Action and the library each build the request
+ * layout, encrypt and push, decrypt, inspect, rewrap, index). The CLI, the Action and the library each build the request
  * their way and hand it here with what their host supplies.
  */
 import { decryptImage } from './decrypt.js';
 import { encryptImage } from './encrypt.js';
 import type { RunHost } from './host.js';
+import { indexImage } from './index-image.js';
 import { inspectImage } from './inspect.js';
 import type { DecryptionKey } from './keys.js';
 import { pushImage, type PushReport } from './push.js';
@@ -62,8 +63,19 @@ export function runRequest(req: Request, runner: RequestRunner): Promise<ImageRe
         tempDir,
         verify: req.verify,
         registry,
+        ...(req.pushByDigest ? { pushByDigest: true } : {}),
       });
     }
+    case 'index':
+      return indexImage({
+        ...host,
+        image: req.image!,
+        tags: req.tags,
+        sources: req.sources ?? [],
+        requireEncrypted: req.requireEncrypted ?? true,
+        tempDir,
+        registry,
+      });
     case 'decrypt':
       return decryptImage({
         ...source(req, registry),

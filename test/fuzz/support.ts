@@ -40,6 +40,7 @@ const CODES = {
   E_RECIPIENTS: 1,
   E_CONFIG_SECRET: 1,
   E_GATE: 1,
+  E_PLAINTEXT: 1,
   E_INTERNAL: 0, // a bug of ours: never an expected failure of a parser
 } satisfies Record<ErrorCode, 0 | 1>; // a code added to the union without being listed here fails typecheck
 

@@ -27,8 +27,8 @@ test('dist/ equals a fresh bundle of src/', () => {
   );
   assert.equal(
     command.split(out).length,
-    8,
-    'the bundle script no longer writes dist/, dist/cli/, dist/rewrap/, dist/worker/ and the library (emptied first; JS and .d.ts) to dist/lib/',
+    9,
+    'the bundle script no longer writes dist/, dist/cli/, dist/rewrap/, dist/index/, dist/worker/ and the library (emptied first; JS and .d.ts) to dist/lib/',
   );
   const r = spawnSync('sh', ['-c', command], {
     cwd: ROOT,
@@ -79,7 +79,17 @@ test('the bundles start their layer workers (dist/worker) for large layers', asy
 test('the library bundle loads on its own, with its declarations beside it', async () => {
   const lib = join(ROOT, 'dist', 'lib');
   const mod = (await import(join(lib, 'index.js'))) as Record<string, unknown>;
-  for (const name of ['encrypt', 'push', 'decrypt', 'inspect', 'createEngine', 'isOepError', 'OepError']) {
+  for (const name of [
+    'encrypt',
+    'push',
+    'decrypt',
+    'inspect',
+    'rewrap',
+    'index',
+    'createEngine',
+    'isOepError',
+    'OepError',
+  ]) {
     assert.equal(typeof mod[name], 'function', `dist/lib/index.js exports ${name}`);
   }
   const types = readFileSync(join(lib, 'index.d.ts'), 'utf8');

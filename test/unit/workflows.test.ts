@@ -71,6 +71,7 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
     'verify-private-keys',
     'expect-recipients',
     'config-secrets',
+    'push-by-digest',
   ];
   assert.deepEqual(Object.keys(action.inputs).sort(), [...contractInputs].sort());
   assert.deepEqual(
@@ -83,6 +84,7 @@ test('action.yml holds the contract: node24, dist/index.js, every input and outp
   assert.equal(action.inputs.verify!.default, 'true');
   assert.equal(action.inputs['show-summary']!.default, 'true');
   assert.equal(action.inputs.attestations!.default, 'drop', 'attestation manifests are dropped unless asked');
+  assert.equal(action.inputs['push-by-digest']!.default, 'false');
   for (const out of ['digest', 'image', 'image-ref', 'tags', 'platform-digests', 'report']) {
     assert.ok(action.outputs[out], `output ${out} is missing`);
   }

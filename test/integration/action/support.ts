@@ -19,7 +19,10 @@ import { run } from '../../helpers/peers.js';
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
 /** The sub-actions, as the runner finds them: `<name>/action.yml` running `dist/<name>/index.js`. */
-const SUB_ACTIONS = { rewrap: join(ROOT, 'dist', 'rewrap', 'index.js') } as const;
+const SUB_ACTIONS = {
+  rewrap: join(ROOT, 'dist', 'rewrap', 'index.js'),
+  index: join(ROOT, 'dist', 'index', 'index.js'),
+} as const;
 export const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
 /** The node binaries the Action must run under: the runner's (node24, from the npm package) and this one. */
@@ -118,7 +121,7 @@ export interface RunOptions {
   workspace?: string;
   /** More environment for the step (RUNNER_TOOL_CACHE, variables a tool reads). */
   env?: Record<string, string>;
-  /** Run a sub-action (`rewrap`: rewrap/action.yml, dist/rewrap/index.js) instead of the main action. */
+  /** Run a sub-action (`rewrap`: rewrap/action.yml, dist/rewrap/index.js; `index`) instead of the main action. */
   subAction?: keyof typeof SUB_ACTIONS;
 }
 
