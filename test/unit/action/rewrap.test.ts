@@ -4,14 +4,14 @@
  * action's outputs), and inputs → the request and keys, each bad value failing on the input that holds it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { REWRAP_INPUT_NAMES, rewrapFailureMessage, rewrapRequest } from '../../../src/action/rewrap/main.js';
 import { asOepError } from '../../../src/errors.js';
-import { keyPair } from '../../helpers/fixtures.js';
+import { keyPair, tempDir } from '../../helpers/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -80,6 +80,17 @@ describe('rewrap inputs → request', () => {
     assert.equal(req.recipients.length, 1);
     assert.equal(keys.length, 2, 'two PEM blocks: two keys');
     assert.equal(rewrapRequest(base, {}).req.rekey, false, 'rekey defaults to false');
+  });
+
+  test('private-keys: a key file line beside PEM text is read too, not dropped', () => {
+    const file = join(tempDir(), 'c.pem');
+    writeFileSync(file, keyPair('p256').privatePem);
+    const { keys } = rewrapRequest({ ...base, 'private-keys': `${a.privatePem}\n${file}` }, {});
+    assert.equal(keys.length, 2);
+    assert.throws(
+      () => rewrapRequest({ ...base, 'private-keys': `${a.privatePem}\n${file}.missing` }, {}),
+      /private-keys .*c\.pem\.missing: cannot read the file/,
+    );
   });
 
   for (const [name, change, input, pattern] of [
