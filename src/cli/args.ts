@@ -38,7 +38,8 @@ them out, keep pushes them unencrypted.
 provider:NAME is an ocicrypt key provider described in --keyprovider-config FILE (or the file
 OCICRYPT_KEYPROVIDER_CONFIG names): {"key-providers": {NAME: {"cmd": {"path", "args"}} | {"grpc": "host:port"}}}.
 provider:attestation-agent[:keyid=kbs:///REPO/TYPE/TAG] with no keypath, given --kbs-url URL and
---kbs-admin-key FILE (the KBS's Ed25519 admin key), wraps for a fresh 32-byte KEK registered at that KBS first.
+--kbs-admin-key FILE (the KBS's Ed25519 admin key), wraps for a fresh 32-byte KEK registered at that KBS last,
+once the image is pushed by digest, verified and gated (or the output written and gated), before any tag.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
 Release gates: --verify-key PRIV (repeatable; a private key file, as --key takes it): after the push, by digest
 and before any tag, every encrypted layer must open with each key and the smallest encrypted layer of each

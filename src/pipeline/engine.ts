@@ -59,7 +59,8 @@ export interface EncryptOptions extends RegistryFlags, Each {
   keyproviderConfig?: string;
   /**
    * A Key Broker Service (https, or http to a loopback host) where each `provider:attestation-agent[:keyid=ID]`
-   * recipient without keypath gets a fresh KEK registered before encrypting; needs kbsAdminKey.
+   * recipient without keypath gets a fresh KEK, registered last: after the push (by digest, verified, gated)
+   * and before the tags, or once the output is written and gated; needs kbsAdminKey.
    */
   kbsUrl?: string;
   /** The KBS's Ed25519 admin key: PEM text, or the path of its file. */

@@ -7,8 +7,10 @@
  * (not 2 hours) with a random jti, so a token seen in a proxy log is soon worthless.
  *
  * The KEKs of a run are made when its recipients are resolved (KbsRegistrar.recipient, synchronous like every
- * other recipient) and registered once, by register(), after every check of the run passed and before the first
- * layer is encrypted: a bad layout never overwrites a KEK the KBS holds.
+ * other recipient) and registered once, by register(), as the run's last step before anything becomes visible:
+ * after the image is pushed by digest, read back and gated, before its tags (or once the output is written and
+ * gated). A run that fails before then (a bad layout, an upload, the gate) never overwrites a KEK the KBS holds,
+ * which images already pushed under a named keyid open with.
  */
 import { createPrivateKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';

@@ -1,8 +1,9 @@
 /**
  * The runner contract with kbs-url and kbs-admin-key (PEM text, as from a secret): the key is masked before
  * anything else is printed and never shown; the KEK is registered at a test KBS on 127.0.0.1 that verifies the
- * Ed25519 admin JWT, and the KEK it stored decrypts the layout the step wrote. A refusing KBS fails the step on
- * the input at fault, with no output and nothing written.
+ * Ed25519 admin JWT, and the KEK it stored decrypts the layout the step wrote. The KEK is registered last, once
+ * the layout is written and gated: a refusing KBS fails the step on the input at fault, with no output and the
+ * layout removed.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
