@@ -19,7 +19,8 @@ export const USAGE = `Usage:
   oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
   oci-encrypt-push rewrap  (--layout PATH [--ref-name NAME] | --from REF) (--output DIR | --image REF [--tag T]...)
                            (--key KEY)... (--recipient SPEC)... [--rekey[=false]] [--keyprovider-config FILE]
-                           [--verify=false] [--digest-file F] [--report F] [--results-dir DIR] [--json]
+                           [--expect-recipients FP,...] [--verify=false] [--digest-file F] [--report F]
+                           [--results-dir DIR] [--json]
   (with --image or --from, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries
   apply)
 
@@ -46,7 +47,7 @@ and before any tag, every encrypted layer must open with each key and the smalle
 platform is read back and decrypted, its HMAC checked; else nothing is tagged and no digest is printed (with
 --output only: the layout as written, removed on failure). --expect-recipients FP,...: the recipients must be
 exactly these, FP = sha256:HEX of the DER public key (a certificate's key) or provider:NAME; checked before
-anything is encrypted. --config-secrets warn|fail|off (default warn): report secret-shaped values in the
+anything is encrypted (a rewrap's --recipient set too). --config-secrets warn|fail|off (default warn): report secret-shaped values in the
 plaintext image config (Env, Labels, history) and annotations by where and rule, never the value; fail stops
 before anything is written or pushed.
 Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
@@ -143,6 +144,7 @@ const ALLOWED: Record<string, OptionName[]> = {
     'report',
     'results-dir',
     'keyprovider-config',
+    'expect-recipients',
     'json',
     ...READ_REGISTRY,
   ],

@@ -116,6 +116,8 @@ export interface RewrapOptions extends RegistryFlags, Each {
   /** Read back what landed before reporting a digest (default true). */
   verify?: boolean;
   keyproviderConfig?: string;
+  /** Recipient pinning: the recipients must be exactly these `sha256:HEX` or `provider:NAME` fingerprints. */
+  expectRecipients?: string[] | string;
 }
 
 export interface InspectOptions extends RegistryFlags, Each {

@@ -35,7 +35,16 @@ test('rewrap/action.yml: node24 on the shared bundle, the inputs of the contract
     /ncc build src\/action\/rewrap\/index\.ts -o dist\/rewrap /,
     'npm run bundle builds it',
   );
-  for (const name of ['from', 'image', 'tags', 'private-keys', 'public-keys', 'recipients', 'rekey']) {
+  for (const name of [
+    'from',
+    'image',
+    'tags',
+    'private-keys',
+    'public-keys',
+    'recipients',
+    'rekey',
+    'expect-recipients',
+  ]) {
     assert.ok(action.inputs[name], `input ${name} of design.md is missing`);
   }
   assert.deepEqual(
@@ -100,6 +109,12 @@ describe('rewrap inputs → request', () => {
     ['a bad rekey', { rekey: 'yes' }, 'rekey', /"yes" is not true or false/],
     ['no from', { from: '' }, 'from', /is required/],
     ['no image', { image: '' }, 'image', /is empty/],
+    [
+      'a recipient not pinned',
+      { 'expect-recipients': `sha256:${'0'.repeat(64)}` },
+      'expect-recipients',
+      /not the expected/,
+    ],
   ] as const) {
     test(`${name}: fails on ${input}`, () => {
       let err: unknown;
