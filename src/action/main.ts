@@ -125,8 +125,9 @@ export function mask(secret: string): void {
 }
 
 /**
- * Private key text (verify-private-keys): the whole value and each line of it, since the runner matches a mask
- * line by line in the log. PEM armour lines are no secret, and masking them would hide every key header.
+ * Private key text (verify-private-keys, kbs-admin-key): the whole value and each line of it, since the runner
+ * matches a mask line by line in the log. PEM armour lines are no secret, and masking them would hide every key
+ * header.
  */
 function maskKeyText(text: string): void {
   if (!text.trim()) return;
@@ -142,7 +143,7 @@ export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {})
     const inputs = getInputs();
     // Mask first: nothing below may print them, but a library error message might echo a header.
     if (inputs.password) mask(inputs.password);
-    if (inputs['kbs-admin-key']) mask(inputs['kbs-admin-key']);
+    maskKeyText(inputs['kbs-admin-key']);
     maskKeyText(inputs['verify-private-keys']);
     // Before the request: the key-provider configuration may name a command these put on PATH.
     await installTools(parseToolLines(inputs['keyprovider-tools']), info);

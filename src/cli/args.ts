@@ -20,7 +20,8 @@ export const USAGE = `Usage:
   oci-encrypt-push inspect (--layout PATH [--ref-name NAME] | --image REF) [--json]
   oci-encrypt-push rewrap  (--layout PATH [--ref-name NAME] | --from REF) (--output DIR | --image REF [--tag T]...)
                            (--key KEY)... (--recipient SPEC)... [--rekey[=false]] [--keyprovider-config FILE]
-                           [--verify=false] [--digest-file F] [--report F] [--results-dir DIR] [--json]
+                           [--expect-recipients FP,...] [--verify=false] [--digest-file F] [--report F]
+                           [--results-dir DIR] [--json]
   oci-encrypt-push index   --image REPO[:TAG] [--tag T]... (SOURCE... | --digests-dir DIR)
                            [--require-encrypted=false] [--digest-file F] [--report F] [--results-dir DIR] [--json]
   (with --image or --from, the registry options --tls-verify, --ca-file, --username/--password-stdin, --retries
@@ -50,14 +51,15 @@ them out, keep pushes them unencrypted.
 provider:NAME is an ocicrypt key provider described in --keyprovider-config FILE (or the file
 OCICRYPT_KEYPROVIDER_CONFIG names): {"key-providers": {NAME: {"cmd": {"path", "args"}} | {"grpc": "host:port"}}}.
 provider:attestation-agent[:keyid=kbs:///REPO/TYPE/TAG] with no keypath, given --kbs-url URL and
---kbs-admin-key FILE (the KBS's Ed25519 admin key), wraps for a fresh 32-byte KEK registered at that KBS first.
+--kbs-admin-key FILE (the KBS's Ed25519 admin key), wraps for a fresh 32-byte KEK registered at that KBS last,
+once the image is pushed by digest, verified and gated (or the output written and gated), before any tag.
 A key's passphrase can be given as FILE:file=PWFILE or FILE:env=VAR to keep it off the command line.
 Release gates: --verify-key PRIV (repeatable; a private key file, as --key takes it): after the push, by digest
 and before any tag, every encrypted layer must open with each key and the smallest encrypted layer of each
 platform is read back and decrypted, its HMAC checked; else nothing is tagged and no digest is printed (with
 --output only: the layout as written, removed on failure). --expect-recipients FP,...: the recipients must be
 exactly these, FP = sha256:HEX of the DER public key (a certificate's key) or provider:NAME; checked before
-anything is encrypted. --config-secrets warn|fail|off (default warn): report secret-shaped values in the
+anything is encrypted (a rewrap's --recipient set too). --config-secrets warn|fail|off (default warn): report secret-shaped values in the
 plaintext image config (Env, Labels, history) and annotations by where and rule, never the value; fail stops
 before anything is written or pushed.
 Registry credentials: --username with --password-stdin (or OCI_ENCRYPT_PUSH_USERNAME/OCI_ENCRYPT_PUSH_PASSWORD),
@@ -172,6 +174,7 @@ const ALLOWED: Record<string, OptionName[]> = {
     'report',
     'results-dir',
     'keyprovider-config',
+    'expect-recipients',
     'json',
     ...READ_REGISTRY,
   ],

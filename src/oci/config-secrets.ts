@@ -5,6 +5,12 @@
  *
  * Pure: parsed documents in, findings out. A finding names where and which rule, never the value; a name that
  * itself looks like a secret (an Env entry that is a bare token) is replaced by its position.
+ *
+ * Configs may be 4 MiB of hostile text, so every rule runs in time linear in its input: an attempt that can walk
+ * a whole run of characters before failing may start only where such a run starts (the JWT rule's lookbehind);
+ * the other rules fail or succeed within a few dozen characters of where they start. And only the first 64 KiB
+ * of each value (Env entry, label, annotation, history line, Cmd, Entrypoint) is read: secrets sit in short
+ * values, and the scan stays bounded whatever a rule becomes.
  */
 
 export type SecretRule =
@@ -34,9 +40,15 @@ const VALUE_RULES: readonly [SecretRule, RegExp][] = [
   ['npm-token', /\bnpm_[A-Za-z0-9]{36}\b/],
   ['slack-token', /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
   ['private-key', /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/],
-  // header.payload.signature, both JSON objects in base64url ({" is eyJ).
-  ['jwt', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
+  // header.payload.signature, both JSON objects in base64url ({" is eyJ). Not `\b`: `-eyJ-eyJ…` would start
+  // a match at every eyJ, each walking the rest of the run, quadratic in its length.
+  ['jwt', /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
 ];
+
+/** How much of one value is scanned (see above). */
+export const SCANNED_PER_VALUE = 64 * 1024;
+
+const head = (text: string) => (text.length > SCANNED_PER_VALUE ? text.slice(0, SCANNED_PER_VALUE) : text);
 
 /** Values that hold no secret whatever the name says (flags, references to a variable, masks). */
 const HARMLESS = /^(?:true|false|yes|no|on|off|0|1|none|null|disabled|enabled|\$\{?\w+\}?|\**)$/i;
@@ -51,9 +63,11 @@ function words(name: string): string {
 
 /** The name rule that a NAME with a non-empty VALUE breaks, if any. */
 function nameRule(name: string, value: string): SecretRule | undefined {
-  const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
+  const v = head(value)
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2');
   if (v === '' || HARMLESS.test(v)) return undefined;
-  const n = words(name);
+  const n = words(head(name));
   if (/SECRET_ACCESS_KEY$/.test(n)) return 'aws-secret-access-key';
   // A path to a secret (POSTGRES_PASSWORD_FILE, the docker secrets convention) is not the secret.
   if (/_(?:FILE|PATH|DIR)$/.test(n)) return undefined;
@@ -64,7 +78,8 @@ function nameRule(name: string, value: string): SecretRule | undefined {
 }
 
 function valueRules(value: string): SecretRule[] {
-  return VALUE_RULES.filter(([, re]) => re.test(value)).map(([rule]) => rule);
+  const text = head(value);
+  return VALUE_RULES.filter(([, re]) => re.test(text)).map(([rule]) => rule);
 }
 
 /** How a name may be shown: itself when short and not secret-shaped, else its position. */
@@ -83,7 +98,7 @@ function scanPair(name: string, value: string, where: string): Omit<ConfigFindin
 /** `NAME=VALUE` words of a command line (ENV, ARG, and the build arguments BuildKit puts before RUN). */
 function assignments(text: string): [string, string][] {
   const out: [string, string][] = [];
-  for (const m of text.matchAll(/(?:^|[\s|;&])([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|\S*)/g)) {
+  for (const m of head(text).matchAll(/(?:^|[\s|;&])([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|\S*)/g)) {
     out.push([m[1]!, m[2]!]);
   }
   return out;

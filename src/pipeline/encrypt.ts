@@ -3,6 +3,7 @@
  * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
  */
 import { OepError } from '../errors.js';
+import { removeFolder } from '../host/files.js';
 import { openLayout } from '../oci/layout/source.js';
 import { LayoutWriter } from '../oci/layout/writer.js';
 import { isEncryptableLayer, isEncryptedMediaType } from '../oci/mediatypes.js';
@@ -35,8 +36,12 @@ export interface EncryptOptions extends RunHost {
   attestations?: AttestationMode;
   /** Told of each layer and config as soon as it is final in the output: a push starts uploading it. */
   onBlob?: BlobListener;
-  /** Awaited once every selection is checked, before anything is written (a KBS registers the KEKs). */
-  beforeEncrypt?: () => Promise<void>;
+  /**
+   * Awaited last, before anything becomes visible: once the layout is written and gated, or a push's image is in
+   * the registry by digest, verified and gated, before its tags (a KBS registers the KEKs). On failure the output
+   * is removed and no tag is pushed.
+   */
+  beforePublish?: () => Promise<void>;
   /** The config-leak check: warn (the default), fail before anything is written, or off. */
   configSecrets?: ConfigSecretsMode;
   /** The decryptability gate: what was written (or pushed) must open for each of these keys. */
@@ -124,7 +129,6 @@ export async function encryptToLayout(
   const configSecrets = checkConfigSecrets(image, opts.configSecrets ?? 'warn', log);
   const chosen = await chooseLayers(source, image, opts, log);
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
-  await opts.beforeEncrypt?.();
   const writer = await LayoutWriter.create(opts.output, opts.temps ? { temps: opts.temps } : {});
   const workers = startWorkers(opts);
   try {
@@ -159,11 +163,28 @@ export async function encryptToLayout(
   }
 }
 
-/** Encrypt into a layout; with verify keys, the layout as written must open for each (else it is removed). */
+/** Run the beforePublish hook; when it fails, the output written (if any) is removed: nothing partial lands. */
+export async function beforePublish(
+  opts: Pick<EncryptOptions, 'beforePublish'>,
+  output?: string,
+): Promise<void> {
+  try {
+    await opts.beforePublish?.();
+  } catch (err) {
+    if (output) await removeFolder(output).catch(() => {}); // the hook's error is the one to report
+    throw err;
+  }
+}
+
+/**
+ * Encrypt into a layout; with verify keys, the layout as written must open for each (else it is removed). Then
+ * beforePublish, the last step (else the layout is removed too).
+ */
 export async function encryptImage(opts: EncryptOptions): Promise<ImageReport> {
   const { report } = await encryptToLayout(opts);
   if (opts.verifyKeys?.length) {
     report.gate = await gateLayout(opts.output, opts.verifyKeys, opts.log ?? (() => {}), opts.signal);
   }
+  await beforePublish(opts, opts.output);
   return report;
 }

@@ -59,7 +59,8 @@ export interface EncryptOptions extends RegistryFlags, Each {
   keyproviderConfig?: string;
   /**
    * A Key Broker Service (https, or http to a loopback host) where each `provider:attestation-agent[:keyid=ID]`
-   * recipient without keypath gets a fresh KEK registered before encrypting; needs kbsAdminKey.
+   * recipient without keypath gets a fresh KEK, registered last: after the push (by digest, verified, gated)
+   * and before the tags, or once the output is written and gated; needs kbsAdminKey.
    */
   kbsUrl?: string;
   /** The KBS's Ed25519 admin key: PEM text, or the path of its file. */
@@ -117,6 +118,8 @@ export interface RewrapOptions extends RegistryFlags, Each {
   /** Read back what landed before reporting a digest (default true). */
   verify?: boolean;
   keyproviderConfig?: string;
+  /** Recipient pinning: the recipients must be exactly these `sha256:HEX` or `provider:NAME` fingerprints. */
+  expectRecipients?: string[] | string;
 }
 
 /** Index: one OCI index over images already in the registry (each platform pushed by digest), then tagged. */

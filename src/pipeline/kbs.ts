@@ -7,8 +7,10 @@
  * (not 2 hours) with a random jti, so a token seen in a proxy log is soon worthless.
  *
  * The KEKs of a run are made when its recipients are resolved (KbsRegistrar.recipient, synchronous like every
- * other recipient) and registered once, by register(), after every check of the run passed and before the first
- * layer is encrypted: a bad layout never overwrites a KEK the KBS holds.
+ * other recipient) and registered once, by register(), as the run's last step before anything becomes visible:
+ * after the image is pushed by digest, read back and gated, before its tags (or once the output is written and
+ * gated). A run that fails before then (a bad layout, an upload, the gate) never overwrites a KEK the KBS holds,
+ * which images already pushed under a named keyid open with.
  */
 import { createPrivateKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
@@ -20,6 +22,8 @@ import { parseAttestationAgentParams } from '../ocicrypt/keywrap/attestation-age
 
 const TOKEN_LIFETIME = '5m';
 const BODY_CHARS = 200;
+/** How much of a KBS's error body is read: enough to quote, never a body without end. */
+const BODY_BYTES = 4096;
 const URL_HINT = 'give the KBS as https://HOST[:PORT] (http:// only to 127.0.0.1, ::1 or localhost)';
 
 /** A host whose traffic never leaves the machine: 127.0.0.0/8, ::1, localhost. */
@@ -29,15 +33,26 @@ function isLoopback(hostname: string): boolean {
   );
 }
 
-/** kbs-url checked: an http(s) URL, plain http only to a loopback host. Never echoes user info. */
+/**
+ * kbs-url checked: an http(s) URL without user info, plain http only to a loopback host. Never echoes user info:
+ * a password in the URL would otherwise reach messages (fetch quotes the URL when it refuses one with
+ * credentials); the KBS is authorized by the admin key alone.
+ */
 export function kbsUrlFrom(value: string): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new OepError('E_USAGE', `kbs-url: ${JSON.stringify(value)} is not a URL`, { hint: URL_HINT });
+    // Shown only without an @: what comes before one may be a password.
+    const what = value.includes('@') ? 'the value' : JSON.stringify(value);
+    throw new OepError('E_USAGE', `kbs-url: ${what} is not a URL`, { hint: URL_HINT });
   }
   const shown = `${url.protocol}//${url.host}`;
+  if (url.username || url.password) {
+    throw new OepError('E_USAGE', `kbs-url: ${shown} carries a user name or password`, {
+      hint: `${URL_HINT}, without USER:PASSWORD@: the KBS is authorized by kbs-admin-key`,
+    });
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new OepError('E_USAGE', `kbs-url: ${shown} is not an http(s) URL`, { hint: URL_HINT });
   }
@@ -116,6 +131,27 @@ function adminToken(admin: KeyObject): Promise<string> {
     .sign(admin);
 }
 
+/** The start of a response body (at most BODY_BYTES), as text; the rest is not read. */
+async function bodyStart(res: Response): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // What was read is enough to quote; the status is the error.
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, BODY_BYTES).toString('utf8');
+}
+
 /** Register a KEK under a keyid at the KBS; any non-2xx answer is an error that names the status. */
 export async function registerKek(
   kbsUrl: string | URL,
@@ -127,7 +163,7 @@ export async function registerKek(
   const url = new URL(`/kbs/v0/resource/${resourcePath(keyid)}`, base);
   const res = await post(url, await adminToken(admin), kek);
   if (res.ok) return;
-  const body = sanitized(await res.text().catch(() => ''));
+  const body = sanitized(await bodyStart(res));
   const auth = res.status === 401 || res.status === 403;
   const said = `the KBS at ${url.origin} refused the KEK for ${keyid}: answered ${res.status}${body ? ` (${body})` : ''}`;
   throw auth

@@ -23,7 +23,9 @@ export {
  * can reach a message or a warning, since a private key would be echoed whole.
  */
 function refuseKeyText(spec: string, input: string): void {
-  if (spec.includes('\n') || spec.includes('-----BEGIN') || spec.length > 4096) {
+  // A long base64 line is a key's body (a PEM cut at its BEGIN line), unless a file has that name.
+  const body = /^[A-Za-z0-9+/]{40,}={0,2}$/.test(spec) && !pathExists(spec);
+  if (body || spec.includes('\n') || spec.includes('-----') || spec.length > 4096) {
     throw new OepError('E_USAGE', `${input}: the value is key text, not the path of a key file`, {
       hint: 'give a file path; PEM text goes in public-keys (the library: publicKeys, or parsed keys)',
     });
@@ -109,4 +111,48 @@ export function decryptionKeysFrom(
   return pairCertificates(
     keys.flatMap((k) => (typeof k === 'string' ? decryptionKeysFromSpec(k, env, warn, providers) : [k])),
   );
+}
+
+/**
+ * A value that holds keys as a secret holds them and as files alike, read line by line: PEM blocks (several:
+ * several keys) or one JWK value are key text; every other non-blank line is a spec as `--key` takes it (`FILE`,
+ * `FILE:file=PWFILE`, `FILE:env=VAR`, `provider:NAME[:PARAMS]`). Nothing is skipped: a line outside a block that
+ * names no key fails as a file that cannot be read, so a gate never checks fewer keys than were listed.
+ */
+export function decryptionKeysFromText(
+  text: string,
+  env: Record<string, string | undefined>,
+  warn: (line: string) => void,
+  providers: Providers | undefined,
+  input: string,
+): DecryptionKey[] {
+  const { keyText, specs } = splitKeyText(text);
+  const parsed = keyText ? parseDecryptionKeys(Buffer.from(keyText, 'utf8'), input) : [];
+  return pairCertificates([
+    ...parsed,
+    ...specs.flatMap((spec) => decryptionKeysFromSpec(spec, env, warn, providers, input)),
+  ]);
+}
+
+function splitKeyText(text: string): { keyText: string; specs: string[] } {
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const specs = lines.filter((l) => isProviderSpec(l));
+  const rest = lines.filter((l) => !isProviderSpec(l));
+  // A JWK (object or set) spans lines of JSON: all of it is key text.
+  if (/^[{[]/.test(rest[0] ?? '')) return { keyText: rest.join('\n'), specs };
+  const key: string[] = [];
+  let open = false;
+  for (const line of rest) {
+    // An END line outside a block: a key cut at its start, whose base64 lines must not be read as file
+    // names (they would be echoed in messages); the PEM reader refuses the whole value by line number.
+    if (!open && line.includes('-----END')) return { keyText: rest.join('\n'), specs };
+    if (line.includes('-----BEGIN')) open = true;
+    if (open) key.push(line);
+    else specs.push(line);
+    if (line.includes('-----END')) open = false;
+  }
+  return { keyText: key.join('\n'), specs };
 }

@@ -81,6 +81,17 @@ function hintFor(name: string, cfg: GrpcProvider, e: grpc.ServiceError): string 
   return `${hint}; grpc-tls: root-ca-file must hold the CA that signed its certificate, server-name a name the certificate holds, and cert-file/key-file a client certificate it accepts if it asks for one`;
 }
 
+/**
+ * grpc-js would otherwise tunnel the channel through grpc_proxy/https_proxy/http_proxy (HTTP CONNECT), and a
+ * plaintext channel to a sidecar on 127.0.0.1 would then hand the wrap request, layer key included, to that proxy
+ * in the clear. A provider's address is configured explicitly, so it is always dialled direct.
+ */
+function channelOptions(tls: GrpcTls | undefined): grpc.ChannelOptions {
+  const options: grpc.ChannelOptions = { 'grpc.enable_http_proxy': 0 };
+  if (tls?.serverName) options['grpc.ssl_target_name_override'] = tls.serverName;
+  return options;
+}
+
 type Call = (req: Record<string, Buffer>, opts: grpc.CallOptions, cb: grpc.requestCallback<unknown>) => void;
 
 export function grpcTransport(
@@ -94,7 +105,7 @@ export function grpcTransport(
   const who = `key provider ${name} (grpc ${cfg.address})`;
   return async (op, request) => {
     const Client = keyProviderClient();
-    const options = cfg.tls?.serverName ? { 'grpc.ssl_target_name_override': cfg.tls.serverName } : {};
+    const options = channelOptions(cfg.tls);
     const client = new Client(cfg.address, creds, options) as unknown as Record<string, Call>;
     try {
       const answer = await new Promise<unknown>((resolve, reject) => {

@@ -28,7 +28,7 @@ import {
 } from '../registry/reference.js';
 import { verifyPushAccess, verifyPushed, verifyTags } from '../registry/verify.js';
 import { gateRegistry } from './decrypt-gate.js';
-import { encryptToLayout, type EncryptOptions } from './encrypt.js';
+import { beforePublish, encryptToLayout, type EncryptOptions } from './encrypt.js';
 import { anySignal } from './host.js';
 import { defaultConcurrency } from '../host/layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
@@ -104,6 +104,7 @@ export type PushTargetOptions = Pick<
   | 'signal'
   | 'verifyKeys'
   | 'pushByDigest'
+  | 'beforePublish'
 >;
 
 /** The layer actions by which a run wrote a layer's encryption: each such layer must land with it intact. */
@@ -265,6 +266,9 @@ export async function pushPlanned(
         output,
       });
     }
+    // The last step before a tag makes the image visible (a KBS registers its KEKs): a failure above leaves
+    // the KBS as it was, and a failure here leaves no tag and no output.
+    await beforePublish(opts, opts.output);
     await pushTags(conn.targets, root, pushOpts);
     if (opts.verify) {
       await verifyTags(conn.targets, root);

@@ -4,7 +4,7 @@
  * checks and messages of request.ts, for the rewrap's side of the contract.
  */
 import { OepError } from '../errors.js';
-import { decryptionKeysFrom, parseDecryptionKeys, type DecryptionKey } from './keys.js';
+import { decryptionKeysFromText, type DecryptionKey } from './keys.js';
 import type { Providers } from './providers.js';
 import type { Request, RequestStrings } from './request.js';
 import { imageFrom, inputError } from './request-values.js';
@@ -56,18 +56,14 @@ export function rewrapSource(
 
 /**
  * The Action's private-keys: PEM or JWK text straight from a secret, several blocks being several keys;
- * `provider:NAME[:PARAMS]` lines are key providers. At least one key.
+ * `provider:NAME[:PARAMS]` and key file lines are specs (decryptionKeysFromText). At least one key.
  */
 export function privateKeysFrom(
   text: string,
   env: Record<string, string | undefined>,
   providers: Providers,
 ): DecryptionKey[] {
-  const lines = text.split('\n').map((l) => l.trim());
-  const specs = lines.filter((l) => l.startsWith('provider:'));
-  const keyText = lines.filter((l) => !l.startsWith('provider:')).join('\n');
-  const parsed = keyText.trim() ? parseDecryptionKeys(Buffer.from(keyText), 'private-keys') : [];
-  if (parsed.length === 0 && specs.length === 0) {
+  if (!text.trim()) {
     throw inputError(
       'private-keys',
       'is empty: a rewrap needs a private key that opens the layers',
@@ -75,7 +71,7 @@ export function privateKeysFrom(
     );
   }
   try {
-    return decryptionKeysFrom([...parsed, ...specs], env, () => {}, providers, 'rewrap');
+    return decryptionKeysFromText(text, env, () => {}, providers, 'private-keys');
   } catch (err) {
     if (err instanceof OepError && !err.message.startsWith('private-keys')) {
       throw new OepError(err.code, `private-keys: ${err.message}`, { hint: err.hint, cause: err });

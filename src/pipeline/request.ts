@@ -81,7 +81,7 @@ export interface Request {
   results: ResultFiles;
   /** Key providers (`provider:NAME`), configured by keyprovider-config: for a decrypt's keys too. */
   providers: Providers;
-  /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before encrypting. */
+  /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before any tag. */
   kbs?: KbsRegistrar;
   /** The decryptability gate's keys (verify-private-keys): what landed must open for each. */
   verifyKeys: VerifyKey[];

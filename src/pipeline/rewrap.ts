@@ -24,6 +24,7 @@ import { BlobPusher } from '../registry/push.js';
 import { parseReference } from '../registry/reference.js';
 import type { RunHost } from './host.js';
 import type { DecryptionKey, Recipient } from './keys.js';
+import { recipientFingerprint } from './recipient-pins.js';
 import {
   pushPlanned,
   StagedBlobs,
@@ -105,7 +106,7 @@ function rewrapReport<T extends ImageReport>(report: T, opts: RewrapImageOptions
   report.recipients = opts.recipients.map((r) => ({
     type: r.type,
     alg: r.alg,
-    fingerprint: r.fingerprint,
+    fingerprint: recipientFingerprint(r),
     source: r.source,
   }));
   return report;

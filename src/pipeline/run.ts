@@ -43,8 +43,9 @@ function encryptOptions(req: Request, host: RunHost) {
     configSecrets: req.configSecrets,
     verifyKeys: req.verifyKeys,
     ...host,
-    // The KBS gets the run's KEKs once, when every check passed and before any layer is encrypted.
-    ...(req.kbs ? { beforeEncrypt: () => req.kbs!.register(host.log) } : {}),
+    // The KBS gets the run's KEKs last, once what was made landed, verified and passed the gate, and before
+    // anything is visible (a tag, the output): a failed run leaves the KEK under a named keyid as it was.
+    ...(req.kbs ? { beforePublish: () => req.kbs!.register(host.log) } : {}),
   };
 }
 

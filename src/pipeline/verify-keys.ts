@@ -6,8 +6,7 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { ATTESTATION_AGENT } from '../ocicrypt/keywrap/attestation-agent.js';
-import { pairCertificates } from '../ocicrypt/keys.js';
-import { decryptionKeysFromSpec, parseDecryptionKeys, type DecryptionKey } from './keys.js';
+import { decryptionKeysFromText, type DecryptionKey } from './keys.js';
 import type { Providers } from './providers.js';
 import { fromInput } from './request-values.js';
 
@@ -31,14 +30,10 @@ export function keyFingerprint(k: DecryptionKey): string {
     .digest('hex')}`;
 }
 
-/** Key text (PEM or JWK, as a secret holds it) rather than paths. */
-function isKeyText(value: string): boolean {
-  return value.includes('-----BEGIN') || value.startsWith('{') || value.startsWith('[');
-}
-
 /**
- * `verify-private-keys`: PEM or JWK text (several blocks: several keys), or paths one a line (each as `--key`
- * takes them: `FILE`, `FILE:file=PWFILE`, `FILE:env=VAR`, `provider:NAME[:PARAMS]`). Public keys are refused: the
+ * `verify-private-keys`: PEM or JWK text (several blocks: several keys) and paths one a line, mixed as the user
+ * likes (each as `--key` takes them: `FILE`, `FILE:file=PWFILE`, `FILE:env=VAR`, `provider:NAME[:PARAMS]`),
+ * read by decryptionKeysFromText as rewrap's private-keys are. Public keys are refused: the
  * gate proves that the holder of the private key can decrypt, which a public key cannot show.
  */
 export function verifyKeysFrom(
@@ -49,17 +44,7 @@ export function verifyKeysFrom(
 ): VerifyKey[] {
   const v = (value ?? '').trim();
   if (!v) return [];
-  const keys = fromInput(INPUT, () =>
-    pairCertificates(
-      isKeyText(v)
-        ? parseDecryptionKeys(Buffer.from(v, 'utf8'), INPUT)
-        : v
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .flatMap((spec) => decryptionKeysFromSpec(spec, env, warn, providers, INPUT)),
-    ),
-  );
+  const keys = fromInput(INPUT, () => decryptionKeysFromText(v, env, warn, providers, INPUT));
   const seen = new Set<string>();
   return keys.flatMap((key) => {
     const fingerprint = keyFingerprint(key);

@@ -41,6 +41,8 @@ export interface KbsOptions {
   /** Answer every verified request with this status (and body) instead of storing it. */
   status?: number;
   body?: string | ((req: Stored) => string);
+  /** Awaited before a verified request is answered: a test looks at the world as it is when the KBS is asked. */
+  before?: (req: Stored) => Promise<void>;
 }
 
 const TOKEN_SECONDS = 300;
@@ -70,7 +72,8 @@ export async function startKbs(opts: KbsOptions = {}, admin: KeyPair = keyPair('
   const jtis = new Set<string>();
   const answer = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     check(req, body, admin, jtis)
-      .then((got) => {
+      .then(async (got) => {
+        await opts.before?.(got);
         if (opts.status === undefined) {
           stored.push(got);
           res.writeHead(200).end();

@@ -25,6 +25,7 @@ export const REWRAP_INPUT_NAMES = [
   'private-keys',
   'public-keys',
   'recipients',
+  'expect-recipients',
   'rekey',
   'username',
   'password',

@@ -1,8 +1,9 @@
 /**
  * The runner contract with kbs-url and kbs-admin-key (PEM text, as from a secret): the key is masked before
  * anything else is printed and never shown; the KEK is registered at a test KBS on 127.0.0.1 that verifies the
- * Ed25519 admin JWT, and the KEK it stored decrypts the layout the step wrote. A refusing KBS fails the step on
- * the input at fault, with no output and nothing written.
+ * Ed25519 admin JWT, and the KEK it stored decrypts the layout the step wrote. The KEK is registered last, once
+ * the layout is written and gated: a refusing KBS fails the step on the input at fault, with no output and the
+ * layout removed.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -53,9 +54,13 @@ for (const node of NODES) {
         lines.slice(0, mask).every((l) => l.startsWith('::add-mask::')),
         'something was printed before the admin key was masked',
       );
+      // The runner matches masks line by line: each line of the key is masked too, before anything is printed.
       const body = kbs.admin.privatePem.split('\n')[1]!;
+      const lineMask = lines.indexOf(addMask(body));
+      assert.ok(lineMask >= 0, `no ::add-mask:: of the admin key's base64 line in:\n${r.stdout}`);
+      assert.ok(lines.slice(0, lineMask).every((l) => l.startsWith('::add-mask::')));
       assert.ok(
-        lines.every((l, i) => i === mask || !l.includes(body)) && !r.stderr.includes(body),
+        lines.every((l, i) => i === mask || i === lineMask || !l.includes(body)) && !r.stderr.includes(body),
         'the admin key is printed',
       );
 

@@ -4,14 +4,14 @@
  * action's outputs), and inputs → the request and keys, each bad value failing on the input that holds it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { REWRAP_INPUT_NAMES, rewrapFailureMessage, rewrapRequest } from '../../../src/action/rewrap/main.js';
 import { asOepError } from '../../../src/errors.js';
-import { keyPair } from '../../helpers/fixtures.js';
+import { keyPair, tempDir } from '../../helpers/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -35,7 +35,16 @@ test('rewrap/action.yml: node24 on the shared bundle, the inputs of the contract
     /ncc build src\/action\/rewrap\/index\.ts -o dist\/rewrap /,
     'npm run bundle builds it',
   );
-  for (const name of ['from', 'image', 'tags', 'private-keys', 'public-keys', 'recipients', 'rekey']) {
+  for (const name of [
+    'from',
+    'image',
+    'tags',
+    'private-keys',
+    'public-keys',
+    'recipients',
+    'rekey',
+    'expect-recipients',
+  ]) {
     assert.ok(action.inputs[name], `input ${name} of design.md is missing`);
   }
   assert.deepEqual(
@@ -82,6 +91,17 @@ describe('rewrap inputs → request', () => {
     assert.equal(rewrapRequest(base, {}).req.rekey, false, 'rekey defaults to false');
   });
 
+  test('private-keys: a key file line beside PEM text is read too, not dropped', () => {
+    const file = join(tempDir(), 'c.pem');
+    writeFileSync(file, keyPair('p256').privatePem);
+    const { keys } = rewrapRequest({ ...base, 'private-keys': `${a.privatePem}\n${file}` }, {});
+    assert.equal(keys.length, 2);
+    assert.throws(
+      () => rewrapRequest({ ...base, 'private-keys': `${a.privatePem}\n${file}.missing` }, {}),
+      /private-keys .*c\.pem\.missing: cannot read the file/,
+    );
+  });
+
   for (const [name, change, input, pattern] of [
     ['no private key', { 'private-keys': '' }, 'private-keys', /is empty/],
     ['a public key as private key', { 'private-keys': a.publicPem }, 'private-keys', /no private key/],
@@ -89,6 +109,12 @@ describe('rewrap inputs → request', () => {
     ['a bad rekey', { rekey: 'yes' }, 'rekey', /"yes" is not true or false/],
     ['no from', { from: '' }, 'from', /is required/],
     ['no image', { image: '' }, 'image', /is empty/],
+    [
+      'a recipient not pinned',
+      { 'expect-recipients': `sha256:${'0'.repeat(64)}` },
+      'expect-recipients',
+      /not the expected/,
+    ],
   ] as const) {
     test(`${name}: fails on ${input}`, () => {
       let err: unknown;

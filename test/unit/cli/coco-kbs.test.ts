@@ -1,7 +1,8 @@
 /**
  * CLI: `--kbs-url` and `--kbs-admin-key` against a test KBS on 127.0.0.1 (test/helpers/kbs.ts, which verifies the
- * Ed25519 admin JWT). The KEK the KBS stored is the one that opens the image; a refusing KBS fails the run with
- * one error line and nothing written.
+ * Ed25519 admin JWT). The KEK the KBS stored is the one that opens the image. The KBS is asked last, once the
+ * layout is written and gated: a run that fails before then registers nothing, and a refusing KBS fails the run
+ * with one error line and the layout removed.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -33,7 +34,13 @@ describe('CLI: a fresh KEK registered at a KBS (--kbs-url, --kbs-admin-key)', ()
   makeLayout(layout, {
     layers: [{ files: { a: 'base' } }, { files: { 'secret.txt': 'kbs-secret' }, compression: 'none' }],
   });
-  const encrypt = (out: string, url: string, key: string, recipients = ['provider:attestation-agent']) =>
+  const encrypt = (
+    out: string,
+    url: string,
+    key: string,
+    recipients = ['provider:attestation-agent'],
+    more: string[] = [],
+  ) =>
     runCliAsync([
       'encrypt',
       '--layout',
@@ -45,9 +52,10 @@ describe('CLI: a fresh KEK registered at a KBS (--kbs-url, --kbs-admin-key)', ()
       url,
       '--kbs-admin-key',
       key,
+      ...more,
     ]);
 
-  it('registers the KEK first; the layers carry its kid, and the KEK the KBS holds decrypts the image', async () => {
+  it('registers the KEK; the layers carry its kid, and the KEK the KBS holds decrypts the image', async () => {
     const kbs = await startKbs();
     const adminKey = kbs.writeAdminKey(dir);
     const enc = join(dir, 'enc');
@@ -123,7 +131,7 @@ describe('CLI: a fresh KEK registered at a KBS (--kbs-url, --kbs-admin-key)', ()
     ['an untrusted admin key: 401', {}, true, 'E_AUTH', ['kbs-admin-key', '401', 'could not be verified']],
     ['a failing KBS: 500', { status: 500, body: 'storage failed' }, false, 'E_PROVIDER', ['kbs-url', '500']],
   ] as const) {
-    it(`${title}: one error line, exit 1, nothing written to --output`, async () => {
+    it(`${title}: one error line, exit 1, the --output written is removed`, async () => {
       const kbs = await startKbs(kbsOpts);
       const key = untrusted ? writeKeyPair(dir, 'stranger', keyPair('ed25519')).priv : kbs.writeAdminKey(dir);
       const out = join(dir, `enc-${code}`);
@@ -133,6 +141,17 @@ describe('CLI: a fresh KEK registered at a KBS (--kbs-url, --kbs-admin-key)', ()
       assertNothingWritten(out);
     });
   }
+
+  it('a failed decryptability gate registers nothing: the KEK under a named keyid is left as it was', async () => {
+    const kbs = await startKbs();
+    const stranger = writeKeyPair(dir, 'gate-stranger', keyPair('p256')).priv;
+    const out = join(dir, 'enc-gate');
+    const keyid = 'provider:attestation-agent:keyid=kbs:///team/image-kek/app';
+    const r = await encrypt(out, kbs.url, kbs.writeAdminKey(dir), [keyid], ['--verify-key', stranger]);
+    assertOneError(r, 1, ['E_GATE']);
+    assert.equal(kbs.stored.length + kbs.refused.length, 0, 'the KBS was asked');
+    assertNothingWritten(out);
+  });
 
   it('a layout CoCo cannot take (zstd) fails before the KBS is asked: no KEK replaced for nothing', async () => {
     const kbs = await startKbs();

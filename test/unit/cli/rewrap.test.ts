@@ -5,14 +5,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertOneError, runCli } from '../../helpers/cli.js';
-import { keyPair, makeLayout, tempDir, writeKeyPair } from '../../helpers/fixtures.js';
+import { fingerprintOf, keyPair, makeLayout, tempDir, writeKeyPair } from '../../helpers/fixtures.js';
 
 describe('rewrap (CLI)', () => {
   const dir = tempDir();
   const src = join(dir, 'src');
   makeLayout(src, { layers: [{ files: { 'a.txt': 'base\n' } }, { files: { 'b.txt': 'app\n' } }] });
-  const a = writeKeyPair(dir, 'a', keyPair('rsa2048'));
-  const b = writeKeyPair(dir, 'b', keyPair('p256'));
+  const ka = keyPair('rsa2048');
+  const kb = keyPair('p256');
+  const a = writeKeyPair(dir, 'a', ka);
+  const b = writeKeyPair(dir, 'b', kb);
   const enc = join(dir, 'enc');
   const made = runCli([
     'encrypt',
@@ -104,7 +106,7 @@ describe('rewrap (CLI)', () => {
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout) as {
       platforms: { layers: { action: string; digest: string; sourceDigest: string }[] }[];
-      recipients: { source: string }[];
+      recipients: { source: string; fingerprint: string }[];
     };
     const layers = report.platforms[0]!.layers;
     assert.deepEqual(
@@ -117,6 +119,11 @@ describe('rewrap (CLI)', () => {
     assert.deepEqual(
       report.recipients.map((x) => x.source),
       [a.pub, b.pub],
+    );
+    assert.deepEqual(
+      report.recipients.map((x) => x.fingerprint),
+      [fingerprintOf(ka.publicKey), fingerprintOf(kb.publicKey)],
+      'fingerprints in the form --expect-recipients takes',
     );
     const back = runCli(['decrypt', '--layout', ab, '--key', b.priv, '--output', join(dir, 'plain-b')]);
     assert.equal(back.status, 0, back.stderr);
@@ -142,5 +149,17 @@ describe('rewrap (CLI)', () => {
     assertOneError(runCli(['decrypt', '--layout', bk, '--key', a.priv, '--output', join(dir, 'no')]), 1, [
       'E_DECRYPT',
     ]);
+  });
+
+  it('--expect-recipients pins a rewrap: the exact set passes, a mismatch fails before anything is written', () => {
+    const base = ['rewrap', '--layout', enc, '--key', a.priv, '--recipient', a.pub, '--recipient', b.pub];
+    const both = `${fingerprintOf(kb.publicKey)},${fingerprintOf(ka.publicKey)}`;
+    const ok = runCli([...base, '--output', join(dir, 'pinned'), '--expect-recipients', both]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const out = join(dir, 'pinned-wrong');
+    const r = runCli([...base, '--output', out, '--expect-recipients', fingerprintOf(ka.publicKey)]);
+    const line = assertOneError(r, 1, ['E_RECIPIENTS', 'expect-recipients', fingerprintOf(kb.publicKey)]);
+    assert.match(line, /nothing was encrypted or pushed/);
+    assert.equal(existsSync(out), false);
   });
 });

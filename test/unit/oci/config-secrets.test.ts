@@ -4,7 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { scanAnnotations, scanConfig, type ConfigFinding } from '../../../src/oci/config-secrets.js';
+import {
+  SCANNED_PER_VALUE,
+  scanAnnotations,
+  scanConfig,
+  type ConfigFinding,
+} from '../../../src/oci/config-secrets.js';
 import { plainSecret, sampleValues } from '../../helpers/leaks.js';
 
 type Found = Omit<ConfigFinding, 'platform'>[];
@@ -153,4 +158,15 @@ test('a name that is itself secret-shaped is shown by position', () => {
     { where: 'manifest annotation [0]', rule: 'github-token' },
   ]);
   assertNoValue(found, [token]);
+});
+
+test('of each value the first 64 KiB are read: a token there is found, one past it is not (the documented limit)', () => {
+  const token = sampleValues()['github-token']!;
+  const pad = 'x'.repeat(SCANNED_PER_VALUE - token.length - 20);
+  assert.equal(SCANNED_PER_VALUE, 64 * 1024);
+  assert.deepEqual(rules(env(`NOTE=${pad} ${token}`)), ['github-token']);
+  assert.deepEqual(rules(env(`NOTE=${pad}${'x'.repeat(100)} ${token}`)), []);
+  const history = (text: string) => rules(scanConfig(config({ history: [{ created_by: text }] })));
+  assert.deepEqual(history(`RUN ${pad} ${token}`), ['github-token']);
+  assert.deepEqual(history(`RUN ${pad}${'x'.repeat(100)} ${token}`), []);
 });

@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -99,6 +101,52 @@ describe('KEK registration at a KBS', () => {
     const quoted = /answered 400 \((.*)\)$/.exec(err.message)![1]!;
     assert.ok(quoted.length <= 201, `${quoted.length} characters quoted`);
     assert.equal(sanitized('a\u202eb'), 'a b', 'bidi controls go too');
+  });
+
+  test('an endless error body: the first KiBs are quoted, the rest is not read', async () => {
+    // A KBS (or what answers in its place) that never ends its body must neither hang the run nor fill memory.
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.write('storage failed: ');
+      const timer = setInterval(() => res.write('x'.repeat(1024)), 5);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const registrar = kbsFrom(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        keyPair('ed25519').privatePem,
+      )!;
+      registrar.recipient('');
+      const started = Date.now();
+      await assert.rejects(registrar.register(), {
+        code: 'E_PROVIDER',
+        message: /answered 500 \(storage failed: \[…\]/,
+      });
+      assert.ok(Date.now() - started < 10_000, 'the body was read to its end (or the timeout)');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  test('kbs-url with user info is refused, without echoing it', () => {
+    for (const url of [
+      'https://admin:s3cr3t-pw@kbs.example',
+      'http://admin:s3cr3t-pw@127.0.0.1:8080',
+      'https://admin:s3cr3t-pw@[kbs.example',
+    ]) {
+      assert.throws(
+        () => kbsUrlFrom(url),
+        (err: Error & { code?: string; hint?: string }) => {
+          assert.equal(err.code, 'E_USAGE');
+          assert.match(err.message, /^kbs-url: .*(user name or password|is not a URL)/);
+          assert.ok(!`${err.message} ${err.hint}`.includes('s3cr3t'), err.message);
+          return true;
+        },
+      );
+    }
   });
 
   test('kbs-url: https anywhere, plain http only to a loopback host', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Descriptor } from '../../../src/oci/model.js';
@@ -59,6 +60,29 @@ describe('key providers: gRPC (keyprovider.KeyProviderService)', () => {
 
   test('a garbage answer is refused', async () => {
     await assert.rejects(encrypt('garbage', randomBytes(10)), providerError(/answered .* not JSON/));
+  });
+
+  test('proxy variables are ignored: the call goes direct and a proxy in the environment receives nothing', async () => {
+    // A CONNECT proxy would see the wrap request, layer key included, in the clear on a plaintext channel.
+    const seen: Socket[] = [];
+    const proxy = createServer((s) => {
+      seen.push(s);
+      s.destroy();
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const names = ['grpc_proxy', 'https_proxy', 'http_proxy', 'no_grpc_proxy', 'no_proxy'] as const;
+    const saved = names.map((n) => process.env[n]);
+    Object.assign(process.env, { grpc_proxy: url, https_proxy: url, http_proxy: url });
+    delete process.env.no_grpc_proxy;
+    delete process.env.no_proxy;
+    try {
+      await assertKmsRoundTrip(providers('ok', 5_000), KEK);
+      assert.equal(seen.length, 0, 'the proxy was contacted');
+    } finally {
+      names.forEach((n, i) => (saved[i] === undefined ? delete process.env[n] : (process.env[n] = saved[i])));
+      proxy.close();
+    }
   });
 
   test('nobody listening is an E_PROVIDER error naming the address', async () => {

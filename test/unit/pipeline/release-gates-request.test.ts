@@ -146,6 +146,45 @@ describe('verify-private-keys', () => {
     assert.deepEqual(request({ recipients: [rsaFiles.pub] }).verifyKeys, []);
   });
 
+  test('PEM text mixed with path or provider lines: every key listed is checked', () => {
+    const keys = (value: string) =>
+      request({ recipients: [rsaFiles.pub], 'verify-private-keys': value })
+        .verifyKeys.map((k) => k.fingerprint)
+        .sort();
+    const fps = (...f: string[]) => f.sort();
+    assert.deepEqual(keys(`${ecFiles.priv}\n${rsa.privatePem}`), fps(fp(ec.publicKey), fp(rsa.publicKey)));
+    assert.deepEqual(
+      keys(`${rsa.privatePem}${ecFiles.priv}\n${other.privatePem}`),
+      fps(fp(rsa.publicKey), fp(ec.publicKey), fp(other.publicKey)),
+    );
+    const aa = `provider:attestation-agent:keypath=${kek}::keyid=kbs:///default/key/1`;
+    assert.deepEqual(keys(`${aa}\n${rsa.privatePem}`), fps('provider:attestation-agent', fp(rsa.publicKey)));
+  });
+
+  test('a key cut at its BEGIN line is refused without echoing its lines', () => {
+    const cut = rsa.privatePem.split('\n').slice(1).join('\n');
+    assert.throws(
+      () => request({ recipients: [rsaFiles.pub], 'verify-private-keys': cut }),
+      (e) => {
+        fails('E_KEY', 'verify-private-keys')(e);
+        for (const l of cut.split('\n').filter((x) => x.length > 20 && !x.startsWith('-')))
+          assert.ok(!(e as Error & { describe(): string }).describe().includes(l), 'a key line was echoed');
+        return true;
+      },
+    );
+  });
+
+  test('a line that is neither a key nor a key file is refused, not skipped', () => {
+    assert.throws(
+      () =>
+        request({
+          recipients: [rsaFiles.pub],
+          'verify-private-keys': `${rsa.privatePem}${join(dir, 'nope.pem')}`,
+        }),
+      fails('E_KEY', 'verify-private-keys', 'nope.pem'),
+    );
+  });
+
   test('a public key is refused, by path or as text, naming the input', () => {
     assert.throws(
       () => request({ recipients: [rsaFiles.pub], 'verify-private-keys': rsaFiles.pub }),
