@@ -5,7 +5,7 @@
  * Front ends print `error[E_CODE]: message (hint)` (errorLine); README's "Errors" table gives each code's cause
  * and fix: keep it in step with this union.
  */
-export type ErrorCode = 'E_USAGE' | 'E_LAYOUT' | 'E_BLOB_MISSING' | 'E_DIGEST' | 'E_MANIFEST' | 'E_REF_NAME' | 'E_PLATFORM' | 'E_LAYER_INDEX' | 'E_KEY' | 'E_NO_RECIPIENT' | 'E_DECRYPT' | 'E_PROVIDER' | 'E_OPTIONS' | 'E_INTEGRITY' | 'E_OUTPUT' | 'E_UNSUPPORTED' | 'E_IMAGE_REF' | 'E_AUTH' | 'E_REGISTRY' | 'E_NETWORK' | 'E_VERIFY' | 'E_RECIPIENTS' | 'E_CONFIG_SECRET' | 'E_GATE' | 'E_INTERNAL';
+export type ErrorCode = 'E_USAGE' | 'E_LAYOUT' | 'E_BLOB_MISSING' | 'E_DIGEST' | 'E_MANIFEST' | 'E_REF_NAME' | 'E_PLATFORM' | 'E_LAYER_INDEX' | 'E_KEY' | 'E_NO_RECIPIENT' | 'E_DECRYPT' | 'E_PROVIDER' | 'E_OPTIONS' | 'E_INTEGRITY' | 'E_OUTPUT' | 'E_UNSUPPORTED' | 'E_IMAGE_REF' | 'E_AUTH' | 'E_REGISTRY' | 'E_NETWORK' | 'E_VERIFY' | 'E_RECIPIENTS' | 'E_CONFIG_SECRET' | 'E_GATE' | 'E_PLAINTEXT' | 'E_INTERNAL';
 export declare class OepError extends Error {
     readonly code: ErrorCode;
     readonly hint: string | undefined;

@@ -1,11 +1,11 @@
-import { type DecryptOptions, type Engine, type EngineHost, type EncryptOptions, type InspectOptions, type PushOptions, type RewrapOptions } from './pipeline/engine.js';
+import { type DecryptOptions, type Engine, type EngineHost, type EncryptOptions, type IndexOptions, type InspectOptions, type PushOptions, type RewrapOptions } from './pipeline/engine.js';
 import type { PushReport } from './pipeline/push.js';
 import type { ImageReport } from './pipeline/result.js';
 export { isOepError, OepError, type ErrorCode } from './errors.js';
 export { parseDecryptionKeys, parseRecipients, type DecryptionKey, type Recipient } from './pipeline/keys.js';
 export type { LayerReport, PlatformReport, ImageReport } from './pipeline/result.js';
 export type { PushReport, PushStats } from './pipeline/push.js';
-export type { CommandResult, CommandRunner, DecryptOptions, Engine, EncryptOptions, InspectOptions, PushOptions, RegistryFlags, RewrapOptions, } from './pipeline/engine.js';
+export type { CommandResult, CommandRunner, DecryptOptions, Engine, EncryptOptions, IndexOptions, InspectOptions, PushOptions, RegistryFlags, RewrapOptions, } from './pipeline/engine.js';
 /** The host's side of an engine; every field has a default. */
 export type Host = Partial<EngineHost>;
 /**
@@ -38,3 +38,10 @@ export declare function rewrap(opts: RewrapOptions & {
 export declare function rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport>;
 /** What a layout or registry image holds: platforms, layers, and for whom each encrypted layer opens. */
 export declare function inspect(opts: InspectOptions): Promise<ImageReport>;
+/**
+ * One OCI index over images already in the registry (`sources`: `REPO@sha256:…` or bare digests in the image's
+ * repository, or `digestsDir`, a folder of digest files), each platform's image once; with `requireEncrypted`
+ * (the default) every layer must be encrypted. Blobs of other repositories of the registry are mounted, the index
+ * is pushed and verified, and only then tagged (`image`, `tags`).
+ */
+export declare function index(opts: IndexOptions): Promise<PushReport>;

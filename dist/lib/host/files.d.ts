@@ -8,6 +8,17 @@ export declare function readKeyFile(path: string, input: string): Buffer;
  * EINVAL and EFBIG for an entry that is not a regular file of at most 1 MiB.
  */
 export declare function readCaPath(path: string): string[];
+/**
+ * The files of `dir` and of its folders one level down (actions/download-artifact gives each artifact its own
+ * folder unless merge-multiple is set), each with its text, sorted by path: the digest files of a matrix's jobs.
+ * Nothing is skipped, so that no digest is silently left out: a folder two levels down fails (EISDIR). Errors
+ * are the system's (ENOENT, ENOTDIR, EACCES), EISDIR, or EINVAL and EFBIG as readKeyFile's; `entry` on the error
+ * names the entry at fault, relative to `dir`.
+ */
+export declare function readFolderFiles(dir: string): {
+    name: string;
+    text: string;
+}[];
 /** Throws the system's error (EACCES, ENOENT, ENOTDIR) unless `dir` is a folder we may write in. */
 export declare function checkWritableFolder(dir: string): void;
 /** Write a result file; `name` is the input that asked for it. */

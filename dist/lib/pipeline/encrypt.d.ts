@@ -18,8 +18,12 @@ export interface EncryptOptions extends RunHost {
     attestations?: AttestationMode;
     /** Told of each layer and config as soon as it is final in the output: a push starts uploading it. */
     onBlob?: BlobListener;
-    /** Awaited once every selection is checked, before anything is written (a KBS registers the KEKs). */
-    beforeEncrypt?: () => Promise<void>;
+    /**
+     * Awaited last, before anything becomes visible: once the layout is written and gated, or a push's image is in
+     * the registry by digest, verified and gated, before its tags (a KBS registers the KEKs). On failure the output
+     * is removed and no tag is pushed.
+     */
+    beforePublish?: () => Promise<void>;
     /** The config-leak check: warn (the default), fail before anything is written, or off. */
     configSecrets?: ConfigSecretsMode;
     /** The decryptability gate: what was written (or pushed) must open for each of these keys. */
@@ -30,5 +34,10 @@ export declare function encryptToLayout(opts: EncryptOptions): Promise<{
     report: ImageReport;
     result: RewriteResult;
 }>;
-/** Encrypt into a layout; with verify keys, the layout as written must open for each (else it is removed). */
+/** Run the beforePublish hook; when it fails, the output written (if any) is removed: nothing partial lands. */
+export declare function beforePublish(opts: Pick<EncryptOptions, 'beforePublish'>, output?: string): Promise<void>;
+/**
+ * Encrypt into a layout; with verify keys, the layout as written must open for each (else it is removed). Then
+ * beforePublish, the last step (else the layout is removed too).
+ */
 export declare function encryptImage(opts: EncryptOptions): Promise<ImageReport>;

@@ -53,7 +53,8 @@ export interface EncryptOptions extends RegistryFlags, Each {
     keyproviderConfig?: string;
     /**
      * A Key Broker Service (https, or http to a loopback host) where each `provider:attestation-agent[:keyid=ID]`
-     * recipient without keypath gets a fresh KEK registered before encrypting; needs kbsAdminKey.
+     * recipient without keypath gets a fresh KEK, registered last: after the push (by digest, verified, gated)
+     * and before the tags, or once the output is written and gated; needs kbsAdminKey.
      */
     kbsUrl?: string;
     /** The KBS's Ed25519 admin key: PEM text, or the path of its file. */
@@ -67,6 +68,8 @@ export interface EncryptOptions extends RegistryFlags, Each {
     expectRecipients?: string[] | string;
     /** The config-leak check: `warn` (the default), `fail` or `off`. */
     configSecrets?: 'warn' | 'fail' | 'off';
+    /** Push blobs and manifests by digest and tag nothing (`image` is then the repository alone), for `index`. */
+    pushByDigest?: boolean;
 }
 export type PushOptions = EncryptOptions & {
     image: string;
@@ -108,6 +111,20 @@ export interface RewrapOptions extends RegistryFlags, Each {
     /** Read back what landed before reporting a digest (default true). */
     verify?: boolean;
     keyproviderConfig?: string;
+    /** Recipient pinning: the recipients must be exactly these `sha256:HEX` or `provider:NAME` fingerprints. */
+    expectRecipients?: string[] | string;
+}
+/** Index: one OCI index over images already in the registry (each platform pushed by digest), then tagged. */
+export interface IndexOptions extends RegistryFlags, Each {
+    /** REPO[:TAG] the index goes to (latest when neither it nor `tags` names a tag). */
+    image: string;
+    tags?: string[];
+    /** Each platform's image: `REPO@sha256:…`, or a bare `sha256:…` in the image's repository. */
+    sources?: string[];
+    /** …or a folder of digest files (named by, or holding, one digest each), as a matrix's jobs upload them. */
+    digestsDir?: string;
+    /** Refuse a source with a layer that is not encrypted (default true). */
+    requireEncrypted?: boolean;
 }
 export interface InspectOptions extends RegistryFlags, Each {
     layout?: string;
@@ -136,6 +153,8 @@ export interface Engine {
         image: string;
     }): Promise<PushReport>;
     rewrap(opts: RewrapOptions): Promise<ImageReport | PushReport>;
+    /** Push an index over `sources` to `image`, verify it, then tag it. */
+    index(opts: IndexOptions): Promise<PushReport>;
     /** Remove the staging folders of runs under way, synchronously (for a host's signal handler). */
     removeTempsSync(): void;
 }

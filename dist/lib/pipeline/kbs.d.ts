@@ -7,12 +7,18 @@
  * (not 2 hours) with a random jti, so a token seen in a proxy log is soon worthless.
  *
  * The KEKs of a run are made when its recipients are resolved (KbsRegistrar.recipient, synchronous like every
- * other recipient) and registered once, by register(), after every check of the run passed and before the first
- * layer is encrypted: a bad layout never overwrites a KEK the KBS holds.
+ * other recipient) and registered once, by register(), as the run's last step before anything becomes visible:
+ * after the image is pushed by digest, read back and gated, before its tags (or once the output is written and
+ * gated). A run that fails before then (a bad layout, an upload, the gate) never overwrites a KEK the KBS holds,
+ * which images already pushed under a named keyid open with.
  */
 import { type KeyObject } from 'node:crypto';
 import type { KeyRecipient } from '../ocicrypt/keys.js';
-/** kbs-url checked: an http(s) URL, plain http only to a loopback host. Never echoes user info. */
+/**
+ * kbs-url checked: an http(s) URL without user info, plain http only to a loopback host. Never echoes user info:
+ * a password in the URL would otherwise reach messages (fetch quotes the URL when it refuses one with
+ * credentials); the KBS is authorized by the admin key alone.
+ */
 export declare function kbsUrlFrom(value: string): URL;
 /** The Ed25519 admin key (PKCS#8 PEM, as `openssl genpkey -algorithm ed25519` writes it). */
 export declare function kbsAdminKey(data: Uint8Array, source: string): KeyObject;

@@ -15,3 +15,10 @@ export declare function recipientsFromSpec(spec: string, input: string, provider
 export declare function decryptionKeysFromSpec(spec: string, env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers, input?: string): DecryptionKey[];
 /** The keys of a decrypt (or rewrap): specs as above, or keys already parsed; at least one. */
 export declare function decryptionKeysFrom(keys: readonly (string | DecryptionKey)[], env: Record<string, string | undefined>, warn: (line: string) => void, providers?: Providers, command?: 'decrypt' | 'rewrap'): DecryptionKey[];
+/**
+ * A value that holds keys as a secret holds them and as files alike, read line by line: PEM blocks (several:
+ * several keys) or one JWK value are key text; every other non-blank line is a spec as `--key` takes it (`FILE`,
+ * `FILE:file=PWFILE`, `FILE:env=VAR`, `provider:NAME[:PARAMS]`). Nothing is skipped: a line outside a block that
+ * names no key fails as a file that cannot be read, so a gate never checks fewer keys than were listed.
+ */
+export declare function decryptionKeysFromText(text: string, env: Record<string, string | undefined>, warn: (line: string) => void, providers: Providers | undefined, input: string): DecryptionKey[];

@@ -17,6 +17,8 @@ export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
     tempDir: string;
     registry: RegistryOptions;
     verify: boolean;
+    /** Push blobs and manifests by digest and tag nothing (a matrix job's platform, for a later `index`). */
+    pushByDigest?: boolean;
 }
 export interface PushReport extends ImageReport {
     /** registry/repository, no tag. */
@@ -28,10 +30,15 @@ export interface PushReport extends ImageReport {
     verified: boolean;
     pushed: PushStats;
 }
-/** Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. */
-export declare function pushTargets(image: string, tags?: string[]): Reference[];
+/**
+ * Parse every reference before any work: a typo fails in a second, not after encrypting a gigabyte. By digest,
+ * the repository alone, untagged (the request refuses a tag with push-by-digest).
+ */
+export declare function pushTargets(image: string, tags?: string[], byDigest?: boolean): Reference[];
 /** Where and how any push goes (an encryption's or a rewrap's): the options of PushImageOptions that are not encryption's. */
-export type PushTargetOptions = Pick<PushImageOptions, 'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal' | 'verifyKeys'>;
+export type PushTargetOptions = Pick<PushImageOptions, 'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal' | 'verifyKeys' | 'pushByDigest' | 'beforePublish'>;
+/** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
+export declare function encryptionIntact(l: Descriptor): boolean;
 /** An image made ready to push: its report, its documents (the root last) and blobs, and the pusher at work. */
 export interface PushPlan {
     report: ImageReport;

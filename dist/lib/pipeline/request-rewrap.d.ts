@@ -5,6 +5,6 @@ import type { Request, RequestStrings } from './request.js';
 export declare function rewrapSource(s: RequestStrings): Pick<Request, 'layout' | 'from' | 'image' | 'tags' | 'output'>;
 /**
  * The Action's private-keys: PEM or JWK text straight from a secret, several blocks being several keys;
- * `provider:NAME[:PARAMS]` lines are key providers. At least one key.
+ * `provider:NAME[:PARAMS]` and key file lines are specs (decryptionKeysFromText). At least one key.
  */
 export declare function privateKeysFrom(text: string, env: Record<string, string | undefined>, providers: Providers): DecryptionKey[];

@@ -3,7 +3,7 @@ import { KbsRegistrar } from './kbs.js';
 import { type Recipient } from './keys.js';
 import type { Providers } from './providers.js';
 /** The inputs a request is built from, keyed by the contract's names (action.yml, CLI flags without `--`). */
-export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations' | 'keyprovider-config' | 'kbs-url' | 'kbs-admin-key' | 'from' | 'private-keys' | 'rekey' | 'verify-private-keys' | 'expect-recipients' | 'config-secrets';
+export type InputName = 'layout' | 'ref-name' | 'image' | 'tags' | 'public-keys' | 'recipients' | 'encrypt-layers' | 'platforms' | 'username' | 'password' | 'tls-verify' | 'ca-cert' | 'retries' | 'verify' | 'output' | 'digest-file' | 'report' | 'results-dir' | 'show-summary' | 'attestations' | 'keyprovider-config' | 'kbs-url' | 'kbs-admin-key' | 'from' | 'private-keys' | 'rekey' | 'verify-private-keys' | 'expect-recipients' | 'config-secrets' | 'push-by-digest' | 'sources' | 'digests-dir' | 'require-encrypted';
 export declare const DEFAULT_RETRIES = 3;
 export declare function inputError(name: InputName, message: string, hint?: string): OepError;
 /** True when `text` starts with the input name as a word (`layout: …`, `layout x …`), not `layouts/…`. */

@@ -9,11 +9,12 @@ import { platformsFrom, type InputName } from './request-values.js';
 import { type VerifyKey } from './verify-keys.js';
 export * from './request-values.js';
 export { recipientFingerprint } from './recipient-pins.js';
-export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap';
+export type Command = 'encrypt' | 'decrypt' | 'inspect' | 'rewrap' | 'index';
 /** The raw inputs, as a front end read them: lists already split, everything else as given. */
-export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients'>, string>> & {
+export type RequestStrings = Partial<Record<Exclude<InputName, 'tags' | 'recipients' | 'sources'>, string>> & {
     tags?: string[];
     recipients?: string[];
+    sources?: string[];
 };
 /** Where the result goes besides the front end's own outputs. */
 export interface ResultFiles {
@@ -35,6 +36,12 @@ export interface Request {
     rekey?: boolean;
     tags: string[];
     output?: string;
+    /** encrypt: push blobs and manifests by digest, tag nothing (push-by-digest). */
+    pushByDigest?: boolean;
+    /** index: each platform's image, `registry/repository@digest`, all in the image's registry. */
+    sources?: string[];
+    /** index: refuse a source manifest with a plaintext layer (require-encrypted, default true). */
+    requireEncrypted?: boolean;
     recipients: Recipient[];
     encryptLayers?: number[];
     platforms?: ReturnType<typeof platformsFrom>;
@@ -46,7 +53,7 @@ export interface Request {
     results: ResultFiles;
     /** Key providers (`provider:NAME`), configured by keyprovider-config: for a decrypt's keys too. */
     providers: Providers;
-    /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before encrypting. */
+    /** The KBS (kbs-url, kbs-admin-key) that is to hold the KEKs made for the recipients, before any tag. */
     kbs?: KbsRegistrar;
     /** The decryptability gate's keys (verify-private-keys): what landed must open for each. */
     verifyKeys: VerifyKey[];
