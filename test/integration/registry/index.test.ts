@@ -110,6 +110,11 @@ test('push by digest, then index from REPO@digest sources and from a digests fol
     IMAGE_URL: a.imageRef,
     IMAGE_REF: a.imageRef,
     IMAGES: a.imageRef,
+    IMAGE_ARTIFACT_OUTPUTS: JSON.stringify({
+      uri: `${reg.host}/team/app`,
+      digest: a.digest,
+      isBuildArtifact: 'true',
+    }),
   });
   for (const r of [a, b]) {
     assert.deepEqual(r.tags, [], 'pushed by digest: no tag');
@@ -134,6 +139,11 @@ test('push by digest, then index from REPO@digest sources and from a digests fol
     IMAGE_URL: `${reg.host}/team/app:v1`,
     IMAGE_REF: idx.imageRef,
     IMAGES: idx.imageRef,
+    IMAGE_ARTIFACT_OUTPUTS: JSON.stringify({
+      uri: `${reg.host}/team/app`,
+      digest: idx.digest,
+      isBuildArtifact: 'true',
+    }),
     digest: idx.digest,
   });
   assert.deepEqual(
