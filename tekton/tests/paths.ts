@@ -16,6 +16,8 @@ export const STEPACTION_DIR = join(TEKTON_DIR, 'stepaction', 'oci-encrypt-push')
 export const STEPACTION_FILE = join(STEPACTION_DIR, 'oci-encrypt-push.yaml');
 export const REWRAP_DIR = join(TEKTON_DIR, 'task', 'oci-encrypt-rewrap');
 export const REWRAP_FILE = join(REWRAP_DIR, 'oci-encrypt-rewrap.yaml');
+export const INDEX_DIR = join(TEKTON_DIR, 'task', 'oci-encrypt-index');
+export const INDEX_FILE = join(INDEX_DIR, 'oci-encrypt-index.yaml');
 
 /** The release version: tags are v + it, and the catalog's app.kubernetes.io/version labels carry it. */
 export const RELEASE_VERSION = (

@@ -6,6 +6,8 @@
  *   (a folder, or "" for an unbound optional workspace), `$(results.X.path)` and `$(step.results.X.path)` (files
  *   in a /tekton/results-like folder) are substituted in env values, workingDir and the script, as Tekton's
  *   controller does; an unknown or missing reference throws, as Tekton refuses to start such a TaskRun;
+ * - an array param is given as a list and reaches the step only through args (`$(params.X[*])` as a whole arg
+ *   is spliced in, one arg per element), which are appended to the script's command line as Tekton does;
  * - the script is written to a file with its shebang and executed directly, as Tekton's entrypoint does;
  * - its environment is only the step's env plus PATH, HOME (a fresh folder, like the /tekton/home emptyDir) and
  *   OCI_ENCRYPT_PUSH_BUNDLE pointing at this checkout's committed dist/cli/index.js;
@@ -41,8 +43,8 @@ export function loadDoc(file: string): Doc {
 }
 
 export interface Bindings {
-  /** Param values; declared defaults fill the rest. */
-  params: Record<string, string>;
+  /** Param values (a list for an array param); declared defaults fill the rest. */
+  params: Record<string, string | string[]>;
   /** Bound workspaces: name → folder. A declared workspace not listed is unbound. */
   workspaces?: Record<string, string>;
   /** Folder standing in for /tekton/results (Task results). */
@@ -53,12 +55,14 @@ export interface Bindings {
 
 export interface ResolvedStep {
   script: string;
+  /** The step's args: Tekton appends them to the script's command line ("$@"). */
+  args: string[];
   env: Record<string, string>;
   workingDir: string | undefined;
 }
 
-function paramValues(spec: Obj, given: Record<string, string>): Map<string, string> {
-  const values = new Map<string, string>();
+function paramValues(spec: Obj, given: Bindings['params']): Map<string, string | string[]> {
+  const values = new Map<string, string | string[]>();
   const declared = list(spec.params);
   for (const name of Object.keys(given))
     if (!declared.some((p) => p.name === name)) throw new Error(`param ${name} is not declared`);
@@ -66,13 +70,21 @@ function paramValues(spec: Obj, given: Record<string, string>): Map<string, stri
     const name = String(p.name);
     const v = given[name] ?? p.default;
     if (v === undefined) throw new Error(`param ${name} has no default and no value`);
-    if (typeof v !== 'string') throw new Error(`param ${name}: only string params are simulated`);
-    values.set(name, v);
+    const array = p.type === 'array';
+    if (array ? !Array.isArray(v) || v.some((x) => typeof x !== 'string') : typeof v !== 'string')
+      throw new Error(`param ${name}: a ${array ? 'list of strings' : 'string'} is needed`);
+    values.set(name, v as string | string[]);
   }
   return values;
 }
 
-function substituter(spec: Obj, b: Bindings): (s: string) => string {
+interface Substituter {
+  (s: string): string;
+  /** An arg that is exactly $(params.X[*]) of an array param: its elements, as Tekton splices them in. */
+  array(s: string): string[] | undefined;
+}
+
+function substituter(spec: Obj, b: Bindings): Substituter {
   const params = paramValues(spec, b.params);
   const workspaces = new Map<string, { path: string; bound: boolean }>();
   for (const w of list(spec.workspaces)) {
@@ -84,14 +96,14 @@ function substituter(spec: Obj, b: Bindings): (s: string) => string {
   for (const name of Object.keys(b.workspaces ?? {}))
     if (!workspaces.has(name)) throw new Error(`workspace ${name} is not declared`);
   const results = new Set(list(spec.results).map((r) => String(r.name)));
-  return (s) =>
+  const sub = (s: string) =>
     s.replace(/\$\(([^()]*)\)/g, (whole) => {
       const [ref] = referencesIn(whole);
       if (!ref) return whole; // a shell $(command)
       switch (ref.kind) {
         case 'params': {
           const v = params.get(ref.name);
-          if (v === undefined) throw new Error(`${whole}: no such param`);
+          if (typeof v !== 'string') throw new Error(`${whole}: no such string param`);
           return v;
         }
         case 'workspaces': {
@@ -111,9 +123,15 @@ function substituter(spec: Obj, b: Bindings): (s: string) => string {
           throw new Error(`${whole}: not simulated`);
       }
     });
+  const array = (s: string) => {
+    const m = /^\$\(params\.([A-Za-z0-9_-]+)\[\*\]\)$/.exec(s);
+    const v = m ? params.get(m[1]!) : undefined;
+    return Array.isArray(v) ? v : undefined;
+  };
+  return Object.assign(sub, { array });
 }
 
-function resolveContainer(c: Obj, sub: (s: string) => string): ResolvedStep {
+function resolveContainer(c: Obj, sub: Substituter): ResolvedStep {
   if (typeof c.script !== 'string') throw new Error('the step has no script');
   const env: Record<string, string> = {};
   for (const e of list(c.env)) {
@@ -121,8 +139,12 @@ function resolveContainer(c: Obj, sub: (s: string) => string): ResolvedStep {
       throw new Error(`env ${String(e.name)}: only plain values are simulated`);
     env[String(e.name)] = sub(e.value);
   }
+  const args = (Array.isArray(c.args) ? c.args : []).flatMap((a: unknown) =>
+    typeof a === 'string' ? (sub.array(a) ?? [sub(a)]) : [],
+  );
   return {
     script: sub(c.script),
+    args,
     env,
     workingDir: typeof c.workingDir === 'string' ? sub(c.workingDir) : undefined,
   };
@@ -238,9 +260,10 @@ export async function runStep(
           '--inh-caps=-all',
           '--bounding-set=-all',
           file,
+          ...step.args,
         ],
       ]
-    : [file, []];
+    : [file, step.args];
   const child = spawn(cmd, args, { cwd: step.workingDir || home, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];

@@ -11,6 +11,9 @@
  *   buildah and kaniko tasks do). Only that warning, and only on such names, is tolerated; and on a resolver's own
  *   param names (the git resolver's pathInRepo), which Tekton fixes.
  *
+ * - tekton-lint 1.1 predates matrix: a param a pipeline task's matrix gives each TaskRun (the index sample's
+ *   build over PLATFORM) is reported "not supplied" (no-missing-param). Exactly those are tolerated: the param named
+ *   must be one the task's matrix sets; our validator checks matrix params against the Task.
  * - tekton-lint 1.1 predates StepActions: it skips that kind (alone, the StepAction file is "No tekton definitions"),
  *   so the StepAction is covered by our validator only.
  *
@@ -40,6 +43,24 @@ function resolverTaskRefs(files: string[]): number {
   return n;
 }
 
+/** "pipeline/task/param" for every param a pipeline task's matrix (params and include) sets, in the files given. */
+function matrixParams(files: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of files)
+    for (const d of loadYamlFile(f).docs) {
+      if (d.kind !== 'Pipeline' || !isObject(d.value.spec) || !Array.isArray(d.value.spec.tasks)) continue;
+      for (const t of d.value.spec.tasks) {
+        if (!isObject(t) || !isObject(t.matrix)) continue;
+        const include = Array.isArray(t.matrix.include) ? t.matrix.include : [];
+        const params = [t.matrix.params, ...include.map((i) => (isObject(i) ? i.params : []))];
+        for (const p of params.flatMap((x) => (Array.isArray(x) ? x : [])))
+          if (isObject(p)) out.add(`${d.name}/${String(t.name)}/${String(p.name)}`);
+      }
+    }
+  return out;
+}
+
+const MATRIX_BUG = /^Pipeline '([^']+)' references task '([^']+)', but parameter '([^']+)' is not supplied/;
 const RESOLVER_BUG = /references task 'undefined' but the referenced task cannot be found/;
 const UPPER_SNAKE_WARNING = /^Invalid name for '([A-Z][A-Z0-9_]*)' at /;
 const RESOLVER_PARAM_WARNING =
@@ -59,8 +80,14 @@ test('tekton-lint: no errors in tekton/ (resolver taskRefs aside), only UPPER_SN
     resolverTaskRefs(files),
     'one IBM/tekton-lint#118 error per resolver taskRef',
   );
+  const matrix = matrixParams(files);
+  const matrixErrors = errors.filter((p) => {
+    const m = p.rule === 'no-missing-param' ? MATRIX_BUG.exec(p.message) : null;
+    return m !== null && matrix.has(`${m[1]}/${m[2]}/${m[3]}`);
+  });
+  assert.ok(matrixErrors.length > 0, 'the index sample fans out over a matrix param');
   assert.deepEqual(
-    errors.filter((p) => !resolverErrors.includes(p)),
+    errors.filter((p) => !resolverErrors.includes(p) && !matrixErrors.includes(p)),
     [],
     output,
   );

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { isObject } from './schema.js';
 import {
   catalogYamlFiles,
+  INDEX_DIR,
   RELEASE_VERSION,
   REWRAP_DIR,
   ROOT,
@@ -97,6 +98,7 @@ const targets = {
   pipeline: join(TASK_DIR, 'samples', 'pipeline.yaml'),
   run: join(TASK_DIR, 'samples', 'pipelinerun.yaml'),
   'rewrap-pipeline': join(REWRAP_DIR, 'samples', 'pipeline.yaml'),
+  'index-pipeline': join(INDEX_DIR, 'samples', 'pipeline.yaml'),
 } as const;
 
 function docOf(docs: Doc[], file: string): Doc {
@@ -635,6 +637,30 @@ describe('each rule can fail', () => {
       append({ name: 'RE_KEY', value: 'true' }),
       'undeclared-param',
       /RE_KEY/,
+    ],
+    [
+      'matrix that no longer gives the build its PLATFORM',
+      'index-pipeline',
+      'spec.tasks[name=build].matrix',
+      remove,
+      'missing-param',
+      /PLATFORM/,
+    ],
+    [
+      'matrix param the push Task does not declare',
+      'index-pipeline',
+      'spec.tasks[name=encrypt].matrix.params[0].name',
+      set('PLATFORM'),
+      'undeclared-param',
+      /PLATFORM/,
+    ],
+    [
+      'index fed from a task that does not exist',
+      'index-pipeline',
+      'spec.tasks[name=index].params[name=SOURCES].value',
+      set('$(tasks.push.results.IMAGE_REF[*])'),
+      'unknown-task',
+      /push/,
     ],
     // PipelineRun
     ['required pipeline param not given', 'run', 'spec.params[name=IMAGE]', remove, 'missing-param', /IMAGE/],

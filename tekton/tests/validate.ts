@@ -268,6 +268,16 @@ function unresolvedTask(pt: Obj, catalog: Catalog): string | undefined {
   return undefined;
 }
 
+/**
+ * The params a pipeline task's matrix gives each of its TaskRuns: those it fans out over and those its include
+ * entries add, one per name (Tekton substitutes them into the Task's string params like any other).
+ */
+function matrixParams(matrix: unknown): Obj[] {
+  const m = obj(matrix);
+  const all = [...list(m.params), ...list(m.include).flatMap((i) => list(i.params))];
+  return all.filter((p, i) => all.findIndex((q) => q.name === p.name) === i);
+}
+
 /** Params and workspaces a caller binds, against what the callee declares. */
 function checkBindings(
   given: { params: Obj[]; workspaces: Obj[] },
@@ -374,7 +384,7 @@ function checkPipeline(doc: Doc, catalog: Catalog, out: Problem[]): void {
       const callee = typeof pt.name === 'string' ? resolved.get(pt.name) : undefined;
       if (callee)
         checkBindings(
-          { params: list(pt.params), workspaces: list(pt.workspaces) },
+          { params: [...list(pt.params), ...matrixParams(pt.matrix)], workspaces: list(pt.workspaces) },
           callee,
           path,
           workspaces,
