@@ -5,8 +5,9 @@
  * check digests and sizes as they read. Each blob is announced as soon as it is final, so a push can start
  * uploading while later layers are still being encrypted.
  */
-import type { Transform } from 'node:stream';
-import { OepError } from '../errors.js';
+import { pipeline, type Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { internalError, OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
 import type { BlobHandle, LayoutWriter, WrittenBlob } from '../oci/layout/writer.js';
 import type { Descriptor } from '../oci/model.js';
@@ -17,6 +18,7 @@ import type { LayerOperation } from '../ocicrypt/layer.js';
 import { LayerStream } from '../ocicrypt/loop.js';
 import { runFileJob, type FileJob } from '../host/layer-files.js';
 import type { LayerWorkers } from '../host/layer-workers.js';
+import type { MadeBlob } from '../registry/push.js';
 import { isExternal, type BlobJob } from './layer-plan.js';
 import { mib, progressLogger, progressStage } from './progress.js';
 
@@ -25,6 +27,15 @@ import { mib, progressLogger, progressStage } from './progress.js';
  * inline or in a worker) or as a stream stage (registries), and the finalizer that gives its descriptor.
  */
 export type LayerTransform = LayerOperation;
+
+/**
+ * Where transformed layers go when they are not written (a push sends each to the registry as it is made):
+ * `send` resolves with the digest of what landed. The layer is made again from the source for each attempt:
+ * AES-CTR under the same key and nonce gives the same bytes, so a retry needs no copy kept on disk.
+ */
+export interface LayerSink {
+  send(blob: MadeBlob): Promise<string>;
+}
 
 /** Told of each layer and config blob once it is final in the output, with a handle to read it by. */
 export type BlobListener = (desc: Descriptor, blob: BlobHandle) => void;
@@ -43,6 +54,8 @@ export interface BlobStageOptions {
    * lacks them.
    */
   inPlace?: boolean;
+  /** Send each layer whose bytes change here, as it is made, instead of writing it (with inPlace only). */
+  sink?: LayerSink;
 }
 
 export interface LayerWork {
@@ -71,7 +84,8 @@ function notSha256(source: BlobSource, what: string, digest: string): OepError {
 export class BlobStage {
   constructor(
     readonly source: BlobSource,
-    readonly writer: LayoutWriter,
+    /** Where blobs are written; none when every blob that changes goes to the sink and the rest stay. */
+    readonly writer: LayoutWriter | undefined,
     readonly work: LayerWork,
     readonly opts: BlobStageOptions,
   ) {}
@@ -95,20 +109,26 @@ export class BlobStage {
 
   /** Configs are copied as they are (ocicrypt never encrypts them); the tree holds them verified. */
   async writeConfigs(manifests: ManifestNode[]): Promise<void> {
+    const writer = this.#writer();
     for (const m of manifests) {
-      const w = await this.writer.writeBytes(m.config);
+      const w = await writer.writeBytes(m.config);
       if (w.digest !== m.doc.config.digest) throw notSha256(this.source, 'config', m.doc.config.digest);
-      this.opts.onBlob?.(m.doc.config, this.writer.handle(m.doc.config.digest));
+      this.opts.onBlob?.(m.doc.config, writer.handle(m.doc.config.digest));
     }
   }
 
+  #writer(): LayoutWriter {
+    if (!this.writer) throw internalError('a blob stage without a writer was asked to write');
+    return this.writer;
+  }
+
   async #copy(layer: Descriptor, signal: AbortSignal): Promise<MovedBlob> {
-    if (this.writer.has(layer.digest)) return { desc: layer, action: 'copied' };
+    if (this.writer?.has(layer.digest)) return { desc: layer, action: 'copied' };
     if (isExternal(layer) && !(await this.source.has(layer))) return { desc: layer, action: 'external' };
     if (this.opts.inPlace) return { desc: layer, action: 'copied' };
     const { written } = await this.#move(layer, undefined, signal);
     if (written.digest !== layer.digest) throw notSha256(this.source, 'blob', layer.digest);
-    this.opts.onBlob?.(layer, this.writer.handle(layer.digest));
+    this.opts.onBlob?.(layer, this.#writer().handle(layer.digest));
     return { desc: layer, action: 'copied' };
   }
 
@@ -121,14 +141,48 @@ export class BlobStage {
       return { desc: t.finalize({ digest: layer.digest, size: layer.size }), action: 'transformed' };
     }
     const started = Date.now();
-    const { written, hmac } = await this.#move(layer, t, signal);
+    const sink = this.opts.inPlace ? this.opts.sink : undefined;
+    const { written, hmac } = sink
+      ? await this.#send(sink, layer, t, signal)
+      : await this.#move(layer, t, signal);
     const secs = (Date.now() - started) / 1000;
     this.opts.log(
-      `${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}`,
+      `${this.work.verb} layer ${layer.digest.slice(0, 19)} (${mib(layer.size)}) in ${secs.toFixed(1)} s -> ${written.digest.slice(0, 19)}${sink ? ' (sent as made)' : ''}`,
     );
     const desc = t.finalize({ ...written, ...(hmac ? { hmac } : {}) });
-    this.opts.onBlob?.(desc, this.writer.handle(desc.digest));
+    if (!sink) this.opts.onBlob?.(desc, this.#writer().handle(desc.digest));
     return { desc, action: 'transformed' };
+  }
+
+  /**
+   * The layer made from the source straight into the sink, never written: the source's reader checks the input's
+   * digest, the loop does the cipher and hashes what it makes. The cipher's output is as long as its input.
+   */
+  async #send(
+    sink: LayerSink,
+    layer: Descriptor,
+    t: LayerTransform,
+    signal: AbortSignal,
+  ): Promise<{ written: WrittenBlob; hmac?: Uint8Array }> {
+    const onProgress = progressLogger(layer, this.work.verb, this.opts.log);
+    let hmac: Uint8Array | undefined;
+    const make = async () => {
+      signal.throwIfAborted();
+      const loop = new LayerStream(t.params);
+      const stages: Transform[] = [loop, ...(onProgress ? [progressStage(onProgress)] : [])];
+      const stream = pipeline([await this.source.open(layer), ...stages], () => {}) as Transform;
+      // Once the loop has flushed: the reader may have sent the last byte before the source's end came through.
+      const digest = async () => {
+        await finished(loop, { readable: false });
+        const r = loop.result();
+        hmac = r.hmac;
+        return r.digest!;
+      };
+      return { stream, digest };
+    };
+    const what = `${this.work.verb} blob of layer ${layer.digest.slice(0, 19)}`;
+    const digest = await sink.send({ size: layer.size, what, make });
+    return { written: { digest, size: layer.size }, ...(hmac ? { hmac } : {}) };
   }
 
   async #move(
@@ -143,7 +197,7 @@ export class BlobStage {
       const loop = t ? new LayerStream(t.params, { hashOutput: false }) : undefined;
       const stages: Transform[] = loop ? [loop] : [];
       if (onProgress) stages.push(progressStage(onProgress));
-      const written = await this.writer.writeStream(await this.source.open(layer), stages, signal);
+      const written = await this.#writer().writeStream(await this.source.open(layer), stages, signal);
       const hmac = loop?.result().hmac;
       return { written, ...(hmac ? { hmac } : {}) };
     }
@@ -152,14 +206,14 @@ export class BlobStage {
       source: location,
       expected: { digest: layer.digest, size: layer.size },
       sourceName: this.source.name,
-      out: this.writer.tempPath(),
-      fileMode: this.writer.fileMode,
+      out: this.#writer().tempPath(),
+      fileMode: this.#writer().fileMode,
     };
     const r =
       this.opts.workers && layer.size >= WORKER_FROM
         ? await this.opts.workers.run(job, signal, onProgress)
         : await runFileJob(job, onProgress);
-    const written = await this.writer.adopt(job.out, { digest: r.digest, size: r.size });
+    const written = await this.#writer().adopt(job.out, { digest: r.digest, size: r.size });
     return { written, ...(r.hmac ? { hmac: r.hmac } : {}) };
   }
 }

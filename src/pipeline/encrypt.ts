@@ -1,13 +1,13 @@
 /**
- * Encrypt use case: layout in → encrypted layout out. (The registry push builds on the layout this writes:
- * the ciphertext is produced once, on disk, and every retry, tag and registry reuses the same bytes.)
+ * Encrypt use case: layout in → encrypted layout out, or (for a push without an output) each encrypted layer
+ * handed to a sink as it is made, nothing written: a push streams it to the registry (push.ts).
  */
 import { OepError } from '../errors.js';
 import { removeFolder } from '../host/files.js';
 import { openLayout } from '../oci/layout/source.js';
 import { LayoutWriter } from '../oci/layout/writer.js';
 import { isEncryptableLayer, isEncryptedMediaType } from '../oci/mediatypes.js';
-import type { Descriptor } from '../oci/model.js';
+import { ANNOTATION_REF_NAME, type Descriptor } from '../oci/model.js';
 import { formatPlatform, type Platform } from '../oci/platform.js';
 import { imageManifestNodes, loadImage, type LoadedImage } from '../oci/tree.js';
 import type { BlobSource } from '../oci/source.js';
@@ -21,7 +21,17 @@ import type { RunHost } from './host.js';
 import { rewriteRuntime, startWorkers } from '../host/layer-workers.js';
 import type { ImageReport } from './result.js';
 import { recipientFingerprint } from './recipient-pins.js';
-import { isExternal, rewriteToLayout, type BlobListener, type RewriteResult } from './rewrite.js';
+import {
+  isExternal,
+  rewriteInPlace,
+  rewriteToLayout,
+  type BlobListener,
+  type InPlaceResult,
+  type LayerOps,
+  type LayerSink,
+  type RewriteResult,
+} from './rewrite.js';
+import { toImageReport } from './report.js';
 import { resolveLayerIndexes } from './selection.js';
 
 export interface EncryptOptions extends RunHost {
@@ -94,7 +104,7 @@ async function encryptable(
 async function chooseLayers(
   source: BlobSource,
   image: LoadedImage,
-  opts: EncryptOptions,
+  opts: Pick<EncryptOptions, 'encryptLayers' | 'recipients'>,
   log: (line: string) => void,
 ): Promise<Set<string>> {
   const chosen = new Set<string>();
@@ -109,10 +119,22 @@ async function chooseLayers(
   return chosen;
 }
 
-/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
-export async function encryptToLayout(
-  opts: EncryptOptions,
-): Promise<{ report: ImageReport; result: RewriteResult }> {
+/** An encryption checked and ready to run: nothing written yet. */
+export interface EncryptionPlan {
+  source: BlobSource;
+  image: LoadedImage;
+  ops: LayerOps;
+  /** What the report adds to the rewrite's. */
+  extras: Partial<ImageReport>;
+  recipients: NonNullable<ImageReport['recipients']>;
+  log: (line: string) => void;
+}
+
+/**
+ * Every check before anything is written or sent: the recipients, the image, the attestations, the config, the
+ * layers selected.
+ */
+export async function planEncryption(opts: Omit<EncryptOptions, 'output'>): Promise<EncryptionPlan> {
   const log = opts.log ?? (() => {});
   if (opts.recipients.length === 0) {
     throw new OepError('E_NO_RECIPIENT', 'no recipient given: nothing to encrypt for', {
@@ -129,31 +151,41 @@ export async function encryptToLayout(
   const configSecrets = checkConfigSecrets(image, opts.configSecrets ?? 'warn', log);
   const chosen = await chooseLayers(source, image, opts, log);
   if (image.skippedPlatforms.length) log(`left out (not selected): ${image.skippedPlatforms.join(', ')}`);
+  const ops: LayerOps = {
+    verb: 'encrypted',
+    convertDockerToOci: true,
+    // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
+    // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
+    select: (layer: Descriptor) =>
+      chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
+    prepare: (layer: Descriptor) => encryptLayer(layer, opts.recipients),
+  };
+  const extras = { droppedAttestations, ...(configSecrets.length ? { configSecrets } : {}) };
+  const recipients = opts.recipients.map((r) => ({
+    type: r.type,
+    alg: r.alg,
+    fingerprint: recipientFingerprint(r),
+    source: r.source,
+  }));
+  return { source, image, ops, extras, recipients, log };
+}
+
+/** Encrypt into a layout: its report, and the image written (documents and blob handles, for a push). */
+export async function encryptToLayout(
+  opts: EncryptOptions,
+): Promise<{ report: ImageReport; result: RewriteResult }> {
+  const { source, image, ops, extras, recipients, log } = await planEncryption(opts);
   const writer = await LayoutWriter.create(opts.output, opts.temps ? { temps: opts.temps } : {});
   const workers = startWorkers(opts);
   try {
-    const ops = {
-      verb: 'encrypted',
-      convertDockerToOci: true,
-      // By digest, as imgcrypt filters: a blob selected anywhere (another platform, a repeated layer) is
-      // encrypted everywhere it appears, so no selected layer also ships as plaintext elsewhere.
-      select: (layer: Descriptor) =>
-        chosen.has(layer.digest) && !isEncryptedMediaType(layer.mediaType) ? 'transform' : 'copy',
-      prepare: (layer: Descriptor) => encryptLayer(layer, opts.recipients),
-    } as const;
     const out = await rewriteToLayout(source, image, writer, ops, {
       ...rewriteRuntime(opts, workers),
       log,
       ...(opts.onBlob ? { onBlob: opts.onBlob } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      report: { droppedAttestations, ...(configSecrets.length ? { configSecrets } : {}) },
+      report: extras,
     });
-    out.report.recipients = opts.recipients.map((r) => ({
-      type: r.type,
-      alg: r.alg,
-      fingerprint: recipientFingerprint(r),
-      source: r.source,
-    }));
+    out.report.recipients = recipients;
     return out;
   } catch (err) {
     await writer.abort().catch(() => {}); // the first error is the one to report
@@ -161,6 +193,32 @@ export async function encryptToLayout(
   } finally {
     await workers?.close();
   }
+}
+
+/**
+ * Run a planned encryption without writing it: each encrypted layer goes to `sink` as it is made; configs and
+ * copied layers stay in the source. The report, and the image (its documents, and every blob it needs).
+ */
+export async function encryptInto(
+  plan: EncryptionPlan,
+  sink: LayerSink,
+  opts: Pick<EncryptOptions, 'concurrency' | 'signal'>,
+): Promise<{ report: ImageReport; result: InPlaceResult }> {
+  const { source, image, ops, extras, recipients, log } = plan;
+  const result = await rewriteInPlace(source, image, undefined, ops, {
+    ...rewriteRuntime(opts, undefined),
+    log,
+    sink,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+  const report = toImageReport(
+    result,
+    { ...(refName ? { refName } : {}), ...extras },
+    image.skippedPlatforms,
+  );
+  report.recipients = recipients;
+  return { report, result };
 }
 
 /** Run the beforePublish hook; when it fails, the output written (if any) is removed: nothing partial lands. */

@@ -196,7 +196,7 @@ async function plan(opts: IndexImageOptions, stage: PushStage): Promise<PushPlan
   stage.pushOpts.log(`index of ${report.platforms.map((p) => p.platform).join(', ')}: ${root.desc.digest}`);
   const blobs = blobsOf(read);
   // Mounted from the source's repository when the target lacks it; read from there only if a mount is refused.
-  const mountFrom = (blob: Descriptor, host: string) =>
+  const mountFrom = (blob: Pick<Descriptor, 'digest'>, host: string) =>
     host === client.host ? blobs.get(blob.digest)?.part.repository : undefined;
   const reader = { open: (d: Descriptor) => blobs.get(d.digest)!.blobs.open(d) };
   const pusher = new BlobPusher(stage.targets, reader, { ...stage.pushOpts, mountFrom });

@@ -1,12 +1,10 @@
 /**
- * Encrypt and push use case: layout in → encrypted layout on disk (the ciphertext is made once, here) → every
- * blob and manifest to every repository → tags → verification of what landed → the digest. A digest is only
- * reported after the registry has served back exactly the bytes we pushed.
+ * Encrypt and push use case: layout in → each layer encrypted as it streams to the registry (or, with an output,
+ * an encrypted layout on disk, uploaded from there) → every blob and manifest to every repository → tags →
+ * verification of what landed → the digest. A digest is only reported after the registry has served back
+ * exactly the bytes we pushed.
  */
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { OepError } from '../errors.js';
-import { makeStagingFolder, removeFolder } from '../host/files.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import type { Descriptor } from '../oci/model.js';
 import { ANNOTATION_KEYS_PREFIX, ANNOTATION_PUBOPTS } from '../ocicrypt/options.js';
@@ -28,7 +26,13 @@ import {
 } from '../registry/reference.js';
 import { verifyPushAccess, verifyPushed, verifyTags } from '../registry/verify.js';
 import { gateRegistry } from './decrypt-gate.js';
-import { beforePublish, encryptToLayout, type EncryptOptions } from './encrypt.js';
+import {
+  beforePublish,
+  encryptInto,
+  encryptToLayout,
+  planEncryption,
+  type EncryptOptions,
+} from './encrypt.js';
 import { anySignal } from './host.js';
 import { defaultConcurrency } from '../host/layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
@@ -142,8 +146,6 @@ export interface Uploads {
 
 /** What a use case gets to make the image a push sends. */
 export interface PushStage {
-  /** Where to write what it makes (the output folder when one was asked for, else a staging folder). */
-  dir: string;
   targets: PushTarget[];
   pushOpts: PushOptions;
   /**
@@ -173,14 +175,17 @@ function uploadingWith(conn: Connection, outer: AbortSignal | undefined): PushSt
   };
 }
 
-/** Encrypt into the stage's folder; each blob goes up as soon as it is final on disk. */
-async function encryptUploading(opts: PushImageOptions, stage: PushStage): Promise<PushPlan> {
+/** Encrypt into the output folder too; each blob goes up from there as soon as it is final on disk. */
+async function encryptUploading(
+  opts: PushImageOptions & { output: string },
+  stage: PushStage,
+): Promise<PushPlan> {
   const staged = new StagedBlobs();
   const pusher = new BlobPusher(stage.targets, staged, stage.pushOpts);
   const { report, result } = await stage.uploading(pusher, ({ signal, feed }) =>
     encryptToLayout({
       ...opts,
-      output: stage.dir,
+      output: opts.output,
       signal,
       onBlob: (desc, handle) => {
         staged.add(desc, handle);
@@ -190,6 +195,20 @@ async function encryptUploading(opts: PushImageOptions, stage: PushStage): Promi
   );
   for (const b of result.blobs) staged.add(b.desc, b.handle);
   return { report, pusher, content: { manifests: result.documents, blobs: result.blobs.map((b) => b.desc) } };
+}
+
+/**
+ * Encrypt without writing anything: each layer goes up as it is encrypted (BlobPusher.pushMade), and is
+ * encrypted again from the layout for a retry or another registry; configs and layers kept as they are go up
+ * from the layout.
+ */
+async function encryptStreaming(opts: PushImageOptions, stage: PushStage): Promise<PushPlan> {
+  const plan = await planEncryption(opts);
+  const pusher = new BlobPusher(stage.targets, plan.source, stage.pushOpts);
+  const { report, result } = await stage.uploading(pusher, ({ signal }) =>
+    encryptInto(plan, { send: (blob) => pusher.pushMade(blob) }, { concurrency: opts.concurrency, signal }),
+  );
+  return { report, pusher, content: { manifests: result.documents, blobs: result.blobs } };
 }
 
 /** Every blob (most are under way already), everywhere, before any manifest; then the manifests. */
@@ -211,22 +230,11 @@ async function pushEverything(
   return pushed;
 }
 
-/** A staging folder for the layout when no output was asked for; removed when the push is done. */
-async function layoutFolder(opts: PushTargetOptions): Promise<{ dir: string; remove(): Promise<void> }> {
-  if (opts.output) return { dir: opts.output, remove: async () => {} };
-  const staging = await makeStagingFolder(opts.tempDir, 'oep-push-');
-  opts.temps?.track(staging);
-  return {
-    dir: join(staging, `layout-${randomBytes(4).toString('hex')}`),
-    remove: async () => {
-      await removeFolder(staging);
-      opts.temps?.untrack(staging);
-    },
-  };
-}
-
 export function pushImage(opts: PushImageOptions): Promise<PushReport> {
-  return pushPlanned(opts, (stage) => encryptUploading(opts, stage));
+  const { output } = opts;
+  return pushPlanned(opts, (stage) =>
+    output ? encryptUploading({ ...opts, output }, stage) : encryptStreaming(opts, stage),
+  );
 }
 
 /**
@@ -240,18 +248,16 @@ export async function pushPlanned(
   const log = opts.log ?? (() => {});
   const refs = pushTargets(opts.image, opts.tags, opts.pushByDigest);
   const conn = await connect(refs, opts, log);
-  let folder: Awaited<ReturnType<typeof layoutFolder>> | undefined;
   try {
     // Refused credentials fail now, in a second, not after encrypting a gigabyte.
     await verifyPushAccess(conn.targets, conn.retry);
-    folder = await layoutFolder(opts);
     const pushOpts = {
       retry: conn.retry,
       concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
       log,
     };
-    const stage = { dir: folder.dir, targets: conn.targets, pushOpts };
-    const { report, content, pusher } = await make({ ...stage, uploading: uploadingWith(conn, opts.signal) });
+    const stage = { targets: conn.targets, pushOpts, uploading: uploadingWith(conn, opts.signal) };
+    const { report, content, pusher } = await make(stage);
     const root = content.manifests[content.manifests.length - 1]!;
     const pushed = await pushEverything(conn, content, pusher, pushOpts);
     // Content is checked by digest before any tag moves: a tag never points at something that failed.
@@ -285,7 +291,6 @@ export async function pushPlanned(
       pushed,
     };
   } finally {
-    await folder?.remove();
     await conn.close();
   }
 }

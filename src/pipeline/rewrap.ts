@@ -14,7 +14,7 @@ import { OepError } from '../errors.js';
 import { startWorkers, rewriteRuntime } from '../host/layer-workers.js';
 import { LayoutWriter } from '../oci/layout/writer.js';
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
-import { ANNOTATION_REF_NAME, type Descriptor } from '../oci/model.js';
+import { ANNOTATION_REF_NAME } from '../oci/model.js';
 import { formatPlatform } from '../oci/platform.js';
 import type { BlobSource } from '../oci/source.js';
 import { imageManifestNodes, loadImage, type LoadedImage } from '../oci/tree.js';
@@ -27,7 +27,6 @@ import type { DecryptionKey, Recipient } from './keys.js';
 import { recipientFingerprint } from './recipient-pins.js';
 import {
   pushPlanned,
-  StagedBlobs,
   type PushPlan,
   type PushReport,
   type PushStage,
@@ -134,9 +133,9 @@ async function intoLayout(
 }
 
 /**
- * The push's image: rewritten in place (only rekeyed layers are written, to the staging folder, and go up as
- * soon as each is final); every other blob is read from the source when the target lacks it, or mounted from
- * the source's repository when that is on the same registry.
+ * The push's image: rewritten in place. Each rekeyed layer goes up as it is made (and is made again from the
+ * source for a retry), nothing written; every other blob is read from the source when the target lacks it, or
+ * mounted from the source's repository when that is on the same registry.
  */
 async function forPush(
   source: BlobSource,
@@ -146,32 +145,21 @@ async function forPush(
   stage: PushStage,
   host: Host,
 ): Promise<PushPlan> {
-  const staged = new StagedBlobs({ open: (desc: Descriptor) => source.open(desc) });
   const origin = from ? parseReference(from) : undefined;
-  const mountFrom = (blob: Descriptor, host: string) =>
-    origin && host === origin.apiHost && !staged.has(blob.digest) ? origin.repository : undefined;
-  const pusher = new BlobPusher(stage.targets, staged, { ...stage.pushOpts, mountFrom });
-  // Inside the push's staging folder, which the push tracks and removes: the pusher reads from it until then.
-  const writer = await LayoutWriter.create(stage.dir);
-  const workers = startWorkers(host);
-  try {
-    const result = await stage.uploading(pusher, ({ signal, feed }) =>
-      rewriteInPlace(source, image, writer, ops, {
-        ...rewriteRuntime(host, workers),
-        log: host.log,
-        signal,
-        onBlob: (desc, handle) => {
-          staged.add(desc, handle);
-          feed(desc);
-        },
-      }),
-    );
-    const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-    const report = toImageReport(result, refName ? { refName } : {}, image.skippedPlatforms);
-    return { report, pusher, content: { manifests: result.documents, blobs: result.blobs } };
-  } finally {
-    await workers?.close();
-  }
+  const mountFrom = (_blob: unknown, host: string) =>
+    origin && host === origin.apiHost ? origin.repository : undefined;
+  const pusher = new BlobPusher(stage.targets, source, { ...stage.pushOpts, mountFrom });
+  const result = await stage.uploading(pusher, ({ signal }) =>
+    rewriteInPlace(source, image, undefined, ops, {
+      ...rewriteRuntime(host, undefined),
+      log: host.log,
+      signal,
+      sink: { send: (blob) => pusher.pushMade(blob) },
+    }),
+  );
+  const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
+  const report = toImageReport(result, refName ? { refName } : {}, image.skippedPlatforms);
+  return { report, pusher, content: { manifests: result.documents, blobs: result.blobs } };
 }
 
 /** Explicit credentials are for the target's registry, as a push's are: a source on another registry gets none. */

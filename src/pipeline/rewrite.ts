@@ -14,7 +14,7 @@ import { isExternal, jobKey, planLayers, type LayerPlan, type LayerSelector } fr
 import { pick, toImageReport } from './report.js';
 import type { ImageReport } from './result.js';
 
-export type { BlobListener, LayerTransform } from './blob-stage.js';
+export type { BlobListener, LayerSink, LayerTransform } from './blob-stage.js';
 export { isExternal } from './layer-plan.js';
 
 export interface LayerOps extends LayerWork, MutateOptions {
@@ -72,14 +72,15 @@ export interface InPlaceResult extends Omit<Mutation, 'blobs'> {
 }
 
 /**
- * Rewrite without moving what does not change: only blobs whose bytes change are written (and announced);
- * configs, copied layers and layers whose descriptor alone changes stay in the source. For a push, which
- * finds them in the registry or reads them from the source. No document is written.
+ * Rewrite without moving what does not change: only blobs whose bytes change are written (and announced), or
+ * sent to `opts.sink` as they are made (then no writer is needed); configs, copied layers and layers whose
+ * descriptor alone changes stay in the source. For a push, which finds them in the registry or reads them from
+ * the source. No document is written.
  */
 export async function rewriteInPlace(
   source: BlobSource,
   image: LoadedImage,
-  writer: LayoutWriter,
+  writer: LayoutWriter | undefined,
   ops: LayerOps,
   opts: RewriteOptions,
 ): Promise<InPlaceResult> {

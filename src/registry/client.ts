@@ -133,7 +133,7 @@ export class RegistryClient {
   /**
    * PUT <location>&digest=: the whole blob in one request, streamed with its length (distribution 2.8 has no
    * single-POST upload, so POST then PUT). With `chunked`, or when the registry refuses the monolithic PUT
-   * with 405/416, one PATCH carries the bytes and an empty PUT commits them.
+   * with 405/416, one PATCH carries the bytes (patchBlob) and an empty PUT commits them.
    */
   async uploadBlob(
     repo: string,
@@ -142,13 +142,12 @@ export class RegistryClient {
     open: () => Promise<Readable>,
   ): Promise<void> {
     const what = `uploading blob ${desc.digest} to ${this.host}/${repo}`;
-    const scopes = [pushScope(repo)];
     if (!this.#chunked) {
       const put = new URL(location);
       put.searchParams.set('digest', desc.digest);
       try {
         const res = await this.#call('PUT', put, {
-          scopes,
+          scopes: [pushScope(repo)],
           ok: [201, 204],
           what,
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
@@ -161,29 +160,47 @@ export class RegistryClient {
         if (!(err instanceof RegistryError) || (err.status !== 405 && err.status !== 416)) throw err;
       }
     }
-    const patched = await this.#call('PATCH', location, {
-      scopes,
+    await this.commitBlob(repo, await this.patchBlob(repo, location, desc.size, open, what), desc.digest);
+  }
+
+  /**
+   * PATCH <location>: the whole blob in one streamed request, its digest not needed yet; returns where to commit
+   * it. As docker, skopeo and go-containerregistry send it to every registry: its length, no Content-Range (with
+   * one, some registries take it for a chunk and refuse it as too large; OCI's conformance suite tests this
+   * "streamed" form). `what` names the blob in errors.
+   */
+  async patchBlob(
+    repo: string,
+    location: URL,
+    size: number,
+    open: () => Promise<Readable>,
+    what: string,
+  ): Promise<URL> {
+    const res = await this.#call('PATCH', location, {
+      scopes: [pushScope(repo)],
       ok: [202, 204],
       what,
-      headers: {
-        'content-type': 'application/octet-stream',
-        'content-length': String(desc.size),
-        ...(desc.size > 0 ? { 'content-range': `0-${desc.size - 1}` } : {}),
-      },
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
       body: open,
     });
-    await discard(patched);
-    const next = patched.headers.location;
-    const commit = next ? uploadLocation(next, location, what) : new URL(location);
-    commit.searchParams.set('digest', desc.digest);
+    await discard(res);
+    const next = res.headers.location;
+    return next ? uploadLocation(next, location, what) : new URL(location);
+  }
+
+  /** PUT <location>&digest= without a body: the bytes PATCHed so far become the blob, if they match `digest`. */
+  async commitBlob(repo: string, location: URL, digest: string): Promise<void> {
+    const what = `uploading blob ${digest} to ${this.host}/${repo}`;
+    const commit = new URL(location);
+    commit.searchParams.set('digest', digest);
     const res = await this.#call('PUT', commit, {
-      scopes,
+      scopes: [pushScope(repo)],
       ok: [201, 204],
       what,
       headers: { 'content-length': '0' },
     });
     await discard(res);
-    this.#checkDigestHeader(res, desc.digest, what);
+    this.#checkDigestHeader(res, digest, what);
   }
 
   #checkDigestHeader(res: HttpResponse, digest: string, what: string): void {

@@ -7,6 +7,7 @@
  * transport retries off.
  */
 import type { Readable } from 'node:stream';
+import { internalError } from '../errors.js';
 import type { Descriptor } from '../oci/model.js';
 import type { RegistryClient } from './client.js';
 import { repositoryName, type Reference } from './reference.js';
@@ -20,9 +21,24 @@ export interface PushContent {
   manifests: { desc: Descriptor; bytes: Buffer }[];
 }
 
+/** What the push needs to know of a blob (a descriptor's media type and annotations do not matter here). */
+type Blob = Pick<Descriptor, 'digest' | 'size'>;
+
 export interface BlobReader {
   /** A fresh, digest-verified stream of the blob, for each attempt. */
-  open(desc: Descriptor): Promise<Readable>;
+  open(desc: Blob): Promise<Readable>;
+}
+
+/**
+ * A blob made while it goes up (a layer's ciphertext, encrypted as it is sent): its size is known before, its
+ * digest only once all of it was made. Each `make` makes it again from its source, and must give the same bytes.
+ */
+export interface MadeBlob {
+  size: number;
+  /** The blob in words, for messages ("the encryption of layer sha256:…"). */
+  what: string;
+  /** The bytes, and their digest once all of them were read (or the error that stopped them). */
+  make(): Promise<{ stream: Readable; digest(): Promise<string> }>;
 }
 
 export interface PushStats {
@@ -45,7 +61,7 @@ export interface PushOptions {
    * A repository on registry `host` that holds `blob` already (a rewrap's source), or undefined: a repository of
    * that registry that lacks the blob mounts it from there instead of uploading it.
    */
-  mountFrom?: (blob: Descriptor, host: string) => string | undefined;
+  mountFrom?: (blob: Blob, host: string) => string | undefined;
 }
 
 /** One target per repository (tags of the same repository share its content). */
@@ -67,6 +83,8 @@ export class BlobPusher {
   readonly #reader: BlobReader;
   readonly #opts: PushOptions;
   readonly #started = new Map<string, Promise<void>>();
+  /** Blobs this run made as they went up (pushMade), by digest: made again for any later upload. */
+  readonly #made = new Map<string, MadeBlob>();
   #running = 0;
   readonly #queue: (() => void)[] = [];
   #aborted = false;
@@ -108,12 +126,84 @@ export class BlobPusher {
     }
   }
 
-  async #pushEverywhere(blob: Descriptor): Promise<void> {
+  /**
+   * Push a blob that is made as it goes up, to every repository; resolves with its digest. The first repository
+   * gets it streamed: POST, one PATCH fed as the blob is made, then the PUT that commits it under the digest
+   * learnt on the way. A retry makes it again from its source rather than keeping a copy (MadeBlob.make gives
+   * the same bytes each time, checked here by their digest). The other repositories then get it as any blob
+   * (HEAD, mount from the first on the same registry, or upload, made once more).
+   */
+  async pushMade(blob: MadeBlob): Promise<string> {
+    const [first, ...rest] = this.#repos;
+    if (!first) throw internalError('a push without a repository');
+    const name = repositoryName(first.ref);
+    const seen: { digest?: string } = {};
+    await retryOperation(`${blob.what} to ${name}`, this.#opts.retry, async () => {
+      if (this.#aborted) throw new Error('push aborted');
+      await this.#stream(first, blob, seen);
+    });
+    const digest = seen.digest!;
+    this.#count(blob.size, digest, name);
+    this.#made.set(digest, blob);
+    const others = this.#pushEverywhere({ digest, size: blob.size }, rest, first);
+    this.#started.set(digest, others);
+    await others;
+    return digest;
+  }
+
+  /**
+   * One attempt at streaming a made blob to a repository, committed under the digest learnt on the way, which
+   * must be that of any earlier attempt (`seen`) that got as far.
+   */
+  async #stream({ ref, client }: PushTarget, blob: MadeBlob, seen: { digest?: string }): Promise<void> {
+    let made: Awaited<ReturnType<MadeBlob['make']>> | undefined;
+    const open = async () => {
+      made = await blob.make();
+      return made.stream;
+    };
+    const what = `uploading ${blob.what} to ${client.host}/${ref.repository}`;
+    try {
+      const session = await client.startUpload(ref.repository);
+      const commitAt = await client.patchBlob(ref.repository, session.location, blob.size, open, what);
+      const digest = await made!.digest(); // the PATCH sent it all: the blob is whole
+      if (seen.digest && digest !== seen.digest) {
+        throw internalError(`${blob.what} was made as ${seen.digest}, then as ${digest}`);
+      }
+      seen.digest = digest;
+      await client.commitBlob(ref.repository, commitAt, digest);
+    } finally {
+      made?.stream.destroy(); // a failed attempt's source is closed now, not when it is collected
+    }
+  }
+
+  #count(size: number, digest: string, name: string): void {
+    this.stats.uploaded++;
+    this.stats.bytesUploaded += size;
+    if (size > 64 * 1024 * 1024) {
+      this.#opts.log(`uploaded ${digest.slice(0, 19)} (${(size / 1048576).toFixed(0)} MiB) to ${name}`);
+    }
+  }
+
+  /** A blob's bytes for an upload: made again when this run made it, else from the reader. */
+  async #open(blob: Blob): Promise<Readable> {
+    const made = this.#made.get(blob.digest);
+    return made ? (await made.make()).stream : this.#reader.open(blob);
+  }
+
+  /**
+   * The blob to each of `repos` in turn (HEAD, mount, upload). `pushedTo`: a repository that has it already,
+   * to mount from on its registry.
+   */
+  async #pushEverywhere(blob: Blob, repos = this.#repos, pushedTo?: PushTarget): Promise<void> {
     const holders = new Map<string, string>(); // registry host -> a repository we pushed the blob to
-    for (const { ref, client } of this.#repos) {
+    if (pushedTo) holders.set(pushedTo.client.host, pushedTo.ref.repository);
+    // A blob this run made is nowhere else: no other repository to mount it from.
+    const mountable = !this.#made.has(blob.digest);
+    for (const { ref, client } of repos) {
       const name = repositoryName(ref);
       const repo = ref.repository;
-      const mountFrom = holders.get(client.host) ?? this.#opts.mountFrom?.(blob, client.host);
+      const mountFrom =
+        holders.get(client.host) ?? (mountable ? this.#opts.mountFrom?.(blob, client.host) : undefined);
       await retryOperation(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
         if (this.#aborted) throw new Error('push aborted');
         if (await client.blobExists(repo, blob)) {
@@ -128,14 +218,8 @@ export class BlobPusher {
           this.stats.mounted++;
           return;
         }
-        await client.uploadBlob(repo, session.location, blob, () => this.#reader.open(blob));
-        this.stats.uploaded++;
-        this.stats.bytesUploaded += blob.size;
-        if (blob.size > 64 * 1024 * 1024) {
-          this.#opts.log(
-            `uploaded ${blob.digest.slice(0, 19)} (${(blob.size / 1048576).toFixed(0)} MiB) to ${name}`,
-          );
-        }
+        await client.uploadBlob(repo, session.location, blob, () => this.#open(blob));
+        this.#count(blob.size, blob.digest, name);
       });
       if (!holders.has(client.host)) holders.set(client.host, repo);
     }

@@ -27,6 +27,7 @@ import {
   type Server,
 } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { Transform } from 'node:stream';
@@ -85,6 +86,8 @@ export interface ProxyLogEntry {
   fault: FaultKind | undefined;
   /** Request body bytes forwarded upstream. */
   requestBytes: number;
+  /** sha256:… of those bytes (a retried upload must send the same bytes again). */
+  requestDigest(): string;
   /** Error talking to the upstream (answered 502), if any. */
   error?: string;
   /** The Authorization header the client sent (tests check which credentials reached which host). */
@@ -183,6 +186,8 @@ export async function startFaultProxy(
     : new HttpAgent({ keepAlive: true });
   const faults: FaultRule[] = [];
   const log: ProxyLogEntry[] = [];
+  /** The running hash of each request body forwarded so far. */
+  const bodyHash = new WeakMap<ProxyLogEntry, Hash>();
   const timers = new Set<NodeJS.Timeout>();
   const failOpts = new WeakMap<FaultRule, FailOptions & { status: number }>();
   const stallOpts = new WeakMap<FaultRule, { ms: number; then: 'forward' | 'reset' }>();
@@ -264,12 +269,14 @@ export async function startFaultProxy(
       if (resetAt !== undefined && entry.requestBytes + chunk.length >= resetAt) {
         const part = chunk.subarray(0, resetAt - entry.requestBytes);
         entry.requestBytes += part.length;
+        bodyHash.get(entry)?.update(part);
         // Let the partial chunk reach the upstream before cutting, so it really saw n bytes.
         if (part.length > 0) upReq.write(part, () => cutNow());
         else cutNow();
         return;
       }
       entry.requestBytes += chunk.length;
+      bodyHash.get(entry)?.update(chunk);
       if (!upReq.write(chunk)) {
         req.pause();
         upReq.once('drain', () => req.resume());
@@ -294,8 +301,11 @@ export async function startFaultProxy(
       status: undefined,
       fault: undefined,
       requestBytes: 0,
+      requestDigest: () => `sha256:${hash.copy().digest('hex')}`,
       authorization: req.headers.authorization,
     };
+    const hash = createHash('sha256');
+    bodyHash.set(entry, hash);
     log.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;

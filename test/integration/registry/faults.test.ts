@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { isOepError } from '../../../src/errors.js';
 import { readBlob, sha256 } from '../../helpers/fixtures.js';
@@ -181,42 +182,89 @@ test('429 with Retry-After: 1 on a manifest PUT → success after waiting ≥ 1 
 });
 
 for (const mode of ['plain', 'htpasswd'] as const) {
-  test(`connection reset after 1 MiB of a blob upload (${mode === 'plain' ? 'HTTP' : 'TLS'}) → success on retry, the whole blob stored`, async (t) => {
+  test(`connection reset after 1 MiB of a layer streamed as it is encrypted (${mode === 'plain' ? 'HTTP' : 'TLS'}) → encrypted again from the layout: the same bytes, one digest, the whole blob stored`, async (t) => {
     if (!needRegistry(t, mode)) return;
     const reg = await useRegistry(t, { mode });
     const { proxy } = await setup(t, reg);
     // Random bytes in an uncompressed layer: the ciphertext is as large as the tar, well over 1 MiB.
-    const { src, config } = oneLayerImage(randomBytes(2 * 1024 * 1024 + 12345));
+    const { src } = oneLayerImage(randomBytes(2 * 1024 * 1024 + 12345));
     const MiB = 1024 * 1024;
-    const rule = proxy.when('PUT', blobCommit(config)).resetAfterBytes(MiB);
+    // Without an output nothing is written: the layer's ciphertext goes up in a PATCH as it is made (the
+    // config, whose digest is known, in a PUT), and the PUT that commits it comes once its digest is known.
+    const rule = proxy.when('PATCH', /\/blobs\/uploads\//).resetAfterBytes(MiB);
 
     const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1');
     await assertLanded(reg, res, [['app', 'v1']]);
     assert.equal(rule.hits, 1);
     const layer = res.report!.platforms[0]!.layers[0]!;
     assert.ok(layer.size > 2 * MiB, `layer is ${layer.size} bytes`);
-    const tries = proxy.log.filter((e) => e.method === 'PUT' && digestParam(e) === layer.digest);
+    const patches = proxy.log.filter((e) => e.method === 'PATCH');
     assert.deepEqual(
-      tries.map((e) => [e.fault, e.status, e.requestBytes]),
+      patches.map((e) => [e.fault, e.status, e.requestBytes]),
       [
         ['reset', undefined, MiB],
-        [undefined, 201, layer.size],
+        [undefined, 202, layer.size],
       ],
     );
-    assert.equal(retryLines(res, /blob/).length, 1, res.logs.join('\n'));
     const blob = await registryGet(reg, `/v2/app/blobs/${layer.digest}`, { accept: '*/*' });
     assert.equal(blob.status, 200);
     assert.equal(sha256(blob.body), layer.digest, 'the registry holds the whole blob');
+    // AES-CTR under the same key and nonce: the retry, encrypted anew, sent the bytes the cut attempt had begun.
+    assert.equal(patches[0]!.requestDigest(), sha256(blob.body.subarray(0, MiB)), 'the same first MiB');
+    assert.equal(patches[1]!.requestDigest(), layer.digest, 'the retry sent the blob that was reported');
+    const commits = proxy.log.filter((e) => e.method === 'PUT' && digestParam(e) === layer.digest);
+    assert.deepEqual(
+      commits.map((e) => [e.status, e.requestBytes]),
+      [[201, 0]],
+      'committed once, under the one digest',
+    );
+    const session = (p: string) => p.split('?')[0];
+    assert.notEqual(session(commits[0]!.path), session(patches[0]!.path), 'the dead session was not reused');
+    assert.equal(retryLines(res, /blob/).length, 1, res.logs.join('\n'));
     rows.push({
-      fault: `reset after 1 MiB of blob PUT (${mode === 'plain' ? 'HTTP' : 'TLS'})`,
-      outcome: 'success, blob whole',
-      attempts: `2 PUTs (reset at 1 MiB, 201 ${(layer.size / MiB).toFixed(1)} MiB)`,
+      fault: `reset after 1 MiB of a streamed layer (${mode === 'plain' ? 'HTTP' : 'TLS'})`,
+      outcome: 'success, same bytes, one digest',
+      attempts: `2 PATCHes (reset at 1 MiB, 202 ${(layer.size / MiB).toFixed(1)} MiB) + 1 PUT`,
       ms: res.ms,
     });
   });
 }
 
-test('reset mid-PATCH (chunked upload; distribution drops the session) → success with a new session', async (t) => {
+test('connection reset after 1 MiB of a blob PUT (layout written with --output, uploaded from it) → success on retry, the whole blob stored', async (t) => {
+  if (!needRegistry(t, 'plain')) return;
+  const reg = await useRegistry(t, { mode: 'plain' });
+  const { proxy } = await setup(t, reg);
+  const { src, config } = oneLayerImage(randomBytes(2 * 1024 * 1024 + 12345));
+  const MiB = 1024 * 1024;
+  const rule = proxy.when('PUT', blobCommit(config)).resetAfterBytes(MiB);
+
+  const output = join(src.dir, 'out');
+  const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1', { output });
+  await assertLanded(reg, res, [['app', 'v1']]);
+  assert.equal(rule.hits, 1);
+  const layer = res.report!.platforms[0]!.layers[0]!;
+  const tries = proxy.log.filter((e) => e.method === 'PUT' && digestParam(e) === layer.digest);
+  assert.deepEqual(
+    tries.map((e) => [e.fault, e.status, e.requestBytes]),
+    [
+      ['reset', undefined, MiB],
+      [undefined, 201, layer.size],
+    ],
+  );
+  assert.equal(proxy.log.filter((e) => e.method === 'PATCH').length, 0, 'monolithic uploads');
+  assert.equal(retryLines(res, /blob/).length, 1, res.logs.join('\n'));
+  const blob = await registryGet(reg, `/v2/app/blobs/${layer.digest}`, { accept: '*/*' });
+  assert.equal(sha256(blob.body), layer.digest, 'the registry holds the whole blob');
+  assert.equal(sha256(readBlob(output, layer.digest)), layer.digest, 'the layout holds the same blob');
+  rows.push({
+    fault: 'reset after 1 MiB of blob PUT (--output)',
+    outcome: 'success, blob whole',
+    attempts: `2 PUTs (reset at 1 MiB, 201 ${(layer.size / MiB).toFixed(1)} MiB)`,
+    ms: res.ms,
+  });
+});
+
+test('reset mid-PATCH (chunked upload from the layout written with --output; distribution drops the session) → success with a new session', async (t) => {
   if (!needRegistry(t, 'plain')) return;
   const reg = await useRegistry(t, { mode: 'plain' });
   const { proxy } = await setup(t, reg);
@@ -226,7 +274,10 @@ test('reset mid-PATCH (chunked upload; distribution drops the session) → succe
   const MiB = 1024 * 1024;
   const rule = proxy.when('PATCH', /\/blobs\/uploads\//).resetAfterBytes(MiB);
 
-  const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1', { registry: { chunked: true } });
+  const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1', {
+    output: join(src.dir, 'out'),
+    registry: { chunked: true },
+  });
   await assertLanded(reg, res, [['app', 'v1']]);
   assert.equal(rule.hits, 1);
   const layer = res.report!.platforms[0]!.layers[0]!;
@@ -246,7 +297,7 @@ test('reset mid-PATCH (chunked upload; distribution drops the session) → succe
   );
   assert.notEqual(session(commits[0]!.path), session(cut.path), 'the dead session was not reused');
   rows.push({
-    fault: 'reset after 1 MiB of PATCH (chunked)',
+    fault: 'reset after 1 MiB of PATCH (chunked, --output)',
     outcome: 'success, new upload session',
     attempts: '2 PATCHes (reset, 202) + 1 PUT',
     ms: res.ms,

@@ -235,7 +235,8 @@ describe('uploadBlob', () => {
       `PUT /v2/${REPO}/blobs/uploads/u1?_state=s2&digest=${encodeURIComponent(DIGEST)}`,
     ]);
     const patch = withoutPing(reg.requests)[1]!;
-    assert.equal(patch.headers['content-range'], `0-${BLOB.length - 1}`);
+    // One streamed PATCH, as docker and skopeo send it: some registries take a Content-Range for a chunk.
+    assert.equal(patch.headers['content-range'], undefined);
     assert.equal(patch.headers['content-length'], String(BLOB.length));
     assert.equal(opened, 2, 'a fresh stream for the PATCH');
   });
