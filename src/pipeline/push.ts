@@ -34,13 +34,12 @@ import {
   type EncryptOptions,
 } from './encrypt.js';
 import { anySignal } from './host.js';
-import { defaultConcurrency } from '../host/layer-workers.js';
 import { connectClients, retryPolicy, type RegistryOptions } from './registry-session.js';
 import type { ImageReport, LayerReport } from './result.js';
-import { StagedBlobs } from './staged-blobs.js';
+import { StagedBlobs, uploadSink } from './push-blobs.js';
 
 export type { PushStats };
-export { StagedBlobs };
+export { StagedBlobs, uploadSink };
 
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   /** REPO[:TAG]; no tag means latest. */
@@ -111,6 +110,12 @@ export type PushTargetOptions = Pick<
   | 'beforePublish'
 >;
 
+/**
+ * Blob uploads at once (besides the layers streamed as they are made): they wait on the network and the
+ * registry, not on our cores, so as many as the connection pool keeps per registry (transport/http.ts).
+ */
+const UPLOADS_AT_ONCE = 8;
+
 /** The layer actions by which a run wrote a layer's encryption: each such layer must land with it intact. */
 const WROTE_ENCRYPTION = new Set<LayerReport['action']>(['encrypted', 'rewrapped', 'rekeyed']);
 
@@ -138,10 +143,10 @@ export interface PushPlan {
   pusher: BlobPusher;
 }
 
-/** Uploads to feed while an image is being made: `feed` starts a blob's upload once it is final on disk. */
+/** Uploads to feed while an image is being made: `feed` starts a blob's upload once it is final. */
 export interface Uploads {
   signal: AbortSignal;
-  feed(desc: Descriptor): void;
+  feed(desc: Pick<Descriptor, 'digest' | 'size'>): void;
 }
 
 /** What a use case gets to make the image a push sends. */
@@ -205,8 +210,8 @@ async function encryptUploading(
 async function encryptStreaming(opts: PushImageOptions, stage: PushStage): Promise<PushPlan> {
   const plan = await planEncryption(opts);
   const pusher = new BlobPusher(stage.targets, plan.source, stage.pushOpts);
-  const { report, result } = await stage.uploading(pusher, ({ signal }) =>
-    encryptInto(plan, { send: (blob) => pusher.pushMade(blob) }, { concurrency: opts.concurrency, signal }),
+  const { report, result } = await stage.uploading(pusher, (uploads) =>
+    encryptInto(plan, uploadSink(pusher, uploads), { concurrency: opts.concurrency, signal: uploads.signal }),
   );
   return { report, pusher, content: { manifests: result.documents, blobs: result.blobs } };
 }
@@ -253,7 +258,7 @@ export async function pushPlanned(
     await verifyPushAccess(conn.targets, conn.retry);
     const pushOpts = {
       retry: conn.retry,
-      concurrency: Math.min(4, opts.concurrency ?? defaultConcurrency()),
+      concurrency: UPLOADS_AT_ONCE,
       log,
     };
     const stage = { targets: conn.targets, pushOpts, uploading: uploadingWith(conn, opts.signal) };

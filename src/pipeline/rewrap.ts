@@ -27,6 +27,7 @@ import type { DecryptionKey, Recipient } from './keys.js';
 import { recipientFingerprint } from './recipient-pins.js';
 import {
   pushPlanned,
+  uploadSink,
   type PushPlan,
   type PushReport,
   type PushStage,
@@ -149,12 +150,12 @@ async function forPush(
   const mountFrom = (_blob: unknown, host: string) =>
     origin && host === origin.apiHost ? origin.repository : undefined;
   const pusher = new BlobPusher(stage.targets, source, { ...stage.pushOpts, mountFrom });
-  const result = await stage.uploading(pusher, ({ signal }) =>
+  const result = await stage.uploading(pusher, (uploads) =>
     rewriteInPlace(source, image, undefined, ops, {
       ...rewriteRuntime(host, undefined),
       log: host.log,
-      signal,
-      sink: { send: (blob) => pusher.pushMade(blob) },
+      signal: uploads.signal,
+      sink: uploadSink(pusher, uploads),
     }),
   );
   const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];

@@ -1,18 +1,24 @@
 /**
- * Push one image (its blobs and manifests, already final on disk) to one or more repositories, then tag it.
- * Order is what keeps registries consistent: all blobs, then child manifests, then the root by digest, in
- * every repository; only then any tag. Each blob is checked first (HEAD) and skipped when present; within a
- * registry a blob already pushed to another repository (or held by the repository a rewrap reads) is mounted
- * instead of uploaded. Every operation is retried as a whole on transient failures (retryOperation), with
- * transport retries off.
+ * Push one image (its blobs, from a source or made as they go up, and its manifests) to one or more
+ * repositories, then tag it. Order is what keeps registries consistent: all blobs, then child manifests, then
+ * the root by digest, in every repository; only then any tag (push-documents.ts). Each blob is checked first
+ * (HEAD) and skipped when present, unless this run made it; within a registry a blob already pushed to another
+ * repository (or held by the repository a rewrap reads) is mounted instead of uploaded. Every operation is
+ * retried as a whole on transient failures (retryOperation), with transport retries off.
  */
 import type { Readable } from 'node:stream';
 import { internalError } from '../errors.js';
 import type { Descriptor } from '../oci/model.js';
 import type { RegistryClient } from './client.js';
 import { repositoryName, type Reference } from './reference.js';
-import { RegistryError } from './errors.js';
+import { HeldBlobs } from './held-blobs.js';
+import { distinctRepositories, pushManifests } from './push-documents.js';
 import { retryOperation, type RetryPolicy } from './retry.js';
+
+export { pushManifests, pushTags } from './push-documents.js';
+
+/** At most this many bytes of small blobs made in memory (BlobPusher.keep) wait for their upload. */
+const HOLD_BUDGET = 16 * 1024 * 1024;
 
 export interface PushContent {
   /** Layers and configs, each once. */
@@ -64,13 +70,6 @@ export interface PushOptions {
   mountFrom?: (blob: Blob, host: string) => string | undefined;
 }
 
-/** One target per repository (tags of the same repository share its content). */
-function distinctRepositories(targets: PushTarget[]): PushTarget[] {
-  const seen = new Map<string, PushTarget>();
-  for (const t of targets) if (!seen.has(repositoryName(t.ref))) seen.set(repositoryName(t.ref), t);
-  return [...seen.values()];
-}
-
 /**
  * Blobs to every repository, each as soon as it is asked for, so uploads can start while later layers are
  * still being encrypted. Per blob and repository: HEAD (skip when present), else mount from a repository of
@@ -85,6 +84,8 @@ export class BlobPusher {
   readonly #started = new Map<string, Promise<void>>();
   /** Blobs this run made as they went up (pushMade), by digest: made again for any later upload. */
   readonly #made = new Map<string, MadeBlob>();
+  /** Small blobs this run made whole in memory (keep), until they are pushed. */
+  readonly #held = new HeldBlobs(HOLD_BUDGET);
   #running = 0;
   readonly #queue: (() => void)[] = [];
   #aborted = false;
@@ -95,7 +96,7 @@ export class BlobPusher {
     this.#opts = opts;
   }
 
-  push(blob: Descriptor): Promise<void> {
+  push(blob: Blob): Promise<void> {
     let p = this.#started.get(blob.digest);
     if (!p) {
       p = this.#limited(() => this.#pushEverywhere(blob));
@@ -124,6 +125,31 @@ export class BlobPusher {
       this.#running--;
       this.#queue.shift()?.();
     }
+  }
+
+  /**
+   * A small blob made whole in memory (within a budget: this waits while earlier ones are still held), then
+   * pushed as any blob, its digest being known: POST and PUT, no HEAD (it is new). Resolves once it is made,
+   * with its digest and the push under way (which releases its bytes when it settles).
+   */
+  async keep(blob: MadeBlob): Promise<{ digest: string; pushed: Promise<void> }> {
+    await this.#held.reserve(blob.size);
+    let digest: string;
+    try {
+      if (this.#aborted) throw new Error('push aborted');
+      const made = await blob.make();
+      const chunks: Buffer[] = [];
+      for await (const c of made.stream) chunks.push(c as Buffer);
+      digest = await made.digest();
+      this.#held.hold(digest, Buffer.concat(chunks));
+    } catch (err) {
+      this.#held.unreserve(blob.size);
+      throw err;
+    }
+    const pushed = this.push({ digest, size: blob.size });
+    const release = () => this.#held.release(digest);
+    void pushed.then(release, release);
+    return { digest, pushed };
   }
 
   /**
@@ -184,8 +210,10 @@ export class BlobPusher {
     }
   }
 
-  /** A blob's bytes for an upload: made again when this run made it, else from the reader. */
+  /** A blob's bytes for an upload: held, or made again, when this run made it; else from the reader. */
   async #open(blob: Blob): Promise<Readable> {
+    const held = this.#held.open(blob.digest);
+    if (held) return held;
     const made = this.#made.get(blob.digest);
     return made ? (await made.make()).stream : this.#reader.open(blob);
   }
@@ -197,16 +225,16 @@ export class BlobPusher {
   async #pushEverywhere(blob: Blob, repos = this.#repos, pushedTo?: PushTarget): Promise<void> {
     const holders = new Map<string, string>(); // registry host -> a repository we pushed the blob to
     if (pushedTo) holders.set(pushedTo.client.host, pushedTo.ref.repository);
-    // A blob this run made is nowhere else: no other repository to mount it from.
-    const mountable = !this.#made.has(blob.digest);
+    // A blob this run made is nowhere else: no need to look for it, no other repository to mount it from.
+    const fresh = this.#made.has(blob.digest) || this.#held.has(blob.digest);
     for (const { ref, client } of repos) {
       const name = repositoryName(ref);
       const repo = ref.repository;
       const mountFrom =
-        holders.get(client.host) ?? (mountable ? this.#opts.mountFrom?.(blob, client.host) : undefined);
+        holders.get(client.host) ?? (fresh ? undefined : this.#opts.mountFrom?.(blob, client.host));
       await retryOperation(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
         if (this.#aborted) throw new Error('push aborted');
-        if (await client.blobExists(repo, blob)) {
+        if (!fresh && (await client.blobExists(repo, blob))) {
           this.stats.skipped++;
           return;
         }
@@ -226,25 +254,6 @@ export class BlobPusher {
   }
 }
 
-/** Every manifest, children first, by digest, to every repository; the registry's digest must be ours. */
-export async function pushManifests(
-  targets: PushTarget[],
-  manifests: PushContent['manifests'],
-  opts: PushOptions,
-): Promise<void> {
-  for (const { ref, client } of distinctRepositories(targets)) {
-    const name = repositoryName(ref);
-    for (const m of manifests) {
-      await retryOperation(`manifest ${m.desc.digest.slice(0, 19)} to ${name}`, opts.retry, async () => {
-        const got = await client.putManifest(ref.repository, m.desc.digest, m.bytes, m.desc.mediaType);
-        if (got && got !== m.desc.digest) {
-          throw new RegistryError('E_VERIFY', `${name} stored manifest ${m.desc.digest} as ${got}`);
-        }
-      });
-    }
-  }
-}
-
 /** Push content (no tags) to each distinct repository of `targets`: all blobs, then the manifests. */
 export async function pushContent(
   targets: PushTarget[],
@@ -256,24 +265,4 @@ export async function pushContent(
   await Promise.all(content.blobs.map((b) => blobs.push(b)));
   await pushManifests(targets, content.manifests, opts);
   return blobs.stats;
-}
-
-/** Point every tag at the root's exact bytes; each answer must carry the same digest. */
-export async function pushTags(
-  targets: PushTarget[],
-  root: { desc: Descriptor; bytes: Buffer },
-  opts: PushOptions,
-): Promise<void> {
-  for (const { ref, client } of targets) {
-    if (!ref.tag) continue;
-    await retryOperation(`tag ${ref.tag} of ${repositoryName(ref)}`, opts.retry, async () => {
-      const got = await client.putManifest(ref.repository, ref.tag!, root.bytes, root.desc.mediaType);
-      if (got && got !== root.desc.digest) {
-        throw new RegistryError(
-          'E_VERIFY',
-          `${repositoryName(ref)}:${ref.tag} was stored as ${got}, not ${root.desc.digest}`,
-        );
-      }
-    });
-  }
 }

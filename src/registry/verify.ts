@@ -3,11 +3,15 @@
  * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
  * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
  */
+import { mapLimit } from '../limit.js';
 import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
 import type { PushContent, PushTarget } from './push.js';
 import { repositoryName } from './reference.js';
 import { RegistryError } from './errors.js';
 import { retryOperation, type RetryPolicy } from './retry.js';
+
+/** Blob checks at once, per repository (the connection pool keeps 8 per registry). */
+const CHECKS_AT_ONCE = 8;
 
 /** Push access to every repository of `targets` (once each), checked before any work is done. */
 export async function verifyPushAccess(targets: PushTarget[], retry: RetryPolicy): Promise<void> {
@@ -51,11 +55,12 @@ async function verifyRepository(
       }
     }
   }
-  for (const b of content.blobs) {
+  // Independent checks, a round trip each: several at once, as the uploads went.
+  await mapLimit(content.blobs, CHECKS_AT_ONCE, async (b) => {
     if (!(await client.blobExists(ref.repository, b))) {
       throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
     }
-  }
+  });
 }
 
 /** Every repository of `targets` (once each) serves `content` as pushed. */
