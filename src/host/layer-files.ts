@@ -170,3 +170,57 @@ export async function* uploadChunks(
     await fh.close();
   }
 }
+
+/** A layer loop read from its file and sent as it is made (a push): the job without a file to write. */
+export type StreamJob = LayerParams & Pick<FileJob, 'source' | 'expected' | 'sourceName'>;
+
+/**
+ * One layer, file to stream, for a push that sends it as it is made: the blob read where it sits into one
+ * reused buffer, each chunk through the layer loop (digest check, cipher, HMAC, output hash), each output
+ * yielded as it comes. The loop's checks (E_DIGEST, then E_INTEGRITY) run before the last output is yielded,
+ * so a blob that fails them never goes out whole; `result` is settled by then (rejected if the iteration
+ * stopped early).
+ */
+export function madeChunks(
+  job: StreamJob,
+  onProgress?: (bytes: number) => void,
+): { chunks: AsyncGenerator<Buffer>; result: Promise<FileJobResult> } {
+  let settle!: { resolve: (r: FileJobResult) => void; reject: (err: unknown) => void };
+  const result = new Promise<FileJobResult>((resolve, reject) => (settle = { resolve, reject }));
+  result.catch(() => {}); // a caller whose upload failed never asks
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let input: FileHandle | undefined;
+    try {
+      const verify = new DigestVerifier(job.expected, job.sourceName);
+      verify.checkSize(job.source.size);
+      const loop = new LayerLoop(job, { verify });
+      input = await openSource(job.source.path, verify);
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (let done = 0, n = 1; done < job.expected.size; n++) {
+        const want = Math.min(CHUNK, job.expected.size - done);
+        const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
+        if (bytesRead === 0)
+          throw verify.error(`ends after ${done} bytes, its descriptor says ${job.expected.size}`);
+        const chunk = buf.subarray(0, bytesRead);
+        const out = loop.update(chunk); // synchronous: the buffer is free again once it returns
+        done += bytesRead;
+        if (done === job.expected.size) {
+          const r = loop.finish();
+          settle.resolve({ digest: r.digest!, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) });
+        }
+        onProgress?.(done);
+        yield out === chunk ? Buffer.from(chunk) : out;
+        // Now and then a full collection too: outputs that waited for the socket may have been promoted.
+        if (n % COLLECT_EVERY === 0)
+          collect()({ type: n % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+      }
+    } catch (err) {
+      settle.reject(err);
+      throw err;
+    } finally {
+      settle.reject(new Error('the layer was not read to its end')); // no effect once settled
+      await input?.close();
+    }
+  }
+  return { chunks: chunks(), result };
+}

@@ -5,18 +5,18 @@
  * check digests and sizes as they read. Each blob is announced as soon as it is final, so a push can start
  * uploading while later layers are still being encrypted.
  */
-import { pipeline, type Transform } from 'node:stream';
+import { pipeline, Readable, type Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { internalError, OepError } from '../errors.js';
 import { mapLimit } from '../limit.js';
 import type { BlobHandle, LayoutWriter, WrittenBlob } from '../oci/layout/writer.js';
 import type { Descriptor } from '../oci/model.js';
 import type { LayerOutcome } from '../oci/mutate.js';
-import type { BlobSource } from '../oci/source.js';
+import type { BlobLocation, BlobSource } from '../oci/source.js';
 import type { ManifestNode } from '../oci/tree.js';
 import type { LayerOperation } from '../ocicrypt/layer.js';
-import { LayerStream } from '../ocicrypt/loop.js';
-import { runFileJob, type FileJob } from '../host/layer-files.js';
+import { LayerStream, type LoopResult } from '../ocicrypt/loop.js';
+import { madeChunks, runFileJob, type FileJob } from '../host/layer-files.js';
 import type { LayerWorkers } from '../host/layer-workers.js';
 import type { MadeBlob } from '../registry/push.js';
 import { isExternal, type BlobJob } from './layer-plan.js';
@@ -155,8 +155,9 @@ export class BlobStage {
   }
 
   /**
-   * The layer made from the source straight into the sink, never written: the source's reader checks the input's
-   * digest, the loop does the cipher and hashes what it makes. The cipher's output is as long as its input.
+   * The layer made from the source straight into the sink, never written; made again for each attempt. A local
+   * file goes through the file loop (one reused read buffer, the checks in the loop); another source through
+   * its verifying stream and the loop as a stream stage. The cipher's output is as long as its input.
    */
   async #send(
     sink: LayerSink,
@@ -165,16 +166,15 @@ export class BlobStage {
     signal: AbortSignal,
   ): Promise<{ written: WrittenBlob; hmac?: Uint8Array }> {
     const onProgress = progressLogger(layer, this.work.verb, this.opts.log);
+    const location = this.source.locate ? await this.source.locate(layer) : undefined;
     let hmac: Uint8Array | undefined;
     const make = async () => {
       signal.throwIfAborted();
-      const loop = new LayerStream(t.params);
-      const stages: Transform[] = [loop, ...(onProgress ? [progressStage(onProgress)] : [])];
-      const stream = pipeline([await this.source.open(layer), ...stages], () => {}) as Transform;
-      // Once the loop has flushed: the reader may have sent the last byte before the source's end came through.
+      const { stream, result } = location
+        ? this.#madeFromFile(layer, location, t, onProgress)
+        : await this.#madeFromStream(layer, t, onProgress);
       const digest = async () => {
-        await finished(loop, { readable: false });
-        const r = loop.result();
+        const r = await result;
         hmac = r.hmac;
         return r.digest!;
       };
@@ -183,6 +183,33 @@ export class BlobStage {
     const what = `${this.work.verb} blob of layer ${layer.digest.slice(0, 19)}`;
     const digest = await sink.send({ size: layer.size, what, make });
     return { written: { digest, size: layer.size }, ...(hmac ? { hmac } : {}) };
+  }
+
+  #madeFromFile(
+    layer: Descriptor,
+    source: BlobLocation,
+    t: LayerTransform,
+    onProgress: ((bytes: number) => void) | undefined,
+  ): { stream: Readable; result: Promise<LoopResult> } {
+    const expected = { digest: layer.digest, size: layer.size };
+    const job = { ...t.params, source, expected, sourceName: this.source.name };
+    const { chunks, result } = madeChunks(job, onProgress);
+    // Byte mode with a 1 MiB mark: Readable.from would otherwise make 16 chunks ahead of the socket.
+    return { stream: Readable.from(chunks, { objectMode: false, highWaterMark: 1024 * 1024 }), result };
+  }
+
+  async #madeFromStream(
+    layer: Descriptor,
+    t: LayerTransform,
+    onProgress: ((bytes: number) => void) | undefined,
+  ): Promise<{ stream: Readable; result: Promise<LoopResult> }> {
+    const loop = new LayerStream(t.params);
+    const stages: Transform[] = [loop, ...(onProgress ? [progressStage(onProgress)] : [])];
+    const stream = pipeline([await this.source.open(layer), ...stages], () => {}) as Transform;
+    // Once the loop has flushed: the reader may have sent the last byte before the source's end came through.
+    const result = finished(loop, { readable: false }).then(() => loop.result());
+    result.catch(() => {}); // a caller whose upload failed never asks
+    return { stream, result };
   }
 
   async #move(
