@@ -10,7 +10,6 @@
  * The functions below are those of createEngine() with the defaults; createEngine(host) sets the worker pool,
  * temp folder, logger, environment, command runner and signal. Importing this module does nothing else.
  */
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -56,14 +55,13 @@ function defaultWorkerScript(): string {
 
 /**
  * An engine bound to its host. Defaults: layer workers from the shipped worker entry (pool size: the cores, 2 to
- * 4), the system temp folder, no logging, `process.env` for credentials and proxies, child_process for
+ * 4), no logging, `process.env` for credentials and proxies, child_process for
  * credential helpers, no signal.
  */
 export function createEngine(host: Host = {}): Engine {
   return engineFor({
     ...host,
     workerScript: host.workerScript ?? defaultWorkerScript(),
-    tempDir: host.tempDir ?? tmpdir(),
     env: host.env ?? process.env,
   });
 }

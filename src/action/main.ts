@@ -3,7 +3,6 @@
  * No business logic here. Secrets are masked before anything is logged; an input error fails the step with
  * the input's name and the fix, and sets no output.
  */
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { asOepError, debugStack, errorLine, type ErrorCode } from '../errors.js';
 import { escapeTerminal } from '../escape.js';
@@ -158,7 +157,6 @@ export async function run(runtime: Pick<RunHost, 'workerScript' | 'temps'> = {})
       runRequest(o, {
         ...runtime,
         log: info,
-        tempDir: process.env.RUNNER_TEMP || tmpdir(),
         registry: { onSecret: mask },
       }),
     );

@@ -3,7 +3,6 @@
  * pipeline, prints the result. Exit 0 only when everything asked for landed; otherwise one line on stderr,
  * `error[E_CODE]: message (hint)`, naming the input at fault and the fix, exit 1 (2 for usage errors).
  */
-import { tmpdir } from 'node:os';
 import { asOepError, debugStack, errorLine, OepError } from '../errors.js';
 import { escapeTerminal, terminalJson } from '../escape.js';
 import { attestationNotice } from '../pipeline/attestations.js';
@@ -29,7 +28,7 @@ async function execute(req: Request, cmd: Command, runtime: Runtime): Promise<Im
     req.command === 'decrypt' || req.command === 'rewrap'
       ? decryptionKeys(cmd.keys, process.env, req.providers, req.command)
       : undefined;
-  return runRequest(req, { ...runtime, log, tempDir: tmpdir(), ...(keys ? { keys } : {}) });
+  return runRequest(req, { ...runtime, log, ...(keys ? { keys } : {}) });
 }
 
 async function readStdin(): Promise<string> {

@@ -143,8 +143,6 @@ export interface InspectOptions extends RegistryFlags, Each {
 
 /** What the host supplies; createEngine (index.ts) fills in the defaults. */
 export interface EngineHost extends Pick<RunHost, 'concurrency' | 'workerScript' | 'signal' | 'log'> {
-  /** Where a push stages its encrypted layout when no output is asked for. */
-  tempDir: string;
   /** The environment credentials (DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE…) and proxies are read from. */
   env: Record<string, string | undefined>;
   /** Runs docker credential helpers and key-provider commands. */
@@ -231,7 +229,7 @@ function strings(o: AnyOptions): RequestStrings {
 
 export function engineFor(host: EngineHost): Engine {
   const temps = new Temps();
-  const { tempDir, env, runCommand, userAgent, signal, ...runHost } = host;
+  const { env, runCommand, userAgent, signal, ...runHost } = host;
   const run = async (command: Command, o: AnyOptions) => {
     const req = fromStrings(command, strings(o), {
       env,
@@ -244,7 +242,6 @@ export function engineFor(host: EngineHost): Engine {
     return runRequest(req, {
       ...runHost,
       temps,
-      tempDir,
       ...(stop ? { signal: stop } : {}),
       ...(keys && (command === 'decrypt' || command === 'rewrap')
         ? { keys: decryptionKeysFrom(keys, env, host.log ?? (() => {}), req.providers, command) }

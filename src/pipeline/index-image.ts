@@ -33,7 +33,7 @@ import type { ImageReport } from './result.js';
 
 export interface IndexImageOptions extends Pick<
   PushTargetOptions,
-  'image' | 'tags' | 'tempDir' | 'registry' | 'log' | 'temps' | 'concurrency' | 'signal'
+  'image' | 'tags' | 'registry' | 'log' | 'temps' | 'concurrency' | 'signal'
 > {
   /** Each platform's image, `registry/repository@digest`, in the image's registry (the request checks that). */
   sources: string[];

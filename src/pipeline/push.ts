@@ -46,9 +46,8 @@ export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
   image: string;
   /** More tags: bare tags for the same repository, or full references (other repositories too). */
   tags?: string[];
-  /** Also keep the encrypted layout here; otherwise it lives in tempDir until the push is done. */
+  /** Also write the encrypted layout here (and upload from it); otherwise nothing is written. */
   output?: string;
-  tempDir: string;
   registry: RegistryOptions;
   verify: boolean;
   /** Push blobs and manifests by digest and tag nothing (a matrix job's platform, for a later `index`). */
@@ -98,7 +97,6 @@ export type PushTargetOptions = Pick<
   | 'image'
   | 'tags'
   | 'output'
-  | 'tempDir'
   | 'registry'
   | 'verify'
   | 'log'

@@ -51,7 +51,7 @@ export interface RewrapImageOptions extends RunHost {
   /** Write the rewrapped image as a layout here… */
   output?: string;
   /** …or push it here. */
-  push?: Pick<PushTargetOptions, 'image' | 'tags' | 'tempDir' | 'registry' | 'verify'>;
+  push?: Pick<PushTargetOptions, 'image' | 'tags' | 'registry' | 'verify'>;
 }
 
 type Host = Pick<RewrapImageOptions, 'concurrency' | 'workerScript' | 'temps' | 'signal'> & {

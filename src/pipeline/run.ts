@@ -17,8 +17,6 @@ import type { ImageReport } from './result.js';
 import { rewrapImage } from './rewrap.js';
 
 export interface RequestRunner extends RunHost {
-  /** Where a push stages its encrypted layout when no output was asked for. */
-  tempDir: string;
   /** A decrypt's or rewrap's keys (the front end reads them: the CLI from --key, the library from its options). */
   keys?: DecryptionKey[];
   /** What the host adds to the request's registry options (a secret masker, a command runner). */
@@ -50,7 +48,7 @@ function encryptOptions(req: Request, host: RunHost) {
 }
 
 export function runRequest(req: Request, runner: RequestRunner): Promise<ImageReport | PushReport> {
-  const { tempDir, keys, registry: extra, ...host } = runner;
+  const { keys, registry: extra, ...host } = runner;
   const registry = { ...req.registry, ...extra };
   switch (req.command) {
     case 'encrypt': {
@@ -61,7 +59,6 @@ export function runRequest(req: Request, runner: RequestRunner): Promise<ImageRe
         image: req.image,
         tags: req.tags,
         output: req.output,
-        tempDir,
         verify: req.verify,
         registry,
         ...(req.pushByDigest ? { pushByDigest: true } : {}),
@@ -74,7 +71,6 @@ export function runRequest(req: Request, runner: RequestRunner): Promise<ImageRe
         tags: req.tags,
         sources: req.sources ?? [],
         requireEncrypted: req.requireEncrypted ?? true,
-        tempDir,
         registry,
       });
     case 'decrypt':
@@ -97,9 +93,7 @@ export function runRequest(req: Request, runner: RequestRunner): Promise<ImageRe
         recipients: req.recipients,
         rekey: req.rekey ?? false,
         ...(req.output ? { output: req.output } : {}),
-        ...(req.image
-          ? { push: { image: req.image, tags: req.tags, tempDir, verify: req.verify, registry } }
-          : {}),
+        ...(req.image ? { push: { image: req.image, tags: req.tags, verify: req.verify, registry } } : {}),
       });
   }
 }

@@ -37,7 +37,6 @@ async function pushForA(reg: Registry, pod: Pod, ref: string): Promise<void> {
     layout: pod.layout,
     image: `${reg.host}/${ref}`,
     recipients: parseRecipients(a.publicPem, 'a.pub.pem'),
-    tempDir: tempDir('oep-tekton-push-'),
     verify: true,
     registry: {
       tlsVerify: reg.caFile !== undefined,

@@ -4,7 +4,6 @@
  * become one OCI index, pushed, verified and tagged, with the main action's outputs. Inputs → the one request
  * layer → the pipeline → outputs and a job summary. The password is masked before anything is logged.
  */
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import type { ErrorCode } from '../../errors.js';
 import { escapeTerminal } from '../../escape.js';
@@ -80,7 +79,6 @@ export async function runIndex(runtime: Pick<RunHost, 'workerScript' | 'temps'> 
       runRequest(req, {
         ...runtime,
         log: info,
-        tempDir: process.env.RUNNER_TEMP || tmpdir(),
         registry: { onSecret: mask },
       }),
     );

@@ -3,7 +3,6 @@
  * rewrap --from REF --image REF` does. Inputs → the one request layer → the pipeline → the main action's outputs
  * and job summary. Secrets (the password, every line of the private keys) are masked before anything is logged.
  */
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import type { ErrorCode } from '../../errors.js';
 import { escapeTerminal } from '../../escape.js';
@@ -106,7 +105,6 @@ export async function runRewrap(runtime: Pick<RunHost, 'workerScript' | 'temps'>
       runRequest(req, {
         ...runtime,
         log: info,
-        tempDir: process.env.RUNNER_TEMP || tmpdir(),
         keys,
         registry: { onSecret: mask },
       }),

@@ -16,7 +16,10 @@ import { readBlob, sha256 } from '../../helpers/fixtures.js';
 import { startFaultProxy, type ProxyLogEntry } from '../../helpers/registry/fault-proxy.js';
 import { needRegistry, useRegistry } from '../../helpers/registry/registry.js';
 import {
+  assertCliOk,
   assertNoTag,
+  cli,
+  cliTransport,
   endpoint,
   layoutManifests,
   pushInProcess,
@@ -48,19 +51,41 @@ test('a large layer streams up (POST, PATCH, PUT), a small one goes up in one PU
   const proxy = await startFaultProxy(reg);
   t.after(() => proxy.close());
   const src = bigAndSmall();
-  const tempDir = join(src.dir, 'tmp');
-  mkdirSync(tempDir);
+  // Where a staging layout would go (the CLI's temp folder). tsx, which runs the CLI from source, caches there.
+  const tmp = join(src.dir, 'tmp');
+  mkdirSync(tmp);
   // Hold the manifest: every blob is up by then, so that is where a staging layout would be biggest.
   proxy.when('PUT', /\/manifests\/sha256:/).stall(1500);
 
-  const pushing = pushInProcess(src, endpoint(reg, proxy), 'app:v1', { tempDir });
+  const pushing = cli(
+    [
+      ...[
+        'encrypt',
+        '--layout',
+        src.layout,
+        '--image',
+        `${proxy.host}/app:v1`,
+        '--recipient',
+        `jwe:${src.pub}`,
+      ],
+      ...cliTransport(endpoint(reg, proxy)),
+      '--json',
+    ],
+    { env: { TMPDIR: tmp } },
+  );
   while (!proxy.log.some((e) => e.method === 'PUT' && e.path.includes('/manifests/'))) await sleep(20);
-  const during = walkFiles(src.dir).filter((f) => !f.startsWith(`${src.layout}/`));
-  const res = await pushing;
-  assert.ifError(res.error);
+  const during = walkFiles(src.dir).filter(
+    (f) => !f.startsWith(`${src.layout}/`) && !f.startsWith(`${tmp}/tsx-`),
+  );
+  const r = await pushing;
+  assertCliOk(r);
   assert.deepEqual(during.sort(), [src.priv, src.pub].sort(), 'no file but the test keys beside the layout');
 
-  const [big, small] = res.report!.platforms[0]!.layers;
+  const report = JSON.parse(r.stdout) as {
+    digest: string;
+    platforms: { layers: { digest: string; size: number }[] }[];
+  };
+  const [big, small] = report.platforms[0]!.layers;
   const wire = (digest: string) =>
     proxy.log
       .filter(
@@ -70,8 +95,7 @@ test('a large layer streams up (POST, PATCH, PUT), a small one goes up in one PU
   // The PATCH carries the whole ciphertext as it is made; the PUT after it only names the digest.
   assert.deepEqual(wire(big!.digest).slice(0, 2), [`PATCH ${big!.size}`, 'PUT 0']);
   assert.deepEqual(wire(small!.digest).slice(0, 1), [`PUT ${small!.size}`], 'no HEAD, no PATCH');
-  const state = await tagState(reg, 'app', 'v1');
-  assert.equal(state.digest, res.report!.digest);
+  assert.equal((await tagState(reg, 'app', 'v1')).digest, report.digest);
   for (const l of [big!, small!]) {
     const served = await registryGet(reg, `/v2/app/blobs/${l.digest}`, { accept: '*/*' });
     assert.equal(sha256(served.body), l.digest);

@@ -332,7 +332,6 @@ export async function pushInProcess(
       layout: src.layout,
       image: `${ep.host}/${image}`,
       recipients: parseRecipients(src.keys.publicPem, src.pub),
-      tempDir: src.dir,
       verify: true,
       log: (l) => logs.push(l),
       ...rest,
