@@ -230,6 +230,39 @@ for (const mode of ['plain', 'htpasswd'] as const) {
   });
 }
 
+test('503 on the PUT that commits a streamed layer → encrypted again in a new session: the same bytes, one digest', async (t) => {
+  if (!needRegistry(t, 'plain')) return;
+  const reg = await useRegistry(t, { mode: 'plain' });
+  const { proxy } = await setup(t, reg);
+  const { src, config } = oneLayerImage(randomBytes(2 * 1024 * 1024));
+  const rule = proxy.when('PUT', blobCommit(config)).fail(503, 1);
+
+  const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1');
+  await assertLanded(reg, res, [['app', 'v1']]);
+  assert.equal(rule.hits, 1);
+  const layer = res.report!.platforms[0]!.layers[0]!;
+  // Both attempts sent the whole layer, encrypted from the layout each time: the very same bytes.
+  assert.deepEqual(
+    proxy.log.filter((e) => e.method === 'PATCH').map((e) => [e.status, e.requestBytes, e.requestDigest()]),
+    [
+      [202, layer.size, layer.digest],
+      [202, layer.size, layer.digest],
+    ],
+  );
+  const commits = proxy.log.filter((e) => e.method === 'PUT' && digestParam(e) === layer.digest);
+  assert.deepEqual(
+    commits.map((e) => e.status),
+    [503, 201],
+  );
+  assert.equal(retryLines(res, /blob .* HTTP 503/).length, 1, res.logs.join('\n'));
+  rows.push({
+    fault: '503 on the commit PUT of a streamed layer',
+    outcome: 'success, same bytes twice, one digest',
+    attempts: '2 × (PATCH 202, PUT): 503, 201',
+    ms: res.ms,
+  });
+});
+
 test('connection reset after 1 MiB of a blob PUT (layout written with --output, uploaded from it) → success on retry, the whole blob stored', async (t) => {
   if (!needRegistry(t, 'plain')) return;
   const reg = await useRegistry(t, { mode: 'plain' });
