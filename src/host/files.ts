@@ -1,6 +1,6 @@
 /**
  * The user's files, as the Node host reads and writes them for the use cases: key and CA files named in a
- * request, result files, and push staging folders. With host/temps.ts and the layer file loop, this folder is
+ * request, result files, and outputs removed when a gate refuses them. With host/temps.ts and the layer file loop, this folder is
  * where the file system is touched besides the layout reader/writer (oci/layout) and the front ends; the use
  * cases in pipeline/ never import node:fs (a lint rule keeps it so).
  */
@@ -16,7 +16,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OepError } from '../errors.js';
 
@@ -138,11 +138,7 @@ export function writeResultFile(name: string, path: string, text: string): void 
   }
 }
 
-/** A fresh private folder under `parent` for a run's staging; remove it with removeFolder. */
-export function makeStagingFolder(parent: string, prefix: string): Promise<string> {
-  return mkdtemp(join(parent, prefix));
-}
-
+/** Remove a folder and all in it (an output a gate or a hook refused). */
 export async function removeFolder(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true });
 }

@@ -3,7 +3,8 @@
  * or copied verified into the output layout, in parallel, each once; then the configs, copied as they are.
  * Local files go through the file loop (in a worker when large), other sources through stream stages; both
  * check digests and sizes as they read. Each blob is announced as soon as it is final, so a push can start
- * uploading while later layers are still being encrypted.
+ * uploading while later layers are still being encrypted; or, for a push that writes nothing, each layer that
+ * changes goes to a sink as it is made (#send).
  */
 import { pipeline, Readable, type Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';

@@ -41,7 +41,7 @@ export interface BlobReader {
  */
 export interface MadeBlob {
   size: number;
-  /** The blob in words, for messages ("the encryption of layer sha256:…"). */
+  /** The blob in words, for messages ("encrypted blob of layer sha256:…"). */
   what: string;
   /** The bytes, and their digest once all of them were read (or the error that stopped them). */
   make(): Promise<{ stream: Readable; digest(): Promise<string> }>;
