@@ -7,6 +7,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { internalError } from '../errors.js';
+import type { CipherParams } from '../ocicrypt/loop.js';
 import {
   fromWire,
   laneHandler,
@@ -18,7 +20,7 @@ import {
 } from './lanes.js';
 
 interface Waiter {
-  resolve(r: StreamResult | undefined): void;
+  resolve(r: LaneReply): void;
   reject(err: unknown): void;
 }
 
@@ -31,11 +33,14 @@ interface Lane {
   streams: Map<number, LaneStream>;
 }
 
-/** One stream on a lane: updates and the finish are answered in the order they were sent. */
+/**
+ * One stream on a lane. Every request but a drop gets one reply, in order, even after a failure or a drop:
+ * so once a job's requests are all answered, no lane still reads its ring or writes its file.
+ */
 export class LaneStream {
   readonly #waiting: Waiter[] = [];
   #failed: unknown;
-  #open = true;
+  #closed = false;
 
   constructor(
     readonly lane: Lane,
@@ -43,50 +48,65 @@ export class LaneStream {
     readonly cost: number,
   ) {}
 
-  #send(m: LaneRequest): Promise<StreamResult | undefined> {
+  send(m: LaneRequest): Promise<LaneReply> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
+    if (this.#closed) return Promise.reject(internalError(`lane stream ${this.id} is closed`));
     return new Promise((resolve, reject) => {
       this.#waiting.push({ resolve, reject });
       this.lane.post(m);
     });
   }
 
-  /** Hash slot `from` of the ring, or run the cipher chain from slot `from` into slot `to`. */
-  async update(from: number, len: number, to?: number): Promise<void> {
-    await this.#send({ op: 'update', stream: this.id, from, len, ...(to === undefined ? {} : { to }) });
+  /** One chunk, `len` bytes of ring slot `slot`, through the stream (see LaneRequest for `to` and `at`). */
+  async update(slot: number, len: number, where: { to?: number; at?: number } = {}): Promise<void> {
+    await this.send({ op: 'update', stream: this.id, slot, len, ...where });
   }
 
   async finish(): Promise<StreamResult> {
-    const r = await this.#send({ op: 'finish', stream: this.id });
+    const r = this.send({ op: 'finish', stream: this.id });
     this.#close();
-    return r!;
+    const reply = await r;
+    return 'result' in reply ? reply.result : {};
   }
 
-  /** Forget the stream (a failed or aborted job): its state on the lane goes, its pending requests fail. */
+  /** Forget the stream (a failed or aborted job). The requests already sent are still answered. */
   drop(): void {
-    if (!this.#open) return;
+    if (this.#closed) return;
     if (this.#failed === undefined) this.lane.post({ op: 'drop', stream: this.id });
-    this.fail(new Error('stream dropped'));
+    this.#close();
   }
 
-  /** A reply from the lane, for the oldest request; an error fails the stream for good. */
+  /** A reply for the oldest request; after an error every later request fails with that first error. */
   answer(reply: LaneReply): void {
-    if ('error' in reply) return this.fail(fromWire(reply.error));
-    this.#waiting.shift()?.resolve('result' in reply ? reply.result : undefined);
+    const w = this.#waiting.shift();
+    if ('error' in reply) this.#failed ??= fromWire(reply.error);
+    if (this.#failed !== undefined) w?.reject(this.#failed);
+    else w?.resolve(reply);
+    if (this.#closed && this.#waiting.length === 0) this.lane.streams.delete(this.id);
   }
 
-  fail(err: unknown): void {
+  /** The lane is gone: nothing it was asked will be answered, or done. */
+  die(err: unknown): void {
     this.#failed ??= err;
     for (const w of this.#waiting.splice(0)) w.reject(this.#failed);
     this.#close();
-  }
-
-  #close(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.lane.load -= this.cost;
     this.lane.streams.delete(this.id);
   }
+
+  /** Its load leaves the lane at once; it leaves the lane's table when its last reply came. */
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.lane.load -= this.cost;
+    if (this.#waiting.length === 0) this.lane.streams.delete(this.id);
+  }
+}
+
+/** About what a stream costs per byte, SHA-256 passes counting 10, AES 1. */
+function streamCost(spec: StreamSpec): number {
+  const chain = (p: CipherParams | undefined) => (!p ? 0 : p.mode === 'rekey' ? 22 : 11);
+  if (spec.kind === 'loop') return 10 + chain(spec.params) + (spec.params ? 10 : 0);
+  return spec.kind === 'chain' ? chain(spec.params) : 10;
 }
 
 export function startLane(script: string): Worker {
@@ -125,28 +145,40 @@ export class LanePool {
     return lane;
   }
 
-  /** Open a stream on the least loaded lane, starting one more while the pool is not full and all are busy. */
-  open(spec: StreamSpec, ring: Ring): LaneStream {
-    const cost = spec.kind === 'hash' ? 10 : spec.params.mode === 'rekey' ? 22 : 11;
-    const least = this.#lanes.reduce((a, l) => (a.load <= l.load ? a : l));
-    const lane = least.streams.size === 0 || this.#lanes.length >= this.#size ? least : this.#spawn();
+  /** Open a stream on an idle worker, a new one while the pool is not full, or else the least loaded lane. */
+  open(spec: StreamSpec): LaneStream {
+    const cost = streamCost(spec);
+    const lane = this.#choose();
     const stream = new LaneStream(lane, this.#nextId++, cost);
     lane.load += cost;
     lane.streams.set(stream.id, stream);
-    lane.post({ op: 'open', stream: stream.id, spec, ring });
+    // A failed open fails the stream's next requests with its error: nothing waits on the open itself.
+    stream.send({ op: 'open', stream: stream.id, spec }).catch(() => {});
     return stream;
+  }
+
+  #choose(): Lane {
+    const idle = this.#lanes.find((l) => l.worker && l.load === 0);
+    if (idle) return idle;
+    if (this.#lanes.length < this.#size) return this.#spawn();
+    return this.#lanes.reduce((a, l) => (a.load <= l.load ? a : l));
   }
 
   #spawn(): Lane {
     const worker = startLane(this.#script);
-    const lane: Lane = { post: (m) => worker.postMessage(m), worker, load: 0, streams: new Map() };
+    const lane: Lane = {
+      post: (m) => worker.postMessage(m),
+      worker,
+      load: 0,
+      streams: new Map(),
+    };
     worker.unref();
     worker.on('message', (r: LaneReply) => lane.streams.get(r.stream)?.answer(r));
     // A lane that dies takes its streams' jobs with it (they fail, never hang) and leaves the pool.
     const die = (err: unknown) => {
       const i = this.#lanes.indexOf(lane);
       if (i !== -1) this.#lanes.splice(i, 1);
-      for (const s of [...lane.streams.values()]) s.fail(err);
+      for (const s of [...lane.streams.values()]) s.die(err);
     };
     worker.on('error', die);
     worker.on('exit', (code) => die(new Error(`layer lane exited with code ${code}`)));

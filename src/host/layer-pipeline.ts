@@ -1,18 +1,19 @@
 /**
- * One layer across threads: this thread reads the blob into a ring of shared slots and writes what comes out,
- * while lanes (lanes.ts) hash the input, run the cipher chain (AES and the HMAC) and hash the output, each
- * stream on its own lane, chunk after chunk. A slot is read again only once every stream and the write are
- * done with it, so memory is the ring's whatever the layer's size. The checks are the layer loop's, in the
+ * One layer on lanes (lanes.ts): this thread reads the blob into a ring of shared slots, and lanes do the rest
+ * of the layer loop chunk by chunk: all of it on one lane (`loop`), or spread over three (input digest, cipher
+ * chain, output digest and write), which puts every core on one layer. A slot is read again only once its
+ * chunk is written, so memory is the ring's whatever the layer's size. The checks are the layer loop's, in the
  * same order: the input's size and digest (E_DIGEST), then the MAC (E_INTEGRITY); the output file is the
  * caller's to adopt only once they passed. The bytes are those of the one-thread loop (layer-files.ts).
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { DigestVerifier } from '../oci/verifier.js';
 import type { LanePool, LaneStream } from './lane-pool.js';
-import { openSource, writeAll, type FileJob, type FileJobResult } from './layer-files.js';
+import { openSource, type FileJob, type FileJobResult } from './layer-files.js';
+import { fromWire, type StreamResult } from './lanes.js';
 import type { CipherParams } from '../ocicrypt/loop.js';
 
-/** Slot size and count: 4 chunks of 1 MiB in flight, in and out (8 MiB a layer when ciphering). */
+/** Slot size and count: 4 chunks of 1 MiB in flight (and, spread, as many output slots). */
 export const SLOT_SIZE = 1024 * 1024;
 export const SLOTS = 4;
 
@@ -32,15 +33,11 @@ function cipherParams(job: FileJob): CipherParams | undefined {
   }
 }
 
-interface Streams {
-  input: LaneStream;
-  chain?: LaneStream;
-  output?: LaneStream;
-}
+/** One `loop` stream, or the three streams of a layer spread over lanes. */
+type Streams = { loop: LaneStream } | { input: LaneStream; chain: LaneStream; sink: LaneStream };
 
 interface Io {
   input: FileHandle;
-  output: FileHandle;
   slots: Buffer[];
   streams: Streams;
 }
@@ -56,18 +53,13 @@ async function readFull(fh: FileHandle, buf: Buffer, want: number, position: num
   return got;
 }
 
-/** Everything chunk `slot` goes through once read: the input hash, the chain, the output hash and the write. */
+/** Everything chunk `slot` goes through once read, up to its write at `at`. */
 function dispatch(io: Io, slot: number, len: number, at: number): Promise<unknown> {
-  const { input, chain, output } = io.streams;
-  const hashed = input.update(slot, len);
-  if (!chain) return Promise.all([hashed, writeAll(io.output, io.slots[slot]!.subarray(0, len), at)]);
-  const out = SLOTS + slot;
-  const written = chain
-    .update(slot, len, out)
-    .then(() =>
-      Promise.all([output!.update(out, len), writeAll(io.output, io.slots[out]!.subarray(0, len), at)]),
-    );
-  return Promise.all([hashed, written]);
+  const st = io.streams;
+  if ('loop' in st) return st.loop.update(slot, len, { at });
+  const to = SLOTS + slot;
+  const written = st.chain.update(slot, len, { to }).then(() => st.sink.update(to, len, { at }));
+  return Promise.all([st.input.update(slot, len), written]);
 }
 
 /** Read the blob slot by slot, each chunk dispatched as soon as its slot is free again; returns the size read. */
@@ -75,7 +67,7 @@ async function pump(
   job: FileJob,
   io: Io,
   verify: DigestVerifier,
-  progress: { signal?: AbortSignal; onProgress?: (bytes: number) => void },
+  progress: PipelineOptions,
 ): Promise<number> {
   const inflight: Promise<unknown>[] = [];
   let done = 0;
@@ -96,49 +88,67 @@ async function pump(
     await Promise.all(inflight);
   } catch (err) {
     for (const s of Object.values(io.streams) as LaneStream[]) s.drop();
-    await Promise.allSettled(inflight); // no write may still be under way when the file goes
+    // Every request sent is still answered: once they are, no lane writes the file or reads the ring.
+    await Promise.allSettled(inflight);
     throw err;
   }
   return done;
 }
 
-/** The streams' results, checked in the loop's order: the input digest, then the MAC; then the output. */
+/** The streams' results, checked in the loop's order: the input's size and digest, then the MAC. */
 async function settle(io: Io, verify: DigestVerifier, size: number): Promise<FileJobResult> {
-  const { input, chain, output } = io.streams;
-  const results = [input.finish(), chain?.finish(), output?.finish()];
-  for (const r of results) r?.catch(() => {}); // the first failure in check order is the one thrown
-  verify.settle(size, (await results[0]!).hex!);
-  const hmac = (await results[1])?.hmac;
-  const hex = (await results[2])?.hex;
-  return { digest: hex ? `sha256:${hex}` : verify.digest, size, ...(hmac ? { hmac } : {}) };
+  const st = io.streams;
+  const parts = 'loop' in st ? [st.loop.finish()] : [st.input.finish(), st.chain.finish(), st.sink.finish()];
+  for (const p of parts) p.catch(() => {}); // awaited below, in check order
+  const r = Object.assign({}, ...(await Promise.all(parts))) as StreamResult;
+  verify.settle(size, r.inHex!);
+  if (r.chainError) throw fromWire(r.chainError);
+  return {
+    digest: r.outHex ? `sha256:${r.outHex}` : verify.digest,
+    size,
+    ...(r.hmac ? { hmac: r.hmac } : {}),
+  };
 }
 
-/** runFileJob (layer-files.ts) with the hashing and the cipher on lanes. */
+export interface PipelineOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+  /**
+   * Spread the layer's streams over lanes (every core for this layer), or keep them on one lane, which costs
+   * less CPU (the data stays in one core's cache) when other layers keep the other cores busy.
+   */
+  split?: boolean;
+}
+
+/** runFileJob (layer-files.ts) with the hashing, the cipher and the writes on lanes. */
 export async function runPipelined(
   job: FileJob,
   lanes: LanePool,
-  progress: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+  opts: PipelineOptions = {},
 ): Promise<FileJobResult> {
   const verify = new DigestVerifier(job.expected, job.sourceName);
   verify.checkSize(job.source.size);
   const params = cipherParams(job);
-  const input = await openSource(job.source.path, verify);
-  const ring = lanes.takeRing(SLOT_SIZE, SLOTS * (params ? 2 : 1));
+  const source = await openSource(job.source.path, verify);
+  const split = Boolean(params && opts.split);
+  const ring = lanes.takeRing(SLOT_SIZE, SLOTS * (split ? 2 : 1));
   let output: FileHandle | undefined;
   try {
     output = await open(job.out, 'wx', job.fileMode ?? 0o666);
     const slots = Array.from({ length: ring.sab.byteLength / SLOT_SIZE }, (_, i) =>
       Buffer.from(ring.sab, i * SLOT_SIZE, SLOT_SIZE),
     );
-    const streams: Streams = { input: lanes.open({ kind: 'hash', algorithm: verify.algorithm }, ring) };
-    if (params) {
-      streams.chain = lanes.open({ kind: 'chain', params }, ring);
-      streams.output = lanes.open({ kind: 'hash', algorithm: 'sha256' }, ring);
-    }
-    const io: Io = { input, output, slots, streams };
-    const result = await settle(io, verify, await pump(job, io, verify, progress));
-    // Only now is no lane touching the ring: after a failure a dropped stream may still be, so it is not reused.
-    lanes.giveBack(ring);
+    const { algorithm } = verify;
+    const streams: Streams = split
+      ? {
+          input: lanes.open({ kind: 'hash', algorithm, ring }),
+          chain: lanes.open({ kind: 'chain', params: params!, ring }),
+          sink: lanes.open({ kind: 'sink', fd: output.fd, ring }),
+        }
+      : { loop: lanes.open({ kind: 'loop', algorithm, ...(params ? { params } : {}), fd: output.fd, ring }) };
+    const io: Io = { input: source, slots, streams };
+    const result = await settle(io, verify, await pump(job, io, verify, opts));
+    lanes.giveBack(ring); // every request answered: no lane touches it any more
     return result;
   } catch (err) {
     await output?.close();
@@ -146,7 +156,7 @@ export async function runPipelined(
     await rm(job.out, { force: true });
     throw err;
   } finally {
-    await input.close();
+    await source.close();
     await output?.close();
   }
 }

@@ -11,22 +11,58 @@ import { runPipelined } from './layer-pipeline.js';
 
 export class LayerWorkers {
   readonly #lanes: LanePool;
+  readonly #cores = availableParallelism();
+  /** Bytes of the layers announced and not started yet, and what is left of those running. */
+  #queued = 0;
+  readonly #running = new Set<{ left: number }>();
 
   /**
-   * `concurrency` layers at once: three streams each (input hash, cipher chain, output hash), on as many lanes
-   * as there are cores, and at least three, so that a single layer's three passes each get a thread.
+   * `concurrency` layers at once: three streams each (input hash, cipher chain, sink), on as many lanes as
+   * there are cores, and at least three, so that a single layer's three passes each get a thread.
    */
   constructor(script: string, concurrency: number) {
-    const lanes = Math.min(3 * Math.max(1, concurrency), Math.max(3, availableParallelism()));
+    const lanes = Math.min(3 * Math.max(1, concurrency), Math.max(3, this.#cores));
     this.#lanes = new LanePool(script, lanes);
   }
 
-  /** Run a job on the lanes; an abort stops it within a chunk (its temp file is removed). */
-  run(job: FileJob, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<FileJobResult> {
-    return runPipelined(job, this.#lanes, {
-      ...(signal ? { signal } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
+  /** Layers of these many bytes will be run: while they keep the other cores busy, a layer stays on one lane. */
+  announce(bytes: number): void {
+    this.#queued += bytes;
+  }
+
+  /**
+   * Run a job on the lanes; an abort stops it within a chunk (its temp file is removed). The layer is spread
+   * over lanes when the other layers announced or running cannot keep the other cores busy for as long as it
+   * takes (one big layer, or the last ones), and kept on one lane otherwise: spreading costs CPU (each chunk
+   * crosses cores), which is only worth it when cores would idle.
+   */
+  async run(
+    job: FileJob,
+    signal?: AbortSignal,
+    onProgress?: (bytes: number) => void,
+  ): Promise<FileJobResult> {
+    const size = job.expected.size;
+    this.#queued = Math.max(0, this.#queued - size);
+    let others = this.#queued;
+    for (const r of this.#running) others += r.left;
+    const split = process.env.OEP_SPLIT
+      ? process.env.OEP_SPLIT === 'always'
+      : others < (this.#cores - 1) * size;
+    const me = { left: size };
+    this.#running.add(me);
+    const progress = (bytes: number) => {
+      me.left = size - bytes;
+      onProgress?.(bytes);
+    };
+    try {
+      return await runPipelined(job, this.#lanes, {
+        ...(signal ? { signal } : {}),
+        onProgress: progress,
+        split,
+      });
+    } finally {
+      this.#running.delete(me);
+    }
   }
 
   close(): Promise<void> {

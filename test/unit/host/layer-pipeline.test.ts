@@ -37,9 +37,9 @@ function plain(r: FileJobResult) {
   return { ...r, ...(r.hmac ? { hmac: Buffer.from(r.hmac) } : {}) };
 }
 
-/** The pipelined result and bytes, and the one-thread loop's for the same job. */
-async function both(j: FileJob) {
-  const piped = plain(await runPipelined(j, pool));
+/** The pipelined result and bytes (spread over lanes, or on one), and the one-thread loop's for the same job. */
+async function bothWays(j: FileJob, split = true) {
+  const piped = plain(await runPipelined(j, pool, { split }));
   const inline = plain(await runFileJob({ ...j, out: `${j.out}-inline` }));
   return { piped, inline, pipedBytes: readFileSync(j.out), inlineBytes: readFileSync(`${j.out}-inline`) };
 }
@@ -48,10 +48,11 @@ const secrets = () => ({ key: randomBytes(32), nonce: randomBytes(16) });
 const SIZES = [0, 1, SLOT_SIZE - 1, SLOT_SIZE, SLOTS * SLOT_SIZE + 3, 2 * SLOTS * SLOT_SIZE + SLOT_SIZE / 2];
 
 describe('a layer across lanes', () => {
-  for (const size of SIZES) {
-    it(`${size} bytes: encrypt, decrypt, rekey and copy give the one-thread loop's bytes, digest, size and MAC`, async () => {
+  for (const [size, split] of SIZES.flatMap((n) => [true, false].map((sp) => [n, sp] as const))) {
+    it(`${size} bytes, ${split ? 'spread over lanes' : 'on one lane'}: encrypt, decrypt, rekey and copy give the one-thread loop's bytes, digest, size and MAC`, async () => {
       const plain = randomBytes(size);
       const s = secrets();
+      const both = (j: FileJob) => bothWays(j, split);
       const enc = await both(job(plain, { mode: 'encrypt', ...s }));
       assert.deepEqual(enc.piped, enc.inline);
       assert.ok(enc.pipedBytes.equals(enc.inlineBytes));
@@ -72,19 +73,21 @@ describe('a layer across lanes', () => {
     });
   }
 
-  it('checks in the one-thread loop order: the digest (E_DIGEST) before the MAC (E_INTEGRITY); no output either way', async () => {
-    const s = secrets();
-    const enc = job(randomBytes(3 * SLOT_SIZE + 7), { mode: 'encrypt', ...s });
-    const { hmac } = await runPipelined(enc, pool);
-    const ct = readFileSync(enc.out);
-    ct[SLOT_SIZE + 5]! ^= 1;
-    const wrong = job(ct, { mode: 'decrypt', ...s, expectedHmac: hmac! }, sha256(Buffer.from('other')));
-    await assert.rejects(runPipelined(wrong, pool), (e) => isOepError(e, 'E_DIGEST'));
-    assert.equal(existsSync(wrong.out), false);
-    const mac = job(ct, { mode: 'decrypt', ...s, expectedHmac: hmac! });
-    await assert.rejects(runPipelined(mac, pool), (e) => isOepError(e, 'E_INTEGRITY'));
-    assert.equal(existsSync(mac.out), false);
-  });
+  for (const split of [true, false]) {
+    it(`${split ? 'spread over lanes' : 'on one lane'}: the checks come in the one-thread loop's order, the digest (E_DIGEST) before the MAC (E_INTEGRITY); no output either way`, async () => {
+      const s = secrets();
+      const enc = job(randomBytes(3 * SLOT_SIZE + 7), { mode: 'encrypt', ...s });
+      const { hmac } = await runPipelined(enc, pool);
+      const ct = readFileSync(enc.out);
+      ct[SLOT_SIZE + 5]! ^= 1;
+      const wrong = job(ct, { mode: 'decrypt', ...s, expectedHmac: hmac! }, sha256(Buffer.from('other')));
+      await assert.rejects(runPipelined(wrong, pool, { split }), (e) => isOepError(e, 'E_DIGEST'));
+      assert.equal(existsSync(wrong.out), false);
+      const mac = job(ct, { mode: 'decrypt', ...s, expectedHmac: hmac! });
+      await assert.rejects(runPipelined(mac, pool, { split }), (e) => isOepError(e, 'E_INTEGRITY'));
+      assert.equal(existsSync(mac.out), false);
+    });
+  }
 
   it('a file shorter than its descriptor fails with E_DIGEST', async () => {
     const data = randomBytes(2 * SLOT_SIZE);
@@ -102,9 +105,11 @@ describe('a layer across lanes', () => {
   });
 
   it('an option the lane refuses (a MAC of the wrong length) fails the job with its code', async () => {
-    const j = job(randomBytes(SLOT_SIZE), { mode: 'decrypt', ...secrets(), expectedHmac: randomBytes(5) });
-    await assert.rejects(runPipelined(j, pool), (e) => isOepError(e, 'E_OPTIONS'));
-    assert.equal(existsSync(j.out), false);
+    for (const split of [true, false]) {
+      const j = job(randomBytes(SLOT_SIZE), { mode: 'decrypt', ...secrets(), expectedHmac: randomBytes(5) });
+      await assert.rejects(runPipelined(j, pool, { split }), (e) => isOepError(e, 'E_OPTIONS'));
+      assert.equal(existsSync(j.out), false);
+    }
   });
 
   it('an abort stops the job within a few chunks, removes its output, and the lanes serve the next job', async () => {
@@ -118,15 +123,15 @@ describe('a layer across lanes', () => {
     await assert.rejects(runPipelined(j, pool, { signal: stop.signal, onProgress }), /stop here/);
     assert.ok(seen < 3 * SLOT_SIZE, `read ${seen} bytes after the abort`);
     assert.equal(existsSync(j.out), false);
-    const next = await both(job(randomBytes(3 * SLOT_SIZE), { mode: 'encrypt', ...secrets() }));
+    const next = await bothWays(job(randomBytes(3 * SLOT_SIZE), { mode: 'encrypt', ...secrets() }));
     assert.ok(next.pipedBytes.equals(next.inlineBytes));
   });
 
-  it('six layers at once share the pool: the same bytes, and no more than its two worker threads', async () => {
+  it('six layers at once, spread or not, share the pool: the same bytes, and no more than its two worker threads', async () => {
     const jobs = Array.from({ length: 6 }, () =>
       job(randomBytes(2 * SLOTS * SLOT_SIZE), { mode: 'encrypt', ...secrets() }),
     );
-    const results = await Promise.all(jobs.map((j) => runPipelined(j, pool)));
+    const results = await Promise.all(jobs.map((j, i) => runPipelined(j, pool, { split: i % 2 === 0 })));
     assert.ok(pool.workers <= 2, `${pool.workers} worker threads`);
     for (const [i, j] of jobs.entries()) {
       const inline = await runFileJob({ ...j, out: `${j.out}-inline` });
