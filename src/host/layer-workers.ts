@@ -25,7 +25,10 @@ export class LayerWorkers {
     this.#lanes = new LanePool(script, lanes);
   }
 
-  /** Layers of these many bytes will be run: while they keep the other cores busy, a layer stays on one lane. */
+  /**
+   * Layers of these many bytes will be encrypted or decrypted here: while they keep the other cores busy, a
+   * layer stays on one lane.
+   */
   announce(bytes: number): void {
     this.#queued += bytes;
   }
@@ -42,16 +45,16 @@ export class LayerWorkers {
     onProgress?: (bytes: number) => void,
   ): Promise<FileJobResult> {
     const size = job.expected.size;
-    this.#queued = Math.max(0, this.#queued - size);
+    // A copy only hashes once: a third of a cipher's work per byte (announce() counts ciphered layers only).
+    const weight = job.mode === 'copy' ? 1 / 3 : 1;
+    if (weight === 1) this.#queued = Math.max(0, this.#queued - size);
     let others = this.#queued;
     for (const r of this.#running) others += r.left;
-    const split = process.env.OEP_SPLIT
-      ? process.env.OEP_SPLIT === 'always'
-      : others < (this.#cores - 1) * size;
-    const me = { left: size };
+    const split = others < (this.#cores - 1) * size;
+    const me = { left: size * weight };
     this.#running.add(me);
     const progress = (bytes: number) => {
-      me.left = size - bytes;
+      me.left = (size - bytes) * weight;
       onProgress?.(bytes);
     };
     try {
