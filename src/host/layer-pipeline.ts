@@ -13,9 +13,9 @@ import { openSource, type FileJob, type FileJobResult } from './layer-files.js';
 import { fromWire, type StreamResult } from './lanes.js';
 import type { CipherParams } from '../ocicrypt/loop.js';
 
-/** Slot size and count: 4 chunks of 1 MiB in flight (and, spread, as many output slots). */
+/** Slot size and count: 3 chunks of 1 MiB in flight (and, spread, as many output slots): enough to keep every lane fed. */
 export const SLOT_SIZE = 1024 * 1024;
-export const SLOTS = 4;
+export const SLOTS = 3;
 
 /** The cipher chain's parameters: the job's, without its paths. */
 function cipherParams(job: FileJob): CipherParams | undefined {
