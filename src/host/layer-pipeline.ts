@@ -13,7 +13,7 @@ import { openSource, type FileJob, type FileJobResult } from './layer-files.js';
 import { fromWire, type StreamResult } from './lanes.js';
 import type { CipherParams } from '../ocicrypt/loop.js';
 
-/** Slot size and count: 3 chunks of 1 MiB in flight (and, spread, as many output slots): enough to keep every lane fed. */
+/** Slot size and count: 3 chunks of 1 MiB in flight (spread, as many output slots), enough to feed the lanes. */
 export const SLOT_SIZE = 1024 * 1024;
 export const SLOTS = 3;
 
