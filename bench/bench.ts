@@ -22,7 +22,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { startRegistry, type Registry } from '../test/helpers/registry/registry.js';
+import { startRegistry } from '../test/helpers/registry/registry.js';
 import { ensureLayout, REF_NAME } from './layout.js';
 import { describeLimit, measureLimit, type MachineLimit } from './limit.js';
 import { GNU_TIME, measure, run, summarize, type Measure, type ToolSummary } from './measure.js';
@@ -143,6 +143,7 @@ async function compare(sc: Scenario, how: Record<string, string>, limit: Machine
       const m = await measure(tool.argv(i), ROOT, WORK);
       runs.get(tool.name)!.push(m);
       console.log(line(tool.name, m, i));
+      if (i < RUNS - 1) await tool.reset(i); // only the last run's output is checked
     }
   }
   const [ours, other] = sc.tools.map((t) => summarize(t.name, how[t.name]!, runs.get(t.name)!)) as [
@@ -239,38 +240,63 @@ async function prepare(keys: ScenarioKey[], ours: string[]): Promise<Omit<Setup,
 }
 
 /**
- * Untimed: what ours encrypted opens with skopeo back to the input's layers, and what ours decrypted is the
- * input's layers. Returns the failures.
+ * Untimed, once a scenario ran: what ours encrypted into a layout opens with skopeo back to the input's layers,
+ * and what ours decrypted is the input's layers. Returns the failures.
  */
-async function checkOutputs(setup: Omit<Setup, 'registry'>, keys: ScenarioKey[]): Promise<string[]> {
+async function checkScenario(setup: Omit<Setup, 'registry'>, key: ScenarioKey): Promise<string[]> {
+  if (key !== 'layout' && key !== 'decrypt') return [];
+  const want = (await layerDigests(setup.main.path)).join();
+  const last = outOf(OUT, key, 'ours', RUNS - 1);
+  if (key === 'decrypt') {
+    return (await layerDigests(last)).join() === want ? [] : ['our decrypted layout is not the input'];
+  }
+  const dec = join(OUT, 'check-decrypted');
+  await rm(dec, { recursive: true, force: true });
+  run(
+    [
+      'skopeo',
+      'copy',
+      '--quiet',
+      '--insecure-policy',
+      '--decryption-key',
+      setup.priv,
+      `oci:${last}:${REF_NAME}`,
+      `oci:${dec}:${REF_NAME}`,
+    ],
+    ROOT,
+  );
+  const got = (await layerDigests(dec)).join();
+  await rm(dec, { recursive: true, force: true });
+  return got === want ? [] : ['skopeo did not decrypt our layout back to the input'];
+}
+
+/** A scenario's outputs go as soon as it is checked: a few GiB each, on a disk others use too. */
+async function removeOutputs(key: ScenarioKey): Promise<void> {
+  for (const tool of ['ours', 'skopeo', 'ours-1cpu']) {
+    for (let i = 0; i < RUNS; i++) await rm(outOf(OUT, key, tool, i), { recursive: true, force: true });
+  }
+}
+
+/** Each scenario with a registry of its own when it pushes, stopped (its storage removed) right after. */
+async function runScenarios(
+  setup: Omit<Setup, 'registry'>,
+  keys: ScenarioKey[],
+  ctx: { how: Record<string, string>; limit: MachineLimit },
+): Promise<{ outcomes: Outcome[]; failures: string[] }> {
+  const outcomes: Outcome[] = [];
   const failures: string[] = [];
-  const want = keys.includes('layout') || keys.includes('decrypt') ? await layerDigests(setup.main.path) : [];
-  if (keys.includes('layout')) {
-    const dec = join(WORK, 'check-decrypted');
-    await rm(dec, { recursive: true, force: true });
-    const last = outOf(OUT, 'layout', 'ours', RUNS - 1);
-    run(
-      [
-        'skopeo',
-        'copy',
-        '--quiet',
-        '--insecure-policy',
-        '--decryption-key',
-        setup.priv,
-        `oci:${last}:${REF_NAME}`,
-        `oci:${dec}:${REF_NAME}`,
-      ],
-      ROOT,
-    );
-    if ((await layerDigests(dec)).join() !== want.join())
-      failures.push('skopeo did not decrypt our layout back to the input');
-    await rm(dec, { recursive: true, force: true });
+  for (const k of keys) {
+    const registry = k === 'push' || k === 'small' ? await startRegistry({ mode: 'plain' }) : undefined;
+    try {
+      const sc = scenarios({ ...setup, ...(registry ? { registry: registry.host } : {}) })[k]();
+      outcomes.push(await compare(sc, ctx.how, ctx.limit));
+      failures.push(...(await checkScenario(setup, k)));
+    } finally {
+      await registry?.stop();
+      await removeOutputs(k);
+    }
   }
-  if (keys.includes('decrypt')) {
-    const got = await layerDigests(outOf(OUT, 'decrypt', 'ours', RUNS - 1));
-    if (got.join() !== want.join()) failures.push('our decrypted layout is not the input');
-  }
-  return failures;
+  return { outcomes, failures };
 }
 
 async function main(): Promise<void> {
@@ -304,23 +330,9 @@ async function main(): Promise<void> {
     `load:    ${machine.loadBefore.toFixed(2)} (1-min average)${busy ? ' -- BUSY, times are noisy' : ''}`,
   );
 
-  const needRegistry = keys.includes('push') || keys.includes('small');
-  let registry: Registry | undefined;
-  const outcomes: Outcome[] = [];
-  try {
-    if (needRegistry) registry = await startRegistry({ mode: 'plain' });
-    const all = scenarios({ ...setup, ...(registry ? { registry: registry.host } : {}) });
-    const how = { ours: ours.how, skopeo: skopeoVersion, 'ours-1cpu': `taskset -c 0 ${ours.how}` };
-    for (const k of keys) outcomes.push(await compare(all[k](), how, limit));
-  } finally {
-    await registry?.stop();
-  }
-  const failures = await checkOutputs(setup, keys);
-  for (const k of keys)
-    for (const t of ['ours', 'skopeo'])
-      for (let i = 0; i < RUNS; i++) {
-        await rm(outOf(OUT, k, t, i), { recursive: true, force: true });
-      }
+  const how = { ours: ours.how, skopeo: skopeoVersion, 'ours-1cpu': `taskset -c 0 ${ours.how}` };
+  const { outcomes, failures } = await runScenarios(setup, keys, { how, limit });
+  await rm(setup.encrypted, { recursive: true, force: true });
   report(outcomes);
   console.log(
     `correctness: ${failures.length ? `FAILED: ${failures.join('; ')}` : 'OK (skopeo opens what ours encrypted; ours decrypts to the input)'}`,
