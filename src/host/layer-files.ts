@@ -2,42 +2,19 @@
  * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
  * and write what the engine's layer loop (ocicrypt/loop.ts: digest check, cipher, HMAC, output hash) makes of
  * it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the next
- * read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
+ * read, all on the calling thread: small layers and runs without a worker entry take this loop, large ones
+ * the same loop spread over threads (layer-pipeline.ts), which must give the same bytes.
  */
 import { constants } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { OepError } from '../errors.js';
 import type { BlobLocation } from '../oci/source.js';
 import type { BlobHandle } from '../oci/layout/writer.js';
 import { DigestVerifier } from '../oci/verifier.js';
 import { LayerLoop, type LayerParams } from '../ocicrypt/loop.js';
+import { collect, COLLECT_EVERY } from './gc.js';
 
 const CHUNK = 1024 * 1024;
-
-/**
- * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
- * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
- * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
- */
-const COLLECT_EVERY = 8;
-type Collect = (opts: { type: 'minor' | 'major'; execution: 'sync' }) => void;
-let collector: Collect | undefined;
-
-/**
- * The collector of this thread, set up when its first file loop starts (not at import: exposing `gc` is a
- * process-wide V8 flag, which a library must not flip by being imported).
- */
-function collect(): Collect {
-  if (!collector) {
-    v8.setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    // A runtime without the flag only loses the memory bound, not correctness.
-    collector = typeof gc === 'function' ? (gc as Collect) : () => {};
-  }
-  return collector;
-}
 
 /** One layer loop over files: the engine's parameters, and where to read and write. */
 export type FileJob = LayerParams & {
@@ -59,16 +36,20 @@ export interface FileJobResult {
   hmac?: Uint8Array;
 }
 
-async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+/** All of `buf`, at `position` of the file, or at its current position when none is given. */
+export async function writeAll(fh: FileHandle, buf: Buffer, position?: number): Promise<void> {
   let off = 0;
-  while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+  while (off < buf.length) {
+    const at = position === undefined ? null : position + off;
+    off += (await fh.write(buf, off, buf.length - off, at)).bytesWritten;
+  }
 }
 
 /**
  * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
  * (the digest check stands behind this, but a hang or a read of another file must not start).
  */
-async function openSource(path: string, verify: DigestVerifier): Promise<FileHandle> {
+export async function openSource(path: string, verify: DigestVerifier): Promise<FileHandle> {
   const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
   const fh = await open(path, flags).catch((err: NodeJS.ErrnoException) => {
     throw err.code === 'ELOOP' ? verify.error('is now a symbolic link') : err;

@@ -1,5 +1,5 @@
-// Entry point of a layer worker thread (bundled to dist/worker): only the file loop and the cipher, so that
-// each worker costs a few MiB, not a second copy of the whole program.
-import { serveLayerJobs } from './layer-workers.js';
+// Entry point of a layer lane thread (bundled to dist/worker): only the hashes and the cipher chain, so that
+// each lane costs a few MiB, not a second copy of the whole program.
+import { serveLanes } from './lanes.js';
 
-serveLayerJobs();
+serveLanes();

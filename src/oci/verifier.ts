@@ -10,7 +10,7 @@ import type { Descriptor } from './model.js';
 
 export class DigestVerifier {
   readonly #hash: Hash;
-  readonly #expected: { digest: string; hex: string; size: number };
+  readonly #expected: { digest: string; algorithm: string; hex: string; size: number };
   readonly #where: string;
   #seen = 0;
 
@@ -18,7 +18,7 @@ export class DigestVerifier {
   constructor(desc: Pick<Descriptor, 'digest' | 'size'>, where: string) {
     const { algorithm, hex } = parseDigest(desc.digest, where);
     this.#hash = createHash(algorithm);
-    this.#expected = { digest: desc.digest, hex, size: desc.size };
+    this.#expected = { digest: desc.digest, algorithm, hex, size: desc.size };
     this.#where = where;
   }
 
@@ -35,12 +35,28 @@ export class DigestVerifier {
     if (size !== this.#expected.size) throw this.#sizeError(size);
   }
 
+  /** The digest every byte must hash to, and its algorithm (a node:crypto hash name). */
+  get digest(): string {
+    return this.#expected.digest;
+  }
+
+  get algorithm(): string {
+    return this.#expected.algorithm;
+  }
+
   /** All bytes seen: the size and the digest must match. */
   finish(): void {
-    if (this.#seen !== this.#expected.size) throw this.#sizeError(this.#seen);
-    const got = this.#hash.digest('hex');
-    if (got !== this.#expected.hex) {
-      throw this.error(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`);
+    this.settle(this.#seen, this.#hash.digest('hex'));
+  }
+
+  /**
+   * The same check for bytes counted and hashed elsewhere (another thread hashed them as they were read): the
+   * size, then the digest, with the same errors.
+   */
+  settle(size: number, hex: string): void {
+    if (size !== this.#expected.size) throw this.#sizeError(size);
+    if (hex !== this.#expected.hex) {
+      throw this.error(`does not match its digest (content hashes to ${hex.slice(0, 12)}…)`);
     }
   }
 

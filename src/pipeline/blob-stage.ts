@@ -94,6 +94,11 @@ export class BlobStage {
   /** Run every job; the result maps each job's key to the blob it produced. */
   async run(jobs: Map<string, BlobJob>): Promise<Map<string, MovedBlob>> {
     const done = new Map<string, MovedBlob>();
+    // What the workers will have to do, so that they spread a layer over cores only when others cannot fill them.
+    let large = 0;
+    for (const { layer, action } of jobs.values())
+      if (action === 'transform' && layer.size >= WORKER_FROM) large += layer.size;
+    this.opts.workers?.announce(large);
     await mapLimit(
       [...jobs.entries()],
       this.opts.concurrency,
