@@ -10,7 +10,7 @@ export type { CommandResult, CommandRunner, DecryptOptions, Engine, EncryptOptio
 export type Host = Partial<EngineHost>;
 /**
  * An engine bound to its host. Defaults: layer workers from the shipped worker entry (pool size: the cores, 2 to
- * 4), the system temp folder, no logging, `process.env` for credentials and proxies, child_process for
+ * 4), no logging, `process.env` for credentials and proxies, child_process for
  * credential helpers, no signal.
  */
 export declare function createEngine(host?: Host): Engine;

@@ -35,10 +35,10 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -93,87 +93,6 @@ function quote(v) {
     }
     catch {
         return Array.isArray(v) ? 'a deeply nested array' : 'a deeply nested object';
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-
-/** Algorithms the OCI spec registers, with the hex length of their encoded part. */
-const ALGORITHMS = { sha256: 64, sha512: 128 };
-/** Parse and validate `alg:hex`. Anything else (uppercase, other algorithms, path tricks) is refused. */
-function parseDigest(digest, where) {
-    if (typeof digest === 'string') {
-        const m = /^([a-z0-9]+):([a-f0-9]+)$/.exec(digest);
-        if (m && ALGORITHMS[m[1]] === m[2].length) {
-            return { algorithm: m[1], hex: m[2] };
-        }
-    }
-    throw new errors_OepError('E_MANIFEST', `${where}: invalid digest ${quote(digest)}`, {
-        hint: 'digests must be sha256:<64 hex> or sha512:<128 hex>',
-    });
-}
-
-;// CONCATENATED MODULE: ./src/oci/verifier.ts
-/**
- * The digest and size check of a blob we read, chunk by chunk. Every reader uses it: the layout and registry
- * streams (through VerifyingStream) and the engine's layer loop. A blob longer than its descriptor fails as soon
- * as it overflows; a short blob or a wrong digest fails at the end, before the reader reports success.
- */
-
-
-
-class DigestVerifier {
-    #hash;
-    #expected;
-    #where;
-    #seen = 0;
-    /** `where` names the source in messages (a layout, an archive, a registry repository). */
-    constructor(desc, where) {
-        const { algorithm, hex } = parseDigest(desc.digest, where);
-        this.#hash = (0,external_node_crypto_namespaceObject.createHash)(algorithm);
-        this.#expected = { digest: desc.digest, hex, size: desc.size };
-        this.#where = where;
-    }
-    update(chunk) {
-        this.#seen += chunk.length;
-        if (this.#seen > this.#expected.size) {
-            throw this.error(`is larger than its descriptor's size ${this.#expected.size}`);
-        }
-        this.#hash.update(chunk);
-    }
-    /** A size known before reading (a file's, an entry's) must be the descriptor's. */
-    checkSize(size) {
-        if (size !== this.#expected.size)
-            throw this.#sizeError(size);
-    }
-    /** All bytes seen: the size and the digest must match. */
-    finish() {
-        if (this.#seen !== this.#expected.size)
-            throw this.#sizeError(this.#seen);
-        const got = this.#hash.digest('hex');
-        if (got !== this.#expected.hex) {
-            throw this.error(`does not match its digest (content hashes to ${got.slice(0, 12)}…)`);
-        }
-    }
-    /** An E_DIGEST error about this blob: "<where>: blob <digest> <what>". */
-    error(what) {
-        return new errors_OepError('E_DIGEST', `${this.#where}: blob ${this.#expected.digest} ${what}`, {
-            hint: 'the layout is corrupt or was modified; rebuild it',
-        });
-    }
-    #sizeError(size) {
-        return this.error(`has ${size} bytes, its descriptor says ${this.#expected.size}`);
     }
 }
 
@@ -255,30 +174,53 @@ function hmacMatches(got, expected) {
 
 
 
-class LayerLoop {
+/**
+ * The middle of the loop: the cipher (and a rekey's second one) with their MACs, and nothing else, so that it
+ * can run on a thread of its own while other threads hash what goes in and what comes out (host/layer-pipeline).
+ */
+class CipherChain {
     #cipher;
-    /** A rekey's second cipher: the plaintext goes from #cipher straight into it, never out of the loop. */
+    /** A rekey's second cipher: the plaintext goes from #cipher straight into it, never out of the chain. */
     #next;
     #expectedHmac;
-    #verify;
-    #out;
-    #size = 0;
-    constructor(params, opts = {}) {
+    constructor(params) {
         const opens = params.mode === 'decrypt' || params.mode === 'rekey';
         if (opens && params.expectedHmac.length !== HMAC_LENGTH) {
             throw new errors_OepError('E_OPTIONS', `layer HMAC must be ${HMAC_LENGTH} bytes`);
         }
-        this.#cipher =
-            params.mode === 'copy'
-                ? undefined
-                : new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, opens ? 'decrypt' : 'encrypt');
+        this.#cipher = new LayerCipher({ key: Buffer.from(params.key), nonce: Buffer.from(params.nonce) }, opens ? 'decrypt' : 'encrypt');
         this.#next =
             params.mode === 'rekey'
                 ? new LayerCipher({ key: Buffer.from(params.newKey), nonce: Buffer.from(params.newNonce) }, 'encrypt')
                 : undefined;
         this.#expectedHmac = opens ? Buffer.from(params.expectedHmac) : undefined;
+    }
+    /** One chunk in, a new buffer of the same length out. */
+    update(chunk) {
+        const plain = this.#cipher.update(chunk);
+        return this.#next ? this.#next.update(plain) : plain;
+    }
+    /** The MAC of what was opened must match (E_INTEGRITY); then the MAC of the ciphertext, in or out. */
+    finish() {
+        const inputHmac = this.#cipher.finish();
+        if (this.#expectedHmac && !hmacMatches(inputHmac, this.#expectedHmac))
+            throw integrityError();
+        return this.#next ? this.#next.finish() : inputHmac;
+    }
+}
+class LayerLoop {
+    #chain;
+    #verify;
+    #out;
+    #copied;
+    #size = 0;
+    constructor(params, opts = {}) {
+        this.#chain = params.mode === 'copy' ? undefined : new CipherChain(params);
         this.#verify = opts.verify;
-        this.#out = opts.hashOutput === false ? undefined : (0,external_node_crypto_namespaceObject.createHash)('sha256');
+        // A verified copy comes out as it went in: its sha256 digest is the one just checked, not worth a second
+        // hash (a copy under another algorithm is hashed, so the caller sees it is not a sha256 blob).
+        this.#copied = !this.#chain && this.#verify?.digest.startsWith('sha256:') ? this.#verify : undefined;
+        this.#out = opts.hashOutput === false || this.#copied ? undefined : (0,external_node_crypto_namespaceObject.createHash)('sha256');
     }
     /**
      * One chunk in, its output out: a new buffer from the cipher, or, when copying, `chunk` itself (a caller that
@@ -286,8 +228,7 @@ class LayerLoop {
      */
     update(chunk) {
         this.#verify?.update(chunk);
-        const plain = this.#cipher ? this.#cipher.update(chunk) : chunk;
-        const out = this.#next ? this.#next.update(plain) : plain;
+        const out = this.#chain ? this.#chain.update(chunk) : chunk;
         this.#out?.update(out);
         this.#size += out.length;
         return out;
@@ -295,15 +236,9 @@ class LayerLoop {
     /** The input's digest and size first (E_DIGEST), then the MAC (E_INTEGRITY); then what came out. */
     finish() {
         this.#verify?.finish();
-        const inputHmac = this.#cipher?.finish();
-        if (this.#expectedHmac && !hmacMatches(inputHmac, this.#expectedHmac))
-            throw integrityError();
-        const hmac = this.#next ? this.#next.finish() : inputHmac;
-        return {
-            ...(this.#out ? { digest: `sha256:${this.#out.digest('hex')}` } : {}),
-            size: this.#size,
-            ...(hmac ? { hmac } : {}),
-        };
+        const hmac = this.#chain?.finish();
+        const digest = this.#out ? `sha256:${this.#out.digest('hex')}` : this.#copied?.digest;
+        return { ...(digest ? { digest } : {}), size: this.#size, ...(hmac ? { hmac } : {}) };
     }
 }
 /**
@@ -342,30 +277,24 @@ class LayerStream extends external_node_stream_namespaceObject.Transform {
     }
 }
 
-;// CONCATENATED MODULE: ./src/host/layer-files.ts
-/**
- * One layer, file to file: read the source blob where it sits (a layout folder or inside an OCI archive),
- * and write what the engine's layer loop (ocicrypt/loop.ts: digest check, cipher, HMAC, output hash) makes of
- * it to a temp file. One reused read buffer, one output buffer per chunk, writes overlapped with the next
- * read: this is the hot loop, and it runs in worker threads so that each core takes a layer.
- */
-
-
-
-
-
-
-
-const CHUNK = 1024 * 1024;
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/host/gc.ts
 /**
  * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
- * memory alone triggers after about 64 MiB per thread: with a worker per core that is most of our footprint. A
+ * memory alone triggers after about 64 MiB per thread: with a thread per core that is most of our footprint. A
  * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
  */
+
+
+/** Chunks (of about 1 MiB) between two collections. */
 const COLLECT_EVERY = 8;
 let collector;
 /**
- * The collector of this thread, set up when its first file loop starts (not at import: exposing `gc` is a
+ * The collector of this thread, set up when its first loop starts (not at import: exposing `gc` is a
  * process-wide V8 flag, which a library must not flip by being imported).
  */
 function collect() {
@@ -377,266 +306,141 @@ function collect() {
     }
     return collector;
 }
-async function writeAll(fh, buf) {
-    let off = 0;
-    while (off < buf.length)
-        off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
-}
+
+;// CONCATENATED MODULE: ./src/host/lanes.ts
 /**
- * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
- * (the digest check stands behind this, but a hang or a read of another file must not start).
+ * Lanes: threads that each run many layer streams at once, one chunk at a time, for the layer jobs of
+ * host/layer-pipeline.ts. Chunks sit in the job's ring of shared slots and are named by slot: nothing is sent
+ * between threads but the slot numbers.
+ *
+ * A layer is one `loop` stream (the whole layer loop on one thread: input digest, cipher chain, output digest,
+ * write; the data stays in that core's cache), or, to put every core on one layer, three streams on three
+ * lanes: `hash` (the input digest), `chain` (AES and the HMAC, its output copied to an output slot) and `sink`
+ * (the output digest and the write). The three SHA-256 passes are independent, so the layer then goes about
+ * three times as fast as on one thread, for the price of the copy and of each chunk crossing cores.
  */
-async function openSource(path, verify) {
-    const flags = external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK;
-    const fh = await (0,promises_namespaceObject.open)(path, flags).catch((err) => {
-        throw err.code === 'ELOOP' ? verify.error('is now a symbolic link') : err;
-    });
-    if (!(await fh.stat()).isFile()) {
-        await fh.close();
-        throw verify.error('is no longer a regular file');
+
+
+
+
+
+
+function toWire(err) {
+    if (err instanceof errors_OepError) {
+        return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     }
-    return fh;
+    const errno = err?.code;
+    return errno
+        ? { errno, message: err.message }
+        : { message: String(err?.stack ?? err) };
 }
-/**
- * Read the blob once with positional reads into one reused buffer, each chunk through the layer loop, each
- * output written while the next chunk is read. Returns the loop's result; the checks are the loop's.
- */
-async function pump(job, io, onProgress) {
-    const { input, output, loop, verify } = io;
-    const gc = collect();
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let pending = Promise.resolve();
-    let done = 0;
-    try {
-        for (let chunks = 1; done < job.expected.size; chunks++) {
-            const want = Math.min(CHUNK, job.expected.size - done);
-            const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
-            if (bytesRead === 0)
-                throw verify.error(`ends after ${done} bytes, its descriptor says ${job.expected.size}`);
-            const chunk = buf.subarray(0, bytesRead);
-            const out = loop.update(chunk);
-            await pending;
-            // A copy comes back as the read buffer itself, which the next read reuses: the write gets its own.
-            pending = writeAll(output, out === chunk ? Buffer.from(chunk) : out);
-            done += bytesRead;
-            onProgress?.(done);
-            if (chunks % COLLECT_EVERY === 0)
-                gc({ type: 'minor', execution: 'sync' });
+function fromWire(e) {
+    if (e.code)
+        return new OepError(e.code, e.message, e.hint ? { hint: e.hint } : {});
+    return e.errno ? Object.assign(new Error(e.message), { code: e.errno }) : new Error(e.message);
+}
+function openStream(spec) {
+    const { sab, slotSize } = spec.ring;
+    const slots = Array.from({ length: sab.byteLength / slotSize }, (_, i) => Buffer.from(sab, i * slotSize, slotSize));
+    switch (spec.kind) {
+        case 'loop': {
+            const chain = spec.params ? new CipherChain(spec.params) : undefined;
+            // A copy writes what it read: its output digest is the input's, checked by the caller.
+            const output = chain ? (0,external_node_crypto_namespaceObject.createHash)('sha256') : undefined;
+            return { input: (0,external_node_crypto_namespaceObject.createHash)(spec.algorithm), ...(chain ? { chain, output } : {}), fd: spec.fd, slots };
         }
+        case 'hash':
+            return { input: (0,external_node_crypto_namespaceObject.createHash)(spec.algorithm), slots };
+        case 'chain':
+            return { chain: new CipherChain(spec.params), slots };
+        case 'sink':
+            return { output: (0,external_node_crypto_namespaceObject.createHash)('sha256'), fd: spec.fd, slots };
     }
-    finally {
-        await pending.catch(() => { }); // a write still under way must end before its file goes
-    }
-    await pending;
-    const r = loop.finish();
-    return { digest: r.digest, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) };
 }
-async function layer_files_runFileJob(job, onProgress) {
-    const verify = new DigestVerifier(job.expected, job.sourceName);
-    verify.checkSize(job.source.size);
-    const loop = new LayerLoop(job, { verify });
-    const input = await openSource(job.source.path, verify);
-    let output;
+function writeAllSync(fd, buf, at) {
+    for (let off = 0; off < buf.length;)
+        off += (0,external_node_fs_namespaceObject.writeSync)(fd, buf, off, buf.length - off, at + off);
+}
+/** One chunk through what the stream does, in the loop's order. */
+function update(s, m) {
+    let bytes = s.slots[m.slot].subarray(0, m.len);
+    s.input?.update(bytes);
+    if (s.chain) {
+        const out = s.chain.update(bytes);
+        if (s.fd === undefined) {
+            if (m.to === undefined)
+                throw internalError('a cipher chain without its output slot');
+            // fill() with a buffer as long as the range is one memcpy; copy() into shared memory goes byte-atomic.
+            s.slots[m.to].fill(out, 0, m.len);
+            return;
+        }
+        bytes = out;
+    }
+    s.output?.update(bytes);
+    if (s.fd !== undefined)
+        writeAllSync(s.fd, bytes, m.at);
+}
+function finish(s) {
+    const r = {};
+    if (s.input)
+        r.inHex = s.input.digest('hex');
     try {
-        output = await (0,promises_namespaceObject.open)(job.out, 'wx', job.fileMode ?? 0o666);
-        return await pump(job, { input, output, loop, verify }, onProgress);
+        if (s.chain)
+            r.hmac = s.chain.finish();
     }
     catch (err) {
-        await output?.close();
-        output = undefined;
-        await (0,promises_namespaceObject.rm)(job.out, { force: true });
-        throw err;
+        r.chainError = toWire(err);
     }
-    finally {
-        await input.close();
-        await output?.close();
-    }
+    if (s.output)
+        r.outHex = s.output.digest('hex');
+    return r;
 }
 /**
- * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
- * each until the socket took it), the size checked, and no second hash on this thread: the registry checks
- * the digest of every blob we PUT (distribution refuses a mismatch with DIGEST_INVALID) and we read back each
- * blob's size and every manifest after the push.
+ * What a lane does with each request, replying through `reply`: run in a worker thread by serveLanes, or on
+ * the main thread for the lane that thread is (lane-pool.ts).
  */
-async function* uploadChunks(blob, expected) {
-    const fh = await blob.open();
-    try {
-        if (blob.size !== expected.size) {
-            throw new OepError('E_DIGEST', `blob ${expected.digest} has ${blob.size} bytes on disk, expected ${expected.size}`);
+function laneHandler(reply) {
+    const streams = new Map();
+    const gc = collect();
+    return (m) => {
+        if (m.op === 'drop')
+            return void streams.delete(m.stream);
+        try {
+            if (m.op === 'open') {
+                streams.set(m.stream, openStream(m.spec));
+                return reply({ stream: m.stream, ack: true });
+            }
+            const s = streams.get(m.stream);
+            if (!s)
+                return reply({ stream: m.stream, error: { message: `lane: stream ${m.stream} is closed` } });
+            if (m.op === 'finish') {
+                streams.delete(m.stream);
+                return reply({ stream: m.stream, result: finish(s) });
+            }
+            update(s, m);
+            reply({ stream: m.stream, ack: true });
+            // The cipher's output is garbage now: collected at once, its memory is the next chunk's. Left for
+            // later, several would be freed together and trimmed, and every page faulted in again.
+            if (s.chain)
+                gc({ type: 'minor', execution: 'sync' });
         }
-        let done = 0;
-        let chunks = 0;
-        while (done < expected.size) {
-            const buf = Buffer.allocUnsafe(Math.min(CHUNK, expected.size - done));
-            const { bytesRead } = await fh.read(buf, 0, buf.length, done);
-            if (bytesRead === 0)
-                throw new OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
-            done += bytesRead;
-            yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-            if (++chunks % COLLECT_EVERY === 0)
-                collect()({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+        catch (err) {
+            streams.delete(m.stream);
+            reply({ stream: m.stream, error: toWire(err) });
         }
-    }
-    finally {
-        await fh.close();
-    }
+    };
 }
-
-;// CONCATENATED MODULE: ./src/host/layer-workers.ts
-/**
- * A small pool of worker threads running layer file jobs, so that each core encrypts a layer: the hashing and
- * the cipher are synchronous, and on the main thread they would take turns on one core. The front end names
- * the worker entry (layer-worker.ts, bundled to dist/worker); without one, jobs run inline. Errors come back
- * as OepErrors with their code.
- */
-
-
-
-
-
-/** Worker side: answer job messages until the pool terminates us. */
-function serveLayerJobs() {
+/** Worker side: serve stream requests until the pool terminates us. */
+function serveLanes() {
     const port = external_node_worker_threads_namespaceObject.parentPort;
     if (!port)
-        throw internalError('serveLayerJobs() runs in a worker thread');
-    port.on('message', (msg) => {
-        let last = 0;
-        const progress = (bytes) => {
-            if (bytes - last >= 256 * 1024 * 1024) {
-                last = bytes;
-                port.postMessage({ id: msg.id, progress: bytes });
-            }
-        };
-        layer_files_runFileJob(msg.job, progress).then((result) => port.postMessage({ id: msg.id, result }), (err) => {
-            const e = err;
-            const error = e instanceof errors_OepError
-                ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
-                : { message: String(err?.stack ?? err) };
-            port.postMessage({ id: msg.id, error });
-        });
-    });
-}
-class LayerWorkers {
-    #script;
-    #size;
-    #slots = [];
-    #nextId = 0;
-    constructor(script, size) {
-        this.#script = script;
-        this.#size = Math.max(1, size);
-    }
-    #spawn() {
-        if (this.#script.endsWith('.ts')) {
-            // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
-            const url = JSON.stringify(pathToFileURL(this.#script).href);
-            return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
-                eval: true,
-            });
-        }
-        return new Worker(this.#script);
-    }
-    /** An idle worker, or a new one while the pool is not full; undefined when all are busy. */
-    #tryAcquire() {
-        const idle = this.#slots.find((s) => !s.busy);
-        if (idle) {
-            idle.busy = true;
-            return idle;
-        }
-        if (this.#slots.length >= this.#size)
-            return undefined;
-        const slot = { worker: this.#spawn(), busy: true };
-        slot.worker.unref();
-        // A worker that dies while idle must leave the pool, or the next job would wait on it forever.
-        slot.worker.once('exit', () => {
-            const i = this.#slots.indexOf(slot);
-            if (i !== -1)
-                this.#slots.splice(i, 1);
-        });
-        this.#slots.push(slot);
-        return slot;
-    }
-    #release(slot) {
-        slot.busy = false;
-    }
-    async #drop(slot) {
-        const i = this.#slots.indexOf(slot);
-        if (i !== -1)
-            this.#slots.splice(i, 1);
-        await slot.worker.terminate();
-    }
-    /**
-     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
-     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
-     * terminates the job's worker (its temp file is the writer's to remove).
-     */
-    async run(job, signal, onProgress) {
-        const slot = this.#tryAcquire();
-        if (!slot)
-            return runFileJob(job, onProgress);
-        const id = this.#nextId++;
-        return new Promise((resolve, reject) => {
-            const { worker } = slot;
-            const cleanup = () => {
-                worker.off('message', onMessage);
-                worker.off('error', onError);
-                worker.off('exit', onExit);
-                signal?.removeEventListener('abort', onAbort);
-            };
-            const onMessage = (msg) => {
-                if (msg.id !== id)
-                    return;
-                if ('progress' in msg) {
-                    onProgress?.(msg.progress);
-                    return;
-                }
-                cleanup();
-                this.#release(slot);
-                if ('result' in msg)
-                    resolve(msg.result);
-                else {
-                    const { code, message, hint } = msg.error;
-                    reject(code ? new OepError(code, message, hint ? { hint } : {}) : new Error(message));
-                }
-            };
-            // Settle only once the worker has stopped: the caller then removes the staging folder, and a worker
-            // still writing its temp file there (plaintext, when decrypting) must not outlive that.
-            const fail = (err) => {
-                cleanup();
-                void this.#drop(slot).finally(() => reject(err));
-            };
-            const onError = (err) => fail(err);
-            const onExit = (codeNum) => fail(new Error(`layer worker exited with code ${codeNum}`));
-            const onAbort = () => fail(signal.reason ?? new Error('aborted'));
-            worker.on('message', onMessage);
-            worker.on('error', onError);
-            worker.on('exit', onExit);
-            if (signal?.aborted)
-                return onAbort();
-            signal?.addEventListener('abort', onAbort, { once: true });
-            worker.postMessage({ id, job });
-        });
-    }
-    async close() {
-        const slots = this.#slots.splice(0);
-        await Promise.all(slots.map((s) => s.worker.terminate()));
-    }
-}
-function defaultConcurrency() {
-    return Math.max(2, Math.min(4, availableParallelism()));
-}
-/** When the front end named the worker entry: a pool of worker threads for the large layers. */
-function startWorkers(opts) {
-    return opts.workerScript
-        ? new LayerWorkers(opts.workerScript, opts.concurrency ?? defaultConcurrency())
-        : undefined;
-}
-function rewriteRuntime(opts, workers) {
-    return { concurrency: opts.concurrency ?? defaultConcurrency(), ...(workers ? { workers } : {}) };
+        throw internalError('serveLanes() runs in a worker thread');
+    port.on('message', laneHandler((r) => port.postMessage(r)));
 }
 
 ;// CONCATENATED MODULE: ./src/host/layer-worker.ts
-// Entry point of a layer worker thread (bundled to dist/worker): only the file loop and the cipher, so that
-// each worker costs a few MiB, not a second copy of the whole program.
+// Entry point of a layer lane thread (bundled to dist/worker): only the hashes and the cipher chain, so that
+// each lane costs a few MiB, not a second copy of the whole program.
 
-serveLayerJobs();
+serveLanes();
 

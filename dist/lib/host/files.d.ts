@@ -23,6 +23,5 @@ export declare function readFolderFiles(dir: string): {
 export declare function checkWritableFolder(dir: string): void;
 /** Write a result file; `name` is the input that asked for it. */
 export declare function writeResultFile(name: string, path: string, text: string): void;
-/** A fresh private folder under `parent` for a run's staging; remove it with removeFolder. */
-export declare function makeStagingFolder(parent: string, prefix: string): Promise<string>;
+/** Remove a folder and all in it (an output a gate or a hook refused). */
 export declare function removeFolder(path: string): Promise<void>;

@@ -1,5 +1,7 @@
+import { type FileHandle } from 'node:fs/promises';
 import type { BlobLocation } from '../oci/source.js';
 import type { BlobHandle } from '../oci/layout/writer.js';
+import { DigestVerifier } from '../oci/verifier.js';
 import { type LayerParams } from '../ocicrypt/loop.js';
 /** One layer loop over files: the engine's parameters, and where to read and write. */
 export type FileJob = LayerParams & {
@@ -22,6 +24,13 @@ export interface FileJobResult {
     /** The ciphertext MAC (encrypt and decrypt). */
     hmac?: Uint8Array;
 }
+/** All of `buf`, at `position` of the file, or at its current position when none is given. */
+export declare function writeAll(fh: FileHandle, buf: Buffer, position?: number): Promise<void>;
+/**
+ * The blob's file, as the source checked it: not through a link swapped in since, not a FIFO that would block
+ * (the digest check stands behind this, but a hang or a read of another file must not start).
+ */
+export declare function openSource(path: string, verify: DigestVerifier): Promise<FileHandle>;
 export declare function runFileJob(job: FileJob, onProgress?: (bytes: number) => void): Promise<FileJobResult>;
 /**
  * The bytes of a blob we wrote ourselves a moment ago, for upload: fresh 1 MiB buffers (the HTTP client keeps
@@ -33,3 +42,16 @@ export declare function uploadChunks(blob: Pick<BlobHandle, 'size' | 'open'>, ex
     digest: string;
     size: number;
 }): AsyncGenerator<Buffer>;
+/** A layer loop read from its file and sent as it is made (a push): the job without a file to write. */
+export type StreamJob = LayerParams & Pick<FileJob, 'source' | 'expected' | 'sourceName'>;
+/**
+ * One layer, file to stream, for a push that sends it as it is made: the blob read where it sits into one
+ * reused buffer, each chunk through the layer loop (digest check, cipher, HMAC, output hash), each output
+ * yielded as it comes. The loop's checks (E_DIGEST, then E_INTEGRITY) run before the last output is yielded,
+ * so a blob that fails them never goes out whole; `result` is settled by then (rejected if the iteration
+ * stopped early).
+ */
+export declare function madeChunks(job: StreamJob, onProgress?: (bytes: number) => void): {
+    chunks: AsyncGenerator<Buffer>;
+    result: Promise<FileJobResult>;
+};

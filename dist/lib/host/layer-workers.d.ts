@@ -1,13 +1,21 @@
-import { type FileJob, type FileJobResult } from './layer-files.js';
-/** Worker side: answer job messages until the pool terminates us. */
-export declare function serveLayerJobs(): void;
+import type { FileJob, FileJobResult } from './layer-files.js';
 export declare class LayerWorkers {
     #private;
-    constructor(script: string, size: number);
     /**
-     * Run a job on a free worker, or on this thread when every worker is busy: the calling thread is a lane too,
-     * so a pool one smaller than the cores keeps them all busy without paying for a worker per core. An abort
-     * terminates the job's worker (its temp file is the writer's to remove).
+     * `concurrency` layers at once: three streams each (input hash, cipher chain, sink), on as many lanes as
+     * there are cores, and at least three, so that a single layer's three passes each get a thread.
+     */
+    constructor(script: string, concurrency: number);
+    /**
+     * Layers of these many bytes will be encrypted or decrypted here: while they keep the other cores busy, a
+     * layer stays on one lane.
+     */
+    announce(bytes: number): void;
+    /**
+     * Run a job on the lanes; an abort stops it within a chunk (its temp file is removed). The layer is spread
+     * over lanes when the other layers announced or running cannot keep the other cores busy for as long as it
+     * takes (one big layer, or the last ones), and kept on one lane otherwise: spreading costs CPU (each chunk
+     * crosses cores), which is only worth it when cores would idle.
      */
     run(job: FileJob, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<FileJobResult>;
     close(): Promise<void>;

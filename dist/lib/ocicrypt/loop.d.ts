@@ -37,6 +37,22 @@ export interface LoopOptions {
     /** Hash what comes out (default); off when the consumer counts it itself (the layout writer's streams). */
     hashOutput?: boolean;
 }
+/** The cipher side of a layer: every mode but a copy. */
+export type CipherParams = Exclude<LayerParams, {
+    mode: 'copy';
+}>;
+/**
+ * The middle of the loop: the cipher (and a rekey's second one) with their MACs, and nothing else, so that it
+ * can run on a thread of its own while other threads hash what goes in and what comes out (host/layer-pipeline).
+ */
+export declare class CipherChain {
+    #private;
+    constructor(params: CipherParams);
+    /** One chunk in, a new buffer of the same length out. */
+    update(chunk: Buffer): Buffer;
+    /** The MAC of what was opened must match (E_INTEGRITY); then the MAC of the ciphertext, in or out. */
+    finish(): Buffer;
+}
 export declare class LayerLoop {
     #private;
     constructor(params: LayerParams, opts?: LoopOptions);

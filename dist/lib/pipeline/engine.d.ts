@@ -133,8 +133,6 @@ export interface InspectOptions extends RegistryFlags, Each {
 }
 /** What the host supplies; createEngine (index.ts) fills in the defaults. */
 export interface EngineHost extends Pick<RunHost, 'concurrency' | 'workerScript' | 'signal' | 'log'> {
-    /** Where a push stages its encrypted layout when no output is asked for. */
-    tempDir: string;
     /** The environment credentials (DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE…) and proxies are read from. */
     env: Record<string, string | undefined>;
     /** Runs docker credential helpers and key-provider commands. */

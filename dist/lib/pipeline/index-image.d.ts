@@ -1,5 +1,5 @@
 import { type PushReport, type PushTargetOptions } from './push.js';
-export interface IndexImageOptions extends Pick<PushTargetOptions, 'image' | 'tags' | 'tempDir' | 'registry' | 'log' | 'temps' | 'concurrency' | 'signal'> {
+export interface IndexImageOptions extends Pick<PushTargetOptions, 'image' | 'tags' | 'registry' | 'log' | 'temps' | 'concurrency' | 'signal'> {
     /** Each platform's image, `registry/repository@digest`, in the image's registry (the request checks that). */
     sources: string[];
     /** Refuse a source image with a layer that is not encrypted. */

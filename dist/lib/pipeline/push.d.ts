@@ -4,17 +4,16 @@ import { type Reference } from '../registry/reference.js';
 import { type EncryptOptions } from './encrypt.js';
 import { type RegistryOptions } from './registry-session.js';
 import type { ImageReport } from './result.js';
-import { StagedBlobs } from './staged-blobs.js';
+import { StagedBlobs, uploadSink } from './push-blobs.js';
 export type { PushStats };
-export { StagedBlobs };
+export { StagedBlobs, uploadSink };
 export interface PushImageOptions extends Omit<EncryptOptions, 'output'> {
     /** REPO[:TAG]; no tag means latest. */
     image: string;
     /** More tags: bare tags for the same repository, or full references (other repositories too). */
     tags?: string[];
-    /** Also keep the encrypted layout here; otherwise it lives in tempDir until the push is done. */
+    /** Also write the encrypted layout here (and upload from it); otherwise nothing is written. */
     output?: string;
-    tempDir: string;
     registry: RegistryOptions;
     verify: boolean;
     /** Push blobs and manifests by digest and tag nothing (a matrix job's platform, for a later `index`). */
@@ -36,7 +35,7 @@ export interface PushReport extends ImageReport {
  */
 export declare function pushTargets(image: string, tags?: string[], byDigest?: boolean): Reference[];
 /** Where and how any push goes (an encryption's or a rewrap's): the options of PushImageOptions that are not encryption's. */
-export type PushTargetOptions = Pick<PushImageOptions, 'image' | 'tags' | 'output' | 'tempDir' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal' | 'verifyKeys' | 'pushByDigest' | 'beforePublish'>;
+export type PushTargetOptions = Pick<PushImageOptions, 'image' | 'tags' | 'output' | 'registry' | 'verify' | 'log' | 'temps' | 'concurrency' | 'signal' | 'verifyKeys' | 'pushByDigest' | 'beforePublish'>;
 /** A layer as served still carries its encryption: the +encrypted media type, wrapped keys and pubopts. */
 export declare function encryptionIntact(l: Descriptor): boolean;
 /** An image made ready to push: its report, its documents (the root last) and blobs, and the pusher at work. */
@@ -45,15 +44,13 @@ export interface PushPlan {
     content: PushContent;
     pusher: BlobPusher;
 }
-/** Uploads to feed while an image is being made: `feed` starts a blob's upload once it is final on disk. */
+/** Uploads to feed while an image is being made: `feed` starts a blob's upload once it is final. */
 export interface Uploads {
     signal: AbortSignal;
-    feed(desc: Descriptor): void;
+    feed(desc: Pick<Descriptor, 'digest' | 'size'>): void;
 }
 /** What a use case gets to make the image a push sends. */
 export interface PushStage {
-    /** Where to write what it makes (the output folder when one was asked for, else a staging folder). */
-    dir: string;
     targets: PushTarget[];
     pushOpts: PushOptions;
     /**

@@ -16,6 +16,6 @@ export interface RewrapImageOptions extends RunHost {
     /** Write the rewrapped image as a layout here… */
     output?: string;
     /** …or push it here. */
-    push?: Pick<PushTargetOptions, 'image' | 'tags' | 'tempDir' | 'registry' | 'verify'>;
+    push?: Pick<PushTargetOptions, 'image' | 'tags' | 'registry' | 'verify'>;
 }
 export declare function rewrapImage(opts: RewrapImageOptions): Promise<ImageReport | PushReport>;

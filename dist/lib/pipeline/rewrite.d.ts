@@ -12,7 +12,7 @@ import { type LoadedImage } from '../oci/tree.js';
 import { type BlobStageOptions, type LayerWork } from './blob-stage.js';
 import { type LayerSelector } from './layer-plan.js';
 import type { ImageReport } from './result.js';
-export type { BlobListener, LayerTransform } from './blob-stage.js';
+export type { BlobListener, LayerSink, LayerTransform } from './blob-stage.js';
 export { isExternal } from './layer-plan.js';
 export interface LayerOps extends LayerWork, MutateOptions {
     /** What to do with layer `index` of an image manifest (attestation manifests are always copied). */
@@ -35,11 +35,12 @@ export interface InPlaceResult extends Omit<Mutation, 'blobs'> {
     blobs: Descriptor[];
 }
 /**
- * Rewrite without moving what does not change: only blobs whose bytes change are written (and announced);
- * configs, copied layers and layers whose descriptor alone changes stay in the source. For a push, which
- * finds them in the registry or reads them from the source. No document is written.
+ * Rewrite without moving what does not change: only blobs whose bytes change are written (and announced), or
+ * sent to `opts.sink` as they are made (then no writer is needed); configs, copied layers and layers whose
+ * descriptor alone changes stay in the source. For a push, which finds them in the registry or reads them from
+ * the source. No document is written.
  */
-export declare function rewriteInPlace(source: BlobSource, image: LoadedImage, writer: LayoutWriter, ops: LayerOps, opts: RewriteOptions): Promise<InPlaceResult>;
+export declare function rewriteInPlace(source: BlobSource, image: LoadedImage, writer: LayoutWriter | undefined, ops: LayerOps, opts: RewriteOptions): Promise<InPlaceResult>;
 /**
  * Rewrite into the writer's layout and commit it, the source entry's ref name kept: the image and its report.
  * The report is made first: nothing that can fail may come after the layout is in place.

@@ -5,8 +5,6 @@ import type { RegistryOptions } from './registry-session.js';
 import type { Request } from './request.js';
 import type { ImageReport } from './result.js';
 export interface RequestRunner extends RunHost {
-    /** Where a push stages its encrypted layout when no output was asked for. */
-    tempDir: string;
     /** A decrypt's or rewrap's keys (the front end reads them: the CLI from --key, the library from its options). */
     keys?: DecryptionKey[];
     /** What the host adds to the request's registry options (a secret masker, a command runner). */

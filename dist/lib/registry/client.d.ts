@@ -45,9 +45,18 @@ export declare class RegistryClient {
     /**
      * PUT <location>&digest=: the whole blob in one request, streamed with its length (distribution 2.8 has no
      * single-POST upload, so POST then PUT). With `chunked`, or when the registry refuses the monolithic PUT
-     * with 405/416, one PATCH carries the bytes and an empty PUT commits them.
+     * with 405/416, one PATCH carries the bytes (patchBlob) and an empty PUT commits them.
      */
     uploadBlob(repo: string, location: URL, desc: Pick<Descriptor, 'digest' | 'size'>, open: () => Promise<Readable>): Promise<void>;
+    /**
+     * PATCH <location>: the whole blob in one streamed request, its digest not needed yet; returns where to commit
+     * it. As docker, skopeo and go-containerregistry send it to every registry: its length, no Content-Range (with
+     * one, some registries take it for a chunk and refuse it as too large; OCI's conformance suite tests this
+     * "streamed" form). `what` names the blob in errors.
+     */
+    patchBlob(repo: string, location: URL, size: number, open: () => Promise<Readable>, what: string): Promise<URL>;
+    /** PUT <location>&digest= without a body: the bytes PATCHed so far become the blob, if they match `digest`. */
+    commitBlob(repo: string, location: URL, digest: string): Promise<void>;
     /** PUT /v2/<repo>/manifests/<tag|digest> with the exact bytes; returns the digest the registry computed. */
     putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<string | undefined>;
     /** GET /v2/<repo>/manifests/<ref>: the exact bytes, their media type and the registry's digest header. */

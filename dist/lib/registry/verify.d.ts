@@ -1,8 +1,3 @@
-/**
- * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
- * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
- * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
- */
 import { type Descriptor } from '../oci/model.js';
 import type { PushContent, PushTarget } from './push.js';
 import { type RetryPolicy } from './retry.js';
