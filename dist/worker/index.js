@@ -306,6 +306,14 @@ function collect() {
     }
     return collector;
 }
+/**
+ * After chunk `n` (from 1) of a stream whose outputs wait for a socket: a young-generation collection every
+ * COLLECT_EVERY chunks, and now and then a full one, since outputs that waited long may have been promoted.
+ */
+function collectAfter(n) {
+    if (n % COLLECT_EVERY === 0)
+        collect()({ type: n % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+}
 
 ;// CONCATENATED MODULE: ./src/host/lanes.ts
 /**

@@ -25,3 +25,12 @@ export function collect(): Collect {
   }
   return collector;
 }
+
+/**
+ * After chunk `n` (from 1) of a stream whose outputs wait for a socket: a young-generation collection every
+ * COLLECT_EVERY chunks, and now and then a full one, since outputs that waited long may have been promoted.
+ */
+export function collectAfter(n: number): void {
+  if (n % COLLECT_EVERY === 0)
+    collect()({ type: n % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+}

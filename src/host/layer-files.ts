@@ -12,7 +12,7 @@ import type { BlobLocation } from '../oci/source.js';
 import type { BlobHandle } from '../oci/layout/writer.js';
 import { DigestVerifier } from '../oci/verifier.js';
 import { LayerLoop, type LayerParams } from '../ocicrypt/loop.js';
-import { collect, COLLECT_EVERY } from './gc.js';
+import { collect, collectAfter, COLLECT_EVERY } from './gc.js';
 
 const CHUNK = 1024 * 1024;
 
@@ -144,8 +144,7 @@ export async function* uploadChunks(
       if (bytesRead === 0) throw new OepError('E_DIGEST', `blob ${expected.digest} ends after ${done} bytes`);
       done += bytesRead;
       yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-      if (++chunks % COLLECT_EVERY === 0)
-        collect()({ type: chunks % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+      collectAfter(++chunks);
     }
   } finally {
     await fh.close();
@@ -177,6 +176,11 @@ export function madeChunks(
       const loop = new LayerLoop(job, { verify });
       input = await openSource(job.source.path, verify);
       const buf = Buffer.allocUnsafe(CHUNK);
+      const finish = () => {
+        const r = loop.finish();
+        settle.resolve({ digest: r.digest!, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) });
+      };
+      if (job.expected.size === 0) finish(); // nothing to read: the checks are the empty blob's
       for (let done = 0, n = 1; done < job.expected.size; n++) {
         const want = Math.min(CHUNK, job.expected.size - done);
         const { bytesRead } = await input.read(buf, 0, want, job.source.offset + done);
@@ -185,15 +189,10 @@ export function madeChunks(
         const chunk = buf.subarray(0, bytesRead);
         const out = loop.update(chunk); // synchronous: the buffer is free again once it returns
         done += bytesRead;
-        if (done === job.expected.size) {
-          const r = loop.finish();
-          settle.resolve({ digest: r.digest!, size: r.size, ...(r.hmac ? { hmac: r.hmac } : {}) });
-        }
+        if (done === job.expected.size) finish();
         onProgress?.(done);
         yield out === chunk ? Buffer.from(chunk) : out;
-        // Now and then a full collection too: outputs that waited for the socket may have been promoted.
-        if (n % COLLECT_EVERY === 0)
-          collect()({ type: n % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+        collectAfter(n);
       }
     } catch (err) {
       settle.reject(err);

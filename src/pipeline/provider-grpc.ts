@@ -3,10 +3,10 @@
  * each taking and returning one message with a single `bytes` field (number 1) that carries the protocol's JSON
  * (ocicrypt utils/keyprovider/keyprovider.proto). The service is described here, in code, so that the bundles
  * need no .proto file at run time. Plaintext unless `grpc-tls` is configured (CA, client certificate, name), and
- * plaintext only to this machine unless the user opts in.
+ * plaintext only to this machine unless the user opts in. grpc-js and its proto loader are loaded with the first
+ * call: every run imports this module, few use a gRPC provider, and loading them costs about 60 ms.
  */
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
 import { OepError } from '../errors.js';
 import { readKeyFile } from '../host/files.js';
 import type { ProviderTransport } from '../ocicrypt/keywrap/provider.js';
@@ -41,22 +41,29 @@ export const KEYPROVIDER_PROTO = {
   },
 };
 
-/** The service's client constructor; its `.service` is the definition a server adds (in tests). */
-export function keyProviderClient(): grpc.ServiceClientConstructor {
+type Grpc = typeof grpc;
+
+/** The service's client constructor. */
+async function keyProviderClient(): Promise<{ grpc: Grpc; Client: grpc.ServiceClientConstructor }> {
+  const [grpcJs, protoLoader] = await Promise.all([import('@grpc/grpc-js'), import('@grpc/proto-loader')]);
   const json = KEYPROVIDER_PROTO as Parameters<typeof protoLoader.fromJSON>[0];
   const def = protoLoader.fromJSON(json, { keepCase: true, bytes: Buffer });
-  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+  const pkg = grpcJs.loadPackageDefinition(def) as unknown as {
     keyprovider: { KeyProviderService: grpc.ServiceClientConstructor };
   };
-  return pkg.keyprovider.KeyProviderService;
+  return { grpc: grpcJs, Client: pkg.keyprovider.KeyProviderService };
 }
 
-/** The channel's credentials; the TLS files are read here, when the request is read, before any work. */
-function credentials(tls: GrpcTls | undefined): grpc.ChannelCredentials {
-  if (!tls) return grpc.credentials.createInsecure();
+/** The TLS files, read when the request is read, before any work (a missing file fails the run at once). */
+function tlsFiles(tls: GrpcTls | undefined): (Buffer | null)[] | undefined {
+  if (!tls) return undefined;
   const read = (p: string | undefined) => (p ? readKeyFile(p, 'keyprovider-config grpc-tls') : null);
-  // No root-ca-file: the system's CAs, as ocicrypt's x509.SystemCertPool.
-  return grpc.credentials.createSsl(read(tls.rootCaFile), read(tls.keyFile), read(tls.certFile));
+  return [read(tls.rootCaFile), read(tls.keyFile), read(tls.certFile)];
+}
+
+/** The channel's credentials. No root-ca-file: the system's CAs, as ocicrypt's x509.SystemCertPool. */
+function credentials(g: Grpc, files: (Buffer | null)[] | undefined): grpc.ChannelCredentials {
+  return files ? g.credentials.createSsl(files[0], files[1], files[2]) : g.credentials.createInsecure();
 }
 
 /**
@@ -75,9 +82,9 @@ function checkPlaintext(name: string, cfg: GrpcProvider, allowPlaintext: boolean
 }
 
 /** Why a TLS call failed is most often one of these settings. */
-function hintFor(name: string, cfg: GrpcProvider, e: grpc.ServiceError): string {
+function hintFor(g: Grpc, name: string, cfg: GrpcProvider, e: grpc.ServiceError): string {
   const hint = `check that the provider's gRPC server runs at ${cfg.address} and serves ${name}`;
-  if (!cfg.tls || e.code !== grpc.status.UNAVAILABLE) return hint;
+  if (!cfg.tls || e.code !== g.status.UNAVAILABLE) return hint;
   return `${hint}; grpc-tls: root-ca-file must hold the CA that signed its certificate, server-name a name the certificate holds, and cert-file/key-file a client certificate it accepts if it asks for one`;
 }
 
@@ -101,12 +108,12 @@ export function grpcTransport(
   allowPlaintext = false,
 ): ProviderTransport {
   checkPlaintext(name, cfg, allowPlaintext);
-  const creds = credentials(cfg.tls);
+  const files = tlsFiles(cfg.tls);
   const who = `key provider ${name} (grpc ${cfg.address})`;
   return async (op, request) => {
-    const Client = keyProviderClient();
+    const { grpc: g, Client } = await keyProviderClient();
     const options = channelOptions(cfg.tls);
-    const client = new Client(cfg.address, creds, options) as unknown as Record<string, Call>;
+    const client = new Client(cfg.address, credentials(g, files), options) as unknown as Record<string, Call>;
     try {
       const answer = await new Promise<unknown>((resolve, reject) => {
         const method = op === 'wrap' ? 'WrapKey' : 'UnWrapKey';
@@ -123,8 +130,8 @@ export function grpcTransport(
       const said = typeof e.details === 'string' ? providerSaid(e.details) : '';
       throw new OepError(
         'E_PROVIDER',
-        `${who} failed the ${op} request (${grpc.status[e.code] ?? 'error'})${said ? `: ${said}` : ''}`,
-        { hint: hintFor(name, cfg, e) },
+        `${who} failed the ${op} request (${g.status[e.code] ?? 'error'})${said ? `: ${said}` : ''}`,
+        { hint: hintFor(g, name, cfg, e) },
       );
     } finally {
       (client as unknown as grpc.Client).close();

@@ -266,7 +266,8 @@ export async function pushPlanned(
     // Content is checked by digest before any tag moves: a tag never points at something that failed.
     const encrypted = report.platforms.flatMap((p) => p.layers.filter((l) => WROTE_ENCRYPTION.has(l.action)));
     const digests = new Set(encrypted.map((l) => l.digest));
-    if (opts.verify) await verifyPushed(conn.targets, content, { digests, intact: encryptionIntact });
+    const encryption = { digests, intact: encryptionIntact };
+    if (opts.verify) await verifyPushed(conn.targets, content, encryption, pusher.confirmed);
     // Pushed by digest, no tag yet: an image the verify keys cannot open is never tagged.
     if (opts.verifyKeys?.length) {
       const { signal, output } = opts;

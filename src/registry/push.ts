@@ -86,6 +86,11 @@ export class BlobPusher {
   readonly #made = new Map<string, MadeBlob>();
   /** Small blobs this run made whole in memory (keep), until they are pushed. */
   readonly #held = new HeldBlobs(HOLD_BUDGET);
+  /**
+   * Per repository, the blobs the registry vouched for in this run: committed under their digest (it hashed
+   * what it got) or found by a HEAD whose size matched. The read-back after the push asks only about the rest.
+   */
+  readonly #confirmed = new Map<string, Set<string>>();
   #running = 0;
   readonly #queue: (() => void)[] = [];
   #aborted = false;
@@ -103,6 +108,16 @@ export class BlobPusher {
       this.#started.set(blob.digest, p);
     }
     return p;
+  }
+
+  /** Whether the registry of `repo` (a repository name, host included) vouched for `digest` in this run. */
+  readonly confirmed = (repo: string, digest: string): boolean =>
+    this.#confirmed.get(repo)?.has(digest) ?? false;
+
+  #confirm(repo: string, digest: string): void {
+    let set = this.#confirmed.get(repo);
+    if (!set) this.#confirmed.set(repo, (set = new Set()));
+    set.add(digest);
   }
 
   /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
@@ -169,6 +184,7 @@ export class BlobPusher {
       await this.#stream(first, blob, seen);
     });
     const digest = seen.digest!;
+    this.#confirm(name, digest);
     this.#count(blob.size, digest, name);
     this.#made.set(digest, blob);
     const others = this.#pushEverywhere({ digest, size: blob.size }, rest, first);
@@ -235,6 +251,7 @@ export class BlobPusher {
       await retryOperation(`blob ${blob.digest.slice(0, 19)} to ${name}`, this.#opts.retry, async () => {
         if (this.#aborted) throw new Error('push aborted');
         if (!fresh && (await client.blobExists(repo, blob))) {
+          this.#confirm(name, blob.digest);
           this.stats.skipped++;
           return;
         }
@@ -247,6 +264,7 @@ export class BlobPusher {
           return;
         }
         await client.uploadBlob(repo, session.location, blob, () => this.#open(blob));
+        this.#confirm(name, blob.digest);
         this.#count(blob.size, blob.digest, name);
       });
       if (!holders.has(client.host)) holders.set(client.host, repo);

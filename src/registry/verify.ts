@@ -1,6 +1,7 @@
 /**
  * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
- * landed: every manifest byte-identical by digest, every blob present with its size, every layer the run encrypted still carrying its encryption, and every tag pointing at the
+ * landed: every manifest byte-identical by digest, every blob present with its size (asked unless the
+ * registry committed it under its digest or showed it with its size during the push), every layer the run encrypted still carrying its encryption, and every tag pointing at the
  * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
  */
 import { mapLimit } from '../limit.js';
@@ -29,11 +30,18 @@ export interface EncryptedLayers {
   intact(layer: Descriptor): boolean;
 }
 
+/**
+ * Whether the registry of repository `repo` vouched for blob `digest` during the push (BlobPusher.confirmed):
+ * a commit under its digest, or a HEAD with its size. Those blobs are not asked about again.
+ */
+export type Confirmed = (repo: string, digest: string) => boolean;
+
 /** The content of one repository, read back by digest. */
 async function verifyRepository(
   { ref, client }: PushTarget,
   content: PushContent,
   encrypted: EncryptedLayers,
+  confirmed: Confirmed,
 ): Promise<void> {
   const name = repositoryName(ref);
   for (const m of content.manifests) {
@@ -55,8 +63,10 @@ async function verifyRepository(
       }
     }
   }
-  // Independent checks, a round trip each: several at once, as the uploads went.
-  await mapLimit(content.blobs, CHECKS_AT_ONCE, async (b) => {
+  // Independent checks, a round trip each: several at once, as the uploads went. A blob committed under its
+  // digest in this run needs none: the registry hashed it then (a mounted one is asked about).
+  const unconfirmed = content.blobs.filter((b) => !confirmed(name, b.digest));
+  await mapLimit(unconfirmed, CHECKS_AT_ONCE, async (b) => {
     if (!(await client.blobExists(ref.repository, b))) {
       throw new RegistryError('E_VERIFY', `${name}: blob ${b.digest} is missing after the push`);
     }
@@ -68,13 +78,14 @@ export async function verifyPushed(
   targets: PushTarget[],
   content: PushContent,
   encrypted: EncryptedLayers,
+  confirmed: Confirmed = () => false,
 ): Promise<void> {
   const done = new Set<string>();
   for (const target of targets) {
     const name = repositoryName(target.ref);
     if (done.has(name)) continue;
     done.add(name);
-    await verifyRepository(target, content, encrypted);
+    await verifyRepository(target, content, encrypted, confirmed);
   }
 }
 

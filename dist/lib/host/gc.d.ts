@@ -9,3 +9,8 @@ export type Collect = (opts: {
  * process-wide V8 flag, which a library must not flip by being imported).
  */
 export declare function collect(): Collect;
+/**
+ * After chunk `n` (from 1) of a stream whose outputs wait for a socket: a young-generation collection every
+ * COLLECT_EVERY chunks, and now and then a full one, since outputs that waited long may have been promoted.
+ */
+export declare function collectAfter(n: number): void;

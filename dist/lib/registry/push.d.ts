@@ -72,6 +72,8 @@ export declare class BlobPusher {
     readonly stats: PushStats;
     constructor(targets: PushTarget[], reader: BlobReader, opts: PushOptions);
     push(blob: Blob): Promise<void>;
+    /** Whether the registry of `repo` (a repository name, host included) vouched for `digest` in this run. */
+    readonly confirmed: (repo: string, digest: string) => boolean;
     /** Start nothing more: waiting and later attempts fail at once (the caller also aborts requests). */
     abort(): void;
     /** Wait for every blob asked for so far; the first failure is thrown. */

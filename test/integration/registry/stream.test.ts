@@ -95,6 +95,17 @@ test('a large layer streams up (POST, PATCH, PUT), a small one goes up in one PU
   // The PATCH carries the whole ciphertext as it is made; the PUT after it only names the digest.
   assert.deepEqual(wire(big!.digest).slice(0, 2), [`PATCH ${big!.size}`, 'PUT 0']);
   assert.deepEqual(wire(small!.digest).slice(0, 1), [`PUT ${small!.size}`], 'no HEAD, no PATCH');
+  // The read-back checks the manifests; a blob the registry committed under its digest in this run (it hashed
+  // what it got) is not asked about again: no blob HEAD after the first manifest PUT.
+  const firstManifest = proxy.log.findIndex((e) => e.method === 'PUT' && e.path.includes('/manifests/'));
+  const late = proxy.log
+    .slice(firstManifest)
+    .filter((e) => e.method === 'HEAD' && e.path.includes('/blobs/'));
+  assert.deepEqual(
+    late.map((e) => e.path),
+    [],
+  );
+  assert.deepEqual(wire(big!.digest), [`PATCH ${big!.size}`, 'PUT 0'], 'committed once, never asked again');
   assert.equal((await tagState(reg, 'app', 'v1')).digest, report.digest);
   for (const l of [big!, small!]) {
     const served = await registryGet(reg, `/v2/app/blobs/${l.digest}`, { accept: '*/*' });

@@ -1,11 +1,15 @@
-/** The file loop opens the blob the source checked: a link or FIFO swapped in since is refused, never followed. */
+/**
+ * The file loop opens the blob the source checked: a link or FIFO swapped in since is refused, never followed.
+ * The loop a push sends as it goes (madeChunks) makes the file loop's bytes, an empty layer included.
+ */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isOepError } from '../../../src/errors.js';
-import { runFileJob, type FileJob } from '../../../src/host/layer-files.js';
+import { madeChunks, runFileJob, type FileJob } from '../../../src/host/layer-files.js';
 import { sha256, tempDir } from '../../helpers/fixtures.js';
 
 describe('runFileJob: the source file', () => {
@@ -40,5 +44,39 @@ describe('runFileJob: the source file', () => {
     const path = join(dir, 'link');
     symlinkSync(target, path);
     await assert.rejects(runFileJob(job(path, join(dir, 'out-link'))), (e) => isOepError(e, 'E_DIGEST'));
+  });
+});
+
+describe('madeChunks: a layer made as it is sent', () => {
+  const dir = tempDir();
+  const made = async (data: Buffer) => {
+    const path = join(dir, `blob-${data.length}`);
+    writeFileSync(path, data);
+    const key = Buffer.alloc(32, 7);
+    const nonce = Buffer.alloc(16, 9);
+    const common = { mode: 'encrypt' as const, key, nonce, sourceName: 'layout' };
+    const job = { ...common, source: { path, offset: 0, size: data.length } };
+    const m = madeChunks({ ...job, expected: { digest: sha256(data), size: data.length } });
+    const parts: Buffer[] = [];
+    for await (const c of m.chunks) parts.push(c);
+    const out = join(dir, `file-${data.length}`);
+    const file = await runFileJob({ ...job, expected: { digest: sha256(data), size: data.length }, out });
+    return { result: await m.result, bytes: Buffer.concat(parts), file, fileBytes: readFileSync(out) };
+  };
+
+  it('an empty layer settles its result (digest, MAC) as the file loop does', async () => {
+    const r = await made(Buffer.alloc(0));
+    assert.equal(r.bytes.length, 0);
+    assert.deepEqual(
+      { ...r.result, hmac: Buffer.from(r.result.hmac!) },
+      { ...r.file, hmac: Buffer.from(r.file.hmac!) },
+    );
+  });
+
+  it("a layer of a few chunks gives the file loop's bytes, digest and MAC", async () => {
+    const r = await made(randomBytes(2 * 1024 * 1024 + 5));
+    assert.ok(r.bytes.equals(r.fileBytes));
+    assert.equal(r.result.digest, sha256(r.bytes));
+    assert.deepEqual(Buffer.from(r.result.hmac!), Buffer.from(r.file.hmac!));
   });
 });
