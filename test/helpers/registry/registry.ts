@@ -45,6 +45,8 @@ export interface RegistryOptions {
   pki?: Pki;
   /** Time to wait for /v2/ to answer (default 20 s). */
   startTimeoutMs?: number;
+  /** Where its folder (config, log, storage) is made: the system's temp folder unless given (the bench: a tmpfs). */
+  root?: string;
 }
 
 export interface Registry {
@@ -158,7 +160,7 @@ export async function startRegistry(opts: RegistryOptions): Promise<Registry> {
   const users = opts.users ?? { tester: randomBytes(12).toString('hex') };
   const [first] = Object.entries(users);
   const tlsOn = opts.mode !== 'plain';
-  const dir = mkdtempSync(join(tmpdir(), `oep-registry-${opts.mode}-`));
+  const dir = mkdtempSync(join(opts.root ?? tmpdir(), `oep-registry-${opts.mode}-`));
   const storageDir = join(dir, 'storage');
   mkdirSync(storageDir);
   const configFile = join(dir, 'config.yml');
