@@ -10,6 +10,7 @@ import {
   constants,
   existsSync,
   fstatSync,
+  opendirSync,
   openSync,
   readdirSync,
   readSync,
@@ -28,32 +29,35 @@ export function pathExists(path: string): boolean {
 /** Key, certificate, CA and configuration files are a few KB: a cap, so that a huge file cannot fill memory. */
 const MAX_INPUT_FILE = 1024 * 1024;
 
-function refused(path: string, code: 'EINVAL' | 'EFBIG'): Error {
-  const what = code === 'EINVAL' ? 'not a regular file' : 'larger than 1 MiB';
+function refused(path: string, code: 'EINVAL' | 'EFBIG', max: number): Error {
+  const what = code === 'EINVAL' ? 'not a regular file' : `larger than ${max} bytes`;
   return Object.assign(new Error(`${path} is ${what}`), { code });
 }
 
 /**
- * The bytes of a regular file of at most 1 MiB. Opened without blocking, as a FIFO would wait forever for a
- * writer, and checked on the open descriptor, so that swapping the path between the check and the read changes
- * nothing; a file that grows past the cap while read is refused too. Errors are the system's (ENOENT, EACCES),
- * or EINVAL (a FIFO, device, socket or folder) and EFBIG.
+ * The bytes of a regular file of at most `max` bytes (1 MiB). Opened without blocking, as a FIFO would wait
+ * forever for a writer, and checked on the open descriptor, so that swapping the path between the check and the
+ * read changes nothing; a file that grows past the cap while read is refused too. With `noFollow`, a link is not
+ * opened (ELOOP). Errors are the system's (ENOENT, EACCES, ELOOP), or EINVAL (a FIFO, device, socket or folder)
+ * and EFBIG.
  */
-function readRegularFile(path: string): Buffer {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+function readRegularFile(path: string, opts: { max?: number; noFollow?: boolean } = {}): Buffer {
+  const max = opts.max ?? MAX_INPUT_FILE;
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (opts.noFollow ? constants.O_NOFOLLOW : 0);
+  const fd = openSync(path, flags);
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw refused(path, 'EINVAL');
-    if (st.size > MAX_INPUT_FILE) throw refused(path, 'EFBIG');
+    if (!st.isFile()) throw refused(path, 'EINVAL', max);
+    if (st.size > max) throw refused(path, 'EFBIG', max);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
+      const chunk = Buffer.alloc(Math.min(64 * 1024, max + 1));
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) return Buffer.concat(chunks, total);
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > MAX_INPUT_FILE) throw refused(path, 'EFBIG');
+      if (total > max) throw refused(path, 'EFBIG', max);
     }
   } finally {
     closeSync(fd);
@@ -91,27 +95,48 @@ export function readCaPath(path: string): string[] {
     .map((n) => readRegularFile(join(path, n)).toString('utf8'));
 }
 
+/** A matrix uploads one digest file per platform: thousands of entries are not a download of digest artifacts. */
+export const MAX_FOLDER_ENTRIES = 4096;
+/** A digest file holds one `REPO@sha256:…` at most: a few hundred bytes. */
+export const MAX_DIGEST_FILE = 4096;
+
+function entryError(message: string, code: string, entry?: string): Error {
+  return Object.assign(new Error(message), { code, ...(entry ? { entry } : {}) });
+}
+
 /**
  * The files of `dir` and of its folders one level down (actions/download-artifact gives each artifact its own
  * folder unless merge-multiple is set), each with its text, sorted by path: the digest files of a matrix's jobs.
- * Nothing is skipped, so that no digest is silently left out: a folder two levels down fails (EISDIR). Errors
- * are the system's (ENOENT, ENOTDIR, EACCES), EISDIR, or EINVAL and EFBIG as readKeyFile's; `entry` on the error
- * names the entry at fault, relative to `dir`.
+ * Nothing is skipped, so that no digest is silently left out: a folder two levels down fails (EISDIR). No link is
+ * followed, to a file or a folder (ELOOP): one could read any file of the runner, a key say, into the index or an
+ * error message. At most MAX_FOLDER_ENTRIES entries (ETOOMANY) and MAX_DIGEST_FILE bytes a file (EFBIG). Errors
+ * are the system's (ENOENT, ENOTDIR, EACCES), these, or EINVAL as readKeyFile's; `entry` on the error names the
+ * entry at fault, relative to `dir`. `dir` itself is the user's to name, link or not.
  */
 export function readFolderFiles(dir: string): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
+  let entries = 0;
   const visit = (rel: string, depth: number): void => {
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const name = rel ? `${rel}/${e.name}` : e.name;
-      try {
-        if (e.isDirectory() && depth > 0)
-          throw Object.assign(new Error(`${name} is a folder`), { code: 'EISDIR' });
-        if (e.isDirectory()) visit(name, depth + 1);
-        else out.push({ name, text: readRegularFile(join(dir, name)).toString('utf8') });
-      } catch (err) {
-        (err as { entry?: string }).entry ??= name;
-        throw err;
+    const folder = opendirSync(join(dir, rel));
+    try {
+      for (let e = folder.readSync(); e; e = folder.readSync()) {
+        if (++entries > MAX_FOLDER_ENTRIES) throw entryError(`${dir} holds too many entries`, 'ETOOMANY');
+        const name = rel ? `${rel}/${e.name}` : e.name;
+        try {
+          if (e.isSymbolicLink()) throw entryError(`${name} is a link`, 'ELOOP');
+          if (e.isDirectory() && depth > 0) throw entryError(`${name} is a folder`, 'EISDIR');
+          if (e.isDirectory()) visit(name, depth + 1);
+          else {
+            const bytes = readRegularFile(join(dir, name), { max: MAX_DIGEST_FILE, noFollow: true });
+            out.push({ name, text: bytes.toString('utf8') });
+          }
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'ETOOMANY') (err as { entry?: string }).entry ??= name;
+          throw err;
+        }
       }
+    } finally {
+      folder.closeSync();
     }
   };
   visit('', 0);

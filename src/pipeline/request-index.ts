@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { OepError } from '../errors.js';
-import { readFolderFiles } from '../host/files.js';
+import { MAX_DIGEST_FILE, MAX_FOLDER_ENTRIES, readFolderFiles } from '../host/files.js';
 import {
   formatReference,
   parseReference,
@@ -112,19 +112,25 @@ function digestOfFile(f: { name: string; text: string }, dir: string): string {
   return text;
 }
 
+const DIR_HINT = 'give the folder the digest artifacts were downloaded to';
+
+/** What readFolderFiles refuses, said for the user: why, and the fix. */
+const FOLDER_ERRORS: Record<string, [string, string]> = {
+  EISDIR: ['is a folder two levels down', DIR_HINT],
+  ELOOP: ['is a symbolic link', 'links are not followed: copy the digest files themselves into the folder'],
+  EFBIG: [`is larger than ${MAX_DIGEST_FILE / 1024} KiB: not a digest file`, DIR_HINT],
+  EINVAL: ['is not a regular file', DIR_HINT],
+  ETOOMANY: [`holds more than ${MAX_FOLDER_ENTRIES} entries`, `${DIR_HINT}: one digest file per platform`],
+};
+
 function digestFiles(dir: string): { value: string; file?: string }[] {
   let files: { name: string; text: string }[];
   try {
     files = readFolderFiles(dir);
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { entry?: string };
-    const what = e.entry ? `${dir}/${e.entry}` : dir;
-    const why = e.code === 'EISDIR' ? 'is a folder two levels down' : `cannot be read (${e.code ?? 'error'})`;
-    throw inputError(
-      'digests-dir',
-      `${what} ${why}`,
-      'give the folder the digest artifacts were downloaded to',
-    );
+    const [why, hint] = FOLDER_ERRORS[e.code ?? ''] ?? [`cannot be read (${e.code ?? 'error'})`, DIR_HINT];
+    throw inputError('digests-dir', `${e.entry ? `${dir}/${e.entry}` : dir} ${why}`, hint);
   }
   if (files.length === 0) throw inputError('digests-dir', `${dir} holds no digest file`, SOURCE_HINT);
   return files.map((f) => ({ value: digestOfFile(f, dir), file: `${dir}/${f.name}` }));

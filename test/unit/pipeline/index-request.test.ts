@@ -4,7 +4,7 @@
  * from a folder of digest files as a matrix's artifacts hold them, every file accounted for.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isOepError, type ErrorCode } from '../../../src/errors.js';
@@ -169,6 +169,43 @@ describe('index --digests-dir', () => {
     test(`refused: ${name}`, () =>
       assert.throws(() => index(folder(files)), fails('E_USAGE', 'digests-dir: ', ...mentions)));
   }
+
+  // A matrix has one digest file per platform: a folder of thousands is not a download of digest artifacts, and
+  // a link could read any file of the runner into the index (or the error shown).
+  test('refused: more than 4096 entries, counted one folder down too', () => {
+    const files: Record<string, string> = { [`sub/${A.slice(7)}`]: '' };
+    for (let i = 0; i < 4095; i++) files[`f${i}`] = A; // with sub and its file: 4097
+    assert.throws(
+      () => index(folder(files)),
+      fails('E_USAGE', 'digests-dir: ', 'holds more than 4096 entries', 'one digest file per platform'),
+    );
+  });
+
+  test('refused: a link to a file or a folder, in the folder or one down, is not followed', () => {
+    // Named by a digest, a link to a key would have its first line quoted as what the file holds.
+    for (const [place, target] of [
+      [B.slice(7), key.priv],
+      [`sub/${B.slice(7)}`, key.priv],
+      ['linked', dir],
+    ] as const) {
+      const d = folder({ [A.slice(7)]: '', 'sub/c': A });
+      symlinkSync(target, join(d, place));
+      assert.throws(
+        () => index(d),
+        (e: unknown) => {
+          fails('E_USAGE', 'digests-dir: ', `${d}/${place} is a symbolic link`, 'links are not followed')(e);
+          assert.ok(!(e as Error).message.includes('PRIVATE'), (e as Error).message);
+          return true;
+        },
+      );
+    }
+  });
+
+  test('refused: a file larger than a digest file can be (4 KiB)', () =>
+    assert.throws(
+      () => index(folder({ big: `${A}\n`.repeat(100) })),
+      fails('E_USAGE', 'digests-dir: ', '/big is larger than 4 KiB'),
+    ));
 
   test('refused: a folder that is not there', () =>
     assert.throws(
