@@ -2,8 +2,8 @@
  * Index use case: the platforms of a fan-out build, each already pushed by digest (by its own CI job, say), → one
  * OCI index over them in the image's repository, verified, then tagged. Nothing is encrypted and no layer byte
  * moves: each source manifest is read (an index source is flattened into its manifests), its platform taken
- * from its index entry or else its config, and checked (one image per platform; with requireEncrypted, every
- * layer encrypted); its blobs are found in the target repository or mounted there from the source's. The push
+ * from its config (an index entry that says otherwise is refused), and checked (one image per platform; with
+ * requireEncrypted, every layer encrypted; an attestation must be one); its blobs are found in the target repository or mounted there from the source's. The push
  * is encrypt's (pushPlanned): blobs, the child manifests, the index by digest, the read-back, the tags last.
  */
 import { createHash } from 'node:crypto';
@@ -14,6 +14,7 @@ import { ANNOTATION_REFERENCE_DIGEST, serialize, type Descriptor } from '../oci/
 import { formatPlatform, platformKey, type Platform } from '../oci/platform.js';
 import type { BlobSource } from '../oci/source.js';
 import { loadImage, manifestNodes, type ManifestNode } from '../oci/tree.js';
+import { configPlatform } from '../oci/walk.js';
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import { BlobPusher } from '../registry/push.js';
@@ -97,25 +98,77 @@ function checkEncrypted(source: string, node: ManifestNode, platform: string): v
   );
 }
 
+/** Windows images name their build in the config's `os.version`, and index entries repeat it. */
+function withOsVersion(platform: Platform | undefined, config: Buffer): Platform | undefined {
+  if (!platform) return undefined;
+  const v = (JSON.parse(config.toString('utf8')) as Record<string, unknown>)['os.version'];
+  return typeof v === 'string' && v ? { ...platform, 'os.version': v } : platform;
+}
+
+/**
+ * An image's platform is its config's, which its digest vouches for; the entry of a source index is only a label,
+ * and a wrong one would send one platform's image to another's machines: one that disagrees is refused.
+ */
+function imagePlatform(source: string, node: ManifestNode): Platform {
+  const platform = withOsVersion(configPlatform(node.config), node.config);
+  if (!platform) {
+    throw new OepError(
+      'E_PLATFORM',
+      `sources: ${source}: manifest ${node.desc.digest} names no platform (its config has no os and architecture)`,
+      { hint: 'build each image for its platform: docker buildx build --platform linux/arm64' },
+    );
+  }
+  const said = node.desc.platform;
+  if (said && platformKey(said) !== platformKey(platform)) {
+    throw new OepError(
+      'E_PLATFORM',
+      `sources: ${source}: the index entry of ${node.desc.digest} says ${formatPlatform(said)}, its config ${formatPlatform(platform)}`,
+      { hint: 'the source index is mislabelled: rebuild it, or give the image itself by digest' },
+    );
+  }
+  return platform;
+}
+
+/**
+ * An attestation is carried as it is: its manifest and config were verified by digest as they were read, its
+ * in-toto layers are mounted by digest, and it holds nothing to encrypt. What it cannot be is an image in
+ * disguise: with no layer it attests nothing (BuildKit writes one statement at least), and an entry for a real
+ * platform would be picked by a runtime (BuildKit lists them for unknown/unknown).
+ */
+function checkAttestation(source: string, node: ManifestNode): void {
+  const { digest, platform } = node.desc;
+  const hint = 'give the images built by docker buildx as they were pushed, or each platform image by digest';
+  if (node.doc.layers.length === 0) {
+    throw new OepError(
+      'E_MANIFEST',
+      `sources: ${source}: ${digest} is marked as an attestation but holds no in-toto statement`,
+      { hint },
+    );
+  }
+  if (platform && (platform.os !== 'unknown' || platform.architecture !== 'unknown')) {
+    throw new OepError(
+      'E_PLATFORM',
+      `sources: ${source}: ${digest} is an attestation, yet its index entry lists it for ${formatPlatform(platform)}, not unknown/unknown`,
+      { hint },
+    );
+  }
+}
+
 function partsOf(source: string, nodes: ManifestNode[], requireEncrypted: boolean): Part[] {
   const repository = parseReference(source).repository;
   return nodes.map((node): Part => {
     // Only a manifest of in-toto documents is an attestation: by its annotation alone, an image would dodge the
     // checks below.
-    if (isAttestation(node.desc, node.doc)) return { source, repository, node, desc: node.desc };
-    const platform: Platform | undefined = node.platform;
-    if (!platform) {
-      throw new OepError(
-        'E_PLATFORM',
-        `sources: ${source}: manifest ${node.desc.digest} names no platform (neither its index entry nor its config has os and architecture)`,
-        { hint: 'build each image for its platform: docker buildx build --platform linux/arm64' },
-      );
+    if (isAttestation(node.desc, node.doc)) {
+      checkAttestation(source, node);
+      return { source, repository, node, desc: node.desc };
     }
+    const platform = imagePlatform(source, node);
     const name = formatPlatform(platform);
     if (requireEncrypted) checkEncrypted(source, node, name);
     const { mediaType, digest, size, annotations } = withoutAttestationMark(node.desc);
     const desc: Descriptor = { mediaType, digest, size, ...(annotations ? { annotations } : {}), platform };
-    return { source, repository, node, desc, platform: name };
+    return { source, repository, node: { ...node, platform }, desc, platform: name };
   });
 }
 

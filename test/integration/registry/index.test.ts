@@ -4,17 +4,32 @@
  * assembles them, from `REPO@sha256:` sources and from a folder of digest files as a matrix's artifacts hold
  * them: the index lists both platforms, the tag resolves to it, `skopeo copy --all --decryption-key` decrypts it.
  * Into another repository the blobs are mounted, not uploaded. Two sources for one platform, a plaintext layer,
- * a digest the registry lacks and a source in another registry each fail with one clear error and no tag.
+ * a digest the registry lacks and a source in another registry each fail with one clear error and no tag; so
+ * does a source index whose entry lies about its image's platform, or lists an empty or platformed attestation.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { assertOneError } from '../../helpers/cli.js';
-import { tempDir } from '../../helpers/fixtures.js';
 import { needPeer } from '../../helpers/peers.js';
 import { createEngine, index, isOepError } from '../../../src/index.js';
-import { makeBuildKitLayout } from '../../unit/pipeline/support.js';
+import {
+  makeBuildKitLayout,
+  MT,
+  REF_DIGEST,
+  REF_NAME,
+  REF_TYPE,
+  type Desc,
+} from '../../unit/pipeline/support.js';
+import {
+  buildImage,
+  putIndex,
+  putJsonBlob,
+  tempDir,
+  writeIndexJson,
+  type BuiltImage,
+} from '../../helpers/fixtures.js';
 import { needRegistry, useRegistry, type Registry } from '../../helpers/registry/registry.js';
 import {
   assertCliOk,
@@ -24,6 +39,7 @@ import {
   layoutManifests,
   MT_INDEX,
   registryGet,
+  skopeo,
   skopeoDecrypt,
   sourceImage,
   tagState,
@@ -328,4 +344,73 @@ test('an index source is flattened: its platforms and attestation join the index
   ]);
   assertOneError(r, 1, ['E_PLATFORM', `@${multi.digest} and `, `@${arm.digest} are both for linux/arm64`]);
   await assertNoTag(reg, 'team/app', 'dup');
+});
+
+/**
+ * An index another tool pushed, its bytes kept (skopeo --preserve-digests): `entries` over a plaintext amd64
+ * image. Returns the index's `registry/repository@digest`.
+ */
+async function pushedIndex(
+  reg: Registry,
+  tag: string,
+  entries: (amd64: BuiltImage['manifest'], layout: string) => object[],
+): Promise<string> {
+  const layout = join(tempDir('oep-raw-index-'), 'layout');
+  mkdirSync(layout, { recursive: true });
+  const amd64 = buildImage(layout, { layers: [{ files: { 'etc/os': `amd64 ${tag}\n` } }] }).manifest;
+  const idx = putIndex(layout, entries(amd64, layout));
+  writeIndexJson(layout, [{ ...idx, annotations: { [REF_NAME]: tag } }]);
+  const to = `docker://${reg.host}/team/app:src-${tag}`;
+  await skopeo([
+    'copy',
+    '--all',
+    '--preserve-digests',
+    '--dest-tls-verify=false',
+    `oci:${layout}:${tag}`,
+    to,
+  ]);
+  return `${reg.host}/team/app@${idx.digest}`;
+}
+
+/** A manifest of BuildKit's attestation shape over `layers`, described by its index entry as attesting `ref`. */
+function attestation(layout: string, ref: string, layers: object[], platform: object): Desc {
+  const config = putJsonBlob(layout, { architecture: 'unknown', os: 'unknown', rootfs: { type: 'layers' } });
+  const m = putJsonBlob(layout, {
+    schemaVersion: 2,
+    mediaType: MT.manifest,
+    config: { mediaType: MT.config, ...config },
+    layers,
+  });
+  const annotations = { [REF_TYPE]: 'attestation-manifest', [REF_DIGEST]: ref };
+  return { mediaType: MT.manifest, ...m, annotations, platform } as Desc;
+}
+
+test('a source index is checked against what its entries point at: a lying platform, an empty or platformed attestation are refused', async (t) => {
+  if (!needRegistry(t, 'plain') || !needPeer(t, 'skopeo')) return;
+  const reg = await useRegistry(t, { mode: 'plain' });
+  const unknown = { os: 'unknown', architecture: 'unknown' };
+  const arm64 = { os: 'linux', architecture: 'arm64' };
+  const statement = (layout: string) => ({ mediaType: MT.inToto, ...putJsonBlob(layout, { _type: 'x' }) });
+  const cases: [string, (amd64: BuiltImage['manifest'], layout: string) => object[], string[]][] = [
+    ['lie', (a) => [{ ...a, platform: arm64 }], ['E_PLATFORM', 'says linux/arm64', 'its config linux/amd64']],
+    [
+      'empty',
+      (a, l) => [a, attestation(l, a.digest, [], unknown)],
+      ['E_MANIFEST', 'is marked as an attestation but holds no in-toto statement'],
+    ],
+    [
+      'platformed',
+      (a, l) => [a, attestation(l, a.digest, [statement(l)], arm64)],
+      ['E_PLATFORM', 'an attestation', 'for linux/arm64', 'unknown/unknown'],
+    ],
+  ];
+  for (const [tag, entries, mentions] of cases) {
+    const source = await pushedIndex(reg, tag, entries);
+    const r = await cli([
+      ...['index', '--image', `${reg.host}/team/app:${tag}`, source],
+      ...['--require-encrypted=false', '--tls-verify=false'],
+    ]);
+    assertOneError(r, 1, [...mentions, `sources: ${source}`]);
+    await assertNoTag(reg, 'team/app', tag);
+  }
 });
