@@ -3,7 +3,8 @@
  * workspaces as folders, mounted Secrets as Kubernetes lays them out, result paths as files, the step as user
  * 65532) against the real distribution registry, with skopeo as the oracle: an image pushed for A is rewrapped for
  * {A, B} with the same layer blobs; with REKEY=true and the registry's credentials from a dockerconfig Secret it
- * gets new blobs that only B opens; a bad REKEY and a key that opens nothing fail with no result and no tag.
+ * gets new blobs that only B opens; a bad REKEY, a key that opens nothing and an EXPECT_RECIPIENTS the recipients
+ * are not fail with no result and no tag.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pushImage } from '../../src/pipeline/push.js';
 import { parseRecipients } from '../../src/pipeline/keys.js';
-import { keyPair, tempDir, type KeyPair } from '../../test/helpers/fixtures.js';
+import { fingerprintOf, keyPair, tempDir, type KeyPair } from '../../test/helpers/fixtures.js';
 import { needPeer, run } from '../../test/helpers/peers.js';
 import { needRegistry, useRegistry, type Registry } from '../../test/helpers/registry/registry.js';
 import { loadDoc, readResults, resolveTaskStep, REWRAP_FILE, runStep, secretVolume } from './simulate.js';
@@ -150,7 +151,7 @@ test('rewrap Task, TLS + htpasswd registry, dockerconfig Secret, REKEY=true: new
   assert.notEqual(s.status, 0, 'A still opens the rekeyed image');
 });
 
-test('rewrap Task: a bad REKEY, and a key that opens nothing, fail with no result and no tag', async (t) => {
+test('rewrap Task: a bad REKEY, a key that opens nothing, and recipients not the EXPECT_RECIPIENTS fail with no result and no tag', async (t) => {
   if (!needRegistry(t, 'plain') || !needPeer(t, 'skopeo')) return;
   const reg = await useRegistry(t, { mode: 'plain' });
   const pod = newPod();
@@ -174,6 +175,20 @@ test('rewrap Task: a bad REKEY, and a key that opens nothing, fail with no resul
     await runStep(wrongKey, pod.root),
     1,
     /^error\[E_DECRYPT\]: .*layer 0 of the linux\/amd64 image: none of the given keys opens layer sha256:/,
+  );
+
+  // Pinned to B alone, while the encryption-keys Secret holds A and B (a stale Secret, say).
+  const pinned = resolveTaskStep(task, {
+    params: { ...params, EXPECT_RECIPIENTS: fingerprintOf(b.publicKey) },
+    workspaces: keyVolumes(pod, [a], [a, b], '-pinned'),
+    resultsDir: pod.results,
+  });
+  assert.equal(pinned.env.PARAM_EXPECT_RECIPIENTS, fingerprintOf(b.publicKey), 'passed in env');
+  assert.ok(!pinned.script.includes(fingerprintOf(b.publicKey)), 'pasted into the script');
+  assertFailed(
+    await runStep(pinned, pod.root),
+    1,
+    new RegExp(`^error\\[E_RECIPIENTS\\]: expect-recipients: .*unexpected ${fingerprintOf(a.publicKey)}`),
   );
   assert.deepEqual(readResults(pod.results), {}, 'a result file was written');
   assert.deepEqual(tagsOf(`${reg.host}/other/app`, access), [], 'something was pushed');
