@@ -30,7 +30,8 @@ export function pathExists(path: string): boolean {
 const MAX_INPUT_FILE = 1024 * 1024;
 
 function refused(path: string, code: 'EINVAL' | 'EFBIG', max: number): Error {
-  const what = code === 'EINVAL' ? 'not a regular file' : `larger than ${max} bytes`;
+  const cap = max % 1048576 === 0 ? `${max / 1048576} MiB` : `${max / 1024} KiB`;
+  const what = code === 'EINVAL' ? 'not a regular file' : `larger than ${cap}`;
   return Object.assign(new Error(`${path} is ${what}`), { code });
 }
 
