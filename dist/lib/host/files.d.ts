@@ -8,12 +8,18 @@ export declare function readKeyFile(path: string, input: string): Buffer;
  * EINVAL and EFBIG for an entry that is not a regular file of at most 1 MiB.
  */
 export declare function readCaPath(path: string): string[];
+/** A matrix uploads one digest file per platform: thousands of entries are not a download of digest artifacts. */
+export declare const MAX_FOLDER_ENTRIES = 4096;
+/** A digest file holds one `REPO@sha256:…` at most: a few hundred bytes. */
+export declare const MAX_DIGEST_FILE = 4096;
 /**
  * The files of `dir` and of its folders one level down (actions/download-artifact gives each artifact its own
  * folder unless merge-multiple is set), each with its text, sorted by path: the digest files of a matrix's jobs.
- * Nothing is skipped, so that no digest is silently left out: a folder two levels down fails (EISDIR). Errors
- * are the system's (ENOENT, ENOTDIR, EACCES), EISDIR, or EINVAL and EFBIG as readKeyFile's; `entry` on the error
- * names the entry at fault, relative to `dir`.
+ * Nothing is skipped, so that no digest is silently left out: a folder two levels down fails (EISDIR). No link is
+ * followed, to a file or a folder (ELOOP): one could read any file of the runner, a key say, into the index or an
+ * error message. At most MAX_FOLDER_ENTRIES entries (ETOOMANY) and MAX_DIGEST_FILE bytes a file (EFBIG). Errors
+ * are the system's (ENOENT, ENOTDIR, EACCES), these, or EINVAL as readKeyFile's; `entry` on the error names the
+ * entry at fault, relative to `dir`. `dir` itself is the user's to name, link or not.
  */
 export declare function readFolderFiles(dir: string): {
     name: string;
