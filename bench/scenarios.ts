@@ -42,7 +42,8 @@ export interface Setup {
   small: { path: string; bytes: number; layers: number };
   big: { path: string; bytes: number };
   encrypted: string;
-  registry?: string;
+  /** The push scenarios' registry: an empty one for each run (`fresh`), so no run pushes into another's data. */
+  registry?: { readonly host: string; fresh(): Promise<void> };
   bigBaselineS: number;
 }
 
@@ -79,13 +80,14 @@ function toLayout(s: Setup, key: ScenarioKey, layout: string, ours: string[], sk
 }
 
 function toRegistry(s: Setup, key: ScenarioKey, layout: string): Tool[] {
-  const repo = (tool: string, i: number) => `${s.registry}/bench/${key}-${tool}-${i}:${REF_NAME}`;
+  const repo = (tool: string, i: number) => `${s.registry!.host}/bench/${key}-${tool}-${i}:${REF_NAME}`;
+  const reset = () => s.registry!.fresh();
   const encrypt = ['encrypt', '--layout', layout, '--ref-name', REF_NAME, '--tls-verify=false'];
   return [
     {
       name: 'ours',
       argv: (i) => [...s.ours, ...encrypt, '--recipient', `jwe:${s.pub}`, '--image', repo('ours', i)],
-      reset: async () => {},
+      reset,
     },
     {
       name: 'skopeo',
@@ -97,7 +99,7 @@ function toRegistry(s: Setup, key: ScenarioKey, layout: string): Tool[] {
         `oci:${layout}:${REF_NAME}`,
         `docker://${repo('skopeo', i)}`,
       ],
-      reset: async () => {},
+      reset,
     },
   ];
 }
