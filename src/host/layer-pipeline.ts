@@ -59,7 +59,17 @@ function dispatch(io: Io, slot: number, len: number, at: number): Promise<unknow
   if ('loop' in st) return st.loop.update(slot, len, { at });
   const to = SLOTS + slot;
   const written = st.chain.update(slot, len, { to }).then(() => st.sink.update(to, len, { at }));
-  return Promise.all([st.input.update(slot, len), written]);
+  return allAnswered([st.input.update(slot, len), written]);
+}
+
+/**
+ * Settles once every request settled, with the first failure: unlike Promise.all, which fails at the first
+ * rejection while the other lanes still have the chunk. The caller closes the output only then, so no lane
+ * writes to its fd after the close (the number could name another file by then).
+ */
+async function allAnswered(requests: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(requests)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Read the blob slot by slot, each chunk dispatched as soon as its slot is free again; returns the size read. */

@@ -3,9 +3,10 @@
 // order, nothing left behind on a failure or an abort, and a shared pool that neither hangs nor grows.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { isOepError } from '../../../src/errors.js';
 import { LanePool } from '../../../src/host/lane-pool.js';
@@ -136,6 +137,45 @@ describe('a layer across lanes', () => {
     for (const [i, j] of jobs.entries()) {
       const inline = await runFileJob({ ...j, out: `${j.out}-inline` });
       assert.deepEqual(plain(results[i]!), plain(inline));
+    }
+  });
+
+  it('a spread layer whose hash lane dies closes its output only once no lane can write to it any more', async () => {
+    // The input-hash lane dies on its second chunk while the sink lane is slow: the job fails at once, but
+    // the sink still has chunks queued. Were the output closed before they are answered, the sink would write
+    // them (ciphertext, or plaintext when decrypting) into whatever file the process opens next on that fd.
+    const script = join(dir, 'hash-dies.ts');
+    const lanes = JSON.stringify(fileURLToPath(new URL('../../../src/host/lanes.ts', import.meta.url)));
+    writeFileSync(
+      script,
+      [
+        "import { parentPort } from 'node:worker_threads';",
+        `import { laneHandler } from ${lanes};`,
+        'const kinds = new Map<number, string>();',
+        'let hashed = 0;',
+        'const handle = laneHandler((r) => parentPort!.postMessage(r));',
+        "parentPort!.on('message', (m: { op: string; stream: number; spec?: { kind: string } }) => {",
+        "  if (m.op === 'open') kinds.set(m.stream, m.spec!.kind);",
+        "  if (m.op === 'update' && kinds.get(m.stream) === 'hash' && ++hashed === 2) process.exit(7);",
+        "  if (m.op === 'update' && kinds.get(m.stream) === 'sink') { const t = Date.now(); while (Date.now() - t < 150); }",
+        '  handle(m as never);',
+        '});',
+      ].join('\n'),
+    );
+    const fourLanes = new LanePool(script, 4); // this thread and three workers: hash, chain and sink each on one
+    try {
+      const j = job(randomBytes(4 * SLOT_SIZE), { mode: 'encrypt', ...secrets() });
+      await assert.rejects(runPipelined(j, fourLanes, { split: true }), /exited with code 7/);
+      // What the process opens next may get the output's fd number: it must stay as written.
+      const victims = Array.from({ length: 4 }, (_, i) => join(dir, `victim-${i}`));
+      const fds = victims.map((v) => openSync(v, 'w+'));
+      for (const fd of fds) writeSync(fd, Buffer.from('untouched'));
+      await sleep(800);
+      for (const fd of fds) closeSync(fd);
+      for (const v of victims) assert.equal(readFileSync(v, 'utf8'), 'untouched', v);
+      assert.equal(existsSync(j.out), false);
+    } finally {
+      await fourLanes.close();
     }
   });
 
