@@ -179,6 +179,10 @@ export class BlobStage {
       const { stream, result } = location
         ? this.#madeFromFile(layer, location, t, onProgress)
         : await this.#madeFromStream(layer, t, onProgress);
+      // Another layer failed, or the run was stopped: cut this one off now rather than make and send it all.
+      const cut = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
+      signal.addEventListener('abort', cut, { once: true });
+      stream.once('close', () => signal.removeEventListener('abort', cut));
       const digest = async () => {
         const r = await result;
         hmac = r.hmac;

@@ -200,6 +200,7 @@ export class BlobPusher {
   async #stream({ ref, client }: PushTarget, blob: MadeBlob, seen: { digest?: string }): Promise<void> {
     let made: Awaited<ReturnType<MadeBlob['make']>> | undefined;
     const open = async () => {
+      made?.stream.destroy(); // asked again (the request was re-sent after a 401): the first source goes now
       made = await blob.make();
       return made.stream;
     };
@@ -207,7 +208,10 @@ export class BlobPusher {
     try {
       const session = await client.startUpload(ref.repository);
       const commitAt = await client.patchBlob(ref.repository, session.location, blob.size, open, what);
-      const digest = await made!.digest(); // the PATCH sent it all: the blob is whole
+      // The PATCH sent it all: the blob is whole. A registry that answered before reading it all leaves the
+      // stream open, its digest never known: closing it fails this attempt (retried) instead of waiting forever.
+      if (!made!.stream.readableEnded) made!.stream.destroy();
+      const digest = await made!.digest();
       if (seen.digest && digest !== seen.digest) {
         throw internalError(`${blob.what} was made as ${seen.digest}, then as ${digest}`);
       }

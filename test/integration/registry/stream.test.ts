@@ -163,3 +163,30 @@ test('a layer whose bytes do not match its digest fails the push (E_DIGEST, no r
   assert.deepEqual(commits, [], 'the upload was never committed');
   await assertNoTag(reg, 'app', 'v1');
 });
+
+test('a layer that fails stops the others: a big layer still going up is cut off, never committed, no tag', async (t) => {
+  if (!needRegistry(t, 'plain')) return;
+  const reg = await useRegistry(t, { mode: 'plain' });
+  const proxy = await startFaultProxy(reg);
+  t.after(() => proxy.close());
+  const src = bigAndSmall();
+  // The small layer fails its digest check as it is made, while the big one's PATCH is held by the proxy.
+  const small = layoutManifests(src.layout, 'latest').get('linux/amd64')!.layers[1]!;
+  const bytes = readBlob(src.layout, small.digest);
+  bytes.writeUInt8(bytes.readUInt8(0) ^ 0xff, 0);
+  writeFileSync(join(src.layout, 'blobs', 'sha256', small.digest.slice(7)), bytes);
+  proxy.when('PATCH', /\/blobs\/uploads\//).stall(4000, 1);
+
+  const res = await pushInProcess(src, endpoint(reg, proxy), 'app:v1');
+  assert.ok(isOepError(res.error, 'E_DIGEST'), `expected E_DIGEST, got ${String(res.error)}`);
+  const patches = proxy.log.filter((e) => e.method === 'PATCH');
+  for (const p of patches) {
+    const commits = proxy.log.filter((e) => e.method === 'PUT' && e.path.includes(p.path.split('?')[0]!));
+    assert.deepEqual(
+      commits.map((e) => e.path),
+      [],
+      'the big layer was cut off, not committed after the failure',
+    );
+  }
+  await assertNoTag(reg, 'app', 'v1');
+});
