@@ -42,6 +42,8 @@ const TAG = `v${VERSION}`;
 const CATALOG_GLOB = 'tekton/task/*/*.yaml tekton/stepaction/*/*.yaml';
 /** The registry repositories the catalog names (the samples' bundle, the STEP_IMAGE defaults). */
 const GHCR_REPO = 'ghcr.io/oci-encrypt-push/oci-encrypt-push';
+/** A run on the repository's default branch, as the runner describes it. */
+const ON_MAIN = { GITHUB_REF: 'refs/heads/main', DEFAULT_BRANCH: 'main' };
 
 function stepIndex(what: string, pred: (s: Step) => boolean): number {
   const i = steps.findIndex(pred);
@@ -170,6 +172,24 @@ test('every action is pinned to a full commit SHA, its version in a comment', ()
     assert.match(service.image, /@sha256:[0-9a-f]{64}$/, `service ${name}: not pinned by digest`);
 });
 
+test('the images the QEMU and buildx setup actions run are pinned by digest (buildkit pushes with the login)', () => {
+  const qemu = steps[stepIndex('setting up QEMU', (s) => /^docker\/setup-qemu-action@/.test(s.uses ?? ''))]!;
+  assert.match(
+    String(qemu.with?.image),
+    /^docker\.io\/tonistiigi\/binfmt:qemu-v[\d.-]+@sha256:[0-9a-f]{64}$/,
+  );
+  const buildx =
+    steps[stepIndex('setting up buildx', (s) => /^docker\/setup-buildx-action@/.test(s.uses ?? ''))]!;
+  assert.match(
+    String(buildx.with?.['driver-opts']),
+    /^image=docker\.io\/moby\/buildkit:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/,
+  );
+});
+
+test('no run script expands ${{ }}: what the event carries reaches the shell through env only', () => {
+  for (const s of steps) assert.ok(!(s.run ?? '').includes('${{'), `${s.name ?? s.id}: \${{ }} in run`);
+});
+
 test('the catalog glob of the steps is every Task and StepAction: all are pinned, bundled and released', () => {
   const r = spawnSync('sh', ['-c', `for f in ${CATALOG_GLOB}; do echo "$f"; done`], {
     cwd: ROOT,
@@ -260,6 +280,7 @@ test('a version released already is refused: its git tag, or vX.Y.Z of the step 
   const home = containersHome(reg.host);
   const env = (repo: string) => ({
     HOME: home,
+    ...ON_MAIN,
     TAG,
     IMAGE: `${reg.host}/${repo}`,
     BUNDLE_REPO: `${reg.host}/${repo}/tekton-bundle`,
@@ -290,33 +311,69 @@ test('a version released already is refused: its git tag, or vX.Y.Z of the step 
   assert.notEqual(released.status, 0);
   assert.match(released.stdout, new RegExp(`::error::${escape(TAG)} is released already`));
 
-  // ghcr's answer for a package not created yet; then a registry that cannot say (down, or failing), which does not
-  // count as "no tag".
+  // ghcr answers "denied" for the tag of a package not created yet: absent only when the repository is too (its tag
+  // list unknown, or denied as well); denied for a tag of a repository that lists, it cannot tell.
   const proxy = await startFaultProxy(reg);
   t.after(() => proxy.close());
   const denied = '{"errors":[{"code":"DENIED","message":"denied"}]}';
-  const deny = proxy.when('GET', /\/manifests\//).fail(403, 2, { body: denied });
   const down = `127.0.0.1:${await freePort()}`;
-  const viaProxy = { ...env('a/r'), HOME: containersHome(proxy.host, down), IMAGE: `${proxy.host}/a/r` };
-  const notCreated = await runStep(step, checkout(), {
-    ...viaProxy,
-    BUNDLE_REPO: `${proxy.host}/a/r/tekton-bundle`,
+  const viaProxy = (repo: string) => ({
+    ...env(repo),
+    HOME: containersHome(proxy.host, down),
+    IMAGE: `${proxy.host}/${repo}`,
+    BUNDLE_REPO: `${proxy.host}/${repo}/tekton-bundle`,
   });
+  const deny = proxy.when('GET', /\/manifests\//).fail(403, Infinity, { body: denied });
+  const notCreated = await runStep(step, checkout(), viaProxy('new/r'));
   assert.equal(notCreated.status, 0, notCreated.stdout + notCreated.stderr);
-  assert.equal(deny.hits, 2);
+  const denyList = proxy.when('GET', /^\/v2\/a\/r\/tags\/list/).fail(403, 1, { body: denied });
+  const unlisted = await runStep(step, checkout(), viaProxy('a/r'));
+  assert.equal(unlisted.status, 0, unlisted.stdout + unlisted.stderr);
+  assert.equal(denyList.hits, 1);
+  const unknown = async (stepEnv: Record<string, string>, ref: string, why: string) => {
+    const r = await runStep(step, checkout(), stepEnv);
+    assert.notEqual(r.status, 0, why);
+    assert.match(r.stdout, new RegExp(`::error::cannot tell whether ${escape(ref)} exists`), why);
+  };
+  await unknown(viaProxy('a/r'), `${proxy.host}/a/r:${TAG}`, 'denied, yet its repository lists');
+  const listFails = proxy.when('GET', /^\/v2\/new\/r\/tags\/list/).fail(503, Infinity);
+  await unknown(viaProxy('new/r'), `${proxy.host}/new/r:${TAG}`, 'denied, and its tag list fails');
+  assert.ok(listFails.hits > 0);
+  proxy.clearFaults();
+
+  // A registry that cannot say (down, or failing), which does not count as "no tag".
   const failing = proxy.when('GET', /\/manifests\//).fail(503, 1);
   for (const [image, why] of [
     [`${proxy.host}/a/r`, '503'],
     [`${down}/a/r`, 'down'],
-  ] as const) {
-    const unknown = await runStep(step, checkout(), { ...viaProxy, IMAGE: image });
-    assert.notEqual(unknown.status, 0, why);
-    assert.match(
-      unknown.stdout,
-      new RegExp(`::error::cannot tell whether ${escape(image)}:${escape(TAG)} exists`),
-    );
-  }
+  ] as const)
+    await unknown({ ...viaProxy('a/r'), IMAGE: image }, `${image}:${TAG}`, why);
   assert.equal(failing.hits, 1);
+  assert.ok(deny.hits > 0);
+});
+
+test('the release runs on the default branch only: the branch it pushes to is the one every release is cut from', async (t) => {
+  const reg = await registryForSteps(t);
+  if (!reg) return;
+  const step = steps[byId('unreleased')]!;
+  assert.equal(step.env?.DEFAULT_BRANCH, '${{ github.event.repository.default_branch }}');
+  const env = {
+    HOME: containersHome(reg.host),
+    TAG,
+    IMAGE: `${reg.host}/branch/r`,
+    BUNDLE_REPO: `${reg.host}/branch/r/tekton-bundle`,
+  };
+  const onMain = await runStep(step, checkout(), { ...env, ...ON_MAIN });
+  assert.equal(onMain.status, 0, onMain.stdout + onMain.stderr);
+  for (const [ref, branch] of [
+    ['refs/heads/feature', 'main'],
+    ['refs/tags/main', 'main'],
+    ['refs/heads/main', ''],
+  ] as const) {
+    const r = await runStep(step, checkout(), { ...env, GITHUB_REF: ref, DEFAULT_BRANCH: branch });
+    assert.notEqual(r.status, 0, `released from ${ref} (default branch '${branch}')`);
+    assert.match(r.stdout, /::error::a release is made from the default branch only/);
+  }
 });
 
 test('the step image is pushed by digest; STEP_IMAGE is pinned to that digest only once it reads back', async (t) => {
