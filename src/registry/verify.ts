@@ -1,8 +1,9 @@
 /**
  * Checks around a push. Before: the credentials may push to every repository. After, by reading back what
- * landed: every manifest byte-identical by digest, every blob present with its size (asked unless the
- * registry committed it under its digest or showed it with its size during the push), every layer the run encrypted still carrying its encryption, and every tag pointing at the
- * root's exact bytes. A digest is only reported after the registry has served back what we pushed.
+ * landed: every manifest byte-identical by digest; every blob present with its size (asked unless the registry
+ * committed it under its digest, or showed it with its size, during the push); every layer the run encrypted
+ * still carrying its encryption; and every tag pointing at the root's exact bytes. A digest is only reported
+ * after the registry has served back what we pushed.
  */
 import { mapLimit } from '../limit.js';
 import { parseManifestOrIndex, type Descriptor } from '../oci/model.js';
