@@ -35,12 +35,62 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/host/gc.ts
+/**
+ * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
+ * memory alone triggers after about 64 MiB per thread: with a thread per core that is most of our footprint. A
+ * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
+ */
+
+
+/** Chunks (of about 1 MiB) between two collections. */
+const COLLECT_EVERY = 8;
+let collector;
+let allowed = false;
+/**
+ * Our own front ends (the CLI, the Actions, and the lanes they start) own their process: they turn the
+ * collections on. Exposing `gc` is a process-wide V8 flag, which a library must not flip in an application
+ * that calls it: there, collect() does nothing and memory is V8's to manage.
+ */
+function allowCollection() {
+    allowed = true;
+}
+function collectionAllowed() {
+    return allowed;
+}
+const NONE = () => { };
+/** The collector of this thread, set up when its first loop starts (not at import), if allowed. */
+function collect() {
+    if (!allowed)
+        return NONE;
+    if (!collector) {
+        external_node_v8_default().setFlagsFromString('--expose-gc');
+        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+        // A runtime without the flag only loses the memory bound, not correctness.
+        collector = typeof gc === 'function' ? gc : NONE;
+    }
+    return collector;
+}
+/**
+ * After chunk `n` (from 1) of a stream whose outputs wait for a socket: a young-generation collection every
+ * COLLECT_EVERY chunks, and now and then a full one, since outputs that waited long may have been promoted.
+ */
+function collectAfter(n) {
+    if (n % COLLECT_EVERY === 0)
+        collect()({ type: n % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
+}
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/errors.ts
 class errors_OepError extends Error {
     code;
@@ -277,44 +327,6 @@ class LayerStream extends external_node_stream_namespaceObject.Transform {
     }
 }
 
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/host/gc.ts
-/**
- * Every cipher.update() returns a new Buffer, and V8 frees dead Buffers' memory only on a GC, which external
- * memory alone triggers after about 64 MiB per thread: with a thread per core that is most of our footprint. A
- * young-generation collection every few MiB, which costs microseconds here, keeps each thread's garbage small.
- */
-
-
-/** Chunks (of about 1 MiB) between two collections. */
-const COLLECT_EVERY = 8;
-let collector;
-/**
- * The collector of this thread, set up when its first loop starts (not at import: exposing `gc` is a
- * process-wide V8 flag, which a library must not flip by being imported).
- */
-function collect() {
-    if (!collector) {
-        external_node_v8_default().setFlagsFromString('--expose-gc');
-        const gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-        // A runtime without the flag only loses the memory bound, not correctness.
-        collector = typeof gc === 'function' ? gc : () => { };
-    }
-    return collector;
-}
-/**
- * After chunk `n` (from 1) of a stream whose outputs wait for a socket: a young-generation collection every
- * COLLECT_EVERY chunks, and now and then a full one, since outputs that waited long may have been promoted.
- */
-function collectAfter(n) {
-    if (n % COLLECT_EVERY === 0)
-        collect()({ type: n % (8 * COLLECT_EVERY) === 0 ? 'major' : 'minor', execution: 'sync' });
-}
-
 ;// CONCATENATED MODULE: ./src/host/lanes.ts
 /**
  * Lanes: threads that each run many layer streams at once, one chunk at a time, for the layer jobs of
@@ -409,7 +421,6 @@ function finish(s) {
  */
 function laneHandler(reply) {
     const streams = new Map();
-    const gc = collect();
     return (m) => {
         if (m.op === 'drop')
             return void streams.delete(m.stream);
@@ -430,7 +441,7 @@ function laneHandler(reply) {
             // The cipher's output is garbage now: collected at once, its memory is the next chunk's. Left for
             // later, several would be freed together and trimmed, and every page faulted in again.
             if (s.chain)
-                gc({ type: 'minor', execution: 'sync' });
+                collect()({ type: 'minor', execution: 'sync' });
         }
         catch (err) {
             streams.delete(m.stream);
@@ -450,5 +461,9 @@ function serveLanes() {
 // Entry point of a layer lane thread (bundled to dist/worker): only the hashes and the cipher chain, so that
 // each lane costs a few MiB, not a second copy of the whole program.
 
+
+
+if (external_node_worker_threads_namespaceObject.workerData?.collect)
+    allowCollection();
 serveLanes();
 

@@ -1,6 +1,7 @@
 // Entry point of the Action (bundled to dist/index.js, run by the runner under node24).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allowCollection } from '../host/gc.js';
 import { removeTempsOnSignals, Temps } from '../pipeline/host.js';
 import { run } from './main.js';
 
@@ -13,6 +14,7 @@ removeTempsOnSignals(temps, (signal) =>
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: dist/worker in the bundle, src/host when run from source.
 const worker = here.endsWith('.ts') ? '../host/layer-worker.ts' : './worker/index.js';
+allowCollection(); // our own process: the layer loops may free cipher outputs early (host/gc.ts)
 await run({ workerScript: join(dirname(here), worker), temps });
 // The step is over (outputs set, or failed): a key provider that outlived its timeout must not hold the job.
 // Unref'd, so a clean run ends as soon as its output is flushed; only something left hanging meets this.

@@ -2,6 +2,7 @@
 // Entry point of the `oci-encrypt-push` command (and of the bundle in dist/cli).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allowCollection } from '../host/gc.js';
 import { removeTempsOnSignals, Temps } from '../pipeline/host.js';
 import { main } from './cli.js';
 
@@ -14,4 +15,5 @@ removeTempsOnSignals(temps, (signal) =>
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: beside us in the bundle (dist/worker), in src/pipeline when run from source.
 const worker = here.endsWith('.ts') ? '../host/layer-worker.ts' : '../worker/index.js';
+allowCollection(); // our own process: the layer loops may free cipher outputs early (host/gc.ts)
 process.exitCode = await main(process.argv.slice(2), { workerScript: join(dirname(here), worker), temps });

@@ -11,17 +11,31 @@ export const COLLECT_EVERY = 8;
 
 export type Collect = (opts: { type: 'minor' | 'major'; execution: 'sync' }) => void;
 let collector: Collect | undefined;
+let allowed = false;
 
 /**
- * The collector of this thread, set up when its first loop starts (not at import: exposing `gc` is a
- * process-wide V8 flag, which a library must not flip by being imported).
+ * Our own front ends (the CLI, the Actions, and the lanes they start) own their process: they turn the
+ * collections on. Exposing `gc` is a process-wide V8 flag, which a library must not flip in an application
+ * that calls it: there, collect() does nothing and memory is V8's to manage.
  */
+export function allowCollection(): void {
+  allowed = true;
+}
+
+export function collectionAllowed(): boolean {
+  return allowed;
+}
+
+const NONE: Collect = () => {};
+
+/** The collector of this thread, set up when its first loop starts (not at import), if allowed. */
 export function collect(): Collect {
+  if (!allowed) return NONE;
   if (!collector) {
     v8.setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
     // A runtime without the flag only loses the memory bound, not correctness.
-    collector = typeof gc === 'function' ? (gc as Collect) : () => {};
+    collector = typeof gc === 'function' ? (gc as Collect) : NONE;
   }
   return collector;
 }

@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { internalError } from '../errors.js';
+import { collectionAllowed } from './gc.js';
 import type { CipherParams } from '../ocicrypt/loop.js';
 import {
   fromWire,
@@ -18,6 +19,11 @@ import {
   type StreamResult,
   type StreamSpec,
 } from './lanes.js';
+
+/** What a lane thread is started with. */
+export interface LaneData {
+  collect: boolean;
+}
 
 interface Waiter {
   resolve(r: LaneReply): void;
@@ -110,14 +116,17 @@ function streamCost(spec: StreamSpec): number {
 }
 
 export function startLane(script: string): Worker {
+  // A lane collects as its parent does: a front end's yes, an application's no (host/gc.ts).
+  const workerData: LaneData = { collect: collectionAllowed() };
   if (script.endsWith('.ts')) {
     // Running from source (tests, tsx): Node 20 does not carry tsx's loader into workers, so register it there.
     const url = JSON.stringify(pathToFileURL(script).href);
     return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${url}); });`, {
       eval: true,
+      workerData,
     });
   }
-  return new Worker(script);
+  return new Worker(script, { workerData });
 }
 
 export class LanePool {

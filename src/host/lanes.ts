@@ -149,7 +149,6 @@ function finish(s: Stream): StreamResult {
  */
 export function laneHandler(reply: (r: LaneReply) => void): (m: LaneRequest) => void {
   const streams = new Map<number, Stream>();
-  const gc = collect();
   return (m) => {
     if (m.op === 'drop') return void streams.delete(m.stream);
     try {
@@ -167,7 +166,7 @@ export function laneHandler(reply: (r: LaneReply) => void): (m: LaneRequest) => 
       reply({ stream: m.stream, ack: true });
       // The cipher's output is garbage now: collected at once, its memory is the next chunk's. Left for
       // later, several would be freed together and trimmed, and every page faulted in again.
-      if (s.chain) gc({ type: 'minor', execution: 'sync' });
+      if (s.chain) collect()({ type: 'minor', execution: 'sync' });
     } catch (err) {
       streams.delete(m.stream);
       reply({ stream: m.stream, error: toWire(err) });

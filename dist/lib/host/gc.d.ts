@@ -5,9 +5,13 @@ export type Collect = (opts: {
     execution: 'sync';
 }) => void;
 /**
- * The collector of this thread, set up when its first loop starts (not at import: exposing `gc` is a
- * process-wide V8 flag, which a library must not flip by being imported).
+ * Our own front ends (the CLI, the Actions, and the lanes they start) own their process: they turn the
+ * collections on. Exposing `gc` is a process-wide V8 flag, which a library must not flip in an application
+ * that calls it: there, collect() does nothing and memory is V8's to manage.
  */
+export declare function allowCollection(): void;
+export declare function collectionAllowed(): boolean;
+/** The collector of this thread, set up when its first loop starts (not at import), if allowed. */
 export declare function collect(): Collect;
 /**
  * After chunk `n` (from 1) of a stream whose outputs wait for a socket: a young-generation collection every

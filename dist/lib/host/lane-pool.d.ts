@@ -1,5 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { type LaneReply, type LaneRequest, type Ring, type StreamResult, type StreamSpec } from './lanes.js';
+/** What a lane thread is started with. */
+export interface LaneData {
+    collect: boolean;
+}
 interface Lane {
     /** Hands a request to the lane: a worker's postMessage, or a turn of this thread's event loop. */
     post(m: LaneRequest): void;

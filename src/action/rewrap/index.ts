@@ -1,6 +1,7 @@
 // Entry point of the rewrap sub-action (bundled to dist/rewrap/index.js; rewrap/action.yml runs it under node24).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allowCollection } from '../../host/gc.js';
 import { removeTempsOnSignals, Temps } from '../../pipeline/host.js';
 import { runRewrap } from './main.js';
 
@@ -13,6 +14,7 @@ removeTempsOnSignals(temps, (signal) =>
 const here = fileURLToPath(import.meta.url);
 // The layer worker's entry: dist/worker beside dist/rewrap in the bundle, src/host when run from source.
 const worker = here.endsWith('.ts') ? '../../host/layer-worker.ts' : '../worker/index.js';
+allowCollection(); // our own process: the layer loops may free cipher outputs early (host/gc.ts)
 await runRewrap({ workerScript: join(dirname(here), worker), temps });
 // As the main action: a key provider that outlived its timeout must not hold the job once the step is over.
 setTimeout(() => process.exit(), 1000).unref();
