@@ -34,36 +34,53 @@ function notRegular(name: string, rel: string, why: string): OepError {
   });
 }
 
-/**
- * Open `rel` under `root` only if every component is what it claims: folders that are not links, then a regular
- * file. lstat checks the path; O_NOFOLLOW, O_NONBLOCK (a FIFO must not block the open), fstat and, on Linux,
- * /proc/self/fd check what was opened, so a swap between check and open does not help. `undefined` if absent.
- */
-async function openRegular(root: string, rel: string, name: string): Promise<FileHandle | undefined> {
+/** Refuse `rel` unless every folder on its way is a folder (no link) and the file itself regular. */
+async function checkComponents(root: string, rel: string, name: string): Promise<void> {
   const parts = rel.split('/');
   let at = root;
-  try {
-    for (const [i, part] of parts.entries()) {
-      at = join(at, part);
-      const st = await lstat(at);
-      const last = i === parts.length - 1;
-      if (last ? !st.isFile() : !st.isDirectory())
-        throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+  for (const [i, part] of parts.entries()) {
+    at = join(at, part);
+    const st = await lstat(at);
+    const last = i === parts.length - 1;
+    if (last ? !st.isFile() : !st.isDirectory())
+      throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
   }
-  const fh = await openFile(at, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
-    (err: NodeJS.ErrnoException) => {
-      throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
-    },
-  );
+}
+
+/** An open regular file of the layout, with its size as opened. */
+interface Opened {
+  fh: FileHandle;
+  size: number;
+}
+
+/**
+ * Open `rel` under `root` (a real path) only if it is a regular file reached through no link. lstat first, so
+ * that no device or FIFO is ever opened; then O_NOFOLLOW, O_NONBLOCK (a FIFO swapped in must not block the
+ * open), fstat of what was opened, and, on Linux, the path of the open descriptor (/proc/self/fd), which
+ * differs from `root/rel` if any folder on the way was a link. That check is of what was opened, so a swap
+ * after the lstat does not help, and it costs one call where walking the folders costs one each (a hundred
+ * small layers are hundreds of calls). Without /proc, the walk stands in. `undefined` if absent.
+ */
+async function openRegular(root: string, rel: string, name: string): Promise<Opened | undefined> {
+  const at = join(root, rel);
   try {
-    if (!(await fh.stat()).isFile()) throw notRegular(name, rel, 'it changed while being opened');
-    const real = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => at); // no /proc: the lstat walk stands
-    if (real !== at) throw notRegular(name, rel, `it resolves to ${real}`);
-    return fh;
+    if (!(await lstat(at)).isFile()) throw notRegular(name, rel, `${rel} is a link or special file`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw code === 'ENOTDIR' ? notRegular(name, rel, 'a folder on its way is a file') : err;
+  }
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  const fh = await openFile(at, flags).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
+  });
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw notRegular(name, rel, 'it changed while being opened');
+    const real = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
+    if (real === undefined) await checkComponents(root, rel, name);
+    else if (real !== at) throw notRegular(name, rel, `it resolves to ${real}`);
+    return { fh, size: st.size };
   } catch (err) {
     await fh.close();
     throw err;
@@ -120,22 +137,22 @@ class DirSource implements BlobSource {
 
   static async open(name: string, root: string): Promise<DirSource> {
     const real = await realpath(root);
-    const fh = await openRegular(real, 'oci-layout', name);
-    const marker = fh
-      ? (await readCapped(fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
+    const opened = await openRegular(real, 'oci-layout', name);
+    const marker = opened
+      ? (await readCapped(opened.fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
       : undefined;
     checkLayoutMarker(name, marker);
     return new DirSource(name, real);
   }
 
   async indexJson(): Promise<Buffer> {
-    const fh = await openRegular(this.root, 'index.json', this.name);
-    if (!fh) {
+    const opened = await openRegular(this.root, 'index.json', this.name);
+    if (!opened) {
       throw new OepError('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
         hint: 'an OCI layout needs an index.json next to oci-layout',
       });
     }
-    return readCapped(fh, MAX_JSON_BLOB, `${this.name}: index.json`);
+    return readCapped(opened.fh, MAX_JSON_BLOB, `${this.name}: index.json`);
   }
 
   /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
@@ -145,12 +162,12 @@ class DirSource implements BlobSource {
 
   async #checked(digest: string): Promise<BlobLocation | undefined> {
     const rel = blobPath(digest, this.name);
-    const fh = await openRegular(this.root, rel, this.name).catch((err: unknown) => {
+    const opened = await openRegular(this.root, rel, this.name).catch((err: unknown) => {
       throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
     });
-    if (!fh) return undefined;
-    const { size } = await fh.stat().finally(() => fh.close());
-    return { path: join(this.root, rel), offset: 0, size };
+    if (!opened) return undefined;
+    await opened.fh.close();
+    return { path: join(this.root, rel), offset: 0, size: opened.size };
   }
 
   async has(desc: Pick<Descriptor, 'digest'>): Promise<boolean> {
@@ -164,14 +181,14 @@ class DirSource implements BlobSource {
   }
 
   async open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
-    const fh = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch(
+    const opened = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch(
       (err: unknown) => {
         throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
       },
     );
-    if (!fh) throw missing(this.name, desc.digest);
+    if (!opened) throw missing(this.name, desc.digest);
     // Read from the checked descriptor, not the path again.
-    return verified(fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
+    return verified(opened.fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
   }
 
   async read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer> {
