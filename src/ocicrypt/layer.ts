@@ -249,11 +249,20 @@ export interface LayerKeysInfo {
 
 const PROVIDER_SCHEME = 'provider.';
 
+/** Who one item is for. Describing is for reports: an unreadable item is shown as such, never an error. */
+async function describeItem(w: KeyWrapper, item: string): Promise<RecipientInfo[]> {
+  try {
+    return await w.describe(decodeStdBase64(item, w.annotationId));
+  } catch {
+    return [{ alg: 'unreadable' }];
+  }
+}
+
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
-export function describeLayer(
+export async function describeLayer(
   desc: Descriptor,
   wrappers: readonly KeyWrapper[] = DEFAULT_WRAPPERS,
-): LayerKeysInfo {
+): Promise<LayerKeysInfo> {
   if (!isEncryptedMediaType(desc.mediaType)) return { encrypted: false, protocols: [] };
   const out: LayerKeysInfo = { encrypted: true, protocols: [] };
   try {
@@ -271,15 +280,9 @@ export function describeLayer(
       out.protocols.push({ ...named, items, recipients: [] });
       continue;
     }
-    // Describing is for reports: an unreadable item is shown as such, never an error.
     const raw = desc.annotations![w.annotationId]!.split(',');
-    const recipients = raw.flatMap((item) => {
-      try {
-        return w.describe(decodeStdBase64(item, w.annotationId));
-      } catch {
-        return [{ alg: 'unreadable' }];
-      }
-    });
+    const recipients: RecipientInfo[] = [];
+    for (const item of raw) recipients.push(...(await describeItem(w, item)));
     out.protocols.push({ ...named, items: raw.length, recipients });
   }
   return out;

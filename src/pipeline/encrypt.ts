@@ -212,7 +212,7 @@ export async function encryptInto(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-  const report = toImageReport(
+  const report = await toImageReport(
     result,
     { ...(refName ? { refName } : {}), ...extras },
     image.skippedPlatforms,

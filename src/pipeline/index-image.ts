@@ -199,7 +199,9 @@ function checkPlatforms(parts: Part[]): void {
 }
 
 /** The index over the parts (images in the order given, attestations after them), and its report. */
-function assembled(parts: Part[]): { root: { desc: Descriptor; bytes: Buffer }; report: ImageReport } {
+async function assembled(
+  parts: Part[],
+): Promise<{ root: { desc: Descriptor; bytes: Buffer }; report: ImageReport }> {
   const images = parts.filter((p) => p.platform);
   const attestations = parts.filter((p) => !p.platform);
   const manifests = [...images, ...attestations].map((p) => p.desc);
@@ -210,7 +212,7 @@ function assembled(parts: Part[]): { root: { desc: Descriptor; bytes: Buffer }; 
     digest,
     mediaType: MT.ociIndex,
     size: bytes.length,
-    platforms: images.map((p) => platformReport(p.node)),
+    platforms: await Promise.all(images.map((p) => platformReport(p.node))),
     skippedPlatforms: [],
     attestations: attestations.map((p) => ({
       digest: p.desc.digest,
@@ -245,7 +247,7 @@ async function plan(opts: IndexImageOptions, stage: PushStage): Promise<PushPlan
   checkPlatforms(parts);
   // The same attestation reached from two sources is listed once.
   const unique = [...new Map(parts.map((p) => [p.desc.digest, p])).values()];
-  const { root, report } = assembled(unique);
+  const { root, report } = await assembled(unique);
   stage.pushOpts.log(`index of ${report.platforms.map((p) => p.platform).join(', ')}: ${root.desc.digest}`);
   const blobs = blobsOf(read);
   // Mounted from the source's repository when the target lacks it; read from there only if a mount is refused.

@@ -12,24 +12,27 @@ export interface InspectOptions extends SourceOptions {
 }
 
 /** A manifest as it is (no layer changed): its platform, and who each encrypted layer opens for. */
-export function platformReport(node: ManifestNode): PlatformReport {
+export async function platformReport(node: ManifestNode): Promise<PlatformReport> {
   return {
     platform: formatPlatform(node.platform),
     digest: node.desc.digest,
     mediaType: node.doc.mediaType,
-    layers: node.doc.layers.map((l, index) => {
-      const encrypted = isEncryptedMediaType(l.mediaType);
-      return {
-        index,
-        mediaType: l.mediaType,
-        size: l.size,
-        digest: l.digest,
-        sourceDigest: l.digest,
-        encrypted,
-        action: encrypted ? 'already-encrypted' : 'kept',
-        ...(encrypted ? { recipients: describeLayer(l).protocols } : {}),
-      };
-    }),
+    // Promise.all keeps the layers in manifest order.
+    layers: await Promise.all(
+      node.doc.layers.map(async (l, index) => {
+        const encrypted = isEncryptedMediaType(l.mediaType);
+        return {
+          index,
+          mediaType: l.mediaType,
+          size: l.size,
+          digest: l.digest,
+          sourceDigest: l.digest,
+          encrypted,
+          action: encrypted ? 'already-encrypted' : 'kept',
+          ...(encrypted ? { recipients: (await describeLayer(l)).protocols } : {}),
+        };
+      }),
+    ),
   };
 }
 
@@ -42,7 +45,9 @@ export async function inspectImage(opts: InspectOptions): Promise<ImageReport> {
     await source.close();
   }
   const nodes = manifestNodes(image.root);
-  const platforms = nodes.filter((n) => !isAttestationManifest(n.desc)).map(platformReport);
+  const platforms = await Promise.all(
+    nodes.filter((n) => !isAttestationManifest(n.desc)).map(platformReport),
+  );
   const attestations = nodes
     .filter((n) => isAttestationManifest(n.desc))
     .map((n) => ({

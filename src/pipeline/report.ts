@@ -2,47 +2,53 @@
 import { isEncryptedMediaType } from '../oci/mediatypes.js';
 import { describeLayer } from '../ocicrypt/layer.js';
 import type { ImageReport, LayerReport } from './result.js';
-import type { Mutation } from '../oci/mutate.js';
+import type { LayerOutcome, Mutation } from '../oci/mutate.js';
 
-export function toImageReport(
+async function layerReport(l: LayerOutcome): Promise<LayerReport> {
+  const encrypted = isEncryptedMediaType(l.result.mediaType);
+  const action =
+    l.action === 'external'
+      ? 'external'
+      : l.action === 'transformed'
+        ? encrypted
+          ? 'encrypted'
+          : 'decrypted'
+        : encrypted
+          ? 'already-encrypted'
+          : 'kept';
+  const report: LayerReport = {
+    index: l.index,
+    mediaType: l.result.mediaType,
+    size: l.result.size,
+    digest: l.result.digest,
+    sourceDigest: l.source.digest,
+    encrypted,
+    action,
+  };
+  if (encrypted) report.recipients = (await describeLayer(l.result)).protocols;
+  return report;
+}
+
+export async function toImageReport(
   r: Pick<Mutation, 'root' | 'manifests' | 'attestations'>,
   extra: Partial<ImageReport>,
   skipped: string[],
-): ImageReport {
+): Promise<ImageReport> {
+  // Promise.all keeps the order of its input: platforms and layers are reported in manifest order.
+  const platforms = await Promise.all(
+    r.manifests.map(async (m) => ({
+      platform: m.platform,
+      digest: m.result.digest,
+      mediaType: m.result.mediaType,
+      layers: await Promise.all(m.layers.map(layerReport)),
+    })),
+  );
   return {
     digest: r.root.digest,
     mediaType: r.root.mediaType,
     size: r.root.size,
     ...extra,
-    platforms: r.manifests.map((m) => ({
-      platform: m.platform,
-      digest: m.result.digest,
-      mediaType: m.result.mediaType,
-      layers: m.layers.map((l): LayerReport => {
-        const encrypted = isEncryptedMediaType(l.result.mediaType);
-        const action =
-          l.action === 'external'
-            ? 'external'
-            : l.action === 'transformed'
-              ? encrypted
-                ? 'encrypted'
-                : 'decrypted'
-              : encrypted
-                ? 'already-encrypted'
-                : 'kept';
-        const report: LayerReport = {
-          index: l.index,
-          mediaType: l.result.mediaType,
-          size: l.result.size,
-          digest: l.result.digest,
-          sourceDigest: l.source.digest,
-          encrypted,
-          action,
-        };
-        if (encrypted) report.recipients = describeLayer(l.result).protocols;
-        return report;
-      }),
-    })),
+    platforms,
     skippedPlatforms: skipped,
     attestations: r.attestations,
   };

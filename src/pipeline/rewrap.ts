@@ -159,7 +159,7 @@ async function forPush(
     }),
   );
   const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-  const report = toImageReport(result, refName ? { refName } : {}, image.skippedPlatforms);
+  const report = await toImageReport(result, refName ? { refName } : {}, image.skippedPlatforms);
   return { report, pusher, content: { manifests: result.documents, blobs: result.blobs } };
 }
 

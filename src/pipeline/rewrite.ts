@@ -106,7 +106,7 @@ export async function rewriteToLayout(
 ): Promise<{ report: ImageReport; result: RewriteResult }> {
   const result = await rewriteImage(source, image, writer, ops, opts);
   const refName = image.entry?.annotations?.[ANNOTATION_REF_NAME];
-  const report = toImageReport(
+  const report = await toImageReport(
     result,
     { output: writer.path, ...(refName ? { refName } : {}), ...opts.report },
     image.skippedPlatforms,

@@ -101,3 +101,15 @@ test('the library bundle loads on its own, with its declarations beside it', asy
   assert.deepEqual(pkg.exports['.'], { types: './dist/lib/index.d.ts', import: './dist/lib/index.js' });
   assert.equal(pkg.types, 'dist/lib/index.d.ts');
 });
+
+test('the bundles hold pkijs and asn1js in a chunk loaded at the first pkcs7 use, not in their entry', () => {
+  // Their licence banner, at the top of each of their modules (none of ours says it).
+  const PKIJS = 'Peculiar Ventures';
+  for (const entry of ['', 'cli', 'rewrap', 'index', 'lib']) {
+    const dir = join(ROOT, 'dist', entry);
+    const holds = (f: string) => readFileSync(join(dir, f), 'utf8').includes(PKIJS);
+    assert.ok(!holds('index.js'), `dist/${entry}/index.js, read at every start, holds pkijs`);
+    const chunks = readdirSync(dir).filter((f) => /^\d+\.index\.js$/.test(f) && holds(f));
+    assert.equal(chunks.length, 1, `dist/${entry}/ has no chunk of its own for pkijs`);
+  }
+});

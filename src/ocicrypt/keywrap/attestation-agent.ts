@@ -182,7 +182,7 @@ export class AttestationAgentKeyWrapper implements KeyWrapper {
     return undefined;
   }
 
-  describe(item: Uint8Array): RecipientInfo[] {
+  async describe(item: Uint8Array): Promise<RecipientInfo[]> {
     const p = parseAnnotationPacket(item);
     return [{ alg: p.wrap_type, kid: p.kid }];
   }

@@ -107,7 +107,7 @@ export class JweKeyWrapper implements KeyWrapper {
     return undefined;
   }
 
-  describe(item: Uint8Array): RecipientInfo[] {
+  async describe(item: Uint8Array): Promise<RecipientInfo[]> {
     const jwe = parseJwe(item) as Partial<GeneralJWE & FlattenedJWE>;
     const shared = { ...decodeHeader(jwe.protected), ...(jwe.unprotected ?? {}) };
     if (Array.isArray(jwe.recipients)) {

@@ -125,6 +125,50 @@ export function keyTransRecipients(env: EnvelopedData): KeyTransRecipientInfo[] 
   return env.recipientInfos.flatMap((r) => (r.value instanceof KeyTransRecipientInfo ? [r.value] : []));
 }
 
+const NAME_TYPES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+function issuerText(rid: IssuerAndSerialNumber): string {
+  return rid.issuer.typesAndValues
+    .map((tv) => {
+      const v = (tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
+      return `${NAME_TYPES[tv.type] ?? tv.type}=${typeof v === 'string' ? v : '?'}`;
+    })
+    .join(', ');
+}
+
+function serialText(rid: IssuerAndSerialNumber): string {
+  // DER puts a 00 before a serial whose top bit is set (it is positive): shown as openssl and X509Certificate do.
+  return Buffer.from(rid.serialNumber.valueBlock.valueHexView)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/^(00)+(?=.)/, '');
+}
+
+/** The issuer ("CN=..., O=...") and serial (hex) a recipient info names, when it names them (v0 does). */
+export function issuerAndSerial(ri: KeyTransRecipientInfo): { issuer: string; serial: string } | undefined {
+  if (!(ri.rid instanceof IssuerAndSerialNumber)) return undefined;
+  return { issuer: issuerText(ri.rid), serial: serialText(ri.rid) };
+}
+
+function der(x: { toSchema(): { toBER(): ArrayBuffer } }): Buffer {
+  return Buffer.from(x.toSchema().toBER());
+}
+
+/** Whether a recipient info names this certificate (issuer and serial, as mozilla's selectRecipientForCertificate). */
+export function namesCertificate(ri: KeyTransRecipientInfo, cert: Certificate): boolean {
+  const rid = ri.rid;
+  if (!(rid instanceof IssuerAndSerialNumber)) return false;
+  return der(rid.issuer).equals(der(cert.issuer)) && rid.serialNumber.isEqual(cert.serialNumber);
+}
+
 /** An OCTET STRING's bytes; `implicitTag` also takes them under that context tag (mozilla's GCM nonce, [4]). */
 function octets(v: unknown, what: string, implicitTag?: number): Buffer {
   if (v instanceof asn1js.OctetString) return Buffer.from(v.valueBlock.valueHexView);

@@ -5,54 +5,27 @@
  * a key with a certificate opens only the recipient with its issuer and serial, a key without one tries all.
  */
 import { constants, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
-import type { Certificate, KeyTransRecipientInfo } from 'pkijs';
-import { IssuerAndSerialNumber } from 'pkijs';
+import type { KeyTransRecipientInfo } from 'pkijs';
 import { OepError } from '../../errors.js';
 import type { DecryptionKey } from '../private-keys.js';
 import { recipientOf, type KeyRecipient, type PublicKey, type Recipient } from '../recipient.js';
 import type { KeyWrapper, RecipientInfo } from './keywrapper.js';
-import * as cms from './pkcs7-cms.js';
+import type * as CmsModule from './pkcs7-cms.js';
 
 const ALG = 'RSA-PKCS1-v1_5';
 /** Recipients tried per item: each is a private-key operation per key (as MAX_JWE_RECIPIENTS). */
 export const MAX_PKCS7_RECIPIENTS = 64;
 
-const NAME_TYPES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
+type Cms = typeof CmsModule;
+let cmsModule: Promise<Cms> | undefined;
 
-function issuerText(rid: IssuerAndSerialNumber): string {
-  return rid.issuer.typesAndValues
-    .map((tv) => {
-      const v = (tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
-      return `${NAME_TYPES[tv.type] ?? tv.type}=${typeof v === 'string' ? v : '?'}`;
-    })
-    .join(', ');
-}
-
-function serialText(rid: IssuerAndSerialNumber): string {
-  // DER puts a 00 before a serial whose top bit is set (it is positive): shown as openssl and X509Certificate do.
-  return Buffer.from(rid.serialNumber.valueBlock.valueHexView)
-    .toString('hex')
-    .toUpperCase()
-    .replace(/^(00)+(?=.)/, '');
-}
-
-function der(x: { toSchema(): { toBER(): ArrayBuffer } }): Buffer {
-  return Buffer.from(x.toSchema().toBER());
-}
-
-/** Whether a recipient info names this certificate (issuer and serial, as mozilla's selectRecipientForCertificate). */
-function namesCertificate(ri: KeyTransRecipientInfo, cert: Certificate): boolean {
-  const rid = ri.rid;
-  if (!(rid instanceof IssuerAndSerialNumber)) return false;
-  return der(rid.issuer).equals(der(cert.issuer)) && rid.serialNumber.isEqual(cert.serialNumber);
+/**
+ * The CMS side, with pkijs and asn1js, loaded with the first pkcs7 recipient or item: every run imports this
+ * module, few use pkcs7, and they are a third of the bundles (ncc puts a dynamic import in a chunk of its own).
+ * Only type imports of them may stay above.
+ */
+function loadCms(): Promise<Cms> {
+  return (cmsModule ??= import('./pkcs7-cms.js'));
 }
 
 /**
@@ -77,7 +50,8 @@ function rsaDecrypt(key: KeyObject, data: Uint8Array): Buffer | undefined {
 }
 
 function tryRecipient(
-  env: ReturnType<typeof cms.parseEnveloped>,
+  cms: Cms,
+  env: ReturnType<Cms['parseEnveloped']>,
   ri: KeyTransRecipientInfo,
   key: KeyObject,
 ): Uint8Array | undefined {
@@ -110,27 +84,20 @@ export class Pkcs7KeyWrapper implements KeyWrapper {
     return { ...recipientOf(pk, this.scheme, ALG), certificate: pk.certificate };
   }
 
-  wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined> {
+  async wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined> {
     const mine = recipients.filter((r): r is KeyRecipient => r.scheme === this.scheme && r.key !== undefined);
-    if (mine.length === 0) return Promise.resolve(undefined);
-    const item = cms.envelope(privateOptions, (cek) =>
+    if (mine.length === 0) return undefined;
+    const cms = await loadCms();
+    return cms.envelope(privateOptions, (cek) =>
       mine.map((r) => ({
         certificate: cms.parseCertificate(r.certificate!),
         encryptedKey: publicEncrypt({ key: r.key, padding: constants.RSA_PKCS1_PADDING }, cek),
       })),
     );
-    return Promise.resolve(item);
   }
 
-  unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined> {
-    try {
-      return Promise.resolve(this.unwrapSync(keys, item));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-  }
-
-  private unwrapSync(keys: DecryptionKey[], item: Uint8Array): Uint8Array | undefined {
+  async unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined> {
+    const cms = await loadCms();
     const env = cms.parseEnveloped(item);
     cms.checkContent(env);
     const infos = cms.keyTransRecipients(env);
@@ -146,23 +113,19 @@ export class Pkcs7KeyWrapper implements KeyWrapper {
       const cert = certificate ? cms.parseCertificate(certificate) : undefined;
       for (const ri of infos) {
         if (ri.keyEncryptionAlgorithm.algorithmId !== cms.OID_RSA_ENCRYPTION) continue;
-        if (cert && !namesCertificate(ri, cert)) continue;
-        const plaintext = tryRecipient(env, ri, key);
+        if (cert && !cms.namesCertificate(ri, cert)) continue;
+        const plaintext = tryRecipient(cms, env, ri, key);
         if (plaintext) return plaintext;
       }
     }
     return undefined;
   }
 
-  describe(item: Uint8Array): RecipientInfo[] {
+  async describe(item: Uint8Array): Promise<RecipientInfo[]> {
+    const cms = await loadCms();
     return cms.keyTransRecipients(cms.parseEnveloped(item)).map((ri) => {
       const alg = ri.keyEncryptionAlgorithm.algorithmId;
-      const out: RecipientInfo = { alg: alg === cms.OID_RSA_ENCRYPTION ? ALG : alg };
-      if (ri.rid instanceof IssuerAndSerialNumber) {
-        out.issuer = issuerText(ri.rid);
-        out.serial = serialText(ri.rid);
-      }
-      return out;
+      return { alg: alg === cms.OID_RSA_ENCRYPTION ? ALG : alg, ...cms.issuerAndSerial(ri) };
     });
   }
 }

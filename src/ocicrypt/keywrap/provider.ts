@@ -48,7 +48,7 @@ export class ProviderKeyWrapper implements KeyWrapper {
     return unwrapAnswer(await this.transport('unwrap', request), this.name);
   }
 
-  describe(): RecipientInfo[] {
+  async describe(): Promise<RecipientInfo[]> {
     return [{ alg: 'key-provider', kid: this.name }];
   }
 }

@@ -76,7 +76,7 @@ describe('attestation-agent packet', () => {
     const w = new AttestationAgentKeyWrapper();
     const got = await w.unwrap([kekDecryptionKey(KAT.kek, 'kek')], item);
     assert.equal(Buffer.from(got!).toString('utf8'), KAT.plaintext);
-    assert.deepEqual(w.describe(item), [{ alg: 'A256GCM', kid: KID }]);
+    assert.deepEqual(await w.describe(item), [{ alg: 'A256GCM', kid: KID }]);
   });
 
   test('malformed packets are E_OPTIONS, a wrong KEK is no match', async () => {
@@ -129,7 +129,7 @@ describe('attestation-agent through the layer engine', () => {
     const { packet, plaintext: priv } = openPacket(item, kek);
     assert.equal(packet.kid, KID);
     assert.equal(decodePrivateOptions(priv).digest, src.digest);
-    assert.deepEqual(describeLayer(enc.desc, WRAPPERS).protocols, [
+    assert.deepEqual((await describeLayer(enc.desc, WRAPPERS)).protocols, [
       {
         scheme: 'provider.attestation-agent',
         provider: 'attestation-agent',

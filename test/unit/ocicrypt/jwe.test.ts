@@ -265,13 +265,13 @@ describe('JweKeyWrapper.unwrap', () => {
 
 describe('JweKeyWrapper.describe', () => {
   test('flattened RSA with kid', async () => {
-    assert.deepEqual(wrapper.describe(await wrap([recipient('rsa2048', { kid: 'alice' })])), [
+    assert.deepEqual(await wrapper.describe(await wrap([recipient('rsa2048', { kid: 'alice' })])), [
       { alg: 'RSA-OAEP', kid: 'alice' },
     ]);
   });
 
   test('flattened EC gives the curve', async () => {
-    assert.deepEqual(wrapper.describe(await wrap([recipient('p521')])), [
+    assert.deepEqual(await wrapper.describe(await wrap([recipient('p521')])), [
       { alg: 'ECDH-ES+A256KW', crv: 'P-521' },
     ]);
   });
@@ -282,17 +282,17 @@ describe('JweKeyWrapper.describe', () => {
       recipient('p256', { kid: 'b' }),
       recipient('p384'),
     ]);
-    assert.deepEqual(wrapper.describe(item), [
+    assert.deepEqual(await wrapper.describe(item), [
       { alg: 'RSA-OAEP-256', kid: 'a' },
       { alg: 'ECDH-ES+A256KW', kid: 'b', crv: 'P-256' },
       { alg: 'ECDH-ES+A256KW', crv: 'P-384' },
     ]);
   });
 
-  test('a JWE without alg is described as unknown', () => {
+  test('a JWE without alg is described as unknown', async () => {
     const item = Buffer.from(
       JSON.stringify({ protected: Buffer.from('{"enc":"A256GCM"}').toString('base64url') }),
     );
-    assert.deepEqual(wrapper.describe(item), [{ alg: 'unknown' }]);
+    assert.deepEqual(await wrapper.describe(item), [{ alg: 'unknown' }]);
   });
 });

@@ -102,7 +102,7 @@ describe('pkcs7 wrapper', () => {
     const item = await wrap(alice.cert, bob.certDer);
     assert.deepEqual(await wrapper.unwrap(keys(bob.key, bob.cert), item), PRIVOPTS);
     assert.deepEqual(await wrapper.unwrap(keys(alice.key), item), PRIVOPTS);
-    const info = wrapper.describe(item);
+    const info = await wrapper.describe(item);
     assert.deepEqual(
       info.map((r) => [r.alg, r.serial]),
       [
@@ -132,7 +132,7 @@ describe('pkcs7 wrapper', () => {
 
   test('a serial whose top bit is set (DER adds a 00) is shown as openssl shows it', async () => {
     const high = makeCertificate(dir, 'high-serial', 'rsa', '0x8A0102030405060708090A0B0C0D0E0F10111213');
-    const [info] = wrapper.describe(await wrap(high.cert));
+    const [info] = await wrapper.describe(await wrap(high.cert));
     assert.equal(info!.serial, high.serial);
     assert.equal(high.serial, '8A0102030405060708090A0B0C0D0E0F10111213');
   });

@@ -60,7 +60,7 @@ describe('rewrapLayer', () => {
     assert.equal(out.annotations!['my.note'], 'x');
     assert.notEqual(out.annotations![KEYS_JWE], desc.annotations![KEYS_JWE]);
     assert.deepEqual(
-      describeLayer(out).protocols.map((p) => [p.scheme, p.recipients.map((r) => r.alg)]),
+      (await describeLayer(out)).protocols.map((p) => [p.scheme, p.recipients.map((r) => r.alg)]),
       [['jwe', ['ECDH-ES+A256KW']]],
     );
     assert.equal(await opens(ciphertext, out, keyOf(bob, 'bob')), true);
