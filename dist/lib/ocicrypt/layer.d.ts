@@ -58,4 +58,4 @@ export interface LayerKeysInfo {
     protocols: LayerProtocolInfo[];
 }
 /** What an encrypted layer is wrapped for, read from its annotations without any key. */
-export declare function describeLayer(desc: Descriptor, wrappers?: readonly KeyWrapper[]): LayerKeysInfo;
+export declare function describeLayer(desc: Descriptor, wrappers?: readonly KeyWrapper[]): Promise<LayerKeysInfo>;

@@ -5,5 +5,5 @@ export interface InspectOptions extends SourceOptions {
     refName?: string;
 }
 /** A manifest as it is (no layer changed): its platform, and who each encrypted layer opens for. */
-export declare function platformReport(node: ManifestNode): PlatformReport;
+export declare function platformReport(node: ManifestNode): Promise<PlatformReport>;
 export declare function inspectImage(opts: InspectOptions): Promise<ImageReport>;

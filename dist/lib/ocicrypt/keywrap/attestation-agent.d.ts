@@ -42,7 +42,7 @@ export declare class AttestationAgentKeyWrapper implements KeyWrapper {
     recipient(pk: PublicKey): KeyRecipient;
     wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined>;
     unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined>;
-    describe(item: Uint8Array): RecipientInfo[];
+    describe(item: Uint8Array): Promise<RecipientInfo[]>;
 }
 /**
  * Refuse a layer the guest could not open: image-rs accepts only `tar+gzip+encrypted` and `tar+encrypted`.

@@ -9,5 +9,5 @@ export declare class JweKeyWrapper implements KeyWrapper {
     recipient(pk: PublicKey): KeyRecipient;
     wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined>;
     unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined>;
-    describe(item: Uint8Array): RecipientInfo[];
+    describe(item: Uint8Array): Promise<RecipientInfo[]>;
 }

@@ -28,8 +28,11 @@ export interface KeyWrapper {
     wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined>;
     /** Unwrap with any of the keys; `undefined` when none of them opens this item. */
     unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined>;
-    /** Who an item is wrapped for, without decrypting it (for inspect). */
-    describe(item: Uint8Array): RecipientInfo[];
+    /**
+     * Who an item is wrapped for, without decrypting it (for inspect and reports). Async so that a wrapper may load
+     * its parser with its first item (pkcs7), rather than every run at start-up.
+     */
+    describe(item: Uint8Array): Promise<RecipientInfo[]>;
     /**
      * For a native key provider (scheme `provider.NAME`, served in-process): check the PARAMS of
      * `provider:NAME:PARAMS` when the request is read, as a recipient (`encrypt`) or a key (`decrypt`).

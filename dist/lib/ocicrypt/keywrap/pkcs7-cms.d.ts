@@ -12,6 +12,13 @@ export declare function envelope(plaintext: Uint8Array, seal: (cek: Buffer) => W
 export declare function parseEnveloped(item: Uint8Array): EnvelopedData;
 /** The key-transport recipients of an EnvelopedData (other kinds ocicrypt never writes are left out). */
 export declare function keyTransRecipients(env: EnvelopedData): KeyTransRecipientInfo[];
+/** The issuer ("CN=..., O=...") and serial (hex) a recipient info names, when it names them (v0 does). */
+export declare function issuerAndSerial(ri: KeyTransRecipientInfo): {
+    issuer: string;
+    serial: string;
+} | undefined;
+/** Whether a recipient info names this certificate (issuer and serial, as mozilla's selectRecipientForCertificate). */
+export declare function namesCertificate(ri: KeyTransRecipientInfo, cert: Certificate): boolean;
 /**
  * Check the content's cipher and parameters before any key is tried, so that whether an item is malformed never
  * depends on what an RSA decryption returned (no oracle): the cipher is one we read, ocicrypt's GCM has a

@@ -9,6 +9,5 @@ export declare class Pkcs7KeyWrapper implements KeyWrapper {
     recipient(pk: PublicKey): KeyRecipient;
     wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined>;
     unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined>;
-    private unwrapSync;
-    describe(item: Uint8Array): RecipientInfo[];
+    describe(item: Uint8Array): Promise<RecipientInfo[]>;
 }

@@ -13,7 +13,7 @@ export declare class ProviderKeyWrapper implements KeyWrapper {
     recipient(pk: PublicKey): KeyRecipient;
     wrap(recipients: Recipient[], privateOptions: Uint8Array): Promise<Uint8Array | undefined>;
     unwrap(keys: DecryptionKey[], item: Uint8Array): Promise<Uint8Array | undefined>;
-    describe(): RecipientInfo[];
+    describe(): Promise<RecipientInfo[]>;
 }
 /**
  * The wrappers of a run: those carried by recipients or keys (configured providers, which take the place of a

@@ -5,7 +5,7 @@
  * Higher layers (auth, retries, redirects) wrap `send`; they never see undici.
  */
 import type { Readable } from 'node:stream';
-import { type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 export type { Dispatcher };
 export interface HttpRequest {
     method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
