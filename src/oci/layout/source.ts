@@ -2,8 +2,8 @@
  * Reading an OCI image layout, from a folder or from an OCI archive (`.tar`) read in place. Both give the same
  * interface: the top-level index and digest-verified blob streams. Nothing here trusts the layout.
  */
-import { constants, createReadStream } from 'node:fs';
-import { lstat, open as openFile, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream } from 'node:fs';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import { isOepError, OepError } from '../../errors.js';
 import { parseDigest } from '../digest.js';
 import type { Descriptor } from '../model.js';
 import { MAX_JSON_BLOB, readSmall, type BlobLocation, type BlobSource } from '../source.js';
+import { openRegular, readCapped, type Opened } from './regular-file.js';
 import { indexTar, type TarEntry } from './tar.js';
 import { verified } from './verify.js';
 
@@ -27,82 +28,6 @@ function missing(name: string, digest: string): OepError {
 
 /** oci-layout holds one small JSON object. */
 const MAX_MARKER = 4096;
-
-function notRegular(name: string, rel: string, why: string): OepError {
-  return new OepError('E_LAYOUT', `${name}: ${rel} is not a regular file inside the layout (${why})`, {
-    hint: 'layouts must hold regular files only: no links, FIFOs or devices',
-  });
-}
-
-/** Refuse `rel` unless every folder on its way is a folder (no link) and the file itself regular. */
-async function checkComponents(root: string, rel: string, name: string): Promise<void> {
-  const parts = rel.split('/');
-  let at = root;
-  for (const [i, part] of parts.entries()) {
-    at = join(at, part);
-    const st = await lstat(at);
-    const last = i === parts.length - 1;
-    if (last ? !st.isFile() : !st.isDirectory())
-      throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
-  }
-}
-
-/** An open regular file of the layout, with its size as opened. */
-interface Opened {
-  fh: FileHandle;
-  size: number;
-}
-
-/**
- * Open `rel` under `root` (a real path) only if it is a regular file reached through no link. lstat first, so
- * that no device or FIFO is ever opened; then O_NOFOLLOW, O_NONBLOCK (a FIFO swapped in must not block the
- * open), fstat of what was opened, and, on Linux, the path of the open descriptor (/proc/self/fd), which
- * differs from `root/rel` if any folder on the way was a link. That check is of what was opened, so a swap
- * after the lstat does not help, and it costs one call where walking the folders costs one each (a hundred
- * small layers are hundreds of calls). Without /proc, the walk stands in. `undefined` if absent.
- */
-async function openRegular(root: string, rel: string, name: string): Promise<Opened | undefined> {
-  const at = join(root, rel);
-  try {
-    if (!(await lstat(at)).isFile()) throw notRegular(name, rel, `${rel} is a link or special file`);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw code === 'ENOTDIR' ? notRegular(name, rel, 'a folder on its way is a file') : err;
-  }
-  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-  const fh = await openFile(at, flags).catch((err: NodeJS.ErrnoException) => {
-    throw err.code === 'ENOENT' ? err : notRegular(name, rel, err.code ?? err.message);
-  });
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw notRegular(name, rel, 'it changed while being opened');
-    const real = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
-    if (real === undefined) await checkComponents(root, rel, name);
-    else if (real !== at) throw notRegular(name, rel, `it resolves to ${real}`);
-    return { fh, size: st.size };
-  } catch (err) {
-    await fh.close();
-    throw err;
-  }
-}
-
-/** The whole of a small file, refused when it holds more than `cap` bytes (read at most cap + 1). */
-async function readCapped(fh: FileHandle, cap: number, what: string): Promise<Buffer> {
-  try {
-    const buf = Buffer.alloc(cap + 1);
-    let n = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-      if (n > cap) throw new OepError('E_LAYOUT', `${what} is larger than ${cap} bytes`);
-    }
-    return buf.subarray(0, n);
-  } finally {
-    await fh.close();
-  }
-}
 
 function blobNotRegular(name: string, digest: string, cause: OepError): OepError {
   return new OepError('E_LAYOUT', `${name}: blob ${digest} is not a regular file inside the layout`, {
@@ -137,41 +62,43 @@ class DirSource implements BlobSource {
 
   static async open(name: string, root: string): Promise<DirSource> {
     const real = await realpath(root);
-    const opened = await openRegular(real, 'oci-layout', name);
+    const opened = openRegular(real, 'oci-layout', name);
     const marker = opened
-      ? (await readCapped(opened.fh, MAX_MARKER, `${name}: oci-layout`)).toString('utf8')
+      ? readCapped(opened.fd, MAX_MARKER, `${name}: oci-layout`).toString('utf8')
       : undefined;
     checkLayoutMarker(name, marker);
     return new DirSource(name, real);
   }
 
   async indexJson(): Promise<Buffer> {
-    const opened = await openRegular(this.root, 'index.json', this.name);
+    const opened = openRegular(this.root, 'index.json', this.name);
     if (!opened) {
       throw new OepError('E_LAYOUT', `${this.name}: cannot read index.json: it does not exist`, {
         hint: 'an OCI layout needs an index.json next to oci-layout',
       });
     }
-    return readCapped(opened.fh, MAX_JSON_BLOB, `${this.name}: index.json`);
+    return readCapped(opened.fd, MAX_JSON_BLOB, `${this.name}: index.json`);
   }
 
   /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
-  async #checkedPath(digest: string): Promise<string | undefined> {
-    return (await this.#checked(digest))?.path;
+  /** The blob's file, open and checked (see openRegular); `undefined` if absent. */
+  #openBlob(digest: string): Opened | undefined {
+    try {
+      return openRegular(this.root, blobPath(digest, this.name), this.name);
+    } catch (err) {
+      throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
+    }
   }
 
   async #checked(digest: string): Promise<BlobLocation | undefined> {
-    const rel = blobPath(digest, this.name);
-    const opened = await openRegular(this.root, rel, this.name).catch((err: unknown) => {
-      throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
-    });
+    const opened = this.#openBlob(digest);
     if (!opened) return undefined;
-    await opened.fh.close();
-    return { path: join(this.root, rel), offset: 0, size: opened.size };
+    closeSync(opened.fd);
+    return { path: join(this.root, blobPath(digest, this.name)), offset: 0, size: opened.size };
   }
 
   async has(desc: Pick<Descriptor, 'digest'>): Promise<boolean> {
-    return (await this.#checkedPath(desc.digest)) !== undefined;
+    return (await this.#checked(desc.digest)) !== undefined;
   }
 
   async locate(desc: Pick<Descriptor, 'digest'>): Promise<BlobLocation> {
@@ -181,14 +108,12 @@ class DirSource implements BlobSource {
   }
 
   async open(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
-    const opened = await openRegular(this.root, blobPath(desc.digest, this.name), this.name).catch(
-      (err: unknown) => {
-        throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, desc.digest, err) : err;
-      },
-    );
+    const opened = this.#openBlob(desc.digest);
     if (!opened) throw missing(this.name, desc.digest);
-    // Read from the checked descriptor, not the path again.
-    return verified(opened.fh.createReadStream({ highWaterMark: 1024 * 1024 }), desc, this.name);
+    // Read from the checked descriptor, not the path again (the stream closes it).
+    const path = join(this.root, blobPath(desc.digest, this.name));
+    const stream = createReadStream(path, { fd: opened.fd, highWaterMark: 1024 * 1024 });
+    return verified(stream, desc, this.name);
   }
 
   async read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer> {

@@ -1,6 +1,7 @@
 /**
  * The file loop opens the blob the source checked: a link or FIFO swapped in since is refused, never followed.
- * The loop a push sends as it goes (madeChunks) makes the file loop's bytes, an empty layer included.
+ * The loop a push sends as it goes (madeChunks) makes the file loop's bytes, an empty layer included, and
+ * refuses the same swaps, whether it reads the blob in one go (small) or through a FileHandle.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -78,5 +79,33 @@ describe('madeChunks: a layer made as it is sent', () => {
     assert.ok(r.bytes.equals(r.fileBytes));
     assert.equal(r.result.digest, sha256(r.bytes));
     assert.deepEqual(Buffer.from(r.result.hmac!), Buffer.from(r.file.hmac!));
+  });
+
+  it("a layer of one chunk or less (read with plain system calls) gives the file loop's bytes", async () => {
+    for (const size of [1, 10 * 1024, 1024 * 1024]) {
+      const r = await made(randomBytes(size));
+      assert.ok(r.bytes.equals(r.fileBytes), `${size} bytes`);
+      assert.equal(r.result.digest, sha256(r.bytes));
+    }
+  });
+
+  it('refuses a FIFO or a symlink swapped in after the check, small or large, at once', async () => {
+    const target = join(dir, 'target');
+    writeFileSync(target, 'x');
+    const fifo = join(dir, 'swapped-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const link = join(dir, 'swapped-link');
+    symlinkSync(target, link);
+    for (const path of [fifo, link]) {
+      for (const size of [10, 2 * 1024 * 1024]) {
+        const job = { mode: 'copy' as const, sourceName: 'layout', source: { path, offset: 0, size } };
+        const m = madeChunks({ ...job, expected: { digest: sha256(Buffer.alloc(size)), size } });
+        const drain = async () => {
+          for await (const c of m.chunks) assert.fail(`read ${c.length} bytes of ${path}`);
+        };
+        await assert.rejects(drain(), (e) => isOepError(e, 'E_DIGEST'), `${path}, ${size} bytes`);
+        await assert.rejects(m.result, (e) => isOepError(e, 'E_DIGEST'));
+      }
+    }
   });
 });
