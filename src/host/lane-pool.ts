@@ -34,7 +34,7 @@ interface Lane {
   /** Hands a request to the lane: a worker's postMessage, or a turn of this thread's event loop. */
   post(m: LaneRequest): void;
   worker?: Worker;
-  /** The cost of the streams open on it (a hash 10, a cipher chain 11, a rekey's 22). */
+  /** The cost of the streams open on it (a hash 10, a cipher chain 11 and its write 3, a rekey's 22). */
   load: number;
   streams: Map<number, LaneStream>;
 }
@@ -112,7 +112,7 @@ export class LaneStream {
 function streamCost(spec: StreamSpec): number {
   const chain = (p: CipherParams | undefined) => (!p ? 0 : p.mode === 'rekey' ? 22 : 11);
   if (spec.kind === 'loop') return 10 + chain(spec.params) + (spec.params ? 10 : 0);
-  return spec.kind === 'chain' ? chain(spec.params) : 10;
+  return spec.kind === 'chain' ? chain(spec.params) + 3 : 10;
 }
 
 export function startLane(script: string): Worker {

@@ -1,7 +1,7 @@
 /**
  * One layer on lanes (lanes.ts): this thread reads the blob into a ring of shared slots, and lanes do the rest
- * of the layer loop chunk by chunk: all of it on one lane (`loop`), or spread over three (input digest, cipher
- * chain, output digest and write), which puts every core on one layer. A slot is read again only once its
+ * of the layer loop chunk by chunk: all of it on one lane (`loop`), or spread over three streams (the cipher
+ * chain and the write, the input digest, the output digest), which puts every core on one layer. A slot is read again only once its
  * chunk is written, so memory is the ring's whatever the layer's size. The checks are the layer loop's, in the
  * same order: the input's size and digest (E_DIGEST), then the MAC (E_INTEGRITY); the output file is the
  * caller's to adopt only once they passed. The bytes are those of the one-thread loop (layer-files.ts).
@@ -34,7 +34,7 @@ function cipherParams(job: FileJob): CipherParams | undefined {
 }
 
 /** One `loop` stream, or the three streams of a layer spread over lanes. */
-type Streams = { loop: LaneStream } | { input: LaneStream; chain: LaneStream; sink: LaneStream };
+type Streams = { loop: LaneStream } | { chain: LaneStream; input: LaneStream; output: LaneStream };
 
 interface Io {
   input: FileHandle;
@@ -58,8 +58,8 @@ function dispatch(io: Io, slot: number, len: number, at: number): Promise<unknow
   const st = io.streams;
   if ('loop' in st) return st.loop.update(slot, len, { at });
   const to = SLOTS + slot;
-  const written = st.chain.update(slot, len, { to }).then(() => st.sink.update(to, len, { at }));
-  return allAnswered([st.input.update(slot, len), written]);
+  const ciphered = st.chain.update(slot, len, { to, at }).then(() => st.output.update(to, len));
+  return allAnswered([st.input.update(slot, len), ciphered]);
 }
 
 /**
@@ -108,7 +108,11 @@ async function pump(
 /** The streams' results, checked in the loop's order: the input's size and digest, then the MAC. */
 async function settle(io: Io, verify: DigestVerifier, size: number): Promise<FileJobResult> {
   const st = io.streams;
-  const parts = 'loop' in st ? [st.loop.finish()] : [st.input.finish(), st.chain.finish(), st.sink.finish()];
+  const parts =
+    'loop' in st
+      ? [st.loop.finish()]
+      : // The output digest is a hash stream's result too: named as the output's here.
+        [st.input.finish(), st.chain.finish(), st.output.finish().then((r) => ({ outHex: r.inHex }))];
   for (const p of parts) p.catch(() => {}); // awaited below, in check order
   const r = Object.assign({}, ...(await Promise.all(parts))) as StreamResult;
   verify.settle(size, r.inHex!);
@@ -149,11 +153,12 @@ export async function runPipelined(
       Buffer.from(ring.sab, i * SLOT_SIZE, SLOT_SIZE),
     );
     const { algorithm } = verify;
+    // The chain first: the pool gives it a worker of its own, the digests go to the least loaded lanes.
     const streams: Streams = split
       ? {
+          chain: lanes.open({ kind: 'chain', params: params!, fd: output.fd, ring }),
           input: lanes.open({ kind: 'hash', algorithm, ring }),
-          chain: lanes.open({ kind: 'chain', params: params!, ring }),
-          sink: lanes.open({ kind: 'sink', fd: output.fd, ring }),
+          output: lanes.open({ kind: 'hash', algorithm: 'sha256', ring }),
         }
       : { loop: lanes.open({ kind: 'loop', algorithm, ...(params ? { params } : {}), fd: output.fd, ring }) };
     const io: Io = { input: source, slots, streams };

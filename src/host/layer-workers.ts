@@ -17,8 +17,8 @@ export class LayerWorkers {
   readonly #running = new Set<{ left: number }>();
 
   /**
-   * `concurrency` layers at once: three streams each (input hash, cipher chain, sink), on as many lanes as
-   * there are cores, and at least three, so that a single layer's three passes each get a thread.
+   * `concurrency` layers at once: up to three streams each (cipher chain, input digest, output digest), on as
+   * many lanes as there are cores, and at least three, so that a single layer's three passes each get a thread.
    */
   constructor(script: string, concurrency: number) {
     const lanes = Math.min(3 * Math.max(1, concurrency), Math.max(3, this.#cores));

@@ -141,9 +141,9 @@ describe('a layer across lanes', () => {
   });
 
   it('a spread layer whose hash lane dies closes its output only once no lane can write to it any more', async () => {
-    // The input-hash lane dies on its second chunk while the sink lane is slow: the job fails at once, but
-    // the sink still has chunks queued. Were the output closed before they are answered, the sink would write
-    // them (ciphertext, or plaintext when decrypting) into whatever file the process opens next on that fd.
+    // A hash lane dies on its second chunk while the chain lane (which writes) is slow: the job fails at once,
+    // but the chain still has chunks queued. Were the output closed before they are answered, the chain would
+    // write them (ciphertext, or plaintext when decrypting) into whatever file the process opens next on that fd.
     const script = join(dir, 'hash-dies.ts');
     const lanes = JSON.stringify(fileURLToPath(new URL('../../../src/host/lanes.ts', import.meta.url)));
     writeFileSync(
@@ -157,12 +157,12 @@ describe('a layer across lanes', () => {
         "parentPort!.on('message', (m: { op: string; stream: number; spec?: { kind: string } }) => {",
         "  if (m.op === 'open') kinds.set(m.stream, m.spec!.kind);",
         "  if (m.op === 'update' && kinds.get(m.stream) === 'hash' && ++hashed === 2) process.exit(7);",
-        "  if (m.op === 'update' && kinds.get(m.stream) === 'sink') { const t = Date.now(); while (Date.now() - t < 150); }",
+        "  if (m.op === 'update' && kinds.get(m.stream) === 'chain') { const t = Date.now(); while (Date.now() - t < 150); }",
         '  handle(m as never);',
         '});',
       ].join('\n'),
     );
-    const fourLanes = new LanePool(script, 4); // this thread and three workers: hash, chain and sink each on one
+    const fourLanes = new LanePool(script, 4); // this thread and three workers: chain and both hashes each on one
     try {
       const j = job(randomBytes(4 * SLOT_SIZE), { mode: 'encrypt', ...secrets() });
       await assert.rejects(runPipelined(j, fourLanes, { split: true }), /exited with code 7/);
