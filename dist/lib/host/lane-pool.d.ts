@@ -8,7 +8,7 @@ interface Lane {
     /** Hands a request to the lane: a worker's postMessage, or a turn of this thread's event loop. */
     post(m: LaneRequest): void;
     worker?: Worker;
-    /** The cost of the streams open on it (a hash 10, a cipher chain 11, a rekey's 22). */
+    /** The cost of the streams open on it (a hash 10, a cipher chain 11 and its write 3, a rekey's 22). */
     load: number;
     streams: Map<number, LaneStream>;
 }

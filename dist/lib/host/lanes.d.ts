@@ -20,15 +20,10 @@ export type StreamSpec =
     algorithm: string;
     ring: Ring;
 }
-/** The cipher chain, from a slot into another. */
+/** The cipher chain, from a slot into another (the output digest's, on another lane), and the write to `fd`. */
  | {
     kind: 'chain';
     params: CipherParams;
-    ring: Ring;
-}
-/** The output's sha256 and its write to `fd`. */
- | {
-    kind: 'sink';
     fd: number;
     ring: Ring;
 };
@@ -37,7 +32,7 @@ export type LaneRequest = {
     stream: number;
     spec: StreamSpec;
 }
-/** `len` bytes of slot `slot`: the chain writes slot `to`; a loop or a sink writes them at `at` of its file. */
+/** `len` bytes of slot `slot`: the chain copies its output to slot `to`; a loop or a chain writes at `at`. */
  | {
     op: 'update';
     stream: number;

@@ -2,8 +2,8 @@ import type { FileJob, FileJobResult } from './layer-files.js';
 export declare class LayerWorkers {
     #private;
     /**
-     * `concurrency` layers at once: three streams each (input hash, cipher chain, sink), on as many lanes as
-     * there are cores, and at least three, so that a single layer's three passes each get a thread.
+     * `concurrency` layers at once: up to three streams each (cipher chain, input digest, output digest), on as
+     * many lanes as there are cores, and at least three, so that a single layer's three passes each get a thread.
      */
     constructor(script: string, concurrency: number);
     /**
