@@ -154,10 +154,13 @@ export class LanePool {
     return lane;
   }
 
-  /** Open a stream on an idle worker, a new one while the pool is not full, or else the least loaded lane. */
-  open(spec: StreamSpec): LaneStream {
+  /**
+   * Open a stream on an idle worker, a new one while the pool is not full (unless `spawn` is false), or else
+   * the least loaded lane.
+   */
+  open(spec: StreamSpec, { spawn = true }: { spawn?: boolean } = {}): LaneStream {
     const cost = streamCost(spec);
-    const lane = this.#choose();
+    const lane = this.#choose(spawn);
     const stream = new LaneStream(lane, this.#nextId++, cost);
     lane.load += cost;
     lane.streams.set(stream.id, stream);
@@ -166,10 +169,10 @@ export class LanePool {
     return stream;
   }
 
-  #choose(): Lane {
+  #choose(spawn: boolean): Lane {
     const idle = this.#lanes.find((l) => l.worker && l.load === 0);
     if (idle) return idle;
-    if (this.#lanes.length < this.#size) return this.#spawn();
+    if (spawn && this.#lanes.length < this.#size) return this.#spawn();
     return this.#lanes.reduce((a, l) => (a.load <= l.load ? a : l));
   }
 

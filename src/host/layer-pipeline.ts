@@ -132,6 +132,8 @@ export interface PipelineOptions {
    * less CPU (the data stays in one core's cache) when other layers keep the other cores busy.
    */
   split?: boolean;
+  /** The cores the spread layer has: with two, its two digests share one lane (see runPipelined). */
+  cores?: number;
 }
 
 /** runFileJob (layer-files.ts) with the hashing, the cipher and the writes on lanes. */
@@ -153,12 +155,15 @@ export async function runPipelined(
       Buffer.from(ring.sab, i * SLOT_SIZE, SLOT_SIZE),
     );
     const { algorithm } = verify;
-    // The chain first: the pool gives it a worker of its own, the digests go to the least loaded lanes.
+    // The chain first: the pool gives it a worker of its own. On two cores the digests share the least loaded
+    // lane rather than start a third thread: two busy threads, one per core, do not take turns (one 2 GiB
+    // layer: 3.55 s against 3.65 s with a thread each).
+    const spawn = (opts.cores ?? 3) > 2;
     const streams: Streams = split
       ? {
           chain: lanes.open({ kind: 'chain', params: params!, fd: output.fd, ring }),
-          input: lanes.open({ kind: 'hash', algorithm, ring }),
-          output: lanes.open({ kind: 'hash', algorithm: 'sha256', ring }),
+          input: lanes.open({ kind: 'hash', algorithm, ring }, { spawn }),
+          output: lanes.open({ kind: 'hash', algorithm: 'sha256', ring }, { spawn }),
         }
       : { loop: lanes.open({ kind: 'loop', algorithm, ...(params ? { params } : {}), fd: output.fd, ring }) };
     const io: Io = { input: source, slots, streams };

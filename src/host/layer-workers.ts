@@ -62,6 +62,7 @@ export class LayerWorkers {
         ...(signal ? { signal } : {}),
         onProgress: progress,
         split,
+        cores: this.#cores,
       });
     } finally {
       this.#running.delete(me);

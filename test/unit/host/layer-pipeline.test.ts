@@ -140,6 +140,25 @@ describe('a layer across lanes', () => {
     }
   });
 
+  it('a spread layer on two cores runs on this thread and one worker, on more on a thread each: the same bytes', async () => {
+    for (const [cores, workers] of [
+      [2, 1],
+      [3, 2],
+    ] as const) {
+      const own = new LanePool(WORKER, 3);
+      try {
+        const j = job(randomBytes(2 * SLOTS * SLOT_SIZE + 7), { mode: 'encrypt', ...secrets() });
+        const piped = plain(await runPipelined(j, own, { split: true, cores }));
+        const inline = plain(await runFileJob({ ...j, out: `${j.out}-inline` }));
+        assert.deepEqual(piped, inline);
+        assert.ok(readFileSync(j.out).equals(readFileSync(`${j.out}-inline`)));
+        assert.equal(own.workers, workers, `${cores} cores`);
+      } finally {
+        await own.close();
+      }
+    }
+  });
+
   it('a spread layer whose hash lane dies closes its output only once no lane can write to it any more', async () => {
     // A hash lane dies on its second chunk while the chain lane (which writes) is slow: the job fails at once,
     // but the chain still has chunks queued. Were the output closed before they are answered, the chain would
