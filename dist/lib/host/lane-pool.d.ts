@@ -40,8 +40,13 @@ export declare function startLane(script: string): Worker;
 export declare class LanePool {
     #private;
     constructor(script: string, size: number);
-    /** Open a stream on an idle worker, a new one while the pool is not full, or else the least loaded lane. */
-    open(spec: StreamSpec): LaneStream;
+    /**
+     * Open a stream on an idle worker, a new one while the pool is not full (unless `spawn` is false), or else
+     * the least loaded lane.
+     */
+    open(spec: StreamSpec, { spawn }?: {
+        spawn?: boolean;
+    }): LaneStream;
     /** The worker threads running (this thread's lane aside). */
     get workers(): number;
     /** A ring of `count` slots of `slotSize` bytes, reused when a finished job left one of that shape. */

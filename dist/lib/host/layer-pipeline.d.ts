@@ -11,6 +11,8 @@ export interface PipelineOptions {
      * less CPU (the data stays in one core's cache) when other layers keep the other cores busy.
      */
     split?: boolean;
+    /** The cores the spread layer has: with two, its two digests share one lane (see runPipelined). */
+    cores?: number;
 }
 /** runFileJob (layer-files.ts) with the hashing, the cipher and the writes on lanes. */
 export declare function runPipelined(job: FileJob, lanes: LanePool, opts?: PipelineOptions): Promise<FileJobResult>;
