@@ -18,7 +18,6 @@ import {
   mutatedBytes,
   mutatedJson,
   mutatedString,
-  parsesOrTyped,
   parsesOrTypedAsync,
 } from './support.js';
 
@@ -150,7 +149,7 @@ describe('fuzz: JWE key annotations', () => {
           (plain) => assert.ok(plain === undefined || plain instanceof Uint8Array),
           ['E_OPTIONS'],
         );
-        parsesOrTyped(
+        await parsesOrTypedAsync(
           () => wrapper.describe(b),
           (infos) => {
             assert.ok(Array.isArray(infos));
