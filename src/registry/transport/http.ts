@@ -7,12 +7,7 @@
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
-// undici's entry loads all of undici (fetch, WebSocket, caches, mocks): 45 ms of every run's start, more than
-// a hundred small blobs take to push. We load the three modules we use, the same objects the entry exports
-// (undici has no exports map, so these paths are as public as its index). Types: undici-parts.d.ts.
-import Agent from 'undici/lib/dispatcher/agent.js';
-import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
-import request from 'undici/lib/api/api-request.js';
+import { Agent, EnvHttpProxyAgent } from './undici.js';
 import { networkError } from './errors.js';
 
 export type { Dispatcher };
@@ -103,7 +98,7 @@ export function createSend(opts: TransportOptions, dispatcher = createDispatcher
     const what = `${req.method} ${req.url.origin}${req.url.pathname}`;
     const body = await req.body?.(); // outside the try: a source that cannot open is no network failure
     try {
-      const res = await request.call(dispatcher, {
+      const res = await dispatcher.request({
         origin: req.url.origin,
         path: `${req.url.pathname}${req.url.search}`,
         method: req.method,
