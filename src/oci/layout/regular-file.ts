@@ -32,18 +32,47 @@ export interface Opened {
 }
 
 /**
- * Open `rel` under `root` (a real path) only if it is a regular file reached through no link. lstat first, so
- * that no device or FIFO is ever opened; then O_NOFOLLOW, O_NONBLOCK (a FIFO swapped in must not block the
- * open), fstat of what was opened, and, on Linux, the path of the open descriptor (/proc/self/fd), which
- * differs from `root/rel` if any folder on the way was a link. That check is of what was opened, so a swap
- * after the lstat does not help, and it costs one call where walking the folders costs one each. Without /proc,
- * the walk stands in. `undefined` if absent.
+ * Refuse the folders on the way to `rel` unless each is a folder (lstat: a link is not), each once per
+ * `checked` (the layout's set), before anything under them is looked up: a link to an automounted or hung
+ * network path is never followed. ENOENT: the file is absent.
+ */
+function checkFolders(root: string, rel: string, name: string, checked: Set<string>): boolean {
+  const parts = rel.split('/').slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    if (checked.has(folder)) continue;
+    let st;
+    try {
+      st = lstatSync(join(root, folder));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    if (!st.isDirectory()) throw notRegular(name, rel, `${folder} is a link or special file`);
+    checked.add(folder);
+  }
+  return true;
+}
+
+/**
+ * Open `rel` under `root` (a real path) only if it is a regular file reached through no link: its folders
+ * checked once (checkFolders), then an lstat of the file, so that no link, device or FIFO is ever opened;
+ * then O_NOFOLLOW, O_NONBLOCK (a FIFO swapped in must not block the open), fstat of what was opened, and, on
+ * Linux, the path of the open descriptor (/proc/self/fd), which differs from `root/rel` if a folder on the way
+ * was swapped for a link since it was checked. Without /proc, the whole walk again stands in. `undefined` if
+ * absent.
  *
  * Synchronous on purpose: these calls ask the kernel about metadata it holds in memory, microseconds each,
  * while through the thread pool each costs ten times that in CPU (a hundred small layers spent 50 ms on it).
  */
-export function openRegular(root: string, rel: string, name: string): Opened | undefined {
+export function openRegular(
+  root: string,
+  rel: string,
+  name: string,
+  checked = new Set<string>(),
+): Opened | undefined {
   const at = join(root, rel);
+  if (!checkFolders(root, rel, name, checked)) return undefined;
   let fd: number;
   try {
     if (!lstatSync(at).isFile()) throw notRegular(name, rel, `${rel} is a link or special file`);

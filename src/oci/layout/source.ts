@@ -55,6 +55,9 @@ function checkLayoutMarker(name: string, text: string | undefined): void {
 }
 
 class DirSource implements BlobSource {
+  /** The folders under blobs/ found to be folders, not links (openRegular checks each once). */
+  readonly #folders = new Set<string>();
+
   constructor(
     readonly name: string,
     private readonly root: string,
@@ -84,7 +87,7 @@ class DirSource implements BlobSource {
   /** The blob's file, open and checked (see openRegular); `undefined` if absent. */
   #openBlob(digest: string): Opened | undefined {
     try {
-      return openRegular(this.root, blobPath(digest, this.name), this.name);
+      return openRegular(this.root, blobPath(digest, this.name), this.name, this.#folders);
     } catch (err) {
       throw isOepError(err, 'E_LAYOUT') ? blobNotRegular(this.name, digest, err) : err;
     }

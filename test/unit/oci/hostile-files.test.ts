@@ -103,6 +103,17 @@ describe('layout folders: regular files inside the layout only', { timeout: 20_0
     );
   });
 
+  it('a blobs/sha256 folder linked to where nothing is is refused as a link, not followed to "missing"', async () => {
+    // Following it would look the blob up at the link's target (an automounted or hung network path waits).
+    const { layout, img } = fresh(dir, 'link-nowhere');
+    rmSync(join(layout, 'blobs', 'sha256'), { recursive: true });
+    symlinkSync(join(dir, 'nowhere', 'sha256'), join(layout, 'blobs', 'sha256'));
+    await assert.rejects(
+      async () => loadImage(await openLayout(layout)),
+      fails('E_LAYOUT', img.manifest.digest, 'blobs/sha256 is a link'),
+    );
+  });
+
   it('an oversized oci-layout is E_LAYOUT', async () => {
     const { layout } = fresh(dir, 'big-marker');
     writeFileSync(join(layout, 'oci-layout'), `{"imageLayoutVersion":"1.0.0"}${' '.repeat(1 << 20)}`);
