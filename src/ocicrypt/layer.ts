@@ -249,11 +249,15 @@ export interface LayerKeysInfo {
 
 const PROVIDER_SCHEME = 'provider.';
 
-/** Who one item is for. Describing is for reports: an unreadable item is shown as such, never an error. */
+/**
+ * Who one item is for. Describing is for reports: an unreadable item is shown as such, never an error; a
+ * wrapper that cannot work here (E_UNSUPPORTED) is an error, not an item's fault.
+ */
 async function describeItem(w: KeyWrapper, item: string): Promise<RecipientInfo[]> {
   try {
     return await w.describe(decodeStdBase64(item, w.annotationId));
-  } catch {
+  } catch (err) {
+    if (err instanceof OepError && err.code === 'E_UNSUPPORTED') throw err;
     return [{ alg: 'unreadable' }];
   }
 }

@@ -4,7 +4,7 @@
 // the process loaded; a pkcs7 run shows that the hook sees them when they do load.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -91,4 +91,34 @@ test('the library loads pkijs and asn1js only for a pkcs7 recipient', () => {
     pkcs7.includes('pkijs') && pkcs7.includes('asn1js'),
     `a pkcs7 run loaded only ${pkcs7.join(', ')}`,
   );
+});
+
+test('a CLI bundle copied without its chunk files says pkcs7 support did not load, never "unreadable"', () => {
+  const dir = tempDir();
+  makeLayout(join(dir, 'src'), { layers: [{ files: { a: Buffer.from('hello') } }] });
+  const cert = makeCertificate(dir, 'alice');
+  const enc = join(dir, 'enc');
+  const made = runCli([
+    'encrypt',
+    '--layout',
+    join(dir, 'src'),
+    '--output',
+    enc,
+    '--recipient',
+    `pkcs7:${cert.cert}`,
+  ]);
+  assert.equal(made.status, 0, made.stderr);
+  // The entry alone, as an image that copies only dist/cli/index.js would hold it.
+  const cli = join(dir, 'cli');
+  mkdirSync(cli);
+  for (const f of ['index.js', 'package.json']) copyFileSync(join(ROOT, 'dist', 'cli', f), join(cli, f));
+  for (const args of [
+    ['inspect', '--layout', enc],
+    ['decrypt', '--layout', enc, '--output', join(dir, 'dec'), '--key', cert.key],
+  ]) {
+    const r = spawnSync(process.execPath, [join(cli, 'index.js'), ...args], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0, `${args[0]} succeeded: ${r.stdout}`);
+    assert.match(r.stderr, /error\[E_UNSUPPORTED\]: pkcs7 support did not load/, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /unreadable/);
+  }
 });

@@ -25,7 +25,13 @@ let cmsModule: Promise<Cms> | undefined;
  * Only type imports of them may stay above.
  */
 function loadCms(): Promise<Cms> {
-  return (cmsModule ??= import('./pkcs7-cms.js'));
+  return (cmsModule ??= import('./pkcs7-cms.js').catch((err: unknown) => {
+    // A broken installation (a bundle copied without the chunk files beside it): say so, never let it read as
+    // an item that does not parse or as a recipient that is not there.
+    throw new OepError('E_UNSUPPORTED', `pkcs7 support did not load: ${(err as Error).message}`, {
+      hint: 'install oci-encrypt-push whole: the bundle loads files that sit beside it',
+    });
+  }));
 }
 
 /**
