@@ -91,11 +91,16 @@ function openSmallSource(path: string, verify: DigestVerifier): BlobInput {
     closeSync(fd);
     throw err;
   }
+  let open = true;
   return {
     read: async (buf, offset, length, position) => ({
       bytesRead: readSync(fd, buf, offset, length, position),
     }),
-    close: async () => closeSync(fd),
+    // Once only: closed twice, the number could close whatever file took it in between.
+    close: async () => {
+      if (open) closeSync(fd);
+      open = false;
+    },
   };
 }
 
