@@ -18,7 +18,7 @@
  * A quick run: BENCH_LAYER_MIB=64 BENCH_BIG_MIB=256 BENCH_RUNS=1 npm run bench.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, statfsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,8 +74,14 @@ function outputRoot(): string {
   const need = 2 * BIG.layerBytes + MAIN.layers * MAIN.layerBytes + 2 ** 30;
   try {
     const fs = statfsSync('/dev/shm');
-    // A folder of our own (mkdtemp, 0700): /dev/shm is everyone's, a fixed name could be someone's link.
-    if (fs.bavail * fs.bsize >= need) return mkdtempSync('/dev/shm/oci-encrypt-push-bench-');
+    // A folder of our own (mkdtemp, 0700): /dev/shm is everyone's, a fixed name could be someone's link. It is
+    // memory: removed however the bench ends (a failure, Ctrl-C), not only when it ends well.
+    if (fs.bavail * fs.bsize >= need) {
+      const dir = mkdtempSync('/dev/shm/oci-encrypt-push-bench-');
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+      return dir;
+    }
   } catch {
     // no /dev/shm: the disk it is
   }
@@ -391,7 +397,6 @@ async function main(): Promise<void> {
   const how = { ours: ours.how, skopeo: skopeoVersion, 'ours-1cpu': `taskset -c 0 ${ours.how}` };
   const { outcomes, failures } = await runScenarios(setup, keys, { how, limit });
   await rm(setup.encrypted, { recursive: true, force: true });
-  if (OUT !== WORK && !process.env.BENCH_OUT) await rm(OUT, { recursive: true, force: true }); // our mkdtemp
   report(outcomes);
   console.log(
     `correctness: ${failures.length ? `FAILED: ${failures.join('; ')}` : 'OK (skopeo opens what ours encrypted; ours decrypts to the input)'}`,

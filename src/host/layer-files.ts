@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import { OepError } from '../errors.js';
+import { internalError, OepError } from '../errors.js';
 import type { BlobLocation } from '../oci/source.js';
 import type { BlobHandle } from '../oci/layout/writer.js';
 import { DigestVerifier } from '../oci/verifier.js';
@@ -91,15 +91,17 @@ function openSmallSource(path: string, verify: DigestVerifier): BlobInput {
     closeSync(fd);
     throw err;
   }
+  // Closed once only, and never read after: the number could name whatever file took it in between.
   let open = true;
   return {
-    read: async (buf, offset, length, position) => ({
-      bytesRead: readSync(fd, buf, offset, length, position),
-    }),
-    // Once only: closed twice, the number could close whatever file took it in between.
+    read: async (buf, offset, length, position) => {
+      if (!open) throw internalError('a blob read after its file was closed');
+      return { bytesRead: readSync(fd, buf, offset, length, position) };
+    },
     close: async () => {
-      if (open) closeSync(fd);
+      if (!open) return;
       open = false;
+      closeSync(fd);
     },
   };
 }

@@ -33,8 +33,9 @@ export interface Opened {
 
 /**
  * Refuse the folders on the way to `rel` unless each is a folder (lstat: a link is not), each once per
- * `checked` (the layout's set), before anything under them is looked up: a link to an automounted or hung
- * network path is never followed. ENOENT: the file is absent.
+ * `checked` (the layout's set), before anything under them is looked up: a link found there is not followed
+ * (to an automounted or hung network path, say). A folder swapped for a link later, while we run, is looked
+ * through once, and refused by openRegular's check of what it opened. ENOENT: the file is absent.
  */
 function checkFolders(root: string, rel: string, name: string, checked: Set<string>): boolean {
   const parts = rel.split('/').slice(0, -1);
@@ -45,8 +46,9 @@ function checkFolders(root: string, rel: string, name: string, checked: Set<stri
     try {
       st = lstatSync(join(root, folder));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return false;
+      throw code === 'ENOTDIR' || code === 'ELOOP' ? notRegular(name, rel, `${folder}: ${code}`) : err;
     }
     if (!st.isDirectory()) throw notRegular(name, rel, `${folder} is a link or special file`);
     checked.add(folder);

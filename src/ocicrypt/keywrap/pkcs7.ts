@@ -27,7 +27,9 @@ let cmsModule: Promise<Cms> | undefined;
 function loadCms(): Promise<Cms> {
   return (cmsModule ??= import('./pkcs7-cms.js').catch((err: unknown) => {
     // A broken installation (a bundle copied without the chunk files beside it): say so, never let it read as
-    // an item that does not parse or as a recipient that is not there.
+    // an item that does not parse or as a recipient that is not there. Not kept: a passing failure (EMFILE)
+    // must not disable pkcs7 for the rest of a long-lived process.
+    cmsModule = undefined;
     throw new OepError('E_UNSUPPORTED', `pkcs7 support did not load: ${(err as Error).message}`, {
       hint: 'install oci-encrypt-push whole: the bundle loads files that sit beside it',
     });

@@ -84,11 +84,13 @@ export function createDispatcher(
   const httpsProxy = proxyEnv(opts.env, 'HTTPS_PROXY');
   const httpProxy = proxyEnv(opts.env, 'HTTP_PROXY');
   if (!httpsProxy && !httpProxy) return new Agent(common);
+  // Each given, '' when absent: undici reads process.env for a variable it is not given, which may not be the
+  // environment the front end handed over (a library caller's).
   return new EnvHttpProxyAgent({
     ...common,
     requestTls: tls,
-    ...(httpsProxy ? { httpsProxy } : {}),
-    ...(httpProxy ? { httpProxy } : {}),
+    httpsProxy: httpsProxy ?? '',
+    httpProxy: httpProxy ?? '',
     noProxy: proxyEnv(opts.env, 'NO_PROXY') ?? '',
   });
 }

@@ -58,6 +58,8 @@ const CREDENTIAL_ENV = [
   'OCI_ENCRYPT_PUSH_USERNAME',
   'OCI_ENCRYPT_PUSH_PASSWORD',
 ];
+/** A runner's own proxy settings would send the tests' loopback traffic elsewhere (or keep it from a test proxy). */
+const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((k) => [k, k.toLowerCase()]);
 
 /** A folder for the whole test process (tempDir's would go when the first test that asked ends). */
 export function processTempDir(prefix: string): string {
@@ -68,11 +70,11 @@ export function processTempDir(prefix: string): string {
 
 let emptyHome: string | undefined;
 
-/** process.env without credential sources, HOME an empty folder; then `extra` (undefined deletes). */
+/** process.env without credential sources or proxies, HOME an empty folder; then `extra` (undefined deletes). */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   emptyHome ??= processTempDir('oep-home-');
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: emptyHome };
-  for (const k of CREDENTIAL_ENV) delete env[k];
+  for (const k of [...CREDENTIAL_ENV, ...PROXY_ENV]) delete env[k];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -36,3 +36,23 @@ describe('proxies from the environment', () => {
     assert.equal(origin.requests.length, 2);
   });
 });
+
+describe('proxies: only from the environment the front end hands over', () => {
+  it("a proxy variable this process has but the given environment lacks is not used (a library caller's env)", async () => {
+    const origin = await loopback((_req, res) => void res.writeHead(200, { 'content-length': '0' }).end());
+    after(() => origin.close());
+    const proxy = await startConnectProxy();
+    after(() => proxy.close());
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy };
+    process.env.HTTP_PROXY = process.env.http_proxy = 'http://127.0.0.3:9'; // nothing listens there
+    after(() => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    });
+    // HTTPS_PROXY only: a plain-HTTP origin goes straight, not through this process's HTTP_PROXY.
+    assert.equal(await get({ HTTPS_PROXY: proxy.url }, `${origin.origin}/v2/`), 200);
+    assert.equal(origin.requests.length, 1);
+  });
+});
