@@ -1,10 +1,11 @@
 /**
  * One layer on lanes (lanes.ts): this thread reads the blob into a ring of shared slots, and lanes do the rest
  * of the layer loop chunk by chunk: all of it on one lane (`loop`), or spread over three streams (the cipher
- * chain and the write, the input digest, the output digest), which puts every core on one layer. A slot is read again only once its
- * chunk is written, so memory is the ring's whatever the layer's size. The checks are the layer loop's, in the
- * same order: the input's size and digest (E_DIGEST), then the MAC (E_INTEGRITY); the output file is the
- * caller's to adopt only once they passed. The bytes are those of the one-thread loop (layer-files.ts).
+ * chain and the write, the input digest, the output digest), which puts every core on one layer. A slot is
+ * read again only once its chunk is written, so memory is the ring's whatever the layer's size. The checks are
+ * the layer loop's, in the same order: the input's size and digest (E_DIGEST), then the MAC (E_INTEGRITY);
+ * the output file is the caller's to adopt only once they passed. The bytes are those of the one-thread loop
+ * (layer-files.ts).
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { DigestVerifier } from '../oci/verifier.js';
