@@ -338,9 +338,9 @@ class LayerStream extends external_node_stream_namespaceObject.Transform {
  * lanes: `chain` (AES, the HMAC and the write, its output also copied to an output slot) and two `hash`
  * streams, the input digest and the output digest. The three SHA-256 passes are independent, so the layer
  * goes about as fast as the cores allow, for the price of the copy and of each chunk crossing cores. The
- * chain writes because the output digest's lane is the main thread's, which also reads every chunk and
- * dispatches it: given the write too (a stream of its own, as it was), it was the slowest lane, and the
- * others waited on it (`perf stat`: 1.7 of 2 cores busy on one layer; 1.9 now).
+ * chain writes so that the main thread, which reads every chunk and dispatches it and is one of the lanes,
+ * never has a write to do: given the write and the output digest (one stream, as it was), it was the slowest
+ * lane, and the others waited on it (`perf stat`: 1.7 of 2 cores busy on one layer; 1.9 now).
  */
 
 

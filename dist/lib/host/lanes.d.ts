@@ -14,7 +14,7 @@ export type StreamSpec =
     fd: number;
     ring: Ring;
 }
-/** The input digest. */
+/** A digest of the slots it is given: the input's, or the output's. */
  | {
     kind: 'hash';
     algorithm: string;
