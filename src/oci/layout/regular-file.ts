@@ -12,22 +12,10 @@ function notRegular(name: string, rel: string, why: string): OepError {
   });
 }
 
-/** Refuse `rel` unless every folder on its way is a folder (no link) and the file itself regular. */
-function checkComponents(root: string, rel: string, name: string): void {
-  const parts = rel.split('/');
-  let at = root;
-  for (const [i, part] of parts.entries()) {
-    at = join(at, part);
-    const st = lstatSync(at);
-    const last = i === parts.length - 1;
-    if (last ? !st.isFile() : !st.isDirectory())
-      throw notRegular(name, rel, `${parts.slice(0, i + 1).join('/')} is a link or special file`);
-  }
-}
-
-/** An open regular file of the layout, with its size as opened. */
+/** An open regular file of the layout: its path, and its size as opened. */
 export interface Opened {
   fd: number;
+  path: string;
   size: number;
 }
 
@@ -89,9 +77,12 @@ export function openRegular(
     const st = fstatSync(fd);
     if (!st.isFile()) throw notRegular(name, rel, 'it changed while being opened');
     const real = procPath(fd);
-    if (real === undefined) checkComponents(root, rel, name);
-    else if (real !== at) throw notRegular(name, rel, `it resolves to ${real}`);
-    return { fd, size: st.size };
+    if (real === undefined) {
+      // No /proc: walk the folders again, now that it is open, and the file itself.
+      if (!checkFolders(root, rel, name, new Set()) || !lstatSync(at).isFile())
+        throw notRegular(name, rel, 'it changed while being opened');
+    } else if (real !== at) throw notRegular(name, rel, `it resolves to ${real}`);
+    return { fd, path: at, size: st.size };
   } catch (err) {
     closeSync(fd);
     throw err;

@@ -4,7 +4,6 @@
  */
 import { closeSync, createReadStream } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isOepError, OepError } from '../../errors.js';
@@ -83,8 +82,7 @@ class DirSource implements BlobSource {
     return readCapped(opened.fd, MAX_JSON_BLOB, `${this.name}: index.json`);
   }
 
-  /** Blobs must be regular files inside the layout: a symlink could point anywhere. */
-  /** The blob's file, open and checked (see openRegular); `undefined` if absent. */
+  /** The blob's file, open and checked (see openRegular: a link could point anywhere); `undefined` if absent. */
   #openBlob(digest: string): Opened | undefined {
     try {
       return openRegular(this.root, blobPath(digest, this.name), this.name, this.#folders);
@@ -97,7 +95,7 @@ class DirSource implements BlobSource {
     const opened = this.#openBlob(digest);
     if (!opened) return undefined;
     closeSync(opened.fd);
-    return { path: join(this.root, blobPath(digest, this.name)), offset: 0, size: opened.size };
+    return { path: opened.path, offset: 0, size: opened.size };
   }
 
   async has(desc: Pick<Descriptor, 'digest'>): Promise<boolean> {
@@ -114,8 +112,7 @@ class DirSource implements BlobSource {
     const opened = this.#openBlob(desc.digest);
     if (!opened) throw missing(this.name, desc.digest);
     // Read from the checked descriptor, not the path again (the stream closes it).
-    const path = join(this.root, blobPath(desc.digest, this.name));
-    const stream = createReadStream(path, { fd: opened.fd, highWaterMark: 1024 * 1024 });
+    const stream = createReadStream(opened.path, { fd: opened.fd, highWaterMark: 1024 * 1024 });
     return verified(stream, desc, this.name);
   }
 
