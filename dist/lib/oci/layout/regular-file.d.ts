@@ -1,6 +1,7 @@
-/** An open regular file of the layout, with its size as opened. */
+/** An open regular file of the layout: its path, and its size as opened. */
 export interface Opened {
     fd: number;
+    path: string;
     size: number;
 }
 /**
